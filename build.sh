@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# mailmig's one entry point for people and CI.
+#   ./build.sh demo   install what is missing, build, run mailmig on a copy of the sample home
+#   ./build.sh test   install what is missing, build, run every test with ctest
+#   ./build.sh build  install what is missing and build only
+# Environment: BUILD_DIR (default build), MAILMIG_WERROR=1, MAILMIG_SANITIZE=1, JOBS.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+command_name=${1:-}
+BUILD_DIR=${BUILD_DIR:-build}
+JOBS=${JOBS:-$(nproc)}
+
+# Debian 12 packages the build and the tests need.
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libboost-filesystem-dev libpugixml-dev libsqlitecpp-dev libsqlite3-dev
+  nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev gettext
+  sqlite3 python3
+)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_missing() {
+  local missing=()
+  for package in "${PACKAGES[@]}" "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("$package")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >/dev/null
+  fi
+}
+
+configure_and_build() {
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DMAILMIG_WERROR="${MAILMIG_WERROR:-OFF}" "$@" >/dev/null
+  cmake --build "$dir" -j "$JOBS"
+}
+
+case "$command_name" in
+  demo)
+    install_missing
+    configure_and_build "$BUILD_DIR"
+    ./fixtures/demo.sh "$BUILD_DIR/mailmig"
+    ;;
+  test)
+    install_missing
+    configure_and_build "$BUILD_DIR" -DMAILMIG_SANITIZE="${MAILMIG_SANITIZE:-OFF}"
+    ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS"
+    ;;
+  build)
+    install_missing
+    configure_and_build "$BUILD_DIR"
+    ;;
+  *)
+    echo "usage: ./build.sh demo|test|build" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,67 @@
+#include "src/io/read_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace mailmig {
+
+ReadResult read_file(const std::string& path, std::uintmax_t max_bytes) {
+  ReadResult result;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) {
+    result.error = path + ": " + std::strerror(errno);
+    return result;
+  }
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    result.error = path + ": " + std::strerror(errno);
+    ::close(fd);
+    return result;
+  }
+  if (S_ISDIR(info.st_mode)) {
+    result.error = path + ": is a directory, expected a file";
+  } else if (!S_ISREG(info.st_mode)) {
+    result.error = path + ": not a regular file";
+  } else if (static_cast<std::uintmax_t>(info.st_size) > max_bytes) {
+    result.error = path + ": " + std::to_string(info.st_size) + " bytes, larger than the " +
+                   std::to_string(max_bytes / (1024 * 1024)) + " MiB a profile file may have";
+  }
+  if (!result.error.empty()) {
+    ::close(fd);
+    return result;
+  }
+  result.bytes.resize(static_cast<std::size_t>(info.st_size));
+  std::size_t done = 0;
+  while (true) {
+    if (done == result.bytes.size()) {
+      // The file may have grown since fstat; read on, within the limit.
+      if (result.bytes.size() >= max_bytes) break;
+      result.bytes.resize(std::min<std::uintmax_t>(result.bytes.size() + 65536, max_bytes + 1));
+    }
+    const ssize_t n = ::read(fd, result.bytes.data() + done, result.bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      result.error = path + ": " + std::strerror(errno);
+      ::close(fd);
+      result.bytes.clear();
+      return result;
+    }
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  if (done > max_bytes) {
+    result.error = path + ": larger than the limit a profile file may have";
+    result.bytes.clear();
+    return result;
+  }
+  result.bytes.resize(done);
+  result.ok = true;
+  return result;
+}
+
+}  // namespace mailmig

@@ -1,0 +1,23 @@
+// Reading a profile file whole, with the checks every reader needs: a regular file (not a folder
+// or a dangling link), readable, and not larger than mailmig is willing to hold in memory.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace mailmig {
+
+// Profile files are small; refusing anything larger keeps memory bounded on hostile input.
+inline constexpr std::uintmax_t kMaxProfileFileBytes = 64u * 1024u * 1024u;
+
+struct ReadResult {
+  bool ok = false;
+  std::string bytes;
+  std::string error;  // "path: is a directory", "path: larger than 64 MiB", ...
+
+  explicit operator bool() const { return ok; }
+};
+
+ReadResult read_file(const std::string& path, std::uintmax_t max_bytes = kMaxProfileFileBytes);
+
+}  // namespace mailmig

@@ -1,0 +1,65 @@
+// One client profile as mailmig holds it: the files read, their lossless documents, the
+// normalized accounts, and the writer that turns changes into minimal byte edits.
+// Every format implements this in parsers/<format>/; nothing above the parsers knows a format.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "src/model/account.h"
+#include "src/model/change.h"
+#include "src/model/client.h"
+#include "src/model/finding.h"
+
+namespace mailmig {
+
+struct ProfileFile {
+  std::string path;      // as found (absolute when discovered)
+  std::string original;  // the bytes read from disk (empty when `created`)
+  std::string current;   // the bytes after the edits so far; equal to `original` until edited
+  bool created = false;  // a file mailmig adds (a .delta.reg, a new logins.json)
+
+  bool changed() const { return created || original != current; }
+};
+
+class Profile {
+ public:
+  virtual ~Profile() = default;
+
+  virtual ClientKind client() const = 0;
+  // The profile folder, or the single file when the profile is one file (a .reg export).
+  virtual std::string path() const = 0;
+
+  // The accounts as they stand in the current bytes, with effective values.
+  virtual std::vector<Account> accounts() const = 0;
+
+  // Format-specific facts about the profile that rules cannot see (a user.js that would undo
+  // a change, a key that is locked by an enterprise policy).
+  virtual std::vector<Finding> findings() const = 0;
+
+  // Edits the current bytes so that `account` (by id) carries every change, keeping the
+  // client's dependent settings consistent. Returns what could not be expressed in this client,
+  // or what the user must still do, as findings; it never throws for a valid change.
+  virtual std::vector<Finding> apply(const std::string& account_id,
+                                     const std::vector<Change>& changes) = 0;
+
+  // Every file read or to be written, with original and current bytes.
+  virtual const std::vector<ProfileFile>& files() const = 0;
+
+  // The bytes of one of this profile's files decoded to UTF-8 for showing to a person, with
+  // every secret (password, obfuscated or encrypted blob) replaced by "********".
+  virtual std::string display_text(const ProfileFile& file, std::string_view bytes) const = 0;
+};
+
+// What a loader returns: a profile, or an error naming the file and the line ("file:line: what
+// was expected").
+struct LoadResult {
+  std::unique_ptr<Profile> profile;
+  std::string error;
+
+  explicit operator bool() const { return profile != nullptr; }
+};
+
+}  // namespace mailmig

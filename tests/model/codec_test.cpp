@@ -1,0 +1,48 @@
+#include "src/encoding/codec.h"
+
+#include <gtest/gtest.h>
+
+namespace mailmig {
+namespace {
+
+TEST(Codec, Cp932RoundTripKeepsTrailByte5C) {
+  // 表 is 0x95 0x5C in CP932: the trail byte looks like a backslash.
+  const std::string cp932 = "\x95\x5c";
+  auto utf8 = to_utf8(cp932, "CP932");
+  ASSERT_TRUE(utf8) << utf8.error;
+  EXPECT_EQ(utf8.text, "\xe8\xa1\xa8");
+  auto back = from_utf8(utf8.text, "CP932");
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back.text, cp932);
+}
+
+TEST(Codec, UnrepresentableCharacterIsAnErrorNotAQuestionMark) {
+  auto result = from_utf8("ok \xf0\x9f\x98\x80", "CP932");  // an emoji has no CP932 form
+  EXPECT_FALSE(result);
+  EXPECT_EQ(result.error_offset, 3u);
+  EXPECT_NE(result.error.find("cannot be converted"), std::string::npos);
+}
+
+TEST(Codec, InvalidInputIsReportedWithOffset) {
+  auto result = to_utf8("ab\x81", "CP932");  // a lead byte with no trail byte
+  EXPECT_FALSE(result);
+  EXPECT_EQ(result.error_offset, 2u);
+}
+
+TEST(Codec, Utf16LeRoundTrip) {
+  auto wide = from_utf8("研究室", "UTF-16LE");
+  ASSERT_TRUE(wide);
+  EXPECT_EQ(wide.text.size(), 6u);
+  EXPECT_EQ(to_utf8(wide.text, "UTF-16LE").text, "研究室");
+}
+
+TEST(Codec, Utf8Validation) {
+  EXPECT_TRUE(is_valid_utf8("plain ascii"));
+  EXPECT_TRUE(is_valid_utf8("田中 太郎"));
+  EXPECT_FALSE(is_valid_utf8("\xc4"));
+  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));      // a surrogate
+}
+
+}  // namespace
+}  // namespace mailmig
