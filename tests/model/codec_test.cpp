@@ -46,3 +46,16 @@ TEST(Codec, Utf8Validation) {
 
 }  // namespace
 }  // namespace mailmig
+
+#include "src/util/digest.h"
+
+namespace mailmig {
+namespace {
+
+TEST(Digest, KnownVectors) {
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(md5_hex(""), "d41d8cd98f00b204e9800998ecf8427e");
+}
+
+}  // namespace
+}  // namespace mailmig
