@@ -15,7 +15,7 @@ JOBS=${JOBS:-$(nproc)}
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost-filesystem-dev libpugixml-dev libsqlitecpp-dev libsqlite3-dev
-  nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev gettext libssl-dev
+  nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev gettext libssl-dev libdtl-dev
   sqlite3 python3
 )
 
