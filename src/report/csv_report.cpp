@@ -1,0 +1,156 @@
+#include "src/report/csv_report.h"
+
+#include "src/report/csv.h"
+
+namespace mailmig {
+namespace {
+
+enum Column : std::size_t {
+  kClient,
+  kProfile,
+  kStatus,
+  kAccount,
+  kName,
+  kAddress,
+  kProtocol,
+  kHostname,
+  kPort,
+  kSocketType,
+  kAuthentication,
+  kUsername,
+  kSmtpHostname,
+  kSmtpPort,
+  kSmtpSocketType,
+  kSmtpAuthentication,
+  kRule,
+  kField,
+  kFrom,
+  kTo,
+  kReason,
+  kSmtpUsername,
+  kError,
+  kFindings,
+  kMachine,
+  kRunId,
+  kCommand,
+  kColumnCount,
+};
+
+void append_findings(std::string& text, const std::vector<Finding>& findings) {
+  for (const Finding& finding : findings) {
+    if (!text.empty()) text += '\n';
+    text += to_string(finding.severity);
+    text += ' ';
+    text += finding.rule;
+    text += ": ";
+    text += finding.message();
+  }
+}
+
+CsvRow profile_row(const RunInfo& info, const ProfileResult& profile) {
+  CsvRow row(kColumnCount);
+  row[kClient] = client_id(profile.client);
+  row[kProfile] = profile.path;
+  row[kStatus] = to_string(profile.status);
+  if (profile.status != ProfileStatus::Ok) row[kError] = profile.error;
+  row[kMachine] = info.machine;
+  row[kRunId] = info.run_id;
+  row[kCommand] = info.command;
+  return row;
+}
+
+void fill_account(CsvRow& row, const Account& account) {
+  row[kAccount] = account.id;
+  row[kName] = account.name;
+  row[kAddress] = account.address;
+  row[kProtocol] = to_string(account.incoming.protocol);
+  row[kHostname] = account.incoming.hostname;
+  row[kPort] = std::to_string(account.incoming.port);
+  row[kSocketType] = to_string(account.incoming.socket_type);
+  row[kAuthentication] = to_string(account.incoming.authentication);
+  row[kUsername] = account.incoming.username;
+  if (account.outgoing) {
+    const ServerSettings& smtp = *account.outgoing;
+    row[kSmtpHostname] = smtp.hostname;
+    row[kSmtpPort] = std::to_string(smtp.port);
+    row[kSmtpSocketType] = to_string(smtp.socket_type);
+    row[kSmtpAuthentication] = to_string(smtp.authentication);
+    row[kSmtpUsername] = smtp.username;
+  }
+}
+
+void fill_change(CsvRow& row, const Change& change) {
+  row[kRule] = change.rule;
+  row[kField] = change.field;
+  row[kFrom] = change.from;
+  row[kTo] = change.to;
+  row[kReason] = change.reason;
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& csv_report_columns() {
+  static const std::vector<std::string_view> columns{"client",
+                                                     "profile",
+                                                     "status",
+                                                     "account",
+                                                     "name",
+                                                     "address",
+                                                     "protocol",
+                                                     "hostname",
+                                                     "port",
+                                                     "socketType",
+                                                     "authentication",
+                                                     "username",
+                                                     "smtp_hostname",
+                                                     "smtp_port",
+                                                     "smtp_socketType",
+                                                     "smtp_authentication",
+                                                     "rule",
+                                                     "field",
+                                                     "from",
+                                                     "to",
+                                                     "reason",
+                                                     "smtp_username",
+                                                     "error",
+                                                     "findings",
+                                                     "machine",
+                                                     "run_id",
+                                                     "command"};
+  return columns;
+}
+
+std::string write_csv(const RunResult& run) {
+  std::string out;
+  const auto& columns = csv_report_columns();
+  append_csv_row(out, CsvRow(columns.begin(), columns.end()));
+  const bool row_per_change = run.info.command != "scan";
+  for (const ProfileResult& profile : run.profiles) {
+    if (profile.accounts.empty()) {
+      CsvRow row = profile_row(run.info, profile);
+      append_findings(row[kFindings], profile.findings);
+      append_csv_row(out, row);
+      continue;
+    }
+    bool first_of_profile = true;
+    for (const AccountResult& result : profile.accounts) {
+      CsvRow row = profile_row(run.info, profile);
+      fill_account(row, result.account);
+      append_findings(row[kFindings], result.findings);
+      if (first_of_profile) append_findings(row[kFindings], profile.findings);
+      first_of_profile = false;
+      if (!row_per_change || result.changes.empty()) {
+        append_csv_row(out, row);
+        continue;
+      }
+      for (const Change& change : result.changes) {
+        fill_change(row, change);
+        append_csv_row(out, row);
+        row[kFindings].clear();  // counted on the account's first row only
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace mailmig

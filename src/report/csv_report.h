@@ -1,0 +1,26 @@
+// The spreadsheet report of one run (RFC 4180, UTF-8 without BOM).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "src/model/run_result.h"
+
+namespace mailmig {
+
+// The columns, in order: the ones scripts rely on first, then the additions.
+//   client, profile, status, account, name, address, protocol, hostname, port, socketType,
+//   authentication, username, smtp_hostname, smtp_port, smtp_socketType, smtp_authentication,
+//   rule, field, from, to, reason, smtp_username, error, findings, machine, run_id, command
+const std::vector<std::string_view>& csv_report_columns();
+
+// A header row, then for "scan" one row per account, and for "plan" and "apply" one row per
+// change (an account without changes gets one row with empty change columns). A profile
+// without accounts (an error, a running client) gets one row with empty account columns, so
+// every profile appears. `findings` holds the account's findings, then the profile's, one per
+// line as "severity rule: message", on the first row of the account (or profile) only, so that
+// a spreadsheet counts each once. smtp_* are empty when the account has no outgoing server.
+std::string write_csv(const RunResult& run);
+
+}  // namespace mailmig

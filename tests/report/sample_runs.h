@@ -1,0 +1,34 @@
+// Hand-built runs the report tests write and read back.
+#pragma once
+
+#include <string>
+
+#include "src/model/run_result.h"
+
+namespace mailmig::testing {
+
+// A plan run on machine "lab-pc-01": a Thunderbird profile with one account and two changes, an
+// Outlook Express export that does not parse, and a Becky! profile whose client is running.
+RunResult sample_plan_run();
+
+// A run with one profile holding one account per (client, change) that the tests choose.
+RunInfo sample_info(std::string run_id, std::string command, std::string machine, std::string time);
+
+// A Thunderbird-style account on the seed-000 hosts with the given user name.
+Account sample_account(std::string id, std::string user);
+
+// A directory under the system's temp folder, removed with everything in it when destroyed.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  std::string path(const std::string& name) const { return root_ + "/" + name; }
+
+ private:
+  std::string root_;
+};
+
+}  // namespace mailmig::testing
