@@ -73,9 +73,13 @@ RunResult sample_plan_run() {
   return run;
 }
 
-TempDir::TempDir() {
+TempDir::TempDir(bool in_memory) {
   namespace fs = boost::filesystem;
-  const fs::path root = fs::temp_directory_path() / fs::unique_path("mailmig-report-%%%%-%%%%");
+  boost::system::error_code ignored;
+  const fs::path base = in_memory && fs::is_directory("/dev/shm", ignored)
+                            ? fs::path("/dev/shm")
+                            : fs::temp_directory_path();
+  const fs::path root = base / fs::unique_path("mailmig-report-%%%%-%%%%-%%%%");
   fs::create_directories(root);
   root_ = root.string();
 }

@@ -18,9 +18,11 @@ RunInfo sample_info(std::string run_id, std::string command, std::string machine
 Account sample_account(std::string id, std::string user);
 
 // A directory under the system's temp folder, removed with everything in it when destroyed.
+// in_memory puts it on /dev/shm when there is one, for tests that write many small databases
+// (each SQLite commit waits for the disk otherwise).
 class TempDir {
  public:
-  TempDir();
+  explicit TempDir(bool in_memory = false);
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;

@@ -1,0 +1,444 @@
+#include "src/report/report_db.h"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <boost/filesystem.hpp>
+#include <cstdint>
+
+#include "src/report/report_db_schema.h"
+
+namespace mailmig {
+namespace {
+
+// Version 1. Ids of profiles and accounts are INTEGER PRIMARY KEYs so a merge can shift them.
+constexpr const char* kSchemaSql = R"sql(
+CREATE TABLE runs(
+  run_id TEXT PRIMARY KEY,
+  machine TEXT NOT NULL,
+  user TEXT NOT NULL,
+  time TEXT NOT NULL,
+  mailmig_version TEXT NOT NULL,
+  command TEXT NOT NULL,
+  policy_name TEXT NOT NULL,
+  policy_hash TEXT NOT NULL);
+CREATE TABLE profiles(
+  id INTEGER PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs(run_id),
+  client TEXT NOT NULL,
+  path TEXT NOT NULL,
+  status TEXT NOT NULL,
+  error TEXT);
+CREATE TABLE accounts(
+  id INTEGER PRIMARY KEY,
+  profile_id INTEGER NOT NULL REFERENCES profiles(id),
+  account_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  address TEXT NOT NULL,
+  in_protocol TEXT NOT NULL,
+  in_hostname TEXT NOT NULL,
+  in_port INTEGER NOT NULL,
+  in_socket_type TEXT NOT NULL,
+  in_authentication TEXT NOT NULL,
+  in_username TEXT NOT NULL,
+  out_hostname TEXT,
+  out_port INTEGER,
+  out_socket_type TEXT,
+  out_authentication TEXT,
+  out_username TEXT);
+CREATE TABLE changes(
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  rule TEXT NOT NULL,
+  field TEXT NOT NULL,
+  from_value TEXT NOT NULL,
+  to_value TEXT NOT NULL,
+  reason TEXT NOT NULL);
+CREATE TABLE findings(
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER REFERENCES accounts(id),
+  profile_id INTEGER NOT NULL REFERENCES profiles(id),
+  rule TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  message TEXT NOT NULL);
+CREATE TABLE files(
+  id INTEGER PRIMARY KEY,
+  profile_id INTEGER NOT NULL REFERENCES profiles(id),
+  path TEXT NOT NULL,
+  changed INTEGER NOT NULL,
+  backup TEXT);
+CREATE INDEX runs_by_machine ON runs(machine, user, time);
+CREATE INDEX profiles_by_run ON profiles(run_id);
+CREATE INDEX accounts_by_profile ON accounts(profile_id);
+CREATE INDEX changes_by_account ON changes(account_id);
+CREATE INDEX findings_by_profile ON findings(profile_id);
+CREATE INDEX files_by_profile ON files(profile_id);
+PRAGMA user_version = 1;
+)sql";
+
+std::string with_path(const std::string& path, const std::string& message) {
+  return path + ": " + message;
+}
+
+std::int64_t table_count(SQLite::Database& db, const std::string& schema_name) {
+  return db.execAndGet("SELECT count(*) FROM " + schema_name + ".sqlite_master").getInt64();
+}
+
+class RunWriter {
+ public:
+  explicit RunWriter(SQLite::Database& db)
+      : db_(db),
+        insert_run_(db, "INSERT INTO runs VALUES(?,?,?,?,?,?,?,?)"),
+        insert_profile_(db,
+                        "INSERT INTO profiles(run_id, client, path, status, error) "
+                        "VALUES(?,?,?,?,?)"),
+        insert_account_(db,
+                        "INSERT INTO accounts(profile_id, account_id, name, address, "
+                        "in_protocol, in_hostname, in_port, in_socket_type, in_authentication, "
+                        "in_username, out_hostname, out_port, out_socket_type, "
+                        "out_authentication, out_username) "
+                        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        insert_change_(db,
+                       "INSERT INTO changes(account_id, rule, field, from_value, to_value, "
+                       "reason) VALUES(?,?,?,?,?,?)"),
+        insert_finding_(db,
+                        "INSERT INTO findings(account_id, profile_id, rule, severity, message) "
+                        "VALUES(?,?,?,?,?)"),
+        insert_file_(db, "INSERT INTO files(profile_id, path, changed, backup) VALUES(?,?,?,?)") {}
+
+  void write(const RunResult& run) {
+    const RunInfo& info = run.info;
+    run_statement(insert_run_, [&](SQLite::Statement& s) {
+      bind_texts(s, 1,
+                 {info.run_id, info.machine, info.user, info.time, info.mailmig_version,
+                  info.command, info.policy_name, info.policy_hash});
+    });
+    for (const ProfileResult& profile : run.profiles) write_profile(info.run_id, profile);
+  }
+
+ private:
+  void write_profile(const std::string& run_id, const ProfileResult& profile) {
+    run_statement(insert_profile_, [&](SQLite::Statement& s) {
+      bind_texts(s, 1,
+                 {run_id, std::string(client_id(profile.client)), profile.path,
+                  std::string(to_string(profile.status))});
+      if (profile.status == ProfileStatus::Ok) {
+        s.bind(5);
+      } else {
+        s.bind(5, profile.error);
+      }
+    });
+    const std::int64_t profile_id = db_.getLastInsertRowid();
+    for (const AccountResult& account : profile.accounts) write_account(profile_id, account);
+    for (const Finding& finding : profile.findings)
+      write_finding(std::nullopt, profile_id, finding);
+    for (const FileResult& file : profile.files) {
+      run_statement(insert_file_, [&](SQLite::Statement& s) {
+        s.bind(1, profile_id);
+        s.bind(2, file.path);
+        s.bind(3, file.changed ? 1 : 0);
+        if (file.backup_path.empty()) {
+          s.bind(4);
+        } else {
+          s.bind(4, file.backup_path);
+        }
+      });
+    }
+  }
+
+  void write_account(std::int64_t profile_id, const AccountResult& result) {
+    const Account& account = result.account;
+    run_statement(insert_account_, [&](SQLite::Statement& s) {
+      s.bind(1, profile_id);
+      bind_texts(s, 2,
+                 {account.id, account.name, account.address,
+                  std::string(to_string(account.incoming.protocol)), account.incoming.hostname});
+      s.bind(7, account.incoming.port);
+      bind_texts(
+          s, 8,
+          {std::string(to_string(account.incoming.socket_type)),
+           std::string(to_string(account.incoming.authentication)), account.incoming.username});
+      if (account.outgoing) {
+        const ServerSettings& smtp = *account.outgoing;
+        s.bind(11, smtp.hostname);
+        s.bind(12, smtp.port);
+        bind_texts(s, 13,
+                   {std::string(to_string(smtp.socket_type)),
+                    std::string(to_string(smtp.authentication)), smtp.username});
+      } else {
+        for (int index = 11; index <= 15; ++index) s.bind(index);
+      }
+    });
+    const std::int64_t account_row = db_.getLastInsertRowid();
+    for (const Change& change : result.changes) {
+      run_statement(insert_change_, [&](SQLite::Statement& s) {
+        s.bind(1, account_row);
+        bind_texts(s, 2, {change.rule, change.field, change.from, change.to, change.reason});
+      });
+    }
+    for (const Finding& finding : result.findings) write_finding(account_row, profile_id, finding);
+  }
+
+  void write_finding(std::optional<std::int64_t> account_row, std::int64_t profile_id,
+                     const Finding& finding) {
+    run_statement(insert_finding_, [&](SQLite::Statement& s) {
+      if (account_row) {
+        s.bind(1, *account_row);
+      } else {
+        s.bind(1);
+      }
+      s.bind(2, profile_id);
+      bind_texts(s, 3, {finding.rule, std::string(to_string(finding.severity)), finding.message()});
+    });
+  }
+
+  static void bind_texts(SQLite::Statement& statement, int first_index,
+                         std::initializer_list<std::string> values) {
+    int index = first_index;
+    for (const std::string& value : values) statement.bind(index++, value);
+  }
+
+  template <typename Bind>
+  static void run_statement(SQLite::Statement& statement, Bind bind) {
+    statement.reset();
+    statement.clearBindings();
+    bind(statement);
+    statement.exec();
+  }
+
+  SQLite::Database& db_;
+  SQLite::Statement insert_run_;
+  SQLite::Statement insert_profile_;
+  SQLite::Statement insert_account_;
+  SQLite::Statement insert_change_;
+  SQLite::Statement insert_finding_;
+  SQLite::Statement insert_file_;
+};
+
+bool same_file(const std::string& a, const std::string& b) {
+  boost::system::error_code error;
+  return boost::filesystem::equivalent(a, b, error) && !error;
+}
+
+// Copies the runs of the database attached as `src` that `main` lacks, shifting profile and
+// account ids past those in `main`. Runs inside the caller's transaction.
+class AttachedReportCopier {
+ public:
+  explicit AttachedReportCopier(SQLite::Database& db) : db_(db) {}
+
+  // Returns (runs added, runs skipped).
+  std::pair<std::size_t, std::size_t> copy() {
+    db_.exec("DELETE FROM temp.merge_runs");
+    db_.exec(
+        "INSERT INTO temp.merge_runs SELECT run_id FROM src.runs "
+        "WHERE run_id NOT IN (SELECT run_id FROM main.runs)");
+    const auto added = static_cast<std::size_t>(db_.getChanges());
+    const auto total =
+        static_cast<std::size_t>(db_.execAndGet("SELECT count(*) FROM src.runs").getInt64());
+    const std::int64_t profile_offset =
+        db_.execAndGet("SELECT ifnull(max(id), 0) FROM main.profiles").getInt64();
+    const std::int64_t account_offset =
+        db_.execAndGet("SELECT ifnull(max(id), 0) FROM main.accounts").getInt64();
+
+    constexpr const char* kNewProfiles =
+        " src.profiles p WHERE p.run_id IN (SELECT run_id FROM temp.merge_runs)";
+    execute(
+        "INSERT INTO main.runs(run_id, machine, user, time, mailmig_version, command, "
+        "policy_name, policy_hash) SELECT run_id, machine, user, time, mailmig_version, command, "
+        "policy_name, policy_hash FROM src.runs "
+        "WHERE run_id IN (SELECT run_id FROM temp.merge_runs) ORDER BY rowid",
+        profile_offset, account_offset);
+    execute(std::string("INSERT INTO main.profiles(id, run_id, client, path, status, error) "
+                        "SELECT p.id + :profile_offset, p.run_id, p.client, p.path, p.status, "
+                        "p.error FROM") +
+                kNewProfiles + " ORDER BY p.id",
+            profile_offset, account_offset);
+    execute(
+        std::string("INSERT INTO main.accounts(id, profile_id, account_id, name, address, "
+                    "in_protocol, in_hostname, in_port, in_socket_type, in_authentication, "
+                    "in_username, out_hostname, out_port, out_socket_type, out_authentication, "
+                    "out_username) SELECT a.id + :account_offset, a.profile_id + :profile_offset, "
+                    "a.account_id, a.name, a.address, a.in_protocol, a.in_hostname, a.in_port, "
+                    "a.in_socket_type, a.in_authentication, a.in_username, a.out_hostname, "
+                    "a.out_port, a.out_socket_type, a.out_authentication, a.out_username "
+                    "FROM src.accounts a JOIN") +
+            kNewProfiles + " AND p.id = a.profile_id ORDER BY a.id",
+        profile_offset, account_offset);
+    execute(std::string("INSERT INTO main.changes(account_id, rule, field, from_value, to_value, "
+                        "reason) SELECT c.account_id + :account_offset, c.rule, c.field, "
+                        "c.from_value, c.to_value, c.reason FROM src.changes c "
+                        "JOIN src.accounts a ON a.id = c.account_id JOIN") +
+                kNewProfiles + " AND p.id = a.profile_id ORDER BY c.id",
+            profile_offset, account_offset);
+    execute(std::string("INSERT INTO main.findings(account_id, profile_id, rule, severity, "
+                        "message) SELECT f.account_id + :account_offset, "
+                        "f.profile_id + :profile_offset, f.rule, f.severity, f.message "
+                        "FROM src.findings f JOIN") +
+                kNewProfiles + " AND p.id = f.profile_id ORDER BY f.id",
+            profile_offset, account_offset);
+    execute(std::string("INSERT INTO main.files(profile_id, path, changed, backup) "
+                        "SELECT f.profile_id + :profile_offset, f.path, f.changed, f.backup "
+                        "FROM src.files f JOIN") +
+                kNewProfiles + " AND p.id = f.profile_id ORDER BY f.id",
+            profile_offset, account_offset);
+    return {added, total - added};
+  }
+
+ private:
+  // Binds only the offsets the statement names.
+  void execute(const std::string& sql, std::int64_t profile_offset, std::int64_t account_offset) {
+    SQLite::Statement statement(db_, sql);
+    if (sql.find(":profile_offset") != std::string::npos) {
+      statement.bind(":profile_offset", profile_offset);
+    }
+    if (sql.find(":account_offset") != std::string::npos) {
+      statement.bind(":account_offset", account_offset);
+    }
+    statement.exec();
+  }
+
+  SQLite::Database& db_;
+};
+
+}  // namespace
+
+SQLite::Database open_report_for_writing(const std::string& path, int busy_timeout_ms) {
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI,
+                      busy_timeout_ms);
+  db.exec("PRAGMA foreign_keys = ON");
+  return db;
+}
+
+std::optional<std::string> ensure_report_schema(SQLite::Database& db, const std::string& path) {
+  const int version = db.execAndGet("PRAGMA main.user_version").getInt();
+  if (version == 0 && table_count(db, "main") == 0) {
+    db.exec(kSchemaSql);
+    return std::nullopt;
+  }
+  return check_readable_report(db, "main", path);
+}
+
+std::optional<std::string> check_readable_report(SQLite::Database& db,
+                                                 const std::string& schema_name,
+                                                 const std::string& path) {
+  const int version = db.execAndGet("PRAGMA " + schema_name + ".user_version").getInt();
+  if (version > kReportSchemaVersion) {
+    return with_path(path, "report database schema version " + std::to_string(version) +
+                               " is newer than this mailmig understands (" +
+                               std::to_string(kReportSchemaVersion) + "); use a newer mailmig");
+  }
+  if (version != kReportSchemaVersion) {
+    return with_path(path, "not a mailmig report database");
+  }
+  return std::nullopt;
+}
+
+std::string read_only_uri(const std::string& path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string uri = "file:";
+  for (const char c : path) {
+    const auto byte = static_cast<unsigned char>(c);
+    const bool plain = (byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') ||
+                       (byte >= '0' && byte <= '9') || c == '-' || c == '.' || c == '_' ||
+                       c == '~' || c == '/';
+    if (plain) {
+      uri += c;
+    } else {
+      uri += '%';
+      uri += kHex[byte >> 4];
+      uri += kHex[byte & 0x0F];
+    }
+  }
+  uri += "?mode=ro";
+  return uri;
+}
+
+ReportStatus append_run_to_report(const std::string& db_path, const RunResult& run,
+                                  int busy_timeout_ms) {
+  try {
+    SQLite::Database db = open_report_for_writing(db_path, busy_timeout_ms);
+    // IMMEDIATE takes the write lock before the schema check, so two runs creating the same
+    // new database cannot both create the schema.
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    if (auto error = ensure_report_schema(db, db_path)) return {*error};
+    SQLite::Statement known_run(db, "SELECT 1 FROM runs WHERE run_id = ?");
+    known_run.bind(1, run.info.run_id);
+    if (known_run.executeStep()) {
+      return {with_path(db_path, "run " + run.info.run_id + " is already recorded")};
+    }
+    RunWriter(db).write(run);
+    transaction.commit();
+    return {};
+  } catch (const std::exception& error) {
+    return {with_path(db_path, error.what())};
+  }
+}
+
+namespace {
+
+// Merges one input into the open output; throws SQLite::Exception on a read or write error.
+std::optional<std::string> merge_one(SQLite::Database& db, const std::string& input,
+                                     MergeResult& result) {
+  {
+    SQLite::Statement attach(db, "ATTACH DATABASE ? AS src");
+    attach.bind(1, read_only_uri(input));
+    attach.exec();
+  }
+  struct Detach {
+    SQLite::Database& db;
+    ~Detach() { db.tryExec("DETACH DATABASE src"); }
+  } detach{db};
+  if (auto error = check_readable_report(db, "src", input)) return error;
+  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  const auto [added, skipped] = AttachedReportCopier(db).copy();
+  transaction.commit();
+  result.runs_added += added;
+  result.runs_skipped += skipped;
+  return std::nullopt;
+}
+
+}  // namespace
+
+MergeResult merge_reports(const std::string& out_db, const std::vector<std::string>& inputs,
+                          const MergeProgress& progress, int busy_timeout_ms) {
+  MergeResult result;
+  std::optional<SQLite::Database> db;
+  try {
+    db.emplace(open_report_for_writing(out_db, busy_timeout_ms));
+    SQLite::Transaction transaction(*db, SQLite::TransactionBehavior::IMMEDIATE);
+    if (auto error = ensure_report_schema(*db, out_db)) {
+      result.error = *error;
+      return result;
+    }
+    transaction.commit();
+    db->exec("CREATE TEMP TABLE merge_runs(run_id TEXT PRIMARY KEY)");
+  } catch (const std::exception& error) {
+    result.error = with_path(out_db, error.what());
+    return result;
+  }
+  std::size_t done = 0;
+  for (const std::string& input : inputs) {
+    std::optional<std::string> error;
+    boost::system::error_code ignored;
+    if (!boost::filesystem::is_regular_file(input, ignored)) {
+      error = with_path(input, "no such file");
+    } else if (same_file(input, out_db)) {
+      error = with_path(input, "is the output database");
+    } else {
+      try {
+        error = merge_one(*db, input, result);
+      } catch (const std::exception& exception) {
+        error = with_path(input, exception.what());
+      }
+    }
+    if (error) {
+      result.failed_inputs.push_back({input, *error});
+    } else {
+      ++result.inputs_merged;
+    }
+    if (progress) progress(++done, inputs.size());
+  }
+  return result;
+}
+
+}  // namespace mailmig

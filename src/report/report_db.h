@@ -1,0 +1,59 @@
+// The SQLite report database: every run appends itself, per-machine databases merge into one,
+// and the summary reads it (schema: docs/report-schema.md).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "src/model/run_result.h"
+
+namespace mailmig {
+
+inline constexpr int kReportSchemaVersion = 1;  // PRAGMA user_version of a report database
+inline constexpr int kReportBusyTimeoutMs = 60'000;
+
+// The outcome of a database operation: empty `error` on success, else one English line that
+// names the database ("reports.db: database is locked").
+struct ReportStatus {
+  std::string error;
+
+  bool ok() const { return error.empty(); }
+  explicit operator bool() const { return ok(); }
+};
+
+// Appends the run to the database at db_path, creating the file and schema when new, in one
+// transaction (nothing is written when it fails). A database another process is writing is
+// waited for up to busy_timeout_ms. A run already recorded (same run_id), a database of a newer
+// schema version, or a file that is not a report database is an error.
+ReportStatus append_run_to_report(const std::string& db_path, const RunResult& run,
+                                  int busy_timeout_ms = kReportBusyTimeoutMs);
+
+struct MergeFailure {
+  std::string path;
+  std::string error;
+};
+
+struct MergeResult {
+  std::string error;  // fatal: the output database could not be opened or created
+  std::size_t inputs_merged = 0;
+  std::size_t runs_added = 0;
+  std::size_t runs_skipped = 0;             // already in the output (same run_id)
+  std::vector<MergeFailure> failed_inputs;  // unreadable or not a report: skipped
+
+  explicit operator bool() const { return error.empty(); }
+};
+
+// Called after each input with (inputs done, inputs in total), for a progress line.
+using MergeProgress = std::function<void(std::size_t done, std::size_t total)>;
+
+// Copies every run of every input database into out_db (created when new), one transaction per
+// input. A run whose run_id is already in out_db is skipped, so merging an input twice keeps its
+// runs once. Inputs are opened read-only; one that cannot be read is listed in failed_inputs and
+// the merge goes on.
+MergeResult merge_reports(const std::string& out_db, const std::vector<std::string>& inputs,
+                          const MergeProgress& progress = {},
+                          int busy_timeout_ms = kReportBusyTimeoutMs);
+
+}  // namespace mailmig

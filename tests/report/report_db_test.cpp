@@ -1,0 +1,191 @@
+#include "src/report/report_db.h"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <gtest/gtest.h>
+
+#include <array>
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "tests/report/sample_runs.h"
+
+namespace mailmig {
+namespace {
+
+using testing::TempDir;
+
+// Every row of a query, each row's columns joined by '|' (NULL written as "NULL").
+std::vector<std::string> rows_of(const std::string& db_path, const std::string& sql) {
+  SQLite::Database db(db_path);
+  SQLite::Statement query(db, sql);
+  std::vector<std::string> rows;
+  while (query.executeStep()) {
+    std::string row;
+    for (int index = 0; index < query.getColumnCount(); ++index) {
+      if (index > 0) row += '|';
+      row += query.getColumn(index).isNull() ? "NULL" : query.getColumn(index).getString();
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+TEST(ReportDb, AppendCreatesTheSchemaAndStoresEveryPart) {
+  TempDir dir;
+  const std::string db = dir.path("report.db");
+  ASSERT_TRUE(append_run_to_report(db, testing::sample_plan_run()).ok());
+
+  EXPECT_EQ(rows_of(db, "PRAGMA user_version"), std::vector<std::string>{"1"});
+  EXPECT_EQ(rows_of(db, "SELECT * FROM runs"),
+            std::vector<std::string>{
+                "3f2a9c1e-7b4d-4e8a-9c21-5d6e7f809a1b|lab-pc-01|tanaka|2026-11-23T21:30:00Z|"
+                "0.1.0|plan|iis-2026|"
+                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"});
+  EXPECT_EQ(rows_of(db, "SELECT id, client, path, status, error FROM profiles ORDER BY id"),
+            (std::vector<std::string>{
+                "1|thunderbird|/home/tanaka/.thunderbird/x1y2z3.default|ok|NULL",
+                "2|outlook-express|/home/tanaka/oe-accounts.reg|error|"
+                "/home/tanaka/oe-accounts.reg:12: expected ']' after the key name",
+                "3|becky|/home/tanaka/Becky|client-running|Close Becky! and run mailmig again"}));
+  EXPECT_EQ(rows_of(db, "SELECT * FROM accounts"),
+            std::vector<std::string>{
+                "1|1|account1|田中 太郎|tanaka@iis.u-tokyo.ac.jp|imap|imap.iis.u-tokyo.ac.jp|143|"
+                "plain|password-encrypted|tanaka|mail.iis.u-tokyo.ac.jp|25|plain|"
+                "password-cleartext|tanaka"});
+  EXPECT_EQ(rows_of(db,
+                    "SELECT account_id, rule, field, from_value, to_value, reason "
+                    "FROM changes ORDER BY id"),
+            (std::vector<std::string>{
+                "1|smtp-submission-port|outgoing.port|25|587|SMTP submission moves to port 587",
+                "1|smtp-starttls|outgoing.socketType|plain|STARTTLS|SMTP must use STARTTLS"}));
+  EXPECT_EQ(rows_of(db,
+                    "SELECT account_id, profile_id, rule, severity, message FROM findings "
+                    "ORDER BY id"),
+            (std::vector<std::string>{
+                "1|1|spa-off|warning|The server pop.iis.u-tokyo.ac.jp no longer accepts SPA",
+                "NULL|1|user-js|action-required|Remove mail.smtpserver.smtp1.port from user.js"}));
+  EXPECT_EQ(rows_of(db, "SELECT profile_id, path, changed, backup FROM files"),
+            std::vector<std::string>{"1|/home/tanaka/.thunderbird/x1y2z3.default/prefs.js|1|NULL"});
+}
+
+TEST(ReportDb, StoresAProfileOfEveryClient) {
+  constexpr std::array kClients{ClientKind::Thunderbird,    ClientKind::Outlook,
+                                ClientKind::OutlookExpress, ClientKind::WindowsMail,
+                                ClientKind::Becky,          ClientKind::Sylpheed,
+                                ClientKind::ClawsMail};
+  RunResult run;
+  run.info = testing::sample_info("run-clients", "scan", "pc", "2026-11-23T10:00:00Z");
+  for (const ClientKind client : kClients) {
+    ProfileResult profile;
+    profile.client = client;
+    profile.path = "/profiles/" + std::string(client_id(client));
+    AccountResult account;
+    account.account = testing::sample_account("1", std::string(client_id(client)) + "-user");
+    if (client == ClientKind::Sylpheed) account.account.outgoing.reset();
+    profile.accounts.push_back(account);
+    run.profiles.push_back(profile);
+  }
+  TempDir dir;
+  const std::string db = dir.path("report.db");
+  ASSERT_TRUE(append_run_to_report(db, run).ok());
+  EXPECT_EQ(
+      rows_of(db,
+              "SELECT p.client, p.path, a.in_username, a.out_hostname, a.out_port FROM profiles p "
+              "JOIN accounts a ON a.profile_id = p.id ORDER BY p.id"),
+      (std::vector<std::string>{
+          "thunderbird|/profiles/thunderbird|thunderbird-user|mail.iis.u-tokyo.ac.jp|25",
+          "outlook|/profiles/outlook|outlook-user|mail.iis.u-tokyo.ac.jp|25",
+          "outlook-express|/profiles/outlook-express|outlook-express-user|"
+          "mail.iis.u-tokyo.ac.jp|25",
+          "windows-mail|/profiles/windows-mail|windows-mail-user|mail.iis.u-tokyo.ac.jp|25",
+          "becky|/profiles/becky|becky-user|mail.iis.u-tokyo.ac.jp|25",
+          "sylpheed|/profiles/sylpheed|sylpheed-user|NULL|NULL",
+          "claws-mail|/profiles/claws-mail|claws-mail-user|mail.iis.u-tokyo.ac.jp|25"}));
+}
+
+TEST(ReportDb, SecondRunAppendsAndTheSameRunTwiceIsRefused) {
+  TempDir dir;
+  const std::string db = dir.path("report.db");
+  RunResult run = testing::sample_plan_run();
+  ASSERT_TRUE(append_run_to_report(db, run).ok());
+  const ReportStatus again = append_run_to_report(db, run);
+  EXPECT_EQ(again.error, db + ": run 3f2a9c1e-7b4d-4e8a-9c21-5d6e7f809a1b is already recorded");
+  run.info.run_id = "second";
+  ASSERT_TRUE(append_run_to_report(db, run).ok());
+  EXPECT_EQ(rows_of(db, "SELECT run_id FROM runs ORDER BY rowid"),
+            (std::vector<std::string>{"3f2a9c1e-7b4d-4e8a-9c21-5d6e7f809a1b", "second"}));
+  EXPECT_EQ(rows_of(db, "SELECT count(*) FROM profiles"), std::vector<std::string>{"6"});
+  EXPECT_EQ(rows_of(db,
+                    "SELECT p.run_id, count(*) FROM changes c JOIN accounts a ON "
+                    "a.id = c.account_id JOIN profiles p ON p.id = a.profile_id "
+                    "GROUP BY p.run_id ORDER BY p.run_id"),
+            (std::vector<std::string>{"3f2a9c1e-7b4d-4e8a-9c21-5d6e7f809a1b|2", "second|2"}));
+}
+
+TEST(ReportDb, NewerSchemaVersionIsRefusedAndLeftAlone) {
+  TempDir dir;
+  const std::string db = dir.path("report.db");
+  {
+    SQLite::Database future(db, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    future.exec("CREATE TABLE runs(run_id TEXT PRIMARY KEY); PRAGMA user_version = 2");
+  }
+  const ReportStatus status = append_run_to_report(db, testing::sample_plan_run());
+  EXPECT_EQ(status.error, db + ": report database schema version 2 is newer than this mailmig "
+                               "understands (1); use a newer mailmig");
+  EXPECT_EQ(rows_of(db, "SELECT count(*) FROM runs"), std::vector<std::string>{"0"});
+}
+
+TEST(ReportDb, OtherFilesAreNotTreatedAsReports) {
+  TempDir dir;
+  const std::string other_db = dir.path("other.db");
+  {
+    SQLite::Database other(other_db, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    other.exec("CREATE TABLE notes(text TEXT)");
+  }
+  EXPECT_EQ(append_run_to_report(other_db, testing::sample_plan_run()).error,
+            other_db + ": not a mailmig report database");
+
+  const std::string text_file = dir.path("notes.txt");
+  std::ofstream(text_file) << "this is not a database, just some text that is long enough\n";
+  const ReportStatus status = append_run_to_report(text_file, testing::sample_plan_run());
+  EXPECT_EQ(status.error, text_file + ": file is not a database");
+
+  EXPECT_FALSE(
+      append_run_to_report(dir.path("missing-folder/report.db"), testing::sample_plan_run()).ok());
+}
+
+TEST(ReportDb, LockedDatabaseIsAnErrorValueAfterTheTimeout) {
+  TempDir dir;
+  const std::string db = dir.path("report.db");
+  ASSERT_TRUE(append_run_to_report(db, testing::sample_plan_run()).ok());
+  SQLite::Database holder(db, SQLite::OPEN_READWRITE);
+  holder.exec("BEGIN EXCLUSIVE");
+  RunResult run = testing::sample_plan_run();
+  run.info.run_id = "blocked";
+  EXPECT_EQ(append_run_to_report(db, run, 20).error, db + ": database is locked");
+  holder.exec("COMMIT");
+  EXPECT_EQ(rows_of(db, "SELECT count(*) FROM runs"), std::vector<std::string>{"1"});
+}
+
+TEST(ReportDb, BusyDatabaseIsWaitedFor) {
+  TempDir dir;
+  const std::string db = dir.path("report.db");
+  ASSERT_TRUE(append_run_to_report(db, testing::sample_plan_run()).ok());
+  SQLite::Database holder(db, SQLite::OPEN_READWRITE);
+  holder.exec("BEGIN EXCLUSIVE");
+  std::thread release([&holder] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    holder.exec("COMMIT");
+  });
+  RunResult run = testing::sample_plan_run();
+  run.info.run_id = "waited";
+  const ReportStatus status = append_run_to_report(db, run, 60'000);
+  release.join();
+  EXPECT_TRUE(status.ok()) << status.error;
+  EXPECT_EQ(rows_of(db, "SELECT count(*) FROM runs"), std::vector<std::string>{"2"});
+}
+
+}  // namespace
+}  // namespace mailmig
