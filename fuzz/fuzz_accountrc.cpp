@@ -1,0 +1,63 @@
+// Fuzzes the accountrc document and the Sylpheed/Claws profile: a parsed input serialises back
+// to itself, an edit reads back, and apply() on every account keeps the file parseable.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "parsers/accountrc/accountrc_document.h"
+#include "parsers/accountrc/accountrc_key_order.h"
+#include "parsers/accountrc/accountrc_profile.h"
+
+namespace {
+
+void check(bool condition) {
+  if (!condition) __builtin_trap();
+}
+
+void fuzz_profile(mailmig::ClientKind client, const std::string& bytes) {
+  mailmig::AccountrcFiles files;
+  files.accountrc.path = "accountrc";
+  files.accountrc.original = bytes;
+  files.accountrc.current = bytes;
+  mailmig::LoadResult loaded = mailmig::AccountrcProfile::make(client, ".", std::move(files));
+  if (!loaded) return;
+  mailmig::Profile& profile = *loaded.profile;
+  profile.display_text(profile.files()[0], profile.files()[0].current);
+  for (const mailmig::Account& account : profile.accounts()) {
+    profile.apply(account.id, {{"fuzz", "outgoing.port", "", "587", ""},
+                               {"fuzz", "outgoing.socketType", "", "STARTTLS", ""},
+                               {"fuzz", "outgoing.authentication", "", "password-cleartext", ""},
+                               {"fuzz", "incoming.authentication", "", "password-cleartext", ""},
+                               {"fuzz", "incoming.port", "", "995", ""}});
+    check(static_cast<bool>(mailmig::AccountrcDocument::parse(profile.files()[0].current).result));
+  }
+  for (const mailmig::Account& account : profile.accounts()) {
+    if (account.outgoing) check(account.outgoing->port == 587);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string bytes(reinterpret_cast<const char*>(data), size);
+  mailmig::AccountrcParse parsed = mailmig::AccountrcDocument::parse(bytes);
+  if (!parsed.result) return 0;
+  mailmig::AccountrcDocument& document = parsed.document;
+  check(document.bytes() == bytes);
+
+  if (!document.sections().empty()) {
+    const std::string section = document.sections().front().name;
+    check(document.set_value(section, "smtp_port", "587", mailmig::sylpheed_key_order()));
+    check(document.set_value(section, "x_mailmig_fuzz", "-- ", mailmig::claws_key_order()));
+    mailmig::AccountrcParse reparsed = mailmig::AccountrcDocument::parse(document.bytes());
+    check(static_cast<bool>(reparsed.result));
+    const auto* edited = reparsed.document.find_section(section);
+    check(edited != nullptr);
+    check(reparsed.document.value(*edited, "smtp_port") == "587");
+    check(reparsed.document.value(*edited, "x_mailmig_fuzz") == "-- ");
+  }
+
+  fuzz_profile(mailmig::ClientKind::Sylpheed, bytes);
+  fuzz_profile(mailmig::ClientKind::ClawsMail, bytes);
+  return 0;
+}
