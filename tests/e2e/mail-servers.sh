@@ -29,9 +29,12 @@ port_in_use() {
 }
 
 make_certificate() {
+  # E2E_HOSTS: the test policies' host names, which the run's /etc/hosts points at 127.0.0.1.
+  local names="DNS:localhost,IP:127.0.0.1"
+  for host in ${E2E_HOSTS:-}; do names="$names,DNS:$host"; done
   mkdir -p "$B/tls"
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=localhost \
-    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+    -addext "subjectAltName=$names" \
     -keyout "$B/tls/key.pem" -out "$B/tls/cert.pem" 2>/dev/null
   openssl x509 -in "$B/tls/cert.pem" -outform DER -out "$B/tls/cert.der"
 }
