@@ -1,0 +1,66 @@
+// A Becky! 2 settings file (Mailbox.ini): a Windows INI file in CP932 (Shift_JIS), held as
+// spans over its original bytes so that an unedited document serialises to exactly its input.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "src/model/parse_result.h"
+
+namespace mailmig {
+
+class BeckyIniDocument {
+ public:
+  // Parses `bytes`. On failure the error names the line (and byte column); `document` is left
+  // unchanged. Rejects NUL bytes, invalid CP932 in section or key lines, a key before any
+  // section and a section header without ']'.
+  static ParseResult parse(std::string bytes, BeckyIniDocument& document);
+
+  // The file's bytes as they stand (the input, until edited).
+  const std::string& bytes() const { return bytes_; }
+
+  // The value of the first `key` in the first `section` (names compared case-insensitively, as
+  // Windows does), decoded to UTF-8 and without the spaces Windows trims.
+  std::optional<std::string> value(std::string_view section, std::string_view key) const;
+  bool has_section(std::string_view section) const;
+
+  // Replaces the value's bytes, or adds `key=value` after the last line of the section in the
+  // file's line ending. The value is encoded to CP932; text CP932 cannot hold is an error.
+  ParseResult set_value(std::string_view section, std::string_view key, std::string_view value);
+
+  // The text decoded to UTF-8 with the value of every key whose name contains "pass" replaced by
+  // "********".
+  std::string display_text() const;
+
+ private:
+  enum class LineKind { Blank, Comment, Section, Entry, Other };
+  struct Line {
+    std::size_t begin = 0;
+    std::size_t content_end = 0;  // before the line ending
+    std::size_t end = 0;          // after the line ending
+    LineKind kind = LineKind::Blank;
+    std::size_t name_begin = 0, name_end = 0;    // section or key name
+    std::size_t value_begin = 0, value_end = 0;  // entries only
+    std::size_t section = 0;                     // index into sections_ (lines after a header)
+  };
+  struct Section {
+    std::size_t header_line = 0;
+    std::size_t last_line = 0;  // the last non-blank line that belongs to the section
+  };
+
+  std::string_view slice(std::size_t begin, std::size_t end) const {
+    return std::string_view(bytes_).substr(begin, end - begin);
+  }
+  std::optional<std::size_t> find_section(std::string_view cp932_name) const;
+  std::optional<std::size_t> find_entry(std::size_t section, std::string_view cp932_key) const;
+  std::string_view line_ending_near(const Line& line) const;
+
+  std::string bytes_;
+  std::vector<Line> lines_;
+  std::vector<Section> sections_;
+};
+
+}  // namespace mailmig
