@@ -1,0 +1,24 @@
+// Small helpers the built-in rules share.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "rules/rule.h"
+
+namespace mailmig {
+
+bool is_encrypted(SocketType socket_type);
+
+// The incoming rules only touch accounts that read mail (POP3 or IMAP), never news or none.
+bool reads_mail(const Account& account);
+
+// Adds a change of `field` to `to` when the account holds another value there.
+void propose_change(RuleOutput& output, std::string_view rule, const Account& account,
+                    FieldRef field, const std::string& to, const std::string& reason);
+
+// An English reason template with its one {key} placeholder filled in.
+std::string reason_text(std::string_view reason_template, std::string_view key,
+                        std::string_view value);
+
+}  // namespace mailmig

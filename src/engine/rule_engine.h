@@ -1,0 +1,28 @@
+// Plans one account: runs the enabled rules in order on a working copy and merges what they
+// ask for into one change per field. Planning only; the formats' writers apply the changes.
+#pragma once
+
+#include <vector>
+
+#include "rules/rule.h"
+#include "src/model/account.h"
+#include "src/model/change.h"
+#include "src/model/finding.h"
+#include "src/policy/policy.h"
+
+namespace mailmig {
+
+struct AccountPlan {
+  Account after;                  // the account with every change made
+  std::vector<Change> changes;    // one per field, in field order; empty when nothing changes
+  std::vector<Finding> findings;  // every rule's findings, in rule order
+};
+
+// Runs every built-in rule the policy enables, in registry order.
+AccountPlan plan_account(const Account& before, const Policy& policy);
+
+// Runs the given rules in the given order (each still only when the policy enables it).
+AccountPlan plan_account(const Account& before, const Policy& policy,
+                         const std::vector<const Rule*>& rules);
+
+}  // namespace mailmig

@@ -1,0 +1,166 @@
+// summary_text, summary_json and summary_csv (summary_html is in summary_html.cpp).
+#include <nlohmann/json.hpp>
+
+#include "src/i18n/i18n.h"
+#include "src/report/csv.h"
+#include "src/report/report_summary.h"
+
+namespace mailmig {
+namespace {
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (const std::string& part : parts) {
+    if (!out.empty()) out += separator;
+    out += part;
+  }
+  return out;
+}
+
+void append_figure(std::string& out, const char* label, std::size_t value) {
+  out += "  ";
+  out += translate(label);
+  out += ": ";
+  out += std::to_string(value);
+  out += '\n';
+}
+
+void append_counts(std::string& out, const char* heading,
+                   const std::map<std::string, std::size_t>& counts) {
+  if (counts.empty()) return;
+  out += '\n';
+  out += translate(heading);
+  out += '\n';
+  for (const auto& [key, count] : counts) {
+    out += "  " + key + ": " + std::to_string(count) + '\n';
+  }
+}
+
+std::string profile_label(const std::string& machine, const std::string& user,
+                          const std::string& client, const std::string& profile) {
+  return machine + " (" + user + ") " + client + " " + profile;
+}
+
+}  // namespace
+
+std::string summary_text(const ReportSummary& summary) {
+  std::string out = translate(N_("mailmig report summary"));
+  out += '\n';
+  append_figure(out, N_("Machines"), summary.machines);
+  append_figure(out, N_("Runs"), summary.runs);
+  append_figure(out, N_("Profiles"), summary.profiles);
+  append_figure(out, N_("Accounts"), summary.accounts);
+  append_figure(out, N_("Accounts with pending changes"), summary.pending_accounts);
+  append_figure(out, N_("Profiles with the mail client running"), summary.client_running);
+  append_figure(out, N_("Profiles that could not be read"), summary.errors);
+  append_counts(out, N_("Pending accounts by rule:"), summary.pending_by_rule);
+  append_counts(out, N_("Pending accounts by client:"), summary.pending_by_client);
+  append_counts(out, N_("Pending accounts by incoming server:"), summary.pending_by_host);
+  if (!summary.worklist.empty()) {
+    out += '\n';
+    out += translate(N_("Worklist:"));
+    out += '\n';
+    for (const WorklistEntry& entry : summary.worklist) {
+      out += "  " + profile_label(entry.machine, entry.user, entry.client, entry.profile);
+      if (!entry.account.empty()) {
+        out += " [" + entry.account + "] " + entry.name;
+        if (!entry.address.empty()) out += " <" + entry.address + ">";
+      }
+      out += '\n';
+      if (!entry.rules.empty()) {
+        out += "    ";
+        out += translate(N_("pending:"));
+        out += " " + join(entry.rules, ", ") + '\n';
+      }
+      for (const std::string& step : entry.manual_steps) {
+        out += "    ";
+        out += translate(N_("to do by hand:"));
+        out += " " + step + '\n';
+      }
+    }
+  }
+  if (!summary.attention.empty()) {
+    out += '\n';
+    out += translate(N_("Profiles to run again:"));
+    out += '\n';
+    for (const ProfileAttention& item : summary.attention) {
+      out += "  " + profile_label(item.machine, item.user, item.client, item.profile) + ": " +
+             item.status;
+      if (!item.error.empty()) out += " (" + item.error + ")";
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+std::string summary_json(const ReportSummary& summary) {
+  using Json = nlohmann::ordered_json;
+  Json out = Json::object();
+  out["schema"] = "mailmig-summary/1";
+  out["machines"] = summary.machines;
+  out["runs"] = summary.runs;
+  out["profiles"] = summary.profiles;
+  out["accounts"] = summary.accounts;
+  out["pending_accounts"] = summary.pending_accounts;
+  out["client_running"] = summary.client_running;
+  out["errors"] = summary.errors;
+  out["latest_run_time"] = summary.latest_run_time;
+  const auto counts = [](const std::map<std::string, std::size_t>& map) {
+    Json object = Json::object();
+    for (const auto& [key, count] : map) object[key] = count;
+    return object;
+  };
+  out["pending_by_rule"] = counts(summary.pending_by_rule);
+  out["pending_by_client"] = counts(summary.pending_by_client);
+  out["pending_by_host"] = counts(summary.pending_by_host);
+  Json worklist = Json::array();
+  for (const WorklistEntry& entry : summary.worklist) {
+    worklist.push_back(Json{{"machine", entry.machine},
+                            {"user", entry.user},
+                            {"client", entry.client},
+                            {"profile", entry.profile},
+                            {"account", entry.account},
+                            {"name", entry.name},
+                            {"address", entry.address},
+                            {"hostname", entry.hostname},
+                            {"rules", entry.rules},
+                            {"manual_steps", entry.manual_steps},
+                            {"command", entry.command},
+                            {"time", entry.time}});
+  }
+  out["worklist"] = std::move(worklist);
+  Json attention = Json::array();
+  for (const ProfileAttention& item : summary.attention) {
+    attention.push_back(Json{{"machine", item.machine},
+                             {"user", item.user},
+                             {"client", item.client},
+                             {"profile", item.profile},
+                             {"status", item.status},
+                             {"error", item.error},
+                             {"command", item.command},
+                             {"time", item.time}});
+  }
+  out["attention"] = std::move(attention);
+  std::string text = out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  text += '\n';
+  return text;
+}
+
+std::string summary_csv(const ReportSummary& summary) {
+  std::string out;
+  append_csv_row(out, {"machine", "user", "client", "profile", "status", "account", "name",
+                       "address", "hostname", "rules", "manual_steps", "error", "command", "time"});
+  for (const WorklistEntry& entry : summary.worklist) {
+    append_csv_row(out,
+                   {entry.machine, entry.user, entry.client, entry.profile, "ok", entry.account,
+                    entry.name, entry.address, entry.hostname, join(entry.rules, " "),
+                    join(entry.manual_steps, "\n"), "", entry.command, entry.time});
+  }
+  for (const ProfileAttention& item : summary.attention) {
+    append_csv_row(out, {item.machine, item.user, item.client, item.profile, item.status, "", "",
+                         "", "", "", "", item.error, item.command, item.time});
+  }
+  return out;
+}
+
+}  // namespace mailmig

@@ -1,0 +1,244 @@
+#include <SQLiteCpp/Database.h>
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+
+#include "src/report/report_db.h"
+#include "src/report/report_summary.h"
+#include "tests/report/sample_runs.h"
+
+namespace mailmig {
+namespace {
+
+using testing::TempDir;
+
+std::int64_t count(const std::string& db_path, const std::string& sql) {
+  SQLite::Database db(db_path);
+  return db.execAndGet(sql).getInt64();
+}
+
+TEST(MergeReports, SameInputTwiceIsKeptOnce) {
+  TempDir dir;
+  const std::string input = dir.path("pc1.db");
+  const std::string merged = dir.path("merged.db");
+  ASSERT_TRUE(append_run_to_report(input, testing::sample_plan_run()).ok());
+
+  MergeResult first = merge_reports(merged, {input});
+  ASSERT_TRUE(first) << first.error;
+  EXPECT_EQ(first.inputs_merged, 1u);
+  EXPECT_EQ(first.runs_added, 1u);
+  EXPECT_EQ(first.runs_skipped, 0u);
+
+  MergeResult second = merge_reports(merged, {input, input});
+  ASSERT_TRUE(second) << second.error;
+  EXPECT_EQ(second.inputs_merged, 2u);
+  EXPECT_EQ(second.runs_added, 0u);
+  EXPECT_EQ(second.runs_skipped, 2u);
+  EXPECT_TRUE(second.failed_inputs.empty());
+
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM runs"), 1);
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM profiles"), 3);
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM accounts"), 1);
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM changes"), 2);
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM findings"), 2);
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM files"), 1);
+}
+
+TEST(MergeReports, IdsOfEachInputAreShiftedSoRowsStayLinked) {
+  TempDir dir;
+  std::vector<std::string> inputs;
+  for (const std::string machine : {"pc-a", "pc-b"}) {
+    RunResult run = testing::sample_plan_run();
+    run.info.run_id = "run-" + machine;
+    run.info.machine = machine;
+    run.profiles[0].accounts[0].account.incoming.username = machine + "-user";
+    inputs.push_back(dir.path(machine + ".db"));
+    ASSERT_TRUE(append_run_to_report(inputs.back(), run).ok());
+  }
+  const std::string merged = dir.path("merged.db");
+  ASSERT_TRUE(merge_reports(merged, inputs));
+  SQLite::Database db(merged);
+  SQLite::Statement query(db,
+                          "SELECT r.machine, a.in_username, count(c.id), "
+                          "(SELECT count(*) FROM findings f WHERE f.profile_id = p.id) "
+                          "FROM runs r JOIN profiles p ON p.run_id = r.run_id "
+                          "JOIN accounts a ON a.profile_id = p.id "
+                          "JOIN changes c ON c.account_id = a.id GROUP BY a.id ORDER BY r.machine");
+  std::vector<std::string> rows;
+  while (query.executeStep()) {
+    rows.push_back(query.getColumn(0).getString() + "|" + query.getColumn(1).getString() + "|" +
+                   query.getColumn(2).getString() + "|" + query.getColumn(3).getString());
+  }
+  EXPECT_EQ(rows, (std::vector<std::string>{"pc-a|pc-a-user|2|2", "pc-b|pc-b-user|2|2"}));
+  SQLite::Statement dangling(db, "PRAGMA foreign_key_check");
+  EXPECT_FALSE(dangling.executeStep());
+}
+
+TEST(MergeReports, UnreadableInputsAreListedAndSkipped) {
+  TempDir dir;
+  const std::string good = dir.path("good.db");
+  ASSERT_TRUE(append_run_to_report(good, testing::sample_plan_run()).ok());
+  const std::string missing = dir.path("missing.db");
+  const std::string text = dir.path("notes.txt");
+  std::ofstream(text) << "not a database, only text, but long enough to have a header\n";
+  const std::string future = dir.path("future.db");
+  {
+    SQLite::Database db(future, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE runs(run_id TEXT); PRAGMA user_version = 7");
+  }
+  const std::string merged = dir.path("merged.db");
+
+  const MergeResult result = merge_reports(merged, {missing, text, good, future, merged});
+  ASSERT_TRUE(result) << result.error;
+  EXPECT_EQ(result.inputs_merged, 1u);
+  EXPECT_EQ(result.runs_added, 1u);
+  ASSERT_EQ(result.failed_inputs.size(), 4u);
+  EXPECT_EQ(result.failed_inputs[0].path, missing);
+  EXPECT_EQ(result.failed_inputs[0].error, missing + ": no such file");
+  EXPECT_EQ(result.failed_inputs[1].error, text + ": file is not a database");
+  EXPECT_EQ(result.failed_inputs[2].error,
+            future +
+                ": report database schema version 7 is newer than this mailmig understands (1); "
+                "use a newer mailmig");
+  EXPECT_EQ(result.failed_inputs[3].error, merged + ": is the output database");
+  // Reading the missing input did not create it.
+  EXPECT_FALSE(std::ifstream(missing).good());
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM runs"), 1);
+}
+
+TEST(MergeReports, OutputOfANewerSchemaIsFatal) {
+  TempDir dir;
+  const std::string merged = dir.path("merged.db");
+  {
+    SQLite::Database db(merged, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE runs(run_id TEXT); PRAGMA user_version = 2");
+  }
+  const MergeResult result = merge_reports(merged, {dir.path("whatever.db")});
+  EXPECT_FALSE(result);
+  EXPECT_EQ(result.error, merged +
+                              ": report database schema version 2 is newer than this mailmig "
+                              "understands (1); use a newer mailmig");
+}
+
+TEST(MergeReports, PathsWithUriCharactersAreReadAsFiles) {
+  TempDir dir;
+  const std::string input = dir.path("pc 1?#%&=機械.db");
+  ASSERT_TRUE(append_run_to_report(input, testing::sample_plan_run()).ok());
+  const MergeResult result = merge_reports(dir.path("merged.db"), {input});
+  ASSERT_TRUE(result);
+  EXPECT_TRUE(result.failed_inputs.empty());
+  EXPECT_EQ(result.runs_added, 1u);
+}
+
+// What the generator put into the reports, counted as it goes.
+struct Expected {
+  std::size_t runs = 0;
+  std::size_t accounts = 0;
+  std::size_t pending_accounts = 0;
+  std::size_t client_running = 0;
+  std::map<std::string, std::size_t> pending_by_rule;
+  std::map<std::string, std::size_t> pending_by_client;
+  std::map<std::string, std::size_t> pending_by_host;
+};
+
+constexpr std::array kClients{ClientKind::Thunderbird,    ClientKind::Outlook,
+                              ClientKind::OutlookExpress, ClientKind::WindowsMail,
+                              ClientKind::Becky,          ClientKind::Sylpheed,
+                              ClientKind::ClawsMail};
+constexpr std::array<const char*, 3> kHosts{"mail.iis.u-tokyo.ac.jp", "smtp.tanaka.dti.ne.jp",
+                                            "smtp.club.kyutech.ac.jp"};
+
+// Machine `index`: one profile of a client chosen by index, with one or two accounts; a third of
+// the machines applied their changes, one in 50 had the client running.
+RunResult generated_run(std::size_t index, Expected& expected) {
+  char machine[16];
+  std::snprintf(machine, sizeof machine, "pc-%04zu", index);
+  const std::string command = index % 3 == 0 ? "apply" : index % 3 == 1 ? "plan" : "scan";
+  RunResult run;
+  run.info = testing::sample_info("run-" + std::to_string(index), command, machine,
+                                  "2026-11-23T10:00:00Z");
+  ProfileResult profile;
+  profile.client = kClients[index % kClients.size()];
+  profile.path = "C:/Users/tanaka/AppData/Roaming/profile";
+  ++expected.runs;
+  if (index % 50 == 7) {
+    profile.status = ProfileStatus::ClientRunning;
+    profile.error = "close the client";
+    ++expected.client_running;
+    run.profiles.push_back(profile);
+    return run;
+  }
+  const std::size_t account_count = 1 + index % 2;
+  for (std::size_t number = 0; number < account_count; ++number) {
+    AccountResult account;
+    account.account =
+        testing::sample_account(std::to_string(number), "user" + std::to_string(number));
+    account.account.incoming.hostname = kHosts[(index + number) % kHosts.size()];
+    account.changes.push_back(Change{"smtp-submission-port", "outgoing.port", "25", "587", "r"});
+    if (number == 1) {
+      account.changes.push_back(
+          Change{"smtp-starttls", "outgoing.socketType", "plain", "STARTTLS", "r"});
+    }
+    ++expected.accounts;
+    if (command != "apply") {
+      ++expected.pending_accounts;
+      for (const Change& change : account.changes) ++expected.pending_by_rule[change.rule];
+      ++expected.pending_by_client[std::string(client_id(profile.client))];
+      ++expected.pending_by_host[account.account.incoming.hostname];
+    }
+    profile.accounts.push_back(account);
+  }
+  run.profiles.push_back(profile);
+  return run;
+}
+
+TEST(MergeReports, AThousandMachineReportsMergeAndSummarize) {
+  constexpr std::size_t kMachines = 1000;
+  TempDir dir(/*in_memory=*/true);
+  Expected expected;
+  std::vector<std::string> inputs;
+  for (std::size_t index = 0; index < kMachines; ++index) {
+    inputs.push_back(dir.path("machine-" + std::to_string(index) + ".db"));
+    ASSERT_TRUE(append_run_to_report(inputs.back(), generated_run(index, expected)).ok());
+  }
+  const std::string merged = dir.path("merged.db");
+  std::vector<std::pair<std::size_t, std::size_t>> progress;
+  const MergeResult result = merge_reports(
+      merged, inputs,
+      [&](std::size_t done, std::size_t total) { progress.emplace_back(done, total); });
+  ASSERT_TRUE(result) << result.error;
+  EXPECT_TRUE(result.failed_inputs.empty());
+  EXPECT_EQ(result.inputs_merged, kMachines);
+  EXPECT_EQ(result.runs_added, kMachines);
+  ASSERT_EQ(progress.size(), kMachines);
+  for (std::size_t index = 0; index < kMachines; ++index) {
+    EXPECT_EQ(progress[index], std::make_pair(index + 1, kMachines));
+  }
+
+  const ReportSummaryResult summarized = summarize_report(merged);
+  ASSERT_TRUE(summarized) << summarized.error;
+  const ReportSummary& summary = summarized.summary;
+  EXPECT_EQ(summary.machines, kMachines);
+  EXPECT_EQ(summary.runs, expected.runs);
+  EXPECT_EQ(summary.profiles, kMachines);
+  EXPECT_EQ(summary.accounts, expected.accounts);
+  EXPECT_EQ(summary.pending_accounts, expected.pending_accounts);
+  EXPECT_EQ(summary.client_running, expected.client_running);
+  EXPECT_EQ(summary.errors, 0u);
+  EXPECT_EQ(summary.pending_by_rule, expected.pending_by_rule);
+  EXPECT_EQ(summary.pending_by_client, expected.pending_by_client);
+  EXPECT_EQ(summary.pending_by_host, expected.pending_by_host);
+  EXPECT_EQ(summary.worklist.size(), expected.pending_accounts);
+  EXPECT_EQ(summary.attention.size(), expected.client_running);
+
+  // Merging everything again adds nothing.
+  const MergeResult again = merge_reports(merged, inputs);
+  EXPECT_EQ(again.runs_added, 0u);
+  EXPECT_EQ(again.runs_skipped, kMachines);
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM runs"), static_cast<std::int64_t>(kMachines));
+}
+
+}  // namespace
+}  // namespace mailmig

@@ -1,0 +1,347 @@
+#include <SQLiteCpp/Database.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+#include "src/i18n/i18n.h"
+#include "src/report/csv.h"
+#include "src/report/report_db.h"
+#include "src/report/report_summary.h"
+#include "tests/report/sample_runs.h"
+
+namespace mailmig {
+namespace {
+
+using testing::TempDir;
+
+AccountResult account_with(std::string id, std::string host, std::vector<std::string> rules) {
+  AccountResult result;
+  result.account = testing::sample_account(std::move(id), "tanaka");
+  result.account.incoming.hostname = std::move(host);
+  for (std::string& rule : rules) {
+    result.changes.push_back(Change{std::move(rule), "outgoing.port", "25", "587", "policy"});
+  }
+  return result;
+}
+
+ProfileResult profile_of(ClientKind client, std::string path, std::vector<AccountResult> accounts) {
+  ProfileResult profile;
+  profile.client = client;
+  profile.path = std::move(path);
+  profile.accounts = std::move(accounts);
+  return profile;
+}
+
+RunResult run_of(std::string id, std::string command, std::string machine, std::string time,
+                 std::vector<ProfileResult> profiles) {
+  RunResult run;
+  run.info =
+      testing::sample_info(std::move(id), std::move(command), std::move(machine), std::move(time));
+  run.profiles = std::move(profiles);
+  return run;
+}
+
+// Four machines' history; see the expectations in Figures below.
+std::vector<RunResult> history() {
+  const std::string tb = "/home/tanaka/.thunderbird/p.default";
+  // pc-a planned, then applied: nothing pending, one manual step left.
+  RunResult a_plan =
+      run_of("a1", "plan", "pc-a", "2026-11-20T09:00:00Z",
+             {profile_of(ClientKind::Thunderbird, tb,
+                         {account_with("account1", "imap.iis.u-tokyo.ac.jp",
+                                       {"smtp-submission-port", "smtp-starttls"}),
+                          account_with("account2", "pop.tanaka.dti.ne.jp", {"smtp-auth"})})});
+  RunResult a_apply = a_plan;
+  a_apply.info.run_id = "a2";
+  a_apply.info.command = "apply";
+  a_apply.info.time = "2026-11-21T09:00:00Z";
+  a_apply.profiles[0].accounts[0].findings.push_back(
+      make_finding("spa-off", Severity::ActionRequired, "Turn off SPA for {host} by hand",
+                   {{"host", "imap.iis.u-tokyo.ac.jp"}}));
+  a_apply.profiles[0].accounts[1].findings.push_back(
+      make_finding("note", Severity::Info, "Nothing to do"));
+
+  // pc-b planned, then the client was running: the plan's change is still pending.
+  RunResult b_plan = run_of("b1", "plan", "pc-b", "2026-11-20T10:00:00Z",
+                            {profile_of(ClientKind::Becky, "C:/Users/hanako/Becky",
+                                        {account_with("4a1b2c3d.mb", "pop3.club.kyutech.ac.jp",
+                                                      {"smtp-submission-port"})})});
+  RunResult b_running = run_of("b2", "scan", "pc-b", "2026-11-22T10:00:00Z",
+                               {profile_of(ClientKind::Becky, "C:/Users/hanako/Becky", {})});
+  b_running.profiles[0].status = ProfileStatus::ClientRunning;
+  b_running.profiles[0].error = "Close Becky! & run again";
+
+  // pc-c scanned: pending changes on one account, a profile-level manual step, an unreadable
+  // Outlook Express export.
+  ProfileResult sylpheed = profile_of(
+      ClientKind::Sylpheed, "/home/hanako/.sylpheed-2.0",
+      {account_with("1", "popper.sc.itc.keio.ac.jp", {"smtp-submission-port", "pop-ssl"}),
+       account_with("2", "popper.sc.itc.keio.ac.jp", {})});
+  sylpheed.findings.push_back(make_finding("pop-before-smtp", Severity::ActionRequired,
+                                           "Ask the <helpdesk> for SMTP AUTH"));
+  ProfileResult outlook_express = profile_of(ClientKind::OutlookExpress, "/home/hanako/oe.reg", {});
+  outlook_express.status = ProfileStatus::Error;
+  outlook_express.error = "/home/hanako/oe.reg:3: expected '='";
+  RunResult c_scan =
+      run_of("c1", "scan", "pc-c", "2026-11-22T11:00:00Z", {sylpheed, outlook_express});
+
+  // pc-d applied with nothing to change.
+  RunResult d_apply = run_of("d1", "apply", "pc-d", "2026-11-23T08:00:00Z",
+                             {profile_of(ClientKind::ClawsMail, "/home/jiro/.claws-mail",
+                                         {account_with("1", "imap.iis.u-tokyo.ac.jp", {})})});
+
+  // The apply is recorded before the plan it follows: time decides, not insertion order.
+  return {a_apply, a_plan, b_plan, b_running, c_scan, d_apply};
+}
+
+class SummaryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const RunResult& run : history()) {
+      ASSERT_TRUE(append_run_to_report(db_, run).ok());
+    }
+    ReportSummaryResult result = summarize_report(db_);
+    ASSERT_TRUE(result) << result.error;
+    summary_ = std::move(result.summary);
+  }
+
+  TempDir dir_{/*in_memory=*/true};
+  std::string db_ = dir_.path("report.db");
+  ReportSummary summary_;
+};
+
+TEST_F(SummaryTest, Figures) {
+  EXPECT_EQ(summary_.machines, 4u);
+  EXPECT_EQ(summary_.runs, 6u);
+  EXPECT_EQ(summary_.profiles, 5u);
+  EXPECT_EQ(summary_.accounts, 6u);  // 2 on pc-a, 1 on pc-b, 2 on pc-c, 1 on pc-d
+  EXPECT_EQ(summary_.pending_accounts, 2u);
+  EXPECT_EQ(summary_.client_running, 1u);
+  EXPECT_EQ(summary_.errors, 1u);
+  EXPECT_EQ(summary_.latest_run_time, "2026-11-23T08:00:00Z");
+  EXPECT_EQ(summary_.pending_by_rule,
+            (std::map<std::string, std::size_t>{{"pop-ssl", 1}, {"smtp-submission-port", 2}}));
+  EXPECT_EQ(summary_.pending_by_client,
+            (std::map<std::string, std::size_t>{{"becky", 1}, {"sylpheed", 1}}));
+  EXPECT_EQ(summary_.pending_by_host,
+            (std::map<std::string, std::size_t>{{"pop3.club.kyutech.ac.jp", 1},
+                                                {"popper.sc.itc.keio.ac.jp", 1}}));
+}
+
+TEST_F(SummaryTest, WorklistAndAttention) {
+  const std::vector<WorklistEntry> expected{
+      {"pc-a",
+       "tanaka",
+       "thunderbird",
+       "/home/tanaka/.thunderbird/p.default",
+       "account1",
+       "田中 太郎",
+       "tanaka@iis.u-tokyo.ac.jp",
+       "imap.iis.u-tokyo.ac.jp",
+       {},
+       {"Turn off SPA for imap.iis.u-tokyo.ac.jp by hand"},
+       "apply",
+       "2026-11-21T09:00:00Z"},
+      {"pc-b",
+       "tanaka",
+       "becky",
+       "C:/Users/hanako/Becky",
+       "4a1b2c3d.mb",
+       "田中 太郎",
+       "tanaka@iis.u-tokyo.ac.jp",
+       "pop3.club.kyutech.ac.jp",
+       {"smtp-submission-port"},
+       {},
+       "plan",
+       "2026-11-20T10:00:00Z"},
+      {"pc-c",
+       "tanaka",
+       "sylpheed",
+       "/home/hanako/.sylpheed-2.0",
+       "",
+       "",
+       "",
+       "",
+       {},
+       {"Ask the <helpdesk> for SMTP AUTH"},
+       "scan",
+       "2026-11-22T11:00:00Z"},
+      {"pc-c",
+       "tanaka",
+       "sylpheed",
+       "/home/hanako/.sylpheed-2.0",
+       "1",
+       "田中 太郎",
+       "tanaka@iis.u-tokyo.ac.jp",
+       "popper.sc.itc.keio.ac.jp",
+       {"pop-ssl", "smtp-submission-port"},
+       {},
+       "scan",
+       "2026-11-22T11:00:00Z"},
+  };
+  EXPECT_EQ(summary_.worklist, expected);
+  const std::vector<ProfileAttention> attention{
+      {"pc-b", "tanaka", "becky", "C:/Users/hanako/Becky", "client-running",
+       "Close Becky! & run again", "scan", "2026-11-22T10:00:00Z"},
+      {"pc-c", "tanaka", "outlook-express", "/home/hanako/oe.reg", "error",
+       "/home/hanako/oe.reg:3: expected '='", "scan", "2026-11-22T11:00:00Z"},
+  };
+  EXPECT_EQ(summary_.attention, attention);
+}
+
+TEST_F(SummaryTest, TextGolden) {
+  EXPECT_EQ(summary_text(summary_),
+            "mailmig report summary\n"
+            "  Machines: 4\n"
+            "  Runs: 6\n"
+            "  Profiles: 5\n"
+            "  Accounts: 6\n"
+            "  Accounts with pending changes: 2\n"
+            "  Profiles with the mail client running: 1\n"
+            "  Profiles that could not be read: 1\n"
+            "\n"
+            "Pending accounts by rule:\n"
+            "  pop-ssl: 1\n"
+            "  smtp-submission-port: 2\n"
+            "\n"
+            "Pending accounts by client:\n"
+            "  becky: 1\n"
+            "  sylpheed: 1\n"
+            "\n"
+            "Pending accounts by incoming server:\n"
+            "  pop3.club.kyutech.ac.jp: 1\n"
+            "  popper.sc.itc.keio.ac.jp: 1\n"
+            "\n"
+            "Worklist:\n"
+            "  pc-a (tanaka) thunderbird /home/tanaka/.thunderbird/p.default [account1] 田中 太郎 "
+            "<tanaka@iis.u-tokyo.ac.jp>\n"
+            "    to do by hand: Turn off SPA for imap.iis.u-tokyo.ac.jp by hand\n"
+            "  pc-b (tanaka) becky C:/Users/hanako/Becky [4a1b2c3d.mb] 田中 太郎 "
+            "<tanaka@iis.u-tokyo.ac.jp>\n"
+            "    pending: smtp-submission-port\n"
+            "  pc-c (tanaka) sylpheed /home/hanako/.sylpheed-2.0\n"
+            "    to do by hand: Ask the <helpdesk> for SMTP AUTH\n"
+            "  pc-c (tanaka) sylpheed /home/hanako/.sylpheed-2.0 [1] 田中 太郎 "
+            "<tanaka@iis.u-tokyo.ac.jp>\n"
+            "    pending: pop-ssl, smtp-submission-port\n"
+            "\n"
+            "Profiles to run again:\n"
+            "  pc-b (tanaka) becky C:/Users/hanako/Becky: client-running (Close Becky! & run "
+            "again)\n"
+            "  pc-c (tanaka) outlook-express /home/hanako/oe.reg: error (/home/hanako/oe.reg:3: "
+            "expected '=')\n");
+}
+
+TEST_F(SummaryTest, JsonCarriesTheFiguresAndLists) {
+  const auto json = nlohmann::json::parse(summary_json(summary_));
+  EXPECT_EQ(json["schema"], "mailmig-summary/1");
+  EXPECT_EQ(json["machines"], 4);
+  EXPECT_EQ(json["runs"], 6);
+  EXPECT_EQ(json["profiles"], 5);
+  EXPECT_EQ(json["accounts"], 6);
+  EXPECT_EQ(json["pending_accounts"], 2);
+  EXPECT_EQ(json["client_running"], 1);
+  EXPECT_EQ(json["errors"], 1);
+  EXPECT_EQ(json["pending_by_rule"], (nlohmann::json{{"pop-ssl", 1}, {"smtp-submission-port", 2}}));
+  EXPECT_EQ(json["pending_by_client"], (nlohmann::json{{"becky", 1}, {"sylpheed", 1}}));
+  EXPECT_EQ(json["pending_by_host"],
+            (nlohmann::json{{"pop3.club.kyutech.ac.jp", 1}, {"popper.sc.itc.keio.ac.jp", 1}}));
+  ASSERT_EQ(json["worklist"].size(), 4u);
+  EXPECT_EQ(json["worklist"][3], (nlohmann::json{{"machine", "pc-c"},
+                                                 {"user", "tanaka"},
+                                                 {"client", "sylpheed"},
+                                                 {"profile", "/home/hanako/.sylpheed-2.0"},
+                                                 {"account", "1"},
+                                                 {"name", "田中 太郎"},
+                                                 {"address", "tanaka@iis.u-tokyo.ac.jp"},
+                                                 {"hostname", "popper.sc.itc.keio.ac.jp"},
+                                                 {"rules", {"pop-ssl", "smtp-submission-port"}},
+                                                 {"manual_steps", nlohmann::json::array()},
+                                                 {"command", "scan"},
+                                                 {"time", "2026-11-22T11:00:00Z"}}));
+  ASSERT_EQ(json["attention"].size(), 2u);
+  EXPECT_EQ(json["attention"][0]["status"], "client-running");
+}
+
+TEST_F(SummaryTest, CsvListsTheWorklistThenTheProfilesToRunAgain) {
+  const CsvTable table = read_csv(summary_csv(summary_));
+  ASSERT_TRUE(table) << table.status.message;
+  ASSERT_EQ(table.rows.size(), 7u);
+  EXPECT_EQ(table.rows[0],
+            (CsvRow{"machine", "user", "client", "profile", "status", "account", "name", "address",
+                    "hostname", "rules", "manual_steps", "error", "command", "time"}));
+  EXPECT_EQ(table.rows[4],
+            (CsvRow{"pc-c", "tanaka", "sylpheed", "/home/hanako/.sylpheed-2.0", "ok", "1",
+                    "田中 太郎", "tanaka@iis.u-tokyo.ac.jp", "popper.sc.itc.keio.ac.jp",
+                    "pop-ssl smtp-submission-port", "", "", "scan", "2026-11-22T11:00:00Z"}));
+  EXPECT_EQ(table.rows[5],
+            (CsvRow{"pc-b", "tanaka", "becky", "C:/Users/hanako/Becky", "client-running", "", "",
+                    "", "", "", "", "Close Becky! & run again", "scan", "2026-11-22T10:00:00Z"}));
+}
+
+// The text of every element named `name`, in document order.
+std::vector<std::string> texts_of(const pugi::xml_document& page, const char* xpath) {
+  std::vector<std::string> texts;
+  for (const pugi::xpath_node& node : page.select_nodes(xpath)) {
+    texts.emplace_back(node.node().text().get());
+  }
+  return texts;
+}
+
+TEST_F(SummaryTest, HtmlIsOneWellFormedSelfContainedPage) {
+  const std::string html = summary_html(summary_);
+  ASSERT_TRUE(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+  pugi::xml_document page;
+  const pugi::xml_parse_result parsed = page.load_buffer(html.data(), html.size());
+  ASSERT_TRUE(parsed) << parsed.description() << " at byte " << parsed.offset;
+  EXPECT_STREQ(page.document_element().name(), "html");
+  EXPECT_EQ(texts_of(page, "/html/head/title"), std::vector<std::string>{"mailmig report summary"});
+  EXPECT_EQ(html.find("http"), std::string::npos);
+  EXPECT_EQ(html.find("src="), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(texts_of(page, "//table[@class='figures']/tr/td"),
+            (std::vector<std::string>{"4", "6", "5", "6", "2", "1", "1"}));
+  // The rule chart, largest first, bars relative to the largest count.
+  EXPECT_EQ(texts_of(page, "(//table[@class='chart'])[1]/tr/td[1]"),
+            (std::vector<std::string>{"smtp-submission-port", "pop-ssl"}));
+  std::vector<std::string> widths;
+  for (const pugi::xpath_node& bar : page.select_nodes("(//table[@class='chart'])[1]//span")) {
+    widths.emplace_back(bar.node().attribute("style").value());
+  }
+  EXPECT_EQ(widths, (std::vector<std::string>{"width:100%", "width:50%"}));
+  // Text is escaped, and reads back as written.
+  EXPECT_NE(html.find("Ask the &lt;helpdesk&gt; for SMTP AUTH"), std::string::npos);
+  EXPECT_EQ(texts_of(page, "//table[@class='worklist']/tr[4]/td[9]/ul/li"),
+            std::vector<std::string>{"Ask the <helpdesk> for SMTP AUTH"});
+  EXPECT_EQ(texts_of(page, "//table[@class='attention']/tr/td[6]"),
+            (std::vector<std::string>{"Close Becky! & run again",
+                                      "/home/hanako/oe.reg:3: expected '='"}));
+}
+
+TEST(SummaryHtml, EmptyDatabaseAndControlCharactersStayWellFormed) {
+  ReportSummary summary;
+  summary.worklist.push_back(
+      WorklistEntry{"pc\x01", "u", "becky", "p\"'<>&", "1", "n", "a", "h", {"r"}, {}, "plan", "t"});
+  const std::string html = summary_html(summary);
+  pugi::xml_document page;
+  ASSERT_TRUE(page.load_buffer(html.data(), html.size()));
+  EXPECT_EQ(texts_of(page, "//table[@class='worklist']/tr[2]/td[1]"),
+            std::vector<std::string>{"pc\xEF\xBF\xBD"});
+  EXPECT_EQ(texts_of(page, "//table[@class='worklist']/tr[2]/td[4]"),
+            std::vector<std::string>{"p\"'<>&"});
+  EXPECT_EQ(texts_of(page, "//p"), (std::vector<std::string>{"None.", "None.", "None.", "None."}));
+}
+
+TEST(SummarizeReport, MissingAndForeignDatabasesAreErrors) {
+  TempDir dir;
+  EXPECT_EQ(summarize_report(dir.path("none.db")).error,
+            dir.path("none.db") + ": no such report database");
+  const std::string empty = dir.path("empty.db");
+  { SQLite::Database db(empty, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE); }
+  EXPECT_EQ(summarize_report(empty).error, empty + ": not a mailmig report database");
+}
+
+}  // namespace
+}  // namespace mailmig
