@@ -1,0 +1,306 @@
+#include "src/policy/policy.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "rules/registry.h"
+#include "src/io/read_file.h"
+#include "src/util/digest.h"
+#include "tests/rules/rule_test_support.h"
+
+namespace mailmig {
+namespace {
+
+const std::string kPolicies = std::string(MAILMIG_SOURCE_DIR) + "/fixtures/policies/";
+const std::string kInvalid = kPolicies + "invalid/";
+
+ServerTarget target(std::optional<Protocol> protocol, std::string hostname, std::optional<int> port,
+                    std::optional<SocketType> socket_type, std::optional<AuthMethod> auth,
+                    std::optional<std::string> username, std::size_t line) {
+  return ServerTarget{protocol, std::move(hostname), port, socket_type,
+                      auth,     std::move(username), line};
+}
+
+PolicyLoadResult parse_text(std::string_view text, const std::string& base_dir = "") {
+  return parse_policy(text, base_dir, "policy.xml");
+}
+
+TEST(Policy, ParsesTheExamplePolicy) {
+  const std::string path = kPolicies + "002-kyutech.xml";
+  const PolicyLoadResult loaded = load_policy_file(path);
+  ASSERT_TRUE(loaded) << loaded.error;
+  const Policy& policy = *loaded.policy;
+  EXPECT_EQ(policy.name, "Example University 2026");
+  EXPECT_EQ(policy.path, path);
+  EXPECT_EQ(policy.hash, sha256_hex(read_file(path).bytes));
+  ASSERT_EQ(policy.moves.size(), 2u);
+
+  const Move& pop_move = policy.moves[0];
+  EXPECT_EQ(pop_move.match, "pop3.club.kyutech.ac.jp");
+  EXPECT_EQ(pop_move.line, 5u);
+  EXPECT_EQ(pop_move.client_config, "");
+  EXPECT_EQ(pop_move.incoming, (std::vector<ServerTarget>{target(
+                                   Protocol::Pop3, "mail.club.kyutech.ac.jp", 995, SocketType::Ssl,
+                                   AuthMethod::PasswordCleartext, std::nullopt, 6)}));
+  EXPECT_TRUE(pop_move.outgoing.empty());
+
+  const Move& smtp_move = policy.moves[1];
+  EXPECT_EQ(smtp_move.match, "*.club.kyutech.ac.jp");
+  EXPECT_EQ(smtp_move.line, 11u);
+  EXPECT_TRUE(smtp_move.incoming.empty());
+  EXPECT_EQ(smtp_move.outgoing,
+            (std::vector<ServerTarget>{target(Protocol::Smtp, "mail.club.kyutech.ac.jp", 587,
+                                              SocketType::StartTls, AuthMethod::PasswordCleartext,
+                                              std::nullopt, 12)}));
+}
+
+TEST(Policy, RuleStatesFollowDefaultsUnlessTheFileSetsThem) {
+  const Policy kyutech = fixture_policy("002-kyutech.xml");
+  EXPECT_TRUE(kyutech.rule_enabled("spa-off"));  // off by default, on here
+  EXPECT_TRUE(kyutech.rule_enabled("smtp-auth"));
+  const Policy keio = fixture_policy("001-keio.xml");
+  EXPECT_FALSE(keio.rule_enabled("smtp-auth"));
+  EXPECT_FALSE(keio.rule_enabled("spa-off"));
+  EXPECT_TRUE(keio.rule_enabled("server-move"));
+  EXPECT_FALSE(keio.rule_enabled("no-such-rule"));
+}
+
+TEST(Policy, BuiltinDefaultRunsEveryRuleButSpaOff) {
+  const Policy policy = builtin_default_policy();
+  EXPECT_EQ(policy.name, "built-in default");
+  EXPECT_EQ(policy.path, "");
+  EXPECT_EQ(policy.hash, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_TRUE(policy.moves.empty());
+  ASSERT_EQ(policy.rule_states.size(), builtin_rules().size());
+  for (const auto& rule : builtin_rules()) {
+    EXPECT_EQ(policy.rule_enabled(rule->id()), rule->id() != "spa-off") << rule->id();
+  }
+}
+
+TEST(Policy, HostMatchingIgnoresCaseAndWildcardsCoverSubHostsOnly) {
+  EXPECT_TRUE(host_matches("pop.kumail.kyoto-u.ac.jp", "POP.KUMail.Kyoto-U.ac.jp"));
+  EXPECT_FALSE(host_matches("pop.kumail.kyoto-u.ac.jp", "pop.kumail.kyoto-u.ac.jp.evil.jp"));
+  EXPECT_TRUE(host_matches("*.club.kyutech.ac.jp", "smtp.club.kyutech.ac.jp"));
+  EXPECT_TRUE(host_matches("*.club.kyutech.ac.jp", "a.b.CLUB.kyutech.ac.jp"));
+  EXPECT_FALSE(host_matches("*.club.kyutech.ac.jp", "club.kyutech.ac.jp"));
+  EXPECT_FALSE(host_matches("*.club.kyutech.ac.jp", "myclub.kyutech.ac.jp"));
+  EXPECT_FALSE(host_matches("*.club.kyutech.ac.jp", ""));
+}
+
+TEST(Policy, MatchIsLowerCasedAndTrimmed) {
+  const auto loaded = parse_text(
+      "<policy xmlns='urn:mailmig:policy:1' name='n'><move match=' *.Club.Kyutech.AC.JP '>"
+      "<outgoingServer><hostname>Mail.Club.Kyutech.ac.jp</hostname></outgoingServer>"
+      "</move></policy>");
+  ASSERT_TRUE(loaded) << loaded.error;
+  EXPECT_EQ(loaded.policy->moves[0].match, "*.club.kyutech.ac.jp");
+  EXPECT_EQ(loaded.policy->moves[0].outgoing[0].hostname, "mail.club.kyutech.ac.jp");
+  EXPECT_EQ(loaded.policy->moves[0].outgoing[0].protocol, std::nullopt);
+}
+
+TEST(Policy, FindMoveMatchesEachSideByItsOwnHost) {
+  const Policy policy = fixture_policy("002-kyutech.xml");
+  const Account account = test_accounts::sylpheed_apop_pop_before_smtp();
+  const auto incoming = policy.find_move(account, Side::Incoming);
+  ASSERT_TRUE(incoming);
+  EXPECT_EQ(incoming->move, &policy.moves[0]);
+  EXPECT_EQ(incoming->server, &policy.moves[0].incoming[0]);
+  EXPECT_EQ(incoming->matched_host, "pop3.club.kyutech.ac.jp");
+  const auto outgoing = policy.find_move(account, Side::Outgoing);
+  ASSERT_TRUE(outgoing);
+  EXPECT_EQ(outgoing->move, &policy.moves[1]);
+  EXPECT_EQ(outgoing->matched_host, "smtp.club.kyutech.ac.jp");
+}
+
+TEST(Policy, InlineMoveNeverMovesTheOtherSidesHost) {
+  // A club account that sends through its ISP keeps the ISP: the wildcard matches only the
+  // incoming host, and an inline move moves only hosts it matches.
+  const Policy policy = fixture_policy("002-kyutech.xml");
+  Account account = test_accounts::sylpheed_apop_pop_before_smtp();
+  account.outgoing->hostname = "smtp.isp.example.ne.jp";
+  EXPECT_FALSE(policy.find_move(account, Side::Outgoing));
+  account.outgoing.reset();
+  EXPECT_FALSE(policy.find_move(account, Side::Outgoing));
+  account.incoming.hostname = "pop.isp.example.ne.jp";
+  EXPECT_FALSE(policy.find_move(account, Side::Incoming));
+}
+
+TEST(Policy, ClientConfigTargetReadsEveryUsableServer) {
+  const Policy policy = fixture_policy("004-kumail-clientconfig.xml");
+  ASSERT_EQ(policy.moves.size(), 1u);
+  const Move& move = policy.moves[0];
+  EXPECT_EQ(move.client_config, "gmail-config-v1.1.xml");
+  EXPECT_EQ(move.incoming, (std::vector<ServerTarget>{
+                               target(Protocol::Imap, "imap.gmail.com", 993, SocketType::Ssl,
+                                      AuthMethod::PasswordCleartext, "%EMAILADDRESS%", 8),
+                               target(Protocol::Pop3, "pop.gmail.com", 995, SocketType::Ssl,
+                                      AuthMethod::PasswordCleartext, "%EMAILADDRESS%", 16)}));
+  EXPECT_EQ(
+      move.outgoing,
+      (std::vector<ServerTarget>{target(Protocol::Smtp, "smtp.gmail.com", 587, SocketType::StartTls,
+                                        AuthMethod::PasswordCleartext, "%EMAILADDRESS%", 26)}));
+}
+
+TEST(Policy, ClientConfigMoveTakesTheAccountsProtocolAndTheWholeProvider) {
+  const Policy policy = fixture_policy("004-kumail-clientconfig.xml");
+  Account account = test_accounts::windows_live_mail_kumail();
+  const auto incoming = policy.find_move(account, Side::Incoming);
+  ASSERT_TRUE(incoming);
+  EXPECT_EQ(incoming->server->hostname, "pop.gmail.com");
+  // The old SMTP host is not named by the match: the clientConfig moves the whole account.
+  const auto outgoing = policy.find_move(account, Side::Outgoing);
+  ASSERT_TRUE(outgoing);
+  EXPECT_EQ(outgoing->server->hostname, "smtp.gmail.com");
+  EXPECT_EQ(outgoing->matched_host, "pop.kumail.kyoto-u.ac.jp");
+
+  account.incoming.protocol = Protocol::Imap;
+  EXPECT_EQ(policy.find_move(account, Side::Incoming)->server->hostname, "imap.gmail.com");
+  // No server of the account's own protocol: the first one.
+  account.incoming.protocol = Protocol::Nntp;
+  EXPECT_EQ(policy.find_move(account, Side::Incoming)->server->hostname, "imap.gmail.com");
+}
+
+TEST(Policy, ClientConfigTakesTheFirstValueMailmigKnows) {
+  const std::string dir = testing::TempDir();
+  std::ofstream(dir + "/odd-config-v1.1.xml")
+      << "<clientConfig version='1.1'><emailProvider id='example.ac.jp'>\n"
+         "<incomingServer type='exchange'><hostname>ews.example.ac.jp</hostname>"
+         "</incomingServer>\n"
+         "<incomingServer type='pop3'><hostname>pop.example.ac.jp</hostname>"
+         "<socketType>TLS-1.3</socketType><socketType>STARTTLS</socketType>"
+         "<authentication>password-hashed</authentication><authentication>plain</authentication>"
+         "<pop3><leaveMessagesOnServer>true</leaveMessagesOnServer></pop3></incomingServer>\n"
+         "<outgoingServer type='smtp'><hostname>smtp.example.ac.jp</hostname><port>465</port>"
+         "<socketType>SSL</socketType><authentication>client-IP-address</authentication>"
+         "</outgoingServer>\n"
+         "<outgoingServer type='smtp'><hostname>smtp2.example.ac.jp</hostname></outgoingServer>"
+         "</emailProvider></clientConfig>\n";
+  const auto loaded = parse_text(
+      "<policy xmlns='urn:mailmig:policy:1' name='n'>\n"
+      "<move match='pop.old.ac.jp' clientConfig='odd-config-v1.1.xml'/></policy>",
+      dir);
+  ASSERT_TRUE(loaded) << loaded.error;
+  const Move& move = loaded.policy->moves[0];
+  EXPECT_EQ(move.incoming,
+            (std::vector<ServerTarget>{target(Protocol::Pop3, "pop.example.ac.jp", std::nullopt,
+                                              SocketType::StartTls, AuthMethod::PasswordCleartext,
+                                              std::nullopt, 3)}));
+  EXPECT_EQ(move.outgoing,
+            (std::vector<ServerTarget>{target(Protocol::Smtp, "smtp.example.ac.jp", 465,
+                                              SocketType::Ssl, AuthMethod::None, std::nullopt, 4),
+                                       target(Protocol::Smtp, "smtp2.example.ac.jp", std::nullopt,
+                                              std::nullopt, std::nullopt, std::nullopt, 5)}));
+}
+
+TEST(Policy, ExpandsUsernamePlaceholders) {
+  EXPECT_EQ(expand_username("%EMAILADDRESS%", "hanako@st.kyoto-u.ac.jp"),
+            "hanako@st.kyoto-u.ac.jp");
+  EXPECT_EQ(expand_username("%EMAILLOCALPART%", "hanako@st.kyoto-u.ac.jp"), "hanako");
+  EXPECT_EQ(expand_username("%EMAILDOMAIN%", "hanako@st.kyoto-u.ac.jp"), "st.kyoto-u.ac.jp");
+  EXPECT_EQ(expand_username("%EMAILLOCALPART%%%EMAILDOMAIN%", "tanaka@iis.u-tokyo.ac.jp"),
+            "tanaka%iis.u-tokyo.ac.jp");
+  EXPECT_EQ(expand_username("tanaka", ""), "tanaka");
+  EXPECT_EQ(expand_username("%EMAILADDRESS%", ""), std::nullopt);
+  EXPECT_EQ(expand_username("%EMAILLOCALPART%", "tanaka"), std::nullopt);
+  EXPECT_EQ(expand_username("%EMAILDOMAIN%", "tanaka@"), std::nullopt);
+  EXPECT_TRUE(uses_placeholder("x-%EMAILDOMAIN%"));
+  EXPECT_FALSE(uses_placeholder("50%off"));
+}
+
+TEST(Policy, EverySeedPolicyLoads) {
+  const std::vector<std::pair<std::string, std::size_t>> seeds{
+      {"000-iis-u-tokyo.xml", 3}, {"001-keio.xml", 1},   {"002-kyutech.xml", 2},
+      {"003-dti.xml", 1},         {"004-kumail.xml", 2}, {"004-kumail-clientconfig.xml", 1}};
+  for (const auto& [file, moves] : seeds) {
+    const PolicyLoadResult loaded = load_policy_file(kPolicies + file);
+    ASSERT_TRUE(loaded) << loaded.error;
+    EXPECT_EQ(loaded.policy->moves.size(), moves) << file;
+    EXPECT_FALSE(loaded.policy->name.empty()) << file;
+  }
+  EXPECT_TRUE(fixture_policy("000-iis-u-tokyo.xml").rule_enabled("spa-off"));
+  EXPECT_FALSE(fixture_policy("003-dti.xml").rule_enabled("incoming-tls"));
+  EXPECT_EQ(fixture_policy("004-kumail.xml").moves[1].outgoing[0].username, "%EMAILADDRESS%");
+}
+
+TEST(Policy, EveryInvalidPolicyNamesItsLineAndReason) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"unknown-rule.xml",
+       "3: unknown rule 'no-such-rule' (known: server-move, apop-to-tls, incoming-tls, "
+       "smtp-submission-port, spa-off, smtp-auth, pop-download-limit)"},
+      {"unknown-element.xml", "5: unknown element <password> in <incomingServer>"},
+      {"bad-port.xml", "5: bad port '70000' (expected 1 to 65535)"},
+      {"unknown-socket-type.xml", "5: unknown socketType 'TLS' (expected plain, STARTTLS or SSL)"},
+      {"unknown-authentication.xml",
+       "5: unknown authentication 'CRAM-MD5' (expected a clientConfig value such as "
+       "password-cleartext)"},
+      {"apop-on-outgoing.xml", "5: authentication 'apop' cannot be used in <outgoingServer>"},
+      {"missing-match.xml", "2: missing match on <move>"},
+      {"bad-match.xml", "2: bad match 'pop.*.example.ac.jp' (expected a host name or *.domain)"},
+      {"missing-hostname.xml", "4: missing <hostname> in <incomingServer>"},
+      {"not-well-formed.xml", "5: not well-formed XML: Start-end tags mismatch"},
+      {"wrong-namespace.xml", "2: expected xmlns=\"urn:mailmig:policy:1\" on <policy>"},
+      {"duplicate-rule.xml", "3: rule 'spa-off' is set twice (first on line 2)"},
+      {"rule-without-enabled.xml", "2: enabled on <rule> must be \"true\" or \"false\""},
+      {"unknown-attribute.xml", "2: unknown attribute enable on <rule>"},
+      {"unknown-placeholder.xml",
+       "5: unknown placeholder %EMAILADRESS% in <username> (expected %EMAILADDRESS%, "
+       "%EMAILLOCALPART% or %EMAILDOMAIN%)"},
+      {"empty-move.xml",
+       "2: a <move> needs an <incomingServer>, an <outgoingServer> or a clientConfig"},
+      {"missing-client-config.xml", "2: cannot read clientConfig " + kInvalid +
+                                        "nowhere-config-v1.1.xml: No such file or directory"},
+      {"client-config-bad-port.xml",
+       "2: in clientConfig: " + kInvalid +
+           "broken-config-v1.1.xml:5: bad port '0' (expected 1 to 65535)"},
+      {"incoming-type-smtp.xml",
+       "3: unknown type 'smtp' on <incomingServer> (expected pop3 or imap)"},
+      {"missing-name.xml", "1: missing name on <policy>"},
+      {"text-in-move.xml", "3: unexpected text inside <move>"},
+      {"duplicate-element.xml", "6: <port> given twice in <outgoingServer>"},
+  };
+  for (const auto& [file, expected] : cases) {
+    const PolicyLoadResult loaded = load_policy_file(kInvalid + file);
+    EXPECT_FALSE(loaded) << file;
+    EXPECT_EQ(loaded.error, kInvalid + file + ":" + expected);
+  }
+}
+
+TEST(Policy, InvalidBytesGiveLineNumbers) {
+  EXPECT_EQ(parse_text("").error, "policy.xml:1: not well-formed XML: No document element found");
+  EXPECT_EQ(parse_text("<policy xmlns='urn:mailmig:policy:1' name='n'/>\r\n<policy/>").error,
+            "policy.xml:2: a policy file holds one <policy> element");
+  EXPECT_EQ(parse_text("<rules/>").error, "policy.xml:1: expected <policy>, found <rules>");
+  EXPECT_EQ(parse_text("<policy xmlns='urn:mailmig:policy:1' name='n'>\r\n\r\n"
+                       "<rule id='spa-off' enabled='yes'/></policy>")
+                .error,
+            "policy.xml:3: enabled on <rule> must be \"true\" or \"false\"");
+  EXPECT_EQ(parse_text("<policy xmlns='urn:mailmig:policy:1' name='n'>\r\r<move match='a'>"
+                       "<outgoingServer><hostname>bad host</hostname></outgoingServer></move>"
+                       "</policy>")
+                .error,
+            "policy.xml:3: bad hostname 'bad host'");
+  EXPECT_EQ(parse_text("<policy xmlns='urn:mailmig:policy:1' name='n'>\n<zone/></policy>").error,
+            "policy.xml:2: unknown element <zone> in <policy> (expected <rule> or <move>)");
+  EXPECT_EQ(parse_text("<policy xmlns='urn:mailmig:policy:1' name='n'>\n"
+                       "<move match='a' clientConfig='x.xml'><outgoingServer/></move></policy>")
+                .error,
+            "policy.xml:2: a <move> with clientConfig holds no server elements");
+  EXPECT_EQ(parse_text("<policy xmlns='urn:mailmig:policy:1' name='n'>\n<move match='a'>"
+                       "<outgoingServer><hostname>b<i/></hostname></outgoingServer></move>"
+                       "</policy>")
+                .error,
+            "policy.xml:2: unexpected element <i> inside <hostname>");
+}
+
+TEST(Policy, MissingFileIsAnError) {
+  const PolicyLoadResult loaded = load_policy_file(kPolicies + "no-such-policy.xml");
+  EXPECT_FALSE(loaded);
+  EXPECT_EQ(loaded.error, kPolicies + "no-such-policy.xml: No such file or directory");
+}
+
+}  // namespace
+}  // namespace mailmig

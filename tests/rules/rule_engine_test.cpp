@@ -1,0 +1,266 @@
+#include "src/engine/rule_engine.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/rules/rule_test_support.h"
+
+namespace mailmig {
+namespace {
+
+std::vector<Account> client_accounts() {
+  return {test_accounts::thunderbird_imap_plain(), test_accounts::sylpheed_apop_pop_before_smtp(),
+          test_accounts::outlook_pop_spa_smtp25(), test_accounts::becky_apop_keio(),
+          test_accounts::outlook_express_dti(),    test_accounts::windows_live_mail_kumail(),
+          test_accounts::claws_imap_starttls(),    test_accounts::thunderbird_news()};
+}
+
+std::vector<Policy> seed_policies() {
+  return {builtin_default_policy(),
+          fixture_policy("000-iis-u-tokyo.xml"),
+          fixture_policy("001-keio.xml"),
+          fixture_policy("002-kyutech.xml"),
+          fixture_policy("003-dti.xml"),
+          fixture_policy("004-kumail.xml"),
+          fixture_policy("004-kumail-clientconfig.xml")};
+}
+
+Policy with_rules(Policy policy, const std::vector<std::string_view>& enabled) {
+  for (auto& [id, state] : policy.rule_states) {
+    state = std::find(enabled.begin(), enabled.end(), id) != enabled.end();
+  }
+  return policy;
+}
+
+TEST(RuleEngine, SylpheedClubAccountUnderTheExamplePolicy) {
+  const Account before = test_accounts::sylpheed_apop_pop_before_smtp();
+  const AccountPlan plan = plan_account(before, fixture_policy("002-kyutech.xml"));
+  const std::string in_reason =
+      "The server pop3.club.kyutech.ac.jp is replaced by mail.club.kyutech.ac.jp (policy move for "
+      "pop3.club.kyutech.ac.jp)";
+  const std::string out_reason =
+      "The server smtp.club.kyutech.ac.jp is replaced by mail.club.kyutech.ac.jp (policy move for "
+      "*.club.kyutech.ac.jp)";
+  EXPECT_EQ(plan.changes,
+            (std::vector<Change>{
+                {"server-move", "incoming.hostname", "pop3.club.kyutech.ac.jp",
+                 "mail.club.kyutech.ac.jp", in_reason},
+                {"server-move", "incoming.port", "110", "995", in_reason},
+                {"server-move", "incoming.socketType", "plain", "SSL", in_reason},
+                {"server-move", "incoming.authentication", "apop", "password-cleartext", in_reason},
+                {"server-move", "outgoing.hostname", "smtp.club.kyutech.ac.jp",
+                 "mail.club.kyutech.ac.jp", out_reason},
+                {"server-move", "outgoing.port", "25", "587", out_reason},
+                {"server-move", "outgoing.socketType", "plain", "STARTTLS", out_reason},
+                {"server-move", "outgoing.authentication", "smtp-after-pop", "password-cleartext",
+                 out_reason},
+                {"smtp-auth", "outgoing.username", "", "hanako",
+                 "Sending through mail.club.kyutech.ac.jp logs in without a user name: the "
+                 "receiving account's user name is used"},
+            }));
+  ASSERT_EQ(plan.findings.size(), 1u);
+  EXPECT_EQ(plan.findings[0].rule, "server-move");
+  EXPECT_EQ(plan.after, with_changes(before, plan.changes));
+}
+
+TEST(RuleEngine, BuiltinDefaultOnAnOutlookExpressAccount) {
+  const Account before = test_accounts::outlook_express_dti();
+  const AccountPlan plan = plan_account(before, builtin_default_policy());
+  const std::string submission =
+      "Many networks block port 25 for sending (OP25B): smtp.tanaka.dti.ne.jp is reached on the "
+      "submission port 587 with STARTTLS";
+  const std::string auth =
+      "smtp.tanaka.dti.ne.jp needs SMTP authentication with the receiving account's user name "
+      "and password";
+  const std::string tls =
+      "Mail from pop.tanaka.dti.ne.jp travels unencrypted: it is read over SSL/TLS on port 995";
+  EXPECT_EQ(plan.changes,
+            (std::vector<Change>{
+                {"incoming-tls", "incoming.port", "110", "995", tls},
+                {"incoming-tls", "incoming.socketType", "plain", "SSL", tls},
+                {"smtp-submission-port", "outgoing.port", "25", "587", submission},
+                {"smtp-submission-port", "outgoing.socketType", "plain", "STARTTLS", submission},
+                {"smtp-auth", "outgoing.authentication", "none", "password-cleartext", auth},
+                {"smtp-auth", "outgoing.username", "", "tanaka", auth},
+            }));
+  EXPECT_TRUE(plan.findings.empty());
+}
+
+TEST(RuleEngine, RulesRunInRegistryOrder) {
+  std::vector<std::string_view> ids;
+  for (const auto& rule : builtin_rules()) ids.push_back(rule->id());
+  EXPECT_EQ(ids, (std::vector<std::string_view>{"server-move", "apop-to-tls", "incoming-tls",
+                                                "smtp-submission-port", "spa-off", "smtp-auth",
+                                                "pop-download-limit"}));
+}
+
+TEST(RuleEngine, SpaOffSeesTheStartTlsOfTheSubmissionPort) {
+  // Outlook's SPA on SMTP port 25: smtp-submission-port brings STARTTLS first, so spa-off can
+  // turn SPA off on both sides (seed 000) and no manual step is left.
+  const Policy policy =
+      with_rules(builtin_default_policy(), {"incoming-tls", "spa-off", "smtp-submission-port"});
+  const AccountPlan plan = plan_account(test_accounts::outlook_pop_spa_smtp25(), policy);
+  std::vector<std::string> fields;
+  for (const Change& change : plan.changes) fields.push_back(change.rule + " " + change.field);
+  EXPECT_EQ(fields,
+            (std::vector<std::string>{
+                "incoming-tls incoming.port", "incoming-tls incoming.socketType",
+                "spa-off incoming.authentication", "smtp-submission-port outgoing.port",
+                "smtp-submission-port outgoing.socketType", "spa-off outgoing.authentication"}));
+  EXPECT_TRUE(plan.findings.empty());
+  // Without smtp-submission-port the outgoing SPA stays on, with a manual step.
+  const AccountPlan without = plan_account(test_accounts::outlook_pop_spa_smtp25(),
+                                           with_rules(policy, {"incoming-tls", "spa-off"}));
+  ASSERT_EQ(without.findings.size(), 1u);
+  EXPECT_EQ(without.findings[0].rule, "spa-off");
+  EXPECT_EQ(without.findings[0].severity, Severity::ActionRequired);
+  EXPECT_EQ(without.findings[0].values[0].second, "mail.iis.u-tokyo.ac.jp");
+}
+
+TEST(RuleEngine, MergedChangeKeepsTheOriginalValueAndTheLastRule) {
+  Account before = test_accounts::outlook_express_dti();
+  before.incoming.hostname = "pop.old.example.ac.jp";
+  before.incoming.port = 10110;
+  const auto loaded = parse_policy(
+      "<policy xmlns='urn:mailmig:policy:1' name='n'><move match='pop.old.example.ac.jp'>"
+      "<incomingServer><hostname>pop.new.example.ac.jp</hostname><port>110</port>"
+      "</incomingServer></move></policy>",
+      "", "n.xml");
+  ASSERT_TRUE(loaded) << loaded.error;
+  const AccountPlan plan =
+      plan_account(before, with_rules(*loaded.policy, {"server-move", "incoming-tls"}));
+  const std::string tls =
+      "Mail from pop.new.example.ac.jp travels unencrypted: it is read over SSL/TLS on port 995";
+  EXPECT_EQ(
+      plan.changes,
+      (std::vector<Change>{
+          {"server-move", "incoming.hostname", "pop.old.example.ac.jp", "pop.new.example.ac.jp",
+           "The server pop.old.example.ac.jp is replaced by pop.new.example.ac.jp (policy "
+           "move for pop.old.example.ac.jp)"},
+          {"incoming-tls", "incoming.port", "10110", "995", tls},
+          {"incoming-tls", "incoming.socketType", "plain", "SSL", tls},
+      }));
+}
+
+TEST(RuleEngine, FieldThatEndsWhereItStartedIsDropped) {
+  // The move asks for plain 110; incoming-tls takes it back to SSL 995, where it started.
+  const Account before = test_accounts::windows_live_mail_kumail();
+  const auto loaded = parse_policy(
+      "<policy xmlns='urn:mailmig:policy:1' name='n'><move match='pop.kumail.kyoto-u.ac.jp'>"
+      "<incomingServer><hostname>pop.kumail.kyoto-u.ac.jp</hostname><port>110</port>"
+      "<socketType>plain</socketType></incomingServer></move></policy>",
+      "", "n.xml");
+  ASSERT_TRUE(loaded) << loaded.error;
+  const AccountPlan plan = plan_account(before, *loaded.policy);
+  EXPECT_TRUE(plan.changes.empty());
+  EXPECT_EQ(plan.after, before);
+}
+
+TEST(RuleEngine, DisabledRulesDoNotRun) {
+  const AccountPlan plan =
+      plan_account(test_accounts::outlook_express_dti(), with_rules(builtin_default_policy(), {}));
+  EXPECT_TRUE(plan.changes.empty());
+  EXPECT_TRUE(plan.findings.empty());
+}
+
+TEST(RuleEngine, KumailMoveToGmailPopWarnsAboutTheDownloadLimit) {
+  const AccountPlan plan =
+      plan_account(test_accounts::windows_live_mail_kumail(), fixture_policy("004-kumail.xml"));
+  ASSERT_EQ(plan.findings.size(), 3u);
+  EXPECT_EQ(plan.findings[2].rule, "pop-download-limit");
+  EXPECT_EQ(plan.after.incoming.hostname, "pop.gmail.com");
+  EXPECT_EQ(plan.after.outgoing->username, "hanako@st.kyoto-u.ac.jp");
+}
+
+class FakeRule final : public Rule {
+ public:
+  FakeRule(std::string id, std::function<RuleOutput(const Account&)> check)
+      : id_(std::move(id)), check_(std::move(check)) {}
+  std::string_view id() const override { return id_; }
+  const char* description() const override { return "fake"; }
+  RuleOutput check(const Account& account, const Policy&) const override { return check_(account); }
+
+ private:
+  std::string id_;
+  std::function<RuleOutput(const Account&)> check_;
+};
+
+TEST(RuleEngine, EachRuleSeesTheChangesOfTheRulesBeforeIt) {
+  const FakeRule first("first", [](const Account& account) {
+    return RuleOutput{
+        {{"first", "outgoing.port", std::to_string(account.outgoing->port), "2525", "first"}}, {}};
+  });
+  std::string seen_port;
+  const FakeRule second("second", [&](const Account& account) {
+    seen_port = std::to_string(account.outgoing->port);
+    return RuleOutput{};
+  });
+  Policy policy = builtin_default_policy();
+  policy.rule_states = {{"first", true}, {"second", true}};
+  const AccountPlan plan =
+      plan_account(test_accounts::outlook_express_dti(), policy, {&first, &second});
+  EXPECT_EQ(seen_port, "2525");
+  EXPECT_EQ(plan.changes, (std::vector<Change>{{"first", "outgoing.port", "25", "2525", "first"}}));
+}
+
+TEST(RuleEngine, InvalidValueFromARuleIsSkippedAndReported) {
+  const FakeRule broken("broken", [](const Account&) {
+    return RuleOutput{{{"broken", "outgoing.port", "25", "port 587", "broken"},
+                       {"broken", "outgoing.colour", "", "blue", "broken"}},
+                      {}};
+  });
+  Policy policy = builtin_default_policy();
+  policy.rule_states = {{"broken", true}};
+  const Account before = test_accounts::outlook_express_dti();
+  const AccountPlan plan = plan_account(before, policy, {&broken});
+  EXPECT_TRUE(plan.changes.empty());
+  EXPECT_EQ(plan.after, before);
+  ASSERT_EQ(plan.findings.size(), 2u);
+  EXPECT_EQ(plan.findings[0].severity, Severity::ActionRequired);
+  EXPECT_EQ(plan.findings[0].message(),
+            "Internal error: rule broken asked to set outgoing.port to the invalid value port "
+            "587; the change was skipped");
+}
+
+TEST(RuleEngine, PlanningAPlannedAccountChangesNothing) {
+  for (const Policy& policy : seed_policies()) {
+    for (const Account& account : client_accounts()) {
+      const AccountPlan plan = plan_account(account, policy);
+      const AccountPlan again = plan_account(plan.after, policy);
+      EXPECT_TRUE(again.changes.empty()) << policy.name << " / " << account.id;
+      EXPECT_EQ(again.after, plan.after) << policy.name << " / " << account.id;
+    }
+  }
+}
+
+// The password is never switched on, or moved to another login, over an unencrypted
+// connection, whatever rules run: every combination of the built-in rules on every account.
+TEST(RuleEngine, AuthenticationNeverChangesOnAPlainConnection) {
+  std::vector<std::string_view> ids;
+  for (const auto& rule : builtin_rules()) ids.push_back(rule->id());
+  const std::size_t combinations = std::size_t{1} << ids.size();
+  for (const Policy& policy : seed_policies()) {
+    for (std::size_t mask = 0; mask < combinations; ++mask) {
+      std::vector<std::string_view> enabled;
+      for (std::size_t bit = 0; bit < ids.size(); ++bit) {
+        if (mask & (std::size_t{1} << bit)) enabled.push_back(ids[bit]);
+      }
+      const Policy combination = with_rules(policy, enabled);
+      for (const Account& account : client_accounts()) {
+        const AccountPlan plan = plan_account(account, combination);
+        for (const Change& change : plan.changes) {
+          if (!change.field.ends_with(".authentication")) continue;
+          const Side side = change.field.starts_with("incoming.") ? Side::Incoming : Side::Outgoing;
+          const auto socket = read_field(plan.after, {side, FieldKind::SocketType});
+          EXPECT_NE(socket, "plain") << policy.name << " mask " << mask << " " << account.id << " "
+                                     << change.field << " -> " << change.to;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mailmig
