@@ -1,0 +1,550 @@
+#include "src/io/journal.h"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <ctime>
+#include <map>
+#include <set>
+
+#include "src/io/file_transaction.h"
+#include "src/util/digest.h"
+
+namespace mailmig {
+namespace {
+
+constexpr int kBusyTimeoutMs = 60000;  // another run may hold the database while it commits
+
+RunState parse_run_state(const std::string& text) {
+  if (text == "done") return RunState::Done;
+  if (text == "rolled-back") return RunState::RolledBack;
+  if (text == "failed") return RunState::Failed;
+  return RunState::InProgress;
+}
+
+FileState parse_file_state(const std::string& text) {
+  if (text == "done") return FileState::Done;
+  if (text == "rolled-back") return FileState::RolledBack;
+  return FileState::Pending;
+}
+
+std::string journal_error(const std::string& state_dir, const std::exception& error) {
+  return join_path(state_dir, "journal.sqlite") + ": journal failed: " + error.what();
+}
+
+std::string run_lock_path(const std::string& state_dir, const std::string& run_id) {
+  return join_path(join_path(state_dir, "locks"), "run-" + run_id + ".lock");
+}
+
+JournalFile read_file_row(const SQLite::Statement& row) {
+  JournalFile file;
+  file.run_id = row.getColumn(0).getString();
+  file.profile = row.getColumn(1).getString();
+  file.path = row.getColumn(2).getString();
+  file.backup_path = row.getColumn(3).getString();
+  file.sha256_before = row.getColumn(4).getString();
+  file.sha256_after = row.getColumn(5).getString();
+  file.created = row.getColumn(6).getInt() != 0;
+  file.state = parse_file_state(row.getColumn(7).getString());
+  return file;
+}
+
+}  // namespace
+
+std::string_view to_string(RunState state) {
+  switch (state) {
+    case RunState::InProgress:
+      return "in-progress";
+    case RunState::Done:
+      return "done";
+    case RunState::RolledBack:
+      return "rolled-back";
+    case RunState::Failed:
+      return "failed";
+  }
+  return "failed";
+}
+
+std::string_view to_string(FileState state) {
+  switch (state) {
+    case FileState::Pending:
+      return "pending";
+    case FileState::Done:
+      return "done";
+    case FileState::RolledBack:
+      return "rolled-back";
+  }
+  return "pending";
+}
+
+std::string_view to_string(RestoreAction action) {
+  switch (action) {
+    case RestoreAction::Restored:
+      return "restored";
+    case RestoreAction::Deleted:
+      return "deleted";
+    case RestoreAction::AlreadyOriginal:
+      return "already-original";
+    case RestoreAction::Refused:
+      return "refused";
+    case RestoreAction::Failed:
+      return "failed";
+  }
+  return "failed";
+}
+
+Journal::Journal(std::string state_dir, std::unique_ptr<SQLite::Database> database)
+    : state_dir_(std::move(state_dir)), database_(std::move(database)) {}
+
+Journal::~Journal() = default;
+
+JournalOpenResult Journal::open(const std::string& state_dir) {
+  JournalOpenResult result;
+  RealFileSystem fs;
+  if (IoStatus made = fs.make_folders(state_dir, 0700); !made) {
+    result.error = made.error;
+    return result;
+  }
+  const std::string path = join_path(state_dir, "journal.sqlite");
+  // Created here so that it is 0600 from the start; SQLite gives its own journal files the
+  // database's mode.
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    result.error = io_error(path, "open journal", errno).error;
+    return result;
+  }
+  ::close(fd);
+  if (IoStatus mode = fs.change_mode(path, 0600); !mode) {
+    result.error = mode.error;
+    return result;
+  }
+  try {
+    auto database = std::make_unique<SQLite::Database>(
+        path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs);
+    SQLite::Transaction transaction(*database);
+    const int version = database->execAndGet("PRAGMA user_version").getInt();
+    if (version > kSchemaVersion) {
+      result.error = path + ": the journal was written by a newer mailmig (schema " +
+                     std::to_string(version) + ")";
+      return result;
+    }
+    if (version == 0) {
+      database->exec(
+          "CREATE TABLE runs ("
+          " id TEXT PRIMARY KEY, time TEXT NOT NULL, machine TEXT NOT NULL, user TEXT NOT NULL,"
+          " mailmig_version TEXT NOT NULL, policy_name TEXT NOT NULL,"
+          " policy_hash TEXT NOT NULL, command TEXT NOT NULL, state TEXT NOT NULL);"
+          "CREATE TABLE files ("
+          " run_id TEXT NOT NULL REFERENCES runs(id), profile TEXT NOT NULL,"
+          " path TEXT NOT NULL, backup_path TEXT NOT NULL, sha256_before TEXT NOT NULL,"
+          " sha256_after TEXT NOT NULL, created INTEGER NOT NULL, state TEXT NOT NULL,"
+          " PRIMARY KEY (run_id, path));"
+          "PRAGMA user_version = 1;");
+    }
+    transaction.commit();
+    result.journal.reset(new Journal(state_dir, std::move(database)));
+  } catch (const std::exception& error) {
+    result.error = journal_error(state_dir, error);
+  }
+  return result;
+}
+
+IoStatus Journal::begin_run(const RunInfo& info) {
+  if (info.run_id.empty()) return {"journal: begin_run needs a run id"};
+  FileLockResult lock =
+      acquire_file_lock(run_lock_path(state_dir_, info.run_id), std::chrono::milliseconds(0));
+  if (!lock) return {lock.error};
+  try {
+    SQLite::Statement insert(*database_,
+                             "INSERT INTO runs (id, time, machine, user, mailmig_version,"
+                             " policy_name, policy_hash, command, state)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'in-progress')");
+    insert.bind(1, info.run_id);
+    insert.bind(2, info.time);
+    insert.bind(3, info.machine);
+    insert.bind(4, info.user);
+    insert.bind(5, info.mailmig_version);
+    insert.bind(6, info.policy_name);
+    insert.bind(7, info.policy_hash);
+    insert.bind(8, info.command);
+    insert.exec();
+  } catch (const std::exception& error) {
+    return {journal_error(state_dir_, error)};
+  }
+  run_locks_.push_back(std::move(lock.lock));
+  return {};
+}
+
+IoStatus Journal::record_files(const std::vector<JournalFile>& files) {
+  try {
+    SQLite::Transaction transaction(*database_);
+    SQLite::Statement insert(*database_,
+                             "INSERT OR REPLACE INTO files (run_id, profile, path, backup_path,"
+                             " sha256_before, sha256_after, created, state)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const JournalFile& file : files) {
+      insert.bind(1, file.run_id);
+      insert.bind(2, file.profile);
+      insert.bind(3, file.path);
+      insert.bind(4, file.backup_path);
+      insert.bind(5, file.sha256_before);
+      insert.bind(6, file.sha256_after);
+      insert.bind(7, file.created ? 1 : 0);
+      insert.bind(8, std::string(to_string(file.state)));
+      insert.exec();
+      insert.reset();
+    }
+    transaction.commit();
+  } catch (const std::exception& error) {
+    return {journal_error(state_dir_, error)};
+  }
+  return {};
+}
+
+IoStatus Journal::set_files_state(const std::string& run_id, const std::string& profile,
+                                  FileState state) {
+  try {
+    SQLite::Statement update(*database_,
+                             "UPDATE files SET state = ? WHERE run_id = ? AND profile = ?");
+    update.bind(1, std::string(to_string(state)));
+    update.bind(2, run_id);
+    update.bind(3, profile);
+    update.exec();
+  } catch (const std::exception& error) {
+    return {journal_error(state_dir_, error)};
+  }
+  return {};
+}
+
+IoStatus Journal::finish_run(const std::string& run_id, RunState state) {
+  try {
+    SQLite::Statement update(*database_, "UPDATE runs SET state = ? WHERE id = ?");
+    update.bind(1, std::string(to_string(state)));
+    update.bind(2, run_id);
+    update.exec();
+  } catch (const std::exception& error) {
+    return {journal_error(state_dir_, error)};
+  }
+  const std::string lock_path = run_lock_path(state_dir_, run_id);
+  const auto held = std::find_if(run_locks_.begin(), run_locks_.end(),
+                                 [&](const auto& lock) { return lock->path() == lock_path; });
+  if (held != run_locks_.end()) {
+    // The state is final before the lock goes: a recoverer that takes the lock re-reads it.
+    ::unlink(lock_path.c_str());
+    run_locks_.erase(held);
+  }
+  return {};
+}
+
+HistoryResult Journal::history() {
+  HistoryResult result;
+  try {
+    SQLite::Statement query(*database_,
+                            "SELECT id, time, machine, user, mailmig_version, policy_name,"
+                            " policy_hash, command, state FROM runs ORDER BY rowid DESC");
+    while (query.executeStep()) {
+      JournalRun run;
+      run.info.run_id = query.getColumn(0).getString();
+      run.info.time = query.getColumn(1).getString();
+      run.info.machine = query.getColumn(2).getString();
+      run.info.user = query.getColumn(3).getString();
+      run.info.mailmig_version = query.getColumn(4).getString();
+      run.info.policy_name = query.getColumn(5).getString();
+      run.info.policy_hash = query.getColumn(6).getString();
+      run.info.command = query.getColumn(7).getString();
+      run.state = parse_run_state(query.getColumn(8).getString());
+      result.runs.push_back(std::move(run));
+    }
+  } catch (const std::exception& error) {
+    result.error = journal_error(state_dir_, error);
+  }
+  return result;
+}
+
+JournalFilesResult Journal::files(const std::string& run_id) {
+  JournalFilesResult result;
+  try {
+    SQLite::Statement query(*database_,
+                            "SELECT run_id, profile, path, backup_path, sha256_before,"
+                            " sha256_after, created, state FROM files WHERE run_id = ?"
+                            " ORDER BY rowid");
+    query.bind(1, run_id);
+    while (query.executeStep()) result.files.push_back(read_file_row(query));
+  } catch (const std::exception& error) {
+    result.error = journal_error(state_dir_, error);
+  }
+  return result;
+}
+
+RestoreResult Journal::restore_files(FileSystem& fs, const std::string& run_id,
+                                     const std::vector<JournalFile>& files, bool force,
+                                     std::vector<std::string>* removed_temp_files) {
+  RestoreResult result;
+  result.run_id = run_id;
+
+  // Each profile is locked so that no other run writes it while its originals come back.
+  std::set<std::string> profiles;
+  for (const JournalFile& file : files) profiles.insert(file.profile);
+  std::vector<std::unique_ptr<FileLock>> locks;
+  for (const std::string& profile : profiles) {
+    FileLockResult lock = lock_profile(state_dir_, profile);
+    if (!lock) {
+      result.error = lock.error;
+      return result;
+    }
+    locks.push_back(std::move(lock.lock));
+  }
+
+  // First decide for every file; touch nothing while any file is refused.
+  struct Plan {
+    const JournalFile* file;
+    RestoreAction action;
+    std::string original;
+    FileStatus keep;
+  };
+  std::vector<Plan> plans;
+  bool refused = false;
+  for (const JournalFile& file : files) {
+    Plan plan{&file, RestoreAction::AlreadyOriginal, {}, {}};
+    RestoredFile outcome{file.path, RestoreAction::AlreadyOriginal, {}};
+    const StatResult now = fs.stat(file.path);
+    std::string current_hash;
+    if (now && now.status.type == FileType::Regular) {
+      const ReadResult current = fs.read_file(file.path);
+      if (!current) {
+        outcome.action = RestoreAction::Failed;
+        outcome.message = current.error;
+      } else {
+        current_hash = sha256_hex(current.bytes);
+      }
+      plan.keep = now.status;
+    } else if (!now) {
+      outcome.action = RestoreAction::Failed;
+      outcome.message = now.error;
+    }
+    const bool exists = now && now.status.type != FileType::Missing;
+    if (outcome.action != RestoreAction::Failed) {
+      const bool is_original = file.created ? !exists : current_hash == file.sha256_before;
+      if (is_original) {
+        plan.action = RestoreAction::AlreadyOriginal;
+      } else if (current_hash != file.sha256_after && !force) {
+        plan.action = RestoreAction::Refused;
+        outcome.message = exists ? "changed since mailmig wrote it (use --force to restore anyway)"
+                                 : "removed since mailmig wrote it (use --force to restore anyway)";
+        refused = true;
+      } else if (file.created) {
+        plan.action = RestoreAction::Deleted;
+      } else {
+        plan.action = RestoreAction::Restored;
+        const ReadResult backup = fs.read_file(file.backup_path);
+        if (!backup) {
+          outcome.action = RestoreAction::Failed;
+          outcome.message = backup.error;
+        } else if (sha256_hex(backup.bytes) != file.sha256_before) {
+          outcome.action = RestoreAction::Failed;
+          outcome.message = file.backup_path + ": the backup does not hold the original bytes";
+        } else {
+          plan.original = backup.bytes;
+        }
+        if (!exists) {
+          // Forced back after the user removed it: the owner of the folder, private mode.
+          const StatResult folder = fs.stat(parent_folder(file.path));
+          plan.keep.mode = 0600;
+          plan.keep.uid = folder ? folder.status.uid : 0;
+          plan.keep.gid = folder ? folder.status.gid : 0;
+        }
+      }
+    }
+    if (outcome.action != RestoreAction::Failed) outcome.action = plan.action;
+    if (outcome.action == RestoreAction::Failed) refused = true;
+    result.files.push_back(std::move(outcome));
+    plans.push_back(std::move(plan));
+  }
+  if (refused) {
+    result.error = "run " + run_id + ": nothing was restored:";
+    for (const RestoredFile& file : result.files) {
+      if (file.action == RestoreAction::Refused || file.action == RestoreAction::Failed) {
+        result.error += " " + file.path + ": " + file.message + ";";
+      }
+    }
+    result.error.pop_back();
+    return result;
+  }
+
+  std::set<std::string> folders;
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    const Plan& plan = plans[i];
+    IoStatus status;
+    if (plan.action == RestoreAction::Restored) {
+      status = replace_file_atomically(fs, plan.file->path, plan.original, plan.keep);
+    } else if (plan.action == RestoreAction::Deleted) {
+      status = fs.unlink(plan.file->path);
+      if (status) status = fs.fsync_folder(parent_folder(plan.file->path));
+    }
+    if (!status) {
+      result.files[i].action = RestoreAction::Failed;
+      result.files[i].message = status.error;
+      if (!result.error.empty()) result.error += "; ";
+      result.error += status.error;
+    }
+    folders.insert(parent_folder(plan.file->path));
+  }
+  for (const std::string& folder : folders) {
+    std::vector<std::string> names;
+    for (const JournalFile& file : files) {
+      if (parent_folder(file.path) == folder) names.push_back(file_name(file.path));
+    }
+    std::vector<std::string> removed = remove_leftover_temp_files(fs, folder, names);
+    if (removed_temp_files != nullptr) {
+      removed_temp_files->insert(removed_temp_files->end(), removed.begin(), removed.end());
+    }
+  }
+  if (!result.error.empty()) return result;
+
+  try {
+    SQLite::Transaction transaction(*database_);
+    SQLite::Statement update(
+        *database_, "UPDATE files SET state = 'rolled-back' WHERE run_id = ? AND path = ?");
+    for (const JournalFile& file : files) {
+      update.bind(1, run_id);
+      update.bind(2, file.path);
+      update.exec();
+      update.reset();
+    }
+    transaction.commit();
+  } catch (const std::exception& error) {
+    result.error = journal_error(state_dir_, error);
+  }
+  return result;
+}
+
+RestoreResult Journal::rollback(FileSystem& fs, const std::string& run_id_or_last, bool force) {
+  RestoreResult result;
+  const HistoryResult runs = history();
+  if (!runs) {
+    result.error = runs.error;
+    return result;
+  }
+  const JournalRun* chosen = nullptr;
+  for (const JournalRun& run : runs.runs) {
+    if (run_id_or_last == "last") {
+      if (run.state != RunState::Done && run.state != RunState::Failed) continue;
+      const JournalFilesResult run_files = files(run.info.run_id);
+      const bool changed_files =
+          std::any_of(run_files.files.begin(), run_files.files.end(),
+                      [](const JournalFile& file) { return file.state == FileState::Done; });
+      if (!changed_files) continue;
+    } else if (run.info.run_id != run_id_or_last) {
+      continue;
+    }
+    chosen = &run;
+    break;
+  }
+  if (chosen == nullptr) {
+    result.error = run_id_or_last == "last" ? "no run in the journal changed any file"
+                                            : "run " + run_id_or_last + ": not in the journal";
+    return result;
+  }
+  const std::string run_id = chosen->info.run_id;
+  result.run_id = run_id;
+  if (chosen->state == RunState::RolledBack) {
+    result.error = "run " + run_id + ": already rolled back";
+    return result;
+  }
+  FileLockResult run_lock =
+      acquire_file_lock(run_lock_path(state_dir_, run_id), std::chrono::milliseconds(0));
+  if (!run_lock) {
+    result.error = "run " + run_id + ": still running in another mailmig process";
+    return result;
+  }
+  const JournalFilesResult run_files = files(run_id);
+  if (!run_files) {
+    result.error = run_files.error;
+    return result;
+  }
+  std::vector<JournalFile> to_restore;
+  for (const JournalFile& file : run_files.files) {
+    if (file.state != FileState::RolledBack) to_restore.push_back(file);
+  }
+  result = restore_files(fs, run_id, to_restore, force, nullptr);
+  if (result) {
+    if (IoStatus finished = finish_run(run_id, RunState::RolledBack); !finished) {
+      result.error = finished.error;
+    }
+  }
+  ::unlink(run_lock.lock->path().c_str());
+  return result;
+}
+
+RecoveryResult Journal::recover_interrupted_runs(FileSystem& fs) {
+  RecoveryResult result;
+  const HistoryResult runs = history();
+  if (!runs) {
+    result.error = runs.error;
+    return result;
+  }
+  for (const JournalRun& run : runs.runs) {
+    if (run.state != RunState::InProgress) continue;
+    const std::string lock_path = run_lock_path(state_dir_, run.info.run_id);
+    FileLockResult run_lock = acquire_file_lock(lock_path, std::chrono::milliseconds(0));
+    if (!run_lock) continue;  // alive in another process (or this one)
+
+    // Re-read under the lock: the run may have finished before we took it.
+    const HistoryResult again = history();
+    const auto current =
+        std::find_if(again.runs.begin(), again.runs.end(),
+                     [&](const JournalRun& r) { return r.info.run_id == run.info.run_id; });
+    if (current == again.runs.end() || current->state != RunState::InProgress) continue;
+
+    const JournalFilesResult run_files = files(run.info.run_id);
+    if (!run_files) {
+      result.error = run_files.error;
+      return result;
+    }
+    // Profiles whose transaction committed keep their new bytes; the unfinished ones go back.
+    std::vector<JournalFile> unfinished;
+    for (const JournalFile& file : run_files.files) {
+      if (file.state == FileState::Pending) unfinished.push_back(file);
+    }
+    RestoreResult restored =
+        restore_files(fs, run.info.run_id, unfinished, false, &result.removed_temp_files);
+    if (restored) {
+      if (IoStatus finished = finish_run(run.info.run_id, RunState::Failed); !finished) {
+        restored.error = finished.error;
+      }
+      ::unlink(lock_path.c_str());
+    }
+    if (!restored && result.error.empty()) {
+      result.error = "an interrupted run could not be rolled back: " + restored.error;
+    }
+    result.runs.push_back(std::move(restored));
+  }
+  return result;
+}
+
+std::string make_run_id() {
+  const std::string hex = random_hex(16);
+  if (hex.size() != 32) return {};
+  std::string id = hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-4" + hex.substr(13, 3) + "-";
+  static constexpr char kVariant[] = "89ab";
+  id += kVariant[std::stoi(hex.substr(16, 1), nullptr, 16) & 3];
+  id += hex.substr(17, 3) + "-" + hex.substr(20, 12);
+  return id;
+}
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+}  // namespace mailmig

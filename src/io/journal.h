@@ -1,0 +1,144 @@
+// The journal: what each run of mailmig did, in SQLite (<state>/journal.sqlite), so that a run
+// can be listed (`history`), undone (`rollback`) and, after a crash, finished honestly
+// (`recover_interrupted_runs`). It holds paths and hashes only, never file contents: the
+// original bytes live in backup files (mode 0600, folders 0700).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "src/io/file_system.h"
+#include "src/io/profile_lock.h"
+#include "src/model/run_result.h"
+
+namespace SQLite {
+class Database;
+}
+
+namespace mailmig {
+
+enum class RunState { InProgress, Done, RolledBack, Failed };
+std::string_view to_string(RunState state);  // "in-progress", "done", "rolled-back", "failed"
+
+// A file's state within its run: recorded before the rename ("pending"), then "done" when its
+// profile's transaction committed, "rolled-back" when the original bytes are back.
+enum class FileState { Pending, Done, RolledBack };
+std::string_view to_string(FileState state);  // "pending", "done", "rolled-back"
+
+struct JournalRun {
+  RunInfo info;
+  RunState state = RunState::InProgress;
+};
+
+struct JournalFile {
+  std::string run_id;
+  std::string profile;  // the profile folder (or single file) the file belongs to
+  std::string path;
+  std::string backup_path;    // empty for a created file
+  std::string sha256_before;  // empty for a created file
+  std::string sha256_after;
+  bool created = false;
+  FileState state = FileState::Pending;
+};
+
+struct HistoryResult {
+  std::vector<JournalRun> runs;  // newest first
+  std::string error;
+  explicit operator bool() const { return error.empty(); }
+};
+
+struct JournalFilesResult {
+  std::vector<JournalFile> files;
+  std::string error;
+  explicit operator bool() const { return error.empty(); }
+};
+
+// What rollback or recovery did with one file.
+enum class RestoreAction { Restored, Deleted, AlreadyOriginal, Refused, Failed };
+std::string_view to_string(RestoreAction action);
+
+struct RestoredFile {
+  std::string path;
+  RestoreAction action = RestoreAction::Failed;
+  std::string message;  // why refused or failed
+};
+
+struct RestoreResult {
+  std::string run_id;
+  std::vector<RestoredFile> files;
+  std::string error;  // empty when every file is back to its original bytes
+  explicit operator bool() const { return error.empty(); }
+};
+
+struct RecoveryResult {
+  std::vector<RestoreResult> runs;  // one per interrupted run found
+  std::vector<std::string> removed_temp_files;
+  std::string error;
+  explicit operator bool() const { return error.empty(); }
+};
+
+class Journal;
+struct JournalOpenResult {
+  std::unique_ptr<Journal> journal;
+  std::string error;
+  explicit operator bool() const { return journal != nullptr; }
+};
+
+class Journal {
+ public:
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens (creating when missing) <state_dir>/journal.sqlite; the folder gets mode 0700 and the
+  // database 0600.
+  static JournalOpenResult open(const std::string& state_dir);
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  const std::string& state_dir() const { return state_dir_; }
+
+  // Records the run as in-progress and holds a lock that tells recovery in another process
+  // that this run is alive. `info.run_id` must be set (make_run_id()).
+  IoStatus begin_run(const RunInfo& info);
+  // Records a profile's files (state pending) in one SQLite transaction: the intent that the
+  // next run reads after a crash. FileTransaction calls it before its first rename.
+  IoStatus record_files(const std::vector<JournalFile>& files);
+  IoStatus set_files_state(const std::string& run_id, const std::string& profile, FileState state);
+  // Sets the run's final state and releases its lock.
+  IoStatus finish_run(const std::string& run_id, RunState state);
+
+  HistoryResult history();
+  JournalFilesResult files(const std::string& run_id);
+
+  // Puts back the original bytes of every file of a run ("last": the newest run that is done
+  // and changed files), each through a temporary file and a rename, and deletes the files the
+  // run created. All or nothing: when a file's current sha256 is not what the run wrote (the
+  // user or the client changed it since) nothing is touched, unless `force`. The caller holds
+  // no profile lock; rollback takes each profile's lock itself. Marks the run rolled-back.
+  RestoreResult rollback(FileSystem& fs, const std::string& run_id_or_last, bool force);
+
+  // Finds runs left in-progress by a process that died (its run lock is free) and rolls each of
+  // their unfinished profiles back to the original bytes from the backups (the simpler honest
+  // choice: a profile is all-old again, never half-new), removes leftover ".mailmig-tmp-" files
+  // in those profiles' folders, and marks the run failed. Call before locking any profile.
+  RecoveryResult recover_interrupted_runs(FileSystem& fs);
+
+ private:
+  Journal(std::string state_dir, std::unique_ptr<SQLite::Database> database);
+  RestoreResult restore_files(FileSystem& fs, const std::string& run_id,
+                              const std::vector<JournalFile>& files, bool force,
+                              std::vector<std::string>* removed_temp_files);
+
+  std::string state_dir_;
+  std::unique_ptr<SQLite::Database> database_;
+  std::vector<std::unique_ptr<FileLock>> run_locks_;
+};
+
+// A random UUID version 4 from the kernel's generator: "3f2b...-....-4...-[89ab]...-...".
+std::string make_run_id();
+// The current time in UTC: "2026-11-23T21:30:00Z".
+std::string utc_now_iso8601();
+
+}  // namespace mailmig

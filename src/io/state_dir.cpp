@@ -1,0 +1,52 @@
+#include "src/io/state_dir.h"
+
+#include <cstdlib>
+
+#ifndef _WIN32
+#include <pwd.h>
+#include <unistd.h>
+#endif
+
+#include "src/io/file_system.h"
+
+namespace mailmig {
+
+std::optional<std::string> process_environment(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  return std::string(value);
+}
+
+StateDirResult resolve_state_dir(const StateDirOptions& options,
+                                 const EnvironmentLookup& environment) {
+  if (!options.state_dir.empty()) return {options.state_dir, {}};
+#ifdef _WIN32
+  // Untested here (no Windows build): the Windows home of per-user, non-roaming state.
+  if (!options.home.empty()) return {options.home + "\\AppData\\Local\\mailmig", {}};
+  if (auto local = environment("LOCALAPPDATA")) return {*local + "\\mailmig", {}};
+  return {{}, "cannot find the state folder: LOCALAPPDATA is not set; use --state-dir"};
+#else
+  if (!options.home.empty()) return {join_path(options.home, ".local/state/mailmig"), {}};
+  // The XDG rule: a relative XDG_STATE_HOME is invalid and ignored.
+  if (auto state_home = environment("XDG_STATE_HOME"); state_home && state_home->front() == '/') {
+    return {join_path(*state_home, "mailmig"), {}};
+  }
+  std::optional<std::string> home = environment("HOME");
+  if (!home) {
+    if (const passwd* entry = ::getpwuid(::getuid());
+        entry != nullptr && entry->pw_dir != nullptr) {
+      home = std::string(entry->pw_dir);
+    }
+  }
+  if (!home) return {{}, "cannot find the state folder: HOME is not set; use --state-dir"};
+  return {join_path(*home, ".local/state/mailmig"), {}};
+#endif
+}
+
+std::string backup_folder_for_run(const std::string& state_dir, const std::string& run_id,
+                                  const std::string& backup_dir) {
+  if (!backup_dir.empty()) return join_path(backup_dir, run_id);
+  return join_path(join_path(state_dir, "backups"), run_id);
+}
+
+}  // namespace mailmig
