@@ -1,0 +1,364 @@
+#include "src/io/journal.h"
+
+#include <SQLiteCpp/Database.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <regex>
+#include <set>
+
+#include "src/io/file_transaction.h"
+#include "src/io/state_dir.h"
+#include "src/util/digest.h"
+#include "tests/io/io_test_support.h"
+
+namespace mailmig {
+namespace {
+
+using testing::file_mode;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using testing::path_exists;
+using testing::read_whole_file;
+using testing::temp_files_in;
+using testing::TempFolder;
+using testing::write_whole_file;
+
+const std::string kPrefsOld = "user_pref(\"mail.smtpserver.smtp1.port\", 25);\n";
+const std::string kPrefsNew = "user_pref(\"mail.smtpserver.smtp1.port\", 587);\n";
+const std::string kAccountrcOld = "[Account: 1]\npassword=pop-Pass2\nsmtp_port=25\n";
+const std::string kAccountrcNew = "[Account: 1]\npassword=pop-Pass2\nsmtp_port=587\n";
+
+RunInfo run_info(const std::string& id, const std::string& command = "apply") {
+  RunInfo info;
+  info.run_id = id;
+  info.command = command;
+  info.machine = "pc-042";
+  info.user = "tanaka";
+  info.time = "2026-11-23T21:30:00Z";
+  info.mailmig_version = "0.1.0";
+  info.policy_name = "kyoto-u-gmail";
+  info.policy_hash = sha256_hex("<policy/>");
+  return info;
+}
+
+struct JournalFixture {
+  TempFolder root;
+  std::string state = root / "state";
+  std::string profile = root / "profile";
+  std::string prefs = profile + "/prefs.js";
+  std::string accountrc = profile + "/accountrc";
+  std::string created = profile + "/user.js";
+  RealFileSystem fs;
+  std::unique_ptr<Journal> journal;
+
+  JournalFixture() {
+    ::mkdir(profile.c_str(), 0700);
+    write_whole_file(prefs, kPrefsOld, 0644);
+    write_whole_file(accountrc, kAccountrcOld, 0600);
+    JournalOpenResult opened = Journal::open(state);
+    EXPECT_TRUE(opened) << opened.error;
+    journal = std::move(opened.journal);
+  }
+
+  // One apply run that changes prefs.js and accountrc and creates user.js.
+  void apply(const std::string& run_id) {
+    ASSERT_TRUE(journal->begin_run(run_info(run_id)));
+    FileTransaction transaction(
+        fs, {profile, backup_folder_for_run(state, run_id), journal.get(), run_id, profile});
+    ASSERT_TRUE(transaction.stage(prefs, kPrefsOld, kPrefsNew, false));
+    ASSERT_TRUE(transaction.stage(accountrc, kAccountrcOld, kAccountrcNew, false));
+    ASSERT_TRUE(transaction.stage(created, "", "// mailmig\n", true));
+    const IoStatus committed = transaction.commit({});
+    ASSERT_TRUE(committed) << committed.error;
+    ASSERT_TRUE(journal->finish_run(run_id, RunState::Done));
+  }
+};
+
+TEST(Journal, OpenCreatesAPrivateDatabaseWithTheSchemaVersion) {
+  JournalFixture f;
+  EXPECT_EQ(file_mode(f.state), 0700u);
+  EXPECT_EQ(file_mode(f.state + "/journal.sqlite"), 0600u);
+  SQLite::Database database(f.state + "/journal.sqlite");
+  EXPECT_EQ(database.execAndGet("PRAGMA user_version").getInt(), Journal::kSchemaVersion);
+  // Opening again keeps the schema.
+  EXPECT_TRUE(Journal::open(f.state));
+}
+
+TEST(Journal, RefusesAJournalFromANewerMailmig) {
+  TempFolder root;
+  ASSERT_TRUE(Journal::open(root.path()));
+  {
+    SQLite::Database database(root / "journal.sqlite", SQLite::OPEN_READWRITE);
+    database.exec("PRAGMA user_version = 7");
+  }
+  const JournalOpenResult opened = Journal::open(root.path());
+  EXPECT_EQ(opened.error,
+            root / "journal.sqlite" + ": the journal was written by a newer mailmig (schema 7)");
+}
+
+TEST(Journal, RunAndFilesRoundTrip) {
+  JournalFixture f;
+  f.apply("11111111-1111-4111-8111-111111111111");
+  const HistoryResult history = f.journal->history();
+  ASSERT_TRUE(history) << history.error;
+  ASSERT_EQ(history.runs.size(), 1u);
+  const RunInfo expected = run_info("11111111-1111-4111-8111-111111111111");
+  const RunInfo& got = history.runs[0].info;
+  EXPECT_EQ(got.run_id, expected.run_id);
+  EXPECT_EQ(got.command, "apply");
+  EXPECT_EQ(got.machine, "pc-042");
+  EXPECT_EQ(got.user, "tanaka");
+  EXPECT_EQ(got.time, "2026-11-23T21:30:00Z");
+  EXPECT_EQ(got.mailmig_version, "0.1.0");
+  EXPECT_EQ(got.policy_name, "kyoto-u-gmail");
+  EXPECT_EQ(got.policy_hash, expected.policy_hash);
+  EXPECT_EQ(history.runs[0].state, RunState::Done);
+
+  const JournalFilesResult files = f.journal->files(expected.run_id);
+  ASSERT_TRUE(files) << files.error;
+  ASSERT_EQ(files.files.size(), 3u);
+  const std::string real_prefs = f.fs.real_path(f.prefs).path;
+  EXPECT_EQ(files.files[0].path, real_prefs);
+  EXPECT_EQ(files.files[0].profile, f.profile);
+  EXPECT_EQ(files.files[0].sha256_before, sha256_hex(kPrefsOld));
+  EXPECT_EQ(files.files[0].sha256_after, sha256_hex(kPrefsNew));
+  EXPECT_FALSE(files.files[0].created);
+  EXPECT_EQ(files.files[0].state, FileState::Done);
+  EXPECT_EQ(read_whole_file(files.files[0].backup_path), kPrefsOld);
+  EXPECT_EQ(files.files[2].sha256_before, "");
+  EXPECT_EQ(files.files[2].backup_path, "");
+  EXPECT_TRUE(files.files[2].created);
+}
+
+TEST(Journal, HoldsHashesAndPathsButNeverFileContents) {
+  JournalFixture f;
+  f.apply("22222222-2222-4222-8222-222222222222");
+  const std::string database = read_whole_file(f.state + "/journal.sqlite");
+  EXPECT_EQ(database.find("pop-Pass2"), std::string::npos);
+  EXPECT_NE(database.find(sha256_hex(kAccountrcOld)), std::string::npos);
+  const std::string backups =
+      backup_folder_for_run(f.state, "22222222-2222-4222-8222-222222222222");
+  EXPECT_EQ(file_mode(backups), 0700u);
+}
+
+TEST(Journal, HistoryIsNewestFirst) {
+  JournalFixture f;
+  ASSERT_TRUE(f.journal->begin_run(run_info("run-a", "apply")));
+  ASSERT_TRUE(f.journal->finish_run("run-a", RunState::Done));
+  ASSERT_TRUE(f.journal->begin_run(run_info("run-b", "rollback")));
+  ASSERT_TRUE(f.journal->finish_run("run-b", RunState::Failed));
+  ASSERT_TRUE(f.journal->begin_run(run_info("run-c", "apply")));
+  const HistoryResult history = f.journal->history();
+  ASSERT_EQ(history.runs.size(), 3u);
+  EXPECT_EQ(history.runs[0].info.run_id, "run-c");
+  EXPECT_EQ(history.runs[0].state, RunState::InProgress);
+  EXPECT_EQ(history.runs[1].info.run_id, "run-b");
+  EXPECT_EQ(history.runs[1].info.command, "rollback");
+  EXPECT_EQ(history.runs[1].state, RunState::Failed);
+  EXPECT_EQ(history.runs[2].info.run_id, "run-a");
+  EXPECT_EQ(to_string(history.runs[2].state), "done");
+}
+
+TEST(Journal, RollbackRestoresBytesDeletesCreatedFilesAndMarksTheRun) {
+  JournalFixture f;
+  f.apply("run-1");
+  ASSERT_EQ(read_whole_file(f.prefs), kPrefsNew);
+  const RestoreResult result = f.journal->rollback(f.fs, "last", false);
+  ASSERT_TRUE(result) << result.error;
+  EXPECT_EQ(result.run_id, "run-1");
+  ASSERT_EQ(result.files.size(), 3u);
+  EXPECT_EQ(result.files[0].action, RestoreAction::Restored);
+  EXPECT_EQ(result.files[2].action, RestoreAction::Deleted);
+  EXPECT_EQ(read_whole_file(f.prefs), kPrefsOld);
+  EXPECT_EQ(read_whole_file(f.accountrc), kAccountrcOld);
+  EXPECT_EQ(file_mode(f.prefs), 0644u);
+  EXPECT_FALSE(path_exists(f.created));
+  EXPECT_THAT(temp_files_in(f.profile), IsEmpty());
+  EXPECT_EQ(f.journal->history().runs[0].state, RunState::RolledBack);
+  EXPECT_EQ(f.journal->files("run-1").files[1].state, FileState::RolledBack);
+
+  EXPECT_EQ(f.journal->rollback(f.fs, "run-1", false).error, "run run-1: already rolled back");
+  EXPECT_EQ(f.journal->rollback(f.fs, "last", false).error,
+            "no run in the journal changed any file");
+}
+
+TEST(Journal, RollbackOfANamedRunSkipsNewerRuns) {
+  JournalFixture f;
+  f.apply("run-1");
+  ASSERT_TRUE(f.journal->begin_run(run_info("run-2", "scan")));
+  ASSERT_TRUE(f.journal->finish_run("run-2", RunState::Done));
+  const RestoreResult result = f.journal->rollback(f.fs, "run-1", false);
+  ASSERT_TRUE(result) << result.error;
+  EXPECT_EQ(read_whole_file(f.accountrc), kAccountrcOld);
+  EXPECT_EQ(f.journal->rollback(f.fs, "run-9", false).error, "run run-9: not in the journal");
+}
+
+TEST(Journal, RollbackRefusesAFileChangedSinceTheRunUnlessForced) {
+  JournalFixture f;
+  f.apply("run-1");
+  const std::string edited_by_user = kAccountrcNew + "signature=hanako\n";
+  write_whole_file(f.accountrc, edited_by_user, 0600);
+  const RestoreResult refused = f.journal->rollback(f.fs, "last", false);
+  const std::string real_accountrc = f.fs.real_path(f.accountrc).path;
+  EXPECT_EQ(refused.error, "run run-1: nothing was restored: " + real_accountrc +
+                               ": changed since mailmig wrote it (use --force to restore anyway)");
+  ASSERT_EQ(refused.files.size(), 3u);
+  EXPECT_EQ(refused.files[1].action, RestoreAction::Refused);
+  // All or nothing: the unchanged files keep the run's bytes too.
+  EXPECT_EQ(read_whole_file(f.prefs), kPrefsNew);
+  EXPECT_EQ(read_whole_file(f.accountrc), edited_by_user);
+  EXPECT_TRUE(path_exists(f.created));
+  EXPECT_EQ(f.journal->history().runs[0].state, RunState::Done);
+
+  const RestoreResult forced = f.journal->rollback(f.fs, "last", true);
+  ASSERT_TRUE(forced) << forced.error;
+  EXPECT_EQ(read_whole_file(f.prefs), kPrefsOld);
+  EXPECT_EQ(read_whole_file(f.accountrc), kAccountrcOld);
+  EXPECT_FALSE(path_exists(f.created));
+}
+
+TEST(Journal, RollbackRefusesADamagedBackup) {
+  JournalFixture f;
+  f.apply("run-1");
+  const std::string backup = f.journal->files("run-1").files[0].backup_path;
+  write_whole_file(backup, "truncated", 0600);
+  const RestoreResult result = f.journal->rollback(f.fs, "run-1", true);
+  EXPECT_THAT(result.error, HasSubstr(backup + ": the backup does not hold the original bytes"));
+  EXPECT_EQ(read_whole_file(f.prefs), kPrefsNew);
+}
+
+// A FileSystem that dies (as kill -9 would) at its Nth rename: the test runs it in a child.
+class DyingFileSystem : public testing::FaultInjectingFileSystem {
+ public:
+  DyingFileSystem(FileSystem& inner, int die_at_rename)
+      : FaultInjectingFileSystem(inner), die_at_rename_(die_at_rename) {}
+  IoStatus rename(const std::string& from, const std::string& to) override {
+    if (++renames_ == die_at_rename_) ::_exit(9);
+    return FaultInjectingFileSystem::rename(from, to);
+  }
+
+ private:
+  int die_at_rename_;
+  int renames_ = 0;
+};
+
+TEST(Journal, RecoveryRollsAnInterruptedProfileBackAndRemovesTemporaryFiles) {
+  JournalFixture f;
+  f.journal.reset();  // the child opens its own
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    RealFileSystem real;
+    DyingFileSystem dying(real, 2);
+    JournalOpenResult opened = Journal::open(f.state);
+    if (!opened || !opened.journal->begin_run(run_info("run-killed"))) ::_exit(1);
+    FileTransaction transaction(dying, {f.profile, backup_folder_for_run(f.state, "run-killed"),
+                                        opened.journal.get(), "run-killed", f.profile});
+    if (!transaction.stage(f.prefs, kPrefsOld, kPrefsNew, false) ||
+        !transaction.stage(f.accountrc, kAccountrcOld, kAccountrcNew, false)) {
+      ::_exit(1);
+    }
+    transaction.commit({});
+    ::_exit(2);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 9);
+  // The crash left one file new, one old, and the second temporary file behind.
+  EXPECT_EQ(read_whole_file(f.prefs), kPrefsNew);
+  EXPECT_EQ(read_whole_file(f.accountrc), kAccountrcOld);
+  const std::vector<std::string> leftovers = temp_files_in(f.profile);
+  ASSERT_EQ(leftovers.size(), 1u);
+
+  JournalOpenResult opened = Journal::open(f.state);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ(opened.journal->history().runs[0].state, RunState::InProgress);
+  const RecoveryResult recovered = opened.journal->recover_interrupted_runs(f.fs);
+  ASSERT_TRUE(recovered) << recovered.error;
+  ASSERT_EQ(recovered.runs.size(), 1u);
+  EXPECT_EQ(recovered.runs[0].run_id, "run-killed");
+  ASSERT_EQ(recovered.runs[0].files.size(), 2u);
+  EXPECT_EQ(recovered.runs[0].files[0].action, RestoreAction::Restored);
+  EXPECT_EQ(recovered.runs[0].files[1].action, RestoreAction::AlreadyOriginal);
+  EXPECT_EQ(recovered.removed_temp_files,
+            std::vector<std::string>{f.fs.real_path(f.profile).path + "/" + leftovers[0]});
+  EXPECT_EQ(read_whole_file(f.prefs), kPrefsOld);
+  EXPECT_EQ(read_whole_file(f.accountrc), kAccountrcOld);
+  EXPECT_THAT(temp_files_in(f.profile), IsEmpty());
+  EXPECT_EQ(opened.journal->history().runs[0].state, RunState::Failed);
+  // Nothing is left to recover.
+  EXPECT_THAT(opened.journal->recover_interrupted_runs(f.fs).runs, IsEmpty());
+}
+
+TEST(Journal, RecoveryLeavesARunThatIsStillAliveAlone) {
+  JournalFixture f;
+  ASSERT_TRUE(f.journal->begin_run(run_info("run-alive")));
+  JournalFile pending;
+  pending.run_id = "run-alive";
+  pending.profile = f.profile;
+  pending.path = f.prefs;
+  pending.sha256_before = sha256_hex("whatever was there");
+  pending.sha256_after = sha256_hex(kPrefsOld);
+  ASSERT_TRUE(f.journal->record_files({pending}));
+
+  JournalOpenResult other = Journal::open(f.state);  // another process's view of the journal
+  ASSERT_TRUE(other);
+  EXPECT_THAT(other.journal->recover_interrupted_runs(f.fs).runs, IsEmpty());
+  EXPECT_EQ(read_whole_file(f.prefs), kPrefsOld);
+  EXPECT_EQ(other.journal->rollback(f.fs, "run-alive", false).error,
+            "run run-alive: still running in another mailmig process");
+}
+
+TEST(Journal, RunIdIsAVersion4Uuid) {
+  const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) {
+    const std::string id = make_run_id();
+    EXPECT_TRUE(std::regex_match(id, uuid)) << id;
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 100u);
+}
+
+TEST(Journal, TimeIsUtcIso8601) {
+  EXPECT_TRUE(std::regex_match(utc_now_iso8601(),
+                               std::regex("20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:"
+                                          "[0-6][0-9]Z")));
+}
+
+EnvironmentLookup fake_environment(std::map<std::string, std::string> values) {
+  return [values](const std::string& name) -> std::optional<std::string> {
+    const auto found = values.find(name);
+    if (found == values.end()) return std::nullopt;
+    return found->second;
+  };
+}
+
+TEST(StateDir, ResolutionOrder) {
+  const auto environment =
+      fake_environment({{"XDG_STATE_HOME", "/xdg/state"}, {"HOME", "/home/tanaka"}});
+  EXPECT_EQ(resolve_state_dir({"/given", "/other-home"}, environment).path, "/given");
+  EXPECT_EQ(resolve_state_dir({"", "/mnt/home/hanako"}, environment).path,
+            "/mnt/home/hanako/.local/state/mailmig");
+  EXPECT_EQ(resolve_state_dir({}, environment).path, "/xdg/state/mailmig");
+  EXPECT_EQ(resolve_state_dir({}, fake_environment({{"HOME", "/home/tanaka"}})).path,
+            "/home/tanaka/.local/state/mailmig");
+  // A relative XDG_STATE_HOME is invalid by the XDG rules.
+  EXPECT_EQ(resolve_state_dir(
+                {}, fake_environment({{"XDG_STATE_HOME", "state"}, {"HOME", "/home/tanaka"}}))
+                .path,
+            "/home/tanaka/.local/state/mailmig");
+}
+
+TEST(StateDir, BackupFolderPerRun) {
+  EXPECT_EQ(backup_folder_for_run("/s", "run-1"), "/s/backups/run-1");
+  EXPECT_EQ(backup_folder_for_run("/s", "run-1", "/media/usb/mailmig"), "/media/usb/mailmig/run-1");
+}
+
+}  // namespace
+}  // namespace mailmig

@@ -1,0 +1,102 @@
+#include "src/io/profile_lock.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "src/util/digest.h"
+#include "tests/io/io_test_support.h"
+
+namespace mailmig {
+namespace {
+
+using testing::file_mode;
+using testing::path_exists;
+using testing::TempFolder;
+using testing::write_whole_file;
+
+// A child process that takes the profile lock, tells the parent through a pipe, and waits for
+// the parent's word before it writes `marker` and releases.
+struct LockHolder {
+  pid_t pid = -1;
+  int to_parent[2]{};
+  int to_child[2]{};
+
+  LockHolder(const std::string& state, const std::string& profile, const std::string& marker) {
+    EXPECT_EQ(::pipe(to_parent), 0);
+    EXPECT_EQ(::pipe(to_child), 0);
+    pid = ::fork();
+    if (pid == 0) {
+      FileLockResult lock = lock_profile(state, profile, std::chrono::seconds(5));
+      const char ready = lock ? 'L' : 'E';
+      [[maybe_unused]] ssize_t n = ::write(to_parent[1], &ready, 1);
+      char go = 0;
+      n = ::read(to_child[0], &go, 1);
+      write_whole_file(marker, "released", 0600);
+      ::_exit(0);  // the kernel drops the lock with the process
+    }
+    char ready = 0;
+    EXPECT_EQ(::read(to_parent[0], &ready, 1), 1);
+    EXPECT_EQ(ready, 'L');
+  }
+  void release() {
+    const char go = 'G';
+    EXPECT_EQ(::write(to_child[1], &go, 1), 1);
+  }
+  ~LockHolder() {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    for (int fd : {to_parent[0], to_parent[1], to_child[0], to_child[1]}) ::close(fd);
+  }
+};
+
+TEST(ProfileLock, LockFileIsNamedAfterTheProfilePathsHash) {
+  TempFolder root;
+  const std::string profile = root / "abcd.default";
+  ASSERT_EQ(::mkdir(profile.c_str(), 0700), 0);
+  EXPECT_EQ(profile_lock_path(root / "state", profile),
+            root / "state/locks/" + sha256_hex(profile) + ".lock");
+  FileLockResult lock = lock_profile(root / "state", profile);
+  ASSERT_TRUE(lock) << lock.error;
+  EXPECT_EQ(file_mode(lock.lock->path()), 0600u);
+  EXPECT_EQ(file_mode(root / "state/locks"), 0700u);
+}
+
+TEST(ProfileLock, SecondProcessTimesOutWhileTheFirstHoldsIt) {
+  TempFolder root;
+  const std::string profile = root.path();
+  LockHolder holder(root / "state", profile, root / "marker");
+  const FileLockResult second = lock_profile(root / "state", profile, std::chrono::milliseconds(0));
+  EXPECT_FALSE(second);
+  EXPECT_TRUE(second.timed_out);
+  EXPECT_EQ(second.error, profile + ": another mailmig run is still working on this profile (" +
+                              profile_lock_path(root / "state", profile) +
+                              ": lock failed: another mailmig run held it for 0 s)");
+  holder.release();
+}
+
+TEST(ProfileLock, SecondProcessWaitsUntilTheFirstReleases) {
+  TempFolder root;
+  const std::string profile = root.path();
+  const std::string marker = root / "marker";
+  LockHolder holder(root / "state", profile, marker);
+  EXPECT_TRUE(lock_profile(root / "state", profile, std::chrono::milliseconds(0)).timed_out);
+  holder.release();  // the holder writes the marker, then exits and so releases
+  const FileLockResult second = lock_profile(root / "state", profile);
+  ASSERT_TRUE(second) << second.error;
+  // Holding the lock proves the first process was gone: it wrote the marker before exiting.
+  EXPECT_TRUE(path_exists(marker));
+}
+
+TEST(ProfileLock, TwoLocksInOneProcessAlsoSerialize) {
+  TempFolder root;
+  FileLockResult first = lock_profile(root / "state", root.path());
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(lock_profile(root / "state", root.path(), std::chrono::milliseconds(0)).timed_out);
+  first.lock.reset();
+  EXPECT_TRUE(lock_profile(root / "state", root.path(), std::chrono::milliseconds(0)));
+}
+
+}  // namespace
+}  // namespace mailmig
