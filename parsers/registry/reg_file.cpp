@@ -1,0 +1,880 @@
+#include "parsers/registry/reg_file.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+#include <utility>
+
+#include "src/encoding/codec.h"
+
+namespace mailmig {
+namespace {
+
+constexpr std::string_view kHeader4 = "REGEDIT4";
+constexpr std::string_view kHeader5 = "Windows Registry Editor Version 5.00";
+constexpr std::string_view kUtf16Bom = "\xFF\xFE";
+// regproc.c export_hex_data: a line is wrapped once it reaches this many characters.
+constexpr std::size_t kMaxHexChars = 77;
+
+constexpr std::array<std::string_view, 6> kRoots = {
+    "HKEY_LOCAL_MACHINE",  "HKEY_USERS",        "HKEY_CLASSES_ROOT",
+    "HKEY_CURRENT_CONFIG", "HKEY_CURRENT_USER", "HKEY_DYN_DATA",
+};
+
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+// The characters wcstoul skips before a number.
+bool is_c_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::size_t skip_blanks(std::string_view s, std::size_t pos) {
+  while (pos < s.size() && is_blank(s[pos])) ++pos;
+  return pos;
+}
+
+std::string_view trim_trailing_blanks(std::string_view s) {
+  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Lead bytes of the double-byte ANSI code pages Windows uses; a trail byte may be 0x5C ('\'),
+// 0x5D (']') or a letter, so scanning must step over whole characters.
+std::array<bool, 256> lead_bytes_of(std::string_view codepage) {
+  std::string name;
+  for (char c : codepage) {
+    if (c != '-' && c != '_') name += ascii_lower(c);
+  }
+  std::array<bool, 256> lead{};
+  auto mark = [&lead](int from, int to) {
+    for (int b = from; b <= to; ++b) lead[static_cast<std::size_t>(b)] = true;
+  };
+  if (name == "cp932" || name == "windows31j" || name == "ms932" || name == "shiftjis" ||
+      name == "sjis") {
+    mark(0x81, 0x9F);
+    mark(0xE0, 0xFC);
+  } else if (name == "cp936" || name == "gbk" || name == "ms936" || name == "cp949" ||
+             name == "uhc" || name == "cp950" || name == "big5") {
+    mark(0x81, 0xFE);
+  }
+  return lead;
+}
+
+struct Line {
+  std::size_t begin;
+  std::size_t content_end;
+  std::size_t end;
+};
+
+// Lines end at CRLF, LF or a lone CR, as regedit's get_line splits them.
+std::vector<Line> split_lines(std::string_view text) {
+  std::vector<Line> lines;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t brk = text.find_first_of("\r\n", pos);
+    if (brk == std::string_view::npos) {
+      lines.push_back({pos, text.size(), text.size()});
+      break;
+    }
+    const std::size_t length =
+        text[brk] == '\r' && brk + 1 < text.size() && text[brk + 1] == '\n' ? 2 : 1;
+    lines.push_back({pos, brk, brk + length});
+    pos = brk + length;
+  }
+  return lines;
+}
+
+std::size_t line_at_offset(std::string_view text, std::size_t offset) {
+  std::size_t line = 1;
+  for (const Line& candidate : split_lines(text.substr(0, offset))) {
+    if (candidate.end != candidate.content_end) ++line;
+  }
+  return line;
+}
+
+// The 1-based line of a byte offset in UTF-16LE text (counted in code units).
+std::size_t line_at_utf16_offset(std::string_view units, std::size_t offset) {
+  std::string ascii;
+  for (std::size_t i = 0; i + 1 < units.size() && i < offset; i += 2) {
+    const bool is_break = units[i + 1] == 0 && (units[i] == '\r' || units[i] == '\n');
+    ascii += is_break ? units[i] : 'x';
+  }
+  return line_at_offset(ascii, ascii.size());
+}
+
+// wcstoul(s, &end, 16) with Windows' 32-bit unsigned long.
+struct HexNumber {
+  std::uint32_t value = 0;
+  std::size_t end = 0;  // where parsing stopped; the start when nothing was converted
+  bool converted = false;
+  bool overflow = false;
+};
+
+HexNumber parse_hex_number(std::string_view s, std::size_t start) {
+  HexNumber result;
+  result.end = start;
+  std::size_t pos = start;
+  while (pos < s.size() && is_c_space(s[pos])) ++pos;
+  bool negative = false;
+  if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    negative = s[pos] == '-';
+    ++pos;
+  }
+  if (pos + 2 < s.size() && s[pos] == '0' && (s[pos + 1] == 'x' || s[pos + 1] == 'X') &&
+      hex_digit(s[pos + 2]) >= 0) {
+    pos += 2;
+  }
+  std::uint64_t magnitude = 0;
+  const std::size_t digits_start = pos;
+  while (pos < s.size() && hex_digit(s[pos]) >= 0) {
+    magnitude = magnitude * 16 + static_cast<std::uint64_t>(hex_digit(s[pos]));
+    if (magnitude > 0xFFFFFFFFu) {
+      result.overflow = true;
+      magnitude = 0xFFFFFFFFu;
+    }
+    ++pos;
+  }
+  if (pos == digits_start) return result;
+  result.converted = true;
+  result.end = pos;
+  const auto value = static_cast<std::uint32_t>(magnitude);
+  result.value = result.overflow ? 0xFFFFFFFFu : (negative ? 0u - value : value);
+  return result;
+}
+
+enum class HexStatus { Invalid, Complete, Continued };
+
+// regproc.c convert_hex_csv_to_hex: appends the bytes of one line of comma-separated hex.
+// On Continued, `rest` is where the text after the continuation backslash starts.
+HexStatus parse_hex_line(std::string_view s, std::string& bytes, std::size_t& rest) {
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    const HexNumber number = parse_hex_number(s, pos);
+    if (number.value > 0xFF) return HexStatus::Invalid;
+    if (!number.converted) {
+      const std::size_t next = skip_blanks(s, pos);
+      if (next < s.size() && s[next] == '\\') {
+        rest = next + 1;
+        return HexStatus::Continued;
+      }
+      return next < s.size() && s[next] == ';' ? HexStatus::Complete : HexStatus::Invalid;
+    }
+    bytes += static_cast<char>(number.value);
+    std::size_t end = number.end;
+    if (end < s.size() && s[end] != ',') {
+      end = skip_blanks(s, end);
+      return end < s.size() && s[end] != ';' ? HexStatus::Invalid : HexStatus::Complete;
+    }
+    if (end < s.size()) ++end;
+    pos = end;
+  }
+  return HexStatus::Complete;
+}
+
+// What may follow the continuation backslash: blanks and a ';' comment.
+bool continuation_tail_ok(std::string_view s, std::size_t rest) {
+  const std::size_t pos = skip_blanks(s, rest);
+  return pos == s.size() || s[pos] == ';';
+}
+
+bool root_matches(std::string_view path, std::size_t& root_length) {
+  for (std::string_view root : kRoots) {
+    if (path.size() < root.size()) continue;
+    if (!reg_names_equal(path.substr(0, root.size()), root)) continue;
+    if (path.size() == root.size() || path[root.size()] == '\\') {
+      root_length = root.size();
+      return true;
+    }
+  }
+  return false;
+}
+
+bool is_ancestor_path(std::string_view ancestor, std::string_view path) {
+  return path.size() > ancestor.size() && path[ancestor.size()] == '\\' &&
+         reg_names_equal(path.substr(0, ancestor.size()), ancestor);
+}
+
+// regedit escapes backslash, quote, CR and LF in names and string data.
+std::string escape_reg_string(std::string_view utf8) {
+  std::string out;
+  for (char c : utf8) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// Line widths in regedit's export are counted in UTF-16 code units.
+std::size_t utf16_length(std::string_view utf8) {
+  std::size_t units = 0;
+  for (char c : utf8) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte & 0xC0) != 0x80) ++units;
+    if (byte >= 0xF0) ++units;
+  }
+  return units;
+}
+
+}  // namespace
+
+bool reg_names_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
+RegValue RegValue::string(std::string name, std::string utf8) {
+  RegValue value;
+  value.name = std::move(name);
+  value.kind = RegDataKind::String;
+  value.type = kRegSz;
+  value.text = std::move(utf8);
+  return value;
+}
+
+RegValue RegValue::dword_value(std::string name, std::uint32_t number) {
+  RegValue value;
+  value.name = std::move(name);
+  value.kind = RegDataKind::Dword;
+  value.type = kRegDword;
+  value.dword = number;
+  return value;
+}
+
+RegValue RegValue::binary(std::string name, std::string data, std::uint32_t type) {
+  RegValue value;
+  value.name = std::move(name);
+  value.kind = RegDataKind::Hex;
+  value.type = type;
+  value.bytes = std::move(data);
+  return value;
+}
+
+namespace {
+
+// Reads the lines of a document into entries, following regproc.c's import state machine.
+class EntryReader {
+ public:
+  EntryReader(std::string_view text, const std::array<bool, 256>& lead_bytes, RegEncoding encoding,
+              const std::string& codepage)
+      : text_(text),
+        lead_bytes_(lead_bytes),
+        encoding_(encoding),
+        codepage_(codepage),
+        lines_(split_lines(text)) {}
+
+  ParseResult read(std::vector<RegEntry>& entries, int& version) {
+    if (lines_.empty()) return ParseResult::failure(1, 1, "empty file: " + expected_header());
+    std::string_view header = line(0);
+    header.remove_prefix(skip_blanks(header, 0));
+    if (header == kHeader4) {
+      version = 4;
+    } else if (header == kHeader5) {
+      version = 5;
+    } else {
+      return ParseResult::failure(1, 1, expected_header());
+    }
+    entries_.push_back(make_entry(RegLineKind::Header, 0, 0));
+    std::size_t index = 1;
+    while (index < lines_.size()) {
+      ParseResult result = read_line(index);
+      if (!result) return result;
+    }
+    entries = std::move(entries_);
+    return ParseResult::success();
+  }
+
+ private:
+  static std::string expected_header() {
+    return "expected the header \"REGEDIT4\" or \"Windows Registry Editor Version 5.00\" on the "
+           "first line";
+  }
+
+  std::string_view line(std::size_t index) const {
+    return text_.substr(lines_[index].begin, lines_[index].content_end - lines_[index].begin);
+  }
+
+  std::size_t char_length(std::string_view s, std::size_t pos) const {
+    return lead_bytes_[static_cast<unsigned char>(s[pos])] && pos + 1 < s.size() ? 2 : 1;
+  }
+
+  RegEntry make_entry(RegLineKind kind, std::size_t first, std::size_t last) const {
+    RegEntry entry;
+    entry.kind = kind;
+    entry.begin = lines_[first].begin;
+    entry.content_end = lines_[last].content_end;
+    entry.end = lines_[last].end;
+    entry.first_line = first + 1;
+    entry.last_line = last + 1;
+    entry.section = section_;
+    return entry;
+  }
+
+  void push(RegLineKind kind, std::size_t first, std::size_t last) {
+    entries_.push_back(make_entry(kind, first, last));
+  }
+
+  std::optional<std::string> to_utf8_text(std::string_view raw) const {
+    if (encoding_ == RegEncoding::Utf16Le) return std::string(raw);
+    Conversion converted = to_utf8(raw, codepage_.c_str());
+    if (!converted) return std::nullopt;
+    return std::move(converted.text);
+  }
+
+  // regproc.c REGPROC_unescape_string: the text up to the first unescaped quote.
+  bool unescape(std::string_view s, std::size_t pos, std::string& out, std::size_t& after) const {
+    while (pos < s.size()) {
+      const std::size_t length = char_length(s, pos);
+      if (length == 2) {
+        out.append(s.substr(pos, 2));
+        pos += 2;
+        continue;
+      }
+      const char c = s[pos];
+      if (c == '"') {
+        after = pos + 1;
+        return true;
+      }
+      if (c != '\\') {
+        out += c;
+        ++pos;
+        continue;
+      }
+      ++pos;
+      if (pos == s.size()) return false;
+      const char escaped = s[pos];
+      if (escaped == '0') return false;
+      if (escaped == 'n') {
+        out += '\n';
+      } else if (escaped == 'r') {
+        out += '\r';
+      } else {
+        // \\ and \" give the character; any other escape keeps the character (with a warning).
+        out.append(s.substr(pos, char_length(s, pos)));
+      }
+      pos += char_length(s, pos);
+    }
+    return false;
+  }
+
+  ParseResult read_line(std::size_t& index) {
+    const std::string_view s = line(index);
+    const std::size_t pos = skip_blanks(s, 0);
+    if (pos == s.size()) {
+      push(RegLineKind::Blank, index, index);
+    } else if (s[pos] == ';') {
+      push(RegLineKind::Comment, index, index);
+    } else if (s[pos] == '[') {
+      return read_key_line(index, s, pos + 1);
+    } else if (s[pos] == '@') {
+      return read_value(index, s, pos + 1, "");
+    } else if (s[pos] == '"') {
+      std::string raw_name;
+      std::size_t after = 0;
+      if (!unescape(s, pos + 1, raw_name, after)) {
+        push(RegLineKind::Opaque, index, index);
+      } else {
+        return read_value(index, s, after, raw_name);
+      }
+    } else {
+      push(RegLineKind::Opaque, index, index);
+    }
+    ++index;
+    return ParseResult::success();
+  }
+
+  ParseResult read_key_line(std::size_t& index, std::string_view s, std::size_t start) {
+    const std::size_t current = index++;
+    // "[ HKEY" and a line without ']' are ignored and leave the open key as it was.
+    if (start == s.size() || is_blank(s[start])) {
+      push(RegLineKind::Opaque, current, current);
+      return ParseResult::success();
+    }
+    std::size_t close = std::string_view::npos;
+    for (std::size_t pos = start; pos < s.size(); pos += char_length(s, pos)) {
+      if (s[pos] == ']') close = pos;
+    }
+    if (close == std::string_view::npos) {
+      push(RegLineKind::Opaque, current, current);
+      return ParseResult::success();
+    }
+    const std::string_view raw_path = s.substr(start, close - start);
+    std::size_t root_length = 0;
+    if (raw_path.starts_with('-')) {
+      section_ = RegEntry::npos;
+      const std::string_view target = raw_path.substr(1);
+      if (target.empty() || (target[0] != 'H' && target[0] != 'h')) {
+        push(RegLineKind::Opaque, current, current);
+        return ParseResult::success();
+      }
+      if (!root_matches(target, root_length) || root_length + 1 >= target.size()) {
+        return ParseResult::failure(current + 1, start + 2,
+                                    "regedit stops importing at this key deletion: it needs a "
+                                    "key below HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE, ...");
+      }
+      return push_key(RegLineKind::KeyDeletion, current, target, start + 2);
+    }
+    if (!root_matches(raw_path, root_length)) {
+      // regedit closes the open key and cannot open this one: values after it are dropped.
+      section_ = RegEntry::npos;
+      push(RegLineKind::Opaque, current, current);
+      return ParseResult::success();
+    }
+    section_ = entries_.size();
+    return push_key(RegLineKind::Key, current, raw_path, start + 1);
+  }
+
+  ParseResult push_key(RegLineKind kind, std::size_t line_index, std::string_view raw_path,
+                       std::size_t column) {
+    auto path = to_utf8_text(raw_path);
+    if (!path) return ParseResult::failure(line_index + 1, column, "undecodable key name");
+    RegEntry entry = make_entry(kind, line_index, line_index);
+    entry.key_path = std::move(*path);
+    entry.raw_key_path = std::string(raw_path);
+    entries_.push_back(std::move(entry));
+    return ParseResult::success();
+  }
+
+  // After the value name: `= data`, a deletion, or something regedit ignores.
+  ParseResult read_value(std::size_t& index, std::string_view s, std::size_t pos,
+                         std::string_view raw_name) {
+    const std::size_t first = index;
+    pos = skip_blanks(s, pos);
+    if (pos == s.size() || s[pos] != '=') {
+      push(RegLineKind::Opaque, first, first);
+      ++index;
+      return ParseResult::success();
+    }
+    pos = skip_blanks(s, pos + 1);
+    const std::string_view data = trim_trailing_blanks(s.substr(pos));
+    RegValue value;
+    auto name = to_utf8_text(raw_name);
+    if (!name) return ParseResult::failure(first + 1, 1, "undecodable value name");
+    value.name = std::move(*name);
+
+    RegLineKind kind = RegLineKind::Opaque;
+    std::size_t last = first;
+    if (data.starts_with('-')) {
+      const std::size_t rest = skip_blanks(data, 1);
+      if (rest == data.size() || data[rest] == ';') kind = RegLineKind::ValueDeletion;
+    } else if (data.starts_with('"')) {
+      std::string raw_text;
+      std::size_t after = 0;
+      if (unescape(data, 1, raw_text, after)) {
+        after = skip_blanks(data, after);
+        if (after == data.size() || data[after] == ';') {
+          auto text = to_utf8_text(raw_text);
+          if (!text) return ParseResult::failure(first + 1, pos + 1, "undecodable string");
+          value.text = std::move(*text);
+          kind = RegLineKind::Value;
+        }
+      }
+    } else if (data.starts_with("dword:")) {
+      if (read_dword(data.substr(6), value.dword)) {
+        value.kind = RegDataKind::Dword;
+        value.type = kRegDword;
+        kind = RegLineKind::Value;
+      }
+    } else if (data.starts_with("hex:") || data.starts_with("hex(")) {
+      std::size_t data_start = 4;
+      bool type_ok = true;
+      value.type = kRegBinary;
+      if (data[3] == '(') {
+        const std::string_view type_text = data.substr(4);
+        const HexNumber type = parse_hex_number(type_text, 0);
+        type_ok = !type_text.empty() &&
+                  !(type_text.size() > 1 && ascii_lower(type_text[1]) == 'x') &&
+                  type.end + 1 < type_text.size() && type_text[type.end] == ')' &&
+                  type_text[type.end + 1] == ':' && !type.overflow;
+        value.type = type.value;
+        data_start = 4 + type.end + 2;
+      }
+      if (type_ok) {
+        value.kind = RegDataKind::Hex;
+        kind = read_hex(data.substr(data_start), value.bytes, last);
+      }
+    }
+    if (kind == RegLineKind::Value || kind == RegLineKind::ValueDeletion) {
+      // Without an open key regedit has nowhere to put the value.
+      if (section_ == RegEntry::npos) kind = RegLineKind::Opaque;
+    }
+    RegEntry entry = make_entry(kind, first, last);
+    entry.data_begin = lines_[first].begin + pos;
+    if (kind == RegLineKind::Value || kind == RegLineKind::ValueDeletion) {
+      entry.value = std::move(value);
+    }
+    entries_.push_back(std::move(entry));
+    // Blank and comment lines read past the end of a value continued up to the end of file.
+    for (std::size_t skipped = last + 1; skipped < trailing_end_; ++skipped) {
+      const std::string_view t = line(skipped);
+      const std::size_t p = skip_blanks(t, 0);
+      push(p == t.size() ? RegLineKind::Blank : RegLineKind::Comment, skipped, skipped);
+    }
+    index = std::max(last + 1, trailing_end_);
+    trailing_end_ = 0;
+    return ParseResult::success();
+  }
+
+  // regproc.c convert_hex_to_dword: 1-8 hex digits, then only blanks or a ';' comment.
+  static bool read_dword(std::string_view s, std::uint32_t& number) {
+    std::size_t pos = skip_blanks(s, 0);
+    if (pos == s.size()) return false;
+    const std::size_t digits = pos;
+    std::uint32_t value = 0;
+    while (pos < s.size() && hex_digit(s[pos]) >= 0) {
+      if (pos - digits == 8) return false;
+      value = value * 16 + static_cast<std::uint32_t>(hex_digit(s[pos]));
+      ++pos;
+    }
+    pos = skip_blanks(s, pos);
+    if (pos < s.size() && s[pos] != ';') return false;
+    number = value;
+    return true;
+  }
+
+  // Hex data with its continuation lines. Sets `last` to the last line that belongs to the
+  // value; a line that breaks a continuation is swallowed with it, as regedit does.
+  RegLineKind read_hex(std::string_view first_data, std::string& bytes, std::size_t& last) {
+    if (first_data.empty()) return RegLineKind::Value;
+    std::size_t rest = 0;
+    HexStatus status = parse_hex_line(first_data, bytes, rest);
+    if (status == HexStatus::Continued && !continuation_tail_ok(first_data, rest)) {
+      status = HexStatus::Invalid;
+    }
+    std::size_t next = last + 1;
+    while (status == HexStatus::Continued) {
+      if (next == lines_.size()) {
+        trailing_end_ = next;
+        return RegLineKind::Value;
+      }
+      const std::string_view s = line(next);
+      const std::size_t pos = skip_blanks(s, 0);
+      if (pos == s.size() || s[pos] == ';') {
+        ++next;
+        continue;
+      }
+      last = next;
+      ++next;
+      if (hex_digit(s[pos]) < 0) return RegLineKind::Opaque;
+      const std::string_view data = s.substr(pos);
+      status = parse_hex_line(data, bytes, rest);
+      if (status == HexStatus::Continued && !continuation_tail_ok(data, rest)) {
+        status = HexStatus::Invalid;
+      }
+    }
+    return status == HexStatus::Complete ? RegLineKind::Value : RegLineKind::Opaque;
+  }
+
+  std::string_view text_;
+  const std::array<bool, 256>& lead_bytes_;
+  RegEncoding encoding_;
+  const std::string& codepage_;
+  std::vector<Line> lines_;
+  std::vector<RegEntry> entries_;
+  std::size_t section_ = RegEntry::npos;
+  std::size_t trailing_end_ = 0;  // set when a continued value runs to the end of the file
+};
+
+}  // namespace
+
+ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ansi_codepage) {
+  RegFile file;
+  file.codepage_ = ansi_codepage;
+  if (!to_utf8("", ansi_codepage)) {
+    return ParseResult::failure(0, 0, "unknown ANSI code page \"" + file.codepage_ + "\"");
+  }
+  if (bytes.starts_with(kUtf16Bom)) {
+    file.encoding_ = RegEncoding::Utf16Le;
+    const std::string_view units = bytes.substr(2);
+    if (units.size() % 2 != 0) {
+      return ParseResult::failure(line_at_utf16_offset(units, units.size()), 0,
+                                  "the UTF-16 file ends in the middle of a character (odd "
+                                  "number of bytes)");
+    }
+    Conversion decoded = to_utf8(units, "UTF-16LE");
+    if (!decoded) {
+      return ParseResult::failure(line_at_utf16_offset(units, decoded.error_offset), 0,
+                                  "invalid UTF-16 text (an unpaired surrogate)");
+    }
+    file.text_ = std::move(decoded.text);
+  } else {
+    file.encoding_ = RegEncoding::Ansi;
+    file.lead_bytes_ = lead_bytes_of(file.codepage_);
+    Conversion decoded = to_utf8(bytes, ansi_codepage);
+    if (!decoded) {
+      std::string message = "the file ends in the middle of a " + file.codepage_ + " character";
+      const bool lead_byte_at_end =
+          decoded.error_offset + 1 == bytes.size() &&
+          file.lead_bytes_[static_cast<unsigned char>(bytes[decoded.error_offset])];
+      if (decoded.error_offset < bytes.size() && !lead_byte_at_end) {
+        char byte_text[8];
+        std::snprintf(byte_text, sizeof byte_text, "0x%02X",
+                      static_cast<unsigned char>(bytes[decoded.error_offset]));
+        message = std::string("byte ") + byte_text + " is not valid " + file.codepage_ + " text";
+      }
+      return ParseResult::failure(line_at_offset(bytes, decoded.error_offset), 0, message);
+    }
+    file.text_ = std::string(bytes);
+  }
+  if (const std::size_t nul = file.text_.find('\0'); nul != std::string::npos) {
+    return ParseResult::failure(line_at_offset(file.text_, nul), 0,
+                                "a NUL character, which ends regedit's reading of the line");
+  }
+  if (const std::size_t brk = file.text_.find_first_of("\r\n"); brk != std::string::npos) {
+    const bool crlf =
+        file.text_[brk] == '\r' && brk + 1 < file.text_.size() && file.text_[brk + 1] == '\n';
+    file.line_ending_ = crlf ? "\r\n" : std::string(1, file.text_[brk]);
+  }
+  EntryReader reader(file.text_, file.lead_bytes_, file.encoding_, file.codepage_);
+  ParseResult result = reader.read(file.entries_, file.version_);
+  if (!result) return result;
+  out = std::move(file);
+  return result;
+}
+
+std::string RegFile::encode_text(std::string_view text) const {
+  if (encoding_ == RegEncoding::Ansi) return std::string(text);
+  // The text is valid UTF-8 (decoded from the file or checked when edited), so this converts.
+  return std::string(kUtf16Bom) + from_utf8(text, "UTF-16LE").text;
+}
+
+std::string RegFile::serialize() const { return encode_text(text_); }
+
+std::string_view RegFile::entry_content(const RegEntry& entry) const {
+  return std::string_view(text_).substr(entry.begin, entry.content_end - entry.begin);
+}
+
+std::vector<std::string> RegFile::key_paths() const {
+  std::vector<std::string> paths;
+  for (const RegEntry& entry : entries_) {
+    if (entry.kind != RegLineKind::Key) continue;
+    bool seen = false;
+    for (const std::string& path : paths) seen = seen || reg_names_equal(path, entry.key_path);
+    if (!seen) paths.push_back(entry.key_path);
+  }
+  return paths;
+}
+
+const RegEntry* RegFile::find_entry(std::string_view key_path, std::string_view name) const {
+  const RegEntry* found = nullptr;
+  for (const RegEntry& entry : entries_) {
+    if (entry.kind == RegLineKind::KeyDeletion &&
+        (reg_names_equal(entry.key_path, key_path) || is_ancestor_path(entry.key_path, key_path))) {
+      found = &entry;
+    } else if ((entry.kind == RegLineKind::Value || entry.kind == RegLineKind::ValueDeletion) &&
+               reg_names_equal(entries_[entry.section].key_path, key_path) &&
+               reg_names_equal(entry.value.name, name)) {
+      found = &entry;
+    }
+  }
+  return found;
+}
+
+const RegValue* RegFile::find_value(std::string_view key_path, std::string_view name) const {
+  const RegEntry* entry = find_entry(key_path, name);
+  return entry && entry->kind == RegLineKind::Value ? &entry->value : nullptr;
+}
+
+RegEdit RegFile::encode_text_line(std::string_view utf8, std::string_view name,
+                                  std::string& out) const {
+  if (utf8.find('\0') != std::string_view::npos) {
+    return RegEdit::failure("regedit cannot write a NUL character in a name or string");
+  }
+  if (!is_valid_utf8(utf8)) return RegEdit::failure("the text is not valid UTF-8");
+  if (encoding_ == RegEncoding::Utf16Le) {
+    out = std::string(utf8);
+    return RegEdit::success();
+  }
+  Conversion converted = from_utf8(utf8, codepage_.c_str());
+  if (!converted) {
+    return RegEdit::failure("value \"" + std::string(name) + "\" cannot be written in " +
+                            codepage_);
+  }
+  out = std::move(converted.text);
+  return RegEdit::success();
+}
+
+RegEdit RegFile::format_value_line(const RegValue& value, std::string& line) const {
+  const std::string name_part =
+      value.name.empty() ? std::string("@=") : "\"" + escape_reg_string(value.name) + "\"=";
+  std::string utf8 = name_part;
+  std::size_t width = utf16_length(name_part);
+  switch (value.kind) {
+    case RegDataKind::String:
+      utf8 += "\"" + escape_reg_string(value.text) + "\"";
+      break;
+    case RegDataKind::Dword: {
+      char number[16];
+      std::snprintf(number, sizeof number, "dword:%08x", static_cast<unsigned>(value.dword));
+      utf8 += number;
+      break;
+    }
+    case RegDataKind::Hex: {
+      char type[24];
+      if (value.type == kRegBinary) {
+        std::snprintf(type, sizeof type, "hex:");
+      } else {
+        std::snprintf(type, sizeof type, "hex(%x):", static_cast<unsigned>(value.type));
+      }
+      utf8 += type;
+      width += std::string_view(type).size();
+      for (std::size_t i = 0; i < value.bytes.size(); ++i) {
+        char byte[4];
+        std::snprintf(byte, sizeof byte, "%02x", static_cast<unsigned char>(value.bytes[i]));
+        utf8 += byte;
+        if (i + 1 == value.bytes.size()) break;
+        utf8 += ',';
+        width += 3;
+        if (width >= kMaxHexChars) {
+          utf8 += "\\" + line_ending_ + "  ";
+          width = 2;
+        }
+      }
+      break;
+    }
+  }
+  return encode_text_line(utf8, value.name, line);
+}
+
+RegEdit RegFile::format_value_deletion(std::string_view name, std::string& line) const {
+  return encode_text_line("\"" + escape_reg_string(name) + "\"=-", name, line);
+}
+
+RegEdit RegFile::replace_text(std::size_t begin, std::size_t end, std::string_view replacement) {
+  std::string edited = text_.substr(0, begin);
+  edited += replacement;
+  edited += text_.substr(end);
+  RegFile reparsed;
+  reparsed.encoding_ = encoding_;
+  reparsed.codepage_ = codepage_;
+  reparsed.lead_bytes_ = lead_bytes_;
+  reparsed.line_ending_ = line_ending_;
+  reparsed.text_ = std::move(edited);
+  EntryReader reader(reparsed.text_, reparsed.lead_bytes_, reparsed.encoding_, reparsed.codepage_);
+  ParseResult result = reader.read(reparsed.entries_, reparsed.version_);
+  if (!result) return RegEdit::failure(result.describe("edited file"));
+  *this = std::move(reparsed);
+  return RegEdit::success();
+}
+
+namespace {
+
+bool same_value(const RegValue& a, const RegValue& b) {
+  if (!reg_names_equal(a.name, b.name) || a.kind != b.kind) return false;
+  switch (a.kind) {
+    case RegDataKind::String:
+      return a.text == b.text;
+    case RegDataKind::Dword:
+      return a.dword == b.dword;
+    case RegDataKind::Hex:
+      return a.type == b.type && a.bytes == b.bytes;
+  }
+  return false;
+}
+
+}  // namespace
+
+RegEdit RegFile::set_value(std::string_view key_path, const RegValue& value) {
+  const RegEntry* entry = find_entry(key_path, value.name);
+  if (!entry || entry->kind != RegLineKind::Value) {
+    return RegEdit::failure("no value \"" + value.name + "\" in [" + std::string(key_path) + "]");
+  }
+  std::string line;
+  if (RegEdit formatted = format_value_line(value, line); !formatted) return formatted;
+  const RegFile before = *this;
+  if (RegEdit edited = replace_text(entry->begin, entry->content_end, line); !edited) {
+    return edited;
+  }
+  const RegValue* written = find_value(key_path, value.name);
+  if (!written || !same_value(*written, value)) {
+    *this = before;
+    return RegEdit::failure("the edited value \"" + value.name + "\" does not read back");
+  }
+  return RegEdit::success();
+}
+
+RegEdit RegFile::set_dword(std::string_view key_path, std::string_view name, std::uint32_t number) {
+  return set_value(key_path, RegValue::dword_value(std::string(name), number));
+}
+
+RegEdit RegFile::set_binary(std::string_view key_path, std::string_view name,
+                            std::string_view data) {
+  return set_value(key_path, RegValue::binary(std::string(name), std::string(data)));
+}
+
+RegEdit RegFile::set_string(std::string_view key_path, std::string_view name,
+                            std::string_view utf8) {
+  return set_value(key_path, RegValue::string(std::string(name), std::string(utf8)));
+}
+
+RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
+  std::size_t key = RegEntry::npos;
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    if (entries_[i].kind == RegLineKind::Key && reg_names_equal(entries_[i].key_path, key_path)) {
+      key = i;
+    }
+  }
+  if (key == RegEntry::npos) return RegEdit::failure("no key [" + std::string(key_path) + "]");
+  std::size_t after = key;
+  for (std::size_t i = key + 1; i < entries_.size(); ++i) {
+    const RegEntry& entry = entries_[i];
+    if (entry.section == key &&
+        (entry.kind == RegLineKind::Value || entry.kind == RegLineKind::ValueDeletion)) {
+      after = i;
+    }
+  }
+  std::string line;
+  if (RegEdit formatted = format_value_line(value, line); !formatted) return formatted;
+  const RegEntry& anchor = entries_[after];
+  const bool anchor_has_ending = anchor.end != anchor.content_end;
+  const std::string insertion = anchor_has_ending ? line + line_ending_ : line_ending_ + line;
+  const RegFile before = *this;
+  if (RegEdit edited = replace_text(anchor.end, anchor.end, insertion); !edited) return edited;
+  const RegValue* written = find_value(key_path, value.name);
+  if (!written || !same_value(*written, value)) {
+    *this = before;
+    return RegEdit::failure("the added value \"" + value.name + "\" does not read back");
+  }
+  return RegEdit::success();
+}
+
+RegEdit RegFile::put_value(std::string_view key_path, const RegValue& value) {
+  if (find_value(key_path, value.name)) return set_value(key_path, value);
+  return add_value(key_path, value);
+}
+
+std::string RegFile::render_export(const std::vector<Section>& sections) const {
+  std::string text(version_ == 5 ? kHeader5 : kHeader4);
+  text += line_ending_;
+  for (const Section& section : sections) {
+    text += line_ending_ + "[" + section.raw_key_path + "]" + line_ending_;
+    for (const std::string& line : section.lines) text += line + line_ending_;
+  }
+  text += line_ending_;
+  return encode_text(text);
+}
+
+}  // namespace mailmig

@@ -1,0 +1,152 @@
+// A lossless regedit export (.reg): REGEDIT4 in an ANSI code page, or "Windows Registry Editor
+// Version 5.00" in UTF-16LE with a BOM. Lines are classified the way Wine's regedit import
+// (programs/regedit/regproc.c) reads them; every byte, including lines regedit ignores or
+// rejects, is kept, so serialising an unedited file gives back its input.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "src/model/parse_result.h"
+
+namespace mailmig {
+
+enum class RegEncoding { Ansi, Utf16Le };
+
+enum class RegLineKind {
+  Header,
+  Blank,
+  Comment,        // first non-blank character ';'
+  Key,            // [HKEY_...\path] that regedit opens
+  KeyDeletion,    // [-HKEY_...\path]
+  Value,          // "name"=data or @=data, possibly continued over several lines
+  ValueDeletion,  // "name"=-
+  Opaque,         // anything regedit ignores or rejects; it never becomes a value
+};
+
+// How the data is written: "..." (REG_SZ), dword:, hex: or hex(T):.
+enum class RegDataKind { String, Dword, Hex };
+
+inline constexpr std::uint32_t kRegSz = 1;
+inline constexpr std::uint32_t kRegBinary = 3;
+inline constexpr std::uint32_t kRegDword = 4;
+
+struct RegValue {
+  std::string name;  // UTF-8, unescaped; "" is the default value (@)
+  RegDataKind kind = RegDataKind::String;
+  std::uint32_t type = kRegSz;  // REG_* as written: 1 for "...", 4 dword:, 3 hex:, T hex(T):
+  std::string text;             // String: UTF-8, unescaped
+  std::uint32_t dword = 0;      // Dword
+  std::string bytes;            // Hex: the data bytes as regedit imports them
+
+  static RegValue string(std::string name, std::string utf8);
+  static RegValue dword_value(std::string name, std::uint32_t number);
+  static RegValue binary(std::string name, std::string data, std::uint32_t type = kRegBinary);
+};
+
+struct RegEntry {
+  RegLineKind kind = RegLineKind::Opaque;
+  std::size_t begin = 0;        // byte span in the document's text, line endings included
+  std::size_t content_end = 0;  // where the last line's ending starts
+  std::size_t end = 0;
+  std::size_t data_begin = 0;  // "name"=... lines: where the data after '=' starts
+  std::size_t first_line = 0;  // 1-based
+  std::size_t last_line = 0;
+  // Key / KeyDeletion: the path between the brackets (UTF-8, and as written in the text).
+  std::string key_path;
+  std::string raw_key_path;
+  // Every entry after the header: index of the Key entry whose section it is in, or npos.
+  std::size_t section = npos;
+  RegValue value;  // Value (ValueDeletion: the name only)
+
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+};
+
+// The outcome of an edit: ok, or why the document was left as it was.
+struct RegEdit {
+  bool ok = true;
+  std::string error;
+
+  explicit operator bool() const { return ok; }
+  static RegEdit success() { return {}; }
+  static RegEdit failure(std::string message) { return RegEdit{false, std::move(message)}; }
+};
+
+class RegFile {
+ public:
+  // `ansi_codepage` (an iconv name) decodes files without a UTF-16 BOM; regedit reads them in
+  // the system's ANSI code page, CP932 on Japanese Windows.
+  static ParseResult parse(std::string_view bytes, RegFile& out,
+                           const char* ansi_codepage = "CP932");
+
+  std::string serialize() const;
+
+  RegEncoding encoding() const { return encoding_; }
+  int version() const { return version_; }  // 4 (REGEDIT4) or 5
+  const std::string& codepage() const { return codepage_; }
+  // The first line ending in the file; CRLF when it has none.
+  const std::string& line_ending() const { return line_ending_; }
+  const std::vector<RegEntry>& entries() const { return entries_; }
+
+  // The document's text: the file's bytes for ANSI files, UTF-8 (after the BOM) for UTF-16.
+  const std::string& text() const { return text_; }
+  // An entry's lines without the final line ending, in the document's text encoding.
+  std::string_view entry_content(const RegEntry& entry) const;
+
+  // The paths of the keys regedit opens, each once (first spelling), in file order.
+  std::vector<std::string> key_paths() const;
+  // The entry that decides a value after import (the last setting or deletion of it); nullptr
+  // when the value is never written. Paths and names compare case-insensitively like Windows.
+  const RegEntry* find_entry(std::string_view key_path, std::string_view name) const;
+  // The value as regedit would import it, or nullptr when it is absent or deleted.
+  const RegValue* find_value(std::string_view key_path, std::string_view name) const;
+
+  // Replaces an existing value's whole logical line(s) by what regedit exports for it.
+  RegEdit set_value(std::string_view key_path, const RegValue& value);
+  RegEdit set_dword(std::string_view key_path, std::string_view name, std::uint32_t number);
+  RegEdit set_binary(std::string_view key_path, std::string_view name, std::string_view data);
+  RegEdit set_string(std::string_view key_path, std::string_view name, std::string_view utf8);
+  // Adds a value after the last value line of the key's last section.
+  RegEdit add_value(std::string_view key_path, const RegValue& value);
+  // set_value when the value is present, add_value otherwise.
+  RegEdit put_value(std::string_view key_path, const RegValue& value);
+
+  // The line regedit exports for a value (continuation lines in this file's line ending), in
+  // the document's text encoding, without the final line ending.
+  RegEdit format_value_line(const RegValue& value, std::string& line) const;
+  // `"name"=-` in the document's text encoding.
+  RegEdit format_value_deletion(std::string_view name, std::string& line) const;
+
+  // A file in this file's header, encoding and line ending holding only the given keys, each
+  // with its lines (document text encoding), laid out as regedit exports.
+  struct Section {
+    std::string raw_key_path;
+    std::vector<std::string> lines;
+  };
+  std::string render_export(const std::vector<Section>& sections) const;
+
+  // Text in the document's encoding to bytes of the file (BOM added for UTF-16).
+  std::string encode_text(std::string_view text) const;
+
+ private:
+  RegEdit replace_text(std::size_t begin, std::size_t end, std::string_view replacement);
+  // A formatted UTF-8 line in the document's text encoding; `name` names it in errors.
+  RegEdit encode_text_line(std::string_view utf8, std::string_view name, std::string& out) const;
+
+  std::string text_;
+  RegEncoding encoding_ = RegEncoding::Ansi;
+  int version_ = 4;
+  std::string codepage_ = "CP932";
+  std::string line_ending_ = "\r\n";
+  std::array<bool, 256> lead_bytes_{};
+  std::vector<RegEntry> entries_;
+};
+
+// Case-insensitive (ASCII) comparison of key paths and value names.
+bool reg_names_equal(std::string_view a, std::string_view b);
+
+}  // namespace mailmig
