@@ -431,6 +431,28 @@ class PolicyParser {
                                        "> in <policy> (expected <rule> or <move>)");
       }
     }
+    return reject_chained_moves();
+  }
+
+  // A new host that another move moves again would move once per plan (A to B, then B to C, or
+  // back to A): planning a planned account must change nothing, so chains are refused.
+  bool reject_chained_moves() {
+    for (const Move& move : policy_.moves) {
+      for (const Side side : {Side::Incoming, Side::Outgoing}) {
+        for (const ServerTarget& target : side == Side::Incoming ? move.incoming : move.outgoing) {
+          const auto first =
+              std::find_if(policy_.moves.begin(), policy_.moves.end(), [&](const Move& other) {
+                return !(side == Side::Incoming ? other.incoming : other.outgoing).empty() &&
+                       other.matches(target.hostname);
+              });
+          if (first == policy_.moves.end() || &*first == &move) continue;
+          return source_.fail_at(move.line, "the new host " + target.hostname +
+                                                " is moved again by the move on line " +
+                                                std::to_string(first->line) +
+                                                " (a move cannot lead to another move)");
+        }
+      }
+    }
     return true;
   }
 

@@ -261,6 +261,9 @@ TEST(Policy, EveryInvalidPolicyNamesItsLineAndReason) {
       {"missing-name.xml", "1: missing name on <policy>"},
       {"text-in-move.xml", "3: unexpected text inside <move>"},
       {"duplicate-element.xml", "6: <port> given twice in <outgoingServer>"},
+      {"chained-moves.xml",
+       "2: the new host pop.example.ac.jp is moved again by the move on line 5 (a move cannot "
+       "lead to another move)"},
   };
   for (const auto& [file, expected] : cases) {
     const PolicyLoadResult loaded = load_policy_file(kInvalid + file);
