@@ -11,6 +11,7 @@ shells=${*:-sh}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 1' HUP INT TERM  # so that EXIT cleans up after a signal too
 mkdir -p "$work/bin" "$work/home" "$work/run"
 cat >"$work/bin/mailmig" <<'EOF'
 #!/bin/sh
