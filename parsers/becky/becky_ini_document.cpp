@@ -74,7 +74,11 @@ ParseResult BeckyIniDocument::parse(std::string bytes, BeckyIniDocument& documen
     const std::size_t newline = text.find('\n', begin);
     line.end = newline == std::string_view::npos ? text.size() : newline + 1;
     line.content_end = newline == std::string_view::npos ? text.size() : newline;
-    if (line.content_end > begin && text[line.content_end - 1] == '\r') --line.content_end;
+    // Only CR LF and LF end a line; a lone CR (even at the end of the file) is line content.
+    if (newline != std::string_view::npos && line.content_end > begin &&
+        text[line.content_end - 1] == '\r') {
+      --line.content_end;
+    }
     begin = line.end;
 
     const std::string_view content = text.substr(line.begin, line.content_end - line.begin);

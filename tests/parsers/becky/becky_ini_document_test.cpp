@@ -109,6 +109,16 @@ TEST(BeckyIniDocument, AddingToAFileWithoutFinalNewlineKeepsItWithout) {
   EXPECT_EQ(document.value("Account", "UserID"), "hanako");
 }
 
+TEST(BeckyIniDocument, LoneCarriageReturnIsContentNotALineEnding) {
+  // Found by fuzzing: a CR at the end of the file was taken for a line ending, so a key added
+  // after it ran into the same line.
+  auto document = parse_ok("[Account]\r\nSMTPServer=\r");
+  EXPECT_EQ(document.value("Account", "SMTPServer"), "\r");
+  ASSERT_TRUE(document.set_value("Account", "MailServer", "pop.example.jp"));
+  EXPECT_EQ(document.bytes(), "[Account]\r\nSMTPServer=\r\r\nMailServer=pop.example.jp");
+  EXPECT_EQ(document.value("Account", "MailServer"), "pop.example.jp");
+}
+
 TEST(BeckyIniDocument, LfOnlyFileGetsLfForANewKey) {
   auto document = parse_ok("[Account]\nName=a\n\n[Other]\nX=1\n");
   ASSERT_TRUE(document.set_value("Account", "UserID", "tanaka"));
