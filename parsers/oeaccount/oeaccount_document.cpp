@@ -131,7 +131,18 @@ ParseResult OeAccountDocument::parse(std::string bytes, OeAccountDocument& docum
         text, at,
         "expected the root element <MessageAccount>, found <" + std::string(root.name()) + ">");
   }
-  parsed.root_close_ = text.rfind("</MessageAccount");
+  // pugixml accepts several top-level elements; XML (and Windows Mail) allow only one root.
+  std::size_t after_root = text.size();
+  for (pugi::xml_node next = root.next_sibling(); next; next = next.next_sibling()) {
+    if (next.type() == pugi::node_element) {
+      const std::ptrdiff_t next_at = next.offset_debug();
+      return failure_at(text, next_at > 0 ? static_cast<std::size_t>(next_at) - 1 : text.size(),
+                        "expected nothing but comments after </MessageAccount>");
+    }
+    const std::ptrdiff_t next_at = next.offset_debug();
+    if (next_at > 0) after_root = std::min(after_root, static_cast<std::size_t>(next_at));
+  }
+  parsed.root_close_ = text.rfind("</MessageAccount", after_root);
 
   for (pugi::xml_node element = root.first_child(); element; element = element.next_sibling()) {
     if (element.type() != pugi::node_element) continue;

@@ -163,6 +163,11 @@ TEST(OeAccountDocument, InvalidEditsAreErrorsAndChangeNothing) {
   EXPECT_FALSE(document.set_string("Account_Name", "two\nlines"));
   EXPECT_FALSE(document.set_dword("1bad name", 1));
   EXPECT_EQ(document.bytes(), input);
+  auto commented = parse_ok("<MessageAccount>\n</MessageAccount>\n<!-- </MessageAccount> -->");
+  ASSERT_TRUE(commented.set_dword("POP3_Port", 995));
+  EXPECT_EQ(commented.bytes(),
+            "<MessageAccount>\n\t<POP3_Port type=\"DWORD\">000003e3</POP3_Port>\n"
+            "</MessageAccount>\n<!-- </MessageAccount> -->");
   auto root_only = parse_ok("<MessageAccount/>");
   EXPECT_FALSE(root_only.set_dword("POP3_Port", 1));
 }
@@ -187,6 +192,9 @@ TEST(OeAccountDocument, MalformedInputIsAnErrorWithItsPosition) {
       {"<MessageAccount>\n\xC3(</MessageAccount>", 2, 1,
        "neither UTF-16LE with a byte order mark nor valid UTF-8"},
       {"", 1, 1, "not well-formed XML: No document element found"},
+      // Found by fuzzing: pugixml accepts a second root, and edits went into the wrong one.
+      {"<MessageAccount/>\n<!-- c --><MessageAccount></MessageAccount>", 2, 11,
+       "expected nothing but comments after </MessageAccount>"},
   };
   for (const auto& c : cases) {
     OeAccountDocument document;
