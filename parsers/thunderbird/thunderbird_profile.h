@@ -1,0 +1,67 @@
+// A Thunderbird profile folder: prefs.js (the accounts), logins.json (saved passwords, edited
+// only to keep them attached to renamed servers) and each server's msgFilterRules.dat (filters
+// that point at folders by server URI), with Thunderbird's own rules for effective values and
+// for what must change together.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/thunderbird/filter_rules.h"
+#include "parsers/thunderbird/logins_json.h"
+#include "parsers/thunderbird/prefs_document.h"
+#include "src/model/profile.h"
+
+namespace mailmig {
+
+// JavaScript's encodeURIComponent, which Thunderbird uses to build server URIs.
+std::string encode_uri_component(std::string_view text);
+
+// "<store>://<encodeURIComponent(user)>@<host>" (no "user@" for an empty user name), with an
+// IPv6 host in brackets; store is "imap", "mailbox" (POP3) or "news" (NNTP).
+std::string thunderbird_server_uri(std::string_view store, std::string_view user,
+                                   std::string_view host);
+
+class ThunderbirdProfile final : public Profile {
+ public:
+  ClientKind client() const override { return ClientKind::Thunderbird; }
+  std::string path() const override { return dir_; }
+  std::vector<Account> accounts() const override;
+  std::vector<Finding> findings() const override;
+  std::vector<Finding> apply(const std::string& account_id,
+                             const std::vector<Change>& changes) override;
+  const std::vector<ProfileFile>& files() const override { return files_; }
+  std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
+
+  const PrefsDocument& prefs() const { return prefs_; }
+
+ private:
+  friend LoadResult load_thunderbird_profile(const std::string& profile_dir);
+
+  struct FilterFile {
+    std::size_t file_index = 0;
+    FilterRules rules;
+  };
+  class Editor;
+
+  void sync_files();
+
+  std::string dir_;
+  std::vector<ProfileFile> files_;  // prefs.js first
+  PrefsDocument prefs_;
+  std::optional<PrefsDocument> user_js_;
+  std::optional<LoginsJson> logins_;
+  std::size_t logins_index_ = 0;
+  std::vector<FilterFile> filters_;
+};
+
+// Reads <profile_dir>/prefs.js, user.js, logins.json and the filter files of every server.
+// Any parse error in prefs.js fails the load ("path:line: prefs parse error: message", the first
+// error): Thunderbird itself would keep only part of such a file (and save it as Invalidprefs.js),
+// so mailmig never edits it.
+LoadResult load_thunderbird_profile(const std::string& profile_dir);
+
+}  // namespace mailmig
