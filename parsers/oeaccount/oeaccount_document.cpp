@@ -110,6 +110,10 @@ ParseResult OeAccountDocument::parse(std::string bytes, OeAccountDocument& docum
     parsed.utf8_ = std::string(body);
   }
   const std::string_view text = parsed.utf8_;
+  // pugixml stops at U+0000, which XML does not allow anyway: text after it would be unseen.
+  if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    return failure_at(text, nul, "a NUL character, which XML does not allow");
+  }
 
   // Comments and processing instructions become nodes so that an element holding one is not
   // mistaken for a plain text property; line endings are kept so offsets stay true.

@@ -192,6 +192,9 @@ TEST(OeAccountDocument, MalformedInputIsAnErrorWithItsPosition) {
       {"<MessageAccount>\n\xC3(</MessageAccount>", 2, 1,
        "neither UTF-16LE with a byte order mark nor valid UTF-8"},
       {"", 1, 1, "not well-formed XML: No document element found"},
+      // Found by fuzzing: pugixml stops at U+0000, so a second root after it went unseen.
+      {"<MessageAccount>\n</MessageAccount>\0<MessageAccount></MessageAccount>"s, 2, 18,
+       "a NUL character, which XML does not allow"},
       // Found by fuzzing: pugixml accepts a second root, and edits went into the wrong one.
       {"<MessageAccount/>\n<!-- c --><MessageAccount></MessageAccount>", 2, 11,
        "expected nothing but comments after </MessageAccount>"},
