@@ -303,7 +303,8 @@ class AttachedReportCopier {
 }  // namespace
 
 SQLite::Database open_report_for_writing(const std::string& path, int busy_timeout_ms) {
-  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI,
+  SQLite::Database db(sqlite_file_uri(path, "rwc"),
+                      SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI,
                       busy_timeout_ms);
   db.exec("PRAGMA foreign_keys = ON");
   return db;
@@ -333,7 +334,7 @@ std::optional<std::string> check_readable_report(SQLite::Database& db,
   return std::nullopt;
 }
 
-std::string read_only_uri(const std::string& path) {
+std::string sqlite_file_uri(const std::string& path, std::string_view mode) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string uri = "file:";
   for (const char c : path) {
@@ -349,7 +350,8 @@ std::string read_only_uri(const std::string& path) {
       uri += kHex[byte & 0x0F];
     }
   }
-  uri += "?mode=ro";
+  uri += "?mode=";
+  uri += mode;
   return uri;
 }
 
@@ -381,7 +383,7 @@ std::optional<std::string> merge_one(SQLite::Database& db, const std::string& in
                                      MergeResult& result) {
   {
     SQLite::Statement attach(db, "ATTACH DATABASE ? AS src");
-    attach.bind(1, read_only_uri(input));
+    attach.bind(1, sqlite_file_uri(input, "ro"));
     attach.exec();
   }
   struct Detach {

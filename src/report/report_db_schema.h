@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace mailmig {
 
@@ -22,7 +23,9 @@ std::optional<std::string> check_readable_report(SQLite::Database& db,
                                                  const std::string& schema_name,
                                                  const std::string& path);
 
-// "file:<percent-encoded path>?mode=ro": opens an existing file read-only without creating it.
-std::string read_only_uri(const std::string& path);
+// "file:<percent-encoded path>?mode=<mode>", so that any path (one starting with "file:" or
+// holding '?' or '#') names a file, and so that "ro" opens an existing file without creating it.
+// Connections opened this way can ATTACH such URIs too.
+std::string sqlite_file_uri(const std::string& path, std::string_view mode);
 
 }  // namespace mailmig

@@ -168,7 +168,7 @@ ReportSummaryResult summarize_report(const std::string& db_path) {
     return result;
   }
   try {
-    SQLite::Database db(read_only_uri(db_path), SQLite::OPEN_READONLY | SQLite::OPEN_URI,
+    SQLite::Database db(sqlite_file_uri(db_path, "ro"), SQLite::OPEN_READONLY | SQLite::OPEN_URI,
                         kReportBusyTimeoutMs);
     if (auto error = check_readable_report(db, "main", db_path)) {
       result.error = *error;

@@ -122,14 +122,19 @@ TEST(MergeReports, OutputOfANewerSchemaIsFatal) {
                               "understands (1); use a newer mailmig");
 }
 
-TEST(MergeReports, PathsWithUriCharactersAreReadAsFiles) {
+TEST(MergeReports, PathsWithUriCharactersNameFiles) {
   TempDir dir;
   const std::string input = dir.path("pc 1?#%&=機械.db");
+  const std::string merged = dir.path("file:merged?mode=ro#.db");
   ASSERT_TRUE(append_run_to_report(input, testing::sample_plan_run()).ok());
-  const MergeResult result = merge_reports(dir.path("merged.db"), {input});
-  ASSERT_TRUE(result);
+  const MergeResult result = merge_reports(merged, {input});
+  ASSERT_TRUE(result) << result.error;
   EXPECT_TRUE(result.failed_inputs.empty());
   EXPECT_EQ(result.runs_added, 1u);
+  const ReportSummaryResult summary = summarize_report(merged);
+  ASSERT_TRUE(summary) << summary.error;
+  EXPECT_EQ(summary.summary.runs, 1u);
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM runs"), 1);
 }
 
 // What the generator put into the reports, counted as it goes.
