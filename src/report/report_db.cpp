@@ -422,8 +422,10 @@ MergeResult merge_reports(const std::string& out_db, const std::vector<std::stri
   for (const std::string& input : inputs) {
     std::optional<std::string> error;
     boost::system::error_code ignored;
-    if (!boost::filesystem::is_regular_file(input, ignored)) {
+    if (!boost::filesystem::exists(input, ignored)) {
       error = with_path(input, "no such file");
+    } else if (!boost::filesystem::is_regular_file(input, ignored)) {
+      error = with_path(input, "not a regular file");
     } else if (same_file(input, out_db)) {
       error = with_path(input, "is the output database");
     } else {

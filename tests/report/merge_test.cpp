@@ -90,11 +90,12 @@ TEST(MergeReports, UnreadableInputsAreListedAndSkipped) {
   }
   const std::string merged = dir.path("merged.db");
 
-  const MergeResult result = merge_reports(merged, {missing, text, good, future, merged});
+  const MergeResult result =
+      merge_reports(merged, {missing, text, good, future, merged, dir.path("")});
   ASSERT_TRUE(result) << result.error;
   EXPECT_EQ(result.inputs_merged, 1u);
   EXPECT_EQ(result.runs_added, 1u);
-  ASSERT_EQ(result.failed_inputs.size(), 4u);
+  ASSERT_EQ(result.failed_inputs.size(), 5u);
   EXPECT_EQ(result.failed_inputs[0].path, missing);
   EXPECT_EQ(result.failed_inputs[0].error, missing + ": no such file");
   EXPECT_EQ(result.failed_inputs[1].error, text + ": file is not a database");
@@ -103,6 +104,7 @@ TEST(MergeReports, UnreadableInputsAreListedAndSkipped) {
                 ": report database schema version 7 is newer than this mailmig understands (1); "
                 "use a newer mailmig");
   EXPECT_EQ(result.failed_inputs[3].error, merged + ": is the output database");
+  EXPECT_EQ(result.failed_inputs[4].error, dir.path("") + ": not a regular file");
   // Reading the missing input did not create it.
   EXPECT_FALSE(std::ifstream(missing).good());
   EXPECT_EQ(count(merged, "SELECT count(*) FROM runs"), 1);
