@@ -1,0 +1,166 @@
+#include "src/cli/migration.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+
+#include "src/cli/safe_apply.h"
+#include "src/discovery/discovery.h"
+#include "src/engine/rule_engine.h"
+#include "src/io/journal.h"
+#include "src/report/run_totals.h"
+
+namespace mailmig {
+namespace {
+
+std::string host_name() {
+  std::array<char, 256> buffer{};
+  if (gethostname(buffer.data(), buffer.size() - 1) != 0) return "unknown";
+  return buffer.data();
+}
+
+std::string user_name() {
+  if (const passwd* entry = getpwuid(getuid()); entry && entry->pw_name) return entry->pw_name;
+  if (const char* user = std::getenv("USER")) return user;
+  return "unknown";
+}
+
+std::string_view command_name(Command command) {
+  switch (command) {
+    case Command::Scan: return "scan";
+    case Command::Plan: return "plan";
+    case Command::Apply: return "apply";
+  }
+  return "scan";
+}
+
+std::vector<ProfileLocation> locations_to_process(const MigrationOptions& options,
+                                                  std::vector<ProfileResult>& unreadable) {
+  if (options.paths.empty()) return discover_profiles(options.home);
+  std::vector<ProfileLocation> locations;
+  for (const std::string& path : options.paths) {
+    ClassifyResult classified = classify_path(path);
+    if (!classified.error.empty()) {
+      ProfileResult failed;
+      failed.path = path;
+      failed.status = ProfileStatus::Error;
+      failed.error = classified.error;
+      unreadable.push_back(std::move(failed));
+      continue;
+    }
+    for (auto& location : classified.locations) {
+      if (std::find(locations.begin(), locations.end(), location) == locations.end()) {
+        locations.push_back(std::move(location));
+      }
+    }
+  }
+  return locations;
+}
+
+std::optional<Account> find_account(const std::vector<Account>& accounts, const std::string& id) {
+  for (const Account& account : accounts) {
+    if (account.id == id) return account;
+  }
+  return std::nullopt;
+}
+
+// The changes the writer really made: a change it could not express (it said so in a finding)
+// is not reported as done.
+std::vector<Change> changes_realized(const std::vector<Change>& planned, const Account& after) {
+  std::vector<Change> realized;
+  for (const Change& change : planned) {
+    const auto field = parse_field_name(change.field);
+    if (field && read_field(after, *field) == change.to) realized.push_back(change);
+  }
+  return realized;
+}
+
+// Plans and makes (in memory) every account's changes; accounts that share a server (one SMTP
+// server for several Thunderbird accounts) are planned against the bytes as already edited.
+void migrate_accounts(Profile& profile, const Policy& policy, ProfileResult& out) {
+  const std::vector<Account> before = profile.accounts();
+  for (const Account& original : before) {
+    AccountResult account_result;
+    account_result.account = original;
+    const Account current = find_account(profile.accounts(), original.id).value_or(original);
+    const AccountPlan plan = plan_account(current, policy);
+    account_result.findings = plan.findings;
+    if (!plan.changes.empty()) {
+      std::vector<Finding> writer_findings = profile.apply(original.id, plan.changes);
+      const Account after = find_account(profile.accounts(), original.id).value_or(current);
+      account_result.changes = changes_realized(plan.changes, after);
+      for (Finding& finding : writer_findings) {
+        account_result.findings.push_back(std::move(finding));
+      }
+    }
+    out.accounts.push_back(std::move(account_result));
+  }
+  out.findings = profile.findings();
+}
+
+}  // namespace
+
+Migration run_migration(const MigrationOptions& options, const Policy& policy) {
+  Migration migration;
+  RunInfo& info = migration.result.info;
+  info.run_id = make_run_id();
+  info.command = std::string(command_name(options.command));
+  info.machine = options.machine.empty() ? host_name() : options.machine;
+  info.user = user_name();
+  info.time = utc_now_iso8601();
+  info.mailmig_version = MAILMIG_VERSION;
+  info.policy_name = policy.name;
+  info.policy_hash = policy.hash;
+
+  std::vector<ProfileResult> unreadable;
+  const std::vector<ProfileLocation> locations = locations_to_process(options, unreadable);
+  SafeApply writer(options, info);
+
+  for (const ProfileLocation& location : locations) {
+    ProfileResult profile_result;
+    profile_result.client = provisional_client(location);
+    profile_result.path = location.path;
+
+    // apply holds the profile's lock from before reading until after writing, so a second
+    // run started at the same time waits, then finds nothing left to do.
+    auto guard = writer.enter_profile(location, profile_result);
+    if (profile_result.status != ProfileStatus::Ok) {
+      migration.result.profiles.push_back(std::move(profile_result));
+      continue;
+    }
+
+    LoadResult loaded = load_profile(location);
+    if (!loaded) {
+      profile_result.status = ProfileStatus::Error;
+      profile_result.error = loaded.error;
+      migration.result.profiles.push_back(std::move(profile_result));
+      continue;
+    }
+    Profile& profile = *loaded.profile;
+    profile_result.client = profile.client();
+    profile_result.path = profile.path();
+
+    if (options.command == Command::Scan) {
+      for (const Account& account : profile.accounts()) {
+        profile_result.accounts.push_back(AccountResult{account, {}, {}});
+      }
+      profile_result.findings = profile.findings();
+    } else {
+      migrate_accounts(profile, policy, profile_result);
+    }
+    for (const ProfileFile& file : profile.files()) {
+      profile_result.files.push_back(FileResult{file.path, file.changed(), {}});
+    }
+    writer.commit(location, profile, profile_result);
+    migration.result.profiles.push_back(std::move(profile_result));
+    migration.profiles.push_back(std::move(loaded.profile));
+  }
+  for (ProfileResult& failed : unreadable) migration.result.profiles.push_back(std::move(failed));
+  writer.finish(migration.result);
+  migration.undo_advice = writer.undo_advice();
+  return migration;
+}
+
+}  // namespace mailmig

@@ -1,0 +1,37 @@
+// One run of scan, plan or apply over a set of profiles: discovery, reading, the rules, the
+// writers, and (for apply) the safe write. Produces the run result every report is written from.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "src/model/profile.h"
+#include "src/model/run_result.h"
+#include "src/policy/policy.h"
+
+namespace mailmig {
+
+enum class Command { Scan, Plan, Apply };
+
+struct MigrationOptions {
+  Command command = Command::Scan;
+  std::string home;                // the home folder to search when no paths are given
+  std::vector<std::string> paths;  // PATH arguments: only these are processed
+  std::string state_dir;           // journal, locks (apply)
+  std::string backup_dir;          // empty: beside the journal
+  std::string machine;
+  bool home_given = false;  // --home was given: the state folder is that home's
+};
+
+struct Migration {
+  RunResult result;
+  // The profiles as read and edited in memory (plan) or written (apply), for --format diff.
+  std::vector<std::unique_ptr<Profile>> profiles;
+  // apply: where the backups are and how to undo the run, for people ("" when nothing written).
+  std::string undo_advice;
+};
+
+Migration run_migration(const MigrationOptions& options, const Policy& policy);
+
+}  // namespace mailmig

@@ -1,0 +1,150 @@
+#include "src/cli/safe_apply.h"
+
+#include <boost/filesystem.hpp>
+
+#include "src/i18n/i18n.h"
+#include "src/io/file_transaction.h"
+#include "src/io/running_client.h"
+#include "src/io/state_dir.h"
+
+namespace mailmig {
+namespace {
+
+// The folder no write may leave: the profile folder, or the folder of a single-file profile.
+std::string profile_root(const std::string& path) {
+  boost::system::error_code ignored;
+  const boost::filesystem::path profile(path);
+  return boost::filesystem::is_directory(profile, ignored) ? profile.string()
+                                                           : profile.parent_path().string();
+}
+
+// What the accounts must read after the write: the same as the bytes planned in memory.
+std::string compare_accounts(const std::vector<Account>& planned,
+                             const std::vector<Account>& written) {
+  if (planned == written) return {};
+  return "the written file does not read back the planned settings";
+}
+
+}  // namespace
+
+SafeApply::SafeApply(const MigrationOptions& options, const RunInfo& info)
+    : options_(options), info_(info) {
+  if (options.command != Command::Apply) return;
+  StateDirOptions state_options;
+  state_options.state_dir = options.state_dir;
+  if (options.home_given) state_options.home = options.home;
+  const StateDirResult state = resolve_state_dir(state_options);
+  if (!state) {
+    setup_error_ = state.error;
+    return;
+  }
+  state_dir_ = state.path;
+  JournalOpenResult opened = Journal::open(state_dir_);
+  if (!opened) {
+    setup_error_ = opened.error;
+    return;
+  }
+  journal_ = std::move(opened.journal);
+  // A run killed earlier is finished first: its profiles go back to their original bytes.
+  const RecoveryResult recovered = journal_->recover_interrupted_runs(fs_);
+  if (!recovered) setup_error_ = recovered.error;
+  if (IoStatus begun = journal_->begin_run(info_); !begun) setup_error_ = begun.error;
+}
+
+SafeApply::~SafeApply() = default;
+
+std::unique_ptr<FileLock> SafeApply::enter_profile(const ProfileLocation& location,
+                                                   ProfileResult& result) {
+  if (options_.command != Command::Apply) return nullptr;
+  if (!setup_error_.empty()) {
+    result.status = ProfileStatus::Error;
+    result.error = setup_error_;
+    return nullptr;
+  }
+  FileLockResult locked = lock_profile(state_dir_, location.path);
+  if (!locked) {
+    result.status = ProfileStatus::Error;
+    result.error = location.path + ": " + locked.error;
+    return nullptr;
+  }
+  const RunningClientCheck running = check_client_running(provisional_client(location), location.path);
+  if (running.running) {
+    result.status = ProfileStatus::ClientRunning;
+    result.error = running.message();
+  }
+  return std::move(locked.lock);
+}
+
+void SafeApply::commit(const ProfileLocation& location, const Profile& profile,
+                       ProfileResult& result) {
+  if (!active() || result.status != ProfileStatus::Ok) return;
+  bool any_change = false;
+  for (const ProfileFile& file : profile.files()) any_change = any_change || file.changed();
+  if (!any_change) return;
+
+  TransactionOptions transaction_options;
+  transaction_options.profile_root = profile_root(location.path);
+  transaction_options.backup_folder =
+      backup_folder_for_run(state_dir_, info_.run_id, options_.backup_dir);
+  transaction_options.journal = journal_.get();
+  transaction_options.run_id = info_.run_id;
+  transaction_options.profile = location.path;
+  FileTransaction transaction(fs_, transaction_options);
+  for (const ProfileFile& file : profile.files()) {
+    if (IoStatus staged = transaction.stage(file); !staged) {
+      result.status = ProfileStatus::Error;
+      result.error = staged.error;
+      return;
+    }
+  }
+
+  const std::vector<Account> planned = profile.accounts();
+  bool reread = false;
+  auto verifier = [&](const std::string& path, const std::string& bytes) -> std::string {
+    for (const ProfileFile& file : profile.files()) {
+      if (file.path == path && file.current != bytes) {
+        return path + ": the bytes read back are not the bytes written";
+      }
+    }
+    if (reread) return {};
+    // Every file is in place when the verifier first runs: read the whole profile again.
+    reread = true;
+    LoadResult again = load_profile(location);
+    if (!again) return again.error;
+    return compare_accounts(planned, again.profile->accounts());
+  };
+  if (IoStatus committed = transaction.commit(verifier); !committed) {
+    result.status = ProfileStatus::Error;
+    result.error = committed.error;
+    for (FileResult& file : result.files) file.changed = false;
+    return;
+  }
+  wrote_files_ = true;
+  for (FileResult& file_result : result.files) {
+    for (const StagedFile& staged : transaction.files()) {
+      if (staged.path == file_result.path) file_result.backup_path = staged.backup_path;
+    }
+  }
+}
+
+void SafeApply::finish(const RunResult& result) {
+  if (!active()) return;
+  // Each profile committed or rolled back on its own; the run is done either way, and a profile
+  // that failed is untouched (its error is in the result).
+  (void)result;
+  journal_->finish_run(info_.run_id, RunState::Done);
+}
+
+std::string SafeApply::undo_advice() const {
+  if (!wrote_files_) return {};
+  return fill_placeholders(
+      translate(N_("Backups of the original files are in {folder}.\nTo undo this run: mailmig "
+                   "rollback {run}{state}\n")),
+      {{"folder", backup_folder_for_run(state_dir_, info_.run_id, options_.backup_dir)},
+       {"run", info_.run_id},
+       {"state", !options_.state_dir.empty() ? " --state-dir " + state_dir_
+                 : options_.home_given   ? " --home " + options_.home
+                                         : std::string()}});
+}
+
+}  // namespace mailmig

@@ -1,0 +1,51 @@
+// The apply command's safe path: one journal a run, one lock and one FileTransaction a profile,
+// the running-client check, and a verifier that re-reads what was written. For scan and plan it
+// does nothing, so the same run loop serves every command.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "src/cli/migration.h"
+#include "src/discovery/discovery.h"
+#include "src/io/file_system.h"
+#include "src/io/journal.h"
+#include "src/io/profile_lock.h"
+
+namespace mailmig {
+
+class SafeApply {
+ public:
+  SafeApply(const MigrationOptions& options, const RunInfo& info);
+  ~SafeApply();
+  SafeApply(const SafeApply&) = delete;
+  SafeApply& operator=(const SafeApply&) = delete;
+
+  // Before a profile is read: takes its lock and checks that its client is not running. Sets
+  // the result's status (and error) when the profile must be skipped. The returned lock is held
+  // until it goes out of scope.
+  std::unique_ptr<FileLock> enter_profile(const ProfileLocation& location, ProfileResult& result);
+
+  // Writes the profile's changed files through one transaction; on failure the profile is left
+  // as it was and the result says why.
+  void commit(const ProfileLocation& location, const Profile& profile, ProfileResult& result);
+
+  // Closes the run in the journal.
+  void finish(const RunResult& result);
+
+  // Where this run's backups are, and how to undo it, for people ("" when nothing was written).
+  std::string undo_advice() const;
+
+ private:
+  bool active() const { return journal_ != nullptr; }
+
+  MigrationOptions options_;
+  RunInfo info_;
+  RealFileSystem fs_;
+  std::string state_dir_;
+  std::string setup_error_;
+  std::unique_ptr<Journal> journal_;
+  bool wrote_files_ = false;
+};
+
+}  // namespace mailmig

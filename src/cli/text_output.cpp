@@ -1,0 +1,208 @@
+#include "src/cli/text_output.h"
+
+#include <dtl/dtl.hpp>
+#include <sstream>
+
+#include "rules/registry.h"
+#include "src/i18n/i18n.h"
+#include "src/report/run_totals.h"
+
+namespace mailmig {
+namespace {
+
+std::string tr(const char* english) { return translate(english); }
+
+std::string describe_socket(SocketType socket_type) {
+  switch (socket_type) {
+    case SocketType::Plain: return tr(N_("no encryption"));
+    case SocketType::StartTls: return "STARTTLS";
+    case SocketType::Ssl: return "SSL/TLS";
+  }
+  return {};
+}
+
+std::string describe_auth(AuthMethod method) {
+  switch (method) {
+    case AuthMethod::None: return tr(N_("no authentication"));
+    case AuthMethod::PasswordCleartext: return tr(N_("normal password"));
+    case AuthMethod::PasswordEncrypted: return tr(N_("encrypted password"));
+    case AuthMethod::Apop: return "APOP";
+    case AuthMethod::Ntlm: return "SPA (NTLM)";
+    case AuthMethod::Gssapi: return "Kerberos (GSSAPI)";
+    case AuthMethod::OAuth2: return "OAuth2";
+    case AuthMethod::TlsClientCert: return tr(N_("TLS client certificate"));
+    case AuthMethod::SmtpAfterPop: return tr(N_("POP before SMTP"));
+    case AuthMethod::Any: return tr(N_("any method"));
+  }
+  return {};
+}
+
+std::string describe_protocol(Protocol protocol) {
+  switch (protocol) {
+    case Protocol::Pop3: return "POP3";
+    case Protocol::Imap: return "IMAP";
+    case Protocol::Nntp: return "NNTP";
+    case Protocol::Smtp: return "SMTP";
+    case Protocol::None: return tr(N_("none"));
+  }
+  return {};
+}
+
+std::string describe_server(const ServerSettings& server) {
+  std::string text = describe_protocol(server.protocol) + " " + server.hostname + ":" +
+                     std::to_string(server.port) + ", " + describe_socket(server.socket_type) +
+                     ", " + describe_auth(server.authentication);
+  if (!server.username.empty()) text += ", " + tr(N_("user")) + " " + server.username;
+  return text;
+}
+
+std::string describe_field(const std::string& field_text) {
+  const auto field = parse_field_name(field_text);
+  if (!field) return field_text;
+  const bool incoming = field->side == Side::Incoming;
+  switch (field->kind) {
+    case FieldKind::Protocol:
+      return incoming ? tr(N_("receiving protocol")) : tr(N_("sending protocol"));
+    case FieldKind::Hostname:
+      return incoming ? tr(N_("receiving server")) : tr(N_("sending server"));
+    case FieldKind::Port: return incoming ? tr(N_("receiving port")) : tr(N_("sending port"));
+    case FieldKind::SocketType:
+      return incoming ? tr(N_("receiving encryption")) : tr(N_("sending encryption"));
+    case FieldKind::Authentication:
+      return incoming ? tr(N_("receiving authentication")) : tr(N_("sending authentication"));
+    case FieldKind::Username:
+      return incoming ? tr(N_("receiving user name")) : tr(N_("sending user name"));
+  }
+  return field_text;
+}
+
+std::string describe_value(const std::string& field_text, const std::string& value) {
+  const auto field = parse_field_name(field_text);
+  if (field && field->kind == FieldKind::SocketType) {
+    if (auto socket_type = parse_socket_type(value)) return describe_socket(*socket_type);
+  }
+  if (field && field->kind == FieldKind::Authentication) {
+    if (auto method = parse_auth_method(value)) return describe_auth(*method);
+  }
+  if (value.empty()) return tr(N_("(empty)"));
+  return value;
+}
+
+std::string describe_severity(Severity severity) {
+  switch (severity) {
+    case Severity::Info: return tr(N_("note"));
+    case Severity::Warning: return tr(N_("warning"));
+    case Severity::ActionRequired: return tr(N_("action required"));
+  }
+  return {};
+}
+
+std::string rule_description(const std::string& rule_id) {
+  if (const Rule* rule = find_rule(rule_id)) return tr(rule->description());
+  return rule_id;
+}
+
+void write_findings(std::ostringstream& out, const std::vector<Finding>& findings,
+                    const char* indent) {
+  for (const Finding& finding : findings) {
+    out << indent << "! " << describe_severity(finding.severity) << ": "
+        << finding.localized_message() << "\n";
+  }
+}
+
+}  // namespace
+
+std::string format_text(const RunResult& result) {
+  std::ostringstream out;
+  const bool applied = result.info.command == "apply";
+  for (const ProfileResult& profile : result.profiles) {
+    out << client_display_name(profile.client) << ": " << profile.path << "\n";
+    if (profile.status == ProfileStatus::Error) {
+      out << "  " << tr(N_("error")) << ": " << profile.error << "\n\n";
+      continue;
+    }
+    if (profile.status == ProfileStatus::ClientRunning) {
+      out << "  " << profile.error << "\n\n";
+      continue;
+    }
+    write_findings(out, profile.findings, "  ");
+    if (profile.accounts.empty()) out << "  " << tr(N_("(no mail accounts)")) << "\n";
+    for (const AccountResult& account : profile.accounts) {
+      out << "  " << account.account.name;
+      if (!account.account.address.empty()) out << " <" << account.account.address << ">";
+      out << "\n    " << tr(N_("receiving:")) << " " << describe_server(account.account.incoming)
+          << "\n";
+      if (account.account.outgoing) {
+        out << "    " << tr(N_("sending:")) << "   " << describe_server(*account.account.outgoing)
+            << "\n";
+      }
+      if (!account.changes.empty()) {
+        out << "    " << (applied ? tr(N_("changed:")) : tr(N_("will change:"))) << "\n";
+      }
+      for (const Change& change : account.changes) {
+        out << "      - " << describe_field(change.field) << ": "
+            << describe_value(change.field, change.from) << " -> "
+            << describe_value(change.field, change.to) << "  (" << rule_description(change.rule)
+            << ")\n";
+      }
+      write_findings(out, account.findings, "    ");
+    }
+    out << "\n";
+  }
+
+  const RunTotals totals = count_run_totals(result);
+  out << fill_placeholders(tr(N_("{profiles} profiles, {accounts} accounts, {changes} changes, "
+                                 "{errors} errors.")),
+                           {{"profiles", std::to_string(totals.profiles)},
+                            {"accounts", std::to_string(totals.accounts)},
+                            {"changes", std::to_string(totals.changes)},
+                            {"errors", std::to_string(totals.errors)}})
+      << "\n";
+  if (totals.client_running > 0) {
+    out << tr(N_("A mail client is running: close it and run mailmig again.")) << "\n";
+  }
+  if (result.info.command == "plan" && totals.changes > 0) {
+    out << tr(N_("Nothing was changed yet. Run \"mailmig apply\" to make these changes.")) << "\n";
+  }
+  if (result.info.command == "plan" && totals.changes == 0 && totals.errors == 0) {
+    out << tr(N_("Nothing to change.")) << "\n";
+  }
+  return out.str();
+}
+
+namespace {
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::string line;
+  std::istringstream in(text);
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+}  // namespace
+
+std::string format_diff(const std::vector<std::unique_ptr<Profile>>& profiles) {
+  std::ostringstream out;
+  for (const auto& profile : profiles) {
+    for (const ProfileFile& file : profile->files()) {
+      if (!file.changed()) continue;
+      const std::vector<std::string> before =
+          file.created ? std::vector<std::string>{}
+                       : split_lines(profile->display_text(file, file.original));
+      const std::vector<std::string> after = split_lines(profile->display_text(file, file.current));
+      dtl::Diff<std::string, std::vector<std::string>> diff(before, after);
+      diff.compose();
+      diff.composeUnifiedHunks();
+      out << "--- " << (file.created ? std::string("/dev/null") : file.path) << "\n";
+      out << "+++ " << file.path << "\n";
+      diff.printUnifiedFormat(out);
+    }
+  }
+  return out.str();
+}
+
+}  // namespace mailmig
