@@ -329,13 +329,13 @@ IoStatus FileTransaction::commit(const Verifier& verifier) {
     const ReadResult bytes = fs_.read_file(file.target);
     if (!bytes) return fail({bytes.error}, true);
     if (bytes.bytes != file.replacement) {
-      return fail({file.target + ": verification failed: the bytes read back differ from the "
-                                 "bytes written"},
+      return fail({file.path + ": verification failed: the bytes read back differ from the "
+                               "bytes written"},
                   true);
     }
     if (verifier) {
-      if (std::string problem = verifier(file.target, bytes.bytes); !problem.empty()) {
-        return fail({file.target + ": verification failed: " + problem}, true);
+      if (std::string problem = verifier(file.path, bytes.bytes); !problem.empty()) {
+        return fail({file.path + ": verification failed: " + problem}, true);
       }
     }
   }

@@ -23,8 +23,9 @@ namespace mailmig {
 
 class Journal;
 
-// Checks a file as re-read after the rename: returns an empty string when it is right, else
-// what is wrong ("mail.server.server1.port reads 110, planned 995").
+// Checks a file as re-read after the rename, called with the path as it was staged: returns an
+// empty string when it is right, else what is wrong ("mail.server.server1.port reads 110,
+// planned 995"). The bytes have already been compared with the bytes written.
 using Verifier = std::function<std::string(const std::string& path, const std::string& bytes)>;
 
 struct TransactionOptions {

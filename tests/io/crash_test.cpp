@@ -26,9 +26,15 @@ using testing::temp_files_in;
 using testing::TempFolder;
 using testing::write_whole_file;
 
+// Starts the driver and returns once it said "ready" on its standard output.
 pid_t start_driver(const std::string& profile, const std::string& state, bool once) {
+  int ready[2];
+  if (::pipe(ready) != 0) return -1;
   const pid_t child = ::fork();
   if (child == 0) {
+    ::dup2(ready[1], STDOUT_FILENO);
+    ::close(ready[0]);
+    ::close(ready[1]);
     if (once) {
       ::execl(MAILMIG_IO_DRIVER, MAILMIG_IO_DRIVER, profile.c_str(), state.c_str(), "--once",
               static_cast<char*>(nullptr));
@@ -38,6 +44,10 @@ pid_t start_driver(const std::string& profile, const std::string& state, bool on
     }
     ::_exit(127);
   }
+  ::close(ready[1]);
+  char first = 0;
+  [[maybe_unused]] const ssize_t n = ::read(ready[0], &first, 1);
+  ::close(ready[0]);
   return child;
 }
 
@@ -63,7 +73,7 @@ TEST(CrashSafety, KillNineAtRandomInstantsNeverTearsAFileAndRecoveryMakesTheProf
     write_whole_file(profile + "/" + crash_file_name(file), crash_content(file, 0), 0640);
   }
   std::mt19937 random(std::random_device{}());
-  std::uniform_int_distribution<int> delay_us(0, 600000);
+  std::uniform_int_distribution<int> delay_us(0, 400000);
   RealFileSystem fs;
   int mixed_before_recovery = 0;
   for (int round = 0; round < 50; ++round) {

@@ -200,7 +200,13 @@ TEST(FileTransaction, SymlinkInsideTheProfileIsWrittenThroughAndStaysALink) {
   RealFileSystem fs;
   FileTransaction transaction(fs, f.options());
   ASSERT_TRUE(transaction.stage(link, kPrefsOld, kPrefsNew, false));
-  ASSERT_TRUE(transaction.commit(accept_all));
+  std::string verified_path;
+  ASSERT_TRUE(transaction.commit([&](const std::string& path, const std::string&) {
+    verified_path = path;
+    return std::string();
+  }));
+  EXPECT_EQ(verified_path, link);  // the caller's path, not the link's target
+  EXPECT_EQ(transaction.files()[0].target, fs.real_path(f.prefs).path);
   struct stat info {};
   ASSERT_EQ(::lstat(link.c_str(), &info), 0);
   EXPECT_TRUE(S_ISLNK(info.st_mode));

@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
     return 3;
   }
   Journal& journal = *opened.journal;
+  // Tells the test that start-up is over, so its random kill instants fall into the commits.
+  std::cout << "ready" << std::endl;
   while (true) {
     RunInfo info;
     info.run_id = make_run_id();
