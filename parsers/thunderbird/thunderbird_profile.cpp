@@ -196,8 +196,14 @@ std::vector<AccountKeys> mail_accounts(const PrefsDocument& prefs) {
 ServerSettings incoming_of(const PrefsDocument& prefs, const AccountKeys& keys) {
   ServerSettings server;
   server.protocol = keys.protocol;
-  server.hostname = string_pref(prefs, server_pref(keys.server, "hostname"));
-  server.username = string_pref(prefs, server_pref(keys.server, "userName"));
+  // Before Thunderbird 102 a renamed server kept realhostname / realuserName; 102 and later
+  // copy them over hostname / userName at start, so they are what Thunderbird will use.
+  const auto real_host = prefs.get_string(server_pref(keys.server, "realhostname"));
+  const auto real_user = prefs.get_string(server_pref(keys.server, "realuserName"));
+  server.hostname =
+      real_host ? *real_host : string_pref(prefs, server_pref(keys.server, "hostname"));
+  server.username =
+      real_user ? *real_user : string_pref(prefs, server_pref(keys.server, "userName"));
   if (const auto socket = prefs.get_int(server_pref(keys.server, "socketType"))) {
     server.socket_type = socket_of(*socket);
   } else if (prefs.get_bool(server_pref(keys.server, "isSecure")).value_or(false)) {
@@ -463,7 +469,18 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
       asked(Side::Incoming, FieldKind::Hostname) && in_after.hostname != in_before.hostname;
   const bool user_changed =
       asked(Side::Incoming, FieldKind::Username) && in_after.username != in_before.username;
-  if (host_changed || user_changed) {
+  const bool renamed_before_102 = prefs_.find(server_pref(keys.server, "realhostname")) ||
+                                  prefs_.find(server_pref(keys.server, "realuserName"));
+  if ((host_changed || user_changed) && renamed_before_102) {
+    // Thunderbird's own start-up migration must first fold the real* names and their URIs.
+    findings.push_back(make_finding(
+        host_changed ? rule(Side::Incoming, FieldKind::Hostname)
+                     : rule(Side::Incoming, FieldKind::Username),
+        Severity::ActionRequired,
+        N_("{account} was renamed in a Thunderbird older than 102: start Thunderbird once so it "
+           "updates the profile, then run mailmig again to change the server name or user name."),
+        {{"account", before.name}}));
+  } else if (host_changed || user_changed) {
     const std::string rename_rule = host_changed ? rule(Side::Incoming, FieldKind::Hostname)
                                                  : rule(Side::Incoming, FieldKind::Username);
     const std::string name_pref = server_pref(keys.server, "name");

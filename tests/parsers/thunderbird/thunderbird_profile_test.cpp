@@ -314,6 +314,29 @@ TEST(ThunderbirdProfile, LegacyIsSecureIsRemovedWithTheSocketType) {
                          "user_pref(\"mail.server.server1.socketType\", 2);\n"));
 }
 
+TEST(ThunderbirdProfile, ServersRenamedBeforeThunderbird102) {
+  TempProfile dir;
+  const std::string prefs = read_bytes(kFixtures + "thunderbird/prefs-sorted.js");
+  dir.write("prefs.js", replace_once(prefs, "user_pref(\"mail.server.server1.type\"",
+                                     "user_pref(\"mail.server.server1.realhostname\", "
+                                     "\"pop2.iis.u-tokyo.ac.jp\");\n"
+                                     "user_pref(\"mail.server.server1.type\""));
+  const auto profile = load(dir.path());
+  ASSERT_TRUE(profile);
+  EXPECT_EQ(profile->accounts()[0].incoming.hostname, "pop2.iis.u-tokyo.ac.jp");
+  EXPECT_EQ(messages(profile->apply(
+                "account1", {change("incoming.hostname", "pop2.iis.u-tokyo.ac.jp", "pop.gmail.com"),
+                             change("incoming.port", "110", "995"),
+                             change("incoming.socketType", "plain", "SSL")})),
+            std::vector<std::string>{
+                "action-required test-rule: 東大 POP was renamed in a Thunderbird older than 102: "
+                "start Thunderbird once so it updates the profile, then run mailmig again to "
+                "change the server name or user name."});
+  EXPECT_EQ(profile->accounts()[0].incoming,
+            (ServerSettings{Protocol::Pop3, "pop2.iis.u-tokyo.ac.jp", 995, SocketType::Ssl,
+                            AuthMethod::PasswordCleartext, "tanaka"}));
+}
+
 TEST(ThunderbirdProfile, ProtocolChangeIsNotExpressible) {
   const auto profile = load(kLinuxTanaka);
   ASSERT_TRUE(profile);
