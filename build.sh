@@ -16,7 +16,13 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost-filesystem-dev libpugixml-dev libsqlitecpp-dev libsqlite3-dev
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev gettext libssl-dev libdtl-dev
-  sqlite3 python3
+  sqlite3 python3 dpkg-dev groff-base ansible-core
+)
+
+# The end-to-end test's real servers and clients (MAILMIG_E2E=ON).
+E2E_PACKAGES=(
+  dovecot-core dovecot-pop3d dovecot-imapd dovecot-lmtpd postfix xvfb xauth
+  sylpheed claws-mail thunderbird openssl iproute2 util-linux
 )
 
 as_root() {
@@ -52,8 +58,18 @@ case "$command_name" in
     ./fixtures/demo.sh "$BUILD_DIR/mailmig"
     ;;
   test)
-    install_missing
-    configure_and_build "$BUILD_DIR" -DMAILMIG_SANITIZE="${MAILMIG_SANITIZE:-OFF}"
+    if [ "${MAILMIG_E2E:-OFF}" = ON ]; then
+      # Debian would start the packaged daemons on the ports the test needs; say "no" first.
+      as_root sh -c 'echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selections'
+      as_root sh -c 'echo "postfix postfix/mailname string mail.example.test" | debconf-set-selections'
+      install_missing "${E2E_PACKAGES[@]}"
+      as_root service postfix stop >/dev/null 2>&1 || true
+      as_root service dovecot stop >/dev/null 2>&1 || true
+    else
+      install_missing
+    fi
+    configure_and_build "$BUILD_DIR" -DMAILMIG_SANITIZE="${MAILMIG_SANITIZE:-OFF}" \
+      -DMAILMIG_E2E="${MAILMIG_E2E:-OFF}"
     ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS"
     ;;
   build)

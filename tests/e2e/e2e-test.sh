@@ -20,11 +20,13 @@ if [ -z "${MAILMIG_E2E_INSIDE:-}" ]; then
 fi
 
 failures=0
-pass() { echo "PASS: $*"; }
+passes=0
+pass() { echo "PASS: $*"; passes=$((passes + 1)); }
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 ip link set lo up
 work=$(mktemp -d /tmp/mailmig-e2e-run.XXXXXX)
+chmod 755 "$work"  # postfix and dovecot run as their own users
 export E2E_BASE=$work/srv
 old_hosts="pop.old-univ.example.test smtp.old-univ.example.test"
 new_hosts="mail.new-univ.example.test"
@@ -43,7 +45,8 @@ trap cleanup EXIT
 
 servers() {
   "$here/mail-servers.sh" stop >/dev/null 2>&1
-  if ! OLD_PORTS=$1 "$here/mail-servers.sh" start; then
+  if ! OLD_PORTS=$1 "$here/mail-servers.sh" start >"$work/servers-$1.txt" 2>&1; then
+    cat "$work/servers-$1.txt"
     fail "the mail servers did not start (OLD_PORTS=$1)"
     exit 1
   fi
@@ -60,6 +63,7 @@ make_profiles() {
   cp "$here/profiles/claws-passwordstorerc" "$dir/claws/passwordstorerc"
   cp "$here/profiles/thunderbird-prefs.js" "$dir/thunderbird/prefs.js"
   cp "$here/profiles/thunderbird-logins.json" "$dir/thunderbird/logins.json"
+  cp "$here/profiles/thunderbird-key4.db.gz" "$dir/thunderbird/key4.db.gz"
 }
 
 check_key() {  # FILE KEY VALUE: a key the client would hide a mistake in
@@ -68,9 +72,10 @@ check_key() {  # FILE KEY VALUE: a key the client would hide a mistake in
 }
 
 client_must() {  # EXPECT CLIENT DIR SUBJECT LABEL
-  local expect=$1 client=$2 dir=$3 subject=$4 label=$5 output
-  output=$(E2E_POLL_SECONDS=${E2E_POLL_SECONDS:-12} "$here/run-client.sh" "$client" "$dir" "$subject" both)
-  local rc=$?
+  local expect=$1 client=$2 dir=$3 subject=$4 label=$5 output rc=0
+  # Receive and send in separate runs: in one run a send error dialog also stops the receive.
+  output=$(E2E_POLL_SECONDS=${E2E_POLL_SECONDS:-12} "$here/run-client.sh" "$client" "$dir" "$subject" recv) || rc=1
+  output="$output $(E2E_POLL_SECONDS=${E2E_POLL_SECONDS:-12} "$here/run-client.sh" "$client" "$dir" "$subject" send)" || rc=1
   if [ "$expect" = work ] && [ $rc -eq 0 ]; then
     pass "$label: $(echo "$output" | tr '\n' ' ')"
   elif [ "$expect" = fail ] && [ $rc -ne 0 ]; then
@@ -86,7 +91,8 @@ echo "== 1. The old profiles work against the old ports"
 servers 1 old
 client_must work sylpheed "$work/old/sylpheed" old "Sylpheed, old profile (APOP on 110, port 25)"
 client_must work claws "$work/old/claws" old "Claws Mail, old profile (POP before SMTP, port 25)"
-grep -q "lport=110" "$E2E_BASE/log/dovecot.log" && pass "dovecot saw logins on plaintext 110"
+if grep -q "lport=110" "$E2E_BASE/log/dovecot.log"; then pass "dovecot saw logins on plaintext 110"; else
+  fail "dovecot saw no login on 110"; fi
 
 echo "== 2. mailmig migrates copies: the built-in policy, and a policy that moves hosts"
 for variant in builtin moved; do
@@ -94,7 +100,8 @@ for variant in builtin moved; do
   policy=()
   [ "$variant" = moved ] && policy=(--policy "$here/profiles/move-policy.xml")
   "$mailmig" apply "${policy[@]}" --state-dir "$work/state-$variant" \
-    "$work/$variant/sylpheed" "$work/$variant/claws" "$work/$variant/thunderbird"
+    "$work/$variant/sylpheed" "$work/$variant/claws" "$work/$variant/thunderbird" \
+    >"$work/apply-$variant.txt" 2>&1
   rc=$?
   if [ $rc -eq 0 ]; then pass "mailmig apply ($variant) exited 0"; else fail "mailmig apply ($variant) exited $rc"; fi
   again=$("$mailmig" plan "${policy[@]}" --format json \
@@ -107,6 +114,18 @@ for variant in builtin moved; do
   check_key "$work/$variant/claws/accountrc" use_smtp_auth 1
   check_key "$work/$variant/claws/accountrc" config_version 4
 done
+# smtp-auth switched AUTH on without a user name change: the incoming login is carried.
+if grep -q '"hostname":"smtp://smtp.old-univ.example.test"' "$work/builtin/thunderbird/logins.json"; then
+  pass "Thunderbird: the saved IMAP login was copied to smtp://smtp.old-univ.example.test"
+else
+  fail "Thunderbird: no saved login for smtp://smtp.old-univ.example.test"
+fi
+# server-move renamed the POP3 login's origin along with the host.
+if grep -q '"hostname":"mailbox://mail.new-univ.example.test"' "$work/moved/thunderbird/logins.json"; then
+  pass "Thunderbird: the saved POP3 login moved to mailbox://mail.new-univ.example.test"
+else
+  fail "Thunderbird: the POP3 login did not follow the host"
+fi
 
 echo "== 3. Old ports closed: migrated profiles work, unmigrated ones fail"
 servers 0 new
@@ -116,17 +135,23 @@ for variant in builtin moved; do
 done
 E2E_POLL_SECONDS=6 client_must fail sylpheed "$work/old/sylpheed" new "Sylpheed, unmigrated"
 E2E_POLL_SECONDS=6 client_must fail claws "$work/old/claws" new "Claws Mail, unmigrated"
-grep -q "lport=995.*TLS" "$E2E_BASE/log/dovecot.log" && pass "dovecot saw POP3 logins over TLS on 995"
-grep -q "postfix/submission/smtpd.*starttls=1 auth=1" "$E2E_BASE/log/postfix.log" &&
-  pass "postfix saw STARTTLS and AUTH on 587"
+if grep -q "lport=995.*TLS" "$E2E_BASE/log/dovecot.log"; then
+  pass "dovecot saw POP3 logins over TLS on 995"; else fail "no POP3 login over TLS on 995"; fi
+if grep -q "postfix/submission/smtpd.*starttls=1 auth=1" "$E2E_BASE/log/postfix.log"; then
+  pass "postfix saw STARTTLS and AUTH on 587"; else fail "postfix saw no STARTTLS+AUTH on 587"; fi
 
 echo "== 4. Thunderbird loads the migrated profile itself"
 if command -v thunderbird >/dev/null; then
-  "$here/thunderbird-check.sh" "$work/moved/thunderbird" && pass "Thunderbird kept the migrated values" ||
-    fail "Thunderbird check"
+  for variant in builtin moved; do
+    if result=$("$here/thunderbird-check.sh" "$work/$variant/thunderbird"); then
+      pass "Thunderbird ($variant): $result"
+    else
+      fail "Thunderbird ($variant): $result"
+    fi
+  done
 else
   fail "thunderbird is not installed"
 fi
 
-echo "e2e: $((failures == 0 ? 1 : 0)) passed, $failures failed"
+echo "e2e: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -233,6 +233,15 @@ stop() {
     rm -f "$B/dovecot.pid"
   fi
   pkill -f "dovecot -c $B/dovecot/dovecot.conf" 2>/dev/null || true
+  # The next start needs the ports: wait until both servers have let go of them.
+  for _ in $(seq 1 50); do
+    local busy=0
+    for port in 24 25 110 143 587 993 995; do
+      if port_in_use "$port"; then busy=1; fi
+    done
+    [ "$busy" = 0 ] && return 0
+    sleep 0.1
+  done
 }
 
 case "${1:-}" in

@@ -14,6 +14,11 @@ mkdir -p "$profile" "$work/home"
 cp -a "$source_dir"/. "$profile"/
 if [ -f "$profile/key4.db.gz" ]; then gunzip "$profile/key4.db.gz"; fi
 
+# A real profile has the mail folders its servers name; without them Thunderbird would make
+# new ones and rewrite directory-rel, which says nothing about mailmig.
+sed -n 's/^user_pref("mail\.server\.[^"]*\.directory-rel", "\[ProfD\]\(.*\)");$/\1/p' "$profile/prefs.js" |
+  while IFS= read -r folder; do mkdir -p "$profile/$folder"; done
+
 mail_prefs() { grep -E '^user_pref\("mail\.(server|smtpserver|identity|account)\.' "$1" | sort; }
 origins() { python3 -c 'import json,sys; print("\n".join(sorted(l["hostname"] for l in json.load(open(sys.argv[1]))["logins"])))' "$1"; }
 mail_prefs "$profile/prefs.js" >"$work/before.txt"
