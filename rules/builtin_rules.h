@@ -12,6 +12,7 @@ std::unique_ptr<Rule> make_apop_to_tls_rule();
 std::unique_ptr<Rule> make_incoming_tls_rule();
 std::unique_ptr<Rule> make_smtp_submission_port_rule();
 std::unique_ptr<Rule> make_spa_off_rule();
+std::unique_ptr<Rule> make_smtp_tls_rule();
 std::unique_ptr<Rule> make_smtp_auth_rule();
 std::unique_ptr<Rule> make_pop_download_limit_rule();
 
