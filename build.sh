@@ -3,6 +3,7 @@
 #   ./build.sh demo   install what is missing, build, run mailmig on a copy of the sample home
 #   ./build.sh test   install what is missing, build, run every test with ctest
 #   ./build.sh build  install what is missing and build only
+#   ./build.sh fuzz   build the libFuzzer targets with clang and run each for FUZZ_SECONDS (30)
 # Environment: BUILD_DIR (default build), MAILMIG_WERROR=1, MAILMIG_SANITIZE=1, JOBS.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -76,8 +77,12 @@ case "$command_name" in
     install_missing
     configure_and_build "$BUILD_DIR"
     ;;
+  fuzz)
+    install_missing clang libclang-rt-14-dev
+    FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz} bash fuzz/run_all.sh
+    ;;
   *)
-    echo "usage: ./build.sh demo|test|build" >&2
+    echo "usage: ./build.sh demo|test|build|fuzz" >&2
     exit 2
     ;;
 esac

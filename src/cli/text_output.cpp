@@ -1,5 +1,6 @@
 #include "src/cli/text_output.h"
 
+#include <algorithm>
 #include <dtl/dtl.hpp>
 #include <sstream>
 
@@ -139,11 +140,20 @@ std::string format_text(const RunResult& result) {
       if (!account.changes.empty()) {
         out << "    " << (applied ? tr(N_("changed:")) : tr(N_("will change:"))) << "\n";
       }
+      // Grouped by rule, in the order the rules ran: why first, then what.
+      std::vector<std::string> rules_seen;
       for (const Change& change : account.changes) {
-        out << "      - " << describe_field(change.field) << ": "
-            << describe_value(change.field, change.from) << " -> "
-            << describe_value(change.field, change.to) << "  (" << rule_description(change.rule)
-            << ")\n";
+        if (std::find(rules_seen.begin(), rules_seen.end(), change.rule) != rules_seen.end()) {
+          continue;
+        }
+        rules_seen.push_back(change.rule);
+        out << "      - " << rule_description(change.rule) << "\n";
+        for (const Change& same_rule : account.changes) {
+          if (same_rule.rule != change.rule) continue;
+          out << "          " << describe_field(same_rule.field) << ": "
+              << describe_value(same_rule.field, same_rule.from) << " -> "
+              << describe_value(same_rule.field, same_rule.to) << "\n";
+        }
       }
       write_findings(out, account.findings, "    ");
     }
