@@ -1,0 +1,150 @@
+// The double-click flow (no arguments, the policy beside the executable), --quiet, --log, and
+// the language of the messages.
+#include <gtest/gtest.h>
+
+#include <boost/filesystem.hpp>
+#include <regex>
+
+#include "tests/cli/cli_test_support.h"
+
+namespace mailmig::cli_testing {
+namespace {
+
+namespace fs = boost::filesystem;
+
+const std::string kSubmissionPortEnglish =
+    "Sends mail on the submission port 587 with STARTTLS instead of port 25";
+const std::string kSubmissionPortJapanese =
+    "送信サーバーのポートを 25 番から 587 番（STARTTLS）に変更します";
+
+// The executable copied into its own folder with the kyutech policy beside it, run with the
+// sandbox's home as $HOME and no arguments.
+class NoArgumentTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    sandbox_.copy_fixture("homes/linux", "home");
+    fs::create_directories(sandbox_.path("bin"));
+    fs::copy_file(MAILMIG_EXE, sandbox_.path("bin/mailmig"));
+    sandbox_.copy_fixture("policies/002-kyutech.xml", "bin/mailmig-policy.xml");
+    options_.tmpdir = sandbox_.tmp();
+    options_.home = sandbox_.home();
+    options_.executable = sandbox_.path("bin/mailmig");
+    sylpheed_ = sandbox_.home() + "/.sylpheed-2.0/accountrc";
+  }
+
+  Sandbox sandbox_;
+  RunOptions options_;
+  std::string sylpheed_;
+};
+
+TEST_F(NoArgumentTest, WithoutATerminalPrintsThePlanAndChangesNothing) {
+  const Snapshot before = snapshot(sandbox_.home());
+  options_.stdin_bytes = "y\n";  // not a terminal: the answer must not be read
+  const RunOutput output = run_mailmig({}, options_);
+  EXPECT_EQ(output.exit_code, 4) << output.out << output.err;
+  // The policy beside the executable was used: it moves the kyutech hosts.
+  EXPECT_NE(output.out.find("receiving server: pop3.club.kyutech.ac.jp -> mail.club.kyutech.ac.jp"),
+            std::string::npos)
+      << output.out;
+  EXPECT_NE(output.out.find("Standard input is not a terminal: nothing was changed."),
+            std::string::npos)
+      << output.out;
+  EXPECT_EQ(output.out.find("Apply these changes?"), std::string::npos);
+  EXPECT_EQ(snapshot(sandbox_.home()), before);
+}
+
+TEST_F(NoArgumentTest, OnATerminalYesApplies) {
+  const RunOutput output = run_mailmig_on_terminal({}, options_, "Apply these changes? [y/N]", "y");
+  EXPECT_EQ(output.exit_code, 0) << output.out;
+  const std::string accountrc = read_file_bytes(sylpheed_);
+  EXPECT_NE(accountrc.find("\nreceive_server=mail.club.kyutech.ac.jp\n"), std::string::npos);
+  EXPECT_NE(output.out.find("To undo this run: mailmig rollback"), std::string::npos) << output.out;
+}
+
+TEST_F(NoArgumentTest, OnATerminalNoChangesNothing) {
+  const Snapshot before = snapshot(sandbox_.home());
+  const RunOutput output = run_mailmig_on_terminal({}, options_, "Apply these changes? [y/N]", "n");
+  EXPECT_EQ(output.exit_code, 0) << output.out;
+  EXPECT_NE(output.out.find("Nothing was changed."), std::string::npos) << output.out;
+  EXPECT_EQ(snapshot(sandbox_.home()), before);
+}
+
+class RunOutputOptionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    sandbox_.copy_fixture("homes/linux", "home");
+    options_.tmpdir = sandbox_.tmp();
+  }
+
+  RunOutput run(std::vector<std::string> args) {
+    args.insert(args.end(), {"--home", sandbox_.home(), "--state-dir", sandbox_.state()});
+    return run_mailmig(args, options_);
+  }
+
+  Sandbox sandbox_;
+  RunOptions options_;
+};
+
+TEST_F(RunOutputOptionsTest, QuietPrintsNothingOnSuccess) {
+  const RunOutput output =
+      run({"apply", "--quiet", "--policy", fixture_path("policies/002-kyutech.xml")});
+  EXPECT_EQ(output.exit_code, 0);
+  EXPECT_EQ(output.out, "");
+  EXPECT_EQ(output.err, "");
+  EXPECT_NE(read_file_bytes(sandbox_.home() + "/.sylpheed-2.0/accountrc")
+                .find("\nreceive_server=mail.club.kyutech.ac.jp\n"),
+            std::string::npos);
+}
+
+TEST_F(RunOutputOptionsTest, LogAppendsTimestampedLinesWithoutSecrets) {
+  const std::string log = sandbox_.path("mailmig.log");
+  const std::string policy = fixture_path("policies/002-kyutech.xml");
+  ASSERT_EQ(run({"plan", "--log", log, "--policy", policy}).exit_code, 4);
+  const std::vector<std::string> first = split_lines(read_file_bytes(log));
+  ASSERT_EQ(run({"apply", "--log", log, "--policy", policy}).exit_code, 0);
+  const std::string text = read_file_bytes(log);
+  const std::vector<std::string> lines = split_lines(text);
+  // One line a profile (4) and a summary line, for each of the two runs: appended.
+  ASSERT_EQ(first.size(), 5u) << text;
+  ASSERT_EQ(lines.size(), 10u) << text;
+  EXPECT_TRUE(std::equal(first.begin(), first.end(), lines.begin()));
+  const std::regex line_format(
+      R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ run=[0-9a-f-]{36} (command=(plan|apply) client=\S+ status=ok changes=\d+ path=.+|done profiles=4 accounts=8 changes=\d+ errors=0)$)");
+  for (const std::string& line : lines) {
+    EXPECT_TRUE(std::regex_match(line, line_format)) << line;
+  }
+  EXPECT_NE(text.find("command=apply client=sylpheed status=ok changes=13 path=" + sandbox_.home() +
+                      "/.sylpheed-2.0"),
+            std::string::npos)
+      << text;
+  for (const char* secret : {"pop-Pass2", "hanako-Pop7", "dti-Pass5", "ku-Pass8", "MEMEEP"}) {
+    EXPECT_EQ(text.find(secret), std::string::npos) << secret;
+  }
+}
+
+class LanguageTest : public RunOutputOptionsTest {};
+
+TEST_F(LanguageTest, LangOptionGivesJapanese) {
+  const RunOutput output = run({"--lang", "ja", "plan"});
+  EXPECT_EQ(output.exit_code, 4) << output.err;
+  EXPECT_NE(output.out.find(kSubmissionPortJapanese), std::string::npos) << output.out;
+  EXPECT_EQ(output.out.find(kSubmissionPortEnglish), std::string::npos);
+}
+
+TEST_F(LanguageTest, JapaneseLocaleGivesJapanese) {
+  options_.lang = "ja_JP.UTF-8";
+  const RunOutput output = run({"plan"});
+  EXPECT_EQ(output.exit_code, 4) << output.err;
+  EXPECT_NE(output.out.find(kSubmissionPortJapanese), std::string::npos) << output.out;
+}
+
+TEST_F(LanguageTest, CLocaleGivesEnglish) {
+  const RunOutput output = run({"plan"});
+  EXPECT_EQ(output.exit_code, 4) << output.err;
+  EXPECT_NE(output.out.find(kSubmissionPortEnglish), std::string::npos) << output.out;
+  EXPECT_EQ(output.out.find(kSubmissionPortJapanese), std::string::npos);
+  EXPECT_NE(output.out.find("will change:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mailmig::cli_testing
