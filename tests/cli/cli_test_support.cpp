@@ -197,7 +197,8 @@ RunOutput run_mailmig(const std::vector<std::string>& args, const RunOptions& op
   return output;
 }
 
-pid_t spawn_mailmig(const std::vector<std::string>& args, const RunOptions& options) {
+pid_t spawn_mailmig(const std::vector<std::string>& args, const RunOptions& options,
+                    const std::string& output_path) {
   std::vector<std::string> argv_strings{executable_of(options)};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<std::string> env_strings = child_environment(options);
@@ -206,9 +207,12 @@ pid_t spawn_mailmig(const std::vector<std::string>& args, const RunOptions& opti
   const pid_t pid = ::fork();
   if (pid == 0) {
     const int null_fd = ::open("/dev/null", O_RDWR);
+    const int output_fd = output_path.empty()
+                              ? null_fd
+                              : ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(null_fd, STDIN_FILENO);
-    ::dup2(null_fd, STDOUT_FILENO);
-    ::dup2(null_fd, STDERR_FILENO);
+    ::dup2(output_fd, STDOUT_FILENO);
+    ::dup2(output_fd, STDERR_FILENO);
     exec_child(options, argv.data(), envp.data());
   }
   return pid;

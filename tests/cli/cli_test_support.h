@@ -59,8 +59,10 @@ struct RunOutput {
 // Runs mailmig with `args` and waits for it.
 RunOutput run_mailmig(const std::vector<std::string>& args, const RunOptions& options);
 
-// Starts mailmig without waiting (stdout and stderr go to /dev/null); returns the child's pid.
-pid_t spawn_mailmig(const std::vector<std::string>& args, const RunOptions& options);
+// Starts mailmig without waiting; returns the child's pid. Its stdout and stderr go to
+// `output_path` (created), or to /dev/null when empty.
+pid_t spawn_mailmig(const std::vector<std::string>& args, const RunOptions& options,
+                    const std::string& output_path = {});
 // Waits for a child; returns the exit code, or -signal when a signal ended it.
 int wait_child(pid_t pid);
 

@@ -243,14 +243,16 @@ TEST_F(SafetyTest, TwoConcurrentAppliesEndAsOne) {
   const Snapshot expected = snapshot(reference.home());
 
   sandbox_.copy_fixture("homes/linux", "home");
+  // The journal exists, as after any earlier run: a fresh one is the next test's subject.
+  ASSERT_EQ(mailmig({"history"}).exit_code, 0);
   const std::vector<std::string> args{
       "apply",        "--policy",       fixture_path("policies/001-keio.xml"),
       "--state-dir",  sandbox_.state(), "--home",
       sandbox_.home()};
-  const pid_t first = spawn_mailmig(args, options_);
-  const pid_t second = spawn_mailmig(args, options_);
-  EXPECT_EQ(wait_child(first), 0);
-  EXPECT_EQ(wait_child(second), 0);
+  const pid_t first = spawn_mailmig(args, options_, sandbox_.path("first.out"));
+  const pid_t second = spawn_mailmig(args, options_, sandbox_.path("second.out"));
+  EXPECT_EQ(wait_child(first), 0) << read_file_bytes(sandbox_.path("first.out"));
+  EXPECT_EQ(wait_child(second), 0) << read_file_bytes(sandbox_.path("second.out"));
   EXPECT_EQ(snapshot(sandbox_.home()), expected);
 
   const RunOutput history = mailmig({"history", "--format", "json"});
@@ -261,6 +263,26 @@ TEST_F(SafetyTest, TwoConcurrentAppliesEndAsOne) {
   EXPECT_EQ(file_counts[0], 0u) << runs.dump(1);
   EXPECT_GT(file_counts[1], 0u) << runs.dump(1);
   for (const auto& run : runs) EXPECT_EQ(run["state"], "done");
+}
+
+TEST_F(SafetyTest, ConcurrentFirstRunsShareAFreshJournal) {
+  // Login scripts may start mailmig several times at once on a machine where it never ran: each
+  // process creates the journal if missing, and none may fail on the other's lock. Three at a
+  // time, in fresh state folders, many rounds (the race is narrow).
+  constexpr int kRounds = 30;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string state = sandbox_.path("state-" + std::to_string(round));
+    std::vector<pid_t> children;
+    for (int i = 0; i < 3; ++i) {
+      children.push_back(spawn_mailmig({"history", "--state-dir", state}, options_,
+                                       state + "-" + std::to_string(i) + ".out"));
+    }
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_EQ(wait_child(children[static_cast<std::size_t>(i)]), 0)
+          << "round " << round << ": " << read_file_bytes(state + "-" + std::to_string(i) + ".out");
+    }
+    if (HasFailure()) break;
+  }
 }
 
 TEST_F(SafetyTest, KillNineAtAnyInstantLeavesOldOrNewAndTheNextApplyFinishes) {
