@@ -308,6 +308,7 @@ TEST_F(SafetyTest, KillNineAtAnyInstantLeavesOldOrNewAndTheNextApplyFinishes) {
   std::uniform_int_distribution<long> instant(0, std::max<long>(1, longest.count()));
   constexpr int kIterations = 40;
   int killed_midway = 0;
+  int killed_while_writing = 0;  // some files new, not all
   for (int iteration = 0; iteration < kIterations; ++iteration) {
     Sandbox sandbox;
     sandbox.copy_fixture("homes/linux", "home");
@@ -324,6 +325,12 @@ TEST_F(SafetyTest, KillNineAtAnyInstantLeavesOldOrNewAndTheNextApplyFinishes) {
     if (wait_child(child) == -SIGKILL) ++killed_midway;
 
     const Snapshot after_kill = snapshot(sandbox.home());
+    const bool partly_new =
+        std::any_of(after_kill.begin(), after_kill.end(), [&](const auto& file) {
+          return new_state.contains(file.first) && new_state.at(file.first) == file.second &&
+                 old_state.contains(file.first) && old_state.at(file.first) != file.second;
+        });
+    if (partly_new && after_kill != new_state) ++killed_while_writing;
     for (const auto& [path, bytes] : after_kill) {
       if (is_temp_file(path)) continue;
       const bool is_old = old_state.contains(path) && old_state.at(path) == bytes;
@@ -341,6 +348,7 @@ TEST_F(SafetyTest, KillNineAtAnyInstantLeavesOldOrNewAndTheNextApplyFinishes) {
   }
   // Not a timing assertion: the loop is only meaningful if some kills landed mid-run.
   RecordProperty("killed_midway", killed_midway);
+  RecordProperty("killed_while_writing", killed_while_writing);
 }
 
 // The Sylpheed accountrc replaced by a symlink to a copy outside the profile.
