@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <boost/filesystem.hpp>
+#include <cstdlib>
 
 #include "tests/cli/cli_test_support.h"
 
@@ -138,11 +139,36 @@ TEST_F(BadInputTest, UnreadablePrefsJs) {
   expect_clear_error(apply(), home_file(kTbProfile), before, prefs);
 }
 
+// Whether this machine lets a process make a private mount namespace (unshare -m), where a
+// read-only mount is seen by that process only and vanishes with it.
+bool can_unshare_mounts() {
+  return boost::filesystem::exists("/usr/bin/unshare") &&
+         std::system("/usr/bin/unshare -m true >/dev/null 2>&1") == 0;
+}
+
 TEST_F(BadInputTest, ReadOnlyDisk) {
-  // A read-only file system needs a mount (or a mount namespace) that a test cannot count on
-  // having here; the write failure paths are covered by the io tests' fault injection and by
-  // the full-disk case below.
-  GTEST_SKIP() << "cannot mount a read-only file system in this environment";
+  if (!can_unshare_mounts()) {
+    GTEST_SKIP() << "cannot make a private mount namespace (unshare -m) to mount read-only";
+  }
+  // The Sylpheed folder is bind-mounted read-only for the mailmig process only.
+  const std::string folder = home_file("/.sylpheed-2.0");
+  const Snapshot before = snapshot(folder);
+  options_.executable = "/usr/bin/unshare";
+  const RunOutput output = run_mailmig(
+      {"-m", "sh", "-c",
+       "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\" && shift && exec \"$0\" "
+       "\"$@\"",
+       MAILMIG_EXE, folder, "apply", "--policy", fixture_path("policies/002-kyutech.xml"),
+       "--state-dir", sandbox_.state(), "--home", sandbox_.home()},
+      options_);
+  EXPECT_EQ(output.exit_code, 1) << output.out << output.err;
+  EXPECT_NE(output.out.find("Sylpheed: " + folder + "\n  error: "), std::string::npos)
+      << output.out << output.err;
+  EXPECT_NE(output.out.find("Read-only file system"), std::string::npos) << output.out;
+  EXPECT_EQ(snapshot(folder), before);
+  EXPECT_NE(read_file_bytes(home_file("/.claws-mail/accountrc")),
+            read_file_bytes(fixture_path("homes/linux/.claws-mail/accountrc")))
+      << "the other profiles were not processed";
 }
 
 TEST_F(BadInputTest, FullDiskForTheJournalLeavesEveryFileUntouched) {
