@@ -230,7 +230,7 @@ TEST(Policy, EveryInvalidPolicyNamesItsLineAndReason) {
   const std::vector<std::pair<std::string, std::string>> cases{
       {"unknown-rule.xml",
        "3: unknown rule 'no-such-rule' (known: server-move, apop-to-tls, incoming-tls, "
-       "smtp-submission-port, spa-off, smtp-auth, pop-download-limit)"},
+       "smtp-submission-port, spa-off, smtp-tls, smtp-auth, pop-download-limit)"},
       {"unknown-element.xml", "5: unknown element <password> in <incomingServer>"},
       {"bad-port.xml", "5: bad port '70000' (expected 1 to 65535)"},
       {"unknown-socket-type.xml", "5: unknown socketType 'TLS' (expected plain, STARTTLS or SSL)"},
