@@ -92,8 +92,8 @@ TEST(RuleEngine, RulesRunInRegistryOrder) {
   std::vector<std::string_view> ids;
   for (const auto& rule : builtin_rules()) ids.push_back(rule->id());
   EXPECT_EQ(ids, (std::vector<std::string_view>{"server-move", "apop-to-tls", "incoming-tls",
-                                                "smtp-submission-port", "spa-off", "smtp-auth",
-                                                "pop-download-limit"}));
+                                                "smtp-submission-port", "spa-off", "smtp-tls",
+                                                "smtp-auth", "pop-download-limit"}));
 }
 
 TEST(RuleEngine, SpaOffSeesTheStartTlsOfTheSubmissionPort) {
