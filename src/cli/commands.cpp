@@ -12,14 +12,14 @@
 #include "rules/registry.h"
 #include "src/cli/exit_status.h"
 #include "src/cli/migration.h"
+#include "src/cli/report_commands.h"
 #include "src/cli/state_commands.h"
 #include "src/cli/text_output.h"
 #include "src/i18n/i18n.h"
 #include "src/report/csv_report.h"
 #include "src/report/json_report.h"
-#include "src/cli/report_commands.h"
-#include "src/report/run_totals.h"
 #include "src/report/report_db.h"
+#include "src/report/run_totals.h"
 
 namespace mailmig {
 namespace {
@@ -54,21 +54,26 @@ struct RunSettings {
 
 void add_run_options(CLI::App& command, RunSettings& settings, bool with_policy,
                      const std::vector<std::string>& formats) {
-  command.add_option("--home", settings.home, "home folder to search (default: $HOME)");
+  command.add_option("--home", settings.home,
+                     translate(N_("home folder to search (default: $HOME)")));
   if (with_policy) {
-    command.add_option("--policy", settings.policy_path,
-                       "policy file (default: mailmig-policy.xml beside the executable, else "
-                       "the built-in default)");
+    command.add_option(
+        "--policy", settings.policy_path,
+        translate(N_("policy file (default: mailmig-policy.xml beside the executable, else "
+                     "the built-in default)")));
   }
-  command.add_option("--format", settings.format, "output format")
+  command.add_option("--format", settings.format, translate(N_("output format")))
       ->check(CLI::IsMember(formats));
-  command.add_option("--report", settings.report_db, "append this run to a SQLite report");
-  command.add_option("--machine", settings.machine, "machine name in reports (default: host)");
-  command.add_option("--state-dir", settings.state_dir, "journal and lock folder");
-  command.add_option("--backup-dir", settings.backup_dir, "backup folder (apply)");
-  command.add_option("--log", settings.log_path, "append a timestamped log to FILE");
-  command.add_flag("-q,--quiet", settings.quiet, "print only errors");
-  command.add_option("paths", settings.paths, "profile folders or files (default: discover)");
+  command.add_option("--report", settings.report_db,
+                     translate(N_("append this run to a SQLite report")));
+  command.add_option("--machine", settings.machine,
+                     translate(N_("machine name in reports (default: host)")));
+  command.add_option("--state-dir", settings.state_dir, translate(N_("journal and lock folder")));
+  command.add_option("--backup-dir", settings.backup_dir, translate(N_("backup folder (apply)")));
+  command.add_option("--log", settings.log_path, translate(N_("append a timestamped log to FILE")));
+  command.add_flag("-q,--quiet", settings.quiet, translate(N_("print only errors")));
+  command.add_option("paths", settings.paths,
+                     translate(N_("profile folders or files (default: discover)")));
 }
 
 // The policy named on the command line, else the one shipped beside the executable, else the
@@ -154,8 +159,8 @@ void print_result(const Migration& migration, const RunSettings& settings) {
 
 int run_migration_command(Command command, const RunSettings& settings) {
   std::string policy_error;
-  std::optional<Policy> policy = command == Command::Scan ? builtin_default_policy()
-                                                          : resolve_policy(settings, policy_error);
+  std::optional<Policy> policy =
+      command == Command::Scan ? builtin_default_policy() : resolve_policy(settings, policy_error);
   if (!policy) {
     std::cerr << "mailmig: " << tr(N_("invalid policy:")) << " " << policy_error << "\n";
     return kExitUsage;
@@ -176,8 +181,7 @@ int run_migration_command(Command command, const RunSettings& settings) {
   }
   int status = exit_status_for(migration.result);
   if (!settings.log_path.empty() && !append_log(settings.log_path, migration.result)) {
-    std::cerr << "mailmig: " << settings.log_path << ": " << tr(N_("cannot write the log"))
-              << "\n";
+    std::cerr << "mailmig: " << settings.log_path << ": " << tr(N_("cannot write the log")) << "\n";
     status = std::max(status, static_cast<int>(kExitError));
   }
   if (!settings.report_db.empty()) {
@@ -226,7 +230,8 @@ int run_interactive(const RunSettings& settings) {
     }
   } else if (plan_status == kExitChangesPending) {
     std::cout << tr(N_("Standard input is not a terminal: nothing was changed. Login scripts "
-                       "run \"mailmig apply\".")) << "\n";
+                       "run \"mailmig apply\"."))
+              << "\n";
   }
 #ifdef _WIN32
   std::cout << tr(N_("Press Enter to close this window.")) << std::flush;
@@ -237,23 +242,33 @@ int run_interactive(const RunSettings& settings) {
 }
 
 std::string exit_codes_help() {
-  return tr(N_("Exit codes: 0 done or nothing to do; 1 some profile could not be read or "
-               "written (it is untouched, the others were processed); 2 usage error or invalid "
-               "policy; 3 a mail client is running on some profile (skipped, run again later); "
-               "4 changes are pending (plan)."));
+  return tr(
+      N_("Exit codes: 0 done or nothing to do; 1 some profile could not be read or "
+         "written (it is untouched, the others were processed); 2 usage error or invalid "
+         "policy; 3 a mail client is running on some profile (skipped, run again later); "
+         "4 changes are pending (plan)."));
 }
 
 }  // namespace
 
 int run_cli(int argc, char** argv) {
-  // The language must be known before the help text is built.
+  // The language must be known before the help text is built, and --lang may stand anywhere
+  // (before or after the command): it is taken out here, and CLI11 parses the rest.
   std::string language;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string_view(argv[i]) == "--lang") language = argv[i + 1];
-  }
+  std::vector<const char*> arguments{argv[0]};
   for (int i = 1; i < argc; ++i) {
-    std::string_view arg(argv[i]);
-    if (arg.starts_with("--lang=")) language = std::string(arg.substr(7));
+    const std::string_view arg(argv[i]);
+    if (arg == "--lang" && i + 1 < argc) {
+      language = argv[++i];
+    } else if (arg.starts_with("--lang=")) {
+      language = std::string(arg.substr(7));
+    } else {
+      arguments.push_back(argv[i]);
+    }
+  }
+  if (!language.empty() && language != "ja" && language != "en") {
+    std::cerr << "mailmig: --lang: " << language << " is not one of ja, en\n";
+    return kExitUsage;
   }
   init_language(language, executable_path());
 
@@ -261,7 +276,7 @@ int run_cli(int argc, char** argv) {
                "mailmig"};
   app.footer(exit_codes_help());
   app.set_version_flag("--version", std::string("mailmig ") + MAILMIG_VERSION);
-  app.add_option("--lang", language, "language of messages: ja or en")
+  app.add_option("--lang", language, translate(N_("language of messages: ja or en")))
       ->check(CLI::IsMember({"ja", "en"}));
 
   RunSettings settings;
@@ -287,7 +302,7 @@ int run_cli(int argc, char** argv) {
   add_report_subcommands(*report_command, report);
 
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(arguments.size()), arguments.data());
   } catch (const CLI::ParseError& error) {
     const int rc = app.exit(error);
     return rc == 0 ? kExitOk : kExitUsage;

@@ -29,9 +29,12 @@ std::string user_name() {
 
 std::string_view command_name(Command command) {
   switch (command) {
-    case Command::Scan: return "scan";
-    case Command::Plan: return "plan";
-    case Command::Apply: return "apply";
+    case Command::Scan:
+      return "scan";
+    case Command::Plan:
+      return "plan";
+    case Command::Apply:
+      return "apply";
   }
   return "scan";
 }

@@ -14,8 +14,8 @@ namespace {
 
 int run_merge(const ReportSettings& settings) {
   const bool terminal = isatty(STDERR_FILENO) != 0;
-  const MergeResult merged =
-      merge_reports(settings.output, settings.inputs, [terminal](std::size_t done, std::size_t total) {
+  const MergeResult merged = merge_reports(
+      settings.output, settings.inputs, [terminal](std::size_t done, std::size_t total) {
         // A progress line only where a person watches: logs stay clean.
         if (terminal) std::cerr << "\r" << done << " / " << total << std::flush;
       });
@@ -28,7 +28,7 @@ int run_merge(const ReportSettings& settings) {
     return kExitError;
   }
   std::cout << fill_placeholders(translate(N_("Merged {inputs} reports: {added} runs added, "
-                                             "{skipped} already there.")),
+                                              "{skipped} already there.")),
                                  {{"inputs", std::to_string(merged.inputs_merged)},
                                   {"added", std::to_string(merged.runs_added)},
                                   {"skipped", std::to_string(merged.runs_skipped)}})
@@ -58,13 +58,18 @@ int run_summary(const ReportSettings& settings) {
 
 void add_report_subcommands(CLI::App& report, ReportSettings& settings) {
   report.require_subcommand(1);
-  settings.merge = report.add_subcommand("merge", "merge per-machine reports into one database");
-  settings.merge->add_option("out", settings.output, "the merged database (created when new)")
+  settings.merge =
+      report.add_subcommand("merge", translate(N_("merge per-machine reports into one database")));
+  settings.merge
+      ->add_option("out", settings.output, translate(N_("the merged database (created when new)")))
       ->required();
-  settings.merge->add_option("inputs", settings.inputs, "per-machine report databases")
+  settings.merge
+      ->add_option("inputs", settings.inputs, translate(N_("per-machine report databases")))
       ->required();
-  settings.summary = report.add_subcommand("summary", "what still needs doing, across machines");
-  settings.summary->add_option("db", settings.output, "a report database")->required();
+  settings.summary =
+      report.add_subcommand("summary", translate(N_("what still needs doing, across machines")));
+  settings.summary->add_option("db", settings.output, translate(N_("a report database")))
+      ->required();
   settings.summary->add_option("--format", settings.format)
       ->check(CLI::IsMember({"text", "json", "csv", "html"}));
 }

@@ -67,7 +67,8 @@ std::unique_ptr<FileLock> SafeApply::enter_profile(const ProfileLocation& locati
     result.error = location.path + ": " + locked.error;
     return nullptr;
   }
-  const RunningClientCheck running = check_client_running(provisional_client(location), location.path);
+  const RunningClientCheck running =
+      check_client_running(provisional_client(location), location.path);
   if (running.running) {
     result.status = ProfileStatus::ClientRunning;
     result.error = running.message();
@@ -143,8 +144,8 @@ std::string SafeApply::undo_advice() const {
       {{"folder", backup_folder_for_run(state_dir_, info_.run_id, options_.backup_dir)},
        {"run", info_.run_id},
        {"state", !options_.state_dir.empty() ? " --state-dir " + state_dir_
-                 : options_.home_given   ? " --home " + options_.home
-                                         : std::string()}});
+                 : options_.home_given       ? " --home " + options_.home
+                                             : std::string()}});
 }
 
 }  // namespace mailmig

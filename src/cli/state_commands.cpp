@@ -32,16 +32,17 @@ std::unique_ptr<Journal> open_journal(const StateSettings& settings) {
 }
 
 void add_state_options(CLI::App& command, StateSettings& settings) {
-  command.add_option("--home", settings.home, "the home folder whose state to use");
-  command.add_option("--state-dir", settings.state_dir, "journal and backup folder");
+  command.add_option("--home", settings.home, translate(N_("the home folder whose state to use")));
+  command.add_option("--state-dir", settings.state_dir, translate(N_("journal and backup folder")));
 }
 
 }  // namespace
 
 void add_rollback_options(CLI::App& command, StateSettings& settings) {
-  command.add_option("run", settings.run_id, "the run id (default: the last run)");
-  command.add_flag("--force", settings.force,
-                   "restore even files that changed since the run (their newer content is lost)");
+  command.add_option("run", settings.run_id, translate(N_("the run id (default: the last run)")));
+  command.add_flag(
+      "--force", settings.force,
+      translate(N_("restore even files that changed since the run (their newer content is lost)")));
   add_state_options(command, settings);
 }
 

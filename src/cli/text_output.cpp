@@ -15,36 +15,54 @@ std::string tr(const char* english) { return translate(english); }
 
 std::string describe_socket(SocketType socket_type) {
   switch (socket_type) {
-    case SocketType::Plain: return tr(N_("no encryption"));
-    case SocketType::StartTls: return "STARTTLS";
-    case SocketType::Ssl: return "SSL/TLS";
+    case SocketType::Plain:
+      return tr(N_("no encryption"));
+    case SocketType::StartTls:
+      return "STARTTLS";
+    case SocketType::Ssl:
+      return "SSL/TLS";
   }
   return {};
 }
 
 std::string describe_auth(AuthMethod method) {
   switch (method) {
-    case AuthMethod::None: return tr(N_("no authentication"));
-    case AuthMethod::PasswordCleartext: return tr(N_("normal password"));
-    case AuthMethod::PasswordEncrypted: return tr(N_("encrypted password"));
-    case AuthMethod::Apop: return "APOP";
-    case AuthMethod::Ntlm: return "SPA (NTLM)";
-    case AuthMethod::Gssapi: return "Kerberos (GSSAPI)";
-    case AuthMethod::OAuth2: return "OAuth2";
-    case AuthMethod::TlsClientCert: return tr(N_("TLS client certificate"));
-    case AuthMethod::SmtpAfterPop: return tr(N_("POP before SMTP"));
-    case AuthMethod::Any: return tr(N_("any method"));
+    case AuthMethod::None:
+      return tr(N_("no authentication"));
+    case AuthMethod::PasswordCleartext:
+      return tr(N_("normal password"));
+    case AuthMethod::PasswordEncrypted:
+      return tr(N_("encrypted password"));
+    case AuthMethod::Apop:
+      return "APOP";
+    case AuthMethod::Ntlm:
+      return "SPA (NTLM)";
+    case AuthMethod::Gssapi:
+      return "Kerberos (GSSAPI)";
+    case AuthMethod::OAuth2:
+      return "OAuth2";
+    case AuthMethod::TlsClientCert:
+      return tr(N_("TLS client certificate"));
+    case AuthMethod::SmtpAfterPop:
+      return tr(N_("POP before SMTP"));
+    case AuthMethod::Any:
+      return tr(N_("any method"));
   }
   return {};
 }
 
 std::string describe_protocol(Protocol protocol) {
   switch (protocol) {
-    case Protocol::Pop3: return "POP3";
-    case Protocol::Imap: return "IMAP";
-    case Protocol::Nntp: return "NNTP";
-    case Protocol::Smtp: return "SMTP";
-    case Protocol::None: return tr(N_("none"));
+    case Protocol::Pop3:
+      return "POP3";
+    case Protocol::Imap:
+      return "IMAP";
+    case Protocol::Nntp:
+      return "NNTP";
+    case Protocol::Smtp:
+      return "SMTP";
+    case Protocol::None:
+      return tr(N_("none"));
   }
   return {};
 }
@@ -66,7 +84,8 @@ std::string describe_field(const std::string& field_text) {
       return incoming ? tr(N_("receiving protocol")) : tr(N_("sending protocol"));
     case FieldKind::Hostname:
       return incoming ? tr(N_("receiving server")) : tr(N_("sending server"));
-    case FieldKind::Port: return incoming ? tr(N_("receiving port")) : tr(N_("sending port"));
+    case FieldKind::Port:
+      return incoming ? tr(N_("receiving port")) : tr(N_("sending port"));
     case FieldKind::SocketType:
       return incoming ? tr(N_("receiving encryption")) : tr(N_("sending encryption"));
     case FieldKind::Authentication:
@@ -91,9 +110,12 @@ std::string describe_value(const std::string& field_text, const std::string& val
 
 std::string describe_severity(Severity severity) {
   switch (severity) {
-    case Severity::Info: return tr(N_("note"));
-    case Severity::Warning: return tr(N_("warning"));
-    case Severity::ActionRequired: return tr(N_("action required"));
+    case Severity::Info:
+      return tr(N_("note"));
+    case Severity::Warning:
+      return tr(N_("warning"));
+    case Severity::ActionRequired:
+      return tr(N_("action required"));
   }
   return {};
 }
@@ -134,7 +156,7 @@ std::string format_text(const RunResult& result) {
       out << "\n    " << tr(N_("receiving:")) << " " << describe_server(account.account.incoming)
           << "\n";
       if (account.account.outgoing) {
-        out << "    " << tr(N_("sending:")) << "   " << describe_server(*account.account.outgoing)
+        out << "    " << tr(N_("sending:")) << " " << describe_server(*account.account.outgoing)
             << "\n";
       }
       if (!account.changes.empty()) {
