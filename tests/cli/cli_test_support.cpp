@@ -317,34 +317,6 @@ std::vector<std::string> split_lines(const std::string& text) {
   return lines;
 }
 
-std::vector<std::pair<std::string, std::string>> changed_lines(const std::string& before,
-                                                               const std::string& after) {
-  const std::vector<std::string> old_lines = split_lines(before);
-  const std::vector<std::string> new_lines = split_lines(after);
-  std::vector<std::pair<std::string, std::string>> differences;
-  const std::size_t count = std::max(old_lines.size(), new_lines.size());
-  for (std::size_t i = 0; i < count; ++i) {
-    const std::string old_line = i < old_lines.size() ? old_lines[i] : "";
-    const std::string new_line = i < new_lines.size() ? new_lines[i] : "";
-    if (old_line != new_line) differences.emplace_back(old_line, new_line);
-  }
-  return differences;
-}
-
-std::vector<std::string> added_lines(const std::string& before, const std::string& after) {
-  std::vector<std::string> remaining = split_lines(before);
-  std::vector<std::string> added;
-  for (const std::string& line : split_lines(after)) {
-    const auto found = std::find(remaining.begin(), remaining.end(), line);
-    if (found != remaining.end()) {
-      remaining.erase(found);
-    } else {
-      added.push_back(line);
-    }
-  }
-  return added;
-}
-
 nlohmann::json parse_json(const std::string& text) {
   nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
   EXPECT_FALSE(parsed.is_discarded()) << "not JSON:\n" << text;

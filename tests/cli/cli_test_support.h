@@ -82,15 +82,6 @@ void write_file_bytes(const std::string& path, const std::string& bytes);
 // Lines split on "\n" (each keeps its "\r" when the file has CRLF line ends).
 std::vector<std::string> split_lines(const std::string& text);
 
-// The lines of `before` and `after` that differ, compared position by position; a test of an
-// edit that changes values in place (same number of lines) and adds nothing. Returns pairs of
-// (before line, after line); when the line counts differ, the extra lines are paired with "".
-std::vector<std::pair<std::string, std::string>> changed_lines(const std::string& before,
-                                                               const std::string& after);
-
-// The lines only in `after` (a multiset difference): the lines an edit added.
-std::vector<std::string> added_lines(const std::string& before, const std::string& after);
-
 nlohmann::json parse_json(const std::string& text);  // fails the test on invalid JSON
 
 // All changes of one account in a plan/apply JSON, found by profile path suffix and account

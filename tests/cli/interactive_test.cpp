@@ -96,6 +96,16 @@ TEST_F(RunOutputOptionsTest, QuietPrintsNothingOnSuccess) {
             std::string::npos);
 }
 
+TEST_F(RunOutputOptionsTest, QuietPrintsOnlyTheErrorOnStderr) {
+  const std::string prefs = sandbox_.home() + "/.thunderbird/k3m9x2ab.default-release/prefs.js";
+  write_file_bytes(prefs, read_file_bytes(fixture_path("thunderbird/prefs-missing-semicolon.js")));
+  const RunOutput output =
+      run({"apply", "--quiet", "--policy", fixture_path("policies/002-kyutech.xml")});
+  EXPECT_EQ(output.exit_code, 1);
+  EXPECT_EQ(output.out, "");
+  EXPECT_EQ(output.err, "mailmig: " + prefs + ":2: prefs parse error: expected ';' after ')'\n");
+}
+
 TEST_F(RunOutputOptionsTest, LogAppendsTimestampedLinesWithoutSecrets) {
   const std::string log = sandbox_.path("mailmig.log");
   const std::string policy = fixture_path("policies/002-kyutech.xml");
