@@ -1,7 +1,7 @@
 #include "tests/cli/file_edits.h"
 
 #include <algorithm>
-#include <regex>
+#include <cctype>
 #include <set>
 
 #include "tests/cli/cli_test_support.h"
@@ -78,32 +78,49 @@ LineDiff diff_lines(const std::vector<std::string>& before, const std::vector<st
 
 std::string key_of_line(const std::string& path, const std::string& line) {
   const std::string name = file_name(path);
-  std::smatch match;
-  if (name == "prefs.js") {
-    static const std::regex pref(R"re(^user_pref\("([^"]+)",)re");
-    return std::regex_search(line, match, pref) ? match[1].str() : "";
-  }
-  if (is_reg(name)) {
-    static const std::regex value(R"re(^"([^"]+)"=)re");
-    return std::regex_search(line, match, value) ? match[1].str() : "";
-  }
+  // The text between `open` at the start of the line and the next `close`.
+  auto quoted_after = [&](const std::string& open, char close) -> std::string {
+    if (!line.starts_with(open)) return "";
+    const std::size_t end = line.find(close, open.size());
+    return end == std::string::npos ? "" : line.substr(open.size(), end - open.size());
+  };
+  if (name == "prefs.js") return quoted_after("user_pref(\"", '"');
+  if (is_reg(name)) return quoted_after("\"", '"');
   if (ends_with(name, ".oeaccount")) {
-    static const std::regex element(R"(^\s*<([A-Za-z0-9_]+)[ >])");
-    return std::regex_search(line, match, element) ? match[1].str() : "";
+    const std::size_t open = line.find_first_not_of(" \t");
+    if (open == std::string::npos || line[open] != '<') return "";
+    const std::size_t end = line.find_first_of(" >", open);
+    return end == std::string::npos ? "" : line.substr(open + 1, end - open - 1);
   }
   const std::size_t equals = line.find('=');
   return equals == std::string::npos ? "" : line.substr(0, equals);
 }
 
+namespace {
+
+// "<prefix><digits>.<setting>" with the setting in `settings`: one pref of a numbered server.
+bool is_numbered_pref(const std::string& key, const std::string& prefix,
+                      const std::set<std::string>& settings) {
+  if (!key.starts_with(prefix)) return false;
+  std::size_t at = prefix.size();
+  const std::size_t digits_start = at;
+  while (at < key.size() && std::isdigit(static_cast<unsigned char>(key[at]))) ++at;
+  if (at == digits_start || at >= key.size() || key[at] != '.') return false;
+  return settings.contains(key.substr(at + 1));
+}
+
+}  // namespace
+
 bool key_may_change(const std::string& path, const std::string& key) {
   const std::string name = file_name(path);
   if (name == "prefs.js") {
-    static const std::regex allowed(
-        R"(^(mail\.server\.server\d+\.(hostname|port|socketType|authMethod|userName|name|)"
-        R"(spamActionTargetAccount|spamActionTargetFolder)|)"
-        R"(mail\.smtpserver\.smtp\d+\.(hostname|port|try_ssl|authMethod|username)|)"
-        R"(mail\.identity\.id\d+\.(fcc_folder|draft_folder|archive_folder|stationery_folder))$)");
-    return std::regex_match(key, allowed);
+    return is_numbered_pref(key, "mail.server.server",
+                            {"hostname", "port", "socketType", "authMethod", "userName", "name",
+                             "spamActionTargetAccount", "spamActionTargetFolder"}) ||
+           is_numbered_pref(key, "mail.smtpserver.smtp",
+                            {"hostname", "port", "try_ssl", "authMethod", "username"}) ||
+           is_numbered_pref(key, "mail.identity.id",
+                            {"fcc_folder", "draft_folder", "archive_folder", "stationery_folder"});
   }
   if (name == "accountrc") {
     static const std::set<std::string> allowed{
@@ -123,8 +140,9 @@ bool key_may_change(const std::string& path, const std::string& key) {
   }
   if (name == "msgFilterRules.dat") return key == "actionValue";
   if (is_reg(name) || ends_with(name, ".oeaccount")) {
-    static const std::regex allowed(R"(Server|Port|SSL|Secure|Sicily|Auth|User)");
-    return std::regex_search(key, allowed);
+    for (const char* word : {"Server", "Port", "SSL", "Secure", "Sicily", "Auth", "User"}) {
+      if (key.find(word) != std::string::npos) return true;
+    }
   }
   return false;
 }
