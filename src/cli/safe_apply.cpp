@@ -25,6 +25,14 @@ std::string compare_accounts(const std::vector<Account>& planned,
   return "the written file does not read back the planned settings";
 }
 
+// A profile whose transaction did not commit is as it was: no file changed, no change made.
+void report_not_written(ProfileResult& result, const std::string& error) {
+  result.status = ProfileStatus::Error;
+  result.error = error;
+  for (FileResult& file : result.files) file.changed = false;
+  for (AccountResult& account : result.accounts) account.changes.clear();
+}
+
 }  // namespace
 
 SafeApply::SafeApply(const MigrationOptions& options, const RunInfo& info)
@@ -93,8 +101,7 @@ void SafeApply::commit(const ProfileLocation& location, const Profile& profile,
   FileTransaction transaction(fs_, transaction_options);
   for (const ProfileFile& file : profile.files()) {
     if (IoStatus staged = transaction.stage(file); !staged) {
-      result.status = ProfileStatus::Error;
-      result.error = staged.error;
+      report_not_written(result, staged.error);
       return;
     }
   }
@@ -115,9 +122,7 @@ void SafeApply::commit(const ProfileLocation& location, const Profile& profile,
     return compare_accounts(planned, again.profile->accounts());
   };
   if (IoStatus committed = transaction.commit(verifier); !committed) {
-    result.status = ProfileStatus::Error;
-    result.error = committed.error;
-    for (FileResult& file : result.files) file.changed = false;
+    report_not_written(result, committed.error);
     return;
   }
   wrote_files_ = true;

@@ -127,7 +127,9 @@ JournalOpenResult Journal::open(const std::string& state_dir) {
   try {
     auto database = std::make_unique<SQLite::Database>(
         path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs);
-    SQLite::Transaction transaction(*database);
+    // IMMEDIATE: two first runs reading then writing in deferred transactions would deadlock
+    // ("database is locked" without waiting); taking the write lock first makes them queue.
+    SQLite::Transaction transaction(*database, SQLite::TransactionBehavior::IMMEDIATE);
     const int version = database->execAndGet("PRAGMA user_version").getInt();
     if (version > kSchemaVersion) {
       result.error = path + ": the journal was written by a newer mailmig (schema " +
@@ -183,7 +185,7 @@ IoStatus Journal::begin_run(const RunInfo& info) {
 
 IoStatus Journal::record_files(const std::vector<JournalFile>& files) {
   try {
-    SQLite::Transaction transaction(*database_);
+    SQLite::Transaction transaction(*database_, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement insert(*database_,
                              "INSERT OR REPLACE INTO files (run_id, profile, path, backup_path,"
                              " sha256_before, sha256_after, created, state)"
@@ -408,7 +410,7 @@ RestoreResult Journal::restore_files(FileSystem& fs, const std::string& run_id,
   if (!result.error.empty()) return result;
 
   try {
-    SQLite::Transaction transaction(*database_);
+    SQLite::Transaction transaction(*database_, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement update(
         *database_, "UPDATE files SET state = 'rolled-back' WHERE run_id = ? AND path = ?");
     for (const JournalFile& file : files) {
