@@ -46,7 +46,7 @@ TEST(AccountrcDocument, RoundTripsEveryFixtureThatParses) {
       ++round_trips;
     }
   }
-  EXPECT_EQ(round_trips, 17);
+  EXPECT_EQ(round_trips, 18);
 }
 
 TEST(AccountrcDocument, RoundTripsEveryPeerSampleByteForByte) {
