@@ -62,13 +62,6 @@ std::vector<ProfileLocation> locations_to_process(const MigrationOptions& option
   return locations;
 }
 
-std::optional<Account> find_account(const std::vector<Account>& accounts, const std::string& id) {
-  for (const Account& account : accounts) {
-    if (account.id == id) return account;
-  }
-  return std::nullopt;
-}
-
 // The changes the writer really made: a change it could not express (it said so in a finding)
 // is not reported as done.
 std::vector<Change> changes_realized(const std::vector<Change>& planned, const Account& after) {
@@ -87,12 +80,12 @@ void migrate_accounts(Profile& profile, const Policy& policy, ProfileResult& out
   for (const Account& original : before) {
     AccountResult account_result;
     account_result.account = original;
-    const Account current = find_account(profile.accounts(), original.id).value_or(original);
+    const Account current = profile.account(original.id).value_or(original);
     const AccountPlan plan = plan_account(current, policy);
     account_result.findings = plan.findings;
     if (!plan.changes.empty()) {
       std::vector<Finding> writer_findings = profile.apply(original.id, plan.changes);
-      const Account after = find_account(profile.accounts(), original.id).value_or(current);
+      const Account after = profile.account(original.id).value_or(current);
       account_result.changes = changes_realized(plan.changes, after);
       for (Finding& finding : writer_findings) {
         account_result.findings.push_back(std::move(finding));
@@ -153,8 +146,8 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
     } else {
       migrate_accounts(profile, policy, profile_result);
     }
-    for (const ProfileFile& file : profile.files()) {
-      profile_result.files.push_back(FileResult{file.path, file.changed(), {}});
+    for (const FileChange& file : profile.file_changes()) {
+      profile_result.files.push_back(FileResult{file.path, file.changed, {}});
     }
     writer.commit(location, profile, profile_result);
     migration.result.profiles.push_back(std::move(profile_result));

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "src/model/account.h"
@@ -24,6 +26,11 @@ struct ProfileFile {
   bool changed() const { return created || original != current; }
 };
 
+struct FileChange {
+  std::string path;
+  bool changed = false;
+};
+
 class Profile {
  public:
   virtual ~Profile() = default;
@@ -34,6 +41,10 @@ class Profile {
 
   // The accounts as they stand in the current bytes, with effective values.
   virtual std::vector<Account> accounts() const = 0;
+
+  // One account as it stands in the current bytes. A format whose accounts are costly to build
+  // all at once (a prefs.js with thousands of servers) reads just this one.
+  virtual std::optional<Account> account(const std::string& account_id) const;
 
   // Format-specific facts about the profile that rules cannot see (a user.js that would undo
   // a change, a key that is locked by an enterprise policy).
@@ -48,10 +59,27 @@ class Profile {
   // Every file read or to be written, with original and current bytes.
   virtual const std::vector<ProfileFile>& files() const = 0;
 
+  // Every file and whether it changed, without building the current bytes: a plan never needs
+  // them, and a format may build them only when asked for files().
+  virtual std::vector<FileChange> file_changes() const;
+
   // The bytes of one of this profile's files decoded to UTF-8 for showing to a person, with
   // every secret (password, obfuscated or encrypted blob) replaced by "********".
   virtual std::string display_text(const ProfileFile& file, std::string_view bytes) const = 0;
 };
+
+inline std::optional<Account> Profile::account(const std::string& account_id) const {
+  for (Account& account : accounts()) {
+    if (account.id == account_id) return std::move(account);
+  }
+  return std::nullopt;
+}
+
+inline std::vector<FileChange> Profile::file_changes() const {
+  std::vector<FileChange> changes;
+  for (const ProfileFile& file : files()) changes.push_back({file.path, file.changed()});
+  return changes;
+}
 
 // What a loader returns: a profile, or an error naming the file and the line ("file:line: what
 // was expected").
