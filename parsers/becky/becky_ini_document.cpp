@@ -1,6 +1,7 @@
 #include "parsers/becky/becky_ini_document.h"
 
 #include <algorithm>
+#include <bitset>
 
 #include "src/encoding/codec.h"
 
@@ -52,6 +53,49 @@ bool contains_pass(std::string_view name) {
   return it != name.end();
 }
 
+// Checks that lines are CP932 with iconv, as decoding them later will, but converts a line only
+// when it holds a character iconv has not yet accepted in this file: a settings file repeats a
+// few hundred characters over thousands of lines, and a pure ASCII line needs no conversion.
+// CP932 has no shift states, so a line is valid exactly when each of its characters is (a
+// character is a lead byte with the byte after it, or any other single byte).
+class Cp932LineChecker {
+ public:
+  // Nothing when `line` is CP932 text, else iconv's failed conversion (with the error offset).
+  std::optional<Conversion> error_in(std::string_view line) {
+    if (all_accepted(line)) return std::nullopt;
+    auto decoded = to_utf8(line, kCp932);
+    if (!decoded) return decoded;
+    for_each_non_ascii(line, [this](std::size_t code) {
+      accepted_.set(code);
+      return true;
+    });
+    return std::nullopt;
+  }
+
+ private:
+  // Calls `visit` with a code for every non-ASCII character (lead << 8 | trail, or the byte)
+  // until it returns false; returns whether it never did.
+  template <typename Visit>
+  static bool for_each_non_ascii(std::string_view line, Visit visit) {
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const auto byte = static_cast<unsigned char>(line[i]);
+      if (byte < 0x80) continue;
+      std::size_t code = byte;
+      if (is_cp932_lead(byte) && i + 1 < line.size()) {
+        code = code << 8 | static_cast<unsigned char>(line[++i]);
+      }
+      if (!visit(code)) return false;
+    }
+    return true;
+  }
+
+  bool all_accepted(std::string_view line) const {
+    return for_each_non_ascii(line, [this](std::size_t code) { return accepted_.test(code); });
+  }
+
+  std::bitset<0x10000> accepted_;
+};
+
 std::string decode_for_display(std::string_view cp932) {
   auto decoded = to_utf8(cp932, kCp932);
   if (decoded) return decoded.text;
@@ -65,6 +109,9 @@ ParseResult BeckyIniDocument::parse(std::string bytes, BeckyIniDocument& documen
   parsed.bytes_ = std::move(bytes);
   const std::string_view text = parsed.bytes_;
 
+  // Every line is one Line: reserving for all of them avoids regrowing a large vector.
+  parsed.lines_.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  Cp932LineChecker cp932;
   std::size_t line_number = 0;
   std::size_t begin = 0;
   while (begin < text.size()) {
@@ -93,9 +140,9 @@ ParseResult BeckyIniDocument::parse(std::string bytes, BeckyIniDocument& documen
     } else if (text[first] == ';') {
       line.kind = LineKind::Comment;
     } else {
-      if (auto decoded = to_utf8(content, kCp932); !decoded) {
-        return ParseResult::failure(line_number, decoded.error_offset + 1,
-                                    "invalid CP932 (Shift_JIS) text: " + decoded.error);
+      if (auto invalid = cp932.error_in(content)) {
+        return ParseResult::failure(line_number, invalid->error_offset + 1,
+                                    "invalid CP932 (Shift_JIS) text: " + invalid->error);
       }
       if (text[first] == '[') {
         const std::size_t close = find_cp932(text, first + 1, line.content_end, ']');

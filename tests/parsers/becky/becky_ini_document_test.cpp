@@ -149,6 +149,9 @@ TEST(BeckyIniDocument, MalformedInputIsAnErrorWithItsPosition) {
   const MalformedCase cases[] = {
       {"malformed-key-before-section.ini", 1, 1, "expected a [Section] header before this line"},
       {"malformed-invalid-cp932.ini", 3, 10, "invalid CP932 (Shift_JIS) text"},
+      // メ (0x83 0x81) and ー (0x81 0x5B) are known good from line 2; the lone 0x81 after メ on
+      // line 3 is still an incomplete character.
+      {"malformed-cp932-after-known-text.ini", 3, 12, "invalid CP932 (Shift_JIS) text"},
       {"malformed-nul.ini", 2, 7, "binary content (a NUL byte)"},
       // 表's trail byte 0x5C must not hide the missing ']'.
       {"malformed-unclosed-section.ini", 2, 4, "expected ']' to close the section name"},
@@ -164,6 +167,33 @@ TEST(BeckyIniDocument, MalformedInputIsAnErrorWithItsPosition) {
   BeckyIniDocument document;
   EXPECT_EQ(BeckyIniDocument::parse("[A]\r\n=value\r\n", document).message,
             "expected a key name before '='");
+}
+
+TEST(BeckyIniDocument, CharactersSeenOnEarlierLinesDoNotHideInvalidCp932) {
+  // メ and ー are good on line 2; 0x85 0x40 between them on line 3 is unassigned in CP932.
+  BeckyIniDocument document;
+  auto result = BeckyIniDocument::parse(
+      "[A]\r\nK=\x83\x81\x81\x5b\r\nL=\x83\x81\x85\x40\x81\x5b\r\n", document);
+  EXPECT_FALSE(result);
+  EXPECT_EQ(result.line, 3u);
+  EXPECT_EQ(result.column, 5u);
+  EXPECT_EQ(result.message,
+            "invalid CP932 (Shift_JIS) text: a character that cannot be converted from CP932 to "
+            "UTF-8");
+  EXPECT_EQ(document.bytes(), "");
+}
+
+TEST(BeckyIniDocument, RepeatedCharactersOnLaterLinesDecode) {
+  auto document = parse_ok("[A]\r\nK=\x83\x81\x81\x5b\x83\x8b\r\nL=\x83\x8b\x83\x81\r\n");
+  EXPECT_EQ(document.value("A", "K"), "メール");
+  EXPECT_EQ(document.value("A", "L"), "ルメ");
+}
+
+TEST(BeckyIniDocument, CommentsAreKeptWithoutACp932Check) {
+  const std::string input = "[A]\r\n; \x85\x40\r\nK=1\r\n";
+  auto document = parse_ok(input);
+  EXPECT_EQ(document.bytes(), input);
+  EXPECT_EQ(document.value("A", "K"), "1");
 }
 
 TEST(BeckyIniDocument, DisplayTextIsUtf8WithPasswordsMasked) {
