@@ -29,8 +29,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!document.ok()) return 0;
 
   // Replace the value of the last pref (or insert a new one), then read the bytes again.
-  const std::string name =
-      document.entries().empty() ? std::string("mailmig.fuzz") : document.entries().back().name;
+  const std::string name = document.entries().empty()
+                               ? std::string("mailmig.fuzz")
+                               : std::string(document.name(document.entries().back()));
   const std::size_t count = document.entries().size();
   const bool had_name = document.find(name) != nullptr;
   const std::string value = "new \"value\"\n\\ \xE6\x97\xA5";

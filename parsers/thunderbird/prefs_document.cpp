@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
+#include <iterator>
 #include <limits>
 #include <utility>
 
@@ -26,9 +28,9 @@ enum class TokenKind {
 
 struct Token {
   TokenKind kind = TokenKind::Error;
-  char ch = 0;  // for Char
+  char ch = 0;           // for Char
+  bool escaped = false;  // for String: the literal holds a backslash escape
   std::uint32_t int_value = 0;
-  std::string text;            // decoded string value
   const char* error = "";      // for Error
   std::size_t error_line = 0;  // 0: report at the line where the error is noticed
   std::size_t begin = 0;
@@ -41,6 +43,7 @@ bool is_keyword_char(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
 }
 bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+bool is_line_end(char c) { return c == '\n' || c == '\r'; }
 
 void append_utf8(std::string& out, std::uint32_t code_point) {
   if (code_point < 0x80) {
@@ -60,181 +63,182 @@ void append_utf8(std::string& out, std::uint32_t code_point) {
   }
 }
 
-// A faithful port of the behaviour of Mozilla's prefs parser (modules/libpref/parser), written
-// afresh: the same tokens, line counting, error texts and "skip to the next ';'" recovery.
-class PrefsParser {
+// The tokens of Mozilla's prefs lexer (modules/libpref/parser), written afresh: the same
+// tokens, line counting and error texts.
+class Lexer {
  public:
-  PrefsParser(std::string_view text, PrefsFileKind kind, std::vector<PrefEntry>& entries,
-              std::vector<PrefsError>& errors, std::size_t& parsed_end)
-      : text_(text), kind_(kind), entries_(entries), errors_(errors), parsed_end_(parsed_end) {
-    if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
-  }
+  Lexer(std::string_view text, std::size_t pos) : text_(text), pos_(pos) {}
 
-  void parse() {
-    Token token = next_token();
+  std::size_t line() const { return line_; }
+
+  Token next_token() {
     while (true) {
-      PrefEntry entry;
-      if (token.kind == TokenKind::Pref && kind_ == PrefsFileKind::Default) {
-        entry.specifier = PrefSpecifier::Pref;
-      } else if (token.kind == TokenKind::StickyPref && kind_ == PrefsFileKind::Default) {
-        entry.specifier = PrefSpecifier::StickyPref;
-        entry.sticky = true;
-      } else if (token.kind == TokenKind::UserPref) {
-        entry.specifier = PrefSpecifier::UserPref;
-      } else if (token.is_char('\0')) {
-        parsed_end_ = token.begin;
-        return;
-      } else {
-        token =
-            recover(std::move(token), kind_ == PrefsFileKind::Default
-                                          ? "expected pref specifier at start of pref definition"
-                                          : "expected 'user_pref' at start of pref definition");
-        continue;
-      }
-      entry.line = line_;
-      entry.statement_begin = token.begin;
-
-      token = next_token();
-      if (!token.is_char('(')) {
-        token = recover(std::move(token), "expected '(' after pref specifier");
-        continue;
-      }
-
-      token = next_token();
-      if (token.kind != TokenKind::String) {
-        token = recover(std::move(token), "expected pref name after '('");
-        continue;
-      }
-      entry.name = std::move(token.text);
-
-      token = next_token();
-      if (!token.is_char(',')) {
-        token = recover(std::move(token), "expected ',' after pref name");
-        continue;
-      }
-
-      token = next_token();
-      if (!read_value(token, entry)) continue;
-
-      bool has_attributes = false;
-      bool attributes_ok = true;
-      token = next_token();
-      if (kind_ == PrefsFileKind::Default) {
-        while (token.is_char(',')) {
-          token = next_token();
-          if (token.kind == TokenKind::Sticky) {
-            entry.sticky = true;
-          } else if (token.kind == TokenKind::Locked) {
-            entry.locked = true;
-          } else {
-            token = recover(std::move(token), "expected pref attribute after ','");
-            attributes_ok = false;
-            break;
+      const std::size_t begin = offset();
+      const char c = get();
+      const auto byte = static_cast<unsigned char>(c);
+      switch (c) {
+        case '\0':
+        case '(':
+        case ')':
+        case '+':
+        case ',':
+        case '-':
+        case ';': {
+          Token token = make(TokenKind::Char, begin);
+          token.ch = c;
+          return token;
+        }
+        case '\n':
+          ++line_;
+          continue;
+        case ' ':
+        case '\t':
+        case '\v':
+        case '\f':
+          continue;
+        case '\r':
+          match('\n');
+          ++line_;
+          continue;
+        case '"':
+        case '\'':
+          return string_token(c, begin, nullptr);
+        case '#':
+          skip_line_comment();
+          continue;
+        case '/': {
+          const char next = get();
+          if (next == '/') {
+            skip_line_comment();
+            continue;
           }
-          has_attributes = true;
-          token = next_token();
+          if (next == '*') {
+            if (!skip_block_comment()) return error("unterminated /* comment", begin);
+            continue;
+          }
+          // A newline is read again, so that lines are still counted.
+          if (next == '\n' || next == '\r') unget();
+          return error("expected '/' or '*' after '/'", begin);
         }
-        if (!attributes_ok) continue;
+        default:
+          break;
       }
-
-      if (!token.is_char(')')) {
-        const char* expected = "expected ')' after pref value";
-        if (kind_ == PrefsFileKind::Default) {
-          expected = has_attributes ? "expected ',' or ')' after pref attribute"
-                                    : "expected ',' or ')' after pref value";
-        }
-        token = recover(std::move(token), expected);
-        continue;
-      }
-
-      token = next_token();
-      if (!token.is_char(';')) {
-        token = recover(std::move(token), "expected ';' after ')'");
-        continue;
-      }
-      entry.statement_end = token.end;
-      entries_.push_back(std::move(entry));
-      token = next_token();
+      if (is_keyword_char(byte)) return keyword_token(begin);
+      if (is_digit(byte)) return int_token(c, begin);
+      return error("unexpected character", begin);
     }
   }
 
- private:
-  // Reads the value starting at `token` into `entry`; on an error, recovers and leaves the next
-  // token in `token`.
-  bool read_value(Token& token, PrefEntry& entry) {
-    entry.value_begin = token.begin;
-    constexpr std::uint32_t kMax = std::numeric_limits<std::int32_t>::max();
-    switch (token.kind) {
-      case TokenKind::True:
-      case TokenKind::False:
-        entry.type = PrefType::Bool;
-        entry.bool_value = token.kind == TokenKind::True;
-        entry.value_end = token.end;
-        return true;
-      case TokenKind::String:
-        entry.type = PrefType::String;
-        entry.string_value = std::move(token.text);
-        entry.value_end = token.end;
-        return true;
-      case TokenKind::Int:
-        if (token.int_value > kMax) {
-          token = recover(overflow_token(), "");
-          return false;
-        }
-        entry.type = PrefType::Int;
-        entry.int_value = static_cast<std::int32_t>(token.int_value);
-        entry.value_end = token.end;
-        return true;
-      case TokenKind::Char:
-        if (token.ch == '-' || token.ch == '+') {
-          const bool negative = token.ch == '-';
-          Token digits = next_token();
-          if (digits.kind != TokenKind::Int) {
-            token = recover(std::move(digits), negative ? "expected integer literal after '-'"
-                                                        : "expected integer literal after '+'");
-            return false;
-          }
-          const std::uint32_t limit = negative ? kMax + 1u : kMax;
-          if (digits.int_value > limit) {
-            token = recover(overflow_token(), "");
-            return false;
-          }
-          entry.type = PrefType::Int;
-          entry.int_value =
-              negative ? static_cast<std::int32_t>(-static_cast<std::int64_t>(digits.int_value))
-                       : static_cast<std::int32_t>(digits.int_value);
-          entry.value_end = digits.end;
-          return true;
-        }
-        break;
-      default:
-        break;
-    }
-    token = recover(std::move(token), "expected pref value after ','");
-    return false;
-  }
-
-  static Token overflow_token() {
+  // The string literal whose opening quote is at `begin` (the lexer stands just after it).
+  // With `out`, the decoded bytes are appended to it.
+  Token string_token(char quote, std::size_t begin, std::string* out) {
     Token token;
-    token.error = "integer literal overflowed";
+    token.kind = TokenKind::String;
+    // Only the first problem inside one literal is reported, at the line where it is.
+    auto fail = [&](const char* message) {
+      if (token.kind == TokenKind::String) {
+        token.kind = TokenKind::Error;
+        token.error = message;
+        token.error_line = line_;
+      }
+    };
+    auto put = [out](char c) {
+      if (out) *out += c;
+    };
+    while (true) {
+      // Plain bytes, most of every literal, in one run.
+      const std::size_t run = pos_;
+      while (pos_ < text_.size()) {
+        const char c = text_[pos_];
+        if (c == quote || c == '\\' || c == '\n' || c == '\r' || c == '\0') break;
+        ++pos_;
+      }
+      if (out) out->append(text_.substr(run, pos_ - run));
+      const char c = get();
+      if (c == quote) break;
+      if (c == '\\') {
+        token.escaped = true;
+        const char escaped = get();
+        switch (escaped) {
+          case '"':
+          case '\'':
+          case '\\':
+            put(escaped);
+            continue;
+          case 'n':
+            put('\n');
+            continue;
+          case 'r':
+            put('\r');
+            continue;
+          case 'x': {
+            const auto value = hex_digits(2);
+            if (!value) {
+              fail("malformed \\x escape sequence");
+            } else if (*value == 0) {
+              fail("\\x00 is not allowed");
+            } else {
+              put(static_cast<char>(*value));
+            }
+            continue;
+          }
+          case 'u': {
+            const auto value = hex_digits(4);
+            if (!value) {
+              fail("malformed \\u escape sequence");
+              continue;
+            }
+            std::uint32_t code_point = *value;
+            if ((*value & 0xFC00) == 0xD800) {
+              std::optional<std::uint32_t> low;
+              if (match('\\') && match('u')) {
+                low = hex_digits(4);
+                if (low && (*low & 0xFC00) != 0xDC00) {
+                  fail("invalid low surrogate after high surrogate");
+                  continue;
+                }
+              }
+              if (!low) {
+                fail("expected low surrogate after high surrogate");
+                continue;
+              }
+              code_point = 0x10000 + ((*value - 0xD800) << 10) + (*low - 0xDC00);
+            } else if ((*value & 0xFC00) == 0xDC00) {
+              fail("expected high surrogate before low surrogate");
+              continue;
+            } else if (*value == 0) {
+              fail("\\u0000 is not allowed");
+              continue;
+            }
+            if (out) append_utf8(*out, code_point);
+            continue;
+          }
+          default:
+            // No line continuation: the newline is read again and counted.
+            if (escaped == '\n' || escaped == '\r') unget();
+            fail("unexpected escape sequence character after '\\'");
+            continue;
+        }
+      }
+      if (c == '\n') {
+        ++line_;
+      } else if (c == '\r') {
+        ++line_;
+        put('\r');
+        if (match('\n')) put('\n');
+        continue;
+      } else if (c == '\0') {
+        fail("unterminated string literal");
+        break;
+      }
+      put(c);
+    }
+    token.begin = begin;
+    token.end = offset();
     return token;
   }
 
-  // Records the error (a lexing error carries its own message), then skips tokens up to and
-  // including the next ';' and returns the token after it (or end of file).
-  Token recover(Token token, const char* parse_message) {
-    if (token.kind == TokenKind::Error) {
-      errors_.push_back({token.error_line != 0 ? token.error_line : line_, token.error});
-    } else {
-      errors_.push_back({line_, parse_message});
-    }
-    while (true) {
-      if (token.is_char(';')) return next_token();
-      if (token.is_char('\0')) return token;
-      token = next_token();
-    }
-  }
-
+ private:
   // The text ends with an implicit NUL; reading past it keeps returning NUL without moving.
   char get() {
     if (pos_ < text_.size()) return text_[pos_++];
@@ -317,74 +321,16 @@ class PrefsParser {
     return token;
   }
 
-  Token next_token() {
-    while (true) {
-      const std::size_t begin = offset();
-      const char c = get();
-      const auto byte = static_cast<unsigned char>(c);
-      switch (c) {
-        case '\0':
-        case '(':
-        case ')':
-        case '+':
-        case ',':
-        case '-':
-        case ';': {
-          Token token = make(TokenKind::Char, begin);
-          token.ch = c;
-          return token;
-        }
-        case '\n':
-          ++line_;
-          continue;
-        case ' ':
-        case '\t':
-        case '\v':
-        case '\f':
-          continue;
-        case '\r':
-          match('\n');
-          ++line_;
-          continue;
-        case '"':
-        case '\'':
-          return string_token(c, begin);
-        case '#':
-          skip_line_comment();
-          continue;
-        case '/': {
-          const char next = get();
-          if (next == '/') {
-            skip_line_comment();
-            continue;
-          }
-          if (next == '*') {
-            if (!skip_block_comment()) return error("unterminated /* comment", begin);
-            continue;
-          }
-          // A newline is read again, so that lines are still counted.
-          if (next == '\n' || next == '\r') unget();
-          return error("expected '/' or '*' after '/'", begin);
-        }
-        default:
-          break;
-      }
-      if (is_keyword_char(byte)) return keyword_token(begin);
-      if (is_digit(byte)) return int_token(c, begin);
-      return error("unexpected character", begin);
-    }
-  }
-
   Token keyword_token(std::size_t begin) {
     while (is_keyword_char(static_cast<unsigned char>(get()))) {
     }
     unget();
     const std::string_view word = text_.substr(begin, offset() - begin);
     static constexpr std::pair<std::string_view, TokenKind> kKeywords[] = {
-        {"pref", TokenKind::Pref},
+        {"user_pref", TokenKind::UserPref},
         {"true", TokenKind::True},
         {"false", TokenKind::False},
-        {"user_pref", TokenKind::UserPref},
+        {"pref", TokenKind::Pref},
         {"sticky", TokenKind::Sticky},
         {"locked", TokenKind::Locked},
         {"sticky_pref", TokenKind::StickyPref},
@@ -424,218 +370,218 @@ class PrefsParser {
     return token;
   }
 
-  Token string_token(char quote, std::size_t begin) {
-    Token token;
-    token.kind = TokenKind::String;
-    // Only the first problem inside one literal is reported, at the line where it is.
-    auto fail = [&](const char* message) {
-      if (token.kind == TokenKind::String) {
-        token.kind = TokenKind::Error;
-        token.error = message;
-        token.error_line = line_;
-      }
-    };
-    std::string& out = token.text;
-    while (true) {
-      const char c = get();
-      if (c == quote) break;
-      if (c == '\\') {
-        const char escaped = get();
-        switch (escaped) {
-          case '"':
-          case '\'':
-          case '\\':
-            out += escaped;
-            continue;
-          case 'n':
-            out += '\n';
-            continue;
-          case 'r':
-            out += '\r';
-            continue;
-          case 'x': {
-            const auto value = hex_digits(2);
-            if (!value) {
-              fail("malformed \\x escape sequence");
-            } else if (*value == 0) {
-              fail("\\x00 is not allowed");
-            } else {
-              out += static_cast<char>(*value);
-            }
-            continue;
-          }
-          case 'u': {
-            const auto value = hex_digits(4);
-            if (!value) {
-              fail("malformed \\u escape sequence");
-              continue;
-            }
-            std::uint32_t code_point = *value;
-            if ((*value & 0xFC00) == 0xD800) {
-              std::optional<std::uint32_t> low;
-              if (match('\\') && match('u')) {
-                low = hex_digits(4);
-                if (low && (*low & 0xFC00) != 0xDC00) {
-                  fail("invalid low surrogate after high surrogate");
-                  continue;
-                }
-              }
-              if (!low) {
-                fail("expected low surrogate after high surrogate");
-                continue;
-              }
-              code_point = 0x10000 + ((*value - 0xD800) << 10) + (*low - 0xDC00);
-            } else if ((*value & 0xFC00) == 0xDC00) {
-              fail("expected high surrogate before low surrogate");
-              continue;
-            } else if (*value == 0) {
-              fail("\\u0000 is not allowed");
-              continue;
-            }
-            append_utf8(out, code_point);
-            continue;
-          }
-          default:
-            // No line continuation: the newline is read again and counted.
-            if (escaped == '\n' || escaped == '\r') unget();
-            fail("unexpected escape sequence character after '\\'");
-            continue;
-        }
-      }
-      if (c == '\n') {
-        ++line_;
-      } else if (c == '\r') {
-        ++line_;
-        out += '\r';
-        if (match('\n')) out += '\n';
-        continue;
-      } else if (c == '\0') {
-        fail("unterminated string literal");
-        break;
-      }
-      out += c;
-    }
-    token.begin = begin;
-    token.end = offset();
-    return token;
-  }
-
   std::string_view text_;
-  PrefsFileKind kind_;
-  std::vector<PrefEntry>& entries_;
-  std::vector<PrefsError>& errors_;
-  std::size_t& parsed_end_;
-  std::size_t pos_ = 0;
+  std::size_t pos_;
   std::size_t line_ = 1;
 };
 
-bool is_line_end(char c) { return c == '\n' || c == '\r'; }
-
-}  // namespace
-
-std::string escape_pref_string(std::string_view value) {
-  std::string out = "\"";
-  for (const char c : value) {
-    switch (c) {
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      default:
-        out += c;
-    }
-  }
-  out += '"';
+// The decoded bytes of a string literal (quotes included) that the lexer accepted.
+std::string decode_literal(std::string_view literal) {
+  const std::string_view body = literal.substr(1, literal.size() - 2);
+  if (body.find('\\') == std::string_view::npos) return std::string(body);
+  std::string out;
+  Lexer(literal, 1).string_token(literal.front(), 0, &out);
   return out;
 }
 
-ParseResult PrefsDocument::load(std::string bytes, PrefsFileKind kind) {
-  text_ = std::move(bytes);
-  kind_ = kind;
-  reparse();
-  if (errors_.empty()) return ParseResult::success();
-  return ParseResult::failure(errors_.front().line, 0,
-                              "prefs parse error: " + errors_.front().message);
-}
+std::uint32_t to_offset(std::size_t offset) { return static_cast<std::uint32_t>(offset); }
 
-void PrefsDocument::reparse() {
-  entries_.clear();
-  errors_.clear();
-  PrefsParser(text_, kind_, entries_, errors_, parsed_end_).parse();
-}
+// Mozilla's prefs parser: the same statements, error texts and "skip to the next ';'" recovery.
+class PrefsParser {
+ public:
+  PrefsParser(std::string_view text, PrefsFileKind kind, std::vector<PrefEntry>& entries,
+              std::vector<PrefsError>& errors, std::string& decoded_names)
+      : text_(text),
+        lexer_(text, text.starts_with("\xEF\xBB\xBF") ? 3 : 0),
+        kind_(kind),
+        entries_(entries),
+        errors_(errors),
+        decoded_names_(decoded_names) {}
 
-const PrefEntry* PrefsDocument::find(std::string_view name) const {
-  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
-    if (it->name == name) return &*it;
+  // Parses every statement; returns where parsing stopped (the text's end or a NUL byte).
+  std::size_t parse() {
+    Token token = lexer_.next_token();
+    while (true) {
+      PrefEntry entry;
+      if (token.kind == TokenKind::UserPref) {
+        entry.specifier = PrefSpecifier::UserPref;
+      } else if (token.kind == TokenKind::Pref && kind_ == PrefsFileKind::Default) {
+        entry.specifier = PrefSpecifier::Pref;
+      } else if (token.kind == TokenKind::StickyPref && kind_ == PrefsFileKind::Default) {
+        entry.specifier = PrefSpecifier::StickyPref;
+        entry.sticky = true;
+      } else if (token.is_char('\0')) {
+        return token.begin;
+      } else {
+        token = recover(token, kind_ == PrefsFileKind::Default
+                                   ? "expected pref specifier at start of pref definition"
+                                   : "expected 'user_pref' at start of pref definition");
+        continue;
+      }
+      entry.line = static_cast<std::uint32_t>(lexer_.line());
+      entry.statement_begin = to_offset(token.begin);
+
+      token = lexer_.next_token();
+      if (!token.is_char('(')) {
+        token = recover(token, "expected '(' after pref specifier");
+        continue;
+      }
+
+      token = lexer_.next_token();
+      if (token.kind != TokenKind::String) {
+        token = recover(token, "expected pref name after '('");
+        continue;
+      }
+      const Token name = token;
+
+      token = lexer_.next_token();
+      if (!token.is_char(',')) {
+        token = recover(token, "expected ',' after pref name");
+        continue;
+      }
+
+      token = lexer_.next_token();
+      if (!read_value(token, entry)) continue;
+
+      bool has_attributes = false;
+      bool attributes_ok = true;
+      token = lexer_.next_token();
+      if (kind_ == PrefsFileKind::Default) {
+        while (token.is_char(',')) {
+          token = lexer_.next_token();
+          if (token.kind == TokenKind::Sticky) {
+            entry.sticky = true;
+          } else if (token.kind == TokenKind::Locked) {
+            entry.locked = true;
+          } else {
+            token = recover(token, "expected pref attribute after ','");
+            attributes_ok = false;
+            break;
+          }
+          has_attributes = true;
+          token = lexer_.next_token();
+        }
+        if (!attributes_ok) continue;
+      }
+
+      if (!token.is_char(')')) {
+        const char* expected = "expected ')' after pref value";
+        if (kind_ == PrefsFileKind::Default) {
+          expected = has_attributes ? "expected ',' or ')' after pref attribute"
+                                    : "expected ',' or ')' after pref value";
+        }
+        token = recover(token, expected);
+        continue;
+      }
+
+      token = lexer_.next_token();
+      if (!token.is_char(';')) {
+        token = recover(token, "expected ';' after ')'");
+        continue;
+      }
+      entry.statement_end = to_offset(token.end);
+      set_name(entry, name);
+      entries_.push_back(entry);
+      token = lexer_.next_token();
+    }
   }
-  return nullptr;
-}
 
-std::optional<PrefType> PrefsDocument::type_of(std::string_view name) const {
-  const PrefEntry* entry = find(name);
-  if (!entry) return std::nullopt;
-  return entry->type;
-}
-
-std::optional<std::string> PrefsDocument::get_string(std::string_view name) const {
-  const PrefEntry* entry = find(name);
-  if (!entry || entry->type != PrefType::String) return std::nullopt;
-  return entry->string_value;
-}
-
-std::optional<std::int32_t> PrefsDocument::get_int(std::string_view name) const {
-  const PrefEntry* entry = find(name);
-  if (!entry || entry->type != PrefType::Int) return std::nullopt;
-  return entry->int_value;
-}
-
-std::optional<bool> PrefsDocument::get_bool(std::string_view name) const {
-  const PrefEntry* entry = find(name);
-  if (!entry || entry->type != PrefType::Bool) return std::nullopt;
-  return entry->bool_value;
-}
-
-bool PrefsDocument::set_string(std::string_view name, std::string_view value) {
-  if (value.find('\0') != std::string_view::npos) return false;
-  return set_literal(name, PrefType::String, escape_pref_string(value));
-}
-
-bool PrefsDocument::set_int(std::string_view name, std::int32_t value) {
-  return set_literal(name, PrefType::Int, std::to_string(value));
-}
-
-bool PrefsDocument::set_bool(std::string_view name, bool value) {
-  return set_literal(name, PrefType::Bool, value ? "true" : "false");
-}
-
-bool PrefsDocument::set_literal(std::string_view name, PrefType type, const std::string& literal) {
-  if (name.find('\0') != std::string_view::npos) return false;
-  if (const PrefEntry* entry = find(name)) {
-    if (entry->type != type) return false;
-    text_.replace(entry->value_begin, entry->value_end - entry->value_begin, literal);
-    reparse();
-    return true;
+ private:
+  // A name is used as its bytes unless it holds escapes; then its decoded form is kept aside.
+  void set_name(PrefEntry& entry, const Token& name) {
+    if (!name.escaped) {
+      entry.name_begin = to_offset(name.begin + 1);
+      entry.name_end = to_offset(name.end - 1);
+      return;
+    }
+    entry.flags |= PrefEntry::kNameDecoded;
+    entry.name_begin = to_offset(decoded_names_.size());
+    decoded_names_ += decode_literal(text_.substr(name.begin, name.end - name.begin));
+    entry.name_end = to_offset(decoded_names_.size());
   }
-  insert_line("user_pref(" + escape_pref_string(name) + ", " + literal + ");");
-  return true;
-}
 
-std::string_view PrefsDocument::line_ending() const {
-  const std::size_t at = text_.find_first_of("\r\n");
-  if (at == std::string::npos || text_[at] == '\n') return "\n";
-  if (at + 1 < text_.size() && text_[at + 1] == '\n') return "\r\n";
-  return "\r";
-}
+  // Reads the value starting at `token` into `entry`; on an error, recovers and leaves the next
+  // token in `token`.
+  bool read_value(Token& token, PrefEntry& entry) {
+    entry.value_begin = to_offset(token.begin);
+    constexpr std::uint32_t kMax = std::numeric_limits<std::int32_t>::max();
+    switch (token.kind) {
+      case TokenKind::True:
+      case TokenKind::False:
+        entry.type = PrefType::Bool;
+        entry.bool_value = token.kind == TokenKind::True;
+        entry.value_end = to_offset(token.end);
+        return true;
+      case TokenKind::String:
+        entry.type = PrefType::String;
+        entry.value_end = to_offset(token.end);
+        return true;
+      case TokenKind::Int:
+        if (token.int_value > kMax) {
+          token = recover(overflow_token(), "");
+          return false;
+        }
+        entry.type = PrefType::Int;
+        entry.int_value = static_cast<std::int32_t>(token.int_value);
+        entry.value_end = to_offset(token.end);
+        return true;
+      case TokenKind::Char:
+        if (token.ch == '-' || token.ch == '+') {
+          const bool negative = token.ch == '-';
+          const Token digits = lexer_.next_token();
+          if (digits.kind != TokenKind::Int) {
+            token = recover(digits, negative ? "expected integer literal after '-'"
+                                             : "expected integer literal after '+'");
+            return false;
+          }
+          const std::uint32_t limit = negative ? kMax + 1u : kMax;
+          if (digits.int_value > limit) {
+            token = recover(overflow_token(), "");
+            return false;
+          }
+          entry.type = PrefType::Int;
+          entry.int_value =
+              negative ? static_cast<std::int32_t>(-static_cast<std::int64_t>(digits.int_value))
+                       : static_cast<std::int32_t>(digits.int_value);
+          entry.value_end = to_offset(digits.end);
+          return true;
+        }
+        break;
+      default:
+        break;
+    }
+    token = recover(token, "expected pref value after ','");
+    return false;
+  }
 
-namespace {
+  static Token overflow_token() {
+    Token token;
+    token.error = "integer literal overflowed";
+    return token;
+  }
+
+  // Records the error (a lexing error carries its own message), then skips tokens up to and
+  // including the next ';' and returns the token after it (or end of file).
+  Token recover(Token token, const char* parse_message) {
+    if (token.kind == TokenKind::Error) {
+      errors_.push_back({token.error_line != 0 ? token.error_line : lexer_.line(), token.error});
+    } else {
+      errors_.push_back({lexer_.line(), parse_message});
+    }
+    while (true) {
+      if (token.is_char(';')) return lexer_.next_token();
+      if (token.is_char('\0')) return token;
+      token = lexer_.next_token();
+    }
+  }
+
+  std::string_view text_;
+  Lexer lexer_;
+  PrefsFileKind kind_;
+  std::vector<PrefEntry>& entries_;
+  std::vector<PrefsError>& errors_;
+  std::string& decoded_names_;
+};
 
 std::size_t body_begin(std::string_view text) { return text.starts_with("\xEF\xBB\xBF") ? 3 : 0; }
 
@@ -667,63 +613,536 @@ bool only_blanks(std::string_view text) {
                      [](char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f'; });
 }
 
+constexpr std::string_view kLineEndings[] = {"\n", "\r\n", "\r"};
+
+std::uint8_t line_ending_code(std::string_view eol) {
+  return eol == "\r\n" ? 1 : eol == "\r" ? 2 : 0;
+}
+
+std::string_view line_ending_of(const PrefEntry& entry) {
+  return kLineEndings[(entry.flags >> PrefEntry::kEolShift) & 3];
+}
+
 }  // namespace
 
-void PrefsDocument::insert_line(const std::string& line) {
-  const std::string eol(line_ending());
-  auto statement = [&](const PrefEntry& entry) {
-    return std::string_view(text_).substr(entry.statement_begin,
-                                          entry.statement_end - entry.statement_begin);
-  };
-  bool sorted = !entries_.empty();
-  for (std::size_t i = 1; i < entries_.size() && sorted; ++i) {
-    sorted = !(statement(entries_[i]) < statement(entries_[i - 1]));
+std::string escape_pref_string(std::string_view value) {
+  std::string out = "\"";
+  for (const char c : value) {
+    switch (c) {
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      default:
+        out += c;
+    }
   }
-  if (sorted) {
-    for (const PrefEntry& entry : entries_) {
-      if (std::string_view(line) < statement(entry)) {
-        text_.insert(line_begin(text_, entry.statement_begin), line + eol);
-        reparse();
-        return;
-      }
+  out += '"';
+  return out;
+}
+
+ParseResult PrefsDocument::load(std::string bytes, PrefsFileKind kind) {
+  text_ = std::move(bytes);
+  original_.clear();
+  reparsed_ = false;
+  if (text_.size() >= std::numeric_limits<std::uint32_t>::max()) {
+    // Offsets are 32 bits wide; no profile file comes near (read_file stops at 64 MiB).
+    entries_.clear();
+    errors_ = {{1, "file larger than 4 GiB"}};
+  } else {
+    parse(kind);
+  }
+  if (errors_.empty()) return ParseResult::success();
+  return ParseResult::failure(errors_.front().line, 0,
+                              "prefs parse error: " + errors_.front().message);
+}
+
+void PrefsDocument::parse(PrefsFileKind kind) {
+  kind_ = kind;
+  entries_.clear();
+  errors_.clear();
+  names_.clear();
+  added_.clear();
+  splices_.clear();
+  // Every statement ends with a ';': an upper bound, with room for lines that edits add.
+  const auto statements = static_cast<std::size_t>(std::count(text_.begin(), text_.end(), ';'));
+  entries_.reserve(statements + statements / 8 + 16);
+  parsed_end_ = to_offset(PrefsParser(text_, kind, entries_, errors_, names_).parse());
+  parsed_count_ = to_offset(entries_.size());
+  live_ = parsed_count_;
+  build_index();
+  find_order();
+}
+
+void PrefsDocument::build_index() {
+  std::size_t capacity = 16;
+  while (capacity < 2 * (entries_.size() + 1)) capacity *= 2;
+  slots_.assign(capacity, 0);
+  indexed_ = 0;
+  for (std::size_t number = 0; number < entries_.size(); ++number) {
+    index_entry(to_offset(number));
+  }
+}
+
+void PrefsDocument::index_entry(std::uint32_t number) {
+  PrefEntry& entry = entries_[number];
+  const std::string_view key = name(entry);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t slot = std::hash<std::string_view>{}(key)&mask;; slot = (slot + 1) & mask) {
+    if (slots_[slot] == 0) {
+      slots_[slot] = number + 1;
+      ++indexed_;
+      return;
     }
-    const std::size_t content_end =
-        line_content_end(text_, entries_.back().statement_end, parsed_end_);
-    if (content_end < parsed_end_) {
-      text_.insert(skip_line_ending(text_, content_end), line + eol);
-    } else {
-      text_.insert(content_end, eol + line);
+    const PrefEntry& other = entries_[slots_[slot] - 1];
+    if (name(other) == key) {
+      if (!other.removed()) entry.flags |= PrefEntry::kHasDuplicates;
+      slots_[slot] = number + 1;
+      return;
     }
-    reparse();
+  }
+}
+
+void PrefsDocument::find_order() {
+  if (parsed_count_ == 0) {
+    order_ = Order::Empty;
     return;
   }
-  // At the end of what Mozilla reads: before a NUL byte that ends the file early.
-  if (parsed_end_ == body_begin(text_) || is_line_end(text_[parsed_end_ - 1])) {
-    text_.insert(parsed_end_, line + eol);
-  } else {
-    text_.insert(parsed_end_, eol + line);
+  order_ = Order::Sorted;
+  std::string scratch;
+  std::string previous_scratch;
+  for (std::uint32_t number = 1; number < parsed_count_; ++number) {
+    if (statement(entries_[number], scratch) < statement(entries_[number - 1], previous_scratch)) {
+      order_ = Order::Unsorted;
+      descent_ = number;
+      return;
+    }
   }
-  reparse();
+}
+
+void PrefsDocument::reparse_current() {
+  std::string current = serialise();
+  if (!reparsed_) {
+    original_ = std::move(text_);
+    reparsed_ = true;
+  }
+  text_ = std::move(current);
+  parse(kind_);
+}
+
+std::string_view PrefsDocument::name(const PrefEntry& entry) const {
+  const std::string& bytes = (entry.flags & PrefEntry::kNameDecoded) ? names_ : text_;
+  return std::string_view(bytes).substr(entry.name_begin, entry.name_end - entry.name_begin);
+}
+
+std::string_view PrefsDocument::literal(const PrefEntry& entry) const {
+  if (entry.flags & PrefEntry::kValueEdited) return splices_.at(entry.value_begin).replacement;
+  const std::string& bytes = (entry.flags & PrefEntry::kInserted) ? added_ : text_;
+  return std::string_view(bytes).substr(entry.value_begin, entry.value_end - entry.value_begin);
+}
+
+std::string_view PrefsDocument::statement(const PrefEntry& entry, std::string& scratch) const {
+  if (entry.flags & PrefEntry::kInserted) {
+    return std::string_view(added_).substr(entry.statement_begin,
+                                           entry.statement_end - entry.statement_begin);
+  }
+  const std::string_view text(text_);
+  if (!(entry.flags & PrefEntry::kValueEdited)) {
+    return text.substr(entry.statement_begin, entry.statement_end - entry.statement_begin);
+  }
+  scratch.assign(text.substr(entry.statement_begin, entry.value_begin - entry.statement_begin));
+  scratch += literal(entry);
+  scratch += text.substr(entry.value_end, entry.statement_end - entry.value_end);
+  return scratch;
+}
+
+std::string_view PrefsDocument::line_text(const PrefEntry& entry) const {
+  const std::size_t eol = line_ending_of(entry).size();
+  const std::string_view bytes(added_);
+  if (entry.flags & PrefEntry::kEolFirst) {
+    return bytes.substr(entry.statement_begin - eol,
+                        entry.statement_end - entry.statement_begin + eol);
+  }
+  return bytes.substr(entry.statement_begin, entry.statement_end - entry.statement_begin + eol);
+}
+
+std::string PrefsDocument::string_value(const PrefEntry& entry) const {
+  return decode_literal(literal(entry));
+}
+
+const PrefEntry* PrefsDocument::find(std::string_view name) const {
+  if (slots_.empty()) return nullptr;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t slot = std::hash<std::string_view>{}(name)&mask; slots_[slot] != 0;
+       slot = (slot + 1) & mask) {
+    const PrefEntry& entry = entries_[slots_[slot] - 1];
+    if (this->name(entry) == name) return entry.removed() ? nullptr : &entry;
+  }
+  return nullptr;
+}
+
+PrefEntry* PrefsDocument::find_live(std::string_view name) {
+  return const_cast<PrefEntry*>(std::as_const(*this).find(name));
+}
+
+std::optional<PrefType> PrefsDocument::type_of(std::string_view name) const {
+  const PrefEntry* entry = find(name);
+  if (!entry) return std::nullopt;
+  return entry->type;
+}
+
+std::optional<std::string> PrefsDocument::get_string(std::string_view name) const {
+  const PrefEntry* entry = find(name);
+  if (!entry || entry->type != PrefType::String) return std::nullopt;
+  return string_value(*entry);
+}
+
+std::optional<std::int32_t> PrefsDocument::get_int(std::string_view name) const {
+  const PrefEntry* entry = find(name);
+  if (!entry || entry->type != PrefType::Int) return std::nullopt;
+  return entry->int_value;
+}
+
+std::optional<bool> PrefsDocument::get_bool(std::string_view name) const {
+  const PrefEntry* entry = find(name);
+  if (!entry || entry->type != PrefType::Bool) return std::nullopt;
+  return entry->bool_value;
+}
+
+std::vector<std::string_view> PrefsDocument::names_with_prefix(std::string_view prefix) const {
+  std::vector<std::string_view> names;
+  for (const PrefEntry& entry : entries_) {
+    const std::string_view entry_name = name(entry);
+    if (!entry.removed() && entry_name.starts_with(prefix)) names.push_back(entry_name);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+bool PrefsDocument::set_string(std::string_view name, std::string_view value) {
+  if (value.find('\0') != std::string_view::npos) return false;
+  return set_literal(name, PrefType::String, escape_pref_string(value), 0, false);
+}
+
+bool PrefsDocument::set_int(std::string_view name, std::int32_t value) {
+  return set_literal(name, PrefType::Int, std::to_string(value), value, false);
+}
+
+bool PrefsDocument::set_bool(std::string_view name, bool value) {
+  return set_literal(name, PrefType::Bool, value ? "true" : "false", 0, value);
+}
+
+bool PrefsDocument::set_literal(std::string_view name, PrefType type, const std::string& literal,
+                                std::int32_t int_value, bool bool_value) {
+  if (name.find('\0') != std::string_view::npos) return false;
+  const std::string key(name);  // `name` may view bytes that an edit moves
+  if (PrefEntry* entry = find_live(key)) {
+    if (entry->type != type) return false;
+    replace_value(to_offset(entry - entries_.data()), literal);
+    entry->int_value = int_value;
+    entry->bool_value = bool_value;
+    return true;
+  }
+  insert_line(key, type, literal, int_value, bool_value);
+  return true;
+}
+
+void PrefsDocument::replace_value(std::uint32_t number, const std::string& literal) {
+  PrefEntry& entry = entries_[number];
+  if (entry.flags & PrefEntry::kInserted) {
+    // A line of our own: written again at the end of the store of new lines.
+    write_line(entry, "user_pref(" + escape_pref_string(name(entry)) + ", " + literal + ");",
+               literal.size());
+    return;
+  }
+  Splice& splice = splices_[entry.value_begin];
+  splice.erase_end = entry.value_end;
+  splice.replacement = literal;
+  entry.flags |= PrefEntry::kValueEdited;
+  // Only the value differs, so the order changes only against statements of the same name.
+  if (order_ == Order::Sorted && (entry.flags & PrefEntry::kHasDuplicates)) {
+    order_ = Order::Unknown;
+  } else if (order_ == Order::Unsorted && (number == descent_ || number + 1 == descent_) &&
+             name(entries_[descent_]) == name(entries_[descent_ - 1])) {
+    order_ = Order::Unknown;
+  }
+}
+
+void PrefsDocument::insert_line(std::string_view name, PrefType type, const std::string& literal,
+                                std::int32_t int_value, bool bool_value) {
+  const std::string line = "user_pref(" + escape_pref_string(name) + ", " + literal + ");";
+  while (true) {
+    if (order_ == Order::Unknown || (order_ == Order::Sorted && live_ == 0)) reparse_current();
+    // Each placement either succeeds or finds nearby edits whose effect on the line it does not
+    // model; then the bytes are parsed again, and on fresh bytes placement always succeeds.
+    const bool placed = order_ == Order::Sorted ? insert_sorted(line, literal.size())
+                                                : insert_at_end(line, literal.size());
+    if (placed) break;
+    reparse_current();
+  }
+  if (order_ == Order::Empty) order_ = Order::Unknown;  // one statement now: sorted, next time
+  const auto number = to_offset(entries_.size() - 1);
+  PrefEntry& entry = entries_.back();
+  entry.type = type;
+  entry.int_value = int_value;
+  entry.bool_value = bool_value;
+  entry.flags |= PrefEntry::kNameDecoded;
+  entry.name_begin = to_offset(names_.size());
+  names_ += name;
+  entry.name_end = to_offset(names_.size());
+  ++live_;
+  if (2 * (std::size_t{indexed_} + 1) > slots_.size()) {
+    build_index();
+  } else {
+    index_entry(number);
+  }
+}
+
+void PrefsDocument::write_line(PrefEntry& entry, std::string_view line, std::size_t literal_size) {
+  const std::string_view eol = line_ending_of(entry);
+  const bool eol_first = (entry.flags & PrefEntry::kEolFirst) != 0;
+  if (eol_first) added_ += eol;
+  entry.statement_begin = to_offset(added_.size());
+  entry.value_begin = to_offset(added_.size() + line.size() - literal_size - 2);
+  entry.value_end = to_offset(entry.value_begin + literal_size);
+  added_ += line;
+  entry.statement_end = to_offset(added_.size());
+  if (!eol_first) added_ += eol;
+}
+
+void PrefsDocument::place_line(std::uint32_t at, std::size_t position, std::string_view line,
+                               std::size_t literal_size, bool eol_first) {
+  PrefEntry entry;
+  entry.flags =
+      static_cast<std::uint8_t>(PrefEntry::kInserted | (eol_first ? PrefEntry::kEolFirst : 0) |
+                                (line_ending_code(line_ending()) << PrefEntry::kEolShift));
+  write_line(entry, line, literal_size);
+  entries_.push_back(entry);
+  auto [splice, created] = splices_.try_emplace(at);
+  if (created) splice->second.erase_end = at;
+  std::vector<std::uint32_t>& lines = splice->second.lines;
+  lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(position),
+               to_offset(entries_.size() - 1));
+}
+
+bool PrefsDocument::insert_sorted(std::string_view line, std::size_t literal_size) {
+  std::string scratch;
+  auto greater = [&](std::uint32_t number) { return statement(entries_[number], scratch) > line; };
+  // The line goes before the first statement greater than it; parsed statements (removed ones
+  // included) keep their order, so a binary search finds the first greater one among them.
+  std::uint32_t low = 0;
+  std::uint32_t high = parsed_count_;
+  while (low < high) {
+    const std::uint32_t middle = low + (high - low) / 2;
+    if (greater(middle)) {
+      high = middle;
+    } else {
+      low = middle + 1;
+    }
+  }
+  // Lines inserted before one of them come before it and are in order too.
+  auto first_greater_line = [&](std::uint32_t at) -> std::optional<std::size_t> {
+    const auto found = splices_.find(at);
+    if (found == splices_.end()) return std::nullopt;
+    const std::vector<std::uint32_t>& lines = found->second.lines;
+    const auto before = std::find_if(lines.begin(), lines.end(), greater);
+    if (before == lines.end()) return std::nullopt;
+    return static_cast<std::size_t>(before - lines.begin());
+  };
+  for (std::uint32_t number = low; number < parsed_count_; ++number) {
+    const auto at = to_offset(line_begin(text_, entries_[number].statement_begin));
+    if (const auto position = first_greater_line(at)) {
+      place_line(at, *position, line, literal_size, false);
+      return true;
+    }
+    if (entries_[number].removed()) continue;
+    // Before that statement's line, which puts it before any statement sharing the line.
+    for (std::uint32_t earlier = number; earlier > 0; --earlier) {
+      const PrefEntry& entry = entries_[earlier - 1];
+      if (entry.statement_end <= at) break;
+      if (!entry.removed()) order_ = Order::Unknown;
+    }
+    const auto found = splices_.find(at);
+    place_line(at, found == splices_.end() ? 0 : found->second.lines.size(), line, literal_size,
+               false);
+    return true;
+  }
+
+  // Greater than every statement: after the last one, on its own line.
+  std::uint32_t last = parsed_count_;
+  while (last > 0 && entries_[last - 1].removed()) --last;
+  if (last == 0) return false;
+  const PrefEntry& final_statement = entries_[last - 1];
+  const std::size_t content_end =
+      line_content_end(text_, final_statement.statement_end, parsed_end_);
+  const bool eol_first = content_end >= parsed_end_;
+  const auto at = to_offset(eol_first ? content_end : skip_line_ending(text_, content_end));
+  for (auto it = splices_.upper_bound(final_statement.statement_begin); it != splices_.end();
+       ++it) {
+    if (!it->second.lines.empty() && it->first != at) return false;
+  }
+  const auto found = splices_.find(at);
+  const std::size_t group = found == splices_.end() ? 0 : found->second.lines.size();
+  place_line(at, first_greater_line(at).value_or(group), line, literal_size, eol_first);
+  return true;
+}
+
+bool PrefsDocument::insert_at_end(std::string_view line, std::size_t literal_size) {
+  // At the end of what Mozilla reads: before a NUL byte that ends the file early. The line
+  // ending goes first when the bytes before do not end a line.
+  auto after = splices_.lower_bound(parsed_end_);
+  if (after != splices_.begin() && std::prev(after)->second.erase_end >= parsed_end_) return false;
+  bool eol_first = !(parsed_end_ == body_begin(text_) || is_line_end(text_[parsed_end_ - 1]));
+  std::size_t position = 0;
+  if (after != splices_.end() && after->first == parsed_end_) {
+    const Splice& group = after->second;
+    if (group.lines.empty() || group.erase_end != parsed_end_ || !group.replacement.empty()) {
+      return false;
+    }
+    eol_first = (entries_[group.lines.front()].flags & PrefEntry::kEolFirst) != 0;
+    position = group.lines.size();
+  }
+  place_line(parsed_end_, position, line, literal_size, eol_first);
+  return true;
 }
 
 bool PrefsDocument::remove(std::string_view name) {
+  const std::string key(name);  // `name` may view bytes that an edit moves
   bool removed = false;
-  // From the last statement backwards, so the earlier offsets stay valid.
-  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
-    if (it->name != name) continue;
-    const std::size_t first = line_begin(text_, it->statement_begin);
-    const std::size_t content_end = line_content_end(text_, it->statement_end, text_.size());
-    const std::string_view view(text_);
-    if (only_blanks(view.substr(first, it->statement_begin - first)) &&
-        only_blanks(view.substr(it->statement_end, content_end - it->statement_end))) {
-      text_.erase(first, skip_line_ending(text_, content_end) - first);
-    } else {
-      text_.erase(it->statement_begin, it->statement_end - it->statement_begin);
+  while (const PrefEntry* last = find(key)) {
+    const auto last_number = to_offset(last - entries_.data());
+    // From the last statement backwards.
+    std::vector<std::uint32_t> numbers = {last_number};
+    if (last->flags & PrefEntry::kHasDuplicates) {
+      for (std::uint32_t number = last_number; number-- > 0;) {
+        if (!entries_[number].removed() && this->name(entries_[number]) == key) {
+          numbers.push_back(number);
+        }
+      }
     }
-    removed = true;
+    bool done = true;
+    for (const std::uint32_t number : numbers) {
+      if (!remove_statement(number)) {
+        done = false;
+        break;
+      }
+      removed = true;
+    }
+    if (done) break;
+    reparse_current();
   }
-  if (removed) reparse();
   return removed;
+}
+
+bool PrefsDocument::remove_statement(std::uint32_t number) {
+  PrefEntry& entry = entries_[number];
+  if (entry.flags & PrefEntry::kInserted) return false;
+  const std::string_view text(text_);
+  const std::size_t first = line_begin(text, entry.statement_begin);
+  const std::size_t content_end = line_content_end(text, entry.statement_end, text.size());
+  const std::size_t line_end = skip_line_ending(text, content_end);
+  if (!clear_around(to_offset(first), to_offset(line_end), entry)) return false;
+  const bool whole_line =
+      only_blanks(text.substr(first, entry.statement_begin - first)) &&
+      only_blanks(text.substr(entry.statement_end, content_end - entry.statement_end));
+  if (entry.flags & PrefEntry::kValueEdited) {
+    splices_.erase(entry.value_begin);
+    entry.flags &= static_cast<std::uint8_t>(~PrefEntry::kValueEdited);
+  }
+  const auto begin = whole_line ? to_offset(first) : entry.statement_begin;
+  auto [splice, created] = splices_.try_emplace(begin);
+  splice->second.erase_end = whole_line ? to_offset(line_end) : entry.statement_end;
+  entry.flags |= PrefEntry::kRemoved;
+  --live_;
+  if (order_ == Order::Unsorted && (number == descent_ || number + 1 == descent_)) {
+    order_ = Order::Unknown;
+  }
+  return true;
+}
+
+bool PrefsDocument::clear_around(std::uint32_t first, std::uint32_t line_end,
+                                 const PrefEntry& own) const {
+  auto it = splices_.lower_bound(first);
+  if (it != splices_.begin() && std::prev(it)->second.erase_end > first) return false;
+  for (; it != splices_.end() && it->first <= line_end; ++it) {
+    const Splice& splice = it->second;
+    // Whole lines inserted before this line or the next one leave this line as it is.
+    const bool lines_only = !splice.lines.empty() && splice.erase_end == it->first &&
+                            splice.replacement.empty() &&
+                            !(entries_[splice.lines.front()].flags & PrefEntry::kEolFirst);
+    if (it->first == first && lines_only) continue;
+    if (it->first == line_end && line_end > first && (lines_only || splice.lines.empty())) {
+      continue;
+    }
+    if ((own.flags & PrefEntry::kValueEdited) && it->first == own.value_begin) continue;
+    return false;
+  }
+  return true;
+}
+
+template <typename Visit>
+bool PrefsDocument::for_each_piece(Visit visit) const {
+  const std::string_view text(text_);
+  std::uint32_t pos = 0;
+  for (const auto& [at, splice] : splices_) {
+    if (at > pos && !visit(text.substr(pos, at - pos))) return false;
+    for (const std::uint32_t number : splice.lines) {
+      if (!visit(line_text(entries_[number]))) return false;
+    }
+    if (!splice.replacement.empty() && !visit(std::string_view(splice.replacement))) return false;
+    pos = std::max({pos, at, splice.erase_end});
+  }
+  return visit(text.substr(pos));
+}
+
+std::string PrefsDocument::serialise() const {
+  std::string out;
+  out.reserve(text_.size() + added_.size());
+  for_each_piece([&](std::string_view piece) {
+    out += piece;
+    return true;
+  });
+  return out;
+}
+
+bool PrefsDocument::changed() const {
+  const std::string_view before(original());
+  std::size_t offset = 0;
+  const bool same = for_each_piece([&](std::string_view piece) {
+    if (before.substr(offset, piece.size()) != piece) return false;
+    offset += piece.size();
+    return true;
+  });
+  return !same || offset != before.size();
+}
+
+std::string_view PrefsDocument::line_ending() const {
+  char first = 0;
+  char second = 0;
+  for_each_piece([&](std::string_view piece) {
+    if (first != 0) {
+      if (piece.empty()) return true;
+      second = piece.front();
+      return false;
+    }
+    const std::size_t at = piece.find_first_of("\r\n");
+    if (at == std::string_view::npos) return true;
+    first = piece[at];
+    if (at + 1 == piece.size()) return true;
+    second = piece[at + 1];
+    return false;
+  });
+  if (first != '\r') return "\n";
+  return second == '\n' ? "\r\n" : "\r";
 }
 
 }  // namespace mailmig

@@ -1,9 +1,15 @@
 // prefs.js and user.js as a lossless document: Mozilla's own prefs grammar (libpref's parser),
 // with the byte span of every pref statement and value so that edits replace only those bytes.
+//
+// A profile's prefs.js can hold hundreds of thousands of prefs, so the document keeps the bytes
+// once, a small fixed-size entry per statement (offsets, no copies) and a hash index by name.
+// Edits are recorded as splices over the bytes (a new value literal, a removed line, inserted
+// lines) instead of re-parsing; reads see them, and serialise() builds the new bytes in one pass.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,48 +23,69 @@ namespace mailmig {
 // (defaults/pref/*.js) also accept `pref`, `sticky_pref` and the `sticky` / `locked` attributes.
 enum class PrefsFileKind { User, Default };
 
-enum class PrefType { String, Int, Bool };
-enum class PrefSpecifier { Pref, StickyPref, UserPref };
+enum class PrefType : std::uint8_t { String, Int, Bool };
+enum class PrefSpecifier : std::uint8_t { Pref, StickyPref, UserPref };
 
 struct PrefsError {
   std::size_t line = 0;
   std::string message;  // Mozilla's text, e.g. "expected ')' after pref value"
 };
 
-// One successfully parsed pref statement. Offsets index the document's bytes.
+// One pref statement. Offsets index the bytes given to load() (for a statement inserted since,
+// the document's own store of new lines); PrefsDocument::name() and string_value() decode them.
 struct PrefEntry {
-  PrefSpecifier specifier = PrefSpecifier::UserPref;
-  std::string name;  // decoded bytes (escapes resolved)
-  PrefType type = PrefType::Bool;
-  std::string string_value;
+  std::uint32_t line = 0;             // line of the specifier keyword; 0 for an inserted line
+  std::uint32_t statement_begin = 0;  // the specifier keyword
+  std::uint32_t statement_end = 0;    // just after the ';'
+  std::uint32_t value_begin = 0;      // the value token, a leading sign included
+  std::uint32_t value_end = 0;
+  std::uint32_t name_begin = 0;  // the name's bytes, or its decoded copy when it holds escapes
+  std::uint32_t name_end = 0;
   std::int32_t int_value = 0;
+  PrefSpecifier specifier = PrefSpecifier::UserPref;
+  PrefType type = PrefType::Bool;
   bool bool_value = false;
   bool sticky = false;
   bool locked = false;
-  std::size_t line = 0;             // line of the specifier keyword
-  std::size_t statement_begin = 0;  // the specifier keyword
-  std::size_t statement_end = 0;    // just after the ';'
-  std::size_t value_begin = 0;      // the value token, a leading sign included
-  std::size_t value_end = 0;
+  std::uint8_t flags = 0;  // PrefsDocument's bookkeeping (the k* bits below)
+
+  static constexpr std::uint8_t kNameDecoded = 1;     // name_* index the decoded names
+  static constexpr std::uint8_t kInserted = 2;        // a line added by an edit
+  static constexpr std::uint8_t kRemoved = 4;         // removed by an edit
+  static constexpr std::uint8_t kValueEdited = 8;     // its value literal was replaced
+  static constexpr std::uint8_t kHasDuplicates = 16;  // an earlier statement has its name
+  static constexpr std::uint8_t kEolFirst = 32;       // inserted as line ending + statement
+  static constexpr std::uint8_t kEolShift = 6;        // inserted line ending: 0 LF, 1 CRLF, 2 CR
+
+  bool removed() const { return (flags & kRemoved) != 0; }
 };
 
 class PrefsDocument {
  public:
   // Parses like Mozilla: every error is collected and parsing resumes after the next ';'.
   // Returns the first error (message prefixed "prefs parse error: " as Mozilla prints it), or
-  // success; the prefs that did parse are available either way.
+  // success; the prefs that did parse are available either way. Bytes past 4 GiB are refused.
   ParseResult load(std::string bytes, PrefsFileKind kind = PrefsFileKind::User);
 
   bool ok() const { return errors_.empty(); }
   const std::vector<PrefsError>& errors() const { return errors_; }
+  // Every statement parsed, in the order of the bytes, then every statement inserted since;
+  // an edit marks the statements it removes as removed().
   const std::vector<PrefEntry>& entries() const { return entries_; }
+  // The decoded name of an entry, valid until the next edit.
+  std::string_view name(const PrefEntry& entry) const;
+  // The current decoded value of a String entry.
+  std::string string_value(const PrefEntry& entry) const;
 
-  // Lookups follow libpref: the last statement of a name wins.
+  // Lookups follow libpref: the last statement of a name wins. They see every edit.
   const PrefEntry* find(std::string_view name) const;
   std::optional<PrefType> type_of(std::string_view name) const;
   std::optional<std::string> get_string(std::string_view name) const;
   std::optional<std::int32_t> get_int(std::string_view name) const;
   std::optional<bool> get_bool(std::string_view name) const;
+  // Every pref name that starts with `prefix` and is set, once each, in byte order; the views
+  // are valid until the next edit.
+  std::vector<std::string_view> names_with_prefix(std::string_view prefix) const;
 
   // Replace the value token of the last statement of `name`, or insert a new
   // `user_pref("name", value);` line where Thunderbird's byte-sorted order puts it (at the end
@@ -72,20 +99,72 @@ class PrefsDocument {
   // is alone on its line(s), else just the statement. False when there was none.
   bool remove(std::string_view name);
 
-  const std::string& serialise() const { return text_; }
+  // The current bytes, built in one pass from the bytes and the edits.
+  std::string serialise() const;
+  // The bytes given to load().
+  const std::string& original() const { return reparsed_ ? original_ : text_; }
+  // Whether serialise() differs from original(), found without building the new bytes.
+  bool changed() const;
   // The file's line ending ("\r\n", "\r" or "\n"), from its first line; "\n" without one.
   std::string_view line_ending() const;
 
  private:
-  bool set_literal(std::string_view name, PrefType type, const std::string& literal);
-  void insert_line(const std::string& line);
-  void reparse();
+  // Bytes of the current text that replace, or go before, the parsed bytes at one offset.
+  struct Splice {
+    std::vector<std::uint32_t> lines;  // inserted entries whose lines go here, in order
+    std::uint32_t erase_end = 0;       // the parsed bytes [offset, erase_end) are left out
+    std::string replacement;           // and these bytes written in their place
+  };
+  // Whether the live statements are in byte order, as Thunderbird writes them; Unknown after
+  // an edit that may have changed it (the next insertion parses the current bytes again).
+  enum class Order { Empty, Sorted, Unsorted, Unknown };
 
-  std::string text_;
+  void parse(PrefsFileKind kind);
+  void build_index();
+  void index_entry(std::uint32_t number);
+  void find_order();
+  // Applies the edits to the bytes and parses them again: the rare edits whose effect on their
+  // neighbours the splices do not model are made on freshly parsed bytes instead.
+  void reparse_current();
+
+  PrefEntry* find_live(std::string_view name);
+  std::string_view literal(const PrefEntry& entry) const;
+  std::string_view statement(const PrefEntry& entry, std::string& scratch) const;
+  std::string_view line_text(const PrefEntry& entry) const;
+  bool set_literal(std::string_view name, PrefType type, const std::string& literal,
+                   std::int32_t int_value, bool bool_value);
+  void replace_value(std::uint32_t number, const std::string& literal);
+  void insert_line(std::string_view name, PrefType type, const std::string& literal,
+                   std::int32_t int_value, bool bool_value);
+  bool insert_sorted(std::string_view line, std::size_t literal_size);
+  bool insert_at_end(std::string_view line, std::size_t literal_size);
+  // Adds an inserted entry for `line` to the lines that go at `at`, as the position-th.
+  void place_line(std::uint32_t at, std::size_t position, std::string_view line,
+                  std::size_t literal_size, bool eol_first);
+  void write_line(PrefEntry& entry, std::string_view line, std::size_t literal_size);
+  bool remove_statement(std::uint32_t number);
+  // Whether no edit but the statement's own value touches the line(s) [first, line_end].
+  bool clear_around(std::uint32_t first, std::uint32_t line_end, const PrefEntry& own) const;
+  template <typename Visit>
+  bool for_each_piece(Visit visit) const;
+
+  std::string text_;      // the bytes as last parsed
+  std::string original_;  // the bytes given to load(), once the text was parsed again
+  bool reparsed_ = false;
   PrefsFileKind kind_ = PrefsFileKind::User;
   std::vector<PrefEntry> entries_;
+  std::uint32_t parsed_count_ = 0;  // entries_[0, parsed_count_) were parsed from text_
   std::vector<PrefsError> errors_;
-  std::size_t parsed_end_ = 0;  // where parsing stopped: the text's end or a NUL byte
+  std::uint32_t parsed_end_ = 0;  // where parsing stopped: the text's end or a NUL byte
+  std::string names_;             // decoded names: those holding escapes, and inserted ones
+  std::string added_;             // the inserted lines
+  // Open addressing by name hash: 1 + the number of the last statement of a name, 0 = free.
+  std::vector<std::uint32_t> slots_;
+  std::uint32_t indexed_ = 0;                // names in slots_
+  std::map<std::uint32_t, Splice> splices_;  // by offset in text_
+  Order order_ = Order::Empty;
+  std::uint32_t descent_ = 0;  // when Unsorted: entries descent_ - 1 and descent_ are out of order
+  std::uint32_t live_ = 0;     // statements not removed
 };
 
 // Thunderbird's StrEscape: double quotes around the bytes, with only LF, CR, backslash and the

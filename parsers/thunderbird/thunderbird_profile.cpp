@@ -157,14 +157,25 @@ std::string login_origin(std::string_view scheme, std::string_view host) {
   return thunderbird_server_uri(scheme, "", host);
 }
 
-// One mail account of the profile and the keys it refers to.
-struct AccountKeys {
-  std::string account;
-  std::string server;
-  Protocol protocol = Protocol::None;
-  std::vector<std::string> identities;
-  std::string smtp;  // the outgoing server actually used; empty when there is none
-};
+using AccountKeys = ThunderbirdProfile::AccountKeys;
+
+// The identity and server prefs that hold folder URIs, which follow a renamed server.
+using FolderUriPrefs = std::vector<std::pair<std::string_view, std::set<std::string_view>>>;
+const FolderUriPrefs& folder_uri_prefs() {
+  static const FolderUriPrefs prefs = {
+      {kIdentityPrefix, {"fcc_folder", "draft_folder", "archive_folder", "stationery_folder"}},
+      {kServerPrefix, {"spamActionTargetAccount", "spamActionTargetFolder"}},
+  };
+  return prefs;
+}
+
+// "imap://user@host" of a folder URI "imap://user@host/INBOX": what uri_is_below() compares, as
+// server URIs hold no '/' after the scheme (encodeURIComponent escapes it).
+std::string server_uri_of(std::string_view uri) {
+  const std::size_t scheme_end = uri.find("://");
+  if (scheme_end == std::string_view::npos) return {};
+  return std::string(uri.substr(0, uri.find('/', scheme_end + 3)));
+}
 
 std::string smtp_key_of_identity(const PrefsDocument& prefs, std::string_view identity) {
   std::string key = string_pref(prefs, identity_pref(identity, "smtpServer"));
@@ -325,16 +336,27 @@ class ThunderbirdProfile::Editor {
   void rewrite_uri_prefs(std::string_view prefix, const std::set<std::string_view>& attributes,
                          const std::string& old_uri, const std::string& new_uri,
                          const std::string& rule) {
-    std::vector<std::pair<std::string, std::string>> edits;
-    std::set<std::string> done;
-    for (auto it = prefs_.entries().rbegin(); it != prefs_.entries().rend(); ++it) {
-      const auto parts = split_keyed_pref(it->name, prefix);
-      if (!parts || !attributes.contains(parts->second) || !done.insert(it->name).second) continue;
-      if (it->type == PrefType::String && uri_is_below(it->string_value, old_uri)) {
-        edits.emplace_back(it->name, new_uri + it->string_value.substr(old_uri.size()));
-      }
+    if (!profile_.folder_uri_prefs_) profile_.index_folder_uris();
+    auto& by_server = *profile_.folder_uri_prefs_;
+    const auto [begin, end] = by_server.equal_range(old_uri);
+    std::vector<std::string> names;
+    for (auto it = begin; it != end; ++it) {
+      const auto parts = split_keyed_pref(it->second, prefix);
+      if (parts && attributes.contains(parts->second)) names.push_back(it->second);
     }
-    for (const auto& [name, value] : edits) set_string(name, value, rule);
+    for (const std::string& name : names) {
+      const std::string value = prefs_.get_string(name).value_or("");
+      if (!uri_is_below(value, old_uri)) continue;
+      const std::string rewritten = new_uri + value.substr(old_uri.size());
+      if (!prefs_.set_string(name, rewritten)) {
+        type_clash(name, rewritten, rule);
+        continue;
+      }
+      auto [first, last] = by_server.equal_range(old_uri);
+      by_server.erase(
+          std::find_if(first, last, [&](const auto& item) { return item.second == name; }));
+      by_server.emplace(server_uri_of(rewritten), name);
+    }
   }
 
   void rename_logins(std::string_view scheme, std::string_view old_host,
@@ -356,28 +378,63 @@ class ThunderbirdProfile::Editor {
   PrefsDocument& prefs_;
 };
 
+void ThunderbirdProfile::read_account_keys() {
+  account_keys_ = mail_accounts(prefs_);
+  for (std::size_t number = 0; number < account_keys_.size(); ++number) {
+    account_numbers_.emplace(account_keys_[number].account, number);
+    accounts_by_smtp_[account_keys_[number].smtp].push_back(number);
+  }
+}
+
+const ThunderbirdProfile::AccountKeys* ThunderbirdProfile::keys_of(
+    std::string_view account_id) const {
+  const auto found = account_numbers_.find(account_id);
+  return found == account_numbers_.end() ? nullptr : &account_keys_[found->second];
+}
+
+void ThunderbirdProfile::index_folder_uris() {
+  folder_uri_prefs_.emplace();
+  for (const auto& [prefix, attributes] : folder_uri_prefs()) {
+    for (const std::string_view name : prefs_.names_with_prefix(prefix)) {
+      const auto parts = split_keyed_pref(name, prefix);
+      if (!parts || !attributes.contains(parts->second)) continue;
+      if (const auto value = prefs_.get_string(name)) {
+        folder_uri_prefs_->emplace(server_uri_of(*value), std::string(name));
+      }
+    }
+  }
+}
+
 std::vector<Account> ThunderbirdProfile::accounts() const {
   std::vector<Account> accounts;
-  for (const AccountKeys& keys : mail_accounts(prefs_))
-    accounts.push_back(account_of(prefs_, keys));
+  accounts.reserve(account_keys_.size());
+  for (const AccountKeys& keys : account_keys_) accounts.push_back(account_of(prefs_, keys));
   return accounts;
+}
+
+std::optional<Account> ThunderbirdProfile::account(const std::string& account_id) const {
+  const AccountKeys* keys = keys_of(account_id);
+  if (!keys) return std::nullopt;
+  return account_of(prefs_, *keys);
 }
 
 std::vector<Finding> ThunderbirdProfile::findings() const {
   std::vector<Finding> findings;
   if (user_js_) {
-    std::vector<std::string> names;
+    std::vector<std::string_view> names;
     for (const PrefEntry& entry : user_js_->entries()) {
-      const std::string_view name = entry.name;
+      const std::string_view name = user_js_->name(entry);
       if ((name.starts_with(kServerPrefix) || name.starts_with(kSmtpPrefix) ||
            name.starts_with(kIdentityPrefix)) &&
-          std::find(names.begin(), names.end(), entry.name) == names.end()) {
-        names.push_back(entry.name);
+          std::find(names.begin(), names.end(), name) == names.end()) {
+        names.push_back(name);
       }
     }
     if (!names.empty()) {
       std::string list;
-      for (const std::string& name : names) list += (list.empty() ? "" : ", ") + name;
+      for (const std::string_view name : names) {
+        list += (list.empty() ? "" : ", ") + std::string(name);
+      }
       findings.push_back(make_finding(
           std::string(kProfileRule), Severity::Warning,
           N_("user.js in {profile} sets {prefs}. Thunderbird applies user.js at every start and "
@@ -386,8 +443,8 @@ std::vector<Finding> ThunderbirdProfile::findings() const {
     }
   }
   std::set<std::string> legacy_servers;
-  for (const PrefEntry& entry : prefs_.entries()) {
-    const auto parts = split_keyed_pref(entry.name, kSmtpPrefix);
+  for (const std::string_view name : prefs_.names_with_prefix(kSmtpPrefix)) {
+    const auto parts = split_keyed_pref(name, kSmtpPrefix);
     if (parts && parts->second == "auth_method" &&
         !prefs_.find(smtp_pref(parts->first, "authMethod"))) {
       legacy_servers.insert(parts->first);
@@ -410,11 +467,8 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
                                                const std::vector<Change>& changes) {
   Editor editor(*this);
   std::vector<Finding>& findings = editor.findings;
-  const std::vector<AccountKeys> all_accounts = mail_accounts(prefs_);
-  const auto keys_it =
-      std::find_if(all_accounts.begin(), all_accounts.end(),
-                   [&](const AccountKeys& keys) { return keys.account == account_id; });
-  if (keys_it == all_accounts.end()) {
+  const AccountKeys* account_keys = keys_of(account_id);
+  if (!account_keys) {
     for (const Change& change : changes) {
       findings.push_back(make_finding(change.rule, Severity::ActionRequired,
                                       N_("There is no mail account {account} in {profile}."),
@@ -422,7 +476,7 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
     }
     return findings;
   }
-  const AccountKeys keys = *keys_it;
+  const AccountKeys& keys = *account_keys;
   const Account before = account_of(prefs_, keys);
   Account after = before;
   std::map<std::string, std::string> rule_of;  // field name → the rule that asked for it
@@ -521,11 +575,9 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
     const std::string old_uri =
         thunderbird_server_uri(store, in_before.username, in_before.hostname);
     const std::string new_uri = thunderbird_server_uri(store, in_after.username, in_after.hostname);
-    editor.rewrite_uri_prefs(kIdentityPrefix,
-                             {"fcc_folder", "draft_folder", "archive_folder", "stationery_folder"},
-                             old_uri, new_uri, rename_rule);
-    editor.rewrite_uri_prefs(kServerPrefix, {"spamActionTargetAccount", "spamActionTargetFolder"},
-                             old_uri, new_uri, rename_rule);
+    for (const auto& [prefix, attributes] : folder_uri_prefs()) {
+      editor.rewrite_uri_prefs(prefix, attributes, old_uri, new_uri, rename_rule);
+    }
     for (FilterFile& filter : filters_) filter.rules.rewrite_folder_uris(old_uri, new_uri);
   }
   const bool socket_changed =
@@ -637,8 +689,9 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
     }
     if (!outgoing_rule.empty()) {
       std::string others;
-      for (const AccountKeys& other : all_accounts) {
-        if (other.account == keys.account || other.smtp != key) continue;
+      for (const std::size_t number : accounts_by_smtp_.at(key)) {
+        const AccountKeys& other = account_keys_[number];
+        if (other.account == keys.account) continue;
         others += (others.empty() ? "" : ", ") + account_of(prefs_, other).name;
       }
       if (!others.empty()) {
@@ -649,16 +702,35 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
       }
     }
   }
-  sync_files();
+  files_stale_ = true;
   return findings;
 }
 
-void ThunderbirdProfile::sync_files() {
-  files_.front().current = prefs_.serialise();
-  if (logins_) files_[logins_index_].current = logins_->serialise();
-  for (const FilterFile& filter : filters_) {
-    files_[filter.file_index].current = filter.rules.serialise();
+const std::vector<ProfileFile>& ThunderbirdProfile::files() const {
+  if (files_stale_) {
+    if (files_.front().original.empty()) files_.front().original = prefs_.original();
+    files_.front().current = prefs_.serialise();
+    if (logins_) files_[logins_index_].current = logins_->serialise();
+    for (const FilterFile& filter : filters_) {
+      files_[filter.file_index].current = filter.rules.serialise();
+    }
+    files_stale_ = false;
   }
+  return files_;
+}
+
+std::vector<FileChange> ThunderbirdProfile::file_changes() const {
+  std::vector<FileChange> changes;
+  for (const ProfileFile& file : files_) changes.push_back({file.path, false});
+  changes.front().changed = prefs_.changed();
+  if (logins_) {
+    changes[logins_index_].changed = logins_->serialise() != files_[logins_index_].original;
+  }
+  for (const FilterFile& filter : filters_) {
+    changes[filter.file_index].changed =
+        filter.rules.serialise() != files_[filter.file_index].original;
+  }
+  return changes;
 }
 
 std::string ThunderbirdProfile::display_text(const ProfileFile& file,
@@ -672,7 +744,7 @@ std::string ThunderbirdProfile::display_text(const ProfileFile& file,
     std::string masked(bytes);
     const auto& entries = document.entries();
     for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
-      if (it->name.ends_with(".password") && it->type == PrefType::String) {
+      if (document.name(*it).ends_with(".password") && it->type == PrefType::String) {
         masked.replace(it->value_begin, it->value_end - it->value_begin, "\"********\"");
       }
     }
@@ -694,11 +766,13 @@ LoadResult load_thunderbird_profile(const std::string& profile_dir) {
     result.error = prefs_bytes.error;
     return result;
   }
-  if (const ParseResult parsed = profile->prefs_.load(prefs_bytes.bytes); !parsed) {
+  if (const ParseResult parsed = profile->prefs_.load(std::move(prefs_bytes.bytes)); !parsed) {
     result.error = parsed.describe(prefs_path);
     return result;
   }
-  profile->files_.push_back({prefs_path, prefs_bytes.bytes, std::move(prefs_bytes.bytes), false});
+  // The bytes stay in the document alone until files() is asked for them.
+  profile->files_.push_back({prefs_path, {}, {}, false});
+  profile->read_account_keys();
 
   const fs::path user_js = dir / "user.js";
   if (fs::exists(user_js)) {
@@ -729,11 +803,13 @@ LoadResult load_thunderbird_profile(const std::string& profile_dir) {
 
   // Each server's filters live in its local folder: directory-rel ("[ProfD]ImapMail/host") as
   // Thunderbird prefers it, else the absolute directory.
-  std::vector<std::string> servers;
+  std::vector<std::string> servers;  // in the order they first appear
+  std::set<std::string, std::less<>> seen;
   for (const PrefEntry& entry : profile->prefs_.entries()) {
-    const auto parts = split_keyed_pref(entry.name, kServerPrefix);
-    if (parts && parts->first != "default" &&
-        std::find(servers.begin(), servers.end(), parts->first) == servers.end()) {
+    const std::string_view name = profile->prefs_.name(entry);
+    if (!name.starts_with(kServerPrefix)) continue;
+    const auto parts = split_keyed_pref(name, kServerPrefix);
+    if (parts && parts->first != "default" && seen.insert(parts->first).second) {
       servers.push_back(parts->first);
     }
   }

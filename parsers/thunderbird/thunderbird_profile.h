@@ -4,6 +4,7 @@
 // for what must change together.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,13 +28,25 @@ std::string thunderbird_server_uri(std::string_view store, std::string_view user
 
 class ThunderbirdProfile final : public Profile {
  public:
+  // One mail account of the profile and the keys it refers to.
+  struct AccountKeys {
+    std::string account;
+    std::string server;
+    Protocol protocol = Protocol::None;
+    std::vector<std::string> identities;
+    std::string smtp;  // the outgoing server actually used; empty when there is none
+  };
+
   ClientKind client() const override { return ClientKind::Thunderbird; }
   std::string path() const override { return dir_; }
   std::vector<Account> accounts() const override;
+  std::optional<Account> account(const std::string& account_id) const override;
   std::vector<Finding> findings() const override;
   std::vector<Finding> apply(const std::string& account_id,
                              const std::vector<Change>& changes) override;
-  const std::vector<ProfileFile>& files() const override { return files_; }
+  // The current bytes are built when first asked for after an edit (prefs.js can be large).
+  const std::vector<ProfileFile>& files() const override;
+  std::vector<FileChange> file_changes() const override;
   std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
 
   const PrefsDocument& prefs() const { return prefs_; }
@@ -47,11 +60,22 @@ class ThunderbirdProfile final : public Profile {
   };
   class Editor;
 
-  void sync_files();
+  void read_account_keys();
+  const AccountKeys* keys_of(std::string_view account_id) const;
+  void index_folder_uris();
 
   std::string dir_;
-  std::vector<ProfileFile> files_;  // prefs.js first
+  mutable std::vector<ProfileFile> files_;  // prefs.js first; see files()
+  mutable bool files_stale_ = true;
   PrefsDocument prefs_;
+  // apply() never edits the prefs that tie accounts to servers, identities and outgoing
+  // servers, so they are read once.
+  std::vector<AccountKeys> account_keys_;
+  std::map<std::string, std::size_t, std::less<>> account_numbers_;
+  std::map<std::string, std::vector<std::size_t>, std::less<>> accounts_by_smtp_;
+  // Identity and server prefs that hold folder URIs, by the server URI they are below
+  // ("imap://user@host"); read when a server is first renamed, then kept up to date.
+  std::optional<std::multimap<std::string, std::string>> folder_uri_prefs_;
   std::optional<PrefsDocument> user_js_;
   std::optional<LoginsJson> logins_;
   std::size_t logins_index_ = 0;
