@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <utility>
 
@@ -28,12 +29,20 @@ bool is_blank(char c) { return c == ' ' || c == '\t'; }
 // The characters wcstoul skips before a number.
 bool is_c_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// Hex data is most of a UTF-16 export, so its digits are looked up in a table.
+constexpr std::array<signed char, 256> kHexDigits = [] {
+  std::array<signed char, 256> digits{};
+  digits.fill(-1);
+  for (int i = 0; i < 10; ++i)
+    digits[static_cast<std::size_t>('0' + i)] = static_cast<signed char>(i);
+  for (int i = 0; i < 6; ++i) {
+    digits[static_cast<std::size_t>('a' + i)] = static_cast<signed char>(10 + i);
+    digits[static_cast<std::size_t>('A' + i)] = static_cast<signed char>(10 + i);
+  }
+  return digits;
+}();
+
+int hex_digit(char c) { return kHexDigits[static_cast<unsigned char>(c)]; }
 
 std::size_t skip_blanks(std::string_view s, std::size_t pos) {
   while (pos < s.size() && is_blank(s[pos])) ++pos;
@@ -73,13 +82,26 @@ struct Line {
   std::size_t end;
 };
 
+// The position of `c` at or after `pos`, or s.size().
+std::size_t find_byte(std::string_view s, char c, std::size_t pos) {
+  const std::size_t found = s.find(c, pos);
+  return found == std::string_view::npos ? s.size() : found;
+}
+
 // Lines end at CRLF, LF or a lone CR, as regedit's get_line splits them.
 std::vector<Line> split_lines(std::string_view text) {
+  // Not reserved: counting the lines first costs more than letting these small items grow.
   std::vector<Line> lines;
+  // The next CR and the next LF, each searched again only once the scan has passed it, so a
+  // file that uses only one of them is still read in one pass.
+  std::size_t next_cr = find_byte(text, '\r', 0);
+  std::size_t next_lf = find_byte(text, '\n', 0);
   std::size_t pos = 0;
   while (pos < text.size()) {
-    const std::size_t brk = text.find_first_of("\r\n", pos);
-    if (brk == std::string_view::npos) {
+    if (next_cr < pos) next_cr = find_byte(text, '\r', pos);
+    if (next_lf < pos) next_lf = find_byte(text, '\n', pos);
+    const std::size_t brk = std::min(next_cr, next_lf);
+    if (brk == text.size()) {
       lines.push_back({pos, text.size(), text.size()});
       break;
     }
@@ -89,6 +111,39 @@ std::vector<Line> split_lines(std::string_view text) {
     pos = brk + length;
   }
   return lines;
+}
+
+// The first byte at or after `pos` that is not ASCII, or s.size().
+std::size_t find_non_ascii(std::string_view s, std::size_t pos) {
+  // Eight bytes at a time while they are all ASCII: most of a .reg file is.
+  constexpr std::uint64_t kHighBits = 0x8080808080808080u;
+  for (std::uint64_t word = 0; pos + sizeof word <= s.size(); pos += sizeof word) {
+    std::memcpy(&word, s.data() + pos, sizeof word);
+    if ((word & kHighBits) != 0) break;
+  }
+  while (pos < s.size() && static_cast<unsigned char>(s[pos]) < 0x80) ++pos;
+  return pos;
+}
+
+bool is_ascii(std::string_view s) { return find_non_ascii(s, 0) == s.size(); }
+
+bool is_ascii_unit(std::string_view units, std::size_t pos) {
+  return static_cast<unsigned char>(units[pos]) < 0x80 && units[pos + 1] == 0;
+}
+
+// The first UTF-16LE code unit at or after the even byte offset `pos` that is not ASCII, as a
+// byte offset, or units.size() (which is even).
+std::size_t find_non_ascii_unit(std::string_view units, std::size_t pos) {
+  // Four units at a time: a unit is ASCII when its low byte is < 0x80 and its high byte is 0.
+  constexpr unsigned char kNonAsciiBytes[8] = {0x80, 0xFF, 0x80, 0xFF, 0x80, 0xFF, 0x80, 0xFF};
+  std::uint64_t non_ascii_bits = 0;
+  std::memcpy(&non_ascii_bits, kNonAsciiBytes, sizeof non_ascii_bits);
+  for (std::uint64_t word = 0; pos + sizeof word <= units.size(); pos += sizeof word) {
+    std::memcpy(&word, units.data() + pos, sizeof word);
+    if ((word & non_ascii_bits) != 0) break;
+  }
+  while (pos < units.size() && is_ascii_unit(units, pos)) pos += 2;
+  return pos;
 }
 
 std::size_t line_at_offset(std::string_view text, std::size_t offset) {
@@ -107,6 +162,103 @@ std::size_t line_at_utf16_offset(std::string_view units, std::size_t offset) {
     ascii += is_break ? units[i] : 'x';
   }
   return line_at_offset(ascii, ascii.size());
+}
+
+// Where converting the whole of `bytes` from the ANSI code page would stop, or nullopt when it
+// is valid text. In a code page that keeps ASCII, ASCII bytes are characters on their own and
+// CR and LF never belong to a double-byte character, so only the lines holding other bytes need
+// iconv: they are joined, each on its own line, and converted in one call.
+std::optional<std::size_t> find_invalid_ansi(std::string_view bytes, const char* codepage,
+                                             bool keeps_ascii) {
+  if (!keeps_ascii) {
+    const Conversion converted = to_utf8(bytes, codepage);
+    return converted ? std::nullopt : std::optional<std::size_t>(converted.error_offset);
+  }
+  struct Span {
+    std::size_t begin;         // in bytes
+    std::size_t joined_begin;  // in joined
+  };
+  std::vector<Span> spans;
+  std::string joined;
+  std::size_t pos = 0;
+  while ((pos = find_non_ascii(bytes, pos)) < bytes.size()) {
+    std::size_t begin = pos;
+    while (begin > 0 && bytes[begin - 1] != '\r' && bytes[begin - 1] != '\n') --begin;
+    std::size_t end = pos;
+    while (end < bytes.size() && bytes[end] != '\r' && bytes[end] != '\n') ++end;
+    if (!spans.empty()) joined += '\n';
+    spans.push_back({begin, joined.size()});
+    joined.append(bytes.substr(begin, end - begin));
+    pos = end;
+  }
+  if (spans.empty()) return std::nullopt;
+  const Conversion converted = to_utf8(joined, codepage);
+  if (converted) return std::nullopt;
+  const auto span = std::prev(std::upper_bound(
+      spans.begin(), spans.end(), converted.error_offset,
+      [](std::size_t offset, const Span& candidate) { return offset < candidate.joined_begin; }));
+  return span->begin + (converted.error_offset - span->joined_begin);
+}
+
+void append_ascii_units(std::string& out, std::string_view units) {
+  const std::size_t count = units.size() / 2;
+  const std::size_t start = out.size();
+  out.resize(start + count);
+  // Plain pointers: a store through out[i] could alias the string itself, which stops the
+  // compiler from vectorising the loop.
+  char* to = out.data() + start;
+  const char* from = units.data();
+  for (std::size_t i = 0; i < count; ++i) to[i] = from[2 * i];
+}
+
+// UTF-16LE code units (an even number of bytes) as UTF-8. An ASCII unit becomes its byte; the
+// runs of other units are converted in one iconv call, joined by a LF so that a surrogate never
+// pairs across two runs (and since UTF-8 encodes non-ASCII characters without ASCII bytes, the
+// LF also splits the result back into runs). On failure, error_offset is in `units`.
+Conversion utf16le_to_utf8(std::string_view units) {
+  struct Run {
+    std::size_t begin;  // in units
+    std::size_t end;
+    std::size_t joined_begin;  // in joined
+  };
+  std::vector<Run> runs;
+  std::string joined;
+  std::size_t pos = 0;
+  while ((pos = find_non_ascii_unit(units, pos)) < units.size()) {
+    std::size_t end = pos + 2;
+    while (end < units.size() && !is_ascii_unit(units, end)) end += 2;
+    if (!runs.empty()) joined.append("\n\0", 2);
+    runs.push_back({pos, end, joined.size()});
+    joined.append(units.substr(pos, end - pos));
+    pos = end;
+  }
+  std::string decoded;
+  if (!runs.empty()) {
+    Conversion converted = to_utf8(joined, "UTF-16LE");
+    if (!converted) {
+      const auto run = std::prev(std::upper_bound(runs.begin(), runs.end(), converted.error_offset,
+                                                  [](std::size_t offset, const Run& candidate) {
+                                                    return offset < candidate.joined_begin;
+                                                  }));
+      converted.error_offset = run->begin + (converted.error_offset - run->joined_begin);
+      return converted;
+    }
+    decoded = std::move(converted.text);
+  }
+  Conversion result;
+  result.ok = true;
+  result.text.reserve(units.size() / 2 + decoded.size());
+  std::size_t copied = 0;
+  std::size_t decoded_pos = 0;
+  for (const Run& run : runs) {
+    append_ascii_units(result.text, units.substr(copied, run.begin - copied));
+    const std::size_t decoded_end = find_byte(decoded, '\n', decoded_pos);
+    result.text.append(decoded, decoded_pos, decoded_end - decoded_pos);
+    decoded_pos = decoded_end + 1;
+    copied = run.end;
+  }
+  append_ascii_units(result.text, units.substr(copied));
+  return result;
 }
 
 // wcstoul(s, &end, 16) with Windows' 32-bit unsigned long.
@@ -156,6 +308,13 @@ enum class HexStatus { Invalid, Complete, Continued };
 HexStatus parse_hex_line(std::string_view s, std::string& bytes, std::size_t& rest) {
   std::size_t pos = 0;
   while (pos < s.size()) {
+    // The usual case, two digits and then a comma or the end, needs none of wcstoul's rules.
+    if (pos + 1 < s.size() && hex_digit(s[pos]) >= 0 && hex_digit(s[pos + 1]) >= 0 &&
+        (pos + 2 == s.size() || s[pos + 2] == ',')) {
+      bytes += static_cast<char>(hex_digit(s[pos]) * 16 + hex_digit(s[pos + 1]));
+      pos = std::min(pos + 3, s.size());
+      continue;
+    }
     const HexNumber number = parse_hex_number(s, pos);
     if (number.value > 0xFF) return HexStatus::Invalid;
     if (!number.converted) {
@@ -275,16 +434,45 @@ RegValue RegValue::binary(std::string name, std::string data, std::uint32_t type
 
 namespace {
 
+// Whether the code page reads every ASCII byte as that ASCII character (nullopt when iconv does
+// not know it). The Windows ANSI code pages do, so the parser can leave ASCII text as it is;
+// for one that does not (glibc's SHIFT_JIS reads '\' as a yen sign, ISO-2022-JP has escape
+// sequences) every text goes through iconv.
+std::optional<bool> keeps_ascii(const char* codepage) {
+  if (!to_utf8("", codepage)) return std::nullopt;
+  std::string ascii(0x80, '\0');
+  for (std::size_t c = 0; c < ascii.size(); ++c) ascii[c] = static_cast<char>(c);
+  const Conversion converted = to_utf8(ascii, codepage);
+  return converted && converted.text == ascii;
+}
+
 // Reads the lines of a document into entries, following regproc.c's import state machine.
 class EntryReader {
+  enum class TextField { KeyPath, ValueName, ValueText };
+
+  // An ANSI text that waits to be decoded, and where to report it when it cannot be.
+  struct PendingText {
+    std::size_t entry;
+    TextField field;
+    std::size_t begin;  // in pending_bytes_
+    std::size_t line_number;
+    std::size_t column;
+    const char* error;
+  };
+
  public:
   EntryReader(std::string_view text, const std::array<bool, 256>& lead_bytes, RegEncoding encoding,
-              const std::string& codepage)
+              const std::string& codepage, bool keeps_ascii)
       : text_(text),
         lead_bytes_(lead_bytes),
         encoding_(encoding),
         codepage_(codepage),
-        lines_(split_lines(text)) {}
+        keeps_ascii_(keeps_ascii),
+        lines_(split_lines(text)),
+        unescape_stops_(lead_bytes) {
+    unescape_stops_[static_cast<unsigned char>('"')] = true;
+    unescape_stops_[static_cast<unsigned char>('\\')] = true;
+  }
 
   ParseResult read(std::vector<RegEntry>& entries, int& version) {
     if (lines_.empty()) return ParseResult::failure(1, 1, "empty file: " + expected_header());
@@ -297,12 +485,15 @@ class EntryReader {
     } else {
       return ParseResult::failure(1, 1, expected_header());
     }
-    entries_.push_back(make_entry(RegLineKind::Header, 0, 0));
+    // A line makes at most one entry.
+    entries_.reserve(lines_.size());
+    push(RegLineKind::Header, 0, 0);
     std::size_t index = 1;
     while (index < lines_.size()) {
       ParseResult result = read_line(index);
       if (!result) return result;
     }
+    if (ParseResult decoded = decode_pending(); !decoded) return decoded;
     entries = std::move(entries_);
     return ParseResult::success();
   }
@@ -321,47 +512,116 @@ class EntryReader {
     return lead_bytes_[static_cast<unsigned char>(s[pos])] && pos + 1 < s.size() ? 2 : 1;
   }
 
-  RegEntry make_entry(RegLineKind kind, std::size_t first, std::size_t last) const {
-    RegEntry entry;
+  RegEntry& push(RegLineKind kind, std::size_t first, std::size_t last) {
+    RegEntry& entry = entries_.emplace_back();
     entry.kind = kind;
     entry.begin = lines_[first].begin;
-    entry.content_end = lines_[last].content_end;
-    entry.end = lines_[last].end;
     entry.first_line = first + 1;
-    entry.last_line = last + 1;
     entry.section = section_;
+    end_at(entry, last);
     return entry;
   }
 
-  void push(RegLineKind kind, std::size_t first, std::size_t last) {
-    entries_.push_back(make_entry(kind, first, last));
+  void end_at(RegEntry& entry, std::size_t last) const {
+    entry.content_end = lines_[last].content_end;
+    entry.end = lines_[last].end;
+    entry.last_line = last + 1;
   }
 
-  std::optional<std::string> to_utf8_text(std::string_view raw) const {
-    if (encoding_ == RegEncoding::Utf16Le) return std::string(raw);
-    Conversion converted = to_utf8(raw, codepage_.c_str());
-    if (!converted) return std::nullopt;
-    return std::move(converted.text);
+  // Sets a text field of the newest entry to `raw` in UTF-8. A UTF-16 file's text and ASCII
+  // are UTF-8 already; other ANSI text waits in pending_ to be decoded with the rest in one
+  // iconv call (iconv_open per text would cost more than all the parsing).
+  void decode(std::string_view raw, TextField field, std::size_t line_number, std::size_t column,
+              const char* error) {
+    RegEntry& entry = entries_.back();
+    if (encoding_ == RegEncoding::Utf16Le || (keeps_ascii_ && is_ascii(raw))) {
+      text_field(entry, field).assign(raw);
+      return;
+    }
+    pending_.push_back(
+        {entries_.size() - 1, field, pending_bytes_.size(), line_number, column, error});
+    pending_bytes_.append(raw);
+    pending_bytes_ += '\0';
   }
 
-  // regproc.c REGPROC_unescape_string: the text up to the first unescaped quote.
-  bool unescape(std::string_view s, std::size_t pos, std::string& out, std::size_t& after) const {
+  static std::string& text_field(RegEntry& entry, TextField field) {
+    switch (field) {
+      case TextField::KeyPath:
+        return entry.key_path;
+      case TextField::ValueName:
+        return entry.value.name;
+      case TextField::ValueText:
+        break;
+    }
+    return entry.value.text;
+  }
+
+  // Decodes the waiting texts into their entries; the first undecodable one is the error.
+  ParseResult decode_pending() {
+    if (pending_.empty()) return ParseResult::success();
+    const Conversion decoded = to_utf8(pending_bytes_, codepage_.c_str());
+    if (!decoded) {
+      const auto failed = std::prev(std::upper_bound(
+          pending_.begin(), pending_.end(), decoded.error_offset,
+          [](std::size_t offset, const PendingText& text) { return offset < text.begin; }));
+      return ParseResult::failure(failed->line_number, failed->column, failed->error);
+    }
+    std::size_t pos = 0;
+    for (const PendingText& text : pending_) {
+      const std::size_t end = find_byte(decoded.text, '\0', pos);
+      RegEntry& entry = entries_[text.entry];
+      // A value line that became opaque keeps no value.
+      const bool kept = text.field == TextField::KeyPath || entry.kind == RegLineKind::Value ||
+                        entry.kind == RegLineKind::ValueDeletion;
+      if (kept) text_field(entry, text.field).assign(decoded.text, pos, end - pos);
+      pos = end + 1;
+    }
+    pending_.clear();
+    pending_bytes_.clear();
+    return ParseResult::success();
+  }
+
+  // An error found while reading: a text still waiting to be decoded is earlier in the file,
+  // so its error comes first.
+  ParseResult stop(ParseResult error) {
+    if (ParseResult decoded = decode_pending(); !decoded) return decoded;
+    return error;
+  }
+
+  // regproc.c REGPROC_unescape_string: the text from `pos` up to the first unescaped quote, and
+  // `after` that quote; false when there is none. The text is a view of `s` when it holds no
+  // escape (the usual case, which copies nothing), else of `out`.
+  bool unescape(std::string_view s, std::size_t pos, std::string& out, std::string_view& text,
+                std::size_t& after) const {
+    const std::size_t start = pos;
     while (pos < s.size()) {
-      const std::size_t length = char_length(s, pos);
-      if (length == 2) {
-        out.append(s.substr(pos, 2));
-        pos += 2;
+      const char c = s[pos];
+      if (!unescape_stops_[static_cast<unsigned char>(c)]) {
+        ++pos;
+      } else if (c == '"' || c == '\\') {
+        break;
+      } else {
+        pos += char_length(s, pos);
+      }
+    }
+    if (pos < s.size() && s[pos] == '"') {
+      text = s.substr(start, pos - start);
+      after = pos + 1;
+      return true;
+    }
+    out.clear();
+    std::size_t plain = start;  // start of the bytes not copied to `out` yet
+    while (pos < s.size()) {
+      const char c = s[pos];
+      if (c != '"' && c != '\\') {
+        pos += char_length(s, pos);
         continue;
       }
-      const char c = s[pos];
+      out.append(s.substr(plain, pos - plain));
       if (c == '"') {
+        text = out;
         after = pos + 1;
         return true;
-      }
-      if (c != '\\') {
-        out += c;
-        ++pos;
-        continue;
       }
       ++pos;
       if (pos == s.size()) return false;
@@ -376,6 +636,7 @@ class EntryReader {
         out.append(s.substr(pos, char_length(s, pos)));
       }
       pos += char_length(s, pos);
+      plain = pos;
     }
     return false;
   }
@@ -392,9 +653,9 @@ class EntryReader {
     } else if (s[pos] == '@') {
       return read_value(index, s, pos + 1, "");
     } else if (s[pos] == '"') {
-      std::string raw_name;
+      std::string_view raw_name;
       std::size_t after = 0;
-      if (!unescape(s, pos + 1, raw_name, after)) {
+      if (!unescape(s, pos + 1, raw_name_, raw_name, after)) {
         push(RegLineKind::Opaque, index, index);
       } else {
         return read_value(index, s, after, raw_name);
@@ -431,11 +692,12 @@ class EntryReader {
         return ParseResult::success();
       }
       if (!root_matches(target, root_length) || root_length + 1 >= target.size()) {
-        return ParseResult::failure(current + 1, start + 2,
-                                    "regedit stops importing at this key deletion: it needs a "
-                                    "key below HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE, ...");
+        return stop(ParseResult::failure(current + 1, start + 2,
+                                         "regedit stops importing at this key deletion: it needs "
+                                         "a key below HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE, ..."));
       }
-      return push_key(RegLineKind::KeyDeletion, current, target, start + 2);
+      push_key(RegLineKind::KeyDeletion, current, target, start + 2);
+      return ParseResult::success();
     }
     if (!root_matches(raw_path, root_length)) {
       // regedit closes the open key and cannot open this one: values after it are dropped.
@@ -444,18 +706,15 @@ class EntryReader {
       return ParseResult::success();
     }
     section_ = entries_.size();
-    return push_key(RegLineKind::Key, current, raw_path, start + 1);
+    push_key(RegLineKind::Key, current, raw_path, start + 1);
+    return ParseResult::success();
   }
 
-  ParseResult push_key(RegLineKind kind, std::size_t line_index, std::string_view raw_path,
-                       std::size_t column) {
-    auto path = to_utf8_text(raw_path);
-    if (!path) return ParseResult::failure(line_index + 1, column, "undecodable key name");
-    RegEntry entry = make_entry(kind, line_index, line_index);
-    entry.key_path = std::move(*path);
+  void push_key(RegLineKind kind, std::size_t line_index, std::string_view raw_path,
+                std::size_t column) {
+    RegEntry& entry = push(kind, line_index, line_index);
     entry.raw_key_path = std::string(raw_path);
-    entries_.push_back(std::move(entry));
-    return ParseResult::success();
+    decode(raw_path, TextField::KeyPath, line_index + 1, column, "undecodable key name");
   }
 
   // After the value name: `= data`, a deletion, or something regedit ignores.
@@ -470,10 +729,11 @@ class EntryReader {
     }
     pos = skip_blanks(s, pos + 1);
     const std::string_view data = trim_trailing_blanks(s.substr(pos));
-    RegValue value;
-    auto name = to_utf8_text(raw_name);
-    if (!name) return ParseResult::failure(first + 1, 1, "undecodable value name");
-    value.name = std::move(*name);
+    // The entry is filled in place; its kind and last line are known at the end.
+    RegEntry& entry = push(RegLineKind::Opaque, first, first);
+    entry.data_begin = lines_[first].begin + pos;
+    RegValue& value = entry.value;
+    decode(raw_name, TextField::ValueName, first + 1, 1, "undecodable value name");
 
     RegLineKind kind = RegLineKind::Opaque;
     std::size_t last = first;
@@ -481,14 +741,12 @@ class EntryReader {
       const std::size_t rest = skip_blanks(data, 1);
       if (rest == data.size() || data[rest] == ';') kind = RegLineKind::ValueDeletion;
     } else if (data.starts_with('"')) {
-      std::string raw_text;
+      std::string_view raw_text;
       std::size_t after = 0;
-      if (unescape(data, 1, raw_text, after)) {
+      if (unescape(data, 1, raw_text_, raw_text, after)) {
         after = skip_blanks(data, after);
         if (after == data.size() || data[after] == ';') {
-          auto text = to_utf8_text(raw_text);
-          if (!text) return ParseResult::failure(first + 1, pos + 1, "undecodable string");
-          value.text = std::move(*text);
+          decode(raw_text, TextField::ValueText, first + 1, pos + 1, "undecodable string");
           kind = RegLineKind::Value;
         }
       }
@@ -521,12 +779,9 @@ class EntryReader {
       // Without an open key regedit has nowhere to put the value.
       if (section_ == RegEntry::npos) kind = RegLineKind::Opaque;
     }
-    RegEntry entry = make_entry(kind, first, last);
-    entry.data_begin = lines_[first].begin + pos;
-    if (kind == RegLineKind::Value || kind == RegLineKind::ValueDeletion) {
-      entry.value = std::move(value);
-    }
-    entries_.push_back(std::move(entry));
+    entry.kind = kind;
+    end_at(entry, last);
+    if (kind != RegLineKind::Value && kind != RegLineKind::ValueDeletion) entry.value = RegValue();
     // Blank and comment lines read past the end of a value continued up to the end of file.
     for (std::size_t skipped = last + 1; skipped < trailing_end_; ++skipped) {
       const std::string_view t = line(skipped);
@@ -592,10 +847,17 @@ class EntryReader {
   const std::array<bool, 256>& lead_bytes_;
   RegEncoding encoding_;
   const std::string& codepage_;
+  bool keeps_ascii_;
   std::vector<Line> lines_;
+  std::array<bool, 256> unescape_stops_;  // lead bytes, the quote and the backslash
   std::vector<RegEntry> entries_;
   std::size_t section_ = RegEntry::npos;
   std::size_t trailing_end_ = 0;  // set when a continued value runs to the end of the file
+  // Texts with escapes are unescaped into these, reused for every line.
+  std::string raw_name_;
+  std::string raw_text_;
+  std::vector<PendingText> pending_;
+  std::string pending_bytes_;  // the waiting texts, each followed by a NUL (which none holds)
 };
 
 }  // namespace
@@ -603,9 +865,11 @@ class EntryReader {
 ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ansi_codepage) {
   RegFile file;
   file.codepage_ = ansi_codepage;
-  if (!to_utf8("", ansi_codepage)) {
+  const std::optional<bool> ascii_kept = keeps_ascii(ansi_codepage);
+  if (!ascii_kept) {
     return ParseResult::failure(0, 0, "unknown ANSI code page \"" + file.codepage_ + "\"");
   }
+  file.keeps_ascii_ = *ascii_kept;
   if (bytes.starts_with(kUtf16Bom)) {
     file.encoding_ = RegEncoding::Utf16Le;
     const std::string_view units = bytes.substr(2);
@@ -614,7 +878,7 @@ ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ans
                                   "the UTF-16 file ends in the middle of a character (odd "
                                   "number of bytes)");
     }
-    Conversion decoded = to_utf8(units, "UTF-16LE");
+    Conversion decoded = utf16le_to_utf8(units);
     if (!decoded) {
       return ParseResult::failure(line_at_utf16_offset(units, decoded.error_offset), 0,
                                   "invalid UTF-16 text (an unpaired surrogate)");
@@ -623,19 +887,17 @@ ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ans
   } else {
     file.encoding_ = RegEncoding::Ansi;
     file.lead_bytes_ = lead_bytes_of(file.codepage_);
-    Conversion decoded = to_utf8(bytes, ansi_codepage);
-    if (!decoded) {
+    if (const auto invalid = find_invalid_ansi(bytes, ansi_codepage, file.keeps_ascii_)) {
       std::string message = "the file ends in the middle of a " + file.codepage_ + " character";
-      const bool lead_byte_at_end =
-          decoded.error_offset + 1 == bytes.size() &&
-          file.lead_bytes_[static_cast<unsigned char>(bytes[decoded.error_offset])];
-      if (decoded.error_offset < bytes.size() && !lead_byte_at_end) {
+      const bool lead_byte_at_end = *invalid + 1 == bytes.size() &&
+                                    file.lead_bytes_[static_cast<unsigned char>(bytes[*invalid])];
+      if (*invalid < bytes.size() && !lead_byte_at_end) {
         char byte_text[8];
         std::snprintf(byte_text, sizeof byte_text, "0x%02X",
-                      static_cast<unsigned char>(bytes[decoded.error_offset]));
+                      static_cast<unsigned char>(bytes[*invalid]));
         message = std::string("byte ") + byte_text + " is not valid " + file.codepage_ + " text";
       }
-      return ParseResult::failure(line_at_offset(bytes, decoded.error_offset), 0, message);
+      return ParseResult::failure(line_at_offset(bytes, *invalid), 0, message);
     }
     file.text_ = std::string(bytes);
   }
@@ -648,7 +910,8 @@ ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ans
         file.text_[brk] == '\r' && brk + 1 < file.text_.size() && file.text_[brk + 1] == '\n';
     file.line_ending_ = crlf ? "\r\n" : std::string(1, file.text_[brk]);
   }
-  EntryReader reader(file.text_, file.lead_bytes_, file.encoding_, file.codepage_);
+  EntryReader reader(file.text_, file.lead_bytes_, file.encoding_, file.codepage_,
+                     file.keeps_ascii_);
   ParseResult result = reader.read(file.entries_, file.version_);
   if (!result) return result;
   out = std::move(file);
@@ -771,9 +1034,11 @@ RegEdit RegFile::replace_text(std::size_t begin, std::size_t end, std::string_vi
   reparsed.encoding_ = encoding_;
   reparsed.codepage_ = codepage_;
   reparsed.lead_bytes_ = lead_bytes_;
+  reparsed.keeps_ascii_ = keeps_ascii_;
   reparsed.line_ending_ = line_ending_;
   reparsed.text_ = std::move(edited);
-  EntryReader reader(reparsed.text_, reparsed.lead_bytes_, reparsed.encoding_, reparsed.codepage_);
+  EntryReader reader(reparsed.text_, reparsed.lead_bytes_, reparsed.encoding_, reparsed.codepage_,
+                     reparsed.keeps_ascii_);
   ParseResult result = reader.read(reparsed.entries_, reparsed.version_);
   if (!result) return RegEdit::failure(result.describe("edited file"));
   *this = std::move(reparsed);

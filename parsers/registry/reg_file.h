@@ -141,6 +141,7 @@ class RegFile {
   RegEncoding encoding_ = RegEncoding::Ansi;
   int version_ = 4;
   std::string codepage_ = "CP932";
+  bool keeps_ascii_ = true;  // the code page reads ASCII bytes as ASCII (keeps_ascii() in the .cpp)
   std::string line_ending_ = "\r\n";
   std::array<bool, 256> lead_bytes_{};
   std::vector<RegEntry> entries_;

@@ -290,6 +290,103 @@ TEST(RegCp932, FixtureReadsJapaneseStrings) {
             "\xE7\x94\xB0\xE4\xB8\xAD \xE8\xA1\xA8\xE7\xA4\xBA");
 }
 
+// --- Decoding: ASCII stays as it is, other text goes through iconv in one call ---------------
+
+TEST(RegDecoding, Cp932TextsAmongAsciiOnesDecodeIntoTheirOwnEntries) {
+  // Non-ASCII key paths, names and strings (one with escapes, one with a 0x5C trail byte)
+  // between ASCII ones, and a value before any key, whose name is not kept.
+  const std::string bytes =
+      "REGEDIT4\r\n\"\x96\xBC\"=\"x\"\r\n[HKEY_CURRENT_USER\\\x95\x5C]\r\n\"plain\"=\"ascii\"\r\n"
+      "\"\x96\xBC\"=\"\x92\x6C \\\"\x95\x5C\\\"\"\r\n\"n\"=\"\x95\x5C\"\r\n"
+      "[HKEY_CURRENT_USER\\B]\r\n\"\x96\xBC\"=dword:00000002\r\n";
+  const RegFile file = parse_ok(bytes);
+  const auto& entries = file.entries();
+  ASSERT_EQ(entries.size(), 8u);
+  EXPECT_EQ(entries[1].kind, RegLineKind::Opaque);
+  EXPECT_EQ(entries[1].value.name, "");
+  EXPECT_EQ(entries[2].key_path, "HKEY_CURRENT_USER\\\xE8\xA1\xA8");
+  EXPECT_EQ(entries[2].raw_key_path, "HKEY_CURRENT_USER\\\x95\x5C");
+  EXPECT_EQ(entries[3].value.name, "plain");
+  EXPECT_EQ(entries[3].value.text, "ascii");
+  EXPECT_EQ(entries[4].value.name, "\xE5\x90\x8D");
+  EXPECT_EQ(entries[4].value.text, "\xE5\x80\xA4 \"\xE8\xA1\xA8\"");
+  EXPECT_EQ(entries[5].value.text, "\xE8\xA1\xA8");
+  EXPECT_EQ(entries[6].key_path, "HKEY_CURRENT_USER\\B");
+  EXPECT_EQ(entries[7].value.name, "\xE5\x90\x8D");
+  EXPECT_EQ(entries[7].value.dword, 2u);
+  EXPECT_EQ(file.serialize(), bytes);
+}
+
+TEST(RegDecoding, InvalidCp932IsReportedOnItsOwnLine) {
+  RegFile file;
+  // Line 3 is valid Japanese; line 5 holds the bad byte.
+  EXPECT_EQ(RegFile::parse(
+                "REGEDIT4\r\n\r\n\"\x96\xBC\"=\"\x92\x6C\"\r\n; ok\r\n\"b\"=\"\x81\x20\"\r\n", file)
+                .describe("x"),
+            "x:5: byte 0x81 is not valid CP932 text");
+  // A lead byte before a line ending is invalid, not the end of the file.
+  EXPECT_EQ(RegFile::parse("REGEDIT4\r\n\"\x96\xBC\"=\"\"\r\n\x83\r\n\"b\"=\"c\"\r\n", file)
+                .describe("x"),
+            "x:3: byte 0x83 is not valid CP932 text");
+  EXPECT_EQ(RegFile::parse("REGEDIT4\r\n\x96\xBC\r\n\x83", file).describe("x"),
+            "x:3: the file ends in the middle of a CP932 character");
+}
+
+TEST(RegDecoding, CodePageThatChangesAsciiDecodesEveryText) {
+  // glibc's SHIFT_JIS reads 0x5C as a yen sign, so no text may be taken as it is.
+  const std::string bytes = "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"b\"\r\n";
+  const RegFile file = parse_ok(bytes, "SHIFT_JIS");
+  EXPECT_EQ(file.entries()[1].key_path,
+            "HKEY_CURRENT_USER\xC2\xA5"
+            "A");
+  EXPECT_EQ(file.entries()[2].value.text, "b");
+  EXPECT_EQ(file.serialize(), bytes);
+}
+
+TEST(RegDecoding, Utf16RunsOfNonAsciiCharactersDecodeInPlace) {
+  const std::string text =
+      "Windows Registry Editor Version "
+      "5.00\r\n\r\n[HKEY_CURRENT_USER\\\xE3\x82\xBD\xE3\x83\x95\xE3\x83\x88]"
+      "\r\n\"\xC3\xA9\"=\"\xF0\x9F\x98\x80 a "
+      "\xE5\x80\xA4\"\r\n\"plain\"=hex:01,02\r\n@=\"\xF0\x9F\x98\x80\"";
+  const std::string bytes = utf16_file(text);
+  const RegFile file = parse_ok(bytes);
+  EXPECT_EQ(file.text(), text);
+  const auto& entries = file.entries();
+  ASSERT_EQ(entries.size(), 6u);
+  EXPECT_EQ(entries[2].key_path, "HKEY_CURRENT_USER\\\xE3\x82\xBD\xE3\x83\x95\xE3\x83\x88");
+  EXPECT_EQ(entries[3].value.name, "\xC3\xA9");
+  EXPECT_EQ(entries[3].value.text, "\xF0\x9F\x98\x80 a \xE5\x80\xA4");
+  EXPECT_EQ(entries[4].value.bytes, "\x01\x02");
+  EXPECT_EQ(entries[5].value.text, "\xF0\x9F\x98\x80");
+  EXPECT_EQ(file.serialize(), bytes);
+}
+
+TEST(RegDecoding, Utf16SurrogatesDoNotPairAcrossAsciiText) {
+  RegFile file;
+  // A high surrogate, an ASCII 'x', then a low surrogate: two errors regedit would not read.
+  const std::string header = utf16_file("Windows Registry Editor Version 5.00\r\n\r\n;");
+  const std::string split_pair = header + std::string("\x3D\xD8x\0\x00\xDE\r\0\n\0", 10);
+  EXPECT_EQ(RegFile::parse(split_pair, file).describe("x"),
+            "x:3: invalid UTF-16 text (an unpaired surrogate)");
+  // An unpaired low surrogate after valid non-ASCII text on earlier lines.
+  const std::string later = utf16_file("Windows Registry Editor Version 5.00\r\n;\xC3\xA9\r\n;") +
+                            std::string("\x00\xDC", 2);
+  EXPECT_EQ(RegFile::parse(later, file).describe("x"),
+            "x:3: invalid UTF-16 text (an unpaired surrogate)");
+}
+
+TEST(RegDecoding, LoneCrAtTheEndIsOneLineEnding) {
+  const std::string bytes = "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"b\"\r";
+  const RegFile file = parse_ok(bytes);
+  const RegEntry& last = file.entries().back();
+  EXPECT_EQ(last.kind, RegLineKind::Value);
+  EXPECT_EQ(last.content_end, bytes.size() - 1);
+  EXPECT_EQ(last.end, bytes.size());
+  EXPECT_EQ(file.line_ending(), "\r\n");
+  EXPECT_EQ(file.serialize(), bytes);
+}
+
 // --- Malformed input -------------------------------------------------------------------------
 
 struct MalformedCase {
