@@ -1,5 +1,6 @@
-// Message digests (OpenSSL's libcrypto): file hashes for the journal, the policy hash, and the
-// MD5 that Claws Mail uses to name its control socket.
+// Message digests (Nettle: it needs no start-up work, and mailmig runs at every login): file
+// hashes for the journal, the policy hash, and the MD5 that Claws Mail uses to name its control
+// socket.
 #pragma once
 
 #include <string>
