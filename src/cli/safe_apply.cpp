@@ -38,6 +38,7 @@ void report_not_written(ProfileResult& result, const std::string& error) {
 SafeApply::SafeApply(const MigrationOptions& options, const RunInfo& info)
     : options_(options), info_(info) {
   if (options.command != Command::Apply) return;
+  active_ = true;
   StateDirOptions state_options;
   state_options.state_dir = options.state_dir;
   if (options.home_given) state_options.home = options.home;
@@ -47,23 +48,43 @@ SafeApply::SafeApply(const MigrationOptions& options, const RunInfo& info)
     return;
   }
   state_dir_ = state.path;
+  // A run killed earlier is finished first: its profiles go back to their original bytes. The
+  // journal is opened only for that, or once a profile has something to write: a login-script
+  // run that finds nothing to do costs no database work and adds no empty run to the history.
+  if (!Journal::may_hold_interrupted_runs(fs_, state_dir_)) return;
+  if (!open_journal()) return;
+  const RecoveryResult recovered = journal_->recover_interrupted_runs(fs_);
+  if (!recovered) setup_error_ = recovered.error;
+}
+
+bool SafeApply::open_journal() {
   JournalOpenResult opened = Journal::open(state_dir_);
   if (!opened) {
     setup_error_ = opened.error;
-    return;
+    return false;
   }
   journal_ = std::move(opened.journal);
-  // A run killed earlier is finished first: its profiles go back to their original bytes.
-  const RecoveryResult recovered = journal_->recover_interrupted_runs(fs_);
-  if (!recovered) setup_error_ = recovered.error;
-  if (IoStatus begun = journal_->begin_run(info_); !begun) setup_error_ = begun.error;
+  return true;
+}
+
+bool SafeApply::begin_run(ProfileResult& result) {
+  if (run_begun_) return true;
+  if (setup_error_.empty() && (journal_ || open_journal())) {
+    if (IoStatus begun = journal_->begin_run(info_); !begun) setup_error_ = begun.error;
+  }
+  if (!setup_error_.empty()) {
+    report_not_written(result, setup_error_);
+    return false;
+  }
+  run_begun_ = true;
+  return true;
 }
 
 SafeApply::~SafeApply() = default;
 
 std::unique_ptr<FileLock> SafeApply::enter_profile(const ProfileLocation& location,
                                                    ProfileResult& result) {
-  if (options_.command != Command::Apply) return nullptr;
+  if (!active_) return nullptr;
   if (!setup_error_.empty()) {
     result.status = ProfileStatus::Error;
     result.error = setup_error_;
@@ -86,10 +107,10 @@ std::unique_ptr<FileLock> SafeApply::enter_profile(const ProfileLocation& locati
 
 void SafeApply::commit(const ProfileLocation& location, const Profile& profile,
                        ProfileResult& result) {
-  if (!active() || result.status != ProfileStatus::Ok) return;
+  if (!active_ || result.status != ProfileStatus::Ok) return;
   bool any_change = false;
-  for (const ProfileFile& file : profile.files()) any_change = any_change || file.changed();
-  if (!any_change) return;
+  for (const FileResult& file : result.files) any_change = any_change || file.changed;
+  if (!any_change || !begin_run(result)) return;
 
   TransactionOptions transaction_options;
   transaction_options.profile_root = profile_root(location.path);
@@ -134,7 +155,7 @@ void SafeApply::commit(const ProfileLocation& location, const Profile& profile,
 }
 
 void SafeApply::finish(const RunResult& result) {
-  if (!active()) return;
+  if (!run_begun_) return;
   // Each profile committed or rolled back on its own; the run is done either way, and a profile
   // that failed is untouched (its error is in the result).
   (void)result;

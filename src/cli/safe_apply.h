@@ -30,14 +30,17 @@ class SafeApply {
   // as it was and the result says why.
   void commit(const ProfileLocation& location, const Profile& profile, ProfileResult& result);
 
-  // Closes the run in the journal.
+  // Closes the run in the journal (a run that wrote nothing was never recorded).
   void finish(const RunResult& result);
 
   // Where this run's backups are, and how to undo it, for people ("" when nothing was written).
   std::string undo_advice() const;
 
  private:
-  bool active() const { return journal_ != nullptr; }
+  bool open_journal();
+  // Records the run in the journal before its first write; false (and the profile reported as
+  // not written) when the journal cannot be opened.
+  bool begin_run(ProfileResult& result);
 
   MigrationOptions options_;
   RunInfo info_;
@@ -45,6 +48,8 @@ class SafeApply {
   std::string state_dir_;
   std::string setup_error_;
   std::unique_ptr<Journal> journal_;
+  bool active_ = false;  // apply: the other commands write nothing
+  bool run_begun_ = false;
   bool wrote_files_ = false;
 };
 

@@ -484,6 +484,14 @@ RestoreResult Journal::rollback(FileSystem& fs, const std::string& run_id_or_las
   return result;
 }
 
+bool Journal::may_hold_interrupted_runs(FileSystem& fs, const std::string& state_dir) {
+  const FolderListing locks = fs.list_folder(join_path(state_dir, "locks"));
+  if (!locks) return fs.stat(join_path(state_dir, "journal.sqlite")).status.type != FileType::Missing;
+  return std::any_of(locks.names.begin(), locks.names.end(), [](const std::string& name) {
+    return name.rfind("run-", 0) == 0;
+  });
+}
+
 RecoveryResult Journal::recover_interrupted_runs(FileSystem& fs) {
   RecoveryResult result;
   const HistoryResult runs = history();

@@ -119,6 +119,12 @@ class Journal {
   // no profile lock; rollback takes each profile's lock itself. Marks the run rolled-back.
   RestoreResult rollback(FileSystem& fs, const std::string& run_id_or_last, bool force);
 
+  // Whether <state_dir> may hold a run left in-progress by a process that died, without opening
+  // the database: every run holds a lock file (locks/run-<id>.lock) from before it is recorded
+  // until after it is final, so a dead run always leaves one behind. False means there is
+  // nothing to recover; true means recover_interrupted_runs must look.
+  static bool may_hold_interrupted_runs(FileSystem& fs, const std::string& state_dir);
+
   // Finds runs left in-progress by a process that died (its run lock is free) and rolls each of
   // their unfinished profiles back to the original bytes from the backups (the simpler honest
   // choice: a profile is all-old again, never half-new), removes leftover ".mailmig-tmp-" files

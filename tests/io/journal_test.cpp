@@ -275,6 +275,8 @@ TEST(Journal, RecoveryRollsAnInterruptedProfileBackAndRemovesTemporaryFiles) {
   const std::vector<std::string> leftovers = temp_files_in(f.profile);
   ASSERT_EQ(leftovers.size(), 1u);
 
+  // The dead run's lock file is what tells a later run, without opening the database, to look.
+  EXPECT_TRUE(Journal::may_hold_interrupted_runs(f.fs, f.state));
   JournalOpenResult opened = Journal::open(f.state);
   ASSERT_TRUE(opened);
   EXPECT_EQ(opened.journal->history().runs[0].state, RunState::InProgress);
@@ -293,6 +295,25 @@ TEST(Journal, RecoveryRollsAnInterruptedProfileBackAndRemovesTemporaryFiles) {
   EXPECT_EQ(opened.journal->history().runs[0].state, RunState::Failed);
   // Nothing is left to recover.
   EXPECT_THAT(opened.journal->recover_interrupted_runs(f.fs).runs, IsEmpty());
+  EXPECT_FALSE(Journal::may_hold_interrupted_runs(f.fs, f.state));
+}
+
+TEST(Journal, MayHoldInterruptedRunsOnlyWhileARunLockExists) {
+  TempFolder root;
+  RealFileSystem fs;
+  const std::string state = root / "state";
+  EXPECT_FALSE(Journal::may_hold_interrupted_runs(fs, state));  // no state folder yet
+  JournalOpenResult opened = Journal::open(state);
+  ASSERT_TRUE(opened);
+  // A journal without its locks folder (made by hand, or by an older layout) is looked at.
+  EXPECT_TRUE(Journal::may_hold_interrupted_runs(fs, state));
+  ASSERT_TRUE(opened.journal->begin_run(run_info("run-1")));
+  EXPECT_TRUE(Journal::may_hold_interrupted_runs(fs, state));
+  ASSERT_TRUE(opened.journal->finish_run("run-1", RunState::Done));
+  EXPECT_FALSE(Journal::may_hold_interrupted_runs(fs, state));
+  // A profile's lock file is not a run's.
+  ASSERT_TRUE(lock_profile(state, root / "profile"));
+  EXPECT_FALSE(Journal::may_hold_interrupted_runs(fs, state));
 }
 
 TEST(Journal, RecoveryLeavesARunThatIsStillAliveAlone) {
