@@ -1,5 +1,6 @@
-// Plans one account: runs the enabled rules in order on a working copy and merges what they
-// ask for into one change per field. Planning only; the formats' writers apply the changes.
+// Plans one account: runs the enabled rules in order on a working copy, again until a whole pass
+// changes nothing, and merges what they ask for into one change per field. Planning only; the
+// formats' writers apply the changes.
 #pragma once
 
 #include <vector>

@@ -205,6 +205,26 @@ TEST(RuleEngine, EachRuleSeesTheChangesOfTheRulesBeforeIt) {
   EXPECT_EQ(plan.changes, (std::vector<Change>{{"first", "outgoing.port", "25", "2525", "first"}}));
 }
 
+// Rules that keep undoing each other never settle: the account is left alone and the person is
+// told, rather than planning a change that the next run would take back.
+TEST(RuleEngine, RulesThatNeverSettleChangeNothing) {
+  const FakeRule toggle("toggle", [](const Account& account) {
+    const std::string from = std::to_string(account.outgoing->port);
+    return RuleOutput{
+        {{"toggle", "outgoing.port", from, from == "25" ? "2525" : "25", "toggle"}}, {}};
+  });
+  Policy policy = builtin_default_policy();
+  policy.rule_states = {{"toggle", true}};
+  const Account before = test_accounts::outlook_express_dti();
+  const AccountPlan plan = plan_account(before, policy, {&toggle});
+  EXPECT_TRUE(plan.changes.empty());
+  EXPECT_EQ(plan.after, before);
+  ASSERT_EQ(plan.findings.size(), 1u);
+  EXPECT_EQ(plan.findings[0].severity, Severity::ActionRequired);
+  EXPECT_EQ(plan.findings[0].values,
+            (std::vector<std::pair<std::string, std::string>>{{"host", before.incoming.hostname}}));
+}
+
 TEST(RuleEngine, InvalidValueFromARuleIsSkippedAndReported) {
   const FakeRule broken("broken", [](const Account&) {
     return RuleOutput{{{"broken", "outgoing.port", "25", "port 587", "broken"},
@@ -222,6 +242,73 @@ TEST(RuleEngine, InvalidValueFromARuleIsSkippedAndReported) {
   EXPECT_EQ(plan.findings[0].message(),
             "Internal error: rule broken asked to set outgoing.port to the invalid value port "
             "587; the change was skipped");
+}
+
+Policy inline_policy(const std::string& moves) {
+  const PolicyLoadResult loaded = parse_policy(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<policy xmlns=\"urn:mailmig:policy:1\" "
+      "name=\"test\">\n" + moves + "</policy>\n",
+      ".", "test.xml");
+  EXPECT_TRUE(loaded) << loaded.error;
+  return loaded ? *loaded.policy : Policy{};
+}
+
+Account apop_account(const std::string& host) {
+  Account account{"1", "tanaka", "tanaka@iis.u-tokyo.ac.jp", {}, {}};
+  account.incoming = {Protocol::Pop3, host, 110, SocketType::Plain, AuthMethod::Apop, "tanaka"};
+  return account;
+}
+
+// Found by fuzz_policy: a move onto its own host that names a port without a socketType, which
+// apop-to-tls takes to SSL on 995. The move fires again on the next pass and the plan settles on
+// the policy's port with the rule's TLS, so the next run has nothing to do (it used to move the
+// port back and forth at every run).
+TEST(RuleEngine, AMoveOntoItsOwnHostSettlesOnThePolicysPortWithTls) {
+  const Policy policy = inline_policy(
+      "<move match=\"pop.iis.u-tokyo.ac.jp\"><incomingServer type=\"pop3\">"
+      "<hostname>pop.iis.u-tokyo.ac.jp</hostname><port>497</port></incomingServer></move>\n");
+  const AccountPlan plan = plan_account(apop_account("pop.iis.u-tokyo.ac.jp"), policy);
+  ASSERT_EQ(plan.changes.size(), 3u);
+  EXPECT_EQ(plan.changes[0].rule, "server-move");
+  EXPECT_EQ(plan.changes[0].field, "incoming.port");
+  EXPECT_EQ(plan.changes[0].to, "497");
+  EXPECT_EQ(plan.changes[1].rule, "apop-to-tls");
+  EXPECT_EQ(plan.changes[1].field, "incoming.socketType");
+  EXPECT_EQ(plan.changes[1].to, "SSL");
+  EXPECT_EQ(plan.changes[2].rule, "apop-to-tls");
+  EXPECT_EQ(plan.changes[2].field, "incoming.authentication");
+  EXPECT_EQ(plan.changes[2].to, "password-cleartext");
+
+  const AccountPlan again = plan_account(plan.after, policy);
+  EXPECT_TRUE(again.changes.empty());
+  EXPECT_EQ(again.after, plan.after);
+}
+
+// A move onto its own host that asks for plain 110 fights incoming-tls within every pass; the
+// pass still ends where it began, so the plan is TLS on 995 and planning again changes nothing.
+TEST(RuleEngine, AMoveOntoItsOwnHostToPlainTextStillEndsOnTls) {
+  const Policy policy = inline_policy(
+      "<move match=\"pop.iis.u-tokyo.ac.jp\"><incomingServer type=\"pop3\">"
+      "<hostname>pop.iis.u-tokyo.ac.jp</hostname><port>110</port>"
+      "<socketType>plain</socketType></incomingServer></move>\n");
+  const AccountPlan plan = plan_account(apop_account("pop.iis.u-tokyo.ac.jp"), policy);
+  EXPECT_EQ(plan.after.incoming.port, 995);
+  EXPECT_EQ(plan.after.incoming.socket_type, SocketType::Ssl);
+  EXPECT_EQ(plan.after.incoming.authentication, AuthMethod::PasswordCleartext);
+  EXPECT_TRUE(plan_account(plan.after, policy).changes.empty());
+}
+
+// A move that names only the host leaves the connection to the built-in rules.
+TEST(RuleEngine, AMoveNamingOnlyTheHostLeavesTheConnectionToTheRules) {
+  const Policy policy = inline_policy(
+      "<move match=\"pop.iis.u-tokyo.ac.jp\"><incomingServer type=\"pop3\">"
+      "<hostname>pop2.iis.u-tokyo.ac.jp</hostname></incomingServer></move>\n");
+  const AccountPlan plan = plan_account(apop_account("pop.iis.u-tokyo.ac.jp"), policy);
+  EXPECT_EQ(plan.after.incoming.hostname, "pop2.iis.u-tokyo.ac.jp");
+  EXPECT_EQ(plan.after.incoming.port, 995);
+  EXPECT_EQ(plan.after.incoming.socket_type, SocketType::Ssl);
+  EXPECT_EQ(plan.after.incoming.authentication, AuthMethod::PasswordCleartext);
+  EXPECT_TRUE(plan_account(plan.after, policy).changes.empty());
 }
 
 TEST(RuleEngine, PlanningAPlannedAccountChangesNothing) {
