@@ -679,33 +679,49 @@ void PrefsDocument::parse(PrefsFileKind kind) {
   parsed_count_ = to_offset(entries_.size());
   live_ = parsed_count_;
   build_index();
-  find_order();
+  order_ = Order::Unchecked;
 }
 
 void PrefsDocument::build_index() {
-  std::size_t capacity = 16;
-  while (capacity < 2 * (entries_.size() + 1)) capacity *= 2;
-  slots_.assign(capacity, 0);
+  slot_bits_ = 4;
+  while ((std::size_t{1} << slot_bits_) < 2 * (entries_.size() + 1)) ++slot_bits_;
+  slots_.assign(std::size_t{1} << slot_bits_, 0);
   indexed_ = 0;
   for (std::size_t number = 0; number < entries_.size(); ++number) {
     index_entry(to_offset(number));
   }
 }
 
+PrefsDocument::Probe PrefsDocument::probe(std::string_view name) const {
+  const std::size_t hash = std::hash<std::string_view>{}(name);
+  const std::uint32_t numbers = (std::uint32_t{1} << slot_bits_) - 1;
+  return {hash & numbers,
+          static_cast<std::uint32_t>(static_cast<std::uint64_t>(hash) >> 32) & ~numbers};
+}
+
+std::optional<std::uint32_t> PrefsDocument::number_in(std::uint32_t slot_value, std::uint32_t tag,
+                                                      std::string_view name) const {
+  const std::uint32_t numbers = (std::uint32_t{1} << slot_bits_) - 1;
+  if ((slot_value & ~numbers) != tag) return std::nullopt;
+  const std::uint32_t number = (slot_value & numbers) - 1;
+  if (this->name(entries_[number]) != name) return std::nullopt;
+  return number;
+}
+
 void PrefsDocument::index_entry(std::uint32_t number) {
   PrefEntry& entry = entries_[number];
   const std::string_view key = name(entry);
+  const auto [first, tag] = probe(key);
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t slot = std::hash<std::string_view>{}(key)&mask;; slot = (slot + 1) & mask) {
+  for (std::size_t slot = first;; slot = (slot + 1) & mask) {
     if (slots_[slot] == 0) {
-      slots_[slot] = number + 1;
+      slots_[slot] = tag | (number + 1);
       ++indexed_;
       return;
     }
-    const PrefEntry& other = entries_[slots_[slot] - 1];
-    if (name(other) == key) {
-      if (!other.removed()) entry.flags |= PrefEntry::kHasDuplicates;
-      slots_[slot] = number + 1;
+    if (const auto other = number_in(slots_[slot], tag, key)) {
+      if (!entries_[*other].removed()) entry.flags |= PrefEntry::kHasDuplicates;
+      slots_[slot] = tag | (number + 1);
       return;
     }
   }
@@ -716,15 +732,30 @@ void PrefsDocument::find_order() {
     order_ = Order::Empty;
     return;
   }
-  order_ = Order::Sorted;
-  std::string scratch;
-  std::string previous_scratch;
+  // The order of the parsed bytes, then what the edits since may have changed in it.
+  const std::string_view text(text_);
+  auto parsed_statement = [&](std::uint32_t number) {
+    const PrefEntry& entry = entries_[number];
+    return text.substr(entry.statement_begin, entry.statement_end - entry.statement_begin);
+  };
   for (std::uint32_t number = 1; number < parsed_count_; ++number) {
-    if (statement(entries_[number], scratch) < statement(entries_[number - 1], previous_scratch)) {
+    if (parsed_statement(number) < parsed_statement(number - 1)) {
       order_ = Order::Unsorted;
       descent_ = number;
+      const PrefEntry& later = entries_[number];
+      const PrefEntry& earlier = entries_[number - 1];
+      if (later.removed() || earlier.removed() ||
+          (((later.flags | earlier.flags) & PrefEntry::kValueEdited) &&
+           name(later) == name(earlier))) {
+        order_ = Order::Unknown;
+      }
       return;
     }
+  }
+  order_ = Order::Sorted;
+  constexpr std::uint8_t kEditedDuplicate = PrefEntry::kHasDuplicates | PrefEntry::kValueEdited;
+  for (std::uint32_t number = 0; number < parsed_count_; ++number) {
+    if ((entries_[number].flags & kEditedDuplicate) == kEditedDuplicate) order_ = Order::Unknown;
   }
 }
 
@@ -780,11 +811,13 @@ std::string PrefsDocument::string_value(const PrefEntry& entry) const {
 
 const PrefEntry* PrefsDocument::find(std::string_view name) const {
   if (slots_.empty()) return nullptr;
+  const auto [first, tag] = probe(name);
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t slot = std::hash<std::string_view>{}(name)&mask; slots_[slot] != 0;
-       slot = (slot + 1) & mask) {
-    const PrefEntry& entry = entries_[slots_[slot] - 1];
-    if (this->name(entry) == name) return entry.removed() ? nullptr : &entry;
+  for (std::size_t slot = first; slots_[slot] != 0; slot = (slot + 1) & mask) {
+    if (const auto number = number_in(slots_[slot], tag, name)) {
+      const PrefEntry& entry = entries_[*number];
+      return entry.removed() ? nullptr : &entry;
+    }
   }
   return nullptr;
 }
@@ -881,7 +914,9 @@ void PrefsDocument::insert_line(std::string_view name, PrefType type, const std:
                                 std::int32_t int_value, bool bool_value) {
   const std::string line = "user_pref(" + escape_pref_string(name) + ", " + literal + ");";
   while (true) {
+    if (order_ == Order::Unchecked) find_order();
     if (order_ == Order::Unknown || (order_ == Order::Sorted && live_ == 0)) reparse_current();
+    if (order_ == Order::Unchecked) find_order();
     // Each placement either succeeds or finds nearby edits whose effect on the line it does not
     // model; then the bytes are parsed again, and on fresh bytes placement always succeeds.
     const bool placed = order_ == Order::Sorted ? insert_sorted(line, literal.size())
@@ -990,9 +1025,14 @@ bool PrefsDocument::insert_sorted(std::string_view line, std::size_t literal_siz
        ++it) {
     if (!it->second.lines.empty() && it->first != at) return false;
   }
+  // A lone CR with a removal after it may meet an LF in the current bytes.
+  if (!eol_first && text_[at - 1] == '\r' && splices_.contains(at)) return false;
   const auto found = splices_.find(at);
   const std::size_t group = found == splices_.end() ? 0 : found->second.lines.size();
-  place_line(at, first_greater_line(at).value_or(group), line, literal_size, eol_first);
+  const std::size_t position = first_greater_line(at).value_or(group);
+  // Before a line written as line ending + statement, the new line would be the other way round.
+  if (eol_first && position < group) return false;
+  place_line(at, position, line, literal_size, eol_first);
   return true;
 }
 
@@ -1080,7 +1120,10 @@ bool PrefsDocument::clear_around(std::uint32_t first, std::uint32_t line_end,
                             splice.replacement.empty() &&
                             !(entries_[splice.lines.front()].flags & PrefEntry::kEolFirst);
     if (it->first == first && lines_only) continue;
-    if (it->first == line_end && line_end > first && (lines_only || splice.lines.empty())) {
+    // The next line's own edits, unless this line ends in a lone CR that a removal after it
+    // could join with an LF into one line ending.
+    if (it->first == line_end && text_[line_end - 1] == '\n' &&
+        (lines_only || splice.lines.empty())) {
       continue;
     }
     if ((own.flags & PrefEntry::kValueEdited) && it->first == own.value_begin) continue;

@@ -115,13 +115,22 @@ class PrefsDocument {
     std::uint32_t erase_end = 0;       // the parsed bytes [offset, erase_end) are left out
     std::string replacement;           // and these bytes written in their place
   };
-  // Whether the live statements are in byte order, as Thunderbird writes them; Unknown after
-  // an edit that may have changed it (the next insertion parses the current bytes again).
-  enum class Order { Empty, Sorted, Unsorted, Unknown };
+  // Whether the live statements are in byte order, as Thunderbird writes them: Unchecked until
+  // the first insertion needs it; Unknown after an edit that may have changed it (the next
+  // insertion parses the current bytes again).
+  enum class Order { Unchecked, Empty, Sorted, Unsorted, Unknown };
+  struct Probe {
+    std::size_t slot;   // where the name's probe sequence starts
+    std::uint32_t tag;  // the bits of its hash kept above the entry number in a slot
+  };
 
   void parse(PrefsFileKind kind);
   void build_index();
   void index_entry(std::uint32_t number);
+  Probe probe(std::string_view name) const;
+  // The entry number a slot holds when it holds `name`.
+  std::optional<std::uint32_t> number_in(std::uint32_t slot_value, std::uint32_t tag,
+                                         std::string_view name) const;
   void find_order();
   // Applies the edits to the bytes and parses them again: the rare edits whose effect on their
   // neighbours the splices do not model are made on freshly parsed bytes instead.
@@ -158,11 +167,14 @@ class PrefsDocument {
   std::uint32_t parsed_end_ = 0;  // where parsing stopped: the text's end or a NUL byte
   std::string names_;             // decoded names: those holding escapes, and inserted ones
   std::string added_;             // the inserted lines
-  // Open addressing by name hash: 1 + the number of the last statement of a name, 0 = free.
+  // Open addressing by name hash: 1 + the number of the last statement of a name in the low
+  // slot_bits_ bits, and above them the same bits of the name's hash, so that most probes that
+  // meet another name are settled without reading it; 0 = free.
   std::vector<std::uint32_t> slots_;
+  std::uint32_t slot_bits_ = 0;
   std::uint32_t indexed_ = 0;                // names in slots_
   std::map<std::uint32_t, Splice> splices_;  // by offset in text_
-  Order order_ = Order::Empty;
+  Order order_ = Order::Unchecked;
   std::uint32_t descent_ = 0;  // when Unsorted: entries descent_ - 1 and descent_ are out of order
   std::uint32_t live_ = 0;     // statements not removed
 };

@@ -452,6 +452,97 @@ TEST(PrefsEdit, RemovesWholeLinesOfEveryOccurrence) {
   EXPECT_EQ(shared.serialise(), " user_pref(\"b\", 2);\n");
 }
 
+// Edits are recorded, not re-parsed: every sequence must give the bytes that editing the text
+// and parsing it again after each step gives, and reads must see the edits.
+TEST(PrefsEdit, EditSequencesGiveTheBytesOfStepByStepEdits) {
+  PrefsDocument document =
+      parse("# header\nuser_pref(\"a\", 1);\nuser_pref(\"c\", \"x\");\nuser_pref(\"e\", true);\n");
+  ASSERT_TRUE(document.set_int("a", 2));
+  ASSERT_TRUE(document.set_int("b", 3));
+  ASSERT_TRUE(document.set_int("b.a", 4));
+  ASSERT_TRUE(document.set_int("b", 5));
+  ASSERT_TRUE(document.remove("c"));
+  ASSERT_TRUE(document.set_string("d", "new"));
+  ASSERT_TRUE(document.set_string("c", "again"));
+  ASSERT_TRUE(document.set_bool("f", false));
+  ASSERT_TRUE(document.remove("b.a"));
+  const std::string expected =
+      "# header\nuser_pref(\"a\", 2);\nuser_pref(\"b\", 5);\nuser_pref(\"c\", \"again\");\n"
+      "user_pref(\"d\", \"new\");\nuser_pref(\"e\", true);\nuser_pref(\"f\", false);\n";
+  EXPECT_EQ(document.serialise(), expected);
+  EXPECT_TRUE(document.changed());
+  EXPECT_EQ(document.get_int("b"), 5);
+  EXPECT_EQ(document.get_string("c"), "again");
+  EXPECT_EQ(document.get_bool("f"), false);
+  EXPECT_FALSE(document.find("b.a"));
+  EXPECT_EQ(document.names_with_prefix("b"), (std::vector<std::string_view>{"b"}));
+  EXPECT_EQ(document.names_with_prefix(""),
+            (std::vector<std::string_view>{"a", "b", "c", "d", "e", "f"}));
+  EXPECT_EQ(document.original(),
+            "# header\nuser_pref(\"a\", 1);\nuser_pref(\"c\", \"x\");\nuser_pref(\"e\", true);\n");
+}
+
+TEST(PrefsEdit, RemovingTheLastLineAfterAnAppendToAFileWithoutFinalNewline) {
+  PrefsDocument document = parse("user_pref(\"a\", 1);\nuser_pref(\"m\", 1);");
+  ASSERT_TRUE(document.set_int("z", 2));
+  EXPECT_EQ(document.serialise(),
+            "user_pref(\"a\", 1);\nuser_pref(\"m\", 1);\nuser_pref(\"z\", 2);");
+  ASSERT_TRUE(document.remove("m"));
+  EXPECT_EQ(document.serialise(), "user_pref(\"a\", 1);\nuser_pref(\"z\", 2);");
+  ASSERT_TRUE(document.remove("z"));
+  EXPECT_EQ(document.serialise(), "user_pref(\"a\", 1);\n");
+  EXPECT_EQ(document.get_int("a"), 1);
+  EXPECT_FALSE(document.find("z"));
+}
+
+TEST(PrefsEdit, StatementsSharingALineAndEscapedNames) {
+  PrefsDocument shared = parse("user_pref(\"a\", 1); user_pref(\"c\", 2);\nuser_pref(\"d\", 3);\n");
+  // Before the line of "c", so before "a" as well: the file is no longer sorted, and the next
+  // new line goes at the end.
+  ASSERT_TRUE(shared.set_int("b", 9));
+  ASSERT_TRUE(shared.set_int("a0", 8));
+  EXPECT_EQ(shared.serialise(),
+            "user_pref(\"b\", 9);\nuser_pref(\"a\", 1); user_pref(\"c\", 2);\n"
+            "user_pref(\"d\", 3);\nuser_pref(\"a0\", 8);\n");
+  ASSERT_TRUE(shared.remove("a"));
+  ASSERT_TRUE(shared.remove("c"));
+  EXPECT_EQ(shared.serialise(),
+            "user_pref(\"b\", 9);\nuser_pref(\"d\", 3);\nuser_pref(\"a0\", 8);\n");
+
+  PrefsDocument escaped = parse("user_pref(\"q\\\"1\", 1);\nuser_pref(\"\\u00c4\", \"\\x41\");\n");
+  EXPECT_EQ(escaped.get_int("q\"1"), 1);
+  EXPECT_EQ(escaped.get_string("\xC3\x84"), "A");
+  ASSERT_TRUE(escaped.set_string("\xC3\x84", "B\""));
+  EXPECT_EQ(escaped.get_string("\xC3\x84"), "B\"");
+  EXPECT_EQ(escaped.serialise(), "user_pref(\"q\\\"1\", 1);\nuser_pref(\"\\u00c4\", \"B\\\"\");\n");
+}
+
+TEST(PrefsEdit, ChangedComparesTheBytes) {
+  PrefsDocument document = parse("user_pref(\"a\", 1);\nuser_pref(\"b\", 2);\n");
+  EXPECT_FALSE(document.changed());
+  ASSERT_TRUE(document.set_int("a", 1));
+  EXPECT_FALSE(document.changed());
+  ASSERT_TRUE(document.remove("b"));
+  EXPECT_TRUE(document.changed());
+  ASSERT_TRUE(document.set_int("b", 2));
+  EXPECT_EQ(document.serialise(), "user_pref(\"a\", 1);\nuser_pref(\"b\", 2);\n");
+  EXPECT_FALSE(document.changed());
+}
+
+TEST(PrefsEdit, UnsortedFilesAppendAfterRemovals) {
+  PrefsDocument document =
+      parse("user_pref(\"b\", 1);\nuser_pref(\"a\", 1);\nuser_pref(\"c\", 1);\n");
+  ASSERT_TRUE(document.remove("c"));
+  ASSERT_TRUE(document.set_int("d", 2));
+  EXPECT_EQ(document.serialise(),
+            "user_pref(\"b\", 1);\nuser_pref(\"a\", 1);\nuser_pref(\"d\", 2);\n");
+  // Without "b" the file is sorted again, so the next line goes in byte order.
+  ASSERT_TRUE(document.remove("b"));
+  ASSERT_TRUE(document.set_int("b", 3));
+  EXPECT_EQ(document.serialise(),
+            "user_pref(\"a\", 1);\nuser_pref(\"b\", 3);\nuser_pref(\"d\", 2);\n");
+}
+
 TEST(PrefsRoundTrip, EveryFixtureAndPeerSample) {
   const std::string shared = std::string(MAILMIG_SHARED_DIR) + "/peer-samples/real-clients/";
   for (const std::string& path :
