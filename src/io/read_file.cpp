@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -36,13 +37,15 @@ ReadResult read_file(const std::string& path, std::uintmax_t max_bytes) {
   }
   result.bytes.resize(static_cast<std::size_t>(info.st_size));
   std::size_t done = 0;
+  std::array<char, 4096> probe;
   while (true) {
-    if (done == result.bytes.size()) {
-      // The file may have grown since fstat; read on, within the limit.
-      if (result.bytes.size() >= max_bytes) break;
-      result.bytes.resize(std::min<std::uintmax_t>(result.bytes.size() + 65536, max_bytes + 1));
-    }
-    const ssize_t n = ::read(fd, result.bytes.data() + done, result.bytes.size() - done);
+    const bool full = done == result.bytes.size();
+    if (full && result.bytes.size() > max_bytes) break;
+    // The file may have grown since fstat: a full buffer reads on into a small probe first, so
+    // the usual end of file costs no buffer growth.
+    char* into = full ? probe.data() : result.bytes.data() + done;
+    const std::size_t room = full ? probe.size() : result.bytes.size() - done;
+    const ssize_t n = ::read(fd, into, room);
     if (n < 0) {
       if (errno == EINTR) continue;
       result.error = path + ": " + std::strerror(errno);
@@ -51,6 +54,7 @@ ReadResult read_file(const std::string& path, std::uintmax_t max_bytes) {
       return result;
     }
     if (n == 0) break;
+    if (full) result.bytes.append(probe.data(), static_cast<std::size_t>(n));
     done += static_cast<std::size_t>(n);
   }
   ::close(fd);
