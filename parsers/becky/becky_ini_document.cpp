@@ -13,6 +13,23 @@ constexpr std::string_view kMask = "********";
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
+// CP932 keeps ASCII as it is, so ASCII names and values (nearly all of them) need no iconv call:
+// every account's every key is looked up this way.
+bool is_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+Conversion cp932_from_utf8(std::string_view utf8) {
+  if (is_ascii(utf8)) return Conversion{true, std::string(utf8), 0, {}};
+  return from_utf8(utf8, kCp932);
+}
+
+Conversion cp932_to_utf8(std::string_view cp932) {
+  if (is_ascii(cp932)) return Conversion{true, std::string(cp932), 0, {}};
+  return to_utf8(cp932, kCp932);
+}
+
 // A CP932 lead byte starts a two-byte character whose trail byte may be '[', ']', '\' or a
 // letter, so every scan inside a line steps over whole characters.
 bool is_cp932_lead(unsigned char c) { return (c >= 0x81 && c <= 0x9F) || (c >= 0xE0 && c <= 0xFC); }
@@ -223,14 +240,14 @@ std::optional<std::size_t> BeckyIniDocument::find_entry(std::size_t section,
 }
 
 bool BeckyIniDocument::has_section(std::string_view section) const {
-  auto name = from_utf8(section, kCp932);
+  auto name = cp932_from_utf8(section);
   return name && find_section(name.text).has_value();
 }
 
 std::optional<std::string> BeckyIniDocument::value(std::string_view section,
                                                    std::string_view key) const {
-  auto section_name = from_utf8(section, kCp932);
-  auto key_name = from_utf8(key, kCp932);
+  auto section_name = cp932_from_utf8(section);
+  auto key_name = cp932_from_utf8(key);
   if (!section_name || !key_name) return std::nullopt;
   auto section_index = find_section(section_name.text);
   if (!section_index) return std::nullopt;
@@ -238,7 +255,7 @@ std::optional<std::string> BeckyIniDocument::value(std::string_view section,
   if (!entry) return std::nullopt;
   const Line& line = lines_[*entry];
   // Entry lines were checked to be CP932 when parsed, so decoding cannot fail here.
-  return to_utf8(slice(line.value_begin, line.value_end), kCp932).text;
+  return cp932_to_utf8(slice(line.value_begin, line.value_end)).text;
 }
 
 std::string_view BeckyIniDocument::line_ending_near(const Line& line) const {
@@ -261,14 +278,14 @@ ParseResult BeckyIniDocument::set_value(std::string_view section, std::string_vi
       is_blank(key.front()) || is_blank(key.back())) {
     return ParseResult::failure(0, 0, "not a key name Becky! can read back");
   }
-  auto encoded = from_utf8(value, kCp932);
+  auto encoded = cp932_from_utf8(value);
   if (!encoded) {
     return ParseResult::failure(0, 0,
                                 "the value for " + std::string(key) +
                                     " cannot be written in CP932 (Shift_JIS): " + encoded.error);
   }
-  auto section_name = from_utf8(section, kCp932);
-  auto key_name = from_utf8(key, kCp932);
+  auto section_name = cp932_from_utf8(section);
+  auto key_name = cp932_from_utf8(key);
   if (!section_name || !key_name) {
     return ParseResult::failure(0, 0, "the names cannot be written in CP932 (Shift_JIS)");
   }
