@@ -12,6 +12,7 @@
 #include <ctime>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "src/io/file_transaction.h"
 #include "src/util/digest.h"
@@ -127,29 +128,12 @@ JournalOpenResult Journal::open(const std::string& state_dir) {
   try {
     auto database = std::make_unique<SQLite::Database>(
         path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs);
-    // IMMEDIATE: two first runs reading then writing in deferred transactions would deadlock
-    // ("database is locked" without waiting); taking the write lock first makes them queue.
-    SQLite::Transaction transaction(*database, SQLite::TransactionBehavior::IMMEDIATE);
     const int version = database->execAndGet("PRAGMA user_version").getInt();
     if (version > kSchemaVersion) {
       result.error = path + ": the journal was written by a newer mailmig (schema " +
                      std::to_string(version) + ")";
       return result;
     }
-    if (version == 0) {
-      database->exec(
-          "CREATE TABLE runs ("
-          " id TEXT PRIMARY KEY, time TEXT NOT NULL, machine TEXT NOT NULL, user TEXT NOT NULL,"
-          " mailmig_version TEXT NOT NULL, policy_name TEXT NOT NULL,"
-          " policy_hash TEXT NOT NULL, command TEXT NOT NULL, state TEXT NOT NULL);"
-          "CREATE TABLE files ("
-          " run_id TEXT NOT NULL REFERENCES runs(id), profile TEXT NOT NULL,"
-          " path TEXT NOT NULL, backup_path TEXT NOT NULL, sha256_before TEXT NOT NULL,"
-          " sha256_after TEXT NOT NULL, created INTEGER NOT NULL, state TEXT NOT NULL,"
-          " PRIMARY KEY (run_id, path));"
-          "PRAGMA user_version = 1;");
-    }
-    transaction.commit();
     result.journal.reset(new Journal(state_dir, std::move(database)));
   } catch (const std::exception& error) {
     result.error = journal_error(state_dir, error);
@@ -157,28 +141,65 @@ JournalOpenResult Journal::open(const std::string& state_dir) {
   return result;
 }
 
+// Each write runs in one IMMEDIATE transaction: two first runs reading then writing in deferred
+// transactions would deadlock ("database is locked" without waiting); taking the write lock
+// first makes them queue. The schema is made by the first write (so a fresh journal costs no
+// transaction of its own), checked under the lock since another run may have made it; it is
+// known to exist once a write has committed.
+void Journal::make_schema_if_missing() {
+  if (schema_ready_) return;
+  const int version = database_->execAndGet("PRAGMA user_version").getInt();
+  if (version > kSchemaVersion) {
+    throw std::runtime_error("the journal was written by a newer mailmig (schema " +
+                             std::to_string(version) + ")");
+  }
+  if (version == 0) {
+    database_->exec(
+        "CREATE TABLE runs ("
+        " id TEXT PRIMARY KEY, time TEXT NOT NULL, machine TEXT NOT NULL, user TEXT NOT NULL,"
+        " mailmig_version TEXT NOT NULL, policy_name TEXT NOT NULL,"
+        " policy_hash TEXT NOT NULL, command TEXT NOT NULL, state TEXT NOT NULL);"
+        "CREATE TABLE files ("
+        " run_id TEXT NOT NULL REFERENCES runs(id), profile TEXT NOT NULL,"
+        " path TEXT NOT NULL, backup_path TEXT NOT NULL, sha256_before TEXT NOT NULL,"
+        " sha256_after TEXT NOT NULL, created INTEGER NOT NULL, state TEXT NOT NULL,"
+        " PRIMARY KEY (run_id, path));"
+        "PRAGMA user_version = 1;");
+  }
+}
+
+// Reads find an empty journal until some run has written to it.
+bool Journal::has_schema() {
+  if (!schema_ready_) schema_ready_ = database_->execAndGet("PRAGMA user_version").getInt() != 0;
+  return schema_ready_;
+}
+
+// Inside a write transaction: the run's row, when begin_run left it for the first write.
+void Journal::record_pending_run(const std::string& run_id) {
+  const auto pending = std::find_if(pending_runs_.begin(), pending_runs_.end(),
+                                    [&](const RunInfo& info) { return info.run_id == run_id; });
+  if (pending == pending_runs_.end()) return;
+  SQLite::Statement insert(*database_,
+                           "INSERT INTO runs (id, time, machine, user, mailmig_version,"
+                           " policy_name, policy_hash, command, state)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'in-progress')");
+  insert.bind(1, pending->run_id);
+  insert.bind(2, pending->time);
+  insert.bind(3, pending->machine);
+  insert.bind(4, pending->user);
+  insert.bind(5, pending->mailmig_version);
+  insert.bind(6, pending->policy_name);
+  insert.bind(7, pending->policy_hash);
+  insert.bind(8, pending->command);
+  insert.exec();
+}
+
 IoStatus Journal::begin_run(const RunInfo& info) {
   if (info.run_id.empty()) return {"journal: begin_run needs a run id"};
   FileLockResult lock =
       acquire_file_lock(run_lock_path(state_dir_, info.run_id), std::chrono::milliseconds(0));
   if (!lock) return {lock.error};
-  try {
-    SQLite::Statement insert(*database_,
-                             "INSERT INTO runs (id, time, machine, user, mailmig_version,"
-                             " policy_name, policy_hash, command, state)"
-                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'in-progress')");
-    insert.bind(1, info.run_id);
-    insert.bind(2, info.time);
-    insert.bind(3, info.machine);
-    insert.bind(4, info.user);
-    insert.bind(5, info.mailmig_version);
-    insert.bind(6, info.policy_name);
-    insert.bind(7, info.policy_hash);
-    insert.bind(8, info.command);
-    insert.exec();
-  } catch (const std::exception& error) {
-    return {journal_error(state_dir_, error)};
-  }
+  pending_runs_.push_back(info);
   run_locks_.push_back(std::move(lock.lock));
   return {};
 }
@@ -186,6 +207,10 @@ IoStatus Journal::begin_run(const RunInfo& info) {
 IoStatus Journal::record_files(const std::vector<JournalFile>& files) {
   try {
     SQLite::Transaction transaction(*database_, SQLite::TransactionBehavior::IMMEDIATE);
+    make_schema_if_missing();
+    std::set<std::string> run_ids;
+    for (const JournalFile& file : files) run_ids.insert(file.run_id);
+    for (const std::string& run_id : run_ids) record_pending_run(run_id);
     SQLite::Statement insert(*database_,
                              "INSERT OR REPLACE INTO files (run_id, profile, path, backup_path,"
                              " sha256_before, sha256_after, created, state)"
@@ -203,9 +228,14 @@ IoStatus Journal::record_files(const std::vector<JournalFile>& files) {
       insert.reset();
     }
     transaction.commit();
+    schema_ready_ = true;
   } catch (const std::exception& error) {
     return {journal_error(state_dir_, error)};
   }
+  std::erase_if(pending_runs_, [&](const RunInfo& info) {
+    return std::any_of(files.begin(), files.end(),
+                       [&](const JournalFile& file) { return file.run_id == info.run_id; });
+  });
   return {};
 }
 
@@ -226,13 +256,19 @@ IoStatus Journal::set_files_state(const std::string& run_id, const std::string& 
 
 IoStatus Journal::finish_run(const std::string& run_id, RunState state) {
   try {
+    SQLite::Transaction transaction(*database_, SQLite::TransactionBehavior::IMMEDIATE);
+    make_schema_if_missing();
+    record_pending_run(run_id);
     SQLite::Statement update(*database_, "UPDATE runs SET state = ? WHERE id = ?");
     update.bind(1, std::string(to_string(state)));
     update.bind(2, run_id);
     update.exec();
+    transaction.commit();
+    schema_ready_ = true;
   } catch (const std::exception& error) {
     return {journal_error(state_dir_, error)};
   }
+  std::erase_if(pending_runs_, [&](const RunInfo& info) { return info.run_id == run_id; });
   const std::string lock_path = run_lock_path(state_dir_, run_id);
   const auto held = std::find_if(run_locks_.begin(), run_locks_.end(),
                                  [&](const auto& lock) { return lock->path() == lock_path; });
@@ -247,6 +283,7 @@ IoStatus Journal::finish_run(const std::string& run_id, RunState state) {
 HistoryResult Journal::history() {
   HistoryResult result;
   try {
+    if (!has_schema()) return result;
     SQLite::Statement query(*database_,
                             "SELECT id, time, machine, user, mailmig_version, policy_name,"
                             " policy_hash, command, state FROM runs ORDER BY rowid DESC");
@@ -272,6 +309,7 @@ HistoryResult Journal::history() {
 JournalFilesResult Journal::files(const std::string& run_id) {
   JournalFilesResult result;
   try {
+    if (!has_schema()) return result;
     SQLite::Statement query(*database_,
                             "SELECT run_id, profile, path, backup_path, sha256_before,"
                             " sha256_after, created, state FROM files WHERE run_id = ?"
@@ -492,6 +530,22 @@ bool Journal::may_hold_interrupted_runs(FileSystem& fs, const std::string& state
   });
 }
 
+void Journal::remove_orphan_run_locks(FileSystem& fs, const std::vector<JournalRun>& runs) {
+  const std::string folder = join_path(state_dir_, "locks");
+  const FolderListing locks = fs.list_folder(folder);
+  if (!locks) return;
+  for (const std::string& name : locks.names) {
+    if (!name.starts_with("run-") || !name.ends_with(".lock")) continue;
+    const std::string run_id = name.substr(4, name.size() - 4 - 5);
+    const bool recorded = std::any_of(runs.begin(), runs.end(), [&](const JournalRun& run) {
+      return run.info.run_id == run_id;
+    });
+    if (recorded) continue;  // recovered above, or finished and its lock about to go
+    FileLockResult lock = acquire_file_lock(join_path(folder, name), std::chrono::milliseconds(0));
+    if (lock) ::unlink(lock.lock->path().c_str());  // free: its process is gone
+  }
+}
+
 RecoveryResult Journal::recover_interrupted_runs(FileSystem& fs) {
   RecoveryResult result;
   const HistoryResult runs = history();
@@ -535,6 +589,7 @@ RecoveryResult Journal::recover_interrupted_runs(FileSystem& fs) {
     }
     result.runs.push_back(std::move(restored));
   }
+  remove_orphan_run_locks(fs, runs.runs);
   return result;
 }
 

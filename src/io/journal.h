@@ -90,8 +90,8 @@ class Journal {
  public:
   static constexpr int kSchemaVersion = 1;
 
-  // Opens (creating when missing) <state_dir>/journal.sqlite; the folder gets mode 0700 and the
-  // database 0600.
+  // Opens (creating the file when missing) <state_dir>/journal.sqlite; the folder gets mode 0700
+  // and the database 0600. Its tables are made by the first write.
   static JournalOpenResult open(const std::string& state_dir);
   ~Journal();
   Journal(const Journal&) = delete;
@@ -99,8 +99,10 @@ class Journal {
 
   const std::string& state_dir() const { return state_dir_; }
 
-  // Records the run as in-progress and holds a lock that tells recovery in another process
-  // that this run is alive. `info.run_id` must be set (make_run_id()).
+  // Holds a lock that tells recovery in another process that this run is alive, and records the
+  // run as in-progress with its first write (record_files or finish_run), in that write's
+  // transaction: every transaction is a few fsyncs, and apply runs at every login.
+  // `info.run_id` must be set (make_run_id()).
   IoStatus begin_run(const RunInfo& info);
   // Records a profile's files (state pending) in one SQLite transaction: the intent that the
   // next run reads after a crash. FileTransaction calls it before its first rename.
@@ -128,7 +130,9 @@ class Journal {
   // Finds runs left in-progress by a process that died (its run lock is free) and rolls each of
   // their unfinished profiles back to the original bytes from the backups (the simpler honest
   // choice: a profile is all-old again, never half-new), removes leftover ".mailmig-tmp-" files
-  // in those profiles' folders, and marks the run failed. Call before locking any profile.
+  // in those profiles' folders, and marks the run failed. Also removes the lock file of a run
+  // that died before its first write (it has no row to recover). Call before locking any
+  // profile.
   RecoveryResult recover_interrupted_runs(FileSystem& fs);
 
  private:
@@ -137,8 +141,15 @@ class Journal {
                               const std::vector<JournalFile>& files, bool force,
                               std::vector<std::string>* removed_temp_files);
 
+  void remove_orphan_run_locks(FileSystem& fs, const std::vector<JournalRun>& runs);
+  void make_schema_if_missing();
+  bool has_schema();
+  void record_pending_run(const std::string& run_id);
+
   std::string state_dir_;
   std::unique_ptr<SQLite::Database> database_;
+  bool schema_ready_ = false;
+  std::vector<RunInfo> pending_runs_;  // begun, not yet written
   std::vector<std::unique_ptr<FileLock>> run_locks_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,7 +22,7 @@ FileLockResult acquire_file_lock(const std::string& lock_path, std::chrono::mill
     result.error = made.error;
     return result;
   }
-  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) {
     result.error = io_error(lock_path, "open lock", errno).error;
     return result;
@@ -30,8 +31,22 @@ FileLockResult acquire_file_lock(const std::string& lock_path, std::chrono::mill
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
-      result.lock.reset(new FileLock(fd, lock_path));
-      return result;
+      // Lock files are removed by their last holder; a lock taken on a file that was removed in
+      // between is no lock at all, so open the path again.
+      struct stat held {};
+      struct stat named {};
+      if (::fstat(fd, &held) == 0 && ::stat(lock_path.c_str(), &named) == 0 &&
+          held.st_dev == named.st_dev && held.st_ino == named.st_ino) {
+        result.lock.reset(new FileLock(fd, lock_path));
+        return result;
+      }
+      ::close(fd);
+      fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (fd < 0) {
+        result.error = io_error(lock_path, "open lock", errno).error;
+        return result;
+      }
+      continue;
     }
     if (errno != EWOULDBLOCK && errno != EINTR) {
       result.error = io_error(lock_path, "lock", errno).error;

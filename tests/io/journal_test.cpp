@@ -78,14 +78,54 @@ struct JournalFixture {
   }
 };
 
-TEST(Journal, OpenCreatesAPrivateDatabaseWithTheSchemaVersion) {
+TEST(Journal, OpenCreatesAPrivateDatabaseAndTheFirstWriteItsSchema) {
   JournalFixture f;
   EXPECT_EQ(file_mode(f.state), 0700u);
   EXPECT_EQ(file_mode(f.state + "/journal.sqlite"), 0600u);
   SQLite::Database database(f.state + "/journal.sqlite");
+  // A journal that was only opened is empty: no transaction was spent on it.
+  EXPECT_EQ(database.execAndGet("PRAGMA user_version").getInt(), 0);
+  ASSERT_TRUE(f.journal->history());
+  EXPECT_TRUE(f.journal->history().runs.empty());
+  f.apply("run-1");
   EXPECT_EQ(database.execAndGet("PRAGMA user_version").getInt(), Journal::kSchemaVersion);
-  // Opening again keeps the schema.
-  EXPECT_TRUE(Journal::open(f.state));
+  // Opening again keeps the schema and the run.
+  const JournalOpenResult again = Journal::open(f.state);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again.journal->history().runs.size(), 1u);
+}
+
+TEST(Journal, ARunIsRecordedWithItsFirstWrite) {
+  JournalFixture f;
+  ASSERT_TRUE(f.journal->begin_run(run_info("run-quiet")));
+  // Begun but nothing written: another process sees no run, and recovery has nothing to do.
+  const JournalOpenResult other = Journal::open(f.state);
+  ASSERT_TRUE(other);
+  EXPECT_TRUE(other.journal->history().runs.empty());
+  EXPECT_THAT(other.journal->recover_interrupted_runs(f.fs).runs, IsEmpty());
+  // A run that ends without writing a file is still recorded when it finishes.
+  ASSERT_TRUE(f.journal->finish_run("run-quiet", RunState::Failed));
+  const HistoryResult history = other.journal->history();
+  ASSERT_EQ(history.runs.size(), 1u);
+  EXPECT_EQ(history.runs[0].info.run_id, "run-quiet");
+  EXPECT_EQ(history.runs[0].state, RunState::Failed);
+}
+
+TEST(Journal, RecoveryRemovesTheLockOfARunThatDiedBeforeItsFirstWrite) {
+  JournalFixture f;
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    JournalOpenResult opened = Journal::open(f.state);
+    if (!opened || !opened.journal->begin_run(run_info("run-died-early"))) ::_exit(1);
+    ::_exit(0);  // dies holding its run lock file, before any write
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_TRUE(Journal::may_hold_interrupted_runs(f.fs, f.state));
+  ASSERT_TRUE(f.journal->recover_interrupted_runs(f.fs));
+  EXPECT_FALSE(Journal::may_hold_interrupted_runs(f.fs, f.state));
 }
 
 TEST(Journal, RefusesAJournalFromANewerMailmig) {
@@ -151,7 +191,14 @@ TEST(Journal, HistoryIsNewestFirst) {
   ASSERT_TRUE(f.journal->finish_run("run-a", RunState::Done));
   ASSERT_TRUE(f.journal->begin_run(run_info("run-b", "rollback")));
   ASSERT_TRUE(f.journal->finish_run("run-b", RunState::Failed));
+  // run-c is in progress: it is recorded with its first write, here its files.
   ASSERT_TRUE(f.journal->begin_run(run_info("run-c", "apply")));
+  JournalFile pending;
+  pending.run_id = "run-c";
+  pending.profile = f.profile;
+  pending.path = f.prefs;
+  pending.sha256_after = sha256_hex(kPrefsNew);
+  ASSERT_TRUE(f.journal->record_files({pending}));
   const HistoryResult history = f.journal->history();
   ASSERT_EQ(history.runs.size(), 3u);
   EXPECT_EQ(history.runs[0].info.run_id, "run-c");
