@@ -383,7 +383,15 @@ void ThunderbirdProfile::read_account_keys() {
   for (std::size_t number = 0; number < account_keys_.size(); ++number) {
     account_numbers_.emplace(account_keys_[number].account, number);
     accounts_by_smtp_[account_keys_[number].smtp].push_back(number);
+    accounts_by_server_[account_keys_[number].server].push_back(number);
   }
+  built_accounts_.assign(account_keys_.size(), std::nullopt);
+}
+
+const Account& ThunderbirdProfile::built_account(std::size_t number) const {
+  std::optional<Account>& built = built_accounts_[number];
+  if (!built) built = account_of(prefs_, account_keys_[number]);
+  return *built;
 }
 
 const ThunderbirdProfile::AccountKeys* ThunderbirdProfile::keys_of(
@@ -408,14 +416,16 @@ void ThunderbirdProfile::index_folder_uris() {
 std::vector<Account> ThunderbirdProfile::accounts() const {
   std::vector<Account> accounts;
   accounts.reserve(account_keys_.size());
-  for (const AccountKeys& keys : account_keys_) accounts.push_back(account_of(prefs_, keys));
+  for (std::size_t number = 0; number < account_keys_.size(); ++number) {
+    accounts.push_back(built_account(number));
+  }
   return accounts;
 }
 
 std::optional<Account> ThunderbirdProfile::account(const std::string& account_id) const {
-  const AccountKeys* keys = keys_of(account_id);
-  if (!keys) return std::nullopt;
-  return account_of(prefs_, *keys);
+  const auto found = account_numbers_.find(account_id);
+  if (found == account_numbers_.end()) return std::nullopt;
+  return built_account(found->second);
 }
 
 std::vector<Finding> ThunderbirdProfile::findings() const {
@@ -477,7 +487,15 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
     return findings;
   }
   const AccountKeys& keys = *account_keys;
-  const Account before = account_of(prefs_, keys);
+  const Account before = built_account(account_numbers_.find(account_id)->second);
+  // The edits below touch only these accounts' views; none is read back from the cache before
+  // apply returns.
+  for (const std::size_t number : accounts_by_server_.at(keys.server)) {
+    built_accounts_[number].reset();
+  }
+  for (const std::size_t number : accounts_by_smtp_.at(keys.smtp)) {
+    built_accounts_[number].reset();
+  }
   Account after = before;
   std::map<std::string, std::string> rule_of;  // field name → the rule that asked for it
   for (const Change& change : changes) {

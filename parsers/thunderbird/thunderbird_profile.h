@@ -62,6 +62,8 @@ class ThunderbirdProfile final : public Profile {
 
   void read_account_keys();
   const AccountKeys* keys_of(std::string_view account_id) const;
+  // The account view of account_keys_[number], built from the prefs when first asked for.
+  const Account& built_account(std::size_t number) const;
   void index_folder_uris();
 
   std::string dir_;
@@ -73,6 +75,11 @@ class ThunderbirdProfile final : public Profile {
   std::vector<AccountKeys> account_keys_;
   std::map<std::string, std::size_t, std::less<>> account_numbers_;
   std::map<std::string, std::vector<std::size_t>, std::less<>> accounts_by_smtp_;
+  std::map<std::string, std::vector<std::size_t>, std::less<>> accounts_by_server_;
+  // Accounts already built, by number: a plan reads each account several times. apply() edits
+  // only the prefs of the account's incoming and outgoing server (and folder URIs, which the
+  // account view does not read), so it forgets the accounts that use either server.
+  mutable std::vector<std::optional<Account>> built_accounts_;
   // Identity and server prefs that hold folder URIs, by the server URI they are below
   // ("imap://user@host"); read when a server is first renamed, then kept up to date.
   std::optional<std::multimap<std::string, std::string>> folder_uri_prefs_;

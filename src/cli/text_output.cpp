@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <dtl/dtl.hpp>
 #include <sstream>
+#include <utility>
 
 #include "rules/registry.h"
 #include "src/i18n/i18n.h"
@@ -136,7 +137,13 @@ void write_findings(std::ostringstream& out, const std::vector<Finding>& finding
 }  // namespace
 
 std::string format_text(const RunResult& result) {
-  std::ostringstream out;
+  // A large profile's report runs to megabytes: one buffer sized from the accounts (about half a
+  // KiB each; pages not written cost nothing) instead of a doubling stream and a copy at the end.
+  std::size_t accounts = 0;
+  for (const ProfileResult& profile : result.profiles) accounts += profile.accounts.size();
+  std::string buffer;
+  buffer.reserve(4096 + 1024 * accounts);
+  std::ostringstream out(std::move(buffer));
   const bool applied = result.info.command == "apply";
   for (const ProfileResult& profile : result.profiles) {
     out << client_display_name(profile.client) << ": " << profile.path << "\n";
@@ -199,7 +206,7 @@ std::string format_text(const RunResult& result) {
   if (result.info.command == "plan" && totals.changes == 0 && totals.errors == 0) {
     out << tr(N_("Nothing to change.")) << "\n";
   }
-  return out.str();
+  return std::move(out).str();
 }
 
 namespace {

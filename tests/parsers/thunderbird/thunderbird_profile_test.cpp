@@ -646,5 +646,45 @@ TEST(ThunderbirdServerUri, EncodesLikeThunderbird) {
   EXPECT_EQ(thunderbird_server_uri("news", "", "::1"), "news://%5B%3A%3A1%5D");
 }
 
+TEST(ThunderbirdProfile, AccountsReadBackEditsOfServersTheyShare) {
+  TempProfile dir;
+  dir.write("prefs.js",
+            "user_pref(\"mail.account.account1.identities\", \"id1\");\n"
+            "user_pref(\"mail.account.account1.server\", \"server1\");\n"
+            "user_pref(\"mail.account.account2.identities\", \"id2\");\n"
+            "user_pref(\"mail.account.account2.server\", \"server2\");\n"
+            "user_pref(\"mail.account.account3.identities\", \"id3\");\n"
+            "user_pref(\"mail.account.account3.server\", \"server1\");\n"
+            "user_pref(\"mail.accountmanager.accounts\", \"account1,account2,account3\");\n"
+            "user_pref(\"mail.identity.id1.smtpServer\", \"smtp1\");\n"
+            "user_pref(\"mail.identity.id2.smtpServer\", \"smtp1\");\n"
+            "user_pref(\"mail.identity.id3.smtpServer\", \"smtp2\");\n"
+            "user_pref(\"mail.server.server1.hostname\", \"pop.iis.u-tokyo.ac.jp\");\n"
+            "user_pref(\"mail.server.server1.type\", \"pop3\");\n"
+            "user_pref(\"mail.server.server2.hostname\", \"imap.iis.u-tokyo.ac.jp\");\n"
+            "user_pref(\"mail.server.server2.type\", \"imap\");\n"
+            "user_pref(\"mail.smtpserver.smtp1.hostname\", \"mail.iis.u-tokyo.ac.jp\");\n"
+            "user_pref(\"mail.smtpserver.smtp2.hostname\", \"smtp.tanaka.dti.ne.jp\");\n");
+  const auto profile = load(dir.path());
+  ASSERT_TRUE(profile);
+  // Read every account first, so that the edits below must replace what was read.
+  const std::vector<Account> before = profile->accounts();
+  ASSERT_EQ(before.size(), 3u);
+  EXPECT_EQ(before[1].outgoing->port, 587);
+  EXPECT_EQ(before[2].incoming.port, 110);
+  profile->apply("account1", {Change{"pop3-ssl", "incoming.port", "110", "995", ""},
+                              Change{"smtp-submission-port", "outgoing.port", "587", "465", ""}});
+  // account2 shares the outgoing server, account3 the incoming one.
+  EXPECT_EQ(profile->account("account1")->incoming.port, 995);
+  EXPECT_EQ(profile->account("account1")->outgoing->port, 465);
+  EXPECT_EQ(profile->account("account2")->outgoing->port, 465);
+  EXPECT_EQ(profile->account("account2")->incoming.port, 143);
+  EXPECT_EQ(profile->account("account3")->incoming.port, 995);
+  EXPECT_EQ(profile->account("account3")->outgoing->port, 587);
+  const std::vector<Account> after = profile->accounts();
+  EXPECT_EQ(after[1].outgoing->port, 465);
+  EXPECT_EQ(after[2].incoming.port, 995);
+}
+
 }  // namespace
 }  // namespace mailmig
