@@ -341,11 +341,7 @@ IoStatus FileTransaction::commit(const Verifier& verifier) {
   }
 
   if (options_.journal != nullptr) {
-    if (IoStatus marked =
-            options_.journal->set_files_state(options_.run_id, options_.profile, FileState::Done);
-        !marked) {
-      return fail(marked, true);
-    }
+    options_.journal->mark_done_with_next_write(options_.run_id, options_.profile);
   }
   state_ = State::Committed;
   return {};

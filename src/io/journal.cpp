@@ -194,6 +194,22 @@ void Journal::record_pending_run(const std::string& run_id) {
   insert.exec();
 }
 
+void Journal::mark_done_with_next_write(const std::string& run_id, const std::string& profile) {
+  done_profiles_.emplace_back(run_id, profile);
+}
+
+// Inside a write transaction: the profiles committed since the last write.
+void Journal::record_done_profiles() {
+  SQLite::Statement update(
+      *database_, "UPDATE files SET state = 'done' WHERE run_id = ? AND profile = ?");
+  for (const auto& [run_id, profile] : done_profiles_) {
+    update.bind(1, run_id);
+    update.bind(2, profile);
+    update.exec();
+    update.reset();
+  }
+}
+
 IoStatus Journal::begin_run(const RunInfo& info) {
   if (info.run_id.empty()) return {"journal: begin_run needs a run id"};
   FileLockResult lock =
@@ -211,6 +227,7 @@ IoStatus Journal::record_files(const std::vector<JournalFile>& files) {
     std::set<std::string> run_ids;
     for (const JournalFile& file : files) run_ids.insert(file.run_id);
     for (const std::string& run_id : run_ids) record_pending_run(run_id);
+    record_done_profiles();
     SQLite::Statement insert(*database_,
                              "INSERT OR REPLACE INTO files (run_id, profile, path, backup_path,"
                              " sha256_before, sha256_after, created, state)"
@@ -232,6 +249,7 @@ IoStatus Journal::record_files(const std::vector<JournalFile>& files) {
   } catch (const std::exception& error) {
     return {journal_error(state_dir_, error)};
   }
+  done_profiles_.clear();
   std::erase_if(pending_runs_, [&](const RunInfo& info) {
     return std::any_of(files.begin(), files.end(),
                        [&](const JournalFile& file) { return file.run_id == info.run_id; });
@@ -259,6 +277,7 @@ IoStatus Journal::finish_run(const std::string& run_id, RunState state) {
     SQLite::Transaction transaction(*database_, SQLite::TransactionBehavior::IMMEDIATE);
     make_schema_if_missing();
     record_pending_run(run_id);
+    record_done_profiles();
     SQLite::Statement update(*database_, "UPDATE runs SET state = ? WHERE id = ?");
     update.bind(1, std::string(to_string(state)));
     update.bind(2, run_id);
@@ -268,6 +287,7 @@ IoStatus Journal::finish_run(const std::string& run_id, RunState state) {
   } catch (const std::exception& error) {
     return {journal_error(state_dir_, error)};
   }
+  done_profiles_.clear();
   std::erase_if(pending_runs_, [&](const RunInfo& info) { return info.run_id == run_id; });
   const std::string lock_path = run_lock_path(state_dir_, run_id);
   const auto held = std::find_if(run_locks_.begin(), run_locks_.end(),

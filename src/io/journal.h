@@ -22,8 +22,9 @@ namespace mailmig {
 enum class RunState { InProgress, Done, RolledBack, Failed };
 std::string_view to_string(RunState state);  // "in-progress", "done", "rolled-back", "failed"
 
-// A file's state within its run: recorded before the rename ("pending"), then "done" when its
-// profile's transaction committed, "rolled-back" when the original bytes are back.
+// A file's state within its run: recorded before the rename ("pending"), then "done" with the
+// journal's next write after its profile's transaction committed, "rolled-back" when the
+// original bytes are back.
 enum class FileState { Pending, Done, RolledBack };
 std::string_view to_string(FileState state);  // "pending", "done", "rolled-back"
 
@@ -108,6 +109,11 @@ class Journal {
   // next run reads after a crash. FileTransaction calls it before its first rename.
   IoStatus record_files(const std::vector<JournalFile>& files);
   IoStatus set_files_state(const std::string& run_id, const std::string& profile, FileState state);
+  // Marks a committed profile's files done with the journal's next write (the next profile's
+  // files, or the end of the run), in that write's transaction: one transaction less for every
+  // profile. A crash before then leaves them pending, so recovery puts that profile back to its
+  // old bytes and the next run makes the change again.
+  void mark_done_with_next_write(const std::string& run_id, const std::string& profile);
   // Sets the run's final state and releases its lock.
   IoStatus finish_run(const std::string& run_id, RunState state);
 
@@ -145,11 +151,13 @@ class Journal {
   void make_schema_if_missing();
   bool has_schema();
   void record_pending_run(const std::string& run_id);
+  void record_done_profiles();
 
   std::string state_dir_;
   std::unique_ptr<SQLite::Database> database_;
   bool schema_ready_ = false;
   std::vector<RunInfo> pending_runs_;  // begun, not yet written
+  std::vector<std::pair<std::string, std::string>> done_profiles_;  // (run, profile) to mark
   std::vector<std::unique_ptr<FileLock>> run_locks_;
 };
 

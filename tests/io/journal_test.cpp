@@ -111,6 +111,30 @@ TEST(Journal, ARunIsRecordedWithItsFirstWrite) {
   EXPECT_EQ(history.runs[0].state, RunState::Failed);
 }
 
+TEST(Journal, ACommittedProfileIsMarkedDoneWithTheNextWrite) {
+  JournalFixture f;
+  ASSERT_TRUE(f.journal->begin_run(run_info("run-1")));
+  FileTransaction first(f.fs, {f.profile, backup_folder_for_run(f.state, "run-1"),
+                               f.journal.get(), "run-1", f.profile});
+  ASSERT_TRUE(first.stage(f.prefs, kPrefsOld, kPrefsNew, false));
+  ASSERT_TRUE(first.commit({}));
+  auto states = [&] {
+    std::vector<FileState> found;
+    for (const JournalFile& file : f.journal->files("run-1").files) found.push_back(file.state);
+    return found;
+  };
+  // Committed, not yet recorded: a crash now would put the profile back to its old bytes.
+  EXPECT_EQ(states(), std::vector<FileState>{FileState::Pending});
+  // The next profile's intent records the first profile done in the same transaction.
+  FileTransaction second(f.fs, {f.profile, backup_folder_for_run(f.state, "run-1"),
+                                f.journal.get(), "run-1", f.profile + "-other"});
+  ASSERT_TRUE(second.stage(f.accountrc, kAccountrcOld, kAccountrcNew, false));
+  ASSERT_TRUE(second.commit({}));
+  EXPECT_EQ(states(), (std::vector<FileState>{FileState::Done, FileState::Pending}));
+  ASSERT_TRUE(f.journal->finish_run("run-1", RunState::Done));
+  EXPECT_EQ(states(), (std::vector<FileState>{FileState::Done, FileState::Done}));
+}
+
 TEST(Journal, RecoveryRemovesTheLockOfARunThatDiedBeforeItsFirstWrite) {
   JournalFixture f;
   const pid_t child = ::fork();
