@@ -1,7 +1,5 @@
 #include "parsers/thunderbird/prefs_document.h"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <functional>
@@ -9,23 +7,10 @@
 #include <limits>
 #include <utility>
 
+#include "src/util/huge_pages.h"
+
 namespace mailmig {
 namespace {
-
-// The entries and the index of a large file are touched page by page as they fill; asking Linux
-// for transparent huge pages over them turns thousands of page faults into a few. Only a hint.
-void advise_huge_pages(void* data, std::size_t size) {
-#ifdef MADV_HUGEPAGE
-  constexpr std::uintptr_t kHugePage = std::uintptr_t{2} * 1024 * 1024;
-  const auto start = reinterpret_cast<std::uintptr_t>(data);
-  const std::uintptr_t begin = (start + kHugePage - 1) & ~(kHugePage - 1);
-  const std::uintptr_t end = (start + size) & ~(kHugePage - 1);
-  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-#else
-  (void)data;
-  (void)size;
-#endif
-}
 
 // What libpref's lexer returns. Single-character tokens carry the character; a NUL character is
 // end of file, as in Mozilla's parser.

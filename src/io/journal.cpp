@@ -200,8 +200,8 @@ void Journal::mark_done_with_next_write(const std::string& run_id, const std::st
 
 // Inside a write transaction: the profiles committed since the last write.
 void Journal::record_done_profiles() {
-  SQLite::Statement update(
-      *database_, "UPDATE files SET state = 'done' WHERE run_id = ? AND profile = ?");
+  SQLite::Statement update(*database_,
+                           "UPDATE files SET state = 'done' WHERE run_id = ? AND profile = ?");
   for (const auto& [run_id, profile] : done_profiles_) {
     update.bind(1, run_id);
     update.bind(2, profile);
@@ -544,10 +544,10 @@ RestoreResult Journal::rollback(FileSystem& fs, const std::string& run_id_or_las
 
 bool Journal::may_hold_interrupted_runs(FileSystem& fs, const std::string& state_dir) {
   const FolderListing locks = fs.list_folder(join_path(state_dir, "locks"));
-  if (!locks) return fs.stat(join_path(state_dir, "journal.sqlite")).status.type != FileType::Missing;
-  return std::any_of(locks.names.begin(), locks.names.end(), [](const std::string& name) {
-    return name.rfind("run-", 0) == 0;
-  });
+  if (!locks)
+    return fs.stat(join_path(state_dir, "journal.sqlite")).status.type != FileType::Missing;
+  return std::any_of(locks.names.begin(), locks.names.end(),
+                     [](const std::string& name) { return name.rfind("run-", 0) == 0; });
 }
 
 void Journal::remove_orphan_run_locks(FileSystem& fs, const std::vector<JournalRun>& runs) {
@@ -557,9 +557,8 @@ void Journal::remove_orphan_run_locks(FileSystem& fs, const std::vector<JournalR
   for (const std::string& name : locks.names) {
     if (!name.starts_with("run-") || !name.ends_with(".lock")) continue;
     const std::string run_id = name.substr(4, name.size() - 4 - 5);
-    const bool recorded = std::any_of(runs.begin(), runs.end(), [&](const JournalRun& run) {
-      return run.info.run_id == run_id;
-    });
+    const bool recorded = std::any_of(
+        runs.begin(), runs.end(), [&](const JournalRun& run) { return run.info.run_id == run_id; });
     if (recorded) continue;  // recovered above, or finished and its lock about to go
     FileLockResult lock = acquire_file_lock(join_path(folder, name), std::chrono::milliseconds(0));
     if (lock) ::unlink(lock.lock->path().c_str());  // free: its process is gone

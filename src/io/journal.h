@@ -156,7 +156,7 @@ class Journal {
   std::string state_dir_;
   std::unique_ptr<SQLite::Database> database_;
   bool schema_ready_ = false;
-  std::vector<RunInfo> pending_runs_;  // begun, not yet written
+  std::vector<RunInfo> pending_runs_;                               // begun, not yet written
   std::vector<std::pair<std::string, std::string>> done_profiles_;  // (run, profile) to mark
   std::vector<std::unique_ptr<FileLock>> run_locks_;
 };

@@ -1,7 +1,6 @@
 #include "src/io/read_file.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,25 +8,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "src/util/huge_pages.h"
+
 namespace mailmig {
-namespace {
-
-// A large buffer is touched page by page as soon as it is filled; asking Linux for transparent
-// huge pages over it turns thousands of page faults into a few. Only a hint: it may be ignored.
-void advise_huge_pages(char* data, std::size_t size) {
-#ifdef MADV_HUGEPAGE
-  constexpr std::uintptr_t kHugePage = std::uintptr_t{2} * 1024 * 1024;
-  const auto start = reinterpret_cast<std::uintptr_t>(data);
-  const std::uintptr_t begin = (start + kHugePage - 1) & ~(kHugePage - 1);
-  const std::uintptr_t end = (start + size) & ~(kHugePage - 1);
-  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-#else
-  (void)data;
-  (void)size;
-#endif
-}
-
-}  // namespace
 
 ReadResult read_file(const std::string& path, std::uintmax_t max_bytes) {
   ReadResult result;

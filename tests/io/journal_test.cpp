@@ -114,8 +114,8 @@ TEST(Journal, ARunIsRecordedWithItsFirstWrite) {
 TEST(Journal, ACommittedProfileIsMarkedDoneWithTheNextWrite) {
   JournalFixture f;
   ASSERT_TRUE(f.journal->begin_run(run_info("run-1")));
-  FileTransaction first(f.fs, {f.profile, backup_folder_for_run(f.state, "run-1"),
-                               f.journal.get(), "run-1", f.profile});
+  FileTransaction first(f.fs, {f.profile, backup_folder_for_run(f.state, "run-1"), f.journal.get(),
+                               "run-1", f.profile});
   ASSERT_TRUE(first.stage(f.prefs, kPrefsOld, kPrefsNew, false));
   ASSERT_TRUE(first.commit({}));
   auto states = [&] {
@@ -126,8 +126,8 @@ TEST(Journal, ACommittedProfileIsMarkedDoneWithTheNextWrite) {
   // Committed, not yet recorded: a crash now would put the profile back to its old bytes.
   EXPECT_EQ(states(), std::vector<FileState>{FileState::Pending});
   // The next profile's intent records the first profile done in the same transaction.
-  FileTransaction second(f.fs, {f.profile, backup_folder_for_run(f.state, "run-1"),
-                                f.journal.get(), "run-1", f.profile + "-other"});
+  FileTransaction second(f.fs, {f.profile, backup_folder_for_run(f.state, "run-1"), f.journal.get(),
+                                "run-1", f.profile + "-other"});
   ASSERT_TRUE(second.stage(f.accountrc, kAccountrcOld, kAccountrcNew, false));
   ASSERT_TRUE(second.commit({}));
   EXPECT_EQ(states(), (std::vector<FileState>{FileState::Done, FileState::Pending}));
@@ -431,8 +431,8 @@ TEST(Journal, RunIdIsAVersion4Uuid) {
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), 100u);
-  EXPECT_FALSE(has_shape("3f2b0c1d-0000-4000-c000-000000000000",
-                         "hhhhhhhh-hhhh-4hhh-vhhh-hhhhhhhhhhhh"));
+  EXPECT_FALSE(
+      has_shape("3f2b0c1d-0000-4000-c000-000000000000", "hhhhhhhh-hhhh-4hhh-vhhh-hhhhhhhhhhhh"));
 }
 
 TEST(Journal, TimeIsUtcIso8601) {

@@ -210,8 +210,8 @@ TEST(RuleEngine, EachRuleSeesTheChangesOfTheRulesBeforeIt) {
 TEST(RuleEngine, RulesThatNeverSettleChangeNothing) {
   const FakeRule toggle("toggle", [](const Account& account) {
     const std::string from = std::to_string(account.outgoing->port);
-    return RuleOutput{
-        {{"toggle", "outgoing.port", from, from == "25" ? "2525" : "25", "toggle"}}, {}};
+    return RuleOutput{{{"toggle", "outgoing.port", from, from == "25" ? "2525" : "25", "toggle"}},
+                      {}};
   });
   Policy policy = builtin_default_policy();
   policy.rule_states = {{"toggle", true}};
@@ -247,7 +247,8 @@ TEST(RuleEngine, InvalidValueFromARuleIsSkippedAndReported) {
 Policy inline_policy(const std::string& moves) {
   const PolicyLoadResult loaded = parse_policy(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<policy xmlns=\"urn:mailmig:policy:1\" "
-      "name=\"test\">\n" + moves + "</policy>\n",
+      "name=\"test\">\n" +
+          moves + "</policy>\n",
       ".", "test.xml");
   EXPECT_TRUE(loaded) << loaded.error;
   return loaded ? *loaded.policy : Policy{};
