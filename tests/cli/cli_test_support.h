@@ -3,6 +3,7 @@
 // (capturing stdout, stderr and the exit status), and byte snapshots of folders to compare.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <map>
@@ -70,6 +71,23 @@ int wait_child(pid_t pid);
 // a newline. Returns everything the child wrote (stdout and stderr share the terminal).
 RunOutput run_mailmig_on_terminal(const std::vector<std::string>& args, const RunOptions& options,
                                   const std::string& prompt, const std::string& answer);
+
+// A test that runs mailmig on a copy of the sample Linux home, with its own state folder.
+class LinuxHomeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    sandbox_.copy_fixture("homes/linux", "home");
+    options_.tmpdir = sandbox_.tmp();
+  }
+
+  RunOutput run(std::vector<std::string> args) {
+    args.insert(args.end(), {"--home", sandbox_.home(), "--state-dir", sandbox_.state()});
+    return run_mailmig(args, options_);
+  }
+
+  Sandbox sandbox_;
+  RunOptions options_;
+};
 
 // Every regular file and symlink under `folder`, path relative to `folder` -> bytes (a symlink
 // maps to "-> target"). Folders map to "<dir>".

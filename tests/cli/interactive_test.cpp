@@ -86,21 +86,7 @@ bool is_log_line(const std::string& line) {
          (rest.starts_with(" done profiles=4 accounts=8 changes=") && rest.ends_with(" errors=0"));
 }
 
-class RunOutputOptionsTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    sandbox_.copy_fixture("homes/linux", "home");
-    options_.tmpdir = sandbox_.tmp();
-  }
-
-  RunOutput run(std::vector<std::string> args) {
-    args.insert(args.end(), {"--home", sandbox_.home(), "--state-dir", sandbox_.state()});
-    return run_mailmig(args, options_);
-  }
-
-  Sandbox sandbox_;
-  RunOptions options_;
-};
+using RunOutputOptionsTest = LinuxHomeTest;
 
 TEST_F(RunOutputOptionsTest, QuietPrintsNothingOnSuccess) {
   const RunOutput output =

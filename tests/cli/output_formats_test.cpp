@@ -8,21 +8,7 @@
 namespace mailmig::cli_testing {
 namespace {
 
-class OutputFormatsTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    sandbox_.copy_fixture("homes/linux", "home");
-    options_.tmpdir = sandbox_.tmp();
-  }
-
-  RunOutput run(std::vector<std::string> args) {
-    args.insert(args.end(), {"--home", sandbox_.home(), "--state-dir", sandbox_.state()});
-    return run_mailmig(args, options_);
-  }
-
-  Sandbox sandbox_;
-  RunOptions options_;
-};
+using OutputFormatsTest = LinuxHomeTest;
 
 TEST_F(OutputFormatsTest, DiffIsUnifiedAndMasksEverySecret) {
   const Snapshot before = snapshot(sandbox_.home());
