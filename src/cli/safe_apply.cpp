@@ -159,7 +159,7 @@ void SafeApply::finish(const RunResult& result) {
   // Each profile committed or rolled back on its own; the run is done either way, and a profile
   // that failed is untouched (its error is in the result).
   (void)result;
-  journal_->finish_run(info_.run_id, RunState::Done);
+  journal_->end_run(info_.run_id);
 }
 
 std::string SafeApply::undo_advice() const {

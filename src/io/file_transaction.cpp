@@ -1,6 +1,7 @@
 #include "src/io/file_transaction.h"
 
 #include <algorithm>
+#include <future>
 #include <set>
 #include <utility>
 
@@ -191,14 +192,7 @@ IoStatus FileTransaction::check_unchanged(const StagedFile& file) {
   return {};
 }
 
-IoStatus FileTransaction::back_up(StagedFile& file) {
-  if (file.created) return {};
-  file.backup_path = join_path(options_.backup_folder, backup_name(file.target));
-  return write_new_file_durably(fs_, file.backup_path, file.original, 0600);
-}
-
 IoStatus FileTransaction::record_intent() {
-  if (options_.journal == nullptr) return {};
   std::vector<JournalFile> records;
   for (const StagedFile& file : files_) {
     JournalFile record;
@@ -268,6 +262,26 @@ IoStatus FileTransaction::fail(IoStatus error, bool restore) {
   return error;
 }
 
+IoStatus FileTransaction::write_backups() {
+  const bool needs_backup =
+      std::any_of(files_.begin(), files_.end(), [](const StagedFile& f) { return !f.created; });
+  if (!needs_backup) return {};
+  if (IoStatus made = fs_.make_folders(options_.backup_folder, 0700); !made) return made;
+  // Backups hold secrets (passwords in accountrc): only the user may read them.
+  if (IoStatus mode = fs_.change_mode(options_.backup_folder, 0700); !mode) return mode;
+  if (IoStatus synced = fs_.fsync_folder(parent_folder(options_.backup_folder)); !synced) {
+    return synced;
+  }
+  for (const StagedFile& file : files_) {
+    if (file.created) continue;
+    if (IoStatus backed_up = write_new_file_durably(fs_, file.backup_path, file.original, 0600);
+        !backed_up) {
+      return backed_up;
+    }
+  }
+  return {};
+}
+
 IoStatus FileTransaction::commit(const Verifier& verifier) {
   if (state_ != State::Staging) return {options_.profile + ": commit failed: already run"};
   state_ = State::Committing;
@@ -283,28 +297,29 @@ IoStatus FileTransaction::commit(const Verifier& verifier) {
     if (IoStatus status = check_unchanged(file); !status) return fail(status, false);
   }
 
-  const bool needs_backup =
-      std::any_of(files_.begin(), files_.end(), [](const StagedFile& f) { return !f.created; });
-  if (needs_backup) {
-    if (IoStatus made = fs_.make_folders(options_.backup_folder, 0700); !made) {
-      return fail(made, false);
-    }
-    // Backups hold secrets (passwords in accountrc): only the user may read them.
-    if (IoStatus mode = fs_.change_mode(options_.backup_folder, 0700); !mode) {
-      return fail(mode, false);
-    }
-    if (IoStatus synced = fs_.fsync_folder(parent_folder(options_.backup_folder)); !synced) {
-      return fail(synced, false);
-    }
-  }
+  // The intent is recorded on a second thread while this one writes the backups: neither needs
+  // the other, and both must be on disk before the first temporary file exists (a run killed
+  // after that leaves a temporary file only where the journal can find it), so their fsyncs
+  // overlap instead of queueing; they are most of apply's time. The journal uses SQLite's own
+  // file access, never fs_, so fs_ sees the same calls in the same order as before.
   for (StagedFile& file : files_) {
-    if (IoStatus status = back_up(file); !status) return fail(status, false);
+    if (!file.created) {
+      file.backup_path = join_path(options_.backup_folder, backup_name(file.target));
+    }
   }
-  if (IoStatus status = record_intent(); !status) return fail(status, false);
+  std::future<IoStatus> intent;
+  if (options_.journal != nullptr) {
+    intent = std::async(std::launch::async, [this] { return record_intent(); });
+  }
+  const IoStatus backed_up = write_backups();
+  if (intent.valid()) {
+    if (const IoStatus recorded = intent.get(); !recorded) return fail(recorded, false);
+  }
+  // The journal holds the intent: a failure from here on marks the profile's files rolled back.
+  if (!backed_up) return fail(backed_up, true);
 
   // Every temporary file is complete before the first rename, so a full disk stops the
   // transaction while the profile is still all old.
-  std::vector<std::string> temps;
   for (const StagedFile& file : files_) {
     PreparedTemp temp = prepare_temp(fs_, file.target, file.replacement, file.status);
     if (!temp.status) return fail(temp.status, true);

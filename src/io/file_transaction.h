@@ -3,13 +3,13 @@
 //
 // commit() in order: (1) refuse if any file changed since it was read (size, mtime, sha256) or
 // resolves outside the profile folder, touching nothing; (2) back up every original (0600 files
-// in a 0700 folder, fsync'd); (3) record the intent in the journal (state pending); (4) write
-// every new content to ".<name>.mailmig-tmp-<random>" beside its file (O_EXCL, 0600, fsync,
-// the original's mode and owner); (5) rename each over its file (the commit point of that file)
-// and fsync the folders; (6) re-read every file and ask the verifier. A failure anywhere puts
-// every replaced file back from its original bytes the same temp+rename way, and removes files
-// the transaction created. A kill -9 leaves each file old or new, never torn; the journal lets
-// the next run roll an interrupted profile back (Journal::recover_interrupted_runs).
+// in a 0700 folder, fsync'd) while a second thread records the intent in the journal (state
+// pending); (3) write every new content to ".<name>.mailmig-tmp-<random>" beside its file
+// (O_EXCL, 0600, fsync, the original's mode and owner); (4) rename each over its file (the
+// commit point of that file) and fsync the folders; (5) re-read every file and ask the verifier. A
+// failure anywhere puts every replaced file back from its original bytes the same temp+rename way,
+// and removes files the transaction created. A kill -9 leaves each file old or new, never torn; the
+// journal lets the next run roll an interrupted profile back (Journal::recover_interrupted_runs).
 #pragma once
 
 #include <functional>
@@ -75,7 +75,7 @@ class FileTransaction {
   enum class State { Staging, Committing, Committed, Failed };
 
   IoStatus check_unchanged(const StagedFile& file);
-  IoStatus back_up(StagedFile& file);
+  IoStatus write_backups();
   IoStatus record_intent();
   std::string restore_replaced();  // empty when every replaced file is back
   void remove_temp_files();

@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -41,6 +42,11 @@ std::string journal_error(const std::string& state_dir, const std::exception& er
 
 std::string run_lock_path(const std::string& state_dir, const std::string& run_id) {
   return join_path(join_path(state_dir, "locks"), "run-" + run_id + ".lock");
+}
+
+bool run_lock_exists(const std::string& state_dir, const std::string& run_id) {
+  struct stat status {};
+  return ::lstat(run_lock_path(state_dir, run_id).c_str(), &status) == 0 || errno != ENOENT;
 }
 
 JournalFile read_file_row(const SQLite::Statement& row) {
@@ -210,6 +216,45 @@ void Journal::record_done_profiles() {
   }
 }
 
+bool Journal::has_ended(const std::string& run_id, RunState recorded_state) const {
+  return recorded_state == RunState::InProgress && !run_lock_exists(state_dir_, run_id);
+}
+
+std::vector<std::string> Journal::ended_runs() {
+  std::vector<std::string> ended;
+  SQLite::Statement query(*database_, "SELECT id FROM runs WHERE state = 'in-progress'");
+  while (query.executeStep()) {
+    std::string run_id = query.getColumn(0).getString();
+    if (has_ended(run_id, RunState::InProgress)) ended.push_back(std::move(run_id));
+  }
+  return ended;
+}
+
+// Inside a write transaction: what the reads already show for runs that ended (end_run).
+void Journal::record_ended_runs(const std::vector<std::string>& run_ids) {
+  SQLite::Statement run(*database_, "UPDATE runs SET state = 'done' WHERE id = ?");
+  SQLite::Statement files(*database_,
+                          "UPDATE files SET state = 'done' WHERE run_id = ? AND state = 'pending'");
+  for (const std::string& run_id : run_ids) {
+    run.bind(1, run_id);
+    run.exec();
+    run.reset();
+    files.bind(1, run_id);
+    files.exec();
+    files.reset();
+  }
+}
+
+void Journal::release_run_lock(const std::string& run_id) {
+  const std::string lock_path = run_lock_path(state_dir_, run_id);
+  const auto held = std::find_if(run_locks_.begin(), run_locks_.end(),
+                                 [&](const auto& lock) { return lock->path() == lock_path; });
+  if (held != run_locks_.end()) {
+    ::unlink(lock_path.c_str());
+    run_locks_.erase(held);
+  }
+}
+
 IoStatus Journal::begin_run(const RunInfo& info) {
   if (info.run_id.empty()) return {"journal: begin_run needs a run id"};
   FileLockResult lock =
@@ -221,11 +266,20 @@ IoStatus Journal::begin_run(const RunInfo& info) {
 }
 
 IoStatus Journal::record_files(const std::vector<JournalFile>& files) {
+  std::set<std::string> run_ids;
+  for (const JournalFile& file : files) run_ids.insert(file.run_id);
+  const bool first_write =
+      std::any_of(pending_runs_.begin(), pending_runs_.end(),
+                  [&](const RunInfo& info) { return run_ids.count(info.run_id) != 0; });
+  if (first_write) {
+    // The run's lock file reaches the disk before its row does (see end_run).
+    RealFileSystem fs;
+    if (IoStatus synced = fs.fsync_folder(join_path(state_dir_, "locks")); !synced) return synced;
+  }
   try {
     SQLite::Transaction transaction(*database_, SQLite::TransactionBehavior::IMMEDIATE);
     make_schema_if_missing();
-    std::set<std::string> run_ids;
-    for (const JournalFile& file : files) run_ids.insert(file.run_id);
+    record_ended_runs(ended_runs());
     for (const std::string& run_id : run_ids) record_pending_run(run_id);
     record_done_profiles();
     SQLite::Statement insert(*database_,
@@ -276,6 +330,7 @@ IoStatus Journal::finish_run(const std::string& run_id, RunState state) {
   try {
     SQLite::Transaction transaction(*database_, SQLite::TransactionBehavior::IMMEDIATE);
     make_schema_if_missing();
+    record_ended_runs(ended_runs());
     record_pending_run(run_id);
     record_done_profiles();
     SQLite::Statement update(*database_, "UPDATE runs SET state = ? WHERE id = ?");
@@ -289,15 +344,15 @@ IoStatus Journal::finish_run(const std::string& run_id, RunState state) {
   }
   done_profiles_.clear();
   std::erase_if(pending_runs_, [&](const RunInfo& info) { return info.run_id == run_id; });
-  const std::string lock_path = run_lock_path(state_dir_, run_id);
-  const auto held = std::find_if(run_locks_.begin(), run_locks_.end(),
-                                 [&](const auto& lock) { return lock->path() == lock_path; });
-  if (held != run_locks_.end()) {
-    // The state is final before the lock goes: a recoverer that takes the lock re-reads it.
-    ::unlink(lock_path.c_str());
-    run_locks_.erase(held);
-  }
+  // The state is final before the lock goes: a recoverer that takes the lock re-reads it.
+  release_run_lock(run_id);
   return {};
+}
+
+void Journal::end_run(const std::string& run_id) {
+  std::erase_if(done_profiles_, [&](const auto& done) { return done.first == run_id; });
+  std::erase_if(pending_runs_, [&](const RunInfo& info) { return info.run_id == run_id; });
+  release_run_lock(run_id);
 }
 
 HistoryResult Journal::history() {
@@ -318,6 +373,7 @@ HistoryResult Journal::history() {
       run.info.policy_hash = query.getColumn(6).getString();
       run.info.command = query.getColumn(7).getString();
       run.state = parse_run_state(query.getColumn(8).getString());
+      if (has_ended(run.info.run_id, run.state)) run.state = RunState::Done;
       result.runs.push_back(std::move(run));
     }
   } catch (const std::exception& error) {
@@ -336,6 +392,13 @@ JournalFilesResult Journal::files(const std::string& run_id) {
                             " ORDER BY rowid");
     query.bind(1, run_id);
     while (query.executeStep()) result.files.push_back(read_file_row(query));
+    SQLite::Statement run(*database_, "SELECT state FROM runs WHERE id = ?");
+    run.bind(1, run_id);
+    if (run.executeStep() && has_ended(run_id, parse_run_state(run.getColumn(0).getString()))) {
+      for (JournalFile& file : result.files) {
+        if (file.state == FileState::Pending) file.state = FileState::Done;
+      }
+    }
   } catch (const std::exception& error) {
     result.error = journal_error(state_dir_, error);
   }
@@ -469,6 +532,7 @@ RestoreResult Journal::restore_files(FileSystem& fs, const std::string& run_id,
 
   try {
     SQLite::Transaction transaction(*database_, SQLite::TransactionBehavior::IMMEDIATE);
+    record_ended_runs(ended_runs());
     SQLite::Statement update(
         *database_, "UPDATE files SET state = 'rolled-back' WHERE run_id = ? AND path = ?");
     for (const JournalFile& file : files) {
@@ -515,6 +579,17 @@ RestoreResult Journal::rollback(FileSystem& fs, const std::string& run_id_or_las
   result.run_id = run_id;
   if (chosen->state == RunState::RolledBack) {
     result.error = "run " + run_id + ": already rolled back";
+    return result;
+  }
+  // Record the ended runs first: taking the run's lock below makes it look running again.
+  try {
+    if (const std::vector<std::string> ended = ended_runs(); !ended.empty()) {
+      SQLite::Transaction transaction(*database_, SQLite::TransactionBehavior::IMMEDIATE);
+      record_ended_runs(ended);
+      transaction.commit();
+    }
+  } catch (const std::exception& error) {
+    result.error = journal_error(state_dir_, error);
     return result;
   }
   FileLockResult run_lock =
@@ -575,8 +650,8 @@ RecoveryResult Journal::recover_interrupted_runs(FileSystem& fs) {
   for (const JournalRun& run : runs.runs) {
     if (run.state != RunState::InProgress) continue;
     const std::string lock_path = run_lock_path(state_dir_, run.info.run_id);
-    FileLockResult run_lock = acquire_file_lock(lock_path, std::chrono::milliseconds(0));
-    if (!run_lock) continue;  // alive in another process (or this one)
+    FileLockResult run_lock = lock_existing_file(lock_path);
+    if (!run_lock) continue;  // alive in another process (or this one), or it has ended
 
     // Re-read under the lock: the run may have finished before we took it.
     const HistoryResult again = history();

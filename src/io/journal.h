@@ -23,8 +23,8 @@ enum class RunState { InProgress, Done, RolledBack, Failed };
 std::string_view to_string(RunState state);  // "in-progress", "done", "rolled-back", "failed"
 
 // A file's state within its run: recorded before the rename ("pending"), then "done" with the
-// journal's next write after its profile's transaction committed, "rolled-back" when the
-// original bytes are back.
+// journal's next write after its profile's transaction committed (or read as done once its run
+// has ended, see Journal::end_run), "rolled-back" when the original bytes are back.
 enum class FileState { Pending, Done, RolledBack };
 std::string_view to_string(FileState state);  // "pending", "done", "rolled-back"
 
@@ -102,7 +102,8 @@ class Journal {
 
   // Holds a lock that tells recovery in another process that this run is alive, and records the
   // run as in-progress with its first write (record_files or finish_run), in that write's
-  // transaction: every transaction is a few fsyncs, and apply runs at every login.
+  // transaction: every transaction is a few fsyncs, and apply runs at every login. The lock
+  // file is on disk before the run's row is, so a recorded run without one has ended.
   // `info.run_id` must be set (make_run_id()).
   IoStatus begin_run(const RunInfo& info);
   // Records a profile's files (state pending) in one SQLite transaction: the intent that the
@@ -110,12 +111,18 @@ class Journal {
   IoStatus record_files(const std::vector<JournalFile>& files);
   IoStatus set_files_state(const std::string& run_id, const std::string& profile, FileState state);
   // Marks a committed profile's files done with the journal's next write (the next profile's
-  // files, or the end of the run), in that write's transaction: one transaction less for every
-  // profile. A crash before then leaves them pending, so recovery puts that profile back to its
-  // old bytes and the next run makes the change again.
+  // files), in that write's transaction, or by the run's end (end_run): one transaction less
+  // for every profile. A crash before then leaves them pending, so recovery puts that profile back
+  // to its old bytes and the next run makes the change again.
   void mark_done_with_next_write(const std::string& run_id, const std::string& profile);
   // Sets the run's final state and releases its lock.
   IoStatus finish_run(const std::string& run_id, RunState state);
+  // Ends a run that finished normally without a transaction of its own (four fsyncs less at
+  // every apply): removes its lock and writes nothing. A recorded run whose lock file is gone
+  // has ended, so the journal reads it as done, its pending files too, and its next write
+  // records that. A crash before the lock goes leaves the lock behind, and recovery puts the
+  // unfinished profile back. A run that recorded nothing leaves no trace.
+  void end_run(const std::string& run_id);
 
   HistoryResult history();
   JournalFilesResult files(const std::string& run_id);
@@ -133,10 +140,11 @@ class Journal {
   // nothing to recover; true means recover_interrupted_runs must look.
   static bool may_hold_interrupted_runs(FileSystem& fs, const std::string& state_dir);
 
-  // Finds runs left in-progress by a process that died (its run lock is free) and rolls each of
-  // their unfinished profiles back to the original bytes from the backups (the simpler honest
-  // choice: a profile is all-old again, never half-new), removes leftover ".mailmig-tmp-" files
-  // in those profiles' folders, and marks the run failed. Also removes the lock file of a run
+  // Finds runs left in-progress by a process that died (its run lock is there and free; a run
+  // whose lock is gone has ended) and rolls each of their unfinished profiles back to the
+  // original bytes from the backups (the simpler honest choice: a profile is all-old again,
+  // never half-new), removes leftover ".mailmig-tmp-" files in those profiles' folders, and
+  // marks the run failed. Also removes the lock file of a run
   // that died before its first write (it has no row to recover). Call before locking any
   // profile.
   RecoveryResult recover_interrupted_runs(FileSystem& fs);
@@ -152,6 +160,10 @@ class Journal {
   bool has_schema();
   void record_pending_run(const std::string& run_id);
   void record_done_profiles();
+  std::vector<std::string> ended_runs();  // recorded in-progress, their lock gone
+  void record_ended_runs(const std::vector<std::string>& run_ids);
+  bool has_ended(const std::string& run_id, RunState recorded_state) const;
+  void release_run_lock(const std::string& run_id);
 
   std::string state_dir_;
   std::unique_ptr<SQLite::Database> database_;

@@ -64,6 +64,32 @@ FileLockResult acquire_file_lock(const std::string& lock_path, std::chrono::mill
   return result;
 }
 
+FileLockResult lock_existing_file(const std::string& lock_path) {
+  FileLockResult result;
+  const int fd = ::open(lock_path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    result.missing = errno == ENOENT;
+    result.error = io_error(lock_path, "open lock", errno).error;
+    return result;
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    result.error = io_error(lock_path, "lock", errno).error;
+    ::close(fd);
+    return result;
+  }
+  struct stat held {};
+  struct stat named {};
+  if (::fstat(fd, &held) != 0 || ::stat(lock_path.c_str(), &named) != 0 ||
+      held.st_dev != named.st_dev || held.st_ino != named.st_ino) {
+    result.missing = true;
+    result.error = lock_path + ": lock failed: the lock file was removed";
+    ::close(fd);
+    return result;
+  }
+  result.lock.reset(new FileLock(fd, lock_path));
+  return result;
+}
+
 std::string profile_lock_path(const std::string& state_dir, const std::string& profile_path) {
   // One profile reached by two spellings (a symlinked home) must get one lock.
   RealFileSystem fs;

@@ -25,6 +25,7 @@ class FileLock {
 
  private:
   friend FileLockResult acquire_file_lock(const std::string&, std::chrono::milliseconds);
+  friend FileLockResult lock_existing_file(const std::string&);
   FileLock(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
 
   int fd_;
@@ -34,6 +35,7 @@ class FileLock {
 struct FileLockResult {
   std::unique_ptr<FileLock> lock;
   bool timed_out = false;  // someone else held it for the whole timeout
+  bool missing = false;    // lock_existing_file: there is no such lock file (any more)
   std::string error;
 
   explicit operator bool() const { return lock != nullptr; }
@@ -41,6 +43,11 @@ struct FileLockResult {
 
 // acquire_file_lock (declared above) creates the lock file (mode 0600, its folder 0700) when
 // missing and takes an exclusive flock, waiting up to `timeout` (zero: one try).
+
+// Takes an exclusive flock on a lock file only if it exists, in one try, never creating it:
+// `missing` when there is no file at that path, or when its last holder removed it while this
+// process waited for it. `error` without `missing` when another process holds it.
+FileLockResult lock_existing_file(const std::string& lock_path);
 
 inline constexpr std::chrono::seconds kProfileLockTimeout{60};
 

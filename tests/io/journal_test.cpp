@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <set>
 #include <string_view>
 
@@ -133,6 +134,110 @@ TEST(Journal, ACommittedProfileIsMarkedDoneWithTheNextWrite) {
   EXPECT_EQ(states(), (std::vector<FileState>{FileState::Done, FileState::Pending}));
   ASSERT_TRUE(f.journal->finish_run("run-1", RunState::Done));
   EXPECT_EQ(states(), (std::vector<FileState>{FileState::Done, FileState::Done}));
+}
+
+// What the database itself says, without the journal's reading of run locks.
+std::string stored(const std::string& state, const std::string& query) {
+  SQLite::Database database(state + "/journal.sqlite");
+  return database.execAndGet(query).getString();
+}
+
+TEST(Journal, ARunEndedWithoutATransactionReadsAsDoneAndTheNextWriteRecordsIt) {
+  JournalFixture f;
+  ASSERT_TRUE(f.journal->begin_run(run_info("run-1")));
+  {
+    FileTransaction transaction(f.fs, {f.profile, backup_folder_for_run(f.state, "run-1"),
+                                       f.journal.get(), "run-1", f.profile});
+    ASSERT_TRUE(transaction.stage(f.prefs, kPrefsOld, kPrefsNew, false));
+    ASSERT_TRUE(transaction.commit({}));
+  }
+  f.journal->end_run("run-1");
+  EXPECT_FALSE(path_exists(f.state + "/locks/run-run-1.lock"));
+  // Nothing was written at the end: the database still holds the intent...
+  EXPECT_EQ(stored(f.state, "SELECT state FROM runs WHERE id = 'run-1'"), "in-progress");
+  EXPECT_EQ(stored(f.state, "SELECT state FROM files WHERE run_id = 'run-1'"), "pending");
+  // ...and every reader sees a run whose lock is gone as done, its files too.
+  const JournalOpenResult other = Journal::open(f.state);
+  ASSERT_TRUE(other) << other.error;
+  const HistoryResult history = other.journal->history();
+  ASSERT_EQ(history.runs.size(), 1u);
+  EXPECT_EQ(history.runs[0].state, RunState::Done);
+  const JournalFilesResult files = other.journal->files("run-1");
+  ASSERT_EQ(files.files.size(), 1u);
+  EXPECT_EQ(files.files[0].state, FileState::Done);
+  EXPECT_FALSE(Journal::may_hold_interrupted_runs(f.fs, f.state));
+  EXPECT_THAT(other.journal->recover_interrupted_runs(f.fs).runs, IsEmpty());
+  EXPECT_EQ(read_whole_file(f.prefs), kPrefsNew);
+
+  // The next run's first write records it.
+  ASSERT_TRUE(other.journal->begin_run(run_info("run-2")));
+  FileTransaction next(f.fs, {f.profile, backup_folder_for_run(f.state, "run-2"),
+                              other.journal.get(), "run-2", f.profile});
+  ASSERT_TRUE(next.stage(f.accountrc, kAccountrcOld, kAccountrcNew, false));
+  ASSERT_TRUE(next.commit({}));
+  EXPECT_EQ(stored(f.state, "SELECT state FROM runs WHERE id = 'run-1'"), "done");
+  EXPECT_EQ(stored(f.state, "SELECT state FROM files WHERE run_id = 'run-1'"), "done");
+  EXPECT_EQ(stored(f.state, "SELECT state FROM runs WHERE id = 'run-2'"), "in-progress");
+  other.journal->end_run("run-2");
+}
+
+TEST(Journal, RollbackOfARunEndedWithoutATransactionRestoresItAndRecordsIt) {
+  JournalFixture f;
+  ASSERT_TRUE(f.journal->begin_run(run_info("run-1")));
+  {
+    FileTransaction transaction(f.fs, {f.profile, backup_folder_for_run(f.state, "run-1"),
+                                       f.journal.get(), "run-1", f.profile});
+    ASSERT_TRUE(transaction.stage(f.prefs, kPrefsOld, kPrefsNew, false));
+    ASSERT_TRUE(transaction.commit({}));
+  }
+  f.journal->end_run("run-1");
+  const RestoreResult restored = f.journal->rollback(f.fs, "last", false);
+  ASSERT_TRUE(restored) << restored.error;
+  EXPECT_EQ(restored.run_id, "run-1");
+  EXPECT_EQ(read_whole_file(f.prefs), kPrefsOld);
+  EXPECT_EQ(stored(f.state, "SELECT state FROM runs WHERE id = 'run-1'"), "rolled-back");
+  EXPECT_EQ(stored(f.state, "SELECT state FROM files WHERE run_id = 'run-1'"), "rolled-back");
+  EXPECT_FALSE(path_exists(f.state + "/locks/run-run-1.lock"));
+}
+
+TEST(Journal, ARunThatRecordedNothingLeavesNoTraceWhenItEnds) {
+  JournalFixture f;
+  ASSERT_TRUE(f.journal->begin_run(run_info("run-quiet")));
+  f.journal->end_run("run-quiet");
+  EXPECT_FALSE(path_exists(f.state + "/locks/run-run-quiet.lock"));
+  EXPECT_FALSE(Journal::may_hold_interrupted_runs(f.fs, f.state));
+  EXPECT_TRUE(f.journal->history().runs.empty());
+}
+
+TEST(Journal, ABackupFailureAfterTheIntentMarksTheFilesRolledBack) {
+  JournalFixture f;
+  testing::FaultInjectingFileSystem faulty(f.fs);
+  faulty.fail_nth(testing::Operation::CreateNew, 1, ENOSPC);  // the backup of prefs.js
+  ASSERT_TRUE(f.journal->begin_run(run_info("run-1")));
+  FileTransaction transaction(faulty, {f.profile, backup_folder_for_run(f.state, "run-1"),
+                                       f.journal.get(), "run-1", f.profile});
+  ASSERT_TRUE(transaction.stage(f.prefs, kPrefsOld, kPrefsNew, false));
+  const IoStatus committed = transaction.commit({});
+  EXPECT_THAT(committed.error, HasSubstr("No space left on device"));
+  EXPECT_EQ(read_whole_file(f.prefs), kPrefsOld);
+  EXPECT_THAT(temp_files_in(f.profile), IsEmpty());
+  // The intent was recorded beside the backup; the journal says the profile is back to old.
+  const JournalFilesResult files = f.journal->files("run-1");
+  ASSERT_EQ(files.files.size(), 1u);
+  EXPECT_EQ(files.files[0].state, FileState::RolledBack);
+}
+
+TEST(Journal, AJournalThatCannotRecordTheIntentLeavesTheProfileOld) {
+  JournalFixture f;
+  write_whole_file(f.state + "/journal.sqlite", std::string(4096, 'x'), 0600);  // not SQLite
+  ASSERT_TRUE(f.journal->begin_run(run_info("run-1")));
+  FileTransaction transaction(f.fs, {f.profile, backup_folder_for_run(f.state, "run-1"),
+                                     f.journal.get(), "run-1", f.profile});
+  ASSERT_TRUE(transaction.stage(f.prefs, kPrefsOld, kPrefsNew, false));
+  const IoStatus committed = transaction.commit({});
+  EXPECT_THAT(committed.error, HasSubstr("journal failed"));
+  EXPECT_EQ(read_whole_file(f.prefs), kPrefsOld);
+  EXPECT_THAT(temp_files_in(f.profile), IsEmpty());
 }
 
 TEST(Journal, RecoveryRemovesTheLockOfARunThatDiedBeforeItsFirstWrite) {

@@ -63,6 +63,26 @@ TEST(ProfileLock, LockFileIsNamedAfterTheProfilePathsHash) {
   EXPECT_EQ(file_mode(root / "state/locks"), 0700u);
 }
 
+TEST(ProfileLock, LockExistingFileNeverCreatesOne) {
+  TempFolder root;
+  const std::string path = root / "locks/run-1.lock";
+  const FileLockResult missing = lock_existing_file(path);
+  EXPECT_FALSE(missing);
+  EXPECT_TRUE(missing.missing);
+  EXPECT_FALSE(path_exists(path));
+
+  FileLockResult first = acquire_file_lock(path, std::chrono::milliseconds(0));
+  ASSERT_TRUE(first) << first.error;
+  // flock locks belong to an open file: a second try in this process finds it held.
+  const FileLockResult held = lock_existing_file(path);
+  EXPECT_FALSE(held);
+  EXPECT_FALSE(held.missing);
+  first.lock.reset();
+  const FileLockResult free_lock = lock_existing_file(path);
+  EXPECT_TRUE(free_lock) << free_lock.error;
+  EXPECT_FALSE(free_lock.missing);
+}
+
 TEST(ProfileLock, SecondProcessTimesOutWhileTheFirstHoldsIt) {
   TempFolder root;
   const std::string profile = root.path();

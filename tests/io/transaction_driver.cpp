@@ -93,10 +93,7 @@ int main(int argc, char** argv) {
       std::cerr << committed.error << "\n";
       return 4;
     }
-    if (IoStatus finished = journal.finish_run(info.run_id, RunState::Done); !finished) {
-      std::cerr << finished.error << "\n";
-      return 3;
-    }
+    journal.end_run(info.run_id);  // as apply ends a run
     if (once) return 0;
   }
 }
