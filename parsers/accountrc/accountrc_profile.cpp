@@ -5,6 +5,7 @@
 #include <boost/filesystem.hpp>
 #include <charconv>
 #include <climits>
+#include <unordered_map>
 #include <utility>
 
 #include "parsers/accountrc/accountrc_key_order.h"
@@ -421,10 +422,21 @@ std::vector<Account> AccountrcProfile::accounts() const {
   return result;
 }
 
+std::optional<Account> AccountrcProfile::account(const std::string& account_id) const {
+  for (const auto& section : document_.sections()) {
+    const std::string id = std::to_string(*account_number(section.name));
+    if (id == account_id) {
+      return read_account(document_, section, client_, uses_sylpheed_numbering(id), id).account;
+    }
+  }
+  return std::nullopt;
+}
+
 std::vector<Finding> AccountrcProfile::findings() const {
   std::vector<Finding> found;
   for (const auto& section : document_.sections()) {
-    std::map<std::string_view, std::size_t> seen;
+    std::unordered_map<std::string_view, std::size_t> seen;
+    seen.reserve(section.last - section.first);
     for (std::size_t i = section.first; i < section.last; ++i) {
       const auto& line = document_.lines()[i];
       if (line.kind != AccountrcDocument::LineKind::KeyValue) continue;

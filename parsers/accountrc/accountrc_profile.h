@@ -30,6 +30,8 @@ class AccountrcProfile final : public Profile {
   ClientKind client() const override { return client_; }
   std::string path() const override { return folder_; }
   std::vector<Account> accounts() const override;
+  // One account's section read alone (accounts() reads every section).
+  std::optional<Account> account(const std::string& account_id) const override;
   std::vector<Finding> findings() const override;
   std::vector<Finding> apply(const std::string& account_id,
                              const std::vector<Change>& changes) override;

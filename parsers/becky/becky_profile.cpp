@@ -371,6 +371,15 @@ std::vector<Account> BeckyProfile::accounts() const {
   return result;
 }
 
+std::optional<Account> BeckyProfile::account(const std::string& account_id) const {
+  for (const Mailbox& mailbox : mailboxes_) {
+    if (mailbox.id == account_id && mailbox.document.has_section(kSection)) {
+      return read_account(mailbox.id, mailbox.document);
+    }
+  }
+  return std::nullopt;
+}
+
 std::vector<Finding> BeckyProfile::findings() const {
   std::vector<Finding> result;
   for (const Mailbox& mailbox : mailboxes_) {

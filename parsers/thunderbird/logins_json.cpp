@@ -71,7 +71,11 @@ class JsonSpans {
     while (pos < text_.size() && text_[pos] == '"') {
       const std::size_t key_end = string_end(pos);
       Member member;
-      member.key = json::parse(text_.substr(pos, key_end - pos)).get<std::string>();
+      const std::string_view quoted = text_.substr(pos, key_end - pos);
+      // Keys are plain ASCII names; only one with an escape needs a JSON decoder.
+      member.key = quoted.find('\\') == std::string_view::npos
+                       ? std::string(quoted.substr(1, quoted.size() - 2))
+                       : json::parse(quoted).get<std::string>();
       member.begin = skip_space(skip_space(key_end) + 1);
       member.end = value_end(member.begin);
       pos = skip_space(member.end);

@@ -77,13 +77,15 @@ std::vector<Change> changes_realized(const std::vector<Change>& planned, const A
 // server for several Thunderbird accounts) are planned against the bytes as already edited.
 void migrate_accounts(Profile& profile, const Policy& policy, ProfileResult& out) {
   const std::vector<Account> before = profile.accounts();
+  bool edited = false;  // until an account is edited, every account reads as it did before
   for (const Account& original : before) {
     AccountResult account_result;
     account_result.account = original;
-    const Account current = profile.account(original.id).value_or(original);
+    const Account current = edited ? profile.account(original.id).value_or(original) : original;
     const AccountPlan plan = plan_account(current, policy);
     account_result.findings = plan.findings;
     if (!plan.changes.empty()) {
+      edited = true;
       std::vector<Finding> writer_findings = profile.apply(original.id, plan.changes);
       const Account after = profile.account(original.id).value_or(current);
       account_result.changes = changes_realized(plan.changes, after);

@@ -130,6 +130,23 @@ TEST(AccountrcProfile, ReadsTheLinuxClawsHome) {
   EXPECT_FALSE(claws.has_saved_password("3", "recv"));
 }
 
+TEST(AccountrcProfile, OneAccountReadsAsInTheListOfAll) {
+  for (const fs::path& folder : {kFixtures / "homes/linux/.claws-mail",
+                                 kFixtures / "homes/windows/AppData/Roaming/Claws-mail"}) {
+    auto profile = load(load_claws_profile(folder.string()));
+    const auto accounts = profile->accounts();
+    ASSERT_FALSE(accounts.empty());
+    for (const Account& account : accounts) {
+      EXPECT_EQ(profile->account(account.id), account) << account.id;
+    }
+    EXPECT_EQ(profile->account("99"), std::nullopt);
+  }
+  auto sylpheed = load(load_sylpheed_profile((kFixtures / "homes/linux/.sylpheed-2.0").string()));
+  for (const Account& account : sylpheed->accounts()) {
+    EXPECT_EQ(sylpheed->account(account.id), account) << account.id;
+  }
+}
+
 TEST(AccountrcProfile, ReadsTheWindowsHomes) {
   const fs::path roaming = kFixtures / "homes/windows/AppData/Roaming";
   auto sylpheed = load(load_sylpheed_profile((roaming / "Sylpheed").string()));

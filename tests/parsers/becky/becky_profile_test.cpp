@@ -85,6 +85,9 @@ TEST(BeckyProfile, AccountsCarryEffectiveValues) {
                              AuthMethod::None, "hanako"}},
   };
   EXPECT_EQ(profile->accounts(), expected);
+  EXPECT_EQ(profile->account(kUtokyo), expected[0]);
+  EXPECT_EQ(profile->account(kKyutech), expected[1]);
+  EXPECT_EQ(profile->account("00000000.mb"), std::nullopt);
   EXPECT_TRUE(profile->findings().empty());
 }
 

@@ -43,6 +43,18 @@ TEST(LoginsJson, ReadsLoginsWithoutExposingSecrets) {
   EXPECT_EQ(logins.serialise(), kSmall);
 }
 
+TEST(LoginsJson, KeysWrittenWithEscapesAreDecoded) {
+  // "\u006cogins" is "logins" and "host\u006eame" is "hostname": JSON allows either spelling.
+  const std::string text =
+      R"({"nextId":2,"\u006cogins":[{"id":1,"host\u006eame":"smtp://smtp.a.jp","guid":"{g-1}"}]})";
+  LoginsJson logins;
+  ASSERT_TRUE(logins.load(text));
+  ASSERT_EQ(logins.logins().size(), 1u);
+  EXPECT_EQ(logins.logins()[0].hostname, "smtp://smtp.a.jp");
+  EXPECT_TRUE(logins.has_origin("smtp://smtp.a.jp"));
+  EXPECT_EQ(logins.serialise(), text);
+}
+
 TEST(LoginsJson, CopyAppendsACompactObjectAndBumpsNextId) {
   LoginsJson logins;
   ASSERT_TRUE(logins.load(kSmall));
