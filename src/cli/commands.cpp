@@ -173,6 +173,7 @@ int run_migration_command(Command command, const RunSettings& settings) {
   options.backup_dir = settings.backup_dir;
   options.machine = settings.machine;
   options.home_given = !settings.home.empty();
+  options.keep_profiles = settings.format == "diff";
   const Migration migration = run_migration(options, *policy);
 
   print_result(migration, settings);

@@ -153,7 +153,7 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
     }
     writer.commit(location, profile, profile_result);
     migration.result.profiles.push_back(std::move(profile_result));
-    migration.profiles.push_back(std::move(loaded.profile));
+    if (options.keep_profiles) migration.profiles.push_back(std::move(loaded.profile));
   }
   for (ProfileResult& failed : unreadable) migration.result.profiles.push_back(std::move(failed));
   writer.finish(migration.result);

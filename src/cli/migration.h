@@ -22,11 +22,15 @@ struct MigrationOptions {
   std::string backup_dir;          // empty: beside the journal
   std::string machine;
   bool home_given = false;  // --home was given: the state folder is that home's
+  // Keep each profile in memory once it is done, in Migration::profiles (--format diff prints
+  // them); otherwise each is freed before the next is read.
+  bool keep_profiles = false;
 };
 
 struct Migration {
   RunResult result;
-  // The profiles as read and edited in memory (plan) or written (apply), for --format diff.
+  // The profiles as read and edited in memory (plan) or written (apply), for --format diff
+  // (MigrationOptions::keep_profiles).
   std::vector<std::unique_ptr<Profile>> profiles;
   // apply: where the backups are and how to undo the run, for people ("" when nothing written).
   std::string undo_advice;

@@ -7,6 +7,8 @@
 #include <boost/filesystem.hpp>
 #include <set>
 
+#include "src/cli/migration.h"
+#include "src/policy/policy.h"
 #include "tests/cli/cli_test_support.h"
 #include "tests/cli/file_edits.h"
 
@@ -447,6 +449,23 @@ TEST_P(PlanApplyTest, PlanListsChangesAndApplyMakesExactlyThem) {
 
 INSTANTIATE_TEST_SUITE_P(Clients, PlanApplyTest, ::testing::ValuesIn(client_cases()),
                          [](const auto& param_info) { return param_info.param.name; });
+
+TEST(RunMigration, KeepsTheProfilesInMemoryOnlyWhenAsked) {
+  MigrationOptions options;
+  options.command = Command::Plan;
+  options.paths = {fixture_path("homes/linux/.sylpheed-2.0")};
+  const Policy policy = builtin_default_policy();
+  const Migration freed = run_migration(options, policy);
+  EXPECT_TRUE(freed.profiles.empty());
+  ASSERT_EQ(freed.result.profiles.size(), 1u);
+  EXPECT_FALSE(freed.result.profiles[0].accounts.empty());
+
+  options.keep_profiles = true;
+  const Migration kept = run_migration(options, policy);
+  ASSERT_EQ(kept.profiles.size(), 1u);
+  EXPECT_EQ(kept.profiles[0]->client(), ClientKind::Sylpheed);
+  EXPECT_EQ(kept.result.profiles.size(), 1u);
+}
 
 }  // namespace
 }  // namespace mailmig::cli_testing
