@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times whole mailmig runs side by side with the simplest tools doing the same job on the same
-# files, and prints one table of measured value, goal and PASS/MISS:
+# files, the two sides of each ratio in turns, and prints one table of measured value, goal and
+# PASS/MISS:
 #   (a) mailmig plan of a 15 MB prefs.js profile vs one sed pass making one edit (goal <= 2x)
 #   (b) mailmig apply on one accountrc vs augtool making the same edits (goal <= 0.5x)
 #   (c) the same edits with Python's configparser (for comparison; no goal)
@@ -18,6 +19,7 @@ MAILMIG=$BUILD_DIR/mailmig
 BENCH=$BUILD_DIR/bench/mailmig_bench
 GEN=$BUILD_DIR/bench/mailmig_bench_gen
 RUNS=${RUNS:-10}
+ROUNDS=${ROUNDS:-5}  # the two sides of a ratio take turns this many times
 LIMIT=${LIMIT:-120}  # seconds a single run may take before it is reported as a timeout
 
 WORK=$(mktemp -d)
@@ -29,32 +31,66 @@ mkdir -p "$HOME"
 echo "load before: $(uptime)"
 "$GEN" "$WORK/in" >/dev/null
 
-# median_seconds PREPARE COMMAND: the median wall time of RUNS runs of COMMAND (a shell command
-# line), with PREPARE run before each (untimed); "timeout" when a first run takes longer than
-# LIMIT seconds. Exit codes are ignored: plan exits 4 when changes are pending.
-median_seconds() {
-  local prepare=$1 command=$2
-  local status=0
-  sh -c "$prepare"
-  timeout "$LIMIT" sh -c "$command" >/dev/null 2>&1 || status=$?
-  if [ "$status" = 124 ]; then
-    echo timeout
-    return
-  fi
+# run_times SHELL PREPARE COMMAND N: appends to $WORK/times-out the wall times (seconds, one a
+# line) of N runs of COMMAND, with PREPARE run before each (untimed). Output is discarded. SHELL
+# "none" runs COMMAND without a shell (it must hold no shell syntax; hyperfine -N, so that no
+# shell start-up is subtracted from runs of a few milliseconds); "sh" runs it with one.
+run_times() {
+  local shell=$1 prepare=$2 command=$3 runs=$4
   if command -v hyperfine >/dev/null; then
-    hyperfine --style none --ignore-failure --runs "$RUNS" --prepare "$prepare" \
+    local mode=()
+    if [ "$shell" = none ]; then
+      mode=(-N)
+      prepare="sh -c \"$prepare\""
+    fi
+    hyperfine "${mode[@]}" --style none --ignore-failure --runs "$runs" --prepare "$prepare" \
       --export-json "$WORK/hyperfine.json" "$command" >/dev/null
-    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' \
-      "$WORK/hyperfine.json"
+    python3 -c 'import json,sys
+for t in json.load(open(sys.argv[1]))["results"][0]["times"]: print(t)' \
+      "$WORK/hyperfine.json" >>"$WORK/times-out"
   else
     local i
-    : >"$WORK/times"
-    for ((i = 0; i < RUNS; i++)); do
+    for ((i = 0; i < runs; i++)); do
       sh -c "$prepare"
-      /usr/bin/time -f %e -a -o "$WORK/times" sh -c "$command" >/dev/null 2>&1 || true
+      /usr/bin/time -f %e -a -o "$WORK/times-out" sh -c "$command" >/dev/null 2>&1 || true
     done
-    sort -n "$WORK/times" | awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }'
   fi
+}
+
+# median_pair SHELL PREPARE COMMAND_A COMMAND_B: "A B", the median wall times of RUNS runs of
+# each command (see run_times), or "timeout" for a side whose first run takes longer than LIMIT
+# seconds. The two sides run in turns, ROUNDS rounds of RUNS/ROUNDS runs each, so that a change
+# in the machine's speed during the measurement reaches both sides of a ratio alike. Exit codes
+# are ignored: plan exits 4 when changes are pending.
+median_pair() {
+  local shell=$1 prepare=$2
+  local commands=("$3" "$4") medians=() side status
+  local rounds=$ROUNDS
+  [ "$rounds" -le "$RUNS" ] || rounds=$RUNS
+  local per_round=$(((RUNS + rounds - 1) / rounds))
+  for side in 0 1; do
+    status=0
+    sh -c "$prepare"
+    timeout "$LIMIT" sh -c "${commands[$side]}" >/dev/null 2>&1 || status=$?
+    if [ "$status" = 124 ]; then medians[side]=timeout; fi
+    : >"$WORK/times-$side"
+  done
+  local round
+  for ((round = 0; round < rounds; round++)); do
+    for side in 0 1; do
+      [ "${medians[$side]:-}" = timeout ] && continue
+      : >"$WORK/times-out"
+      run_times "$shell" "$prepare" "${commands[$side]}" "$per_round"
+      cat "$WORK/times-out" >>"$WORK/times-$side"
+    done
+  done
+  for side in 0 1; do
+    if [ "${medians[$side]:-}" != timeout ]; then
+      medians[side]=$(sort -g "$WORK/times-$side" |
+        awk '{ t[NR] = $1 } END { print (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2 }')
+    fi
+  done
+  echo "${medians[0]} ${medians[1]}"
 }
 
 # peak_kib COMMAND: the maximum resident set size of one run, in KiB. A run that passes LIMIT
@@ -100,8 +136,7 @@ PROFILE=$WORK/in/thunderbird-large
 PREFS_BYTES=$(stat -c %s "$PROFILE/prefs.js")
 plan_command="'$MAILMIG' plan --format text '$PROFILE' >/dev/null"
 sed_command="sed 's/^user_pref(\"mail.smtpserver.smtp1.port\", 25);\$/user_pref(\"mail.smtpserver.smtp1.port\", 587);/' '$PROFILE/prefs.js' >'$WORK/sed-prefs.js'"
-plan_s=$(median_seconds true "$plan_command")
-sed_s=$(median_seconds true "$sed_command")
+read -r plan_s sed_s < <(median_pair sh true "$plan_command" "$sed_command")
 plan_ratio=$(ratio "$plan_s" "$sed_s")
 row "(a) plan 15 MB prefs.js / sed one edit" "$(ms "$plan_s") / $(ms "$sed_s") = ${plan_ratio}x" \
   "<= 2x" "$(at_most "$plan_ratio" 2)"
@@ -118,9 +153,9 @@ ACCOUNTRC=$WORK/in/sylpheed/accountrc
 EDITED=$WORK/apply/accountrc
 mkdir -p "$WORK/apply"
 restore="cp '$ACCOUNTRC' '$EDITED' && rm -rf '$WORK/state'"
-apply_command="'$MAILMIG' apply --quiet --state-dir '$WORK/state' '$EDITED' >/dev/null"
+apply_command="'$MAILMIG' apply --quiet --state-dir '$WORK/state' '$EDITED'"
 sh -c "$restore"
-sh -c "$apply_command" || true
+sh -c "$apply_command" >/dev/null || true
 cp "$EDITED" "$WORK/accountrc.mailmig"
 # What mailmig changed, as "section<TAB>key<TAB>value" lines: the other tools make exactly these.
 python3 - "$ACCOUNTRC" "$WORK/accountrc.mailmig" >"$WORK/edits" <<'PY'
@@ -141,7 +176,6 @@ if [ ! -s "$WORK/edits" ]; then
   exit 1
 fi
 echo "edits made by mailmig apply on the accountrc: $(wc -l <"$WORK/edits")"
-apply_s=$(median_seconds "$restore" "$apply_command")
 
 # augtool reads the file with Augeas' Puppet lens (an INI lens whose section names may hold
 # "Account: 1"); the edits go in one augtool session that saves once.
@@ -152,13 +186,13 @@ apply_s=$(median_seconds "$restore" "$apply_command")
   echo save
 } >"$WORK/edits.augtool"
 if command -v augtool >/dev/null; then
-  augtool_command="augtool --noautoload --transform 'Puppet incl $EDITED' --file '$WORK/edits.augtool' >/dev/null"
+  augtool_command="augtool --noautoload --transform 'Puppet incl $EDITED' --file '$WORK/edits.augtool'"
   sh -c "$restore"
-  sh -c "$augtool_command"
+  sh -c "$augtool_command" >/dev/null
   if ! diff -q "$EDITED" "$WORK/accountrc.mailmig" >/dev/null; then
     echo "note: augtool's result differs from mailmig's:" && diff "$WORK/accountrc.mailmig" "$EDITED" || true
   fi
-  augtool_s=$(median_seconds "$restore" "$augtool_command")
+  read -r apply_s augtool_s < <(median_pair none "$restore" "$apply_command" "$augtool_command")
   apply_ratio=$(ratio "$apply_s" "$augtool_s")
   row "(b) apply accountrc / augtool same edits" \
     "$(ms "$apply_s") / $(ms "$augtool_s") = ${apply_ratio}x" "<= 0.5x" "$(at_most "$apply_ratio" 0.5)"
@@ -179,9 +213,10 @@ with open(sys.argv[1], "w", encoding="utf-8") as out:
     parser.write(out, space_around_delimiters=False)
 PY
 python_command="python3 '$WORK/edit.py' '$EDITED' '$WORK/edits'"
-python_s=$(median_seconds "$restore" "$python_command")
+read -r apply_vs_python_s python_s < <(median_pair none "$restore" "$apply_command" "$python_command")
 row "(c) apply accountrc / python configparser" \
-  "$(ms "$apply_s") / $(ms "$python_s") = $(ratio "$apply_s" "$python_s")x" "(none)" 1
+  "$(ms "$apply_vs_python_s") / $(ms "$python_s") = $(ratio "$apply_vs_python_s" "$python_s")x" \
+  "(none)" 1
 
 # (d) parser throughput at the large sizes (the Google Benchmark inputs).
 "$BENCH" --benchmark_filter='Parse/(2000|1000|5000|20000)$' --benchmark_min_time=0.5 \
@@ -201,8 +236,8 @@ PY
 HOME_ALL=$WORK/home-all
 mkdir -p "$HOME_ALL"
 cp -R "$SOURCE_DIR/fixtures/homes/linux/." "$SOURCE_DIR/fixtures/homes/windows/." "$HOME_ALL/"
-noop_command="'$MAILMIG' apply --quiet --home '$HOME_ALL' --state-dir '$WORK/state-home' >/dev/null 2>&1"
-sh -c "$noop_command" || true
+noop_command="'$MAILMIG' apply --quiet --home '$HOME_ALL' --state-dir '$WORK/state-home'"
+sh -c "$noop_command" >/dev/null 2>&1 || true
 set +e
 "$MAILMIG" plan --home "$HOME_ALL" --state-dir "$WORK/state-home" >"$WORK/noop-plan" 2>&1
 noop_status=$?
@@ -212,9 +247,7 @@ cat_command="cat"
 while IFS= read -r -d '' file; do
   cat_command+=" $(printf '%q' "$file")"
 done < <(find "$HOME_ALL" -type f -print0 | sort -z)
-cat_command+=" >/dev/null"
-noop_s=$(median_seconds true "$noop_command")
-cat_s=$(median_seconds true "$cat_command")
+read -r noop_s cat_s < <(median_pair none true "$noop_command" "$cat_command")
 noop_ratio=$(ratio "$noop_s" "$cat_s")
 row "(f) apply nothing to do, every client / cat" \
   "$(ms "$noop_s") / $(ms "$cat_s") = ${noop_ratio}x" "<= 3x" "$(at_most "$noop_ratio" 3)"
