@@ -388,10 +388,12 @@ std::string decode_literal(std::string_view literal) {
 
 std::uint32_t to_offset(std::size_t offset) { return static_cast<std::uint32_t>(offset); }
 
+using EntryArray = std::vector<PrefEntry, LargeArrayAllocator<PrefEntry>>;
+
 // Mozilla's prefs parser: the same statements, error texts and "skip to the next ';'" recovery.
 class PrefsParser {
  public:
-  PrefsParser(std::string_view text, PrefsFileKind kind, std::vector<PrefEntry>& entries,
+  PrefsParser(std::string_view text, PrefsFileKind kind, EntryArray& entries,
               std::vector<PrefsError>& errors, std::string& decoded_names)
       : text_(text),
         lexer_(text, text.starts_with("\xEF\xBB\xBF") ? 3 : 0),
@@ -580,7 +582,7 @@ class PrefsParser {
   std::string_view text_;
   Lexer lexer_;
   PrefsFileKind kind_;
-  std::vector<PrefEntry>& entries_;
+  EntryArray& entries_;
   std::vector<PrefsError>& errors_;
   std::string& decoded_names_;
 };
@@ -677,7 +679,6 @@ void PrefsDocument::parse(PrefsFileKind kind) {
   // Every statement ends with a ';': an upper bound, with room for lines that edits add.
   const auto statements = static_cast<std::size_t>(std::count(text_.begin(), text_.end(), ';'));
   entries_.reserve(statements + statements / 8 + 16);
-  advise_huge_pages(entries_.data(), entries_.capacity() * sizeof(PrefEntry));
   parsed_end_ = to_offset(PrefsParser(text_, kind, entries_, errors_, names_).parse());
   parsed_count_ = to_offset(entries_.size());
   live_ = parsed_count_;
@@ -688,10 +689,7 @@ void PrefsDocument::parse(PrefsFileKind kind) {
 void PrefsDocument::build_index() {
   slot_bits_ = 4;
   while ((std::size_t{1} << slot_bits_) < 2 * (entries_.size() + 1)) ++slot_bits_;
-  slots_.clear();
-  slots_.reserve(std::size_t{1} << slot_bits_);
-  advise_huge_pages(slots_.data(), slots_.capacity() * sizeof(std::uint32_t));
-  slots_.resize(std::size_t{1} << slot_bits_, 0);
+  slots_.assign(std::size_t{1} << slot_bits_, 0);
   indexed_ = 0;
   for (std::size_t number = 0; number < entries_.size(); ++number) {
     index_entry(to_offset(number));
