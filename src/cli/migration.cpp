@@ -76,10 +76,10 @@ std::vector<Change> changes_realized(const std::vector<Change>& planned, const A
 // Plans and makes (in memory) every account's changes; accounts that share a server (one SMTP
 // server for several Thunderbird accounts) are planned against the bytes as already edited.
 void migrate_accounts(Profile& profile, const Policy& policy, ProfileResult& out) {
-  const std::vector<Account> before = profile.accounts();
-  for (const Account& original : before) {
+  std::vector<Account> before = profile.accounts();
+  out.accounts.reserve(out.accounts.size() + before.size());
+  for (Account& original : before) {
     AccountResult account_result;
-    account_result.account = original;
     const Account current = profile.account(original.id).value_or(original);
     const AccountPlan plan = plan_account(current, policy);
     account_result.findings = plan.findings;
@@ -91,6 +91,7 @@ void migrate_accounts(Profile& profile, const Policy& policy, ProfileResult& out
         account_result.findings.push_back(std::move(finding));
       }
     }
+    account_result.account = std::move(original);  // the account as it was before the run
     out.accounts.push_back(std::move(account_result));
   }
   out.findings = profile.findings();
