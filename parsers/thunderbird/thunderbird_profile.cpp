@@ -64,7 +64,12 @@ std::vector<std::string> split_list(std::string_view list) {
 // that form.
 std::optional<std::pair<std::string_view, std::string_view>> split_keyed_pref(
     std::string_view name, std::string_view prefix) {
-  if (!name.starts_with(prefix)) return std::nullopt;
+  if (name.size() < prefix.size()) return std::nullopt;
+  // Byte by byte: every pref of a profile is checked, and most differ within their first bytes,
+  // sooner than a call to memcmp (starts_with) returns.
+  for (std::size_t at = 0; at < prefix.size(); ++at) {
+    if (name[at] != prefix[at]) return std::nullopt;
+  }
   name.remove_prefix(prefix.size());
   const std::size_t dot = name.find('.');
   if (dot == std::string_view::npos || dot == 0) return std::nullopt;
