@@ -128,7 +128,8 @@ class PrefsDocument {
 
   void parse(PrefsFileKind kind);
   void build_index();
-  void index_entry(std::uint32_t number);
+  // Indexes entry `number`, whose name probes from `where`.
+  void index_entry(std::uint32_t number, Probe where);
   Probe probe(std::string_view name) const;
   // The entry number a slot holds when it holds `name`.
   std::optional<std::uint32_t> number_in(std::uint32_t slot_value, std::uint32_t tag,
