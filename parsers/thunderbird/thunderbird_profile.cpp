@@ -840,9 +840,12 @@ LoadResult load_thunderbird_profile(const std::string& profile_dir) {
   // Thunderbird prefers it, else the absolute directory.
   std::vector<std::string> servers;  // in the order they first appear
   std::set<std::string_view> seen;   // views into the prefs, which this loop does not edit
+  std::string_view previous;         // a server's prefs are usually adjacent (a sorted file)
   for (const PrefEntry& entry : profile->prefs_.entries()) {
     const auto parts = split_keyed_pref(profile->prefs_.name(entry), kServerPrefix);
-    if (parts && parts->first != "default" && seen.insert(parts->first).second) {
+    if (!parts || parts->first == previous) continue;
+    previous = parts->first;
+    if (parts->first != "default" && seen.insert(parts->first).second) {
       servers.emplace_back(parts->first);
     }
   }
