@@ -197,10 +197,12 @@ std::string smtp_key_of_identity(const PrefsDocument& prefs, std::string_view id
 }
 
 std::vector<AccountKeys> mail_accounts(const PrefsDocument& prefs) {
+  const std::vector<std::string> listed =
+      split_list(string_pref(prefs, "mail.accountmanager.accounts"));
   std::vector<AccountKeys> accounts;
+  accounts.reserve(listed.size());
   std::set<std::string> seen;
-  for (const std::string& account :
-       split_list(string_pref(prefs, "mail.accountmanager.accounts"))) {
+  for (const std::string& account : listed) {
     if (!seen.insert(account).second) continue;
     AccountKeys keys;
     keys.account = account;

@@ -81,8 +81,8 @@ void migrate_accounts(Profile& profile, const Policy& policy, ProfileResult& out
   for (Account& original : before) {
     AccountResult account_result;
     const Account current = profile.account(original.id).value_or(original);
-    const AccountPlan plan = plan_account(current, policy);
-    account_result.findings = plan.findings;
+    AccountPlan plan = plan_account(current, policy);
+    account_result.findings = std::move(plan.findings);
     if (!plan.changes.empty()) {
       std::vector<Finding> writer_findings = profile.apply(original.id, plan.changes);
       const Account after = profile.account(original.id).value_or(current);
