@@ -1,6 +1,7 @@
 #include "parsers/thunderbird/prefs_document.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <iterator>
@@ -44,6 +45,15 @@ struct Token {
 bool is_keyword_char(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
 }
+
+// The bytes that end a run of plain bytes inside a string literal, by byte value: one table
+// look-up per byte in the loop that reads most of a prefs.js.
+constexpr std::array<bool, 256> kEndsStringRun = [] {
+  std::array<bool, 256> ends{};
+  for (const char c : {'"', '\'', '\\', '\n', '\r', '\0'})
+    ends[static_cast<unsigned char>(c)] = true;
+  return ends;
+}();
 bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 bool is_line_end(char c) { return c == '\n' || c == '\r'; }
 
@@ -148,13 +158,10 @@ class Lexer {
       if (out) *out += c;
     };
     while (true) {
-      // Plain bytes, most of every literal, in one run.
+      // Plain bytes, most of every literal, in one run (the other quote character ends it
+      // too, and is taken below like any plain byte).
       const std::size_t run = pos_;
-      while (pos_ < text_.size()) {
-        const char c = text_[pos_];
-        if (c == quote || c == '\\' || c == '\n' || c == '\r' || c == '\0') break;
-        ++pos_;
-      }
+      pos_ = skip_while(pos_, [](unsigned char c) { return !kEndsStringRun[c]; });
       if (out) out->append(text_.substr(run, pos_ - run));
       const char c = get();
       if (c == quote) break;
@@ -255,6 +262,15 @@ class Lexer {
     }
     return false;
   }
+  // The offset of the first byte from `at` on that `keep` does not accept (or the text's end).
+  // Locals, as the compiler must assume that the bytes read may alias the lexer's members.
+  template <typename Keep>
+  std::size_t skip_while(std::size_t at, Keep keep) const {
+    const char* const bytes = text_.data();
+    const std::size_t size = text_.size();
+    while (at < size && keep(static_cast<unsigned char>(bytes[at]))) ++at;
+    return at;
+  }
   // Offsets never point past the text itself, even after reading the implicit NUL.
   std::size_t offset() const { return std::min(pos_, text_.size()); }
 
@@ -324,9 +340,7 @@ class Lexer {
   }
 
   Token keyword_token(std::size_t begin) {
-    while (is_keyword_char(static_cast<unsigned char>(get()))) {
-    }
-    unget();
+    pos_ = skip_while(pos_, is_keyword_char);
     const std::string_view word = text_.substr(begin, offset() - begin);
     static constexpr std::pair<std::string_view, TokenKind> kKeywords[] = {
         {"user_pref", TokenKind::UserPref},
@@ -388,10 +402,12 @@ std::string decode_literal(std::string_view literal) {
 
 std::uint32_t to_offset(std::size_t offset) { return static_cast<std::uint32_t>(offset); }
 
+using EntryArray = std::vector<PrefEntry, LargeArrayAllocator<PrefEntry>>;
+
 // Mozilla's prefs parser: the same statements, error texts and "skip to the next ';'" recovery.
 class PrefsParser {
  public:
-  PrefsParser(std::string_view text, PrefsFileKind kind, std::vector<PrefEntry>& entries,
+  PrefsParser(std::string_view text, PrefsFileKind kind, EntryArray& entries,
               std::vector<PrefsError>& errors, std::string& decoded_names)
       : text_(text),
         lexer_(text, text.starts_with("\xEF\xBB\xBF") ? 3 : 0),
@@ -580,7 +596,7 @@ class PrefsParser {
   std::string_view text_;
   Lexer lexer_;
   PrefsFileKind kind_;
-  std::vector<PrefEntry>& entries_;
+  EntryArray& entries_;
   std::vector<PrefsError>& errors_;
   std::string& decoded_names_;
 };
@@ -675,9 +691,13 @@ void PrefsDocument::parse(PrefsFileKind kind) {
   added_.clear();
   splices_.clear();
   // Every statement ends with a ';': an upper bound, with room for lines that edits add.
-  const auto statements = static_cast<std::size_t>(std::count(text_.begin(), text_.end(), ';'));
+  // Counted with find (memchr), many times faster than std::count over the bytes.
+  const std::string_view text(text_);
+  std::size_t statements = 0;
+  for (std::size_t at = text.find(';'); at != std::string_view::npos; at = text.find(';', at + 1)) {
+    ++statements;
+  }
   entries_.reserve(statements + statements / 8 + 16);
-  advise_huge_pages(entries_.data(), entries_.capacity() * sizeof(PrefEntry));
   parsed_end_ = to_offset(PrefsParser(text_, kind, entries_, errors_, names_).parse());
   parsed_count_ = to_offset(entries_.size());
   live_ = parsed_count_;
@@ -688,13 +708,22 @@ void PrefsDocument::parse(PrefsFileKind kind) {
 void PrefsDocument::build_index() {
   slot_bits_ = 4;
   while ((std::size_t{1} << slot_bits_) < 2 * (entries_.size() + 1)) ++slot_bits_;
-  slots_.clear();
-  slots_.reserve(std::size_t{1} << slot_bits_);
-  advise_huge_pages(slots_.data(), slots_.capacity() * sizeof(std::uint32_t));
-  slots_.resize(std::size_t{1} << slot_bits_, 0);
+  slots_.assign(std::size_t{1} << slot_bits_, 0);
   indexed_ = 0;
+  // A large file's slots are read in random order, each one a cache miss: the slots of the next
+  // few entries are asked for ahead, so that their misses overlap.
+  constexpr std::size_t kAhead = 8;
+  std::array<Probe, kAhead> ahead{};
+  auto fetch = [&](std::size_t number) {
+    const Probe next = probe(name(entries_[number]));
+    __builtin_prefetch(&slots_[next.slot]);
+    ahead[number % kAhead] = next;
+  };
+  for (std::size_t number = 0; number < std::min(kAhead, entries_.size()); ++number) fetch(number);
   for (std::size_t number = 0; number < entries_.size(); ++number) {
-    index_entry(to_offset(number));
+    const Probe current = ahead[number % kAhead];
+    if (number + kAhead < entries_.size()) fetch(number + kAhead);
+    index_entry(to_offset(number), current);
   }
 }
 
@@ -714,10 +743,10 @@ std::optional<std::uint32_t> PrefsDocument::number_in(std::uint32_t slot_value, 
   return number;
 }
 
-void PrefsDocument::index_entry(std::uint32_t number) {
+void PrefsDocument::index_entry(std::uint32_t number, Probe where) {
   PrefEntry& entry = entries_[number];
   const std::string_view key = name(entry);
-  const auto [first, tag] = probe(key);
+  const auto [first, tag] = where;
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t slot = first;; slot = (slot + 1) & mask) {
     if (slots_[slot] == 0) {
@@ -944,7 +973,7 @@ void PrefsDocument::insert_line(std::string_view name, PrefType type, const std:
   if (2 * (std::size_t{indexed_} + 1) > slots_.size()) {
     build_index();
   } else {
-    index_entry(number);
+    index_entry(number, probe(this->name(entries_[number])));
   }
 }
 

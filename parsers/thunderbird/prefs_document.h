@@ -11,11 +11,13 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "src/model/parse_result.h"
+#include "src/util/huge_pages.h"
 
 namespace mailmig {
 
@@ -71,7 +73,7 @@ class PrefsDocument {
   const std::vector<PrefsError>& errors() const { return errors_; }
   // Every statement parsed, in the order of the bytes, then every statement inserted since;
   // an edit marks the statements it removes as removed().
-  const std::vector<PrefEntry>& entries() const { return entries_; }
+  std::span<const PrefEntry> entries() const { return entries_; }
   // The decoded name of an entry, valid until the next edit.
   std::string_view name(const PrefEntry& entry) const;
   // The current decoded value of a String entry.
@@ -126,7 +128,8 @@ class PrefsDocument {
 
   void parse(PrefsFileKind kind);
   void build_index();
-  void index_entry(std::uint32_t number);
+  // Indexes entry `number`, whose name probes from `where`.
+  void index_entry(std::uint32_t number, Probe where);
   Probe probe(std::string_view name) const;
   // The entry number a slot holds when it holds `name`.
   std::optional<std::uint32_t> number_in(std::uint32_t slot_value, std::uint32_t tag,
@@ -161,7 +164,8 @@ class PrefsDocument {
   std::string original_;  // the bytes given to load(), once the text was parsed again
   bool reparsed_ = false;
   PrefsFileKind kind_ = PrefsFileKind::User;
-  std::vector<PrefEntry> entries_;
+  // The two large arrays of a large file, in memory that huge pages can back.
+  std::vector<PrefEntry, LargeArrayAllocator<PrefEntry>> entries_;
   std::uint32_t parsed_count_ = 0;  // entries_[0, parsed_count_) were parsed from text_
   std::vector<PrefsError> errors_;
   std::uint32_t parsed_end_ = 0;  // where parsing stopped: the text's end or a NUL byte
@@ -170,7 +174,7 @@ class PrefsDocument {
   // Open addressing by name hash: 1 + the number of the last statement of a name in the low
   // slot_bits_ bits, and above them the same bits of the name's hash, so that most probes that
   // meet another name are settled without reading it; 0 = free.
-  std::vector<std::uint32_t> slots_;
+  std::vector<std::uint32_t, LargeArrayAllocator<std::uint32_t>> slots_;
   std::uint32_t slot_bits_ = 0;
   std::uint32_t indexed_ = 0;                // names in slots_
   std::map<std::uint32_t, Splice> splices_;  // by offset in text_

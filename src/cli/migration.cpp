@@ -76,14 +76,14 @@ std::vector<Change> changes_realized(const std::vector<Change>& planned, const A
 // Plans and makes (in memory) every account's changes; accounts that share a server (one SMTP
 // server for several Thunderbird accounts) are planned against the bytes as already edited.
 void migrate_accounts(Profile& profile, const Policy& policy, ProfileResult& out) {
-  const std::vector<Account> before = profile.accounts();
+  std::vector<Account> before = profile.accounts();
+  out.accounts.reserve(out.accounts.size() + before.size());
   bool edited = false;  // until an account is edited, every account reads as it did before
-  for (const Account& original : before) {
+  for (Account& original : before) {
     AccountResult account_result;
-    account_result.account = original;
     const Account current = edited ? profile.account(original.id).value_or(original) : original;
-    const AccountPlan plan = plan_account(current, policy);
-    account_result.findings = plan.findings;
+    AccountPlan plan = plan_account(current, policy);
+    account_result.findings = std::move(plan.findings);
     if (!plan.changes.empty()) {
       edited = true;
       std::vector<Finding> writer_findings = profile.apply(original.id, plan.changes);
@@ -93,6 +93,7 @@ void migrate_accounts(Profile& profile, const Policy& policy, ProfileResult& out
         account_result.findings.push_back(std::move(finding));
       }
     }
+    account_result.account = std::move(original);  // the account as it was before the run
     out.accounts.push_back(std::move(account_result));
   }
   out.findings = profile.findings();

@@ -37,9 +37,9 @@ ReadResult read_file(const std::string& path, std::uintmax_t max_bytes) {
     ::close(fd);
     return result;
   }
-  // Reserved first so that the hint is given before the pages are touched.
+  // Reserved first so that the pages are prepared before they are touched.
   result.bytes.reserve(static_cast<std::size_t>(info.st_size));
-  advise_huge_pages(result.bytes.data(), result.bytes.capacity());
+  prepare_for_writing(result.bytes.data(), result.bytes.capacity());
   result.bytes.resize(static_cast<std::size_t>(info.st_size));
   std::size_t done = 0;
   std::array<char, 4096> probe;

@@ -27,6 +27,19 @@ TEST(ReadFile, ReadsEveryByteOfFilesAroundTheProbeSize) {
   }
 }
 
+TEST(ReadFile, ReadsEveryByteOfAFileLargeEnoughForHugePages) {
+  // Over 4 MiB, so that the buffer holds whole 2 MiB blocks and pages prepared at both ends.
+  TempFolder root;
+  const std::size_t size = 5 * 1024 * 1024 + 123;
+  std::string bytes(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>(i * 13 % 253);
+  const std::string path = root / "large";
+  write_whole_file(path, bytes, 0644);
+  const ReadResult read = read_file(path);
+  ASSERT_TRUE(read) << read.error;
+  EXPECT_EQ(read.bytes, bytes);
+}
+
 TEST(ReadFile, AFileAtTheLimitIsReadAndOneByteMoreIsRefused) {
   TempFolder root;
   const std::string path = root / "prefs.js";

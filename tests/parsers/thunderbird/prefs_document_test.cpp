@@ -543,6 +543,47 @@ TEST(PrefsEdit, UnsortedFilesAppendAfterRemovals) {
             "user_pref(\"a\", 1);\nuser_pref(\"b\", 3);\nuser_pref(\"d\", 2);\n");
 }
 
+TEST(PrefsLarge, EveryNameIsFoundAndEditedInAFileOfManyPrefs) {
+  // 300,000 statements: entries and index both take the 2 MiB-aligned memory, and the index is
+  // built with its look-ahead. The first name is set again at the end (a duplicate).
+  constexpr int kCount = 300000;
+  std::string text;
+  auto name_of = [](int number) {
+    std::string digits = std::to_string(number);
+    return "p" + std::string(6 - digits.size(), '0') + digits;
+  };
+  for (int number = 0; number < kCount; ++number) {
+    text += "user_pref(\"" + name_of(number) + "\", " + std::to_string(number) + ");\n";
+  }
+  text += "user_pref(\"p000000\", -1);\n";
+  PrefsDocument document = parse(text);
+  ASSERT_TRUE(document.ok());
+  ASSERT_EQ(document.entries().size(), std::size_t{kCount} + 1);
+  EXPECT_EQ(document.serialise(), text);
+  for (int number = 1; number < kCount; ++number) {
+    ASSERT_EQ(document.get_int(name_of(number)), number) << number;
+  }
+  EXPECT_EQ(document.get_int("p000000"), -1);
+  EXPECT_EQ(document.find("p300000"), nullptr);
+
+  // Without the duplicate the file is sorted again, so the new name goes after p123456.
+  ASSERT_TRUE(document.remove("p000000"));  // both of its lines
+  ASSERT_TRUE(document.set_int("p123456", 7));
+  ASSERT_TRUE(document.set_int("p1234560", 8));
+  const std::string first_line = "user_pref(\"p000000\", 0);\n";
+  const std::string last_line = "user_pref(\"p000000\", -1);\n";
+  std::string expected =
+      text.substr(first_line.size(), text.size() - first_line.size() - last_line.size());
+  const std::string old_line = "user_pref(\"p123456\", 123456);\n";
+  const std::size_t at = expected.find(old_line);
+  ASSERT_NE(at, std::string::npos);
+  expected.replace(at, old_line.size(),
+                   "user_pref(\"p123456\", 7);\nuser_pref(\"p1234560\", 8);\n");
+  EXPECT_EQ(document.serialise(), expected);
+  EXPECT_EQ(document.get_int("p1234560"), 8);
+  EXPECT_EQ(document.find("p000000"), nullptr);
+}
+
 TEST(PrefsRoundTrip, EveryFixtureAndPeerSample) {
   const std::string shared = std::string(MAILMIG_SHARED_DIR) + "/peer-samples/real-clients/";
   for (const std::string& path :
