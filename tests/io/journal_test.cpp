@@ -77,6 +77,18 @@ struct JournalFixture {
     ASSERT_TRUE(committed) << committed.error;
     ASSERT_TRUE(journal->finish_run(run_id, RunState::Done));
   }
+
+  // One run that changes prefs.js and ends the way apply ends a run (Journal::end_run).
+  void apply_prefs_and_end(const std::string& run_id) {
+    ASSERT_TRUE(journal->begin_run(run_info(run_id)));
+    {
+      FileTransaction transaction(
+          fs, {profile, backup_folder_for_run(state, run_id), journal.get(), run_id, profile});
+      ASSERT_TRUE(transaction.stage(prefs, kPrefsOld, kPrefsNew, false));
+      ASSERT_TRUE(transaction.commit({}));
+    }
+    journal->end_run(run_id);
+  }
 };
 
 TEST(Journal, OpenCreatesAPrivateDatabaseAndTheFirstWriteItsSchema) {
@@ -144,14 +156,7 @@ std::string stored(const std::string& state, const std::string& query) {
 
 TEST(Journal, ARunEndedWithoutATransactionReadsAsDoneAndTheNextWriteRecordsIt) {
   JournalFixture f;
-  ASSERT_TRUE(f.journal->begin_run(run_info("run-1")));
-  {
-    FileTransaction transaction(f.fs, {f.profile, backup_folder_for_run(f.state, "run-1"),
-                                       f.journal.get(), "run-1", f.profile});
-    ASSERT_TRUE(transaction.stage(f.prefs, kPrefsOld, kPrefsNew, false));
-    ASSERT_TRUE(transaction.commit({}));
-  }
-  f.journal->end_run("run-1");
+  f.apply_prefs_and_end("run-1");
   EXPECT_FALSE(path_exists(f.state + "/locks/run-run-1.lock"));
   // Nothing was written at the end: the database still holds the intent...
   EXPECT_EQ(stored(f.state, "SELECT state FROM runs WHERE id = 'run-1'"), "in-progress");
@@ -183,14 +188,7 @@ TEST(Journal, ARunEndedWithoutATransactionReadsAsDoneAndTheNextWriteRecordsIt) {
 
 TEST(Journal, RollbackOfARunEndedWithoutATransactionRestoresItAndRecordsIt) {
   JournalFixture f;
-  ASSERT_TRUE(f.journal->begin_run(run_info("run-1")));
-  {
-    FileTransaction transaction(f.fs, {f.profile, backup_folder_for_run(f.state, "run-1"),
-                                       f.journal.get(), "run-1", f.profile});
-    ASSERT_TRUE(transaction.stage(f.prefs, kPrefsOld, kPrefsNew, false));
-    ASSERT_TRUE(transaction.commit({}));
-  }
-  f.journal->end_run("run-1");
+  f.apply_prefs_and_end("run-1");
   const RestoreResult restored = f.journal->rollback(f.fs, "last", false);
   ASSERT_TRUE(restored) << restored.error;
   EXPECT_EQ(restored.run_id, "run-1");
