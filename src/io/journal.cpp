@@ -532,7 +532,6 @@ RestoreResult Journal::restore_files(FileSystem& fs, const std::string& run_id,
 
   try {
     SQLite::Transaction transaction(*database_, SQLite::TransactionBehavior::IMMEDIATE);
-    record_ended_runs(ended_runs());
     SQLite::Statement update(
         *database_, "UPDATE files SET state = 'rolled-back' WHERE run_id = ? AND path = ?");
     for (const JournalFile& file : files) {

@@ -144,9 +144,8 @@ class Journal {
   // whose lock is gone has ended) and rolls each of their unfinished profiles back to the
   // original bytes from the backups (the simpler honest choice: a profile is all-old again,
   // never half-new), removes leftover ".mailmig-tmp-" files in those profiles' folders, and
-  // marks the run failed. Also removes the lock file of a run
-  // that died before its first write (it has no row to recover). Call before locking any
-  // profile.
+  // marks the run failed. Also removes the lock file of a run that died before its first write
+  // (it has no row to recover). Call before locking any profile.
   RecoveryResult recover_interrupted_runs(FileSystem& fs);
 
  private:

@@ -198,6 +198,29 @@ TEST(Journal, RollbackOfARunEndedWithoutATransactionRestoresItAndRecordsIt) {
   EXPECT_FALSE(path_exists(f.state + "/locks/run-run-1.lock"));
 }
 
+TEST(Journal, AFinishedRunRecordsTheRunsThatEndedBeforeIt) {
+  JournalFixture f;
+  f.apply_prefs_and_end("run-1");
+  ASSERT_TRUE(f.journal->begin_run(run_info("run-2")));
+  ASSERT_TRUE(f.journal->finish_run("run-2", RunState::Failed));
+  EXPECT_EQ(stored(f.state, "SELECT state FROM runs WHERE id = 'run-1'"), "done");
+  EXPECT_EQ(stored(f.state, "SELECT state FROM files WHERE run_id = 'run-1'"), "done");
+  EXPECT_EQ(stored(f.state, "SELECT state FROM runs WHERE id = 'run-2'"), "failed");
+}
+
+TEST(Journal, ARefusedRollbackOfARunEndedWithoutATransactionRecordsItDone) {
+  JournalFixture f;
+  f.apply_prefs_and_end("run-1");
+  write_whole_file(f.prefs, kPrefsNew + "// edited by the user\n", 0644);
+  const RestoreResult refused = f.journal->rollback(f.fs, "last", false);
+  EXPECT_THAT(refused.error, HasSubstr("changed since mailmig wrote it"));
+  // Rollback takes the run's lock, which makes a run read as live: the run was recorded done
+  // before, so it never looks unfinished to another process.
+  EXPECT_EQ(stored(f.state, "SELECT state FROM runs WHERE id = 'run-1'"), "done");
+  EXPECT_EQ(stored(f.state, "SELECT state FROM files WHERE run_id = 'run-1'"), "done");
+  EXPECT_FALSE(path_exists(f.state + "/locks/run-run-1.lock"));
+}
+
 TEST(Journal, ARunThatRecordedNothingLeavesNoTraceWhenItEnds) {
   JournalFixture f;
   ASSERT_TRUE(f.journal->begin_run(run_info("run-quiet")));
