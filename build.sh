@@ -12,18 +12,20 @@ command_name=${1:-}
 BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}
 
-# Debian 12 packages the build and the tests need.
+# Debian 12 packages the build and the tests need (a minimal Debian lacks `file`, which CPack's
+# DEB generator needs for dpkg-shlibdeps; `passwd` brings useradd for the root-over-home tests).
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost-filesystem-dev libpugixml-dev libsqlitecpp-dev libsqlite3-dev
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev gettext nettle-dev libdtl-dev
   sqlite3 python3 dpkg-dev groff-base ansible-core
+  file passwd
 )
 
-# The end-to-end test's real servers and clients (MAILMIG_E2E=ON).
+# The end-to-end test's real servers and clients (MAILMIG_E2E=ON); procps brings pkill.
 E2E_PACKAGES=(
   dovecot-core dovecot-pop3d dovecot-imapd dovecot-lmtpd postfix xvfb xauth
-  sylpheed claws-mail thunderbird openssl iproute2 util-linux
+  sylpheed claws-mail thunderbird openssl iproute2 util-linux procps
 )
 
 as_root() {
