@@ -11,6 +11,7 @@
 
 #include "rules/registry.h"
 #include "src/cli/exit_status.h"
+#include "src/cli/home_owner.h"
 #include "src/cli/migration.h"
 #include "src/cli/report_commands.h"
 #include "src/cli/state_commands.h"
@@ -157,14 +158,10 @@ void print_result(const Migration& migration, const RunSettings& settings) {
   }
 }
 
-int run_migration_command(Command command, const RunSettings& settings) {
-  std::string policy_error;
-  std::optional<Policy> policy =
-      command == Command::Scan ? builtin_default_policy() : resolve_policy(settings, policy_error);
-  if (!policy) {
-    std::cerr << "mailmig: " << tr(N_("invalid policy:")) << " " << policy_error << "\n";
-    return kExitUsage;
-  }
+// The run itself, done by the home's owner when root works on another user's home: the log and
+// the report go to `outputs`.
+int run_migration_for_home(Command command, const RunSettings& settings, const Policy& policy,
+                           const RunOutputs& outputs) {
   MigrationOptions options;
   options.command = command;
   options.home = settings.home.empty() ? default_home() : settings.home;
@@ -174,25 +171,42 @@ int run_migration_command(Command command, const RunSettings& settings) {
   options.machine = settings.machine;
   options.home_given = !settings.home.empty();
   options.keep_profiles = settings.format == "diff";
-  const Migration migration = run_migration(options, *policy);
+  const Migration migration = run_migration(options, policy);
 
   print_result(migration, settings);
   if (command == Command::Apply && !settings.quiet && settings.format == "text") {
     std::cout << migration.undo_advice;
   }
   int status = exit_status_for(migration.result);
-  if (!settings.log_path.empty() && !append_log(settings.log_path, migration.result)) {
-    std::cerr << "mailmig: " << settings.log_path << ": " << tr(N_("cannot write the log")) << "\n";
+  if (!outputs.log_path.empty() && !append_log(outputs.log_path, migration.result)) {
+    std::cerr << "mailmig: " << outputs.log_path << ": " << tr(N_("cannot write the log")) << "\n";
     status = std::max(status, static_cast<int>(kExitError));
   }
-  if (!settings.report_db.empty()) {
-    if (const ReportStatus written = append_run_to_report(settings.report_db, migration.result);
+  if (!outputs.report_db.empty()) {
+    if (const ReportStatus written = append_run_to_report(outputs.report_db, migration.result);
         !written) {
       std::cerr << "mailmig: " << written.error << "\n";
       return kExitError;
     }
   }
   return status;
+}
+
+int run_migration_command(Command command, const RunSettings& settings) {
+  std::string policy_error;
+  std::optional<Policy> policy =
+      command == Command::Scan ? builtin_default_policy() : resolve_policy(settings, policy_error);
+  if (!policy) {
+    std::cerr << "mailmig: " << tr(N_("invalid policy:")) << " " << policy_error << "\n";
+    return kExitUsage;
+  }
+  const HomeRun home_run{
+      settings.home,
+      {{"--state-dir", settings.state_dir}, {"--backup-dir", settings.backup_dir}},
+      {settings.log_path, settings.report_db}};
+  return run_for_home(home_run, [&](const RunOutputs& outputs) {
+    return run_migration_for_home(command, settings, *policy, outputs);
+  });
 }
 
 int print_rules(const std::string& format) {
@@ -313,8 +327,13 @@ int run_cli(int argc, char** argv) {
   if (*plan) return run_migration_command(Command::Plan, settings);
   if (*apply) return run_migration_command(Command::Apply, settings);
   if (*rules) return print_rules(rules_format);
-  if (*rollback) return run_rollback(state);
-  if (*history) return run_history(state);
+  const HomeRun state_run{state.home, {{"--state-dir", state.state_dir}}, {}};
+  if (*rollback) {
+    return run_for_home(state_run, [&](const RunOutputs&) { return run_rollback(state); });
+  }
+  if (*history) {
+    return run_for_home(state_run, [&](const RunOutputs&) { return run_history(state); });
+  }
   if (*report_command) return run_report_command(report);
   return run_interactive(settings);
 }

@@ -9,6 +9,7 @@
 #include "src/cli/safe_apply.h"
 #include "src/discovery/discovery.h"
 #include "src/engine/rule_engine.h"
+#include "src/i18n/i18n.h"
 #include "src/io/journal.h"
 #include "src/report/run_totals.h"
 
@@ -39,9 +40,30 @@ std::string_view command_name(Command command) {
   return "scan";
 }
 
+// A profile that profiles.ini places outside the home named with --home: reported, not read.
+ProfileResult profile_outside_home(const std::string& path, const std::string& home) {
+  ProfileResult result;
+  result.client = ClientKind::Thunderbird;
+  result.path = path;
+  result.findings.push_back(make_finding(
+      "thunderbird-profile", Severity::Warning,
+      N_("profiles.ini places the profile {path} outside the home {home}; mailmig left it "
+         "alone. Run mailmig as the user the profile belongs to, naming it on the command line."),
+      {{"path", path}, {"home", home}}));
+  return result;
+}
+
 std::vector<ProfileLocation> locations_to_process(const MigrationOptions& options,
                                                   std::vector<ProfileResult>& unreadable) {
-  if (options.paths.empty()) return discover_profiles(options.home);
+  if (options.paths.empty()) {
+    if (!options.home_given) return discover_profiles(options.home);
+    std::vector<std::string> outside_home;
+    std::vector<ProfileLocation> found = discover_profiles(options.home, &outside_home);
+    for (const std::string& path : outside_home) {
+      unreadable.push_back(profile_outside_home(path, options.home));
+    }
+    return found;
+  }
   std::vector<ProfileLocation> locations;
   for (const std::string& path : options.paths) {
     ClassifyResult classified = classify_path(path);

@@ -50,10 +50,27 @@ bool holds_oeaccount_files(const fs::path& root) {
   return false;
 }
 
-void add_thunderbird_root(const fs::path& root, std::vector<ProfileLocation>& out) {
+// Whether `path` really lies in `real_home` (both resolved: links and ".." cannot lead out).
+bool inside_folder(const fs::path& real_home, const std::string& path) {
+  boost::system::error_code error;
+  const fs::path real = fs::canonical(path, error);
+  if (error) return false;
+  const fs::path relative = real.lexically_relative(real_home);
+  return !relative.empty() && *relative.begin() != "..";
+}
+
+// The profiles profiles.ini lists in `root`. With `real_home` set, one whose real path is
+// outside it goes to `outside` instead of `out`.
+void add_thunderbird_root(const fs::path& root, std::vector<ProfileLocation>& out,
+                          const fs::path* real_home = nullptr,
+                          std::vector<std::string>* outside = nullptr) {
   if (!is_file(root / "profiles.ini")) return;
   for (const std::string& profile : find_thunderbird_profiles(root.string())) {
-    if (is_dir(profile)) out.push_back({ProfileFormat::Thunderbird, profile});
+    if (real_home && outside && !inside_folder(*real_home, profile)) {
+      outside->push_back(profile);
+    } else if (is_dir(profile)) {
+      out.push_back({ProfileFormat::Thunderbird, profile});
+    }
   }
 }
 
@@ -108,16 +125,20 @@ ClientKind provisional_client(const ProfileLocation& location) {
   return ClientKind::Thunderbird;
 }
 
-std::vector<ProfileLocation> discover_profiles(const std::string& home_text) {
+std::vector<ProfileLocation> discover_profiles(const std::string& home_text,
+                                               std::vector<std::string>* outside_home) {
   boost::system::error_code ignored;
   const fs::path home = fs::absolute(fs::path(home_text), ignored);
+  boost::system::error_code unresolved;
+  const fs::path real_home = fs::canonical(home, unresolved);
+  const fs::path* checked_home = outside_home && !unresolved ? &real_home : nullptr;
   std::vector<ProfileLocation> found;
   // Linux, then its sandboxed packagings, then macOS, then a Windows user folder.
-  add_thunderbird_root(home / ".thunderbird", found);
-  add_thunderbird_root(home / "snap/thunderbird/common/.thunderbird", found);
-  add_thunderbird_root(home / ".var/app/org.mozilla.Thunderbird/.thunderbird", found);
-  add_thunderbird_root(home / "Library/Thunderbird", found);
-  add_thunderbird_root(home / "AppData/Roaming/Thunderbird", found);
+  for (const char* root : {".thunderbird", "snap/thunderbird/common/.thunderbird",
+                           ".var/app/org.mozilla.Thunderbird/.thunderbird", "Library/Thunderbird",
+                           "AppData/Roaming/Thunderbird"}) {
+    add_thunderbird_root(home / root, found, checked_home, outside_home);
+  }
 
   add_accountrc_folder(home / ".sylpheed-2.0", found);
   add_accountrc_folder(home / "Library/Application Support/Sylpheed", found);

@@ -24,8 +24,12 @@ struct ProfileLocation {
 // The client a location belongs to, as far as it is known before reading it.
 ClientKind provisional_client(const ProfileLocation& location);
 
-// Every profile of every supported client under `home`, in a stable order.
-std::vector<ProfileLocation> discover_profiles(const std::string& home);
+// Every profile of every supported client under `home`, in a stable order. With
+// `outside_home` (mailmig works on a home named with --home, maybe another user's), a
+// Thunderbird profile that profiles.ini places outside the home's real path is listed there
+// instead, so it is left alone: it is someone else's, or somewhere the home's owner chose.
+std::vector<ProfileLocation> discover_profiles(const std::string& home,
+                                               std::vector<std::string>* outside_home = nullptr);
 
 struct ClassifyResult {
   std::vector<ProfileLocation> locations;  // a Thunderbird root folder can hold several profiles

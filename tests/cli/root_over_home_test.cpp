@@ -1,0 +1,307 @@
+// Root working on a home another user owns (`sudo mailmig apply --home /home/u`): mailmig must
+// become that user before touching the home, so nothing the user plants there gives them any of
+// root's rights. Each test runs the real binary as root with throw-away users, made with
+// useradd and removed with userdel -r.
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/filesystem.hpp>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "src/report/report_summary.h"
+#include "tests/cli/cli_test_support.h"
+
+namespace mailmig::cli_testing {
+namespace {
+
+namespace fs = boost::filesystem;
+
+bool runs_command(const std::string& command) { return std::system(command.c_str()) == 0; }
+
+// A user that exists for one test; its home is `home` (made here, owned by the user, 0700).
+class ThrowawayUser {
+ public:
+  ThrowawayUser(const std::string& name, const std::string& home) : name_(name), home_(home) {
+    created_ = runs_command("useradd -M -U -s /usr/sbin/nologin -d '" + home + "' " + name);
+    if (!created_) return;
+    const passwd* entry = ::getpwnam(name.c_str());
+    if (entry == nullptr) return;
+    uid_ = entry->pw_uid;
+    gid_ = entry->pw_gid;
+    fs::create_directories(home);
+    give(home);
+    ::chmod(home.c_str(), 0700);
+  }
+  ~ThrowawayUser() {
+    if (created_) runs_command("userdel -r " + name_ + " >/dev/null 2>&1");
+  }
+  ThrowawayUser(const ThrowawayUser&) = delete;
+  ThrowawayUser& operator=(const ThrowawayUser&) = delete;
+
+  bool ready() const { return created_ && uid_ != 0; }
+  uid_t uid() const { return uid_; }
+  gid_t gid() const { return gid_; }
+  const std::string& name() const { return name_; }
+  const std::string& home() const { return home_; }
+  std::string path(const std::string& relative) const { return home_ + "/" + relative; }
+
+  // Makes `path` and everything under it this user's, as if the user had made it.
+  void give(const std::string& path) const {
+    ASSERT_TRUE(runs_command("chown -R " + std::to_string(uid_) + ":" + std::to_string(gid_) +
+                             " '" + path + "'"));
+  }
+
+ private:
+  std::string name_;
+  std::string home_;
+  bool created_ = false;
+  uid_t uid_ = 0;
+  gid_t gid_ = 0;
+};
+
+std::string unique_user_name(const char* role) {
+  static std::atomic<int> counter{0};
+  return std::string("mm") + role + std::to_string(::getpid()) + "x" +
+         std::to_string(counter++);
+}
+
+struct Owner {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  mode_t mode = 0;
+};
+
+Owner owner_of(const std::string& path) {
+  struct stat status {};
+  EXPECT_EQ(::lstat(path.c_str(), &status), 0) << path;
+  return {status.st_uid, status.st_gid, status.st_mode & 07777};
+}
+
+// Every path under `folder` (itself included) whose owner is not uid:gid.
+std::vector<std::string> not_owned_by(const std::string& folder, uid_t uid, gid_t gid) {
+  std::vector<std::string> wrong;
+  const auto check = [&](const fs::path& path) {
+    const Owner owner = owner_of(path.string());
+    if (owner.uid != uid || owner.gid != gid) {
+      wrong.push_back(path.string() + " (" + std::to_string(owner.uid) + ":" +
+                      std::to_string(owner.gid) + ")");
+    }
+  };
+  check(folder);
+  boost::system::error_code error;
+  for (fs::recursive_directory_iterator it(folder, error);
+       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+    check(it->path());
+  }
+  return wrong;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const std::string& line : lines) text += line + "\n";
+  return text;
+}
+
+class RootOverHomeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root: these tests run mailmig as root";
+    if (!runs_command("command -v useradd >/dev/null && command -v userdel >/dev/null")) {
+      GTEST_SKIP() << "needs useradd and userdel to make throw-away users";
+    }
+    // The users must reach their homes and the build tree: a root folder everyone can cross.
+    ::chmod(sandbox_.root().c_str(), 0755);
+    ::chmod(sandbox_.tmp().c_str(), 01777);
+    victim_ = std::make_unique<ThrowawayUser>(unique_user_name("v"), sandbox_.path("victim"));
+    ASSERT_TRUE(victim_->ready()) << "useradd failed";
+    options_.tmpdir = sandbox_.tmp();
+  }
+
+  RunOutput run_as_root(std::vector<std::string> args) {
+    args.insert(args.end(), {"--home", victim_->home()});
+    return run_mailmig(args, options_);
+  }
+
+  // The victim's own run, as at their login: no --home, HOME is theirs.
+  RunOutput run_as_victim(const std::vector<std::string>& args) {
+    RunOptions options = options_;
+    options.executable = "/usr/bin/setpriv";
+    options.home = victim_->home();
+    std::vector<std::string> argv{"--reuid=" + std::to_string(victim_->uid()),
+                                  "--regid=" + std::to_string(victim_->gid()), "--init-groups",
+                                  "--", MAILMIG_EXE};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_mailmig(argv, options);
+  }
+
+  // A copy of the sample Linux home's Thunderbird profiles, the victim's.
+  void give_victim_thunderbird() {
+    sandbox_.copy_fixture("homes/linux/.thunderbird", "victim/.thunderbird");
+    victim_->give(victim_->path(".thunderbird"));
+  }
+
+  std::string profile_file(const std::string& name) const {
+    return victim_->path(".thunderbird/k3m9x2ab.default-release/" + name);
+  }
+
+  Sandbox sandbox_;
+  RunOptions options_;
+  std::unique_ptr<ThrowawayUser> victim_;
+};
+
+// Issue 13, item 4: victim's profiles.ini names other's profile by an absolute path.
+TEST_F(RootOverHomeTest, ProfileThatProfilesIniPlacesInAnotherHomeIsReportedAndLeftAlone) {
+  ThrowawayUser other(unique_user_name("o"), sandbox_.path("other"));
+  ASSERT_TRUE(other.ready());
+  sandbox_.copy_fixture("homes/linux/.thunderbird", "other/.thunderbird");
+  other.give(other.home());
+  // Readable by everyone, as many homes are: only the rule keeps mailmig out.
+  ::chmod(other.home().c_str(), 0755);
+  const std::string others_profile = other.path(".thunderbird/k3m9x2ab.default-release");
+  fs::create_directories(victim_->path(".thunderbird"));
+  write_file_bytes(victim_->path(".thunderbird/profiles.ini"),
+                   "[Profile0]\nName=borrowed\nIsRelative=0\nPath=" + others_profile + "\n");
+  victim_->give(victim_->path(".thunderbird"));
+  const Snapshot before = snapshot(other.home());
+
+  const RunOutput applied = run_as_root({"apply", "--format", "json"});
+
+  EXPECT_EQ(snapshot(other.home()), before) << applied.out << applied.err;
+  const nlohmann::json run = parse_json(applied.out);
+  EXPECT_FALSE(findings_containing(run, others_profile).empty()) << applied.out;
+}
+
+// Issue 13, item 5: root's runs must not leave root-owned folders in the user's home.
+TEST_F(RootOverHomeTest, FoldersMadeInTheHomeAreTheOwnersAndTheOwnersOwnRunsWork) {
+  give_victim_thunderbird();
+  ASSERT_FALSE(fs::exists(victim_->path(".local")));
+
+  const RunOutput history = run_as_root({"history"});
+  EXPECT_EQ(history.exit_code, 0) << history.err;
+  const RunOutput plan = run_as_root({"plan"});
+  EXPECT_EQ(plan.exit_code, 4) << plan.err;
+  const RunOutput applied = run_as_root({"apply"});
+  EXPECT_EQ(applied.exit_code, 0) << applied.err;
+
+  ASSERT_TRUE(fs::is_directory(victim_->path(".local/state/mailmig")));
+  EXPECT_EQ(joined(not_owned_by(victim_->home(), victim_->uid(), victim_->gid())), "");
+
+  const RunOutput own_history = run_as_victim({"history"});
+  EXPECT_EQ(own_history.exit_code, 0) << own_history.err;
+  const RunOutput own_apply = run_as_victim({"apply"});
+  EXPECT_EQ(own_apply.exit_code, 0) << own_apply.err;
+  const RunOutput own_rollback = run_as_victim({"rollback"});
+  EXPECT_EQ(own_rollback.exit_code, 0) << own_rollback.err;
+}
+
+// Issue 13, item 6: the state folder is a link to a folder only root may write.
+TEST_F(RootOverHomeTest, StateFolderLinkedToARootOnlyFolderGetsNothing) {
+  give_victim_thunderbird();
+  const std::string root_only = sandbox_.path("root-only");
+  fs::create_directories(root_only);
+  ::chmod(root_only.c_str(), 0700);
+  write_file_bytes(root_only + "/keep", "root's\n");
+  fs::create_directories(victim_->path(".local/state"));
+  fs::create_symlink(root_only, victim_->path(".local/state/mailmig"));
+  victim_->give(victim_->path(".local"));
+  const Snapshot before = snapshot(root_only);
+
+  const RunOutput applied = run_as_root({"apply"});
+
+  EXPECT_NE(applied.exit_code, 0) << applied.out;
+  EXPECT_EQ(snapshot(root_only), before) << applied.out << applied.err;
+  EXPECT_EQ(owner_of(root_only + "/keep").uid, 0U);
+}
+
+TEST_F(RootOverHomeTest, ProfileFilesStayTheOwnersWithTheirMode) {
+  give_victim_thunderbird();
+  ::chmod(profile_file("prefs.js").c_str(), 0640);
+  ::chmod(profile_file("logins.json").c_str(), 0600);
+  const std::string prefs_before = read_file_bytes(profile_file("prefs.js"));
+
+  const RunOutput applied = run_as_root({"apply"});
+
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  ASSERT_NE(read_file_bytes(profile_file("prefs.js")), prefs_before) << "nothing was migrated";
+  const Owner prefs = owner_of(profile_file("prefs.js"));
+  EXPECT_EQ(prefs.uid, victim_->uid());
+  EXPECT_EQ(prefs.gid, victim_->gid());
+  EXPECT_EQ(prefs.mode, 0640U);
+  const Owner logins = owner_of(profile_file("logins.json"));
+  EXPECT_EQ(logins.uid, victim_->uid());
+  EXPECT_EQ(logins.mode, 0600U);
+  EXPECT_EQ(joined(not_owned_by(victim_->home(), victim_->uid(), victim_->gid())), "");
+}
+
+// What root names itself is written by root, outside the home, and holds the run.
+TEST_F(RootOverHomeTest, LogAndReportNamedByRootAreWrittenByRoot) {
+  give_victim_thunderbird();
+  const std::string admin = sandbox_.path("admin");
+  fs::create_directories(admin);
+  ::chmod(admin.c_str(), 0700);
+  const std::string log = admin + "/mailmig.log";
+  const std::string report = admin + "/report.db";
+
+  const RunOutput plan = run_as_root({"plan", "--log", log, "--report", report});
+  EXPECT_EQ(plan.exit_code, 4) << plan.err;
+  const RunOutput applied = run_as_root({"apply", "--log", log, "--report", report});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+
+  const std::string log_text = read_file_bytes(log);
+  EXPECT_NE(log_text.find("command=plan"), std::string::npos) << log_text;
+  EXPECT_NE(log_text.find("command=apply"), std::string::npos) << log_text;
+  EXPECT_NE(log_text.find(victim_->path(".thunderbird")), std::string::npos) << log_text;
+  EXPECT_EQ(owner_of(log).uid, 0U);
+  EXPECT_EQ(owner_of(report).uid, 0U);
+  const ReportSummaryResult summary = summarize_report(report);
+  ASSERT_TRUE(summary) << summary.error;
+  EXPECT_EQ(summary.summary.runs, 2U);
+  EXPECT_GT(summary.summary.profiles, 0U);
+  // The run itself was the victim's: its journal is theirs.
+  EXPECT_EQ(owner_of(victim_->path(".local/state/mailmig/journal.sqlite")).uid, victim_->uid());
+}
+
+TEST_F(RootOverHomeTest, StateFolderOutsideTheHomeIsRefused) {
+  give_victim_thunderbird();
+  const Snapshot before = snapshot(victim_->home());
+
+  const RunOutput applied = run_as_root({"apply", "--state-dir", sandbox_.state()});
+
+  EXPECT_EQ(applied.exit_code, 2) << applied.err;
+  EXPECT_NE(applied.err.find("--state-dir"), std::string::npos) << applied.err;
+  EXPECT_EQ(snapshot(victim_->home()), before);
+}
+
+TEST_F(RootOverHomeTest, HomeWhoseOwnerIsUnknownIsRefused) {
+  give_victim_thunderbird();
+  uid_t unused = 59999;
+  while (::getpwuid(unused) != nullptr) ++unused;
+  ASSERT_TRUE(runs_command("chown -R " + std::to_string(unused) + " '" + victim_->home() + "'"));
+  const Snapshot before = snapshot(victim_->home());
+
+  const RunOutput applied = run_as_root({"apply"});
+
+  EXPECT_EQ(applied.exit_code, 2) << applied.out;
+  EXPECT_NE(applied.err.find(std::to_string(unused)), std::string::npos) << applied.err;
+  EXPECT_EQ(snapshot(victim_->home()), before);
+}
+
+TEST_F(RootOverHomeTest, HomeThatIsASymlinkIsRefused) {
+  give_victim_thunderbird();
+  const std::string link = sandbox_.path("link-to-victim");
+  fs::create_symlink(victim_->home(), link);
+  const Snapshot before = snapshot(victim_->home());
+
+  const RunOutput applied = run_mailmig({"apply", "--home", link}, options_);
+
+  EXPECT_EQ(applied.exit_code, 2) << applied.out;
+  EXPECT_EQ(snapshot(victim_->home()), before);
+}
+
+}  // namespace
+}  // namespace mailmig::cli_testing
