@@ -97,15 +97,19 @@ std::optional<HomeOwner> home_owner(const std::string& home) {
   return owner;
 }
 
-// Becomes the owner for good: supplementary groups, then gid, then uid, as runuser does.
-bool become(const HomeOwner& owner) {
+// Becomes the owner for good: supplementary groups, then gid, then uid, as runuser does. Empty
+// when done, else why not.
+std::string become(const HomeOwner& owner) {
   if (::initgroups(owner.name.c_str(), owner.gid) != 0 || ::setgid(owner.gid) != 0 ||
       ::setuid(owner.uid) != 0) {
-    return false;
+    return std::strerror(errno);
   }
   // Dropped for good only when root cannot be taken back.
-  return ::setuid(0) != 0 && ::seteuid(0) != 0 && ::getuid() == owner.uid &&
-         ::geteuid() == owner.uid && ::getgid() == owner.gid && ::getegid() == owner.gid;
+  if (::setuid(0) == 0 || ::seteuid(0) == 0 || ::getuid() != owner.uid ||
+      ::geteuid() != owner.uid || ::getgid() != owner.gid || ::getegid() != owner.gid) {
+    return "root's rights could be taken back";
+  }
+  return {};
 }
 
 bool inside(const fs::path& real_home, const std::string& path) {
@@ -195,9 +199,9 @@ std::optional<std::string> take_part(const std::string& received, std::size_t& p
 
 [[noreturn]] void run_as_owner(const HomeRun& run, const HomeOwner& owner, int hand_over,
                                const std::function<int(const RunOutputs&)>& work) {
-  if (!become(owner)) {
+  if (const std::string failure = become(owner); !failure.empty()) {
     complain(N_("cannot become the home's owner {user}: {reason}; nothing was done"),
-             {{"user", owner.name}, {"reason", std::strerror(errno)}});
+             {{"user", owner.name}, {"reason", failure}});
     child_exit(kExitError);
   }
   ::setenv("HOME", without_trailing_slashes(run.home).c_str(), 1);

@@ -66,8 +66,7 @@ class ThrowawayUser {
 
 std::string unique_user_name(const char* role) {
   static std::atomic<int> counter{0};
-  return std::string("mm") + role + std::to_string(::getpid()) + "x" +
-         std::to_string(counter++);
+  return std::string("mm") + role + std::to_string(::getpid()) + "x" + std::to_string(counter++);
 }
 
 struct Owner {
@@ -301,6 +300,46 @@ TEST_F(RootOverHomeTest, HomeThatIsASymlinkIsRefused) {
 
   EXPECT_EQ(applied.exit_code, 2) << applied.out;
   EXPECT_EQ(snapshot(victim_->home()), before);
+}
+
+// The profiles.ini rule on its own, whoever runs: a home named with --home keeps mailmig inside
+// it; a user on their own home (no --home) keeps today's behaviour.
+class ProfilesIniOutsideTheHomeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    sandbox_.copy_fixture("homes/linux/.thunderbird/k3m9x2ab.default-release", "elsewhere/p");
+    fs::create_directories(sandbox_.path("home/.thunderbird"));
+    write_file_bytes(sandbox_.path("home/.thunderbird/profiles.ini"),
+                     "[Profile0]\nName=away\nIsRelative=0\nPath=" + elsewhere() + "\n");
+    options_.tmpdir = sandbox_.tmp();
+    options_.home = sandbox_.home();
+  }
+
+  std::string elsewhere() const { return sandbox_.path("elsewhere/p"); }
+
+  Sandbox sandbox_;
+  RunOptions options_;
+};
+
+TEST_F(ProfilesIniOutsideTheHomeTest, WithHomeTheProfileIsReportedAndLeftAlone) {
+  const Snapshot before = snapshot(elsewhere());
+
+  const RunOutput applied = run_mailmig(
+      {"apply", "--format", "json", "--home", sandbox_.home(), "--state-dir", sandbox_.state()},
+      options_);
+
+  EXPECT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_EQ(snapshot(elsewhere()), before);
+  EXPECT_FALSE(findings_containing(parse_json(applied.out), elsewhere()).empty()) << applied.out;
+}
+
+TEST_F(ProfilesIniOutsideTheHomeTest, OnTheirOwnHomeTheProfileIsMigratedAsBefore) {
+  const std::string prefs_before = read_file_bytes(elsewhere() + "/prefs.js");
+
+  const RunOutput applied = run_mailmig({"apply", "--state-dir", sandbox_.state()}, options_);
+
+  EXPECT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_NE(read_file_bytes(elsewhere() + "/prefs.js"), prefs_before) << applied.out;
 }
 
 }  // namespace
