@@ -5,11 +5,15 @@
 #include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/filesystem.hpp>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -197,13 +201,18 @@ std::optional<std::string> take_part(const std::string& received, std::size_t& p
   std::_Exit(status);
 }
 
-[[noreturn]] void run_as_owner(const HomeRun& run, const HomeOwner& owner, int hand_over,
-                               const std::function<int(const RunOutputs&)>& work) {
+[[noreturn]] void run_as_owner(const HomeRun& run, const HomeOwner& owner, pid_t parent,
+                               int hand_over, const std::function<int(const RunOutputs&)>& work) {
   if (const std::string failure = become(owner); !failure.empty()) {
     complain(N_("cannot become the home's owner {user}: {reason}; nothing was done"),
              {{"user", owner.name}, {"reason", failure}});
     child_exit(kExitError);
   }
+#ifdef __linux__
+  // A kill -9 of root's mailmig stops the run too, as it would stop a run in one process (the
+  // setting is cleared by the switch of user, so it is made after it).
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) child_exit(kExitError);
+#endif
   ::setenv("HOME", without_trailing_slashes(run.home).c_str(), 1);
   ::setenv("USER", owner.name.c_str(), 1);
   ::setenv("LOGNAME", owner.name.c_str(), 1);
@@ -299,6 +308,7 @@ int run_for_home(const HomeRun& run, const std::function<int(const RunOutputs&)>
   }
   std::cout.flush();
   std::cerr.flush();
+  const pid_t parent = ::getpid();
   const pid_t child = ::fork();
   if (child < 0) {
     complain(N_("cannot start the run as {user}: {reason}"),
@@ -309,7 +319,7 @@ int run_for_home(const HomeRun& run, const std::function<int(const RunOutputs&)>
   }
   if (child == 0) {
     ::close(pipe_fds[0]);
-    run_as_owner(run, *owner, pipe_fds[1], work);
+    run_as_owner(run, *owner, parent, pipe_fds[1], work);
   }
   ::close(pipe_fds[1]);
   const std::string received = read_until_end(pipe_fds[0]);

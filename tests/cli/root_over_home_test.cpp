@@ -4,13 +4,20 @@
 // useradd and removed with userdel -r.
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/filesystem.hpp>
+#include <chrono>
 #include <cstdlib>
+#include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "src/report/report_summary.h"
@@ -300,6 +307,75 @@ TEST_F(RootOverHomeTest, HomeThatIsASymlinkIsRefused) {
 
   EXPECT_EQ(applied.exit_code, 2) << applied.out;
   EXPECT_EQ(snapshot(victim_->home()), before);
+}
+
+// The kill -9 loop of the safety tests, with root over the victim's home: killing root's
+// mailmig at any instant leaves every file old or new, owned by the victim with its mode, and
+// the next root run finishes the job.
+TEST_F(RootOverHomeTest, KillNineOfRootsRunLeavesTheOwnersFilesOldOrNew) {
+  const auto fill_home = [&] {
+    fs::remove_all(victim_->home());
+    sandbox_.copy_fixture("homes/linux", "victim");
+    sandbox_.copy_fixture("homes/windows", "victim");
+    victim_->give(victim_->home());
+    ::chmod(victim_->home().c_str(), 0700);
+    ::chmod(profile_file("prefs.js").c_str(), 0640);
+  };
+  // The profiles only: the state folder is in the home now, and its content is the journal's.
+  const auto profiles = [&] {
+    Snapshot files = snapshot(victim_->home());
+    std::erase_if(files, [](const auto& file) {
+      return file.first.starts_with(".local") ||
+             file.first.find(".mailmig-tmp-") != file.first.npos;
+    });
+    return files;
+  };
+  const std::vector<std::string> args{"apply", "--policy", fixture_path("policies/001-keio.xml")};
+  fill_home();
+  const Snapshot old_state = profiles();
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(run_as_root(args).exit_code, 0);
+  const auto duration = std::chrono::steady_clock::now() - started;
+  const Snapshot new_state = profiles();
+  ASSERT_NE(old_state, new_state);
+
+  // The child doing the run is orphaned when root's process is killed: it is reaped here.
+  ASSERT_EQ(::prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+  std::mt19937 random(20261206);
+  const auto longest = std::chrono::duration_cast<std::chrono::microseconds>(duration * 1.2);
+  std::uniform_int_distribution<long> instant(0, std::max<long>(1, longest.count()));
+  constexpr int kIterations = 20;
+  int killed_midway = 0;
+  for (int iteration = 0; iteration < kIterations; ++iteration) {
+    fill_home();
+    std::vector<std::string> root_args = args;
+    root_args.insert(root_args.end(), {"--home", victim_->home()});
+    const pid_t root_run = spawn_mailmig(root_args, options_);
+    std::this_thread::sleep_for(std::chrono::microseconds(instant(random)));
+    ::kill(root_run, SIGKILL);
+    if (wait_child(root_run) == -SIGKILL) ++killed_midway;
+    while (::waitpid(-1, nullptr, 0) > 0) {
+    }
+
+    const Snapshot after_kill = profiles();
+    for (const auto& [path, bytes] : after_kill) {
+      const bool is_old = old_state.contains(path) && old_state.at(path) == bytes;
+      const bool is_new = new_state.contains(path) && new_state.at(path) == bytes;
+      EXPECT_TRUE(is_old || is_new) << "iteration " << iteration << ": " << path << " is torn";
+    }
+    for (const auto& [path, bytes] : old_state) {
+      EXPECT_TRUE(after_kill.contains(path)) << "iteration " << iteration << ": lost " << path;
+    }
+    const RunOutput next = run_as_root(args);
+    EXPECT_EQ(next.exit_code, 0) << "iteration " << iteration << ": " << next.err;
+    EXPECT_EQ(profiles(), new_state) << "iteration " << iteration;
+    EXPECT_EQ(joined(not_owned_by(victim_->home(), victim_->uid(), victim_->gid())), "")
+        << "iteration " << iteration;
+    EXPECT_EQ(owner_of(profile_file("prefs.js")).mode, 0640U) << "iteration " << iteration;
+    if (HasFailure()) break;
+  }
+  ::prctl(PR_SET_CHILD_SUBREAPER, 0);
+  RecordProperty("killed_midway", killed_midway);
 }
 
 // The profiles.ini rule on its own, whoever runs: a home named with --home keeps mailmig inside
