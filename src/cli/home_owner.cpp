@@ -144,10 +144,14 @@ std::string temporary_root() {
   return tmpdir && *tmpdir == '/' ? tmpdir : "/tmp";
 }
 
+// A new 0700 folder in $TMPDIR, else in /tmp: root's TMPDIR may be a folder only root can
+// write (pam_tmpdir), and the child is no longer root.
 std::optional<std::string> make_private_folder() {
-  std::string pattern = temporary_root() + "/mailmig-run-XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) return std::nullopt;
-  return pattern;
+  for (const std::string& root : {temporary_root(), std::string("/tmp")}) {
+    std::string pattern = root + "/mailmig-run-XXXXXX";
+    if (::mkdtemp(pattern.data()) != nullptr) return pattern;
+  }
+  return std::nullopt;
 }
 
 bool write_all(int fd, const char* data, std::size_t size) {
@@ -242,14 +246,25 @@ std::optional<std::string> take_part(const std::string& received, std::size_t& p
   child_exit(status);
 }
 
+// The child's private folder is the user's, so its bytes are the user's to choose: more than
+// one run's log and report ever need is drained and dropped rather than kept in root's memory.
+constexpr std::size_t kMaxHandOverBytes = std::size_t{256} << 20;
+
 std::string read_until_end(int fd) {
   std::string received;
+  bool too_much = false;
   char buffer[65536];
   for (;;) {
     const ssize_t got = ::read(fd, buffer, sizeof buffer);
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) break;
-    received.append(buffer, static_cast<std::size_t>(got));
+    too_much = too_much || received.size() + static_cast<std::size_t>(got) > kMaxHandOverBytes;
+    if (!too_much) received.append(buffer, static_cast<std::size_t>(got));
+  }
+  if (too_much) {
+    complain(N_("the log and report of the run are larger than {size} MiB; they were dropped"),
+             {{"size", std::to_string(kMaxHandOverBytes >> 20)}});
+    received.clear();
   }
   return received;
 }

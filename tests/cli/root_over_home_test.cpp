@@ -272,6 +272,26 @@ TEST_F(RootOverHomeTest, LogAndReportNamedByRootAreWrittenByRoot) {
   EXPECT_EQ(owner_of(victim_->path(".local/state/mailmig/journal.sqlite")).uid, victim_->uid());
 }
 
+// pam_tmpdir gives root a TMPDIR only root can write: the run as the user still hands its log
+// and report over.
+TEST_F(RootOverHomeTest, LogAndReportAreWrittenWhenRootsTmpdirIsPrivate) {
+  give_victim_thunderbird();
+  const std::string private_tmp = sandbox_.path("root-tmp");
+  fs::create_directories(private_tmp);
+  ::chmod(private_tmp.c_str(), 0700);
+  options_.tmpdir = private_tmp;
+  const std::string log = sandbox_.path("mailmig.log");
+  const std::string report = sandbox_.path("report.db");
+
+  const RunOutput applied = run_as_root({"apply", "--log", log, "--report", report});
+
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_NE(read_file_bytes(log).find("command=apply"), std::string::npos);
+  const ReportSummaryResult summary = summarize_report(report);
+  ASSERT_TRUE(summary) << summary.error;
+  EXPECT_EQ(summary.summary.runs, 1U);
+}
+
 TEST_F(RootOverHomeTest, StateFolderOutsideTheHomeIsRefused) {
   give_victim_thunderbird();
   const Snapshot before = snapshot(victim_->home());
