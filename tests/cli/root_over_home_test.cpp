@@ -34,7 +34,11 @@ bool runs_command(const std::string& command) { return std::system(command.c_str
 class ThrowawayUser {
  public:
   ThrowawayUser(const std::string& name, const std::string& home) : name_(name), home_(home) {
-    created_ = runs_command("useradd -M -U -s /usr/sbin/nologin -d '" + home + "' " + name);
+    // useradd fails while another one holds /etc/passwd's lock (other tests make users too).
+    for (int attempt = 0; attempt < 20 && !created_; ++attempt) {
+      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      created_ = runs_command("useradd -M -U -s /usr/sbin/nologin -d '" + home + "' " + name);
+    }
     if (!created_) return;
     const passwd* entry = ::getpwnam(name.c_str());
     if (entry == nullptr) return;
@@ -45,7 +49,11 @@ class ThrowawayUser {
     ::chmod(home.c_str(), 0700);
   }
   ~ThrowawayUser() {
-    if (created_) runs_command("userdel -r " + name_ + " >/dev/null 2>&1");
+    for (int attempt = 0; created_ && attempt < 20; ++attempt) {
+      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      runs_command("userdel -r " + name_ + " >/dev/null 2>&1");
+      created_ = ::getpwnam(name_.c_str()) != nullptr;
+    }
   }
   ThrowawayUser(const ThrowawayUser&) = delete;
   ThrowawayUser& operator=(const ThrowawayUser&) = delete;
