@@ -22,7 +22,7 @@ int run_merge(const ReportSettings& settings) {
       });
   if (terminal) std::cerr << "\n";
   for (const MergeFailure& failure : merged.failed_inputs) {
-    std::cerr << "mailmig: " << printable(failure.path) << ": " << printable(failure.error) << "\n";
+    std::cerr << "mailmig: " << printable(failure.error) << "\n";  // the error names the file
   }
   if (!merged) {
     std::cerr << "mailmig: " << printable(merged.error) << "\n";

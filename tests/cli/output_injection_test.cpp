@@ -1,5 +1,6 @@
 // Issue 14 §2: whatever a profile holds (escape sequences, CR, LF, bidi overrides, invalid
 // UTF-8) cannot drive the terminal, forge a line or reorder text in what mailmig prints.
+#include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 
 #include <boost/filesystem.hpp>
@@ -123,6 +124,25 @@ TEST_F(OutputInjectionTest, ReportSummaryTextShowsControlCharactersEscaped) {
   EXPECT_EQ(summary.exit_code, 0) << summary.err;
   expect_inert(summary.out, "summary stdout");
   EXPECT_NE(summary.out.find("mail\\nFORGED-LF"), std::string::npos) << summary.out;
+}
+
+TEST_F(OutputInjectionTest, RefusedMergeInputsAreNamedOnceWithTheirNamesEscaped) {
+  const std::string good = sandbox_.path("good.db");
+  ASSERT_EQ(run({"plan", "--report", good}).exit_code, 4);
+  const std::string hostile = sandbox_.path("hostile.db");
+  write_file_bytes(hostile, read_file_bytes(good));
+  {
+    SQLite::Database db(hostile, SQLite::OPEN_READWRITE);
+    db.exec("CREATE VIEW \"v\x1B]0;owned\x07\nFORGED\" AS SELECT 1");
+  }
+  const RunOutput merge = run_mailmig(
+      {"report", "merge", sandbox_.path("all.db"), hostile, good}, options_);
+  EXPECT_EQ(merge.exit_code, 1);
+  EXPECT_EQ(merge.err, "mailmig: " + hostile +
+                           ": refused: its view \"v\\x1b]0;owned\\x07\\nFORGED\" is not part of "
+                           "a mailmig report\n");
+  EXPECT_EQ(merge.out, "Merged 1 reports: 1 runs added, 0 already there.\n");
+  expect_inert(merge.err, "merge stderr");
 }
 
 // Reads `csv_path` with Python's csv module (what a spreadsheet-bound script would use) and
