@@ -105,6 +105,24 @@ TEST_F(OutputInjectionTest, ApplyTextAndDiffShowControlCharactersEscaped) {
   expect_inert(rollback.err, "rollback stderr");
 }
 
+TEST_F(OutputInjectionTest, HistoryJsonOfAPathThatIsNotUtf8IsValidJson) {
+  const std::string folder = sandbox_.home() + "/mail\xFF";
+  boost::filesystem::create_directories(folder);
+  write_file_bytes(folder + "/accountrc", read_file_bytes(folder_ + "/accountrc"));
+  const RunOutput apply =
+      run_mailmig({"apply", "--state-dir", sandbox_.state(), "--policy",
+                   fixture_path("policies/002-kyutech.xml"), folder + "/accountrc"},
+                  options_);
+  EXPECT_EQ(apply.exit_code, 0) << apply.err;
+  const RunOutput history =
+      run_mailmig({"history", "--format", "json", "--state-dir", sandbox_.state()}, options_);
+  EXPECT_EQ(history.exit_code, 0) << history.err;
+  const nlohmann::json runs = parse_json(history.out);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0]["files"][0].get<std::string>(),
+            sandbox_.home() + "/mail\xEF\xBF\xBD/accountrc");
+}
+
 TEST_F(OutputInjectionTest, ErrorsOnStderrShowControlCharactersEscaped) {
   write_file_bytes(folder_ + "/accountrc", "[Account: 1\nreceive_server=\x1B[2J\n");
   const RunOutput quiet = run({"plan", "-q"});
