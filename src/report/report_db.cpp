@@ -365,7 +365,9 @@ std::optional<std::string> ensure_report_schema(SQLite::Database& db, const std:
     db.exec(kSchemaSql);
     return std::nullopt;
   }
-  return check_readable_report(db, "main", path);
+  if (auto error = check_readable_report(db, "main", path)) return error;
+  // A trigger planted in a shared report would run with every run appended or merged.
+  return check_report_objects(db, "main", path);
 }
 
 std::optional<std::string> check_readable_report(SQLite::Database& db,

@@ -228,6 +228,21 @@ TEST(MergeReports, RowsThatReferToAnotherReportsRowsAreRefused) {
   }
 }
 
+TEST(MergeReports, AnOutputWithATriggerIsNeitherMergedIntoNorAppendedTo) {
+  TempDir dir;
+  const std::string input = hostile_report(dir, "pc-a", "SELECT 1");
+  const std::string merged = hostile_report(
+      dir, "pc-out",
+      "CREATE TABLE stolen(x); CREATE TRIGGER spy AFTER INSERT ON findings BEGIN "
+      "INSERT INTO stolen VALUES(new.message); END");
+  const MergeResult result = merge_reports(merged, {input});
+  EXPECT_FALSE(result);
+  EXPECT_NE(result.error.find("refused: its "), std::string::npos) << result.error;
+  EXPECT_FALSE(append_run_to_report(merged, testing::sample_plan_run()).ok());
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM stolen"), 0);
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM runs"), 1);
+}
+
 TEST(MergeReports, AnInputThatTakesTooMuchWorkIsRefusedAndRolledBack) {
   TempDir dir;
   const std::string input = hostile_report(dir, "pc-a", "SELECT 1");
