@@ -128,7 +128,8 @@ void print_errors(const RunResult& result) {
     if (profile.status == ProfileStatus::Error) {
       std::cerr << "mailmig: " << printable(profile.error) << "\n";
     } else if (profile.status == ProfileStatus::ClientRunning) {
-      std::cerr << "mailmig: " << printable(profile.path) << ": " << printable(profile.error) << "\n";
+      std::cerr << "mailmig: " << printable(profile.path) << ": " << printable(profile.error)
+                << "\n";
     }
   }
 }
@@ -173,7 +174,8 @@ int run_migration_command(Command command, const RunSettings& settings) {
   }
   int status = exit_status_for(migration.result);
   if (!settings.log_path.empty() && !append_log(settings.log_path, migration.result)) {
-    std::cerr << "mailmig: " << printable(settings.log_path) << ": " << tr(N_("cannot write the log")) << "\n";
+    std::cerr << "mailmig: " << printable(settings.log_path) << ": "
+              << tr(N_("cannot write the log")) << "\n";
     status = std::max(status, static_cast<int>(kExitError));
   }
   if (!settings.report_db.empty()) {

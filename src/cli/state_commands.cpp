@@ -104,7 +104,8 @@ int run_history(const StateSettings& settings) {
   if (history.runs.empty()) std::cout << tr(N_("No runs yet.")) << "\n";
   for (const JournalRun& run : history.runs) {
     const JournalFilesResult files = journal->files(run.info.run_id);
-    std::cout << printable(run.info.time) << "  " << printable(run.info.run_id) << "  " << to_string(run.state) << "  "
+    std::cout << printable(run.info.time) << "  " << printable(run.info.run_id) << "  "
+              << to_string(run.state) << "  "
               << fill_placeholders(tr(N_("{count} files")),
                                    {{"count", std::to_string(files.files.size())}})
               << "  " << printable(run.info.policy_name) << "\n";

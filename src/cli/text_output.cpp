@@ -160,7 +160,8 @@ std::string format_text(const RunResult& result) {
     if (profile.accounts.empty()) out << "  " << tr(N_("(no mail accounts)")) << "\n";
     for (const AccountResult& account : profile.accounts) {
       out << "  " << printable(account.account.name);
-      if (!account.account.address.empty()) out << " <" << printable(account.account.address) << ">";
+      if (!account.account.address.empty())
+        out << " <" << printable(account.account.address) << ">";
       out << "\n    " << tr(N_("receiving:")) << " " << describe_server(account.account.incoming)
           << "\n";
       if (account.account.outgoing) {

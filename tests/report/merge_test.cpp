@@ -131,8 +131,9 @@ void expect_intact(const std::string& db_path) {
 
 std::string machines(const std::string& db_path) {
   SQLite::Database db(db_path);
-  SQLite::Statement query(db, "SELECT group_concat(machine, ',') FROM "
-                              "(SELECT machine FROM runs ORDER BY machine)");
+  SQLite::Statement query(db,
+                          "SELECT group_concat(machine, ',') FROM "
+                          "(SELECT machine FROM runs ORDER BY machine)");
   query.executeStep();
   return query.getColumn(0).getString();
 }
@@ -158,7 +159,8 @@ TEST(MergeReports, AnEndlessViewIsRefusedAndTheOtherInputsMerged) {
   expect_intact(merged);
 
   const ReportSummaryResult summary = summarize_report(endless);
-  EXPECT_EQ(summary.error, endless + ": refused: its view \"runs\" is not part of a mailmig report");
+  EXPECT_EQ(summary.error,
+            endless + ": refused: its view \"runs\" is not part of a mailmig report");
 }
 
 TEST(MergeReports, TriggersAndUnknownObjectsAreRefused) {
@@ -206,9 +208,9 @@ TEST(MergeReports, RowsThatReferToAnotherReportsRowsAreRefused) {
     ASSERT_TRUE(result) << result.error;
     EXPECT_EQ(result.inputs_merged, 1u) << forgeries[i];
     ASSERT_EQ(result.failed_inputs.size(), 1u) << forgeries[i];
-    EXPECT_NE(result.failed_inputs[0].error.find(
-                  "refer to runs, profiles or accounts it does not hold"),
-              std::string::npos)
+    EXPECT_NE(
+        result.failed_inputs[0].error.find("refer to runs, profiles or accounts it does not hold"),
+        std::string::npos)
         << result.failed_inputs[0].error;
     EXPECT_EQ(machines(merged), "pc-a");
     expect_intact(merged);
@@ -231,10 +233,10 @@ TEST(MergeReports, RowsThatReferToAnotherReportsRowsAreRefused) {
 TEST(MergeReports, AnOutputWithATriggerIsNeitherMergedIntoNorAppendedTo) {
   TempDir dir;
   const std::string input = hostile_report(dir, "pc-a", "SELECT 1");
-  const std::string merged = hostile_report(
-      dir, "pc-out",
-      "CREATE TABLE stolen(x); CREATE TRIGGER spy AFTER INSERT ON findings BEGIN "
-      "INSERT INTO stolen VALUES(new.message); END");
+  const std::string merged =
+      hostile_report(dir, "pc-out",
+                     "CREATE TABLE stolen(x); CREATE TRIGGER spy AFTER INSERT ON findings BEGIN "
+                     "INSERT INTO stolen VALUES(new.message); END");
   const MergeResult result = merge_reports(merged, {input});
   EXPECT_FALSE(result);
   EXPECT_NE(result.error.find("refused: its "), std::string::npos) << result.error;

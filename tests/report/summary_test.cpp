@@ -337,9 +337,10 @@ TEST(SummaryHtml, EmptyDatabaseAndControlCharactersStayWellFormed) {
 
 TEST(SummaryHtml, InvalidUtf8AndC1ControlsBecomeTheReplacementCharacter) {
   ReportSummary summary;
-  summary.worklist.push_back(WorklistEntry{"pc\xFF\xC3", "u\x7F", "becky", "p\xC2\x9B" "2J",
-                                           "1", "n", "a", "h\xE6\x97", {"r"}, {"\xC0\xAF"},
-                                           "plan", "t"});
+  WorklistEntry entry{"pc\xFF\xC3", "u\x7F",     "becky", "",           "1",    "n",
+                      "a",          "h\xE6\x97", {"r"},   {"\xC0\xAF"}, "plan", "t"};
+  entry.profile = std::string("p\xC2\x9B") + "2J";  // C1 CSI, then "2J"
+  summary.worklist.push_back(entry);
   summary.pending_by_host["bad\xFE"] = 1;
   const std::string html = summary_html(summary);
   EXPECT_EQ(valid_utf8(html), html) << "the page is not valid UTF-8";

@@ -14,10 +14,12 @@ TEST(ValidUtf8, KeepsValidTextAsItIs) {
 }
 
 TEST(ValidUtf8, ReplacesEachMaximalBadSubpartByOneReplacementCharacter) {
-  EXPECT_EQ(valid_utf8("a\xFF" "b"), std::string("a") + kFffd + "b");
+  EXPECT_EQ(valid_utf8("a\xFF"
+                       "b"),
+            std::string("a") + kFffd + "b");
   EXPECT_EQ(valid_utf8("a\xE6\x97"), std::string("a") + kFffd);  // truncated at the end
   EXPECT_EQ(valid_utf8("\xE6\x97x"), std::string(kFffd) + "x");
-  EXPECT_EQ(valid_utf8("\xC0\xAF"), std::string(kFffd) + kFffd);   // overlong '/'
+  EXPECT_EQ(valid_utf8("\xC0\xAF"), std::string(kFffd) + kFffd);  // overlong '/'
   EXPECT_EQ(valid_utf8("\xE0\x80\xAF"), std::string(kFffd) + kFffd + kFffd);
   EXPECT_EQ(valid_utf8("\xED\xA0\x80"), std::string(kFffd) + kFffd + kFffd);  // surrogate
   EXPECT_EQ(valid_utf8("\xF4\x90\x80\x80"), std::string(kFffd) + kFffd + kFffd + kFffd);
@@ -30,8 +32,12 @@ TEST(Printable, EscapesEveryControlAndBidiCharacterVisibly) {
   EXPECT_EQ(printable("a\rb\nc\td"), "a\\rb\\nc\\td");
   EXPECT_EQ(printable(std::string("nul\0x", 5)), "nul\\x00x");
   EXPECT_EQ(printable("\x7F"), "\\x7f");
-  EXPECT_EQ(printable("\xC2\x9B" "2J"), "\\u009b2J");  // C1 CSI
-  EXPECT_EQ(printable("\xE2\x80\xAE" "fdp.exe"), "\\u202efdp.exe");  // RIGHT-TO-LEFT OVERRIDE
+  EXPECT_EQ(printable("\xC2\x9B"
+                      "2J"),
+            "\\u009b2J");  // C1 CSI
+  EXPECT_EQ(printable("\xE2\x80\xAE"
+                      "fdp.exe"),
+            "\\u202efdp.exe");  // RIGHT-TO-LEFT OVERRIDE
   EXPECT_EQ(printable("\xE2\x81\xA6x\xE2\x81\xA9"), "\\u2066x\\u2069");
   EXPECT_EQ(printable("\xE2\x80\xA8"), "\\u2028");
 }
