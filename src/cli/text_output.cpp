@@ -213,13 +213,26 @@ std::string format_text(const RunResult& result) {
 
 namespace {
 
+// A file's line, shown on a terminal: escaped, but its indentation by TAB kept (a TAB only moves
+// the cursor forward, and .oeaccount files are indented with them).
+std::string printable_keeping_tabs(std::string_view line) {
+  std::string out;
+  std::size_t start = 0;
+  for (std::size_t tab = line.find('\t'); tab != std::string_view::npos;
+       start = tab + 1, tab = line.find('\t', start)) {
+    out += printable(line.substr(start, tab - start));
+    out += '\t';
+  }
+  return out + printable(line.substr(start));
+}
+
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;
   std::string line;
   std::istringstream in(text);
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(printable(line));  // a file's bytes, shown on a terminal
+    lines.push_back(printable_keeping_tabs(line));
   }
   return lines;
 }

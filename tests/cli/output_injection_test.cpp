@@ -24,10 +24,10 @@ const std::string kHostileFolder = "mail\nFORGED-LF: 0 errors\x1B[2J";
 
 // No byte that a terminal acts on: C0 controls but LF, DEL, C1 controls (U+0080-U+009F), the
 // bidi embeddings, overrides and isolates; and valid UTF-8 throughout.
-void expect_inert(const std::string& text, const std::string& what) {
+void expect_inert(const std::string& text, const std::string& what, bool tabs_allowed = false) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto byte = static_cast<unsigned char>(text[i]);
-    ASSERT_FALSE((byte < 0x20 && byte != '\n') || byte == 0x7F)
+    ASSERT_FALSE((byte < 0x20 && byte != '\n' && !(tabs_allowed && byte == '\t')) || byte == 0x7F)
         << what << ": raw control byte " << static_cast<int>(byte) << " at " << i << " in:\n"
         << text;
     ASSERT_NE(byte, 0xFF) << what << ": invalid UTF-8 at " << i;
@@ -63,7 +63,7 @@ class OutputInjectionTest : public ::testing::Test {
                          "[Account: 2]\naccount_name=second\nname=Hanako\n"
                          "address=hanako@example.org\nprotocol=0\nreceive_server=" +
                          kHostileHost + "\nsmtp_server=" + kHostileHost +
-                         "\nuser_id=\x1B[8mhidden\n");
+                         "\nuser_id=\x1B[8mhidden\nnntp_server=a\tb\n");
   }
 
   RunOutput run(std::vector<std::string> args) {
@@ -94,7 +94,10 @@ TEST_F(OutputInjectionTest, PlanTextShowsControlCharactersEscaped) {
 TEST_F(OutputInjectionTest, ApplyTextAndDiffShowControlCharactersEscaped) {
   const RunOutput diff =
       run({"plan", "--format", "diff", "--policy", fixture_path("policies/002-kyutech.xml")});
-  expect_inert(diff.out, "diff stdout");
+  expect_inert(diff.out, "diff stdout", true);
+  // File lines are escaped, but a TAB (indentation in .oeaccount files) is kept.
+  EXPECT_NE(diff.out.find("\n user_id=\\x1b[8mhidden\n"), std::string::npos) << diff.out;
+  EXPECT_NE(diff.out.find("\n nntp_server=a\tb"), std::string::npos) << diff.out;
   const RunOutput apply = run({"apply", "--policy", fixture_path("policies/002-kyutech.xml")});
   EXPECT_EQ(apply.exit_code, 0) << apply.out << apply.err;
   expect_inert(apply.out, "apply stdout");
