@@ -128,6 +128,26 @@ TEST_F(OutputInjectionTest, HistoryJsonOfAPathThatIsNotUtf8IsValidJson) {
             sandbox_.home() + "/mail\xEF\xBF\xBD/accountrc");
 }
 
+TEST_F(OutputInjectionTest, PolicyErrorsAndUndoAdviceShowControlCharactersEscaped) {
+  const std::string policy = sandbox_.path("policy\x1B[2J\nFORGED.xml");
+  write_file_bytes(policy, "<policy>\x1B]0;owned\x07</oops>");
+  const RunOutput invalid = run({"plan", "--policy", policy});
+  EXPECT_EQ(invalid.exit_code, 2) << invalid.err;
+  EXPECT_NE(invalid.err.find("policy\\x1b[2J\\nFORGED.xml"), std::string::npos) << invalid.err;
+  expect_inert(invalid.err, "invalid policy stderr");
+
+  const std::string state = sandbox_.path("state\x1B[2J\nFORGED");
+  const RunOutput apply =
+      run_mailmig({"apply", "--state-dir", state, "--policy",
+                   fixture_path("policies/002-kyutech.xml"), folder_ + "/accountrc"},
+                  options_);
+  EXPECT_EQ(apply.exit_code, 0) << apply.err;
+  EXPECT_NE(apply.out.find("--state-dir " + sandbox_.root() + "/state\\x1b[2J\\nFORGED\n"),
+            std::string::npos)
+      << apply.out;
+  expect_inert(apply.out, "apply stdout");
+}
+
 TEST_F(OutputInjectionTest, ErrorsOnStderrShowControlCharactersEscaped) {
   write_file_bytes(folder_ + "/accountrc", "[Account: 1\nreceive_server=\x1B[2J\n");
   const RunOutput quiet = run({"plan", "-q"});
