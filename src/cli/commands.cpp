@@ -19,8 +19,10 @@
 #include "src/i18n/i18n.h"
 #include "src/report/csv_report.h"
 #include "src/report/json_report.h"
+#include "src/report/log_lines.h"
 #include "src/report/report_db.h"
 #include "src/report/run_totals.h"
+#include "src/util/text_sanitize.h"
 
 namespace mailmig {
 namespace {
@@ -104,24 +106,13 @@ std::string timestamp_now() {
   return buffer;
 }
 
-// One line a profile, no secrets: what a help desk needs to see what happened.
+// One logfmt line a profile and one for the run (format_log_lines), appended.
 bool append_log(const std::string& log_path, const RunResult& result) {
-  std::ofstream log(log_path, std::ios::app);
+  const std::string lines = format_log_lines(result, timestamp_now());
+  std::ofstream log(log_path, std::ios::app | std::ios::binary);
   if (!log) return false;
-  const std::string stamp = timestamp_now();
-  for (const ProfileResult& profile : result.profiles) {
-    std::size_t changes = 0;
-    for (const AccountResult& account : profile.accounts) changes += account.changes.size();
-    log << stamp << " run=" << result.info.run_id << " command=" << result.info.command
-        << " client=" << client_id(profile.client) << " status=" << to_string(profile.status)
-        << " changes=" << changes << " path=" << profile.path;
-    if (!profile.error.empty()) log << " error=" << profile.error;
-    log << "\n";
-  }
-  const RunTotals totals = count_run_totals(result);
-  log << stamp << " run=" << result.info.run_id << " done profiles=" << totals.profiles
-      << " accounts=" << totals.accounts << " changes=" << totals.changes
-      << " errors=" << totals.errors << "\n";
+  log << lines;
+  log.flush();
   return static_cast<bool>(log);
 }
 
@@ -136,9 +127,10 @@ int exit_status_for(const RunResult& result) {
 void print_errors(const RunResult& result) {
   for (const ProfileResult& profile : result.profiles) {
     if (profile.status == ProfileStatus::Error) {
-      std::cerr << "mailmig: " << profile.error << "\n";
+      std::cerr << "mailmig: " << printable(profile.error) << "\n";
     } else if (profile.status == ProfileStatus::ClientRunning) {
-      std::cerr << "mailmig: " << profile.path << ": " << profile.error << "\n";
+      std::cerr << "mailmig: " << printable(profile.path) << ": " << printable(profile.error)
+                << "\n";
     }
   }
 }
@@ -179,13 +171,14 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
   }
   int status = exit_status_for(migration.result);
   if (!outputs.log_path.empty() && !append_log(outputs.log_path, migration.result)) {
-    std::cerr << "mailmig: " << outputs.log_path << ": " << tr(N_("cannot write the log")) << "\n";
+    std::cerr << "mailmig: " << printable(outputs.log_path) << ": "
+              << tr(N_("cannot write the log")) << "\n";
     status = std::max(status, static_cast<int>(kExitError));
   }
   if (!outputs.report_db.empty()) {
     if (const ReportStatus written = append_run_to_report(outputs.report_db, migration.result);
         !written) {
-      std::cerr << "mailmig: " << written.error << "\n";
+      std::cerr << "mailmig: " << printable(written.error) << "\n";
       return kExitError;
     }
   }
@@ -197,7 +190,7 @@ int run_migration_command(Command command, const RunSettings& settings) {
   std::optional<Policy> policy =
       command == Command::Scan ? builtin_default_policy() : resolve_policy(settings, policy_error);
   if (!policy) {
-    std::cerr << "mailmig: " << tr(N_("invalid policy:")) << " " << policy_error << "\n";
+    std::cerr << "mailmig: " << tr(N_("invalid policy:")) << " " << printable(policy_error) << "\n";
     return kExitUsage;
   }
   const HomeRun home_run{
@@ -282,7 +275,7 @@ int run_cli(int argc, char** argv) {
     }
   }
   if (!language.empty() && language != "ja" && language != "en") {
-    std::cerr << "mailmig: --lang: " << language << " is not one of ja, en\n";
+    std::cerr << "mailmig: --lang: " << printable(language) << " is not one of ja, en\n";
     return kExitUsage;
   }
   init_language(language, executable_path());

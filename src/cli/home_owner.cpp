@@ -24,6 +24,7 @@
 #include "src/i18n/i18n.h"
 #include "src/model/finding.h"
 #include "src/report/report_db.h"
+#include "src/util/text_sanitize.h"
 #endif
 
 namespace mailmig {
@@ -49,7 +50,9 @@ struct HomeOwner {
 
 void complain(const char* english,
               const std::vector<std::pair<std::string, std::string> >& values) {
-  std::cerr << "mailmig: " << fill_placeholders(translate(english), values) << "\n";
+  std::vector<std::pair<std::string, std::string> > shown;
+  for (const auto& [name, value] : values) shown.emplace_back(name, printable(value));
+  std::cerr << "mailmig: " << fill_placeholders(translate(english), shown) << "\n";
 }
 
 std::string without_trailing_slashes(std::string path) {
@@ -292,9 +295,9 @@ bool merge_into_report(const std::string& report_db, const std::string& bytes) {
     const bool written = write_all(fd, bytes.data(), bytes.size());
     if (::close(fd) == 0 && written) {
       const MergeResult result = merge_reports(report_db, {copy});
-      if (!result) std::cerr << "mailmig: " << result.error << "\n";
+      if (!result) std::cerr << "mailmig: " << printable(result.error) << "\n";
       for (const MergeFailure& failure : result.failed_inputs) {
-        std::cerr << "mailmig: " << report_db << ": " << failure.error << "\n";
+        std::cerr << "mailmig: " << printable(report_db) << ": " << printable(failure.error) << "\n";
       }
       merged = result && result.failed_inputs.empty();
     }
@@ -353,7 +356,7 @@ int run_for_home(const HomeRun& run, const std::function<int(const RunOutputs&)>
   const std::optional<std::string> log_text = take_part(received, pos);
   const std::optional<std::string> report_bytes = take_part(received, pos);
   if (log_text && !log_text->empty() && !append_to_log(run.outputs.log_path, *log_text)) {
-    std::cerr << "mailmig: " << run.outputs.log_path << ": "
+    std::cerr << "mailmig: " << printable(run.outputs.log_path) << ": "
               << translate(N_("cannot write the log")) << "\n";
     status = std::max(status, static_cast<int>(kExitError));
   }

@@ -8,6 +8,7 @@
 #include "src/i18n/i18n.h"
 #include "src/report/report_db.h"
 #include "src/report/report_summary.h"
+#include "src/util/text_sanitize.h"
 
 namespace mailmig {
 namespace {
@@ -21,10 +22,10 @@ int run_merge(const ReportSettings& settings) {
       });
   if (terminal) std::cerr << "\n";
   for (const MergeFailure& failure : merged.failed_inputs) {
-    std::cerr << "mailmig: " << failure.path << ": " << failure.error << "\n";
+    std::cerr << "mailmig: " << printable(failure.error) << "\n";  // the error names the file
   }
   if (!merged) {
-    std::cerr << "mailmig: " << merged.error << "\n";
+    std::cerr << "mailmig: " << printable(merged.error) << "\n";
     return kExitError;
   }
   std::cout << fill_placeholders(translate(N_("Merged {inputs} reports: {added} runs added, "
@@ -39,7 +40,7 @@ int run_merge(const ReportSettings& settings) {
 int run_summary(const ReportSettings& settings) {
   const ReportSummaryResult read = summarize_report(settings.output);
   if (!read) {
-    std::cerr << "mailmig: " << read.error << "\n";
+    std::cerr << "mailmig: " << printable(read.error) << "\n";
     return kExitError;
   }
   if (settings.format == "json") {

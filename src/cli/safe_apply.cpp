@@ -6,6 +6,7 @@
 #include "src/io/file_transaction.h"
 #include "src/io/running_client.h"
 #include "src/io/state_dir.h"
+#include "src/util/text_sanitize.h"
 
 namespace mailmig {
 namespace {
@@ -167,10 +168,10 @@ std::string SafeApply::undo_advice() const {
   return fill_placeholders(
       translate(N_("Backups of the original files are in {folder}.\nTo undo this run: mailmig "
                    "rollback {run}{state}\n")),
-      {{"folder", backup_folder_for_run(state_dir_, info_.run_id, options_.backup_dir)},
-       {"run", info_.run_id},
-       {"state", !options_.state_dir.empty() ? " --state-dir " + state_dir_
-                 : options_.home_given       ? " --home " + options_.home
+      {{"folder", printable(backup_folder_for_run(state_dir_, info_.run_id, options_.backup_dir))},
+       {"run", printable(info_.run_id)},
+       {"state", !options_.state_dir.empty() ? " --state-dir " + printable(state_dir_)
+                 : options_.home_given       ? " --home " + printable(options_.home)
                                              : std::string()}});
 }
 

@@ -8,6 +8,7 @@
 #include "src/io/file_system.h"
 #include "src/io/journal.h"
 #include "src/io/state_dir.h"
+#include "src/util/text_sanitize.h"
 
 namespace mailmig {
 namespace {
@@ -20,12 +21,12 @@ std::unique_ptr<Journal> open_journal(const StateSettings& settings) {
   options.home = settings.home;
   const StateDirResult state = resolve_state_dir(options);
   if (!state) {
-    std::cerr << "mailmig: " << state.error << "\n";
+    std::cerr << "mailmig: " << printable(state.error) << "\n";
     return nullptr;
   }
   JournalOpenResult opened = Journal::open(state.path);
   if (!opened) {
-    std::cerr << "mailmig: " << opened.error << "\n";
+    std::cerr << "mailmig: " << printable(opened.error) << "\n";
     return nullptr;
   }
   return std::move(opened.journal);
@@ -58,17 +59,17 @@ int run_rollback(const StateSettings& settings) {
   const RestoreResult restored =
       journal->rollback(fs, settings.run_id.empty() ? "last" : settings.run_id, settings.force);
   for (const RestoredFile& file : restored.files) {
-    std::cout << "  " << to_string(file.action) << ": " << file.path;
-    if (!file.message.empty()) std::cout << " (" << file.message << ")";
+    std::cout << "  " << to_string(file.action) << ": " << printable(file.path);
+    if (!file.message.empty()) std::cout << " (" << printable(file.message) << ")";
     std::cout << "\n";
   }
   if (!restored) {
-    std::cerr << "mailmig: " << restored.error << "\n";
+    std::cerr << "mailmig: " << printable(restored.error) << "\n";
     return kExitError;
   }
   std::cout << fill_placeholders(tr(N_("Run {run} was undone: every file has its original "
                                        "bytes again.")),
-                                 {{"run", restored.run_id}})
+                                 {{"run", printable(restored.run_id)}})
             << "\n";
   return kExitOk;
 }
@@ -78,7 +79,7 @@ int run_history(const StateSettings& settings) {
   if (!journal) return kExitError;
   const HistoryResult history = journal->history();
   if (!history) {
-    std::cerr << "mailmig: " << history.error << "\n";
+    std::cerr << "mailmig: " << printable(history.error) << "\n";
     return kExitError;
   }
   if (settings.format == "json") {
@@ -97,16 +98,17 @@ int run_history(const StateSettings& settings) {
                       {"policy", {{"name", run.info.policy_name}, {"hash", run.info.policy_hash}}},
                       {"files", paths}});
     }
-    std::cout << runs.dump(2) << "\n";
+    std::cout << runs.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
   if (history.runs.empty()) std::cout << tr(N_("No runs yet.")) << "\n";
   for (const JournalRun& run : history.runs) {
     const JournalFilesResult files = journal->files(run.info.run_id);
-    std::cout << run.info.time << "  " << run.info.run_id << "  " << to_string(run.state) << "  "
+    std::cout << printable(run.info.time) << "  " << printable(run.info.run_id) << "  "
+              << to_string(run.state) << "  "
               << fill_placeholders(tr(N_("{count} files")),
                                    {{"count", std::to_string(files.files.size())}})
-              << "  " << run.info.policy_name << "\n";
+              << "  " << printable(run.info.policy_name) << "\n";
   }
   return kExitOk;
 }

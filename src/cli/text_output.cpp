@@ -8,6 +8,7 @@
 #include "rules/registry.h"
 #include "src/i18n/i18n.h"
 #include "src/report/run_totals.h"
+#include "src/util/text_sanitize.h"
 
 namespace mailmig {
 namespace {
@@ -69,16 +70,16 @@ std::string describe_protocol(Protocol protocol) {
 }
 
 std::string describe_server(const ServerSettings& server) {
-  std::string text = describe_protocol(server.protocol) + " " + server.hostname + ":" +
+  std::string text = describe_protocol(server.protocol) + " " + printable(server.hostname) + ":" +
                      std::to_string(server.port) + ", " + describe_socket(server.socket_type) +
                      ", " + describe_auth(server.authentication);
-  if (!server.username.empty()) text += ", " + tr(N_("user")) + " " + server.username;
+  if (!server.username.empty()) text += ", " + tr(N_("user")) + " " + printable(server.username);
   return text;
 }
 
 std::string describe_field(const std::string& field_text) {
   const auto field = parse_field_name(field_text);
-  if (!field) return field_text;
+  if (!field) return printable(field_text);
   const bool incoming = field->side == Side::Incoming;
   switch (field->kind) {
     case FieldKind::Protocol:
@@ -94,7 +95,7 @@ std::string describe_field(const std::string& field_text) {
     case FieldKind::Username:
       return incoming ? tr(N_("receiving user name")) : tr(N_("sending user name"));
   }
-  return field_text;
+  return printable(field_text);
 }
 
 std::string describe_value(const std::string& field_text, const std::string& value) {
@@ -106,7 +107,7 @@ std::string describe_value(const std::string& field_text, const std::string& val
     if (auto method = parse_auth_method(value)) return describe_auth(*method);
   }
   if (value.empty()) return tr(N_("(empty)"));
-  return value;
+  return printable(value);
 }
 
 std::string describe_severity(Severity severity) {
@@ -123,14 +124,14 @@ std::string describe_severity(Severity severity) {
 
 std::string rule_description(const std::string& rule_id) {
   if (const Rule* rule = find_rule(rule_id)) return tr(rule->description());
-  return rule_id;
+  return printable(rule_id);
 }
 
 void write_findings(std::ostringstream& out, const std::vector<Finding>& findings,
                     const char* indent) {
   for (const Finding& finding : findings) {
     out << indent << "! " << describe_severity(finding.severity) << ": "
-        << finding.localized_message() << "\n";
+        << printable(finding.localized_message()) << "\n";
   }
 }
 
@@ -146,20 +147,21 @@ std::string format_text(const RunResult& result) {
   std::ostringstream out(std::move(buffer));
   const bool applied = result.info.command == "apply";
   for (const ProfileResult& profile : result.profiles) {
-    out << client_display_name(profile.client) << ": " << profile.path << "\n";
+    out << client_display_name(profile.client) << ": " << printable(profile.path) << "\n";
     if (profile.status == ProfileStatus::Error) {
-      out << "  " << tr(N_("error")) << ": " << profile.error << "\n\n";
+      out << "  " << tr(N_("error")) << ": " << printable(profile.error) << "\n\n";
       continue;
     }
     if (profile.status == ProfileStatus::ClientRunning) {
-      out << "  " << profile.error << "\n\n";
+      out << "  " << printable(profile.error) << "\n\n";
       continue;
     }
     write_findings(out, profile.findings, "  ");
     if (profile.accounts.empty()) out << "  " << tr(N_("(no mail accounts)")) << "\n";
     for (const AccountResult& account : profile.accounts) {
-      out << "  " << account.account.name;
-      if (!account.account.address.empty()) out << " <" << account.account.address << ">";
+      out << "  " << printable(account.account.name);
+      if (!account.account.address.empty())
+        out << " <" << printable(account.account.address) << ">";
       out << "\n    " << tr(N_("receiving:")) << " " << describe_server(account.account.incoming)
           << "\n";
       if (account.account.outgoing) {
@@ -211,13 +213,26 @@ std::string format_text(const RunResult& result) {
 
 namespace {
 
+// A file's line, shown on a terminal: escaped, but its indentation by TAB kept (a TAB only moves
+// the cursor forward, and .oeaccount files are indented with them).
+std::string printable_keeping_tabs(std::string_view line) {
+  std::string out;
+  std::size_t start = 0;
+  for (std::size_t tab = line.find('\t'); tab != std::string_view::npos;
+       start = tab + 1, tab = line.find('\t', start)) {
+    out += printable(line.substr(start, tab - start));
+    out += '\t';
+  }
+  return out + printable(line.substr(start));
+}
+
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;
   std::string line;
   std::istringstream in(text);
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(line);
+    lines.push_back(printable_keeping_tabs(line));
   }
   return lines;
 }
@@ -236,8 +251,8 @@ std::string format_diff(const std::vector<std::unique_ptr<Profile>>& profiles) {
       dtl::Diff<std::string, std::vector<std::string>> diff(before, after);
       diff.compose();
       diff.composeUnifiedHunks();
-      out << "--- " << (file.created ? std::string("/dev/null") : file.path) << "\n";
-      out << "+++ " << file.path << "\n";
+      out << "--- " << (file.created ? std::string("/dev/null") : printable(file.path)) << "\n";
+      out << "+++ " << printable(file.path) << "\n";
       diff.printUnifiedFormat(out);
     }
   }

@@ -1,17 +1,31 @@
 #include "src/report/csv.h"
 
+#include "src/util/text_sanitize.h"
+
 namespace mailmig {
+
+namespace {
+
+// A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV Injection").
+bool starts_like_a_formula(std::string_view field) {
+  return !field.empty() && std::string_view("=+-@\t\r").find(field.front()) != std::string::npos;
+}
+
+}  // namespace
 
 void append_csv_row(std::string& out, const CsvRow& fields) {
   bool first = true;
-  for (const std::string& field : fields) {
+  for (const std::string& raw_field : fields) {
     if (!first) out += ',';
     first = false;
-    if (field.find_first_of(",\"\r\n") == std::string::npos) {
+    std::string field = valid_utf8(raw_field);
+    const bool neutralise = starts_like_a_formula(field);
+    if (!neutralise && field.find_first_of(",\"\r\n") == std::string::npos) {
       out += field;
       continue;
     }
     out += '"';
+    if (neutralise) out += '\'';
     for (const char c : field) {
       if (c == '"') out += '"';
       out += c;

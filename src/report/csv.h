@@ -13,7 +13,9 @@ namespace mailmig {
 using CsvRow = std::vector<std::string>;
 
 // Appends one record: fields separated by ',', quoted when they hold ',', '"', CR or LF (a '"'
-// inside is doubled), ended by CRLF.
+// inside is doubled), ended by CRLF. Invalid UTF-8 becomes U+FFFD. A field that a spreadsheet
+// would take for a formula (starting with '=', '+', '-', '@', TAB or CR) gets a leading "'" and
+// is quoted, so it is shown as text and never run.
 void append_csv_row(std::string& out, const CsvRow& fields);
 
 struct CsvTable {

@@ -2,11 +2,15 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 
+#include <algorithm>
+#include <array>
 #include <boost/filesystem.hpp>
 #include <cstdint>
 
 #include "src/report/report_db_schema.h"
+#include "src/util/text_sanitize.h"
 
 namespace mailmig {
 namespace {
@@ -84,6 +88,50 @@ std::int64_t table_count(SQLite::Database& db, const std::string& schema_name) {
   return db.execAndGet("SELECT count(*) FROM " + schema_name + ".sqlite_master").getInt64();
 }
 
+using SchemaObject = std::array<std::string, 4>;  // type, name, table, SQL
+
+std::vector<SchemaObject> schema_objects(SQLite::Database& db, const std::string& schema_name) {
+  SQLite::Statement rows(db, "SELECT type, name, tbl_name, ifnull(sql, '') FROM " + schema_name +
+                                 ".sqlite_master ORDER BY type, name");
+  std::vector<SchemaObject> objects;
+  while (rows.executeStep()) {
+    objects.push_back({rows.getColumn(0).getString(), rows.getColumn(1).getString(),
+                       rows.getColumn(2).getString(), rows.getColumn(3).getString()});
+  }
+  return objects;
+}
+
+// What kSchemaSql creates, read back from a database in memory (so SQLite's own indexes and its
+// way of storing the SQL are included).
+const std::vector<SchemaObject>& report_schema_objects() {
+  static const std::vector<SchemaObject> objects = [] {
+    SQLite::Database memory(":memory:", SQLite::OPEN_READWRITE);
+    memory.exec(kSchemaSql);
+    return schema_objects(memory, "main");
+  }();
+  return objects;
+}
+
+// Per table, the rows that refer to nothing in the same report (the table is named "x").
+constexpr std::pair<const char*, const char*> kDanglingRows[] = {
+    {"runs", "typeof(x.run_id) <> 'text'"},
+    {"profiles", "x.id < 1 OR NOT EXISTS (SELECT 1 FROM S.runs r WHERE r.run_id = x.run_id)"},
+    {"accounts", "x.id < 1 OR NOT EXISTS (SELECT 1 FROM S.profiles p WHERE p.id = x.profile_id)"},
+    {"changes", "NOT EXISTS (SELECT 1 FROM S.accounts a WHERE a.id = x.account_id)"},
+    {"findings",
+     "NOT EXISTS (SELECT 1 FROM S.profiles p WHERE p.id = x.profile_id) OR "
+     "(x.account_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM S.accounts a "
+     "WHERE a.id = x.account_id AND a.profile_id = x.profile_id))"},
+    {"files", "NOT EXISTS (SELECT 1 FROM S.profiles p WHERE p.id = x.profile_id)"},
+};
+
+constexpr std::uint64_t kReportWorkStep = 100;  // steps between two calls of the handler
+// Merging or summarising a real report takes less than one step a byte of the file (measured on
+// the thousand-machine test's reports and their merge); a crafted one may take any number. Ten
+// million steps take about a tenth of a second.
+constexpr std::uint64_t kReportWorkStepsPerByte = 100;
+constexpr std::uint64_t kReportWorkBaseSteps = 10'000'000;
+
 class RunWriter {
  public:
   explicit RunWriter(SQLite::Database& db)
@@ -125,7 +173,7 @@ class RunWriter {
       if (profile.status == ProfileStatus::Ok) {
         s.bind(5);
       } else {
-        s.bind(5, profile.error);
+        s.bind(5, valid_utf8(profile.error));
       }
     });
     const std::int64_t profile_id = db_.getLastInsertRowid();
@@ -135,12 +183,12 @@ class RunWriter {
     for (const FileResult& file : profile.files) {
       run_statement(insert_file_, [&](SQLite::Statement& s) {
         s.bind(1, profile_id);
-        s.bind(2, file.path);
+        s.bind(2, valid_utf8(file.path));
         s.bind(3, file.changed ? 1 : 0);
         if (file.backup_path.empty()) {
           s.bind(4);
         } else {
-          s.bind(4, file.backup_path);
+          s.bind(4, valid_utf8(file.backup_path));
         }
       });
     }
@@ -160,7 +208,7 @@ class RunWriter {
            std::string(to_string(account.incoming.authentication)), account.incoming.username});
       if (account.outgoing) {
         const ServerSettings& smtp = *account.outgoing;
-        s.bind(11, smtp.hostname);
+        s.bind(11, valid_utf8(smtp.hostname));
         s.bind(12, smtp.port);
         bind_texts(s, 13,
                    {std::string(to_string(smtp.socket_type)),
@@ -192,10 +240,11 @@ class RunWriter {
     });
   }
 
+  // Text columns hold valid UTF-8 only: what a profile held, with U+FFFD for invalid sequences.
   static void bind_texts(SQLite::Statement& statement, int first_index,
                          std::initializer_list<std::string> values) {
     int index = first_index;
-    for (const std::string& value : values) statement.bind(index++, value);
+    for (const std::string& value : values) statement.bind(index++, valid_utf8(value));
   }
 
   template <typename Bind>
@@ -316,7 +365,9 @@ std::optional<std::string> ensure_report_schema(SQLite::Database& db, const std:
     db.exec(kSchemaSql);
     return std::nullopt;
   }
-  return check_readable_report(db, "main", path);
+  if (auto error = check_readable_report(db, "main", path)) return error;
+  // A trigger planted in a shared report would run with every run appended or merged.
+  return check_report_objects(db, "main", path);
 }
 
 std::optional<std::string> check_readable_report(SQLite::Database& db,
@@ -332,6 +383,73 @@ std::optional<std::string> check_readable_report(SQLite::Database& db,
     return with_path(path, "not a mailmig report database");
   }
   return std::nullopt;
+}
+
+std::optional<std::string> check_report_objects(SQLite::Database& db,
+                                                const std::string& schema_name,
+                                                const std::string& path) {
+  const std::vector<SchemaObject> found = schema_objects(db, schema_name);
+  const std::vector<SchemaObject>& expected = report_schema_objects();
+  for (const SchemaObject& object : found) {
+    if (std::find(expected.begin(), expected.end(), object) == expected.end()) {
+      return with_path(path, "refused: its " + object[0] + " \"" + object[1] +
+                                 "\" is not part of a mailmig report");
+    }
+  }
+  for (const SchemaObject& object : expected) {
+    if (std::find(found.begin(), found.end(), object) == found.end()) {
+      return with_path(path, "refused: its " + object[0] + " \"" + object[1] +
+                                 "\" is missing or not as mailmig creates it");
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_report_references(SQLite::Database& db,
+                                                   const std::string& schema_name,
+                                                   const std::string& path) {
+  for (const auto& [table, dangling] : kDanglingRows) {
+    std::string condition = dangling;
+    for (std::size_t at = condition.find("S."); at != std::string::npos;
+         at = condition.find("S.", at + schema_name.size())) {
+      condition.replace(at, 1, schema_name);
+    }
+    const std::int64_t rows =
+        db.execAndGet("SELECT count(*) FROM " + schema_name + "." + table + " x WHERE " + condition)
+            .getInt64();
+    if (rows > 0) {
+      return with_path(path, "refused: " + std::to_string(rows) + " rows of its " + table +
+                                 " refer to runs, profiles or accounts it does not hold");
+    }
+  }
+  return std::nullopt;
+}
+
+void harden_report_connection(SQLite::Database& db) {
+  sqlite3* handle = db.getHandle();
+  sqlite3_db_config(handle, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(handle, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  sqlite3_limit(handle, SQLITE_LIMIT_LENGTH, kReportMaxValueBytes);
+}
+
+ReportWorkLimit::ReportWorkLimit(SQLite::Database& db, std::uint64_t budget)
+    : db_(db), budget_(budget / kReportWorkStep) {
+  sqlite3_progress_handler(db_.getHandle(), static_cast<int>(kReportWorkStep),
+                           &ReportWorkLimit::on_progress, this);
+}
+
+ReportWorkLimit::~ReportWorkLimit() {
+  sqlite3_progress_handler(db_.getHandle(), 0, nullptr, nullptr);
+}
+
+int ReportWorkLimit::on_progress(void* self) {
+  auto* limit = static_cast<ReportWorkLimit*>(self);
+  ++limit->used_;
+  return limit->exceeded() ? 1 : 0;
+}
+
+std::uint64_t report_work_budget(std::uintmax_t file_size) {
+  return kReportWorkBaseSteps + kReportWorkStepsPerByte * static_cast<std::uint64_t>(file_size);
 }
 
 std::string sqlite_file_uri(const std::string& path, std::string_view mode) {
@@ -378,9 +496,11 @@ ReportStatus append_run_to_report(const std::string& db_path, const RunResult& r
 
 namespace {
 
-// Merges one input into the open output; throws SQLite::Exception on a read or write error.
+// Merges one input into the open output, all or nothing: the input's schema and references are
+// checked inside the transaction that copies it, and the work is bounded by work_budget. Throws
+// SQLite::Exception on a read or write error.
 std::optional<std::string> merge_one(SQLite::Database& db, const std::string& input,
-                                     MergeResult& result) {
+                                     std::uint64_t work_budget, MergeResult& result) {
   {
     SQLite::Statement attach(db, "ATTACH DATABASE ? AS src");
     attach.bind(1, sqlite_file_uri(input, "ro"));
@@ -390,23 +510,35 @@ std::optional<std::string> merge_one(SQLite::Database& db, const std::string& in
     SQLite::Database& db;
     ~Detach() { db.tryExec("DETACH DATABASE src"); }
   } detach{db};
-  if (auto error = check_readable_report(db, "src", input)) return error;
-  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-  const auto [added, skipped] = AttachedReportCopier(db).copy();
-  transaction.commit();
-  result.runs_added += added;
-  result.runs_skipped += skipped;
+  const ReportWorkLimit limit(db, work_budget);
+  try {
+    if (auto error = check_readable_report(db, "src", input)) return error;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    if (auto error = check_report_objects(db, "src", input)) return error;
+    if (auto error = check_report_references(db, "src", input)) return error;
+    const auto [added, skipped] = AttachedReportCopier(db).copy();
+    transaction.commit();
+    result.runs_added += added;
+    result.runs_skipped += skipped;
+  } catch (const SQLite::Exception&) {
+    if (limit.exceeded()) {
+      return with_path(input, "refused: reading it took far more work than a report of its size");
+    }
+    throw;
+  }
   return std::nullopt;
 }
 
 }  // namespace
 
 MergeResult merge_reports(const std::string& out_db, const std::vector<std::string>& inputs,
-                          const MergeProgress& progress, int busy_timeout_ms) {
+                          const MergeProgress& progress, int busy_timeout_ms,
+                          std::uint64_t work_budget) {
   MergeResult result;
   std::optional<SQLite::Database> db;
   try {
     db.emplace(open_report_for_writing(out_db, busy_timeout_ms));
+    harden_report_connection(*db);
     SQLite::Transaction transaction(*db, SQLite::TransactionBehavior::IMMEDIATE);
     if (auto error = ensure_report_schema(*db, out_db)) {
       result.error = *error;
@@ -430,7 +562,10 @@ MergeResult merge_reports(const std::string& out_db, const std::vector<std::stri
       error = with_path(input, "is the output database");
     } else {
       try {
-        error = merge_one(*db, input, result);
+        const std::uint64_t budget =
+            work_budget != 0 ? work_budget
+                             : report_work_budget(boost::filesystem::file_size(input, ignored));
+        error = merge_one(*db, input, budget, result);
       } catch (const std::exception& exception) {
         error = with_path(input, exception.what());
       }

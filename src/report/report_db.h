@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -51,9 +52,13 @@ using MergeProgress = std::function<void(std::size_t done, std::size_t total)>;
 // Copies every run of every input database into out_db (created when new), one transaction per
 // input. A run whose run_id is already in out_db is skipped, so merging an input twice keeps its
 // runs once. Inputs are opened read-only; one that cannot be read is listed in failed_inputs and
-// the merge goes on.
+// the merge goes on. An input is hostile until checked: one with a view, trigger or any object
+// a report does not have, one whose rows refer to runs, profiles or accounts it does not hold,
+// or one that takes more than work_budget SQLite steps (0: a budget from its size) is refused
+// and listed, and nothing of it is copied.
 MergeResult merge_reports(const std::string& out_db, const std::vector<std::string>& inputs,
                           const MergeProgress& progress = {},
-                          int busy_timeout_ms = kReportBusyTimeoutMs);
+                          int busy_timeout_ms = kReportBusyTimeoutMs,
+                          std::uint64_t work_budget = 0);
 
 }  // namespace mailmig

@@ -170,14 +170,30 @@ ReportSummaryResult summarize_report(const std::string& db_path) {
   try {
     SQLite::Database db(sqlite_file_uri(db_path, "ro"), SQLite::OPEN_READONLY | SQLite::OPEN_URI,
                         kReportBusyTimeoutMs);
-    if (auto error = check_readable_report(db, "main", db_path)) {
-      result.error = *error;
-      return result;
+    harden_report_connection(db);
+    // A merged database holds what other machines sent: checked like a merge input.
+    const ReportWorkLimit limit(db, report_work_budget(boost::filesystem::file_size(db_path)));
+    try {
+      if (auto error = check_readable_report(db, "main", db_path)) {
+        result.error = *error;
+        return result;
+      }
+      // One read transaction, so a run appended meanwhile is seen whole or not at all.
+      db.exec("BEGIN");
+      if (auto error = check_report_objects(db, "main", db_path)) {
+        result.error = *error;
+        return result;
+      }
+      if (auto error = check_report_references(db, "main", db_path)) {
+        result.error = *error;
+        return result;
+      }
+      result.summary = summarize(db);
+      db.exec("COMMIT");
+    } catch (const SQLite::Exception&) {
+      if (!limit.exceeded()) throw;
+      result.error = db_path + ": refused: reading it took far more work than a report of its size";
     }
-    // One read transaction, so a run appended meanwhile is seen whole or not at all.
-    db.exec("BEGIN");
-    result.summary = summarize(db);
-    db.exec("COMMIT");
   } catch (const std::exception& error) {
     result.error = db_path + ": " + error.what();
   }

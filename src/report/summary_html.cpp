@@ -5,6 +5,7 @@
 
 #include "src/i18n/i18n.h"
 #include "src/report/report_summary.h"
+#include "src/util/text_sanitize.h"
 
 namespace mailmig {
 namespace {
@@ -19,12 +20,22 @@ constexpr std::string_view kStyle =
     "span.bar{display:inline-block;height:0.9em;background:#3a6fc4}"
     "ul{margin:0;padding-left:1.2em}";
 
-// Text as XML character data: the five specials escaped, and control characters XML forbids
-// replaced by U+FFFD so the page stays well-formed.
-std::string escape(std::string_view text) {
+// Text as XML character data: invalid UTF-8, the control characters XML forbids, DEL and the C1
+// controls (which HTML forbids) replaced by U+FFFD so the page stays well-formed; the five
+// specials escaped.
+std::string escape(std::string_view raw_text) {
+  const std::string text = valid_utf8(raw_text);
   std::string out;
   out.reserve(text.size());
-  for (const char c : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool c1_control = static_cast<unsigned char>(c) == 0xC2 && i + 1 < text.size() &&
+                            static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    if (c1_control || c == '\x7F') {
+      out += "\xEF\xBF\xBD";
+      if (c1_control) ++i;
+      continue;
+    }
     switch (c) {
       case '&':
         out += "&amp;";

@@ -4,6 +4,7 @@
 #include "src/i18n/i18n.h"
 #include "src/report/csv.h"
 #include "src/report/report_summary.h"
+#include "src/util/text_sanitize.h"
 
 namespace mailmig {
 namespace {
@@ -32,13 +33,14 @@ void append_counts(std::string& out, const char* heading,
   out += translate(heading);
   out += '\n';
   for (const auto& [key, count] : counts) {
-    out += "  " + key + ": " + std::to_string(count) + '\n';
+    out += "  " + printable(key) + ": " + std::to_string(count) + '\n';
   }
 }
 
 std::string profile_label(const std::string& machine, const std::string& user,
                           const std::string& client, const std::string& profile) {
-  return machine + " (" + user + ") " + client + " " + profile;
+  return printable(machine) + " (" + printable(user) + ") " + printable(client) + " " +
+         printable(profile);
 }
 
 }  // namespace
@@ -63,19 +65,19 @@ std::string summary_text(const ReportSummary& summary) {
     for (const WorklistEntry& entry : summary.worklist) {
       out += "  " + profile_label(entry.machine, entry.user, entry.client, entry.profile);
       if (!entry.account.empty()) {
-        out += " [" + entry.account + "] " + entry.name;
-        if (!entry.address.empty()) out += " <" + entry.address + ">";
+        out += " [" + printable(entry.account) + "] " + printable(entry.name);
+        if (!entry.address.empty()) out += " <" + printable(entry.address) + ">";
       }
       out += '\n';
       if (!entry.rules.empty()) {
         out += "    ";
         out += translate(N_("pending:"));
-        out += " " + join(entry.rules, ", ") + '\n';
+        out += " " + printable(join(entry.rules, ", ")) + '\n';
       }
       for (const std::string& step : entry.manual_steps) {
         out += "    ";
         out += translate(N_("to do by hand:"));
-        out += " " + step + '\n';
+        out += " " + printable(step) + '\n';
       }
     }
   }
@@ -85,8 +87,8 @@ std::string summary_text(const ReportSummary& summary) {
     out += '\n';
     for (const ProfileAttention& item : summary.attention) {
       out += "  " + profile_label(item.machine, item.user, item.client, item.profile) + ": " +
-             item.status;
-      if (!item.error.empty()) out += " (" + item.error + ")";
+             printable(item.status);
+      if (!item.error.empty()) out += " (" + printable(item.error) + ")";
       out += '\n';
     }
   }

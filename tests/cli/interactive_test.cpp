@@ -72,7 +72,7 @@ TEST_F(NoArgumentTest, OnATerminalNoChangesNothing) {
 // "2026-11-23T21:30:00Z run=<uuid> command=... client=... status=ok changes=N path=..." or
 // "... run=<uuid> done profiles=4 accounts=8 changes=N errors=0".
 bool is_log_line(const std::string& line) {
-  const std::string stamp_shape = "dddd-dd-ddTdd:dd:ddZ run=";
+  const std::string stamp_shape = "time=dddd-dd-ddTdd:dd:ddZ run=";
   if (line.size() < stamp_shape.size() + 36) return false;
   for (std::size_t i = 0; i < stamp_shape.size(); ++i) {
     const bool digit = std::isdigit(static_cast<unsigned char>(line[i])) != 0;
@@ -81,9 +81,12 @@ bool is_log_line(const std::string& line) {
   const std::string run_id = line.substr(stamp_shape.size(), 36);
   if (run_id.find_first_not_of("0123456789abcdef-") != std::string::npos) return false;
   const std::string rest = line.substr(stamp_shape.size() + 36);
-  return (rest.starts_with(" command=") && rest.find(" status=ok changes=") != std::string::npos &&
-          rest.find(" path=/") != std::string::npos) ||
-         (rest.starts_with(" done profiles=4 accounts=8 changes=") && rest.ends_with(" errors=0"));
+  return (rest.starts_with(" command=") && rest.find(" event=profile ") != std::string::npos &&
+          rest.find(" status=ok changes=") != std::string::npos &&
+          rest.find(" path=\"/") != std::string::npos) ||
+         (rest.starts_with(" command=") &&
+          rest.find(" event=done profiles=4 accounts=8 changes=") != std::string::npos &&
+          rest.ends_with(" errors=0"));
 }
 
 using RunOutputOptionsTest = LinuxHomeTest;
@@ -124,8 +127,8 @@ TEST_F(RunOutputOptionsTest, LogAppendsTimestampedLinesWithoutSecrets) {
   for (const std::string& line : lines) {
     EXPECT_TRUE(is_log_line(line)) << line;
   }
-  EXPECT_NE(text.find("command=apply client=sylpheed status=ok changes=13 path=" + sandbox_.home() +
-                      "/.sylpheed-2.0"),
+  EXPECT_NE(text.find("command=apply event=profile client=sylpheed status=ok changes=13 path=\"" +
+                      sandbox_.home() + "/.sylpheed-2.0\""),
             std::string::npos)
       << text;
   for (const char* secret : {"pop-Pass2", "hanako-Pop7", "dti-Pass5", "ku-Pass8", "MEMEEP"}) {

@@ -15,6 +15,26 @@ TEST(Csv, QuotesOnlyFieldsThatNeedIt) {
             "plain,\"a,b\",\"say \"\"hi\"\"\",\"line\r\nbreak\",\"lf\nonly\",\"cr\ronly\",\r\n");
 }
 
+TEST(Csv, FormulaLikeFieldsGetALeadingApostropheAndQuotes) {
+  std::string out;
+  append_csv_row(out, {"=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
+                       "\tTAB", "\rCR", "a=b", "ok"});
+  EXPECT_EQ(out,
+            "\"'=HYPERLINK(\"\"http://x\"\")\",\"'+cmd|' /C calc'!A0\",\"'-2+3\",\"'@SUM(A1)\","
+            "\"'\tTAB\",\"'\rCR\",a=b,ok\r\n");
+  const CsvTable table = read_csv(out);
+  ASSERT_TRUE(table) << table.status.message;
+  EXPECT_EQ(table.rows,
+            (std::vector<CsvRow>{{"'=HYPERLINK(\"http://x\")", "'+cmd|' /C calc'!A0", "'-2+3",
+                                  "'@SUM(A1)", "'\tTAB", "'\rCR", "a=b", "ok"}}));
+}
+
+TEST(Csv, InvalidUtf8BecomesTheReplacementCharacter) {
+  std::string out;
+  append_csv_row(out, {"a\xFF", "\xE6\x97"});
+  EXPECT_EQ(out, "a\xEF\xBF\xBD,\xEF\xBF\xBD\r\n");
+}
+
 TEST(Csv, RoundTripsCommasQuotesLineBreaksAndJapanese) {
   const std::vector<CsvRow> rows{
       {"名前", "address", "note"},

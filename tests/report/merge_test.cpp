@@ -110,6 +110,159 @@ TEST(MergeReports, UnreadableInputsAreListedAndSkipped) {
   EXPECT_EQ(count(merged, "SELECT count(*) FROM runs"), 1);
 }
 
+// A report of machine `machine`, then `sql` run on it as an attacker would (no foreign keys).
+std::string hostile_report(const TempDir& dir, const std::string& machine, const std::string& sql) {
+  RunResult run = testing::sample_plan_run();
+  run.info.run_id = "run-" + machine;
+  run.info.machine = machine;
+  const std::string path = dir.path(machine + ".db");
+  EXPECT_TRUE(append_run_to_report(path, run).ok());
+  SQLite::Database db(path, SQLite::OPEN_READWRITE);
+  db.exec(sql);
+  return path;
+}
+
+void expect_intact(const std::string& db_path) {
+  SQLite::Database db(db_path);
+  EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+  SQLite::Statement dangling(db, "PRAGMA foreign_key_check");
+  EXPECT_FALSE(dangling.executeStep()) << "a row refers to nothing";
+}
+
+std::string machines(const std::string& db_path) {
+  SQLite::Database db(db_path);
+  SQLite::Statement query(db,
+                          "SELECT group_concat(machine, ',') FROM "
+                          "(SELECT machine FROM runs ORDER BY machine)");
+  query.executeStep();
+  return query.getColumn(0).getString();
+}
+
+constexpr const char* kEndlessRunsView =
+    "DROP TABLE runs; CREATE VIEW runs AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+    "SELECT i + 1 FROM n) SELECT 'r' || i AS run_id, 'm' AS machine, 'u' AS user, 't' AS time, "
+    "'v' AS mailmig_version, 'plan' AS command, 'p' AS policy_name, 'h' AS policy_hash FROM n";
+
+TEST(MergeReports, AnEndlessViewIsRefusedAndTheOtherInputsMerged) {
+  TempDir dir;
+  const std::string before = hostile_report(dir, "pc-a", "SELECT 1");
+  const std::string endless = hostile_report(dir, "pc-evil", kEndlessRunsView);
+  const std::string after = hostile_report(dir, "pc-b", "SELECT 1");
+  const std::string merged = dir.path("merged.db");
+  const MergeResult result = merge_reports(merged, {before, endless, after});
+  ASSERT_TRUE(result) << result.error;
+  EXPECT_EQ(result.inputs_merged, 2u);
+  ASSERT_EQ(result.failed_inputs.size(), 1u);
+  EXPECT_EQ(result.failed_inputs[0].error,
+            endless + ": refused: its view \"runs\" is not part of a mailmig report");
+  EXPECT_EQ(machines(merged), "pc-a,pc-b");
+  expect_intact(merged);
+
+  const ReportSummaryResult summary = summarize_report(endless);
+  EXPECT_EQ(summary.error,
+            endless + ": refused: its view \"runs\" is not part of a mailmig report");
+}
+
+TEST(MergeReports, TriggersAndUnknownObjectsAreRefused) {
+  TempDir dir;
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"CREATE TRIGGER spy AFTER INSERT ON changes BEGIN SELECT 1; END", "trigger \"spy\""},
+      {"CREATE TABLE extra(x)", "table \"extra\""},
+      {"CREATE INDEX by_message ON findings(lower(message))", "index \"by_message\""},
+      {"DROP INDEX files_by_profile", "index \"files_by_profile\" is missing"},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const std::string input = hostile_report(dir, "pc-" + std::to_string(i), cases[i].first);
+    const std::string merged = dir.path("merged" + std::to_string(i) + ".db");
+    const MergeResult result = merge_reports(merged, {input});
+    ASSERT_EQ(result.failed_inputs.size(), 1u) << cases[i].first;
+    EXPECT_NE(result.failed_inputs[0].error.find("refused: its " + cases[i].second),
+              std::string::npos)
+        << result.failed_inputs[0].error;
+    EXPECT_EQ(count(merged, "SELECT count(*) FROM runs"), 0);
+    expect_intact(merged);
+  }
+}
+
+TEST(MergeReports, RowsThatReferToAnotherReportsRowsAreRefused) {
+  TempDir dir;
+  const std::string honest = hostile_report(dir, "pc-a", "SELECT 1");
+  const std::vector<std::string> forgeries{
+      "UPDATE findings SET account_id = 0, severity = 'action-required', message = 'URGENT: "
+      "reply with your password'",
+      "UPDATE findings SET account_id = -1, severity = 'action-required', message = 'URGENT: "
+      "reply with your password'",
+      "UPDATE changes SET account_id = account_id - 1, rule = 'URGENT'",
+      "UPDATE accounts SET profile_id = 0, name = 'URGENT'",
+      "UPDATE profiles SET run_id = 'run-pc-a', path = 'URGENT'",
+      "UPDATE profiles SET id = -5, path = 'URGENT' WHERE id = (SELECT max(id) FROM profiles)",
+      "UPDATE files SET profile_id = 99, path = 'URGENT'",
+      // An account of another profile of the same report: still not the finding's own.
+      "UPDATE findings SET message = 'URGENT', account_id = (SELECT id FROM accounts LIMIT 1), "
+      "profile_id = (SELECT max(id) FROM profiles)",
+  };
+  for (std::size_t i = 0; i < forgeries.size(); ++i) {
+    const std::string forged = hostile_report(dir, "pc-x" + std::to_string(i), forgeries[i]);
+    const std::string merged = dir.path("merged" + std::to_string(i) + ".db");
+    const MergeResult result = merge_reports(merged, {honest, forged});
+    ASSERT_TRUE(result) << result.error;
+    EXPECT_EQ(result.inputs_merged, 1u) << forgeries[i];
+    ASSERT_EQ(result.failed_inputs.size(), 1u) << forgeries[i];
+    EXPECT_NE(
+        result.failed_inputs[0].error.find("refer to runs, profiles or accounts it does not hold"),
+        std::string::npos)
+        << result.failed_inputs[0].error;
+    EXPECT_EQ(machines(merged), "pc-a");
+    expect_intact(merged);
+    const ReportSummaryResult summary = summarize_report(merged);
+    ASSERT_TRUE(summary) << summary.error;
+    for (const WorklistEntry& entry : summary.summary.worklist) {
+      for (const std::string& step : entry.manual_steps) {
+        EXPECT_EQ(step.find("URGENT"), std::string::npos) << forgeries[i];
+      }
+      EXPECT_EQ(entry.machine, "pc-a");
+    }
+    // The summary checks a database it is given the same way.
+    const ReportSummaryResult direct = summarize_report(forged);
+    EXPECT_NE(direct.error.find("refer to runs, profiles or accounts it does not hold"),
+              std::string::npos)
+        << forgeries[i];
+  }
+}
+
+TEST(MergeReports, AnOutputWithATriggerIsNeitherMergedIntoNorAppendedTo) {
+  TempDir dir;
+  const std::string input = hostile_report(dir, "pc-a", "SELECT 1");
+  const std::string merged =
+      hostile_report(dir, "pc-out",
+                     "CREATE TABLE stolen(x); CREATE TRIGGER spy AFTER INSERT ON findings BEGIN "
+                     "INSERT INTO stolen VALUES(new.message); END");
+  const MergeResult result = merge_reports(merged, {input});
+  EXPECT_FALSE(result);
+  EXPECT_NE(result.error.find("refused: its "), std::string::npos) << result.error;
+  EXPECT_FALSE(append_run_to_report(merged, testing::sample_plan_run()).ok());
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM stolen"), 0);
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM runs"), 1);
+}
+
+TEST(MergeReports, AnInputThatTakesTooMuchWorkIsRefusedAndRolledBack) {
+  TempDir dir;
+  const std::string input = hostile_report(dir, "pc-a", "SELECT 1");
+  const std::string merged = dir.path("merged.db");
+  const MergeResult starved = merge_reports(merged, {input}, {}, kReportBusyTimeoutMs, 1);
+  ASSERT_TRUE(starved) << starved.error;
+  ASSERT_EQ(starved.failed_inputs.size(), 1u);
+  EXPECT_EQ(starved.failed_inputs[0].error,
+            input + ": refused: reading it took far more work than a report of its size");
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM runs"), 0);
+  expect_intact(merged);
+  // The same input with the budget its size allows merges, into the same output.
+  const MergeResult result = merge_reports(merged, {input});
+  EXPECT_TRUE(result.failed_inputs.empty());
+  EXPECT_EQ(result.runs_added, 1u);
+  expect_intact(merged);
+}
+
 TEST(MergeReports, OutputOfANewerSchemaIsFatal) {
   TempDir dir;
   const std::string merged = dir.path("merged.db");

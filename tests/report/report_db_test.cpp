@@ -70,6 +70,27 @@ TEST(ReportDb, AppendCreatesTheSchemaAndStoresEveryPart) {
             std::vector<std::string>{"1|/home/tanaka/.thunderbird/x1y2z3.default/prefs.js|1|NULL"});
 }
 
+TEST(ReportDb, InvalidUtf8IsStoredAsTheReplacementCharacter) {
+  TempDir dir;
+  const std::string db = dir.path("r.db");
+  RunResult run = testing::sample_plan_run();
+  run.profiles[0].path = "/home/\xFF";
+  run.profiles[0].accounts[0].account.name = "n\xE6\x97";
+  run.profiles[0].accounts[0].account.incoming.hostname = "h\xC0\xAF";
+  run.profiles[0].files[0].path = "/home/\xFF/prefs.js";
+  run.profiles[1].error = "e\x80";
+  ASSERT_TRUE(append_run_to_report(db, run).ok());
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(rows_of(db, "SELECT path FROM profiles ORDER BY id LIMIT 1"),
+            std::vector<std::string>{"/home/" + fffd});
+  EXPECT_EQ(rows_of(db, "SELECT name, in_hostname FROM accounts"),
+            std::vector<std::string>{"n" + fffd + "|h" + fffd + fffd});
+  EXPECT_EQ(rows_of(db, "SELECT path FROM files"),
+            std::vector<std::string>{"/home/" + fffd + "/prefs.js"});
+  EXPECT_EQ(rows_of(db, "SELECT error FROM profiles WHERE error IS NOT NULL ORDER BY id LIMIT 1"),
+            std::vector<std::string>{"e" + fffd});
+}
+
 TEST(ReportDb, StoresAProfileOfEveryClient) {
   constexpr std::array kClients{ClientKind::Thunderbird,    ClientKind::Outlook,
                                 ClientKind::OutlookExpress, ClientKind::WindowsMail,

@@ -8,6 +8,7 @@
 #include "src/report/csv.h"
 #include "src/report/report_db.h"
 #include "src/report/report_summary.h"
+#include "src/util/text_sanitize.h"
 #include "tests/report/sample_runs.h"
 
 namespace mailmig {
@@ -332,6 +333,28 @@ TEST(SummaryHtml, EmptyDatabaseAndControlCharactersStayWellFormed) {
   EXPECT_EQ(texts_of(page, "//table[@class='worklist']/tr[2]/td[4]"),
             std::vector<std::string>{"p\"'<>&"});
   EXPECT_EQ(texts_of(page, "//p"), (std::vector<std::string>{"None.", "None.", "None.", "None."}));
+}
+
+TEST(SummaryHtml, InvalidUtf8AndC1ControlsBecomeTheReplacementCharacter) {
+  ReportSummary summary;
+  WorklistEntry entry{"pc\xFF\xC3", "u\x7F",     "becky", "",           "1",    "n",
+                      "a",          "h\xE6\x97", {"r"},   {"\xC0\xAF"}, "plan", "t"};
+  entry.profile = std::string("p\xC2\x9B") + "2J";  // C1 CSI, then "2J"
+  summary.worklist.push_back(entry);
+  summary.pending_by_host["bad\xFE"] = 1;
+  const std::string html = summary_html(summary);
+  EXPECT_EQ(valid_utf8(html), html) << "the page is not valid UTF-8";
+  pugi::xml_document page;
+  ASSERT_TRUE(page.load_buffer(html.data(), html.size()));
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(texts_of(page, "//table[@class='worklist']/tr[2]/td[1]"),
+            std::vector<std::string>{"pc" + fffd + fffd});
+  EXPECT_EQ(texts_of(page, "//table[@class='worklist']/tr[2]/td[2]"),
+            std::vector<std::string>{"u" + fffd});
+  EXPECT_EQ(texts_of(page, "//table[@class='worklist']/tr[2]/td[4]"),
+            std::vector<std::string>{"p" + fffd + "2J"});
+  EXPECT_EQ(texts_of(page, "//table[@class='worklist']/tr[2]/td[7]"),
+            std::vector<std::string>{"h" + fffd});
 }
 
 TEST(SummarizeReport, MissingAndForeignDatabasesAreErrors) {
