@@ -62,8 +62,8 @@ struct PathResult {
 // An open file mailmig is writing; `fd` is whatever handle the FileSystem gave out.
 struct OpenedFile {
   int fd = -1;
-  std::string path;  // for messages: the folder's path and `name`
-  std::string name;  // the name in the folder it was created in
+  std::string path;   // for messages: the folder's path and `name`
+  std::string name;   // the name in the folder it was created in
   FileStatus status;  // as created (device and inode say which file it is)
   std::string error;
 

@@ -59,25 +59,35 @@ std::string backup_name(const std::string& target) {
   return sha256_hex(target).substr(0, 16) + "-" + file_name(target);
 }
 
+// Renames the temporary file over `name`, first making sure the temporary name still holds the
+// file written (a symlink put in its place is refused before it replaces anything), then that
+// the file now at `name` is it.
+IoStatus rename_into_place(FileSystem& fs, const OpenedFolder& folder, const std::string& temp,
+                           const FileStatus& written, const std::string& name) {
+  const std::string swapped = folder.path_of(name) +
+                              ": rename failed: the temporary file was swapped while mailmig "
+                              "wrote it";
+  const StatResult before = fs.stat_in(folder, temp);
+  if (!before) return {before.error};
+  if (!same_file(before.status, written)) return {swapped};
+  if (IoStatus renamed = fs.rename_in(folder, temp, name); !renamed) return renamed;
+  const StatResult after = fs.stat_in(folder, name);
+  if (!after) return {after.error};
+  if (!same_file(after.status, written)) return {swapped};
+  return {};
+}
+
 }  // namespace
 
 IoStatus replace_file_in(FileSystem& fs, const OpenedFolder& folder, const std::string& name,
                          std::string_view bytes, const FileStatus& keep) {
   PreparedTemp temp = prepare_temp(fs, folder, name, bytes, keep);
   if (!temp.status) return temp.status;
-  if (IoStatus renamed = fs.rename_in(folder, temp.name, name); !renamed) {
+  if (IoStatus renamed = rename_into_place(fs, folder, temp.name, temp.created, name); !renamed) {
     fs.unlink_in(folder, temp.name);
     return renamed;
   }
-  if (IoStatus synced = fs.fsync_open_folder(folder); !synced) return synced;
-  // What was renamed is what was written, unless someone put another file in its place.
-  const StatResult now = fs.stat_in(folder, name);
-  if (!now) return {now.error};
-  if (!same_file(now.status, temp.created)) {
-    return {folder.path_of(name) + ": replace failed: the temporary file was swapped while "
-                                   "mailmig wrote it"};
-  }
-  return {};
+  return fs.fsync_open_folder(folder);
 }
 
 IoStatus replace_file_atomically(FileSystem& fs, const std::string& path, std::string_view bytes,
@@ -200,8 +210,9 @@ IoStatus FileTransaction::open_folders() {
     OpenedFolder folder = fs_.open_folder(folder_path);
     if (!folder) return {folder.error()};
     if (!same_file(folder.status(), file.folder)) {
-      return {file.path + ": refused: its folder was replaced since mailmig read it; nothing in "
-                          "this profile was written; run mailmig again"};
+      return {file.path +
+              ": refused: its folder was replaced since mailmig read it; nothing in "
+              "this profile was written; run mailmig again"};
     }
     folders_.emplace(folder_path, std::move(folder));
   }
@@ -258,10 +269,10 @@ IoStatus FileTransaction::record_intent() {
 }
 
 void FileTransaction::remove_temp_files() {
-  for (std::size_t i = 0; i < temp_names_.size(); ++i) {
-    if (!temp_names_[i].empty()) fs_.unlink_in(folder_of(files_[i]), temp_names_[i]);
+  for (std::size_t i = 0; i < temps_.size(); ++i) {
+    if (!temps_[i].name.empty()) fs_.unlink_in(folder_of(files_[i]), temps_[i].name);
   }
-  temp_names_.clear();
+  temps_.clear();
 }
 
 std::string FileTransaction::restore_replaced() {
@@ -272,9 +283,8 @@ std::string FileTransaction::restore_replaced() {
     if (!file.replaced) continue;
     const OpenedFolder& folder = folder_of(file);
     const std::string name = file_name(file.target);
-    IoStatus status = file.created
-                          ? fs_.unlink_in(folder, name)
-                          : replace_file_in(fs_, folder, name, file.original, file.status);
+    IoStatus status = file.created ? fs_.unlink_in(folder, name)
+                                   : replace_file_in(fs_, folder, name, file.original, file.status);
     if (status) {
       file.replaced = false;
       folders.insert(parent_folder(file.target));
@@ -329,8 +339,8 @@ IoStatus FileTransaction::write_backups() {
   }
   for (const StagedFile& file : files_) {
     if (file.created) continue;
-    if (IoStatus backed_up = write_new_file_durably(fs_, backups, file_name(file.backup_path),
-                                                    file.original, 0600);
+    if (IoStatus backed_up =
+            write_new_file_durably(fs_, backups, file_name(file.backup_path), file.original, 0600);
         !backed_up) {
       return backed_up;
     }
@@ -378,24 +388,28 @@ IoStatus FileTransaction::commit(const Verifier& verifier) {
   // Every temporary file is complete before the first rename, so a full disk stops the
   // transaction while the profile is still all old.
   for (const StagedFile& file : files_) {
-    PreparedTemp temp = prepare_temp(fs_, folder_of(file), file_name(file.target),
-                                     file.replacement, file.status);
+    PreparedTemp temp =
+        prepare_temp(fs_, folder_of(file), file_name(file.target), file.replacement, file.status);
     if (!temp.status) return fail(temp.status, true);
-    temp_names_.push_back(temp.name);
+    temps_.push_back({temp.name, temp.created});
   }
 
   std::set<std::string> folders;
   for (std::size_t i = 0; i < files_.size(); ++i) {
     const OpenedFolder& folder = folder_of(files_[i]);
-    if (IoStatus renamed = fs_.rename_in(folder, temp_names_[i], file_name(files_[i].target));
-        !renamed) {
+    const std::string name = file_name(files_[i].target);
+    IoStatus renamed = rename_into_place(fs_, folder, temps_[i].name, temps_[i].file, name);
+    if (!renamed) {
+      // Renamed but not the file written: what is there now is not the user's file either.
+      files_[i].replaced = fs_.stat_in(folder, temps_[i].name).status.type == FileType::Missing;
+      if (files_[i].replaced) temps_[i].name.clear();
       return fail(renamed, true);
     }
     files_[i].replaced = true;
-    temp_names_[i].clear();  // renamed: no longer a temporary file to remove
+    temps_[i].name.clear();  // renamed: no longer a temporary file to remove
     folders.insert(parent_folder(files_[i].target));
   }
-  temp_names_.clear();
+  temps_.clear();
   for (const std::string& folder : folders) {
     if (IoStatus synced = fs_.fsync_open_folder(folders_.at(folder)); !synced) {
       return fail(synced, true);

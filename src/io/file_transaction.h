@@ -92,7 +92,11 @@ class FileTransaction {
   std::string real_root_;
   std::vector<StagedFile> files_;
   std::map<std::string, OpenedFolder> folders_;  // by real path: every folder written in
-  std::vector<std::string> temp_names_;  // per file, in its folder: written, not yet renamed
+  struct TempFile {
+    std::string name;  // in the folder of the file it replaces
+    FileStatus file;   // which file was written
+  };
+  std::vector<TempFile> temps_;  // per file: written, not yet renamed (empty name once renamed)
   State state_ = State::Staging;
 };
 

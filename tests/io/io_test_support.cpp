@@ -160,7 +160,7 @@ IoStatus FaultInjectingFileSystem::close_file(OpenedFile& file) {
 }
 
 IoStatus FaultInjectingFileSystem::rename_in(const OpenedFolder& folder, const std::string& from,
-                                            const std::string& to) {
+                                             const std::string& to) {
   if (const int error = injected(Operation::Rename)) {
     return io_error(folder.path_of(to), "rename", error);
   }
