@@ -96,31 +96,41 @@ std::vector<std::string> path_components(const std::string& path) {
 // followed only when it belongs to root or to the user running: anyone else's link could lead
 // this process where its owner may not go. Returns the descriptor, or -1 with `error` set.
 int walk_folders(const std::string& path, bool create, mode_t mode, std::string& error) {
+  // The folders on the way are only searched (O_PATH needs no read right, like a path lookup);
+  // the last one is opened for reading, so that it can be fsynced and listed.
+#ifdef O_PATH
+  constexpr int kSearchOnly = O_PATH;
+#else
+  constexpr int kSearchOnly = O_RDONLY;
+#endif
+  const std::vector<std::string> components = path_components(path);
   const bool absolute = !path.empty() && path.front() == '/';
-  int current = ::open(absolute ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const int start_flags = (components.empty() ? O_RDONLY : kSearchOnly) | O_DIRECTORY | O_CLOEXEC;
+  int current = ::open(absolute ? "/" : ".", start_flags);
   if (current < 0) {
     error = io_error(absolute ? "/" : ".", "open folder", errno).error;
     return -1;
   }
   std::string walked = absolute ? "" : ".";
-  constexpr int kFolderFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-  for (const std::string& component : path_components(path)) {
-    walked += "/" + component;
-    const char* name = component.c_str();
-    int next = ::openat(current, name, kFolderFlags);
+  for (std::size_t i = 0; i < components.size(); ++i) {
+    walked += "/" + components[i];
+    const char* name = components[i].c_str();
+    const int access = i + 1 == components.size() ? O_RDONLY : kSearchOnly;
+    const int flags = access | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    int next = ::openat(current, name, flags);
     if (next < 0 && errno == ENOENT && create) {
       if (::mkdirat(current, name, mode) != 0 && errno != EEXIST) {
         error = io_error(walked, "make folder", errno).error;
         ::close(current);
         return -1;
       }
-      next = ::openat(current, name, kFolderFlags);
+      next = ::openat(current, name, flags);
     }
     if (next < 0 && (errno == ELOOP || errno == ENOTDIR)) {
       struct stat link {};
       if (::fstatat(current, name, &link, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(link.st_mode)) {
         if (link.st_uid == 0 || link.st_uid == ::geteuid()) {
-          next = ::openat(current, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+          next = ::openat(current, name, flags & ~O_NOFOLLOW);
         } else {
           error = walked + ": refused: a symlink that belongs to another user (uid " +
                   std::to_string(link.st_uid) + "); mailmig does not follow it";

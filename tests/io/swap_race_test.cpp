@@ -274,6 +274,29 @@ TEST(SwapRace, MakeFoldersRefusesAnotherUsersSymlinkOnTheWay) {
   EXPECT_TRUE(path_exists(elsewhere + "/mailmig/backups"));
 }
 
+TEST(SwapRace, MakeFoldersNeedsOnlyTheRightToSearchTheFoldersOnTheWay) {
+  // Like a path lookup: a user may create below a folder they can search but not list (0711).
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to act as another user";
+  TempFolder root;
+  const std::string own = root / "search-only/own";
+  ASSERT_EQ(::chmod(root.path().c_str(), 0711), 0);
+  ASSERT_EQ(::mkdir((root / "search-only").c_str(), 0711), 0);
+  ASSERT_EQ(::mkdir(own.c_str(), 0700), 0);
+  ASSERT_EQ(::chown(own.c_str(), 65534, 65534), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(10);
+    RealFileSystem fs;
+    ::_exit(fs.make_folders(own + "/state/mailmig", 0700) && fs.open_folder(own) ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_TRUE(path_exists(own + "/state/mailmig"));
+}
+
 // A throw-away account for the attacker, removed when the test ends.
 class ThrowawayUser {
  public:
