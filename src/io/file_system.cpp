@@ -214,18 +214,16 @@ PathResult RealFileSystem::real_path(const std::string& path) {
 }
 
 OpenedFolder RealFileSystem::open_folder(const std::string& path) {
-  const PathResult real = real_path(path);
-  if (!real) return OpenedFolder(real.error);
   std::string error;
-  const int fd = walk_folders(real.path, false, 0, error);
+  const int fd = walk_folders(path, false, 0, error);
   if (fd < 0) return OpenedFolder(error);
   struct stat info {};
   if (::fstat(fd, &info) != 0) {
     const int saved_errno = errno;
     ::close(fd);
-    return OpenedFolder(io_error(real.path, "stat", saved_errno).error);
+    return OpenedFolder(io_error(path, "stat", saved_errno).error);
   }
-  return OpenedFolder(fd, real.path, stat_result(real.path, 0, info).status);
+  return OpenedFolder(fd, path, stat_result(path, 0, info).status);
 }
 
 StatResult RealFileSystem::stat_in(const OpenedFolder& folder, const std::string& name) {

@@ -121,9 +121,9 @@ class FileSystem {
   // The absolute path with every symlink, "." and ".." resolved; the file must exist.
   virtual PathResult real_path(const std::string& path) = 0;
 
-  // The folder at `path`'s real path, opened one component at a time without following a
-  // symlink, except one that belongs to root or to the user running (those only lead where that
-  // user could go anyway).
+  // The folder at `path`, opened one component at a time without following a symlink, except
+  // one that belongs to root or to the user running (those only lead where that user could go
+  // anyway; anyone else's could lead this process where its owner may not go).
   virtual OpenedFolder open_folder(const std::string& path) = 0;
   // `name` in the folder, not following a symlink (a symlink is FileType::Symlink).
   virtual StatResult stat_in(const OpenedFolder& folder, const std::string& name) = 0;

@@ -239,6 +239,28 @@ TEST(SwapRace, AProfileFolderSwappedBeforeTheCommitIsRefused) {
   EXPECT_EQ(read_whole_file(scene.moved_profile + "/accountrc"), kOld);
 }
 
+TEST(SwapRace, PuttingAnOriginalBackRefusesAFolderSwappedForAnotherUsersLink) {
+  // How rollback and recovery restore a file: by the real path the journal recorded. The user
+  // swapped a folder on that path for a link to a root-only folder; it is not followed.
+  Scene scene;
+  scene.swap_profile_folder();
+  const uid_t someone = ::geteuid() == 65534 ? 65533 : 65534;
+  if (::lchown(scene.profile.c_str(), someone, someone) != 0) {
+    GTEST_SKIP() << "needs root to give a link away";
+  }
+  RealFileSystem fs;
+  FileStatus keep;
+  keep.mode = 0644;
+  keep.uid = ::geteuid();
+  keep.gid = ::getegid();
+  const IoStatus status = replace_file_atomically(fs, scene.accountrc, kNew, keep);
+  EXPECT_THAT(status.error,
+              HasSubstr(scene.profile + ": refused: a symlink that belongs to another user"));
+  EXPECT_FALSE(remove_file(fs, scene.accountrc));
+  scene.expect_no_victim_touched();
+  EXPECT_EQ(read_whole_file(scene.moved_profile + "/accountrc"), kOld);
+}
+
 TEST(SwapRace, ASetuidSetgidOrStickyBitIsNeverCopiedOntoTheNewFile) {
   for (const unsigned mode : {04755u, 02755u, 01755u, 07777u}) {
     SCOPED_TRACE(std::to_string(mode));
@@ -267,6 +289,7 @@ TEST(SwapRace, MakeFoldersRefusesAnotherUsersSymlinkOnTheWay) {
   const IoStatus status = fs.make_folders(link + "/mailmig/backups", 0700);
   EXPECT_THAT(status.error, HasSubstr(link + ": refused: a symlink that belongs to another user"));
   EXPECT_THAT(names_in(elsewhere), IsEmpty());
+  EXPECT_THAT(fs.open_folder(link).error(), HasSubstr("refused: a symlink"));
 
   // root's own link (like /home -> /var/home) and a plain folder are followed as always.
   ASSERT_EQ(::lchown(link.c_str(), ::geteuid(), ::getegid()), 0);
