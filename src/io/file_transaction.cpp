@@ -400,7 +400,8 @@ IoStatus FileTransaction::commit(const Verifier& verifier) {
     const std::string name = file_name(files_[i].target);
     IoStatus renamed = rename_into_place(fs_, folder, temps_[i].name, temps_[i].file, name);
     if (!renamed) {
-      // Renamed but not the file written: what is there now is not the user's file either.
+      // The temporary name is gone only if the rename happened (then something else than the
+      // file written took the file's place): the original is to be put back like a replaced one.
       files_[i].replaced = fs_.stat_in(folder, temps_[i].name).status.type == FileType::Missing;
       if (files_[i].replaced) temps_[i].name.clear();
       return fail(renamed, true);
