@@ -17,37 +17,39 @@ bool is_inside(const std::string& path, const std::string& root) {
          path[root.size()] == '/';
 }
 
-// The new content in a temporary file beside `target`, with `keep`'s mode and owner, fsync'd.
+// Only the permission bits are carried over: a setuid, setgid or sticky bit on a user's file
+// must never reach a file that root writes.
+constexpr std::uint32_t kPermissionBits = 0777;
+
+// The new content in a temporary file beside `name` in `folder`, with `keep`'s owner and
+// permission bits, fsync'd. Mode and owner are set on the open file, so a name swapped for a
+// symlink meanwhile changes nothing but that name.
 struct PreparedTemp {
-  std::string path;
+  std::string name;
+  FileStatus created;  // which file the temporary file is
   IoStatus status;
 };
 
-PreparedTemp prepare_temp(FileSystem& fs, const std::string& target, std::string_view bytes,
-                          const FileStatus& keep) {
+PreparedTemp prepare_temp(FileSystem& fs, const OpenedFolder& folder, const std::string& name,
+                          std::string_view bytes, const FileStatus& keep) {
   PreparedTemp prepared;
-  OpenedFile temp = fs.create_temp_file(parent_folder(target), file_name(target));
+  OpenedFile temp = fs.create_temp_file(folder, name);
   if (!temp) {
     prepared.status.error = temp.error;
     return prepared;
   }
-  prepared.path = temp.path;
+  prepared.name = temp.name;
+  prepared.created = temp.status;
   IoStatus status = fs.write(temp, bytes);
+  // The owner first: a change of owner may clear mode bits, the mode set after it stays.
+  if (status) status = fs.set_owner(temp, keep.uid, keep.gid);
+  if (status) status = fs.set_mode(temp, keep.mode & kPermissionBits);
   if (status) status = fs.fsync_file(temp);
   const IoStatus closed = fs.close_file(temp);
   if (status && !closed) status = closed;
-  if (status) status = fs.change_mode(temp.path, keep.mode);
-  if (status) {
-    const StatResult temp_status = fs.stat(temp.path);
-    if (!temp_status) {
-      status.error = temp_status.error;
-    } else if (temp_status.status.uid != keep.uid || temp_status.status.gid != keep.gid) {
-      status = fs.change_owner(temp.path, keep.uid, keep.gid);
-    }
-  }
   if (!status) {
-    fs.unlink(temp.path);
-    prepared.path.clear();
+    fs.unlink_in(folder, prepared.name);
+    prepared.name.clear();
   }
   prepared.status = status;
   return prepared;
@@ -57,23 +59,57 @@ std::string backup_name(const std::string& target) {
   return sha256_hex(target).substr(0, 16) + "-" + file_name(target);
 }
 
+// Renames the temporary file over `name`, first making sure the temporary name still holds the
+// file written (a symlink put in its place is refused before it replaces anything), then that
+// the file now at `name` is it.
+IoStatus rename_into_place(FileSystem& fs, const OpenedFolder& folder, const std::string& temp,
+                           const FileStatus& written, const std::string& name) {
+  const std::string swapped = folder.path_of(name) +
+                              ": rename failed: the temporary file was swapped while mailmig "
+                              "wrote it";
+  const StatResult before = fs.stat_in(folder, temp);
+  if (!before) return {before.error};
+  if (!same_file(before.status, written)) return {swapped};
+  if (IoStatus renamed = fs.rename_in(folder, temp, name); !renamed) return renamed;
+  const StatResult after = fs.stat_in(folder, name);
+  if (!after) return {after.error};
+  if (!same_file(after.status, written)) return {swapped};
+  return {};
+}
+
 }  // namespace
+
+IoStatus replace_file_in(FileSystem& fs, const OpenedFolder& folder, const std::string& name,
+                         std::string_view bytes, const FileStatus& keep) {
+  PreparedTemp temp = prepare_temp(fs, folder, name, bytes, keep);
+  if (!temp.status) return temp.status;
+  if (IoStatus renamed = rename_into_place(fs, folder, temp.name, temp.created, name); !renamed) {
+    fs.unlink_in(folder, temp.name);
+    return renamed;
+  }
+  return fs.fsync_open_folder(folder);
+}
 
 IoStatus replace_file_atomically(FileSystem& fs, const std::string& path, std::string_view bytes,
                                  const FileStatus& keep) {
-  PreparedTemp temp = prepare_temp(fs, path, bytes, keep);
-  if (!temp.status) return temp.status;
-  if (IoStatus renamed = fs.rename(temp.path, path); !renamed) {
-    fs.unlink(temp.path);
-    return renamed;
-  }
-  return fs.fsync_folder(parent_folder(path));
+  const OpenedFolder folder = fs.open_folder(parent_folder(path));
+  if (!folder) return {folder.error()};
+  return replace_file_in(fs, folder, file_name(path), bytes, keep);
+}
+
+IoStatus remove_file(FileSystem& fs, const std::string& path) {
+  const OpenedFolder folder = fs.open_folder(parent_folder(path));
+  if (!folder) return {folder.error()};
+  if (IoStatus removed = fs.unlink_in(folder, file_name(path)); !removed) return removed;
+  return fs.fsync_open_folder(folder);
 }
 
 std::vector<std::string> remove_leftover_temp_files(FileSystem& fs, const std::string& folder,
                                                     const std::vector<std::string>& file_names) {
   std::vector<std::string> removed;
-  const FolderListing listing = fs.list_folder(folder);
+  const OpenedFolder opened = fs.open_folder(folder);
+  if (!opened) return removed;
+  const FolderListing listing = fs.list_folder(opened.path());
   for (const std::string& name : listing.names) {
     const std::size_t marker = name.rfind(kTempFileMarker);
     if (name.empty() || name.front() != '.' || marker == std::string::npos) continue;
@@ -82,13 +118,12 @@ std::vector<std::string> remove_leftover_temp_files(FileSystem& fs, const std::s
         std::find(file_names.begin(), file_names.end(), owner) == file_names.end()) {
       continue;
     }
-    const std::string path = join_path(folder, name);
-    const StatResult status = fs.lstat(path);
-    if (status && status.status.type == FileType::Regular && fs.unlink(path)) {
-      removed.push_back(path);
+    const StatResult status = fs.stat_in(opened, name);
+    if (status && status.status.type == FileType::Regular && fs.unlink_in(opened, name)) {
+      removed.push_back(join_path(folder, name));
     }
   }
-  if (!removed.empty()) fs.fsync_folder(folder);
+  if (!removed.empty()) fs.fsync_open_folder(opened);
   return removed;
 }
 
@@ -136,11 +171,15 @@ IoStatus FileTransaction::stage(const std::string& path, std::string expected_or
     file.status.mode = 0600;
     file.status.uid = folder_status.status.uid;  // a file root creates belongs to the profile owner
     file.status.gid = folder_status.status.gid;
+    file.folder = folder_status.status;
   } else {
     if (link.status.type == FileType::Missing) return {path + ": refused: the file is gone"};
     const PathResult target = fs_.real_path(path);
     if (!target) return {target.error};
     file.target = target.path;
+    const StatResult folder_status = fs_.stat(parent_folder(file.target));
+    if (!folder_status) return {folder_status.error};
+    file.folder = folder_status.status;
   }
   if (!is_inside(file.target, real_root_)) {
     return {path + ": refused: it leads to " + file.target + ", outside the profile folder " +
@@ -164,14 +203,36 @@ IoStatus FileTransaction::stage(const std::string& path, std::string expected_or
   return {};
 }
 
+IoStatus FileTransaction::open_folders() {
+  for (const StagedFile& file : files_) {
+    const std::string folder_path = parent_folder(file.target);
+    if (folders_.count(folder_path) != 0) continue;
+    OpenedFolder folder = fs_.open_folder(folder_path);
+    if (!folder) return {folder.error()};
+    if (!same_file(folder.status(), file.folder)) {
+      return {file.path +
+              ": refused: its folder was replaced since mailmig read it; nothing in "
+              "this profile was written; run mailmig again"};
+    }
+    folders_.emplace(folder_path, std::move(folder));
+  }
+  return {};
+}
+
+const OpenedFolder& FileTransaction::folder_of(const StagedFile& file) const {
+  return folders_.at(parent_folder(file.target));
+}
+
 IoStatus FileTransaction::check_unchanged(const StagedFile& file) {
   const std::string changed =
       file.path +
       ": refused: the file changed since mailmig read it; nothing in this profile "
       "was written; run mailmig again";
+  const OpenedFolder& folder = folder_of(file);
+  const std::string name = file_name(file.target);
+  const StatResult now = fs_.stat_in(folder, name);
+  if (!now) return {now.error};
   if (file.created) {
-    const StatResult now = fs_.lstat(file.target);
-    if (!now) return {now.error};
     if (now.status.type != FileType::Missing) {
       return {file.path + ": refused: mailmig was to create this file, but it exists now"};
     }
@@ -180,13 +241,12 @@ IoStatus FileTransaction::check_unchanged(const StagedFile& file) {
   const PathResult target = fs_.real_path(file.path);
   if (!target) return {target.error};
   if (target.path != file.target) return {changed};
-  const StatResult now = fs_.stat(file.target);
-  if (!now) return {now.error};
-  if (now.status.type != FileType::Regular || now.status.size != file.status.size ||
-      now.status.mtime_ns != file.status.mtime_ns) {
+  // Not following a symlink: a file swapped for one is a changed file.
+  if (now.status.type != FileType::Regular || !same_file(now.status, file.status) ||
+      now.status.size != file.status.size || now.status.mtime_ns != file.status.mtime_ns) {
     return {changed};
   }
-  const ReadResult bytes = fs_.read_file(file.target);
+  const ReadResult bytes = fs_.read_in(folder, name);
   if (!bytes) return {bytes.error};
   if (sha256_hex(bytes.bytes) != sha256_hex(file.original)) return {changed};
   return {};
@@ -209,10 +269,10 @@ IoStatus FileTransaction::record_intent() {
 }
 
 void FileTransaction::remove_temp_files() {
-  for (const std::string& temp : temp_files_) {
-    if (!temp.empty()) fs_.unlink(temp);
+  for (std::size_t i = 0; i < temps_.size(); ++i) {
+    if (!temps_[i].name.empty()) fs_.unlink_in(folder_of(files_[i]), temps_[i].name);
   }
-  temp_files_.clear();
+  temps_.clear();
 }
 
 std::string FileTransaction::restore_replaced() {
@@ -221,9 +281,10 @@ std::string FileTransaction::restore_replaced() {
   for (auto it = files_.rbegin(); it != files_.rend(); ++it) {
     StagedFile& file = *it;
     if (!file.replaced) continue;
-    IoStatus status = file.created
-                          ? fs_.unlink(file.target)
-                          : replace_file_atomically(fs_, file.target, file.original, file.status);
+    const OpenedFolder& folder = folder_of(file);
+    const std::string name = file_name(file.target);
+    IoStatus status = file.created ? fs_.unlink_in(folder, name)
+                                   : replace_file_in(fs_, folder, name, file.original, file.status);
     if (status) {
       file.replaced = false;
       folders.insert(parent_folder(file.target));
@@ -234,7 +295,7 @@ std::string FileTransaction::restore_replaced() {
         errors += " (the original is kept in " + file.backup_path + ")";
     }
   }
-  for (const std::string& folder : folders) fs_.fsync_folder(folder);
+  for (const std::string& folder : folders) fs_.fsync_open_folder(folders_.at(folder));
   if (errors.empty() && options_.journal != nullptr) {
     if (IoStatus marked = options_.journal->set_files_state(options_.run_id, options_.profile,
                                                             FileState::RolledBack);
@@ -267,14 +328,19 @@ IoStatus FileTransaction::write_backups() {
       std::any_of(files_.begin(), files_.end(), [](const StagedFile& f) { return !f.created; });
   if (!needs_backup) return {};
   if (IoStatus made = fs_.make_folders(options_.backup_folder, 0700); !made) return made;
+  const OpenedFolder backups = fs_.open_folder(options_.backup_folder);
+  if (!backups) return {backups.error()};
   // Backups hold secrets (passwords in accountrc): only the user may read them.
-  if (IoStatus mode = fs_.change_mode(options_.backup_folder, 0700); !mode) return mode;
-  if (IoStatus synced = fs_.fsync_folder(parent_folder(options_.backup_folder)); !synced) {
-    return synced;
+  if (IoStatus mode = fs_.set_folder_mode(backups, 0700); !mode) return mode;
+  {
+    const OpenedFolder parent = fs_.open_folder(parent_folder(options_.backup_folder));
+    if (!parent) return {parent.error()};
+    if (IoStatus synced = fs_.fsync_open_folder(parent); !synced) return synced;
   }
   for (const StagedFile& file : files_) {
     if (file.created) continue;
-    if (IoStatus backed_up = write_new_file_durably(fs_, file.backup_path, file.original, 0600);
+    if (IoStatus backed_up =
+            write_new_file_durably(fs_, backups, file_name(file.backup_path), file.original, 0600);
         !backed_up) {
       return backed_up;
     }
@@ -293,6 +359,7 @@ IoStatus FileTransaction::commit(const Verifier& verifier) {
     return fail({options_.profile + ": commit failed: a journal needs a run id"}, false);
   }
 
+  if (IoStatus opened = open_folders(); !opened) return fail(opened, false);
   for (const StagedFile& file : files_) {
     if (IoStatus status = check_unchanged(file); !status) return fail(status, false);
   }
@@ -321,27 +388,39 @@ IoStatus FileTransaction::commit(const Verifier& verifier) {
   // Every temporary file is complete before the first rename, so a full disk stops the
   // transaction while the profile is still all old.
   for (const StagedFile& file : files_) {
-    PreparedTemp temp = prepare_temp(fs_, file.target, file.replacement, file.status);
+    PreparedTemp temp =
+        prepare_temp(fs_, folder_of(file), file_name(file.target), file.replacement, file.status);
     if (!temp.status) return fail(temp.status, true);
-    temp_files_.push_back(temp.path);
+    temps_.push_back({temp.name, temp.created});
   }
 
   std::set<std::string> folders;
   for (std::size_t i = 0; i < files_.size(); ++i) {
-    if (IoStatus renamed = fs_.rename(temp_files_[i], files_[i].target); !renamed) {
+    const OpenedFolder& folder = folder_of(files_[i]);
+    const std::string name = file_name(files_[i].target);
+    IoStatus renamed = rename_into_place(fs_, folder, temps_[i].name, temps_[i].file, name);
+    if (!renamed) {
+      // The temporary name is gone only if the rename happened (then something else than the
+      // file written took the file's place): the original is to be put back like a replaced one.
+      files_[i].replaced = fs_.stat_in(folder, temps_[i].name).status.type == FileType::Missing;
+      if (files_[i].replaced) temps_[i].name.clear();
       return fail(renamed, true);
     }
     files_[i].replaced = true;
-    temp_files_[i].clear();  // renamed: no longer a temporary file to remove
+    temps_[i].name.clear();  // renamed: no longer a temporary file to remove
     folders.insert(parent_folder(files_[i].target));
   }
-  temp_files_.clear();
+  temps_.clear();
   for (const std::string& folder : folders) {
-    if (IoStatus synced = fs_.fsync_folder(folder); !synced) return fail(synced, true);
+    if (IoStatus synced = fs_.fsync_open_folder(folders_.at(folder)); !synced) {
+      return fail(synced, true);
+    }
   }
 
+  // Read back through the same folder handles: what was written is what is checked, even if a
+  // name on the way to the folder now leads elsewhere.
   for (const StagedFile& file : files_) {
-    const ReadResult bytes = fs_.read_file(file.target);
+    const ReadResult bytes = fs_.read_in(folder_of(file), file_name(file.target));
     if (!bytes) return fail({bytes.error}, true);
     if (bytes.bytes != file.replacement) {
       return fail({file.path + ": verification failed: the bytes read back differ from the "

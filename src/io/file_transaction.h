@@ -5,14 +5,17 @@
 // resolves outside the profile folder, touching nothing; (2) back up every original (0600 files
 // in a 0700 folder, fsync'd) while a second thread records the intent in the journal (state
 // pending); (3) write every new content to ".<name>.mailmig-tmp-<random>" beside its file
-// (O_EXCL, 0600, fsync, the original's mode and owner); (4) rename each over its file (the
-// commit point of that file) and fsync the folders; (5) re-read every file and ask the verifier. A
+// (O_EXCL, 0600, the original's owner and permission bits, never setuid/setgid/sticky, fsync);
+// (4) rename each over its file (the commit point of that file) and fsync the folders; (5)
+// re-read every file and ask the verifier. Every step names its file relative to a handle on the
+// folder opened once in (1) and checked to be the folder staged, never by a path again. A
 // failure anywhere puts every replaced file back from its original bytes the same temp+rename way,
 // and removes files the transaction created. A kill -9 leaves each file old or new, never torn; the
 // journal lets the next run roll an interrupted profile back (Journal::recover_interrupted_runs).
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -44,6 +47,7 @@ struct StagedFile {
   std::string replacement;  // the new bytes
   bool created = false;
   FileStatus status;        // size, mtime, mode and owner when staged
+  FileStatus folder;        // the folder holding `target` when staged (which folder it is)
   std::string backup_path;  // set by commit (empty for created files)
   bool replaced = false;    // renamed into place and not put back
 };
@@ -74,6 +78,8 @@ class FileTransaction {
  private:
   enum class State { Staging, Committing, Committed, Failed };
 
+  IoStatus open_folders();
+  const OpenedFolder& folder_of(const StagedFile& file) const;
   IoStatus check_unchanged(const StagedFile& file);
   IoStatus write_backups();
   IoStatus record_intent();
@@ -85,14 +91,25 @@ class FileTransaction {
   TransactionOptions options_;
   std::string real_root_;
   std::vector<StagedFile> files_;
-  std::vector<std::string> temp_files_;  // written, not yet renamed
+  std::map<std::string, OpenedFolder> folders_;  // by real path: every folder written in
+  struct TempFile {
+    std::string name;  // in the folder of the file it replaces
+    FileStatus file;   // which file was written
+  };
+  std::vector<TempFile> temps_;  // per file: written, not yet renamed (empty name once renamed)
   State state_ = State::Staging;
 };
 
-// Replaces `path` with `bytes` through a temporary file in the same folder and a rename, giving
-// the new file `keep`'s mode and owner, and fsyncs the folder. How originals are put back.
+// Replaces `name` in `folder` with `bytes` through a temporary file beside it and a rename,
+// giving the new file `keep`'s owner and permission bits (never setuid, setgid or sticky), and
+// fsyncs the folder. How originals are put back.
+IoStatus replace_file_in(FileSystem& fs, const OpenedFolder& folder, const std::string& name,
+                         std::string_view bytes, const FileStatus& keep);
+// The same for a path: its folder is opened first (FileSystem::open_folder).
 IoStatus replace_file_atomically(FileSystem& fs, const std::string& path, std::string_view bytes,
                                  const FileStatus& keep);
+// Removes the file at `path` through a handle on its folder, and fsyncs the folder.
+IoStatus remove_file(FileSystem& fs, const std::string& path);
 
 // Removes ".<name>.mailmig-tmp-*" files that a killed run left in `folder`, for the given file
 // names only (another profile may share the folder), or for every name when `file_names` is

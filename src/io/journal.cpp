@@ -507,8 +507,7 @@ RestoreResult Journal::restore_files(FileSystem& fs, const std::string& run_id,
     if (plan.action == RestoreAction::Restored) {
       status = replace_file_atomically(fs, plan.file->path, plan.original, plan.keep);
     } else if (plan.action == RestoreAction::Deleted) {
-      status = fs.unlink(plan.file->path);
-      if (status) status = fs.fsync_folder(parent_folder(plan.file->path));
+      status = remove_file(fs, plan.file->path);
     }
     if (!status) {
       result.files[i].action = RestoreAction::Failed;

@@ -19,6 +19,11 @@ ReadResult read_file(const std::string& path, std::uintmax_t max_bytes) {
     result.error = path + ": " + std::strerror(errno);
     return result;
   }
+  return read_open_file(fd, path, max_bytes);
+}
+
+ReadResult read_open_file(int fd, const std::string& path, std::uintmax_t max_bytes) {
+  ReadResult result;
   struct stat info {};
   if (::fstat(fd, &info) != 0) {
     result.error = path + ": " + std::strerror(errno);

@@ -19,5 +19,9 @@ struct ReadResult {
 };
 
 ReadResult read_file(const std::string& path, std::uintmax_t max_bytes = kMaxProfileFileBytes);
+// The same checks and read on a file already open for reading (`path` names it in messages);
+// closes `fd`.
+ReadResult read_open_file(int fd, const std::string& path,
+                          std::uintmax_t max_bytes = kMaxProfileFileBytes);
 
 }  // namespace mailmig

@@ -269,7 +269,8 @@ TEST(FileTransaction, EveryInjectedFailureLeavesEveryFileOldAndNoTemporaryFile) 
     ASSERT_TRUE(transaction.commit(accept_all));
     for (Operation op : {Operation::CreateTemp, Operation::CreateNew, Operation::Write,
                          Operation::FsyncFile, Operation::Close, Operation::Rename,
-                         Operation::FsyncFolder, Operation::ChangeMode, Operation::MakeFolders}) {
+                         Operation::FsyncFolder, Operation::ChangeMode, Operation::MakeFolders,
+                         Operation::OpenFolder}) {
       calls[op] = counting.count(op);
     }
   }

@@ -80,6 +80,8 @@ const char* operation_name(Operation operation) {
       return "change_mode";
     case Operation::MakeFolders:
       return "make_folders";
+    case Operation::OpenFolder:
+      return "open_folder";
   }
   return "?";
 }
@@ -104,23 +106,31 @@ ReadResult FaultInjectingFileSystem::read_file(const std::string& path, std::uin
   return inner_.read_file(path, max_bytes);
 }
 
-OpenedFile FaultInjectingFileSystem::create_temp_file(const std::string& folder,
+OpenedFolder FaultInjectingFileSystem::open_folder(const std::string& path) {
+  if (const int error = injected(Operation::OpenFolder)) {
+    return OpenedFolder(io_error(path, "open folder", error).error);
+  }
+  return inner_.open_folder(path);
+}
+
+OpenedFile FaultInjectingFileSystem::create_temp_file(const OpenedFolder& folder,
                                                       const std::string& base_name) {
   if (const int error = injected(Operation::CreateTemp)) {
     OpenedFile file;
-    file.error = io_error(folder, "create", error).error;
+    file.error = io_error(folder.path(), "create", error).error;
     return file;
   }
   return inner_.create_temp_file(folder, base_name);
 }
 
-OpenedFile FaultInjectingFileSystem::create_new_file(const std::string& path, std::uint32_t mode) {
+OpenedFile FaultInjectingFileSystem::create_new_file(const OpenedFolder& folder,
+                                                     const std::string& name, std::uint32_t mode) {
   if (const int error = injected(Operation::CreateNew)) {
     OpenedFile file;
-    file.error = io_error(path, "create", error).error;
+    file.error = io_error(folder.path_of(name), "create", error).error;
     return file;
   }
-  return inner_.create_new_file(path, mode);
+  return inner_.create_new_file(folder, name, mode);
 }
 
 IoStatus FaultInjectingFileSystem::write(const OpenedFile& file, std::string_view bytes) {
@@ -149,9 +159,19 @@ IoStatus FaultInjectingFileSystem::close_file(OpenedFile& file) {
   return inner_.close_file(file);
 }
 
-IoStatus FaultInjectingFileSystem::rename(const std::string& from, const std::string& to) {
-  if (const int error = injected(Operation::Rename)) return io_error(to, "rename", error);
-  return inner_.rename(from, to);
+IoStatus FaultInjectingFileSystem::rename_in(const OpenedFolder& folder, const std::string& from,
+                                             const std::string& to) {
+  if (const int error = injected(Operation::Rename)) {
+    return io_error(folder.path_of(to), "rename", error);
+  }
+  return inner_.rename_in(folder, from, to);
+}
+
+IoStatus FaultInjectingFileSystem::fsync_open_folder(const OpenedFolder& folder) {
+  if (const int error = injected(Operation::FsyncFolder)) {
+    return io_error(folder.path(), "fsync folder", error);
+  }
+  return inner_.fsync_open_folder(folder);
 }
 
 IoStatus FaultInjectingFileSystem::fsync_folder(const std::string& folder) {
@@ -159,6 +179,18 @@ IoStatus FaultInjectingFileSystem::fsync_folder(const std::string& folder) {
     return io_error(folder, "fsync folder", error);
   }
   return inner_.fsync_folder(folder);
+}
+
+IoStatus FaultInjectingFileSystem::set_mode(const OpenedFile& file, std::uint32_t mode) {
+  if (const int error = injected(Operation::ChangeMode)) return io_error(file.path, "chmod", error);
+  return inner_.set_mode(file, mode);
+}
+
+IoStatus FaultInjectingFileSystem::set_folder_mode(const OpenedFolder& folder, std::uint32_t mode) {
+  if (const int error = injected(Operation::ChangeMode)) {
+    return io_error(folder.path(), "chmod", error);
+  }
+  return inner_.set_folder_mode(folder, mode);
 }
 
 IoStatus FaultInjectingFileSystem::change_mode(const std::string& path, std::uint32_t mode) {

@@ -41,7 +41,8 @@ enum class Operation {
   Rename,
   FsyncFolder,
   ChangeMode,
-  MakeFolders
+  MakeFolders,
+  OpenFolder
 };
 const char* operation_name(Operation operation);
 
@@ -60,18 +61,33 @@ class FaultInjectingFileSystem : public FileSystem {
   StatResult stat(const std::string& path) override { return inner_.stat(path); }
   StatResult lstat(const std::string& path) override { return inner_.lstat(path); }
   PathResult real_path(const std::string& path) override { return inner_.real_path(path); }
-  OpenedFile create_temp_file(const std::string& folder, const std::string& base_name) override;
-  OpenedFile create_new_file(const std::string& path, std::uint32_t mode) override;
+  OpenedFolder open_folder(const std::string& path) override;
+  StatResult stat_in(const OpenedFolder& folder, const std::string& name) override {
+    return inner_.stat_in(folder, name);
+  }
+  ReadResult read_in(const OpenedFolder& folder, const std::string& name,
+                     std::uintmax_t max_bytes = kMaxProfileFileBytes) override {
+    return inner_.read_in(folder, name, max_bytes);
+  }
+  OpenedFile create_temp_file(const OpenedFolder& folder, const std::string& base_name) override;
+  OpenedFile create_new_file(const OpenedFolder& folder, const std::string& name,
+                             std::uint32_t mode) override;
   IoStatus write(const OpenedFile& file, std::string_view bytes) override;
+  IoStatus set_mode(const OpenedFile& file, std::uint32_t mode) override;
+  IoStatus set_owner(const OpenedFile& file, std::uint32_t uid, std::uint32_t gid) override {
+    return inner_.set_owner(file, uid, gid);
+  }
   IoStatus fsync_file(const OpenedFile& file) override;
   IoStatus close_file(OpenedFile& file) override;
-  IoStatus rename(const std::string& from, const std::string& to) override;
+  IoStatus rename_in(const OpenedFolder& folder, const std::string& from,
+                     const std::string& to) override;
+  IoStatus unlink_in(const OpenedFolder& folder, const std::string& name) override {
+    return inner_.unlink_in(folder, name);
+  }
+  IoStatus set_folder_mode(const OpenedFolder& folder, std::uint32_t mode) override;
+  IoStatus fsync_open_folder(const OpenedFolder& folder) override;
   IoStatus fsync_folder(const std::string& folder) override;
   IoStatus change_mode(const std::string& path, std::uint32_t mode) override;
-  IoStatus change_owner(const std::string& path, std::uint32_t uid, std::uint32_t gid) override {
-    return inner_.change_owner(path, uid, gid);
-  }
-  IoStatus unlink(const std::string& path) override { return inner_.unlink(path); }
   FolderListing list_folder(const std::string& folder) override {
     return inner_.list_folder(folder);
   }

@@ -433,9 +433,10 @@ class DyingFileSystem : public testing::FaultInjectingFileSystem {
  public:
   DyingFileSystem(FileSystem& inner, int die_at_rename)
       : FaultInjectingFileSystem(inner), die_at_rename_(die_at_rename) {}
-  IoStatus rename(const std::string& from, const std::string& to) override {
+  IoStatus rename_in(const OpenedFolder& folder, const std::string& from,
+                     const std::string& to) override {
     if (++renames_ == die_at_rename_) ::_exit(9);
-    return FaultInjectingFileSystem::rename(from, to);
+    return FaultInjectingFileSystem::rename_in(folder, from, to);
   }
 
  private:

@@ -23,9 +23,10 @@ namespace {
 // the state that needs recovery (some files new, some old) then really occurs in the test.
 class SlowRenameFileSystem : public RealFileSystem {
  public:
-  IoStatus rename(const std::string& from, const std::string& to) override {
+  IoStatus rename_in(const OpenedFolder& folder, const std::string& from,
+                     const std::string& to) override {
     ::usleep(30000);
-    return RealFileSystem::rename(from, to);
+    return RealFileSystem::rename_in(folder, from, to);
   }
 };
 
