@@ -158,6 +158,7 @@ void print_result(const Migration& migration, const RunSettings& settings) {
 }
 
 int run_migration_command(Command command, const RunSettings& settings) {
+  if (!check_home_option(settings.home)) return kExitUsage;
   std::string policy_error;
   std::optional<Policy> policy =
       command == Command::Scan ? builtin_default_policy() : resolve_policy(settings, policy_error);

@@ -1,5 +1,6 @@
 #include "src/cli/state_commands.h"
 
+#include <boost/filesystem.hpp>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -51,7 +52,23 @@ void add_history_options(CLI::App& command, StateSettings& settings) {
   add_state_options(command, settings);
 }
 
+bool check_home_option(const std::string& home) {
+  if (home.empty()) return true;
+  boost::system::error_code error;
+  const boost::filesystem::file_status status = boost::filesystem::status(home, error);
+  if (boost::filesystem::is_directory(status)) return true;
+  std::string problem = tr(N_("no such folder"));
+  if (boost::filesystem::exists(status)) {
+    problem = tr(N_("not a folder"));
+  } else if (error && error != boost::system::errc::no_such_file_or_directory) {
+    problem = error.message();  // a folder on the way that may not be searched, ...
+  }
+  std::cerr << "mailmig: --home " << home << ": " << problem << "\n";
+  return false;
+}
+
 int run_rollback(const StateSettings& settings) {
+  if (!check_home_option(settings.home)) return kExitUsage;
   std::unique_ptr<Journal> journal = open_journal(settings);
   if (!journal) return kExitError;
   RealFileSystem fs;
@@ -74,6 +91,7 @@ int run_rollback(const StateSettings& settings) {
 }
 
 int run_history(const StateSettings& settings) {
+  if (!check_home_option(settings.home)) return kExitUsage;
   std::unique_ptr<Journal> journal = open_journal(settings);
   if (!journal) return kExitError;
   const HistoryResult history = journal->history();

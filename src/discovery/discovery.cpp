@@ -27,6 +27,14 @@ bool is_file(const fs::path& path) {
   return fs::is_regular_file(path, ignored);
 }
 
+// A file that is there, of any kind but a folder: a FIFO or a device named like a profile file
+// is then refused by name when it is read (without blocking), never skipped in silence.
+bool is_present_file(const fs::path& path) {
+  boost::system::error_code ignored;
+  const fs::file_status status = fs::status(path, ignored);
+  return fs::exists(status) && !fs::is_directory(status);
+}
+
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -65,7 +73,9 @@ ProfileFormat accountrc_format(const fs::path& folder) {
 }
 
 void add_accountrc_folder(const fs::path& folder, std::vector<ProfileLocation>& out) {
-  if (is_file(folder / "accountrc")) out.push_back({accountrc_format(folder), folder.string()});
+  if (is_present_file(folder / "accountrc")) {
+    out.push_back({accountrc_format(folder), folder.string()});
+  }
 }
 
 void add_becky_folder(const fs::path& folder, std::vector<ProfileLocation>& out) {
@@ -149,7 +159,7 @@ ClassifyResult classify_path(const std::string& path_text) {
       result.locations.push_back({ProfileFormat::Thunderbird, path_text});
     } else if (is_file(path / "profiles.ini")) {
       add_thunderbird_root(path, result.locations);
-    } else if (is_file(path / "accountrc")) {
+    } else if (is_present_file(path / "accountrc")) {
       add_accountrc_folder(path, result.locations);
     } else if (is_becky_data_dir(path_text)) {
       result.locations.push_back({ProfileFormat::Becky, path_text});
@@ -159,6 +169,11 @@ ClassifyResult classify_path(const std::string& path_text) {
     if (result.locations.empty()) {
       result.error = path_text + ": not a mail client profile folder";
     }
+    return result;
+  }
+  if (!fs::is_regular_file(status)) {
+    // A FIFO or a device: said by read_file, which opens it without blocking and never reads it.
+    result.error = read_file(path_text).error;
     return result;
   }
 

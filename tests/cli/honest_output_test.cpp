@@ -1,0 +1,99 @@
+// Issue 14 §1 at the command level: nothing is skipped in silence, a bare file name works, a
+// stale .delta.reg is never left to be imported, and rollback and history say what was done.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/filesystem.hpp>
+
+#include "tests/cli/cli_test_support.h"
+
+namespace mailmig::cli_testing {
+namespace {
+
+namespace fs = boost::filesystem;
+
+class HonestOutputTest : public ::testing::Test {
+ protected:
+  void SetUp() override { options_.tmpdir = sandbox_.tmp(); }
+
+  RunOutput mailmig(std::vector<std::string> args) {
+    args.insert(args.end(), {"--state-dir", sandbox_.state()});
+    return run_mailmig(args, options_);
+  }
+
+  RunOutput migrate(const std::string& command, std::vector<std::string> paths,
+                    const std::string& format = "text") {
+    std::vector<std::string> args{command, "--policy", fixture_path("policies/002-kyutech.xml"),
+                                  "--format", format};
+    args.insert(args.end(), paths.begin(), paths.end());
+    return mailmig(args);
+  }
+
+  Sandbox sandbox_;
+  RunOptions options_;
+};
+
+TEST_F(HonestOutputTest, EmptyMailboxIniIsAnErrorOfItsProfile) {
+  sandbox_.copy_fixture("homes/windows/Documents", "home/Documents");
+  const std::string mailbox = sandbox_.home() + "/Documents/Becky/4f1a2b3c.mb/Mailbox.ini";
+  write_file_bytes(mailbox, "");
+  const Snapshot before = snapshot(sandbox_.home());
+  const RunOutput output = migrate("apply", {"--home", sandbox_.home()});
+  EXPECT_EQ(output.exit_code, 1) << output.out << output.err;
+  EXPECT_NE(output.out.find("error: " + mailbox + ": empty file, expected"), std::string::npos)
+      << output.out;
+  EXPECT_EQ(snapshot(sandbox_.home()), before);
+}
+
+TEST_F(HonestOutputTest, AccountrcThatIsAFifoIsAnErrorAndDoesNotBlock) {
+  sandbox_.copy_fixture("homes/linux", "home");
+  const std::string accountrc = sandbox_.home() + "/.sylpheed-2.0/accountrc";
+  fs::remove(accountrc);
+  ASSERT_EQ(::mkfifo(accountrc.c_str(), 0600), 0);
+  // Found by discovery, and named on the command line: an error naming it, never a wait.
+  for (const std::vector<std::string>& where :
+       {std::vector<std::string>{"--home", sandbox_.home()}, std::vector<std::string>{accountrc}}) {
+    const RunOutput output = migrate("plan", where);
+    EXPECT_EQ(output.exit_code, 1) << output.out << output.err;
+    EXPECT_NE(output.out.find("error: " + accountrc + ": a FIFO, expected a regular file"),
+              std::string::npos)
+        << output.out;
+  }
+}
+
+TEST_F(HonestOutputTest, HomeThatIsNotAFolderIsAUsageError) {
+  const std::string missing = sandbox_.path("no-such-home");
+  const std::string file = sandbox_.path("a-file");
+  write_file_bytes(file, "not a folder\n");
+  for (const std::string& home : {missing, file}) {
+    for (const char* command : {"scan", "plan", "apply", "history", "rollback"}) {
+      const RunOutput output = mailmig({command, "--home", home});
+      EXPECT_EQ(output.exit_code, 2) << command << " " << home << "\n" << output.out << output.err;
+      EXPECT_NE(output.err.find("--home " + home + ": "), std::string::npos)
+          << command << ": " << output.err;
+      EXPECT_EQ(output.out.find("Nothing to change"), std::string::npos) << output.out;
+    }
+  }
+}
+
+TEST_F(HonestOutputTest, HomeWithoutAnyMailProgramSaysSo) {
+  fs::create_directories(sandbox_.home());
+  const std::string notice = "no mail program's settings were found in " + sandbox_.home();
+  const RunOutput text = migrate("plan", {"--home", sandbox_.home()});
+  EXPECT_EQ(text.exit_code, 0) << text.out << text.err;
+  EXPECT_NE(text.out.find(notice), std::string::npos) << text.out;
+
+  const RunOutput json = migrate("plan", {"--home", sandbox_.home()}, "json");
+  const nlohmann::json run = parse_json(json.out);
+  ASSERT_TRUE(run.contains("notices")) << json.out;
+  EXPECT_EQ(run["notices"], nlohmann::json::array({notice})) << json.out;
+
+  // A home with profiles has no notice.
+  sandbox_.copy_fixture("homes/linux", "home");
+  const nlohmann::json found = parse_json(migrate("plan", {"--home", sandbox_.home()}, "json").out);
+  EXPECT_EQ(found["notices"], nlohmann::json::array());
+}
+
+}  // namespace
+}  // namespace mailmig::cli_testing
