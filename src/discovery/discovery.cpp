@@ -104,6 +104,22 @@ void add_windows_mail_store(const fs::path& root, std::vector<ProfileLocation>& 
   }
 }
 
+// A relative PATH made absolute: a bare "accountrc" has an empty parent folder, and the profile
+// root, its lock and the journal all name the folder the file is in. Links are kept as they are
+// (the writer checks where they lead).
+std::string absolute_path(const std::string& text) {
+  const fs::path path(text);
+  if (path.is_absolute()) return text;
+  boost::system::error_code error;
+  const fs::path current = fs::current_path(error);
+  if (error) return text;
+  std::string joined = (current / path).lexically_normal().string();
+  while (joined.size() > 1 && (joined.back() == '/' || joined.ends_with("/."))) {
+    joined.pop_back();
+  }
+  return joined;
+}
+
 }  // namespace
 
 ClientKind provisional_client(const ProfileLocation& location) {
@@ -145,7 +161,8 @@ std::vector<ProfileLocation> discover_profiles(const std::string& home_text) {
   return found;
 }
 
-ClassifyResult classify_path(const std::string& path_text) {
+ClassifyResult classify_path(const std::string& given_path) {
+  const std::string path_text = absolute_path(given_path);
   const fs::path path(path_text);
   ClassifyResult result;
   boost::system::error_code error;

@@ -95,5 +95,29 @@ TEST_F(HonestOutputTest, HomeWithoutAnyMailProgramSaysSo) {
   EXPECT_EQ(found["notices"], nlohmann::json::array());
 }
 
+TEST_F(HonestOutputTest, BareFileNameWorksForEveryCommand) {
+  sandbox_.copy_fixture("homes/linux", "home");
+  const std::string folder = sandbox_.home() + "/.sylpheed-2.0";
+  options_.working_directory = folder;
+  const RunOutput plan = migrate("plan", {"accountrc"}, "json");
+  EXPECT_EQ(plan.exit_code, 4) << plan.out << plan.err;
+  EXPECT_EQ(parse_json(plan.out)["profiles"][0]["path"], folder) << plan.out;
+  const std::string before = read_file_bytes(folder + "/accountrc");
+  const RunOutput apply = migrate("apply", {"accountrc"});
+  EXPECT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  EXPECT_NE(read_file_bytes(folder + "/accountrc"), before);
+  // Nothing left to do: the profile is still named by its full path.
+  const RunOutput again = migrate("apply", {"accountrc"});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(again.out.rfind("Sylpheed: " + folder + "\n", 0), 0u) << again.out;
+
+  // The man page's Outlook example.
+  sandbox_.copy_fixture("registry/outlook2016-unicode.reg", "exports/o.reg");
+  options_.working_directory = sandbox_.path("exports");
+  const RunOutput reg = migrate("apply", {"o.reg"});
+  EXPECT_EQ(reg.exit_code, 0) << reg.out << reg.err;
+  EXPECT_TRUE(fs::exists(sandbox_.path("exports/o.delta.reg")));
+}
+
 }  // namespace
 }  // namespace mailmig::cli_testing
