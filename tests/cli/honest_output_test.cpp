@@ -119,5 +119,52 @@ TEST_F(HonestOutputTest, BareFileNameWorksForEveryCommand) {
   EXPECT_TRUE(fs::exists(sandbox_.path("exports/o.delta.reg")));
 }
 
+// How many times `part` occurs in `text`.
+std::size_t count_of(const std::string& text, const std::string& part) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+// The values a .reg export sets (every line "name"=... under a key), ignoring the header.
+std::size_t value_lines(const std::string& reg_utf8) {
+  return count_of(reg_utf8, "\"=");
+}
+
+TEST_F(HonestOutputTest, StaleDeltaRegIsEmptiedThenReplaced) {
+  sandbox_.copy_fixture("registry/outlook2016-unicode.reg", "exports/o.reg");
+  const std::string reg = sandbox_.path("exports/o.reg");
+  const std::string delta = sandbox_.path("exports/o.delta.reg");
+  const std::string undo = sandbox_.path("exports/o.undo.reg");
+  const RunOutput first = migrate("apply", {reg});
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  ASSERT_GT(value_lines(utf16le_to_utf8(read_file_bytes(delta))), 0u);
+  const std::string first_delta = read_file_bytes(delta);
+
+  // Nothing left to do: the old delta would import old values again; it is emptied, and said so.
+  const RunOutput second = migrate("apply", {reg}, "json");
+  ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_EQ(value_lines(utf16le_to_utf8(read_file_bytes(delta))), 0u)
+      << utf16le_to_utf8(read_file_bytes(delta));
+  EXPECT_EQ(value_lines(utf16le_to_utf8(read_file_bytes(undo))), 0u);
+  EXPECT_EQ(utf16le_to_utf8(read_file_bytes(delta)).rfind("Windows Registry Editor", 0), 0u);
+  EXPECT_EQ(findings_containing(parse_json(second.out), "o.delta.reg").size(), 1u) << second.out;
+  const std::string second_run = parse_json(second.out)["run_id"];
+
+  // The emptying went through the journal: rollback brings the previous delta back.
+  const RunOutput rollback = mailmig({"rollback", second_run});
+  EXPECT_EQ(rollback.exit_code, 0) << rollback.out << rollback.err;
+  EXPECT_EQ(read_file_bytes(delta), first_delta);
+
+  // A new export with changes to make: the old delta is replaced, not refused.
+  sandbox_.copy_fixture("registry/outlook2016-unicode.reg", "exports/o.reg");
+  write_file_bytes(delta, "stale");
+  const RunOutput third = migrate("apply", {reg});
+  EXPECT_EQ(third.exit_code, 0) << third.out << third.err;
+  EXPECT_EQ(read_file_bytes(delta), first_delta);
+}
+
 }  // namespace
 }  // namespace mailmig::cli_testing
