@@ -74,10 +74,28 @@ int run_rollback(const StateSettings& settings) {
   RealFileSystem fs;
   const RestoreResult restored =
       journal->rollback(fs, settings.run_id.empty() ? "last" : settings.run_id, settings.force);
+  std::size_t refused = 0;
   for (const RestoredFile& file : restored.files) {
-    std::cout << "  " << to_string(file.action) << ": " << file.path;
+    const bool only_planned = restored.nothing_written && (file.action == RestoreAction::Restored ||
+                                                           file.action == RestoreAction::Deleted);
+    std::cout << "  " << (only_planned ? "not restored" : to_string(file.action)) << ": "
+              << file.path;
     if (!file.message.empty()) std::cout << " (" << file.message << ")";
     std::cout << "\n";
+    if (file.action == RestoreAction::Refused) ++refused;
+  }
+  if (restored.nothing_written) {
+    // Each file was named above with its reason: the summary says what that means, once.
+    std::cerr << "mailmig: "
+              << fill_placeholders(tr(N_("run {run}: nothing was restored: a run is undone whole "
+                                         "or not at all.")),
+                                   {{"run", restored.run_id}});
+    if (refused > 0) {
+      std::cerr << " " << tr(N_("Use --force to restore files changed since the run (their "
+                                "newer content is lost)."));
+    }
+    std::cerr << "\n";
+    return kExitError;
   }
   if (!restored) {
     std::cerr << "mailmig: " << restored.error << "\n";
@@ -121,9 +139,18 @@ int run_history(const StateSettings& settings) {
   if (history.runs.empty()) std::cout << tr(N_("No runs yet.")) << "\n";
   for (const JournalRun& run : history.runs) {
     const JournalFilesResult files = journal->files(run.info.run_id);
+    // The files the run really wrote: a profile whose write failed was put back at once, and
+    // its files are recorded as rolled back although the run is done.
+    std::size_t written = 0;
+    for (const JournalFile& file : files.files) {
+      if (file.state == FileState::Done ||
+          (run.state == RunState::RolledBack && file.state == FileState::RolledBack)) {
+        ++written;
+      }
+    }
     std::cout << run.info.time << "  " << run.info.run_id << "  " << to_string(run.state) << "  "
-              << fill_placeholders(tr(N_("{count} files")),
-                                   {{"count", std::to_string(files.files.size())}})
+              << fill_placeholders(tr(N_("{count} files written")),
+                                   {{"count", std::to_string(written)}})
               << "  " << run.info.policy_name << "\n";
   }
   return kExitOk;

@@ -166,5 +166,46 @@ TEST_F(HonestOutputTest, StaleDeltaRegIsEmptiedThenReplaced) {
   EXPECT_EQ(read_file_bytes(delta), first_delta);
 }
 
+TEST_F(HonestOutputTest, RefusedRollbackSaysOnceThatNothingWasRestored) {
+  sandbox_.copy_fixture("homes/linux", "home");
+  const RunOutput apply = migrate(
+      "apply", {sandbox_.home() + "/.sylpheed-2.0", sandbox_.home() + "/.claws-mail"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  const std::string accountrc = sandbox_.home() + "/.sylpheed-2.0/accountrc";
+  write_file_bytes(accountrc, read_file_bytes(accountrc) + "[Account: 3]\nname=added later\n");
+
+  const RunOutput refused = mailmig({"rollback"});
+  EXPECT_EQ(refused.exit_code, 1);
+  const std::string all = refused.out + refused.err;
+  EXPECT_EQ(all.find("  restored: "), std::string::npos) << "nothing was restored:\n" << all;
+  EXPECT_NE(all.find("  not restored: " + sandbox_.home() + "/.claws-mail/accountrc"),
+            std::string::npos)
+      << all;
+  EXPECT_EQ(count_of(all, "refused: " + accountrc), 1u) << all;
+  EXPECT_EQ(count_of(all, accountrc), 1u) << "the refused file is named once:\n" << all;
+  EXPECT_EQ(count_of(all, "nothing was restored"), 1u) << all;
+}
+
+TEST_F(HonestOutputTest, HistoryCountsTheFilesWritten) {
+  sandbox_.copy_fixture("homes/linux", "home");
+  const std::string profile = sandbox_.home() + "/.thunderbird/k3m9x2ab.default-release";
+  // A prefs.js too large for the file size limit: the run records it, then cannot write it.
+  std::string padded = read_file_bytes(profile + "/prefs.js");
+  while (padded.size() < 256 * 1024) padded += "// " + std::string(76, 'x') + "\n";
+  write_file_bytes(profile + "/prefs.js", padded);
+  ASSERT_EQ(mailmig({"history"}).exit_code, 0);
+  options_.file_size_limit = 128 * 1024;
+  const RunOutput failed = migrate("apply", {profile});
+  ASSERT_EQ(failed.exit_code, 1) << failed.out << failed.err;
+  options_.file_size_limit.reset();
+  const RunOutput done = migrate("apply", {sandbox_.home() + "/.claws-mail"});
+  ASSERT_EQ(done.exit_code, 0) << done.out << done.err;
+
+  const std::vector<std::string> lines = split_lines(mailmig({"history"}).out);
+  ASSERT_GE(lines.size(), 2u);
+  EXPECT_NE(lines[0].find(" 1 files written"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find(" 0 files written"), std::string::npos) << lines[1];
+}
+
 }  // namespace
 }  // namespace mailmig::cli_testing
