@@ -46,6 +46,18 @@ TEST_F(HonestOutputTest, EmptyMailboxIniIsAnErrorOfItsProfile) {
   EXPECT_EQ(snapshot(sandbox_.home()), before);
 }
 
+TEST_F(HonestOutputTest, MailboxIniThatIsAFifoIsAnErrorAndDoesNotBlock) {
+  sandbox_.copy_fixture("homes/windows/Documents", "home/Documents");
+  const std::string mailbox = sandbox_.home() + "/Documents/Becky/4f1a2b3c.mb/Mailbox.ini";
+  fs::remove(mailbox);
+  ASSERT_EQ(::mkfifo(mailbox.c_str(), 0600), 0);
+  const RunOutput output = migrate("plan", {"--home", sandbox_.home()});
+  EXPECT_EQ(output.exit_code, 1) << output.out << output.err;
+  EXPECT_NE(output.out.find("error: " + mailbox + ": a FIFO, expected a regular file"),
+            std::string::npos)
+      << output.out;
+}
+
 TEST_F(HonestOutputTest, AccountrcThatIsAFifoIsAnErrorAndDoesNotBlock) {
   sandbox_.copy_fixture("homes/linux", "home");
   const std::string accountrc = sandbox_.home() + "/.sylpheed-2.0/accountrc";
