@@ -246,8 +246,8 @@ int run_interactive(const RunSettings& settings) {
 std::string exit_codes_help() {
   return tr(
       N_("Exit codes: 0 done or nothing to do; 1 some profile could not be read or "
-         "written (it is untouched, the others were processed); 2 usage error or invalid "
-         "policy; 3 a mail client is running on some profile (skipped, run again later); "
+         "written (it is untouched, the others were processed); 2 usage error, invalid "
+         "policy, or a --home that is not a folder; 3 a mail client is running on some profile (skipped, run again later); "
          "4 changes are pending (plan)."));
 }
 
