@@ -27,12 +27,12 @@ bool is_file(const fs::path& path) {
   return fs::is_regular_file(path, ignored);
 }
 
-// A file that is there, of any kind but a folder: a FIFO or a device named like a profile file
-// is then refused by name when it is read (without blocking), never skipped in silence.
+// A file that is there, of any kind but a folder: a FIFO, a device or a dangling link named like
+// a profile file is then refused by name when it is read (without blocking), never skipped in
+// silence.
 bool is_present_file(const fs::path& path) {
   boost::system::error_code ignored;
-  const fs::file_status status = fs::status(path, ignored);
-  return fs::exists(status) && !fs::is_directory(status);
+  return fs::exists(fs::symlink_status(path, ignored)) && !fs::is_directory(path, ignored);
 }
 
 std::string lower(std::string text) {

@@ -74,6 +74,24 @@ TEST_F(HonestOutputTest, AccountrcThatIsAFifoIsAnErrorAndDoesNotBlock) {
   }
 }
 
+TEST_F(HonestOutputTest, DanglingLinksNamedLikeProfileFilesAreErrors) {
+  sandbox_.copy_fixture("homes/linux", "home");
+  sandbox_.copy_fixture("homes/windows/Documents", "home/Documents");
+  const std::string accountrc = sandbox_.home() + "/.sylpheed-2.0/accountrc";
+  const std::string mailbox = sandbox_.home() + "/Documents/Becky/4f1a2b3c.mb/Mailbox.ini";
+  for (const std::string& file : {accountrc, mailbox}) {
+    fs::remove(file);
+    fs::create_symlink(sandbox_.path("gone"), file);
+  }
+  const RunOutput output = migrate("plan", {"--home", sandbox_.home()});
+  EXPECT_EQ(output.exit_code, 1) << output.out << output.err;
+  for (const std::string& file : {accountrc, mailbox}) {
+    EXPECT_NE(output.out.find("error: " + file + ": No such file or directory"),
+              std::string::npos)
+        << output.out;
+  }
+}
+
 TEST_F(HonestOutputTest, HomeThatIsNotAFolderIsAUsageError) {
   const std::string missing = sandbox_.path("no-such-home");
   const std::string file = sandbox_.path("a-file");
