@@ -18,12 +18,15 @@ bool equal_ascii_ignoring_case(const std::string& a, const std::string& b) {
   });
 }
 
-// Windows file names ignore case, and a folder copied from Windows may say MAILBOX.INI.
+// Windows file names ignore case, and a folder copied from Windows may say MAILBOX.INI. Any
+// entry but a folder counts: a FIFO, a device or a dangling link is then refused by name when
+// it is read, never skipped in silence.
 std::optional<fs::path> child_file(const fs::path& dir, const std::string& name) {
   boost::system::error_code error;
   for (fs::directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
+    boost::system::error_code kind_error;
     if (equal_ascii_ignoring_case(it->path().filename().string(), name) &&
-        fs::is_regular_file(it->path(), error)) {
+        !fs::is_directory(it->path(), kind_error)) {
       return it->path();
     }
   }

@@ -444,6 +444,9 @@ LoadResult load_becky_profile(const std::string& path) {
   for (const std::string& ini : inis) {
     auto read = read_file(ini);
     if (!read) return {nullptr, read.error};
+    if (read.bytes.empty()) {
+      return {nullptr, ini + ": empty file, expected a Becky! Mailbox.ini with an [Account] section"};
+    }
     BeckyProfile::Mailbox mailbox;
     mailbox.id = fs::absolute(fs::path(ini)).parent_path().filename().string();
     if (auto result = BeckyIniDocument::parse(read.bytes, mailbox.document); !result) {

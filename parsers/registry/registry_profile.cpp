@@ -1,5 +1,7 @@
 #include "parsers/registry/registry_profile.h"
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -291,6 +293,16 @@ Account RegistryProfile::read_iam_account(const std::string& key) const {
 
 std::vector<Finding> RegistryProfile::findings() const {
   std::vector<Finding> result;
+  const std::string empty_export = document_.render_export({});
+  for (std::size_t i = 1; i < files_.size(); ++i) {
+    const ProfileFile& file = files_[i];
+    if (file.created || !file.changed() || file.current != empty_export) continue;
+    result.push_back(make_finding(
+        std::string(kFormatRule), Severity::Info,
+        N_("{file} is left from an earlier run and would import old values again: apply empties "
+           "it (keeping a backup), so that importing it changes nothing."),
+        {{"file", file.path}}));
+  }
   for (const RegistryAccountKey& key : account_keys_) {
     if (key.kind != RegistryAccountKind::OutlookMapi) continue;
     const Account account = read_outlook_account(key.key_path);
@@ -735,9 +747,34 @@ std::vector<Finding> RegistryProfile::apply(const std::string& account_id,
   return result;
 }
 
+void RegistryProfile::adopt_earlier_outputs(std::vector<ProfileFile> earlier) {
+  earlier_outputs_ = std::move(earlier);
+  refresh_output_files();
+}
+
 void RegistryProfile::refresh_files() {
-  files_.resize(1);
   files_.front().current = document_.serialize();
+  refresh_output_files();
+}
+
+// A file this run writes beside the export; one with the same bytes already there is left as is,
+// and an empty one is not created where there is none.
+void RegistryProfile::add_output_file(const std::string& path, std::string bytes) {
+  ProfileFile file;
+  file.path = path;
+  file.current = std::move(bytes);
+  file.created = true;
+  for (const ProfileFile& earlier : earlier_outputs_) {
+    if (earlier.path != path) continue;
+    file.original = earlier.original;
+    file.created = false;
+  }
+  if (file.created ? file.current == document_.render_export({}) : !file.changed()) return;
+  files_.push_back(std::move(file));
+}
+
+void RegistryProfile::refresh_output_files() {
+  files_.resize(1);
   std::vector<RegFile::Section> delta;
   std::vector<RegFile::Section> undo;
   for (const EditedValue& edited : edited_) {
@@ -761,18 +798,10 @@ void RegistryProfile::refresh_files() {
     delta.back().lines.push_back(now_line);
     undo.back().lines.push_back(old_line);
   }
-  if (delta.empty()) return;
+  // With no change, both are header only: importing them changes nothing.
   const std::string stem = file_stem(files_.front().path);
-  ProfileFile delta_file;
-  delta_file.path = stem + ".delta.reg";
-  delta_file.created = true;
-  delta_file.current = document_.render_export(delta);
-  ProfileFile undo_file;
-  undo_file.path = stem + ".undo.reg";
-  undo_file.created = true;
-  undo_file.current = document_.render_export(undo);
-  files_.push_back(std::move(delta_file));
-  files_.push_back(std::move(undo_file));
+  add_output_file(stem + ".delta.reg", document_.render_export(delta));
+  add_output_file(stem + ".undo.reg", document_.render_export(undo));
 }
 
 std::string RegistryProfile::display_text(const ProfileFile& file, std::string_view bytes) const {
@@ -831,7 +860,22 @@ LoadResult load_registry_file(const std::string& path, const char* ansi_codepage
     loaded.error = read.error;
     return loaded;
   }
-  return load_registry_bytes(path, std::move(read.bytes), ansi_codepage);
+  LoadResult loaded = load_registry_bytes(path, std::move(read.bytes), ansi_codepage);
+  if (!loaded) return loaded;
+  std::vector<ProfileFile> earlier;
+  for (const char* suffix : {".delta.reg", ".undo.reg"}) {
+    const std::string output = file_stem(path) + suffix;
+    struct stat ignored {};
+    if (::lstat(output.c_str(), &ignored) != 0) continue;  // none left by an earlier run
+    ReadResult bytes = read_file(output);
+    if (!bytes) return {nullptr, bytes.error};
+    ProfileFile file;
+    file.path = output;
+    file.original = std::move(bytes.bytes);
+    earlier.push_back(std::move(file));
+  }
+  static_cast<RegistryProfile&>(*loaded.profile).adopt_earlier_outputs(std::move(earlier));
+  return loaded;
 }
 
 }  // namespace mailmig

@@ -1,7 +1,8 @@
 // The mail accounts in one regedit export: Outlook 2003+ MAPI-profile accounts (strings as
 // REG_BINARY UTF-16LE) or Outlook Express / Outlook 98-2002 Internet Account Manager accounts
 // (REG_SZ strings). Edits go into the .reg itself; after any change the profile also holds
-// "<name>.delta.reg" (only the changed values, for `reg import`) and "<name>.undo.reg".
+// "<name>.delta.reg" (only the changed values, for `reg import`) and "<name>.undo.reg"; when a
+// run changes nothing, those left by an earlier run are emptied (header only).
 #pragma once
 
 #include <string>
@@ -34,6 +35,11 @@ class RegistryProfile : public Profile {
   const std::vector<ProfileFile>& files() const override { return files_; }
   std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
 
+  // The "<name>.delta.reg" and "<name>.undo.reg" an earlier apply left beside the export (path
+  // and the bytes read, in `original`): this run replaces them, or empties them when it changes
+  // nothing, so that the files beside the export always describe the last run.
+  void adopt_earlier_outputs(std::vector<ProfileFile> earlier);
+
   const RegFile& document() const { return document_; }
   const std::vector<RegistryAccountKey>& account_keys() const { return account_keys_; }
 
@@ -50,12 +56,15 @@ class RegistryProfile : public Profile {
   Account read_outlook_account(const std::string& key) const;
   Account read_iam_account(const std::string& key) const;
   void refresh_files();
+  void refresh_output_files();
+  void add_output_file(const std::string& path, std::string bytes);
 
   RegFile original_;
   RegFile document_;
   std::vector<RegistryAccountKey> account_keys_;
   std::vector<EditedValue> edited_;
   std::vector<ProfileFile> files_;
+  std::vector<ProfileFile> earlier_outputs_;
 };
 
 // Finds the mail account keys of an export (keys holding "POP3 Server" or "IMAP Server").

@@ -186,6 +186,7 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
 }
 
 int run_migration_command(Command command, const RunSettings& settings) {
+  if (!check_home_option(settings.home)) return kExitUsage;
   std::string policy_error;
   std::optional<Policy> policy =
       command == Command::Scan ? builtin_default_policy() : resolve_policy(settings, policy_error);
@@ -252,8 +253,8 @@ int run_interactive(const RunSettings& settings) {
 std::string exit_codes_help() {
   return tr(
       N_("Exit codes: 0 done or nothing to do; 1 some profile could not be read or "
-         "written (it is untouched, the others were processed); 2 usage error or invalid "
-         "policy; 3 a mail client is running on some profile (skipped, run again later); "
+         "written (it is untouched, the others were processed); 2 usage error, invalid "
+         "policy, or a --home that is not a folder; 3 a mail client is running on some profile (skipped, run again later); "
          "4 changes are pending (plan)."));
 }
 
@@ -321,6 +322,7 @@ int run_cli(int argc, char** argv) {
   if (*apply) return run_migration_command(Command::Apply, settings);
   if (*rules) return print_rules(rules_format);
   const HomeRun state_run{state.home, {{"--state-dir", state.state_dir}}, {}};
+  if ((*rollback || *history) && !check_home_option(state.home)) return kExitUsage;
   if (*rollback) {
     return run_for_home(state_run, [&](const RunOutputs&) { return run_rollback(state); });
   }

@@ -137,6 +137,12 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
 
   std::vector<ProfileResult> unreadable;
   const std::vector<ProfileLocation> locations = locations_to_process(options, unreadable);
+  if (options.paths.empty() && locations.empty()) {
+    // Said in words: a home searched in vain must not read like a home with nothing to change.
+    migration.result.notices.push_back(
+        make_finding({}, Severity::Info, N_("no mail program's settings were found in {home}"),
+                     {{"home", options.home}}));
+  }
   SafeApply writer(options, info);
 
   for (const ProfileLocation& location : locations) {

@@ -1,5 +1,6 @@
 #include "src/cli/state_commands.h"
 
+#include <boost/filesystem.hpp>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -52,16 +53,50 @@ void add_history_options(CLI::App& command, StateSettings& settings) {
   add_state_options(command, settings);
 }
 
+bool check_home_option(const std::string& home) {
+  if (home.empty()) return true;
+  boost::system::error_code error;
+  const boost::filesystem::file_status status = boost::filesystem::status(home, error);
+  if (boost::filesystem::is_directory(status)) return true;
+  std::string problem = tr(N_("no such folder"));
+  if (boost::filesystem::exists(status)) {
+    problem = tr(N_("not a folder"));
+  } else if (error && error != boost::system::errc::no_such_file_or_directory) {
+    problem = error.message();  // a folder on the way that may not be searched, ...
+  }
+  std::cerr << "mailmig: --home " << printable(home) << ": " << printable(problem) << "\n";
+  return false;
+}
+
 int run_rollback(const StateSettings& settings) {
+  if (!check_home_option(settings.home)) return kExitUsage;
   std::unique_ptr<Journal> journal = open_journal(settings);
   if (!journal) return kExitError;
   RealFileSystem fs;
   const RestoreResult restored =
       journal->rollback(fs, settings.run_id.empty() ? "last" : settings.run_id, settings.force);
+  std::size_t refused = 0;
   for (const RestoredFile& file : restored.files) {
-    std::cout << "  " << to_string(file.action) << ": " << printable(file.path);
+    const bool only_planned = restored.nothing_written && (file.action == RestoreAction::Restored ||
+                                                           file.action == RestoreAction::Deleted);
+    std::cout << "  " << (only_planned ? "not restored" : to_string(file.action)) << ": "
+              << printable(file.path);
     if (!file.message.empty()) std::cout << " (" << printable(file.message) << ")";
     std::cout << "\n";
+    if (file.action == RestoreAction::Refused) ++refused;
+  }
+  if (restored.nothing_written) {
+    // Each file was named above with its reason: the summary says what that means, once.
+    std::cerr << "mailmig: "
+              << fill_placeholders(tr(N_("run {run}: nothing was restored: a run is undone whole "
+                                         "or not at all.")),
+                                   {{"run", printable(restored.run_id)}});
+    if (refused > 0) {
+      std::cerr << " " << tr(N_("Use --force to restore files changed since the run (their "
+                                "newer content is lost)."));
+    }
+    std::cerr << "\n";
+    return kExitError;
   }
   if (!restored) {
     std::cerr << "mailmig: " << printable(restored.error) << "\n";
@@ -75,6 +110,7 @@ int run_rollback(const StateSettings& settings) {
 }
 
 int run_history(const StateSettings& settings) {
+  if (!check_home_option(settings.home)) return kExitUsage;
   std::unique_ptr<Journal> journal = open_journal(settings);
   if (!journal) return kExitError;
   const HistoryResult history = journal->history();
@@ -104,10 +140,19 @@ int run_history(const StateSettings& settings) {
   if (history.runs.empty()) std::cout << tr(N_("No runs yet.")) << "\n";
   for (const JournalRun& run : history.runs) {
     const JournalFilesResult files = journal->files(run.info.run_id);
+    // The files the run really wrote: a profile whose write failed was put back at once, and
+    // its files are recorded as rolled back although the run is done.
+    std::size_t written = 0;
+    for (const JournalFile& file : files.files) {
+      if (file.state == FileState::Done ||
+          (run.state == RunState::RolledBack && file.state == FileState::RolledBack)) {
+        ++written;
+      }
+    }
     std::cout << printable(run.info.time) << "  " << printable(run.info.run_id) << "  "
               << to_string(run.state) << "  "
-              << fill_placeholders(tr(N_("{count} files")),
-                                   {{"count", std::to_string(files.files.size())}})
+              << fill_placeholders(tr(N_("{count} files written")),
+                                   {{"count", std::to_string(written)}})
               << "  " << printable(run.info.policy_name) << "\n";
   }
   return kExitOk;

@@ -19,4 +19,9 @@ void add_history_options(CLI::App& command, StateSettings& settings);
 int run_rollback(const StateSettings& settings);
 int run_history(const StateSettings& settings);
 
+// A --home that is not a folder is a usage error (a typo in a login script must not read as a
+// home without mail programs): prints "mailmig: --home PATH: no such folder" and returns false.
+// An empty `home` (the option not given) is fine.
+bool check_home_option(const std::string& home);
+
 }  // namespace mailmig

@@ -191,6 +191,7 @@ std::string format_text(const RunResult& result) {
     out << "\n";
   }
 
+  for (const Finding& notice : result.notices) out << printable(notice.localized_message()) << "\n";
   const RunTotals totals = count_run_totals(result);
   out << fill_placeholders(tr(N_("{profiles} profiles, {accounts} accounts, {changes} changes, "
                                  "{errors} errors.")),

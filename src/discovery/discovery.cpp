@@ -27,6 +27,14 @@ bool is_file(const fs::path& path) {
   return fs::is_regular_file(path, ignored);
 }
 
+// A file that is there, of any kind but a folder: a FIFO, a device or a dangling link named like
+// a profile file is then refused by name when it is read (without blocking), never skipped in
+// silence.
+bool is_present_file(const fs::path& path) {
+  boost::system::error_code ignored;
+  return fs::exists(fs::symlink_status(path, ignored)) && !fs::is_directory(path, ignored);
+}
+
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -82,7 +90,9 @@ ProfileFormat accountrc_format(const fs::path& folder) {
 }
 
 void add_accountrc_folder(const fs::path& folder, std::vector<ProfileLocation>& out) {
-  if (is_file(folder / "accountrc")) out.push_back({accountrc_format(folder), folder.string()});
+  if (is_present_file(folder / "accountrc")) {
+    out.push_back({accountrc_format(folder), folder.string()});
+  }
 }
 
 void add_becky_folder(const fs::path& folder, std::vector<ProfileLocation>& out) {
@@ -109,6 +119,22 @@ void add_windows_mail_store(const fs::path& root, std::vector<ProfileLocation>& 
   if (is_dir(root) && holds_oeaccount_files(root)) {
     out.push_back({ProfileFormat::WindowsMail, root.string()});
   }
+}
+
+// A relative PATH made absolute: a bare "accountrc" has an empty parent folder, and the profile
+// root, its lock and the journal all name the folder the file is in. Links are kept as they are
+// (the writer checks where they lead).
+std::string absolute_path(const std::string& text) {
+  const fs::path path(text);
+  if (path.is_absolute()) return text;
+  boost::system::error_code error;
+  const fs::path current = fs::current_path(error);
+  if (error) return text;
+  std::string joined = (current / path).lexically_normal().string();
+  while (joined.size() > 1 && (joined.back() == '/' || joined.ends_with("/."))) {
+    joined.pop_back();
+  }
+  return joined;
 }
 
 }  // namespace
@@ -156,7 +182,8 @@ std::vector<ProfileLocation> discover_profiles(const std::string& home_text,
   return found;
 }
 
-ClassifyResult classify_path(const std::string& path_text) {
+ClassifyResult classify_path(const std::string& given_path) {
+  const std::string path_text = absolute_path(given_path);
   const fs::path path(path_text);
   ClassifyResult result;
   boost::system::error_code error;
@@ -170,7 +197,7 @@ ClassifyResult classify_path(const std::string& path_text) {
       result.locations.push_back({ProfileFormat::Thunderbird, path_text});
     } else if (is_file(path / "profiles.ini")) {
       add_thunderbird_root(path, result.locations);
-    } else if (is_file(path / "accountrc")) {
+    } else if (is_present_file(path / "accountrc")) {
       add_accountrc_folder(path, result.locations);
     } else if (is_becky_data_dir(path_text)) {
       result.locations.push_back({ProfileFormat::Becky, path_text});
@@ -180,6 +207,11 @@ ClassifyResult classify_path(const std::string& path_text) {
     if (result.locations.empty()) {
       result.error = path_text + ": not a mail client profile folder";
     }
+    return result;
+  }
+  if (!fs::is_regular_file(status)) {
+    // A FIFO or a device: said by read_file, which opens it without blocking and never reads it.
+    result.error = read_file(path_text).error;
     return result;
   }
 

@@ -490,6 +490,7 @@ RestoreResult Journal::restore_files(FileSystem& fs, const std::string& run_id,
     plans.push_back(std::move(plan));
   }
   if (refused) {
+    result.nothing_written = true;
     result.error = "run " + run_id + ": nothing was restored:";
     for (const RestoredFile& file : result.files) {
       if (file.action == RestoreAction::Refused || file.action == RestoreAction::Failed) {

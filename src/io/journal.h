@@ -70,6 +70,8 @@ struct RestoreResult {
   std::string run_id;
   std::vector<RestoredFile> files;
   std::string error;  // empty when every file is back to its original bytes
+  // Refused before any file was touched: a file marked Restored or Deleted was only planned.
+  bool nothing_written = false;
   explicit operator bool() const { return error.empty(); }
 };
 

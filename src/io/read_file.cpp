@@ -11,6 +11,17 @@
 #include "src/util/huge_pages.h"
 
 namespace mailmig {
+namespace {
+
+std::string describe_file_type(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  return "not a regular file";
+}
+
+}  // namespace
 
 ReadResult read_file(const std::string& path, std::uintmax_t max_bytes) {
   ReadResult result;
@@ -33,7 +44,7 @@ ReadResult read_open_file(int fd, const std::string& path, std::uintmax_t max_by
   if (S_ISDIR(info.st_mode)) {
     result.error = path + ": is a directory, expected a file";
   } else if (!S_ISREG(info.st_mode)) {
-    result.error = path + ": not a regular file";
+    result.error = path + ": " + describe_file_type(info.st_mode) + ", expected a regular file";
   } else if (static_cast<std::uintmax_t>(info.st_size) > max_bytes) {
     result.error = path + ": " + std::to_string(info.st_size) + " bytes, larger than the " +
                    std::to_string(max_bytes / (1024 * 1024)) + " MiB a profile file may have";

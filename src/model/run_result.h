@@ -59,6 +59,9 @@ struct RunInfo {
 struct RunResult {
   RunInfo info;
   std::vector<ProfileResult> profiles;
+  // About the run as a whole, when no profile can say it: "no mail program's settings were
+  // found in /home/ann" (the rule is empty, the severity is Info).
+  std::vector<Finding> notices;
 };
 
 }  // namespace mailmig

@@ -88,6 +88,9 @@ Json run_to_json(const RunResult& run) {
     profiles.push_back(profile_to_json(profile, is_apply));
   }
   out["profiles"] = std::move(profiles);
+  Json notices = Json::array();
+  for (const Finding& notice : run.notices) notices.push_back(notice.message());
+  out["notices"] = std::move(notices);
   const RunTotals totals = count_run_totals(run);
   out["summary"] = Json{{"profiles", totals.profiles}, {"accounts", totals.accounts},
                         {"changes", totals.changes},   {"findings", totals.findings},

@@ -118,6 +118,9 @@ std::vector<char*> as_argv(std::vector<std::string>& strings) {
     // Past the limit a write fails with EFBIG instead of killing the process.
     ::signal(SIGXFSZ, SIG_IGN);
   }
+  if (!options.working_directory.empty() && ::chdir(options.working_directory.c_str()) != 0) {
+    ::_exit(127);
+  }
   ::execve(argv[0], argv, envp);
   ::_exit(127);
 }

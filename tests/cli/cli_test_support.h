@@ -48,6 +48,7 @@ struct RunOptions {
   std::optional<std::string> stdin_bytes;  // piped to the child; /dev/null when unset
   std::optional<long> file_size_limit;     // RLIMIT_FSIZE in the child, in bytes
   std::string executable;                  // defaults to MAILMIG_EXE
+  std::string working_directory;           // the child's current folder (defaults to ours)
 };
 
 struct RunOutput {

@@ -58,7 +58,7 @@ TEST(ReadFile, FoldersAndFifosAreRefusedWithTheirPath) {
   EXPECT_EQ(read_file(folder).error, folder + ": is a directory, expected a file");
   const std::string fifo = root / "fifo";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  EXPECT_EQ(read_file(fifo).error, fifo + ": not a regular file");
+  EXPECT_EQ(read_file(fifo).error, fifo + ": a FIFO, expected a regular file");
 }
 
 }  // namespace

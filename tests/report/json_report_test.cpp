@@ -101,6 +101,7 @@ constexpr std::string_view kGoldenPlanJson = R"({
       "files": []
     }
   ],
+  "notices": [],
   "summary": {
     "profiles": 3,
     "accounts": 1,

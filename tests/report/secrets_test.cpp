@@ -102,6 +102,7 @@ TEST(ReportContract, JsonKeysAreExactlyTheDocumentedOnes) {
       "profiles[].files[].path",
       "profiles[].files[].changed",
       "profiles[].files[].backup",
+      "notices",
       "summary",
       "summary.profiles",
       "summary.accounts",
