@@ -55,10 +55,11 @@ SafeApply::SafeApply(const MigrationOptions& options, const RunInfo& info)
   if (!open_journal()) return;
   const RecoveryResult recovered = journal_->recover_interrupted_runs(fs_);
   if (!recovered) setup_error_ = recovered.error;
+  refused_journal_rows_ = recovered.refused;
 }
 
 bool SafeApply::open_journal() {
-  JournalOpenResult opened = Journal::open(state_dir_);
+  JournalOpenResult opened = Journal::open(state_dir_, options_.home_given ? options_.home : "");
   if (!opened) {
     setup_error_ = opened.error;
     return false;
@@ -90,7 +91,7 @@ std::unique_ptr<FileLock> SafeApply::enter_profile(const ProfileLocation& locati
     result.error = setup_error_;
     return nullptr;
   }
-  FileLockResult locked = lock_profile(state_dir_, location.path);
+  FileLockResult locked = lock_profile(location.path);
   if (!locked) {
     result.status = ProfileStatus::Error;
     result.error = location.path + ": " + locked.error;
@@ -154,11 +155,18 @@ void SafeApply::commit(const ProfileLocation& location, const Profile& profile,
   }
 }
 
-void SafeApply::finish(const RunResult& result) {
+void SafeApply::finish(RunResult& result) {
+  // Rows of a hostile or damaged journal that recovery left alone: errors of this run.
+  for (const std::string& refused : refused_journal_rows_) {
+    ProfileResult journal_row;
+    journal_row.path = join_path(state_dir_, "journal.sqlite");
+    journal_row.status = ProfileStatus::Error;
+    journal_row.error = refused;
+    result.profiles.push_back(std::move(journal_row));
+  }
   if (!run_begun_) return;
   // Each profile committed or rolled back on its own; the run is done either way, and a profile
   // that failed is untouched (its error is in the result).
-  (void)result;
   journal_->end_run(info_.run_id);
 }
 

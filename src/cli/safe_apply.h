@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "src/cli/migration.h"
 #include "src/discovery/discovery.h"
@@ -30,8 +31,9 @@ class SafeApply {
   // as it was and the result says why.
   void commit(const ProfileLocation& location, const Profile& profile, ProfileResult& result);
 
-  // Closes the run in the journal (a run that wrote nothing was never recorded).
-  void finish(const RunResult& result);
+  // Closes the run in the journal (a run that wrote nothing was never recorded), and adds to
+  // the result an error for each journal row that recovery refused to act on.
+  void finish(RunResult& result);
 
   // Where this run's backups are, and how to undo it, for people ("" when nothing was written).
   std::string undo_advice() const;
@@ -48,6 +50,7 @@ class SafeApply {
   std::string state_dir_;
   std::string setup_error_;
   std::unique_ptr<Journal> journal_;
+  std::vector<std::string> refused_journal_rows_;
   bool active_ = false;  // apply: the other commands write nothing
   bool run_begun_ = false;
   bool wrote_files_ = false;

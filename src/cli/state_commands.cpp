@@ -23,7 +23,7 @@ std::unique_ptr<Journal> open_journal(const StateSettings& settings) {
     std::cerr << "mailmig: " << state.error << "\n";
     return nullptr;
   }
-  JournalOpenResult opened = Journal::open(state.path);
+  JournalOpenResult opened = Journal::open(state.path, settings.home);
   if (!opened) {
     std::cerr << "mailmig: " << opened.error << "\n";
     return nullptr;

@@ -508,9 +508,6 @@ TEST(Journal, MayHoldInterruptedRunsOnlyWhileARunLockExists) {
   EXPECT_TRUE(Journal::may_hold_interrupted_runs(fs, state));
   ASSERT_TRUE(opened.journal->finish_run("run-1", RunState::Done));
   EXPECT_FALSE(Journal::may_hold_interrupted_runs(fs, state));
-  // A profile's lock file is not a run's.
-  ASSERT_TRUE(lock_profile(state, root / "profile"));
-  EXPECT_FALSE(Journal::may_hold_interrupted_runs(fs, state));
 }
 
 TEST(Journal, RecoveryLeavesARunThatIsStillAliveAlone) {
