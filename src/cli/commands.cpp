@@ -4,10 +4,12 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/filesystem.hpp>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "rules/registry.h"
 #include "src/cli/exit_status.h"
@@ -49,6 +51,7 @@ struct RunSettings {
   std::string backup_dir;
   std::string log_path;
   bool quiet = false;
+  double timeout_seconds = static_cast<double>(kDefaultRunTimeout.count());
   std::vector<std::string> paths;
 };
 
@@ -72,6 +75,11 @@ void add_run_options(CLI::App& command, RunSettings& settings, bool with_policy,
   command.add_option("--backup-dir", settings.backup_dir, translate(N_("backup folder (apply)")));
   command.add_option("--log", settings.log_path, translate(N_("append a timestamped log to FILE")));
   command.add_flag("-q,--quiet", settings.quiet, translate(N_("print only errors")));
+  command
+      .add_option("--timeout", settings.timeout_seconds,
+                  translate(N_("stop between profiles after SECONDS, exit 3 (default: 120; 0: no "
+                               "limit)")))
+      ->check(CLI::NonNegativeNumber);
   command.add_option("paths", settings.paths,
                      translate(N_("profile folders or files (default: discover)")));
 }
@@ -157,6 +165,12 @@ void print_result(const Migration& migration, const RunSettings& settings) {
   }
 }
 
+std::string format_seconds(double seconds) {
+  std::ostringstream text;
+  text << seconds;
+  return text.str();
+}
+
 int run_migration_command(Command command, const RunSettings& settings) {
   std::string policy_error;
   std::optional<Policy> policy =
@@ -174,6 +188,7 @@ int run_migration_command(Command command, const RunSettings& settings) {
   options.machine = settings.machine;
   options.home_given = !settings.home.empty();
   options.keep_profiles = settings.format == "diff";
+  options.timeout = std::chrono::milliseconds(std::llround(settings.timeout_seconds * 1000));
   const Migration migration = run_migration(options, *policy);
 
   print_result(migration, settings);
@@ -181,6 +196,15 @@ int run_migration_command(Command command, const RunSettings& settings) {
     std::cout << migration.undo_advice;
   }
   int status = exit_status_for(migration.result);
+  if (!migration.not_processed.empty()) {
+    std::cerr << "mailmig: "
+              << fill_placeholders(tr(N_("the run's time limit (--timeout {seconds} s) passed; "
+                                         "these profiles were not processed, run mailmig again:")),
+                                   {{"seconds", format_seconds(settings.timeout_seconds)}})
+              << "\n";
+    for (const std::string& path : migration.not_processed) std::cerr << "  " << path << "\n";
+    if (status != kExitError) status = kExitClientRunning;
+  }
   if (!settings.log_path.empty() && !append_log(settings.log_path, migration.result)) {
     std::cerr << "mailmig: " << settings.log_path << ": " << tr(N_("cannot write the log")) << "\n";
     status = std::max(status, static_cast<int>(kExitError));
@@ -246,7 +270,8 @@ std::string exit_codes_help() {
   return tr(
       N_("Exit codes: 0 done or nothing to do; 1 some profile could not be read or "
          "written (it is untouched, the others were processed); 2 usage error or invalid "
-         "policy; 3 a mail client is running on some profile (skipped, run again later); "
+         "policy; 3 a mail client is running on some profile, or the --timeout passed (those "
+         "profiles were skipped, run again later); "
          "4 changes are pending (plan)."));
 }
 

@@ -117,14 +117,37 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
   const std::vector<ProfileLocation> locations = locations_to_process(options, unreadable);
   SafeApply writer(options, info);
 
-  for (const ProfileLocation& location : locations) {
+  const auto deadline = options.clock() + options.timeout;
+  for (std::size_t index = 0; index < locations.size(); ++index) {
+    const ProfileLocation& location = locations[index];
     ProfileResult profile_result;
     profile_result.client = provisional_client(location);
     profile_result.path = location.path;
 
+    std::chrono::milliseconds lock_timeout = kProfileLockTimeout;
+    if (options.timeout.count() > 0) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - options.clock());
+      if (left.count() <= 0) {
+        for (; index < locations.size(); ++index) {
+          migration.not_processed.push_back(locations[index].path);
+        }
+        break;
+      }
+      lock_timeout = std::min(lock_timeout, left);
+    }
+
     // apply holds the profile's lock from before reading until after writing, so a second
     // run started at the same time waits, then finds nothing left to do.
-    auto guard = writer.enter_profile(location, profile_result);
+    bool lock_timed_out = false;
+    auto guard = writer.enter_profile(location, profile_result, lock_timeout, lock_timed_out);
+    if (lock_timed_out && lock_timeout < kProfileLockTimeout) {
+      // The wait ended at the run's deadline: this profile and the rest are for the next run.
+      for (; index < locations.size(); ++index) {
+        migration.not_processed.push_back(locations[index].path);
+      }
+      break;
+    }
     if (profile_result.status != ProfileStatus::Ok) {
       migration.result.profiles.push_back(std::move(profile_result));
       continue;

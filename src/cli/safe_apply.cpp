@@ -84,14 +84,17 @@ bool SafeApply::begin_run(ProfileResult& result) {
 SafeApply::~SafeApply() = default;
 
 std::unique_ptr<FileLock> SafeApply::enter_profile(const ProfileLocation& location,
-                                                   ProfileResult& result) {
+                                                   ProfileResult& result,
+                                                   std::chrono::milliseconds lock_timeout,
+                                                   bool& lock_timed_out) {
   if (!active_) return nullptr;
   if (!setup_error_.empty()) {
     result.status = ProfileStatus::Error;
     result.error = setup_error_;
     return nullptr;
   }
-  FileLockResult locked = lock_profile(location.path);
+  FileLockResult locked = lock_profile(location.path, lock_timeout);
+  lock_timed_out = locked.timed_out;
   if (!locked) {
     result.status = ProfileStatus::Error;
     result.error = location.path + ": " + locked.error;

@@ -3,6 +3,7 @@
 // does nothing, so the same run loop serves every command.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,10 +23,13 @@ class SafeApply {
   SafeApply(const SafeApply&) = delete;
   SafeApply& operator=(const SafeApply&) = delete;
 
-  // Before a profile is read: takes its lock and checks that its client is not running. Sets
-  // the result's status (and error) when the profile must be skipped. The returned lock is held
+  // Before a profile is read: takes its lock (waiting up to `lock_timeout`; `lock_timed_out`
+  // says whether the wait ran out) and checks that its client is not running. Sets the
+  // result's status (and error) when the profile must be skipped. The returned lock is held
   // until it goes out of scope.
-  std::unique_ptr<FileLock> enter_profile(const ProfileLocation& location, ProfileResult& result);
+  std::unique_ptr<FileLock> enter_profile(const ProfileLocation& location, ProfileResult& result,
+                                          std::chrono::milliseconds lock_timeout,
+                                          bool& lock_timed_out);
 
   // Writes the profile's changed files through one transaction; on failure the profile is left
   // as it was and the result says why.
