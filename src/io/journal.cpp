@@ -554,7 +554,7 @@ std::string Journal::out_of_bounds(FileSystem& fs, const JournalFile& file) cons
   }
   if (file.created) return {};
   // The backup: in <state>/backups/<run id>/, or in the <run id> folder of a --backup-dir, which
-  // this user made private.
+  // this user made private (0700): not any folder that happens to bear the run's name.
   const std::string run_backups = backup_folder_for_run(state_dir_, file.run_id);
   const std::string backup_folder = parent_folder(file.backup_path);
   bool in_run_folder = is_plain_absolute(file.backup_path) && backup_folder == run_backups;
@@ -562,7 +562,7 @@ std::string Journal::out_of_bounds(FileSystem& fs, const JournalFile& file) cons
       file_name(backup_folder) == file.run_id) {
     struct stat status {};
     in_run_folder = ::lstat(backup_folder.c_str(), &status) == 0 && S_ISDIR(status.st_mode) &&
-                    untrusted_owner(backup_folder, status).empty();
+                    status.st_uid == ::geteuid() && (status.st_mode & 077) == 0;
   }
   if (!in_run_folder || fs.lstat(file.backup_path).status.type == FileType::Symlink) {
     return "journal row names a backup outside " + run_backups + ": " + file.backup_path +

@@ -168,6 +168,34 @@ TEST(HostileJournal, ABackupOutsideTheRunsBackupFolderIsRefused) {
   EXPECT_EQ(read_whole_file(inside), "user_pref(\"a\", 1);\n");
 }
 
+TEST(HostileJournal, ABackupDirFolderCountsOnlyWhenItIsThisUsersPrivateRunFolder) {
+  HostileHome h;
+  const std::string inside = h.profile + "/prefs.js";
+  write_whole_file(inside, "new\n", 0644);
+  // A --backup-dir run's folder is DIR/<run id>; a readable folder that merely bears the name
+  // (think /etc for a run called "etc") is not one.
+  const std::string run_folder = h.root / "usb/run-x";
+  ASSERT_EQ(::mkdir((h.root / "usb").c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir(run_folder.c_str(), 0755), 0);
+  write_whole_file(run_folder + "/prefs.js", "old\n", 0600);
+  JournalFile row = h.row("run-x", inside);
+  row.profile = h.profile;
+  row.backup_path = run_folder + "/prefs.js";
+  row.sha256_before = sha256_hex("old\n");
+  h.forge_interrupted_run({row});
+  std::unique_ptr<Journal> journal = h.open_for_home();
+  ASSERT_TRUE(journal);
+  const RecoveryResult recovered = journal->recover_interrupted_runs(h.fs);
+  ASSERT_EQ(recovered.refused.size(), 1u);
+  EXPECT_THAT(recovered.refused[0], HasSubstr("journal row names a backup outside"));
+  EXPECT_EQ(read_whole_file(inside), "new\n");
+  // Private, as mailmig makes it: the run's backup is used.
+  ASSERT_EQ(::chmod(run_folder.c_str(), 0700), 0);
+  const RestoreResult rolled = journal->rollback(h.fs, "run-x", false);
+  EXPECT_TRUE(rolled) << rolled.error;
+  EXPECT_EQ(read_whole_file(inside), "old\n");
+}
+
 TEST(HostileJournal, AGenuineInterruptedRunInTheHomeIsStillRecovered) {
   HostileHome h;
   const std::string prefs = h.profile + "/prefs.js";
