@@ -41,6 +41,8 @@ std::string default_home() {
   return home ? home : ".";
 }
 
+constexpr double kMaxTimeoutSeconds = 1e7;  // about 115 days: far beyond any run
+
 struct RunSettings {
   std::string home;
   std::string policy_path;
@@ -79,7 +81,7 @@ void add_run_options(CLI::App& command, RunSettings& settings, bool with_policy,
       .add_option("--timeout", settings.timeout_seconds,
                   translate(N_("stop between profiles after SECONDS, exit 3 (default: 120; 0: no "
                                "limit)")))
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0.0, kMaxTimeoutSeconds));
   command.add_option("paths", settings.paths,
                      translate(N_("profile folders or files (default: discover)")));
 }

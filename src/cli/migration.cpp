@@ -113,11 +113,12 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
   info.policy_name = policy.name;
   info.policy_hash = policy.hash;
 
+  // The deadline counts discovery and recovery too: the whole run must end in time.
+  const auto deadline = options.clock() + options.timeout;
   std::vector<ProfileResult> unreadable;
   const std::vector<ProfileLocation> locations = locations_to_process(options, unreadable);
   SafeApply writer(options, info);
 
-  const auto deadline = options.clock() + options.timeout;
   for (std::size_t index = 0; index < locations.size(); ++index) {
     const ProfileLocation& location = locations[index];
     ProfileResult profile_result;

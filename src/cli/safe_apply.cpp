@@ -1,5 +1,6 @@
 #include "src/cli/safe_apply.h"
 
+#include <algorithm>
 #include <boost/filesystem.hpp>
 
 #include "src/i18n/i18n.h"
@@ -53,7 +54,10 @@ SafeApply::SafeApply(const MigrationOptions& options, const RunInfo& info)
   // run that finds nothing to do costs no database work and adds no empty run to the history.
   if (!Journal::may_hold_interrupted_runs(fs_, state_dir_)) return;
   if (!open_journal()) return;
-  const RecoveryResult recovered = journal_->recover_interrupted_runs(fs_);
+  const RecoveryResult recovered = journal_->recover_interrupted_runs(
+      fs_, options.timeout.count() > 0
+               ? std::min<std::chrono::milliseconds>(kProfileLockTimeout, options.timeout)
+               : kProfileLockTimeout);
   if (!recovered) setup_error_ = recovered.error;
   refused_journal_rows_ = recovered.refused;
 }

@@ -573,7 +573,8 @@ std::string Journal::out_of_bounds(FileSystem& fs, const JournalFile& file) cons
 
 RestoreResult Journal::restore_files(FileSystem& fs, const std::string& run_id,
                                      const std::vector<JournalFile>& files, bool force,
-                                     std::vector<std::string>* removed_temp_files) {
+                                     std::vector<std::string>* removed_temp_files,
+                                     std::chrono::milliseconds lock_timeout) {
   RestoreResult result;
   result.run_id = run_id;
 
@@ -584,7 +585,7 @@ RestoreResult Journal::restore_files(FileSystem& fs, const std::string& run_id,
     profiles.emplace(profile_lock_folder(file.profile), file.profile);
   std::vector<std::unique_ptr<FileLock>> locks;
   for (const auto& [folder, profile] : profiles) {
-    FileLockResult lock = lock_profile(profile);
+    FileLockResult lock = lock_profile(profile, lock_timeout);
     if (!lock) {
       result.error = lock.error;
       return result;
@@ -815,7 +816,8 @@ void Journal::remove_orphan_run_locks(FileSystem& fs, const std::vector<JournalR
   }
 }
 
-RecoveryResult Journal::recover_interrupted_runs(FileSystem& fs) {
+RecoveryResult Journal::recover_interrupted_runs(FileSystem& fs,
+                                                 std::chrono::milliseconds lock_timeout) {
   RecoveryResult result;
   const HistoryResult runs = history();
   if (!runs) {
@@ -855,8 +857,8 @@ RecoveryResult Journal::recover_interrupted_runs(FileSystem& fs) {
         unfinished.push_back(file);
       }
     }
-    RestoreResult restored =
-        restore_files(fs, run.info.run_id, unfinished, false, &result.removed_temp_files);
+    RestoreResult restored = restore_files(fs, run.info.run_id, unfinished, false,
+                                           &result.removed_temp_files, lock_timeout);
     if (restored) {
       if (IoStatus finished = finish_run(run.info.run_id, RunState::Failed); !finished) {
         restored.error = finished.error;

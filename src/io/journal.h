@@ -4,6 +4,7 @@
 // original bytes live in backup files (mode 0600, folders 0700).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -158,7 +159,9 @@ class Journal {
   // never half-new), removes leftover ".mailmig-tmp-" files in those profiles' folders, and
   // marks the run failed. Also removes the lock file of a run that died before its first write
   // (it has no row to recover). Call before locking any profile.
-  RecoveryResult recover_interrupted_runs(FileSystem& fs);
+  // Each profile's lock is waited for up to `lock_timeout` (the run's deadline, at most).
+  RecoveryResult recover_interrupted_runs(
+      FileSystem& fs, std::chrono::milliseconds lock_timeout = kProfileLockTimeout);
 
  private:
   Journal(std::string state_dir, std::string home, std::unique_ptr<SQLite::Database> database);
@@ -166,7 +169,8 @@ class Journal {
   std::string out_of_bounds(FileSystem& fs, const JournalFile& file) const;
   RestoreResult restore_files(FileSystem& fs, const std::string& run_id,
                               const std::vector<JournalFile>& files, bool force,
-                              std::vector<std::string>* removed_temp_files);
+                              std::vector<std::string>* removed_temp_files,
+                              std::chrono::milliseconds lock_timeout = kProfileLockTimeout);
 
   void remove_orphan_run_locks(FileSystem& fs, const std::vector<JournalRun>& runs);
   void make_schema_if_missing();
