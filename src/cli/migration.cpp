@@ -118,6 +118,12 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
   std::vector<ProfileResult> unreadable;
   const std::vector<ProfileLocation> locations = locations_to_process(options, unreadable);
   SafeApply writer(options, info);
+  // Once the deadline has passed, this profile and the ones after it are not processed.
+  auto leave_for_the_next_run = [&](std::size_t first) {
+    for (std::size_t i = first; i < locations.size(); ++i) {
+      migration.not_processed.push_back(locations[i].path);
+    }
+  };
 
   for (std::size_t index = 0; index < locations.size(); ++index) {
     const ProfileLocation& location = locations[index];
@@ -130,9 +136,7 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
       const auto left =
           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - options.clock());
       if (left.count() <= 0) {
-        for (; index < locations.size(); ++index) {
-          migration.not_processed.push_back(locations[index].path);
-        }
+        leave_for_the_next_run(index);
         break;
       }
       lock_timeout = std::min(lock_timeout, left);
@@ -143,10 +147,8 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
     bool lock_timed_out = false;
     auto guard = writer.enter_profile(location, profile_result, lock_timeout, lock_timed_out);
     if (lock_timed_out && lock_timeout < kProfileLockTimeout) {
-      // The wait ended at the run's deadline: this profile and the rest are for the next run.
-      for (; index < locations.size(); ++index) {
-        migration.not_processed.push_back(locations[index].path);
-      }
+      // The wait ended at the run's deadline.
+      leave_for_the_next_run(index);
       break;
     }
     if (profile_result.status != ProfileStatus::Ok) {
