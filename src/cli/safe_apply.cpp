@@ -126,7 +126,8 @@ void SafeApply::commit(const ProfileLocation& location, const Profile& profile,
       backup_folder_for_run(state_dir_, info_.run_id, options_.backup_dir);
   transaction_options.journal = journal_.get();
   transaction_options.run_id = info_.run_id;
-  transaction_options.profile = location.path;
+  // Absolute, so that recovery can hold the journal's rows to it (a relative PATH argument).
+  transaction_options.profile = absolute_path(location.path);
   FileTransaction transaction(fs_, transaction_options);
   for (const ProfileFile& file : profile.files()) {
     if (IoStatus staged = transaction.stage(file); !staged) {

@@ -199,7 +199,7 @@ Journal::~Journal() = default;
 JournalOpenResult Journal::open(const std::string& state_dir_given, const std::string& home_given) {
   JournalOpenResult result;
   const std::string state_dir = without_trailing_slashes(state_dir_given);
-  const std::string home = home_given.empty() ? "" : without_trailing_slashes(home_given);
+  const std::string home = home_given.empty() ? "" : absolute_path(home_given);
   // Checked before make_folders (which would create folders through a link) and after it.
   if (std::string refused = symlinked_state_component(home, state_dir); !refused.empty()) {
     result.error = refused;

@@ -197,6 +197,24 @@ TEST_F(AdminSafetyTest, ALockHeldPastTheTimeoutExitsThreeAndNamesWhatWasLeft) {
   EXPECT_EQ(snapshot(locked), before);
 }
 
+TEST_F(AdminSafetyTest, ARunWithRelativePathsIsRecordedSoThatItCanBeRolledBack) {
+  copy_small_home(sandbox_);
+  const Snapshot original = snapshot(sandbox_.home());
+  // The journal holds recovery and rollback to absolute paths: relative arguments are recorded
+  // absolute.
+  const std::string previous = boost::filesystem::current_path().string();
+  ASSERT_EQ(::chdir(sandbox_.home().c_str()), 0);
+  const RunOutput applied =
+      run_mailmig({"apply", "--policy", fixture_path(kPolicy), "--state-dir", "../state",
+                   "--backup-dir", "../usb", ".sylpheed-2.0", "." + kTbProfile},
+                  options_);
+  const RunOutput rolled = run_mailmig({"rollback", "--state-dir", "../state"}, options_);
+  ASSERT_EQ(::chdir(previous.c_str()), 0);
+  EXPECT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_EQ(rolled.exit_code, 0) << rolled.err;
+  EXPECT_EQ(snapshot(sandbox_.home()), original);
+}
+
 TEST_F(AdminSafetyTest, ANegativeTimeoutIsAUsageError) {
   EXPECT_EQ(run_mailmig({"plan", "--timeout", "-1"}, options_).exit_code, 2);
 }

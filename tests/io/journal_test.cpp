@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <set>
 #include <string_view>
 
@@ -585,6 +586,15 @@ TEST(StateDir, ResolutionOrder) {
                 {}, fake_environment({{"XDG_STATE_HOME", "state"}, {"HOME", "/home/tanaka"}}))
                 .path,
             "/home/tanaka/.local/state/mailmig");
+}
+
+TEST(StateDir, RelativeFoldersAreMadeAbsoluteSoThatTheJournalRecordsAbsolutePaths) {
+  const std::string here = std::filesystem::current_path().string();
+  EXPECT_EQ(resolve_state_dir({"state/../s/", ""}, fake_environment({})).path, here + "/s");
+  EXPECT_EQ(resolve_state_dir({"", "home"}, fake_environment({})).path,
+            here + "/home/.local/state/mailmig");
+  EXPECT_EQ(backup_folder_for_run("/s", "run-1", "usb/"), here + "/usb/run-1");
+  EXPECT_EQ(absolute_path("/a/./b/../c/"), "/a/c");
 }
 
 TEST(StateDir, BackupFolderPerRun) {
