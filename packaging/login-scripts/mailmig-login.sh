@@ -87,7 +87,7 @@
   status=$?
   case $status in
     0) log "done (policy: ${policy:-built-in})" ;;
-    3) log "a mail client is running; its profile was skipped and is retried at the next login" ;;
+    3) log "a mail client is running, or mailmig's --timeout passed; the profiles skipped are retried at the next login" ;;
     1) log "some profile could not be read or written (left untouched); see the lines above" ;;
     2) log "usage error or invalid policy ${policy:-built-in}; fix the deployment" ;;
     *) log "mailmig exited with status $status" ;;

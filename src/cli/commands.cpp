@@ -4,10 +4,12 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/filesystem.hpp>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "rules/registry.h"
 #include "src/cli/exit_status.h"
@@ -42,6 +44,8 @@ std::string default_home() {
   return home ? home : ".";
 }
 
+constexpr double kMaxTimeoutSeconds = 1e7;  // about 115 days: far beyond any run
+
 struct RunSettings {
   std::string home;
   std::string policy_path;
@@ -52,6 +56,7 @@ struct RunSettings {
   std::string backup_dir;
   std::string log_path;
   bool quiet = false;
+  double timeout_seconds = static_cast<double>(kDefaultRunTimeout.count());
   std::vector<std::string> paths;
 };
 
@@ -75,6 +80,11 @@ void add_run_options(CLI::App& command, RunSettings& settings, bool with_policy,
   command.add_option("--backup-dir", settings.backup_dir, translate(N_("backup folder (apply)")));
   command.add_option("--log", settings.log_path, translate(N_("append a timestamped log to FILE")));
   command.add_flag("-q,--quiet", settings.quiet, translate(N_("print only errors")));
+  command
+      .add_option("--timeout", settings.timeout_seconds,
+                  translate(N_("stop between profiles after SECONDS, exit 3 (default: 120; 0: no "
+                               "limit)")))
+      ->check(CLI::Range(0.0, kMaxTimeoutSeconds));
   command.add_option("paths", settings.paths,
                      translate(N_("profile folders or files (default: discover)")));
 }
@@ -150,6 +160,12 @@ void print_result(const Migration& migration, const RunSettings& settings) {
   }
 }
 
+std::string format_seconds(double seconds) {
+  std::ostringstream text;
+  text << seconds;
+  return text.str();
+}
+
 // The run itself, done by the home's owner when root works on another user's home: the log and
 // the report go to `outputs`.
 int run_migration_for_home(Command command, const RunSettings& settings, const Policy& policy,
@@ -163,6 +179,7 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
   options.machine = settings.machine;
   options.home_given = !settings.home.empty();
   options.keep_profiles = settings.format == "diff";
+  options.timeout = std::chrono::milliseconds(std::llround(settings.timeout_seconds * 1000));
   const Migration migration = run_migration(options, policy);
 
   print_result(migration, settings);
@@ -170,6 +187,15 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
     std::cout << migration.undo_advice;
   }
   int status = exit_status_for(migration.result);
+  if (!migration.not_processed.empty()) {
+    std::cerr << "mailmig: "
+              << fill_placeholders(tr(N_("the run's time limit (--timeout {seconds} s) passed; "
+                                         "these profiles were not processed, run mailmig again:")),
+                                   {{"seconds", format_seconds(settings.timeout_seconds)}})
+              << "\n";
+    for (const std::string& path : migration.not_processed) std::cerr << "  " << printable(path) << "\n";
+    if (status != kExitError) status = kExitClientRunning;
+  }
   if (!outputs.log_path.empty() && !append_log(outputs.log_path, migration.result)) {
     std::cerr << "mailmig: " << printable(outputs.log_path) << ": "
               << tr(N_("cannot write the log")) << "\n";
@@ -254,7 +280,8 @@ std::string exit_codes_help() {
   return tr(
       N_("Exit codes: 0 done or nothing to do; 1 some profile could not be read or "
          "written (it is untouched, the others were processed); 2 usage error, invalid "
-         "policy, or a --home that is not a folder; 3 a mail client is running on some profile (skipped, run again later); "
+         "policy, or a --home that is not a folder; 3 a mail client is running on some "
+         "profile, or the --timeout passed (those profiles were skipped, run again later); "
          "4 changes are pending (plan)."));
 }
 

@@ -4,10 +4,12 @@
 namespace mailmig {
 
 enum ExitStatus : int {
-  kExitOk = 0,              // done, or nothing to do
-  kExitError = 1,           // some profile could not be read or written (untouched)
-  kExitUsage = 2,           // bad command line or invalid policy
-  kExitClientRunning = 3,   // a mail client was running on some profile: skipped, retry later
+  kExitOk = 0,     // done, or nothing to do
+  kExitError = 1,  // some profile could not be read or written (untouched)
+  kExitUsage = 2,  // bad command line or invalid policy
+  // Retry later: a mail client was running on some profile (skipped), or the run's --timeout
+  // passed before some profiles (not processed).
+  kExitClientRunning = 3,
   kExitChangesPending = 4,  // plan: changes are pending
 };
 

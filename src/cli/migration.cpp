@@ -135,6 +135,8 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
   info.policy_name = policy.name;
   info.policy_hash = policy.hash;
 
+  // The deadline counts discovery and recovery too: the whole run must end in time.
+  const auto deadline = options.clock() + options.timeout;
   std::vector<ProfileResult> unreadable;
   const std::vector<ProfileLocation> locations = locations_to_process(options, unreadable);
   if (options.paths.empty() && locations.empty()) {
@@ -144,15 +146,39 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
                      {{"home", options.home}}));
   }
   SafeApply writer(options, info);
+  // Once the deadline has passed, this profile and the ones after it are not processed.
+  auto leave_for_the_next_run = [&](std::size_t first) {
+    for (std::size_t i = first; i < locations.size(); ++i) {
+      migration.not_processed.push_back(locations[i].path);
+    }
+  };
 
-  for (const ProfileLocation& location : locations) {
+  for (std::size_t index = 0; index < locations.size(); ++index) {
+    const ProfileLocation& location = locations[index];
     ProfileResult profile_result;
     profile_result.client = provisional_client(location);
     profile_result.path = location.path;
 
+    std::chrono::milliseconds lock_timeout = kProfileLockTimeout;
+    if (options.timeout.count() > 0) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - options.clock());
+      if (left.count() <= 0) {
+        leave_for_the_next_run(index);
+        break;
+      }
+      lock_timeout = std::min(lock_timeout, left);
+    }
+
     // apply holds the profile's lock from before reading until after writing, so a second
     // run started at the same time waits, then finds nothing left to do.
-    auto guard = writer.enter_profile(location, profile_result);
+    bool lock_timed_out = false;
+    auto guard = writer.enter_profile(location, profile_result, lock_timeout, lock_timed_out);
+    if (lock_timed_out && lock_timeout < kProfileLockTimeout) {
+      // The wait ended at the run's deadline.
+      leave_for_the_next_run(index);
+      break;
+    }
     if (profile_result.status != ProfileStatus::Ok) {
       migration.result.profiles.push_back(std::move(profile_result));
       continue;

@@ -2,6 +2,8 @@
 // writers, and (for apply) the safe write. Produces the run result every report is written from.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,7 +27,16 @@ struct MigrationOptions {
   // Keep each profile in memory once it is done, in Migration::profiles (--format diff prints
   // them); otherwise each is freed before the next is read.
   bool keep_profiles = false;
+  // The whole run's deadline (--timeout), zero for none: once it has passed the run stops
+  // between two profiles, never inside one, and the rest are Migration::not_processed. A wait
+  // for a profile's lock ends at the deadline too.
+  std::chrono::milliseconds timeout{0};
+  // The clock the deadline is measured on, read once at the start and once before each profile
+  // (tests make time pass with it).
+  std::function<std::chrono::steady_clock::time_point()> clock = std::chrono::steady_clock::now;
 };
+
+inline constexpr std::chrono::seconds kDefaultRunTimeout{120};  // login scripts must finish
 
 struct Migration {
   RunResult result;
@@ -34,6 +45,8 @@ struct Migration {
   std::vector<std::unique_ptr<Profile>> profiles;
   // apply: where the backups are and how to undo the run, for people ("" when nothing written).
   std::string undo_advice;
+  // Profiles left alone because the run's deadline passed (--timeout), in discovery order.
+  std::vector<std::string> not_processed;
 };
 
 Migration run_migration(const MigrationOptions& options, const Policy& policy);

@@ -1,5 +1,6 @@
 #include "src/cli/safe_apply.h"
 
+#include <algorithm>
 #include <boost/filesystem.hpp>
 
 #include "src/i18n/i18n.h"
@@ -54,12 +55,16 @@ SafeApply::SafeApply(const MigrationOptions& options, const RunInfo& info)
   // run that finds nothing to do costs no database work and adds no empty run to the history.
   if (!Journal::may_hold_interrupted_runs(fs_, state_dir_)) return;
   if (!open_journal()) return;
-  const RecoveryResult recovered = journal_->recover_interrupted_runs(fs_);
+  const RecoveryResult recovered = journal_->recover_interrupted_runs(
+      fs_, options.timeout.count() > 0
+               ? std::min<std::chrono::milliseconds>(kProfileLockTimeout, options.timeout)
+               : kProfileLockTimeout);
   if (!recovered) setup_error_ = recovered.error;
+  refused_journal_rows_ = recovered.refused;
 }
 
 bool SafeApply::open_journal() {
-  JournalOpenResult opened = Journal::open(state_dir_);
+  JournalOpenResult opened = Journal::open(state_dir_, options_.home_given ? options_.home : "");
   if (!opened) {
     setup_error_ = opened.error;
     return false;
@@ -84,14 +89,17 @@ bool SafeApply::begin_run(ProfileResult& result) {
 SafeApply::~SafeApply() = default;
 
 std::unique_ptr<FileLock> SafeApply::enter_profile(const ProfileLocation& location,
-                                                   ProfileResult& result) {
+                                                   ProfileResult& result,
+                                                   std::chrono::milliseconds lock_timeout,
+                                                   bool& lock_timed_out) {
   if (!active_) return nullptr;
   if (!setup_error_.empty()) {
     result.status = ProfileStatus::Error;
     result.error = setup_error_;
     return nullptr;
   }
-  FileLockResult locked = lock_profile(state_dir_, location.path);
+  FileLockResult locked = lock_profile(location.path, lock_timeout);
+  lock_timed_out = locked.timed_out;
   if (!locked) {
     result.status = ProfileStatus::Error;
     result.error = location.path + ": " + locked.error;
@@ -119,7 +127,8 @@ void SafeApply::commit(const ProfileLocation& location, const Profile& profile,
       backup_folder_for_run(state_dir_, info_.run_id, options_.backup_dir);
   transaction_options.journal = journal_.get();
   transaction_options.run_id = info_.run_id;
-  transaction_options.profile = location.path;
+  // Absolute, so that recovery can hold the journal's rows to it (a relative PATH argument).
+  transaction_options.profile = absolute_path(location.path);
   FileTransaction transaction(fs_, transaction_options);
   for (const ProfileFile& file : profile.files()) {
     if (IoStatus staged = transaction.stage(file); !staged) {
@@ -155,11 +164,18 @@ void SafeApply::commit(const ProfileLocation& location, const Profile& profile,
   }
 }
 
-void SafeApply::finish(const RunResult& result) {
+void SafeApply::finish(RunResult& result) {
+  // Rows of a hostile or damaged journal that recovery left alone: errors of this run.
+  for (const std::string& refused : refused_journal_rows_) {
+    ProfileResult journal_row;
+    journal_row.path = join_path(state_dir_, "journal.sqlite");
+    journal_row.status = ProfileStatus::Error;
+    journal_row.error = refused;
+    result.profiles.push_back(std::move(journal_row));
+  }
   if (!run_begun_) return;
   // Each profile committed or rolled back on its own; the run is done either way, and a profile
   // that failed is untouched (its error is in the result).
-  (void)result;
   journal_->end_run(info_.run_id);
 }
 

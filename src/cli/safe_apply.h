@@ -3,8 +3,10 @@
 // does nothing, so the same run loop serves every command.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "src/cli/migration.h"
 #include "src/discovery/discovery.h"
@@ -21,17 +23,21 @@ class SafeApply {
   SafeApply(const SafeApply&) = delete;
   SafeApply& operator=(const SafeApply&) = delete;
 
-  // Before a profile is read: takes its lock and checks that its client is not running. Sets
-  // the result's status (and error) when the profile must be skipped. The returned lock is held
+  // Before a profile is read: takes its lock (waiting up to `lock_timeout`; `lock_timed_out`
+  // says whether the wait ran out) and checks that its client is not running. Sets the
+  // result's status (and error) when the profile must be skipped. The returned lock is held
   // until it goes out of scope.
-  std::unique_ptr<FileLock> enter_profile(const ProfileLocation& location, ProfileResult& result);
+  std::unique_ptr<FileLock> enter_profile(const ProfileLocation& location, ProfileResult& result,
+                                          std::chrono::milliseconds lock_timeout,
+                                          bool& lock_timed_out);
 
   // Writes the profile's changed files through one transaction; on failure the profile is left
   // as it was and the result says why.
   void commit(const ProfileLocation& location, const Profile& profile, ProfileResult& result);
 
-  // Closes the run in the journal (a run that wrote nothing was never recorded).
-  void finish(const RunResult& result);
+  // Closes the run in the journal (a run that wrote nothing was never recorded), and adds to
+  // the result an error for each journal row that recovery refused to act on.
+  void finish(RunResult& result);
 
   // Where this run's backups are, and how to undo it, for people ("" when nothing was written).
   std::string undo_advice() const;
@@ -48,6 +54,7 @@ class SafeApply {
   std::string state_dir_;
   std::string setup_error_;
   std::unique_ptr<Journal> journal_;
+  std::vector<std::string> refused_journal_rows_;
   bool active_ = false;  // apply: the other commands write nothing
   bool run_begun_ = false;
   bool wrote_files_ = false;

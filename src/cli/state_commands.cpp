@@ -25,7 +25,7 @@ std::unique_ptr<Journal> open_journal(const StateSettings& settings) {
     std::cerr << "mailmig: " << printable(state.error) << "\n";
     return nullptr;
   }
-  JournalOpenResult opened = Journal::open(state.path);
+  JournalOpenResult opened = Journal::open(state.path, settings.home);
   if (!opened) {
     std::cerr << "mailmig: " << printable(opened.error) << "\n";
     return nullptr;

@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "src/io/file_transaction.h"
+#include "src/io/state_dir.h"
 #include "src/util/digest.h"
 
 namespace mailmig {
@@ -62,6 +63,89 @@ JournalFile read_file_row(const SQLite::Statement& row) {
   return file;
 }
 
+std::string without_trailing_slashes(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+std::vector<std::string> path_components(const std::string& relative) {
+  std::vector<std::string> components;
+  std::size_t start = 0;
+  while (start <= relative.size()) {
+    std::size_t end = relative.find('/', start);
+    if (end == std::string::npos) end = relative.size();
+    components.push_back(relative.substr(start, end - start));
+    start = end + 1;
+  }
+  return components;
+}
+
+// An absolute path spelled without empty, "." or ".." components.
+bool is_plain_absolute(const std::string& path) {
+  if (path.size() < 2 || path.front() != '/') return false;
+  for (const std::string& component : path_components(path.substr(1))) {
+    if (component.empty() || component == "." || component == "..") return false;
+  }
+  return true;
+}
+
+// `path` is `folder` or inside it, component by component.
+bool is_within(const std::string& path, const std::string& folder) {
+  if (folder == "/") return !path.empty() && path.front() == '/';
+  return path.compare(0, folder.size(), folder) == 0 &&
+         (path.size() == folder.size() || path[folder.size()] == '/');
+}
+
+// Run ids name lock files and backup folders: nothing that could climb out of them.
+bool is_safe_run_id(const std::string& run_id) {
+  return !run_id.empty() && run_id.size() <= 64 &&
+         std::all_of(run_id.begin(), run_id.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '_';
+         });
+}
+
+// A state folder that another user owns, or can write, is not this user's journal.
+std::string untrusted_owner(const std::string& path, const struct stat& status) {
+  if (status.st_uid != ::geteuid()) {
+    return path + ": refused: owned by uid " + std::to_string(status.st_uid) +
+           ", not by the user running mailmig (uid " + std::to_string(::geteuid()) + ")";
+  }
+  if ((status.st_mode & 022) != 0) return path + ": refused: writable by its group or others";
+  return {};
+}
+
+// The state folder and, below `home`, each of its parents that exists must be a real folder:
+// a symbolic link would send the journal, the locks and the backups wherever its owner points.
+std::string symlinked_state_component(const std::string& home, const std::string& state_dir) {
+  std::string current = parent_folder(state_dir);
+  std::string below = file_name(state_dir);
+  if (!home.empty() && state_dir != home && is_within(state_dir, home)) {
+    current = home;
+    below = state_dir.substr(home.size() + 1);
+  }
+  for (const std::string& component : path_components(below)) {
+    if (component.empty()) continue;
+    current = join_path(current, component);
+    struct stat status {};
+    if (::lstat(current.c_str(), &status) != 0) {
+      if (errno == ENOENT) return {};
+      return io_error(current, "check the state folder", errno).error;
+    }
+    if (S_ISLNK(status.st_mode)) {
+      return current + ": refused: a symbolic link (mailmig's state folder must be a real folder)";
+    }
+    if (!S_ISDIR(status.st_mode)) return current + ": refused: not a folder";
+  }
+  return {};
+}
+
+std::string joined(const std::vector<std::string>& messages) {
+  std::string text;
+  for (const std::string& message : messages) text += (text.empty() ? "" : "; ") + message;
+  return text;
+}
+
 }  // namespace
 
 std::string_view to_string(RunState state) {
@@ -106,27 +190,58 @@ std::string_view to_string(RestoreAction action) {
   return "failed";
 }
 
-Journal::Journal(std::string state_dir, std::unique_ptr<SQLite::Database> database)
-    : state_dir_(std::move(state_dir)), database_(std::move(database)) {}
+Journal::Journal(std::string state_dir, std::string home,
+                 std::unique_ptr<SQLite::Database> database)
+    : state_dir_(std::move(state_dir)), home_(std::move(home)), database_(std::move(database)) {}
 
 Journal::~Journal() = default;
 
-JournalOpenResult Journal::open(const std::string& state_dir) {
+JournalOpenResult Journal::open(const std::string& state_dir_given, const std::string& home_given) {
   JournalOpenResult result;
+  const std::string state_dir = without_trailing_slashes(state_dir_given);
+  const std::string home = home_given.empty() ? "" : absolute_path(home_given);
+  // Checked before make_folders (which would create folders through a link) and after it.
+  if (std::string refused = symlinked_state_component(home, state_dir); !refused.empty()) {
+    result.error = refused;
+    return result;
+  }
   RealFileSystem fs;
   if (IoStatus made = fs.make_folders(state_dir, 0700); !made) {
     result.error = made.error;
     return result;
   }
+  struct stat folder {};
+  if (std::string refused = symlinked_state_component(home, state_dir); !refused.empty()) {
+    result.error = refused;
+    return result;
+  }
+  if (::lstat(state_dir.c_str(), &folder) != 0) {
+    result.error = io_error(state_dir, "open the state folder", errno).error;
+    return result;
+  }
+  if (std::string refused = untrusted_owner(state_dir, folder); !refused.empty()) {
+    result.error = refused;
+    return result;
+  }
   const std::string path = join_path(state_dir, "journal.sqlite");
   // Created here so that it is 0600 from the start; SQLite gives its own journal files the
   // database's mode.
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
   if (fd < 0) {
     result.error = io_error(path, "open journal", errno).error;
     return result;
   }
+  struct stat file {};
+  const bool stated = ::fstat(fd, &file) == 0;
   ::close(fd);
+  if (!stated || !S_ISREG(file.st_mode)) {
+    result.error = path + ": refused: not a regular file";
+    return result;
+  }
+  if (std::string refused = untrusted_owner(path, file); !refused.empty()) {
+    result.error = refused;
+    return result;
+  }
   if (IoStatus mode = fs.change_mode(path, 0600); !mode) {
     result.error = mode.error;
     return result;
@@ -140,7 +255,7 @@ JournalOpenResult Journal::open(const std::string& state_dir) {
                      std::to_string(version) + ")";
       return result;
     }
-    result.journal.reset(new Journal(state_dir, std::move(database)));
+    result.journal.reset(new Journal(state_dir, home, std::move(database)));
   } catch (const std::exception& error) {
     result.error = journal_error(state_dir, error);
   }
@@ -405,18 +520,72 @@ JournalFilesResult Journal::files(const std::string& run_id) {
   return result;
 }
 
+std::string Journal::out_of_bounds(FileSystem& fs, const JournalFile& file) const {
+  if (!is_safe_run_id(file.run_id)) return "journal row names an invalid run id: refused";
+  if (!is_plain_absolute(file.path) || !is_plain_absolute(file.profile)) {
+    return "journal row names a path that is not absolute or holds \".\" or \"..\": " + file.path +
+           ": refused";
+  }
+  // The folder the row may write in: the profile folder, or the folder of a single-file profile
+  // (a .reg export gets its .undo.reg beside it).
+  const std::string folder = fs.lstat(file.profile).status.type == FileType::Directory
+                                 ? file.profile
+                                 : parent_folder(file.profile);
+  if (!is_within(file.path, folder) || file.path == folder) {
+    return "journal row names a file outside its profile folder " + folder + ": " + file.path +
+           ": refused";
+  }
+  const PathResult real_folder = fs.real_path(folder);
+  if (!real_folder)
+    return "journal row names a file in a missing folder: " + file.path + ": refused";
+  if (!home_.empty()) {
+    const PathResult real_home = fs.real_path(home_);
+    if (!real_home || !is_within(real_folder.path, real_home.path)) {
+      return "journal row names a file outside the home " + home_ + ": " + file.path + ": refused";
+    }
+  }
+  // Below that folder no component may be a symbolic link: each is looked at as it is.
+  std::string current = real_folder.path;
+  for (const std::string& component : path_components(file.path.substr(folder.size() + 1))) {
+    current = join_path(current, component);
+    if (fs.lstat(current).status.type == FileType::Symlink) {
+      return "journal row names a file through a symbolic link: " + file.path + ": refused";
+    }
+  }
+  if (file.created) return {};
+  // The backup: in <state>/backups/<run id>/, or in the <run id> folder of a --backup-dir, which
+  // this user made private (0700): not any folder that happens to bear the run's name.
+  const std::string run_backups = backup_folder_for_run(state_dir_, file.run_id);
+  const std::string backup_folder = parent_folder(file.backup_path);
+  bool in_run_folder = is_plain_absolute(file.backup_path) && backup_folder == run_backups;
+  if (!in_run_folder && is_plain_absolute(file.backup_path) &&
+      file_name(backup_folder) == file.run_id) {
+    struct stat status {};
+    in_run_folder = ::lstat(backup_folder.c_str(), &status) == 0 && S_ISDIR(status.st_mode) &&
+                    status.st_uid == ::geteuid() && (status.st_mode & 077) == 0;
+  }
+  if (!in_run_folder || fs.lstat(file.backup_path).status.type == FileType::Symlink) {
+    return "journal row names a backup outside " + run_backups + ": " + file.backup_path +
+           ": refused";
+  }
+  return {};
+}
+
 RestoreResult Journal::restore_files(FileSystem& fs, const std::string& run_id,
                                      const std::vector<JournalFile>& files, bool force,
-                                     std::vector<std::string>* removed_temp_files) {
+                                     std::vector<std::string>* removed_temp_files,
+                                     std::chrono::milliseconds lock_timeout) {
   RestoreResult result;
   result.run_id = run_id;
 
-  // Each profile is locked so that no other run writes it while its originals come back.
-  std::set<std::string> profiles;
-  for (const JournalFile& file : files) profiles.insert(file.profile);
+  // Each profile is locked so that no other run writes it while its originals come back. A
+  // folder is locked once: single-file profiles side by side share their folder's lock.
+  std::map<std::string, std::string> profiles;  // locked folder -> a profile in it
+  for (const JournalFile& file : files)
+    profiles.emplace(profile_lock_folder(file.profile), file.profile);
   std::vector<std::unique_ptr<FileLock>> locks;
-  for (const std::string& profile : profiles) {
-    FileLockResult lock = lock_profile(state_dir_, profile);
+  for (const auto& [folder, profile] : profiles) {
+    FileLockResult lock = lock_profile(profile, lock_timeout);
     if (!lock) {
       result.error = lock.error;
       return result;
@@ -603,13 +772,21 @@ RestoreResult Journal::rollback(FileSystem& fs, const std::string& run_id_or_las
     return result;
   }
   std::vector<JournalFile> to_restore;
+  std::vector<std::string> refused;
   for (const JournalFile& file : run_files.files) {
-    if (file.state != FileState::RolledBack) to_restore.push_back(file);
+    if (file.state == FileState::RolledBack) continue;
+    to_restore.push_back(file);
+    if (std::string why = out_of_bounds(fs, file); !why.empty()) refused.push_back(why);
   }
-  result = restore_files(fs, run_id, to_restore, force, nullptr);
-  if (result) {
-    if (IoStatus finished = finish_run(run_id, RunState::RolledBack); !finished) {
-      result.error = finished.error;
+  if (!refused.empty()) {
+    // Not one file of a run with a row out of bounds is touched: the journal is not to be trusted.
+    result.error = "run " + run_id + ": nothing was restored: " + joined(refused);
+  } else {
+    result = restore_files(fs, run_id, to_restore, force, nullptr);
+    if (result) {
+      if (IoStatus finished = finish_run(run_id, RunState::RolledBack); !finished) {
+        result.error = finished.error;
+      }
     }
   }
   ::unlink(run_lock.lock->path().c_str());
@@ -639,7 +816,8 @@ void Journal::remove_orphan_run_locks(FileSystem& fs, const std::vector<JournalR
   }
 }
 
-RecoveryResult Journal::recover_interrupted_runs(FileSystem& fs) {
+RecoveryResult Journal::recover_interrupted_runs(FileSystem& fs,
+                                                 std::chrono::milliseconds lock_timeout) {
   RecoveryResult result;
   const HistoryResult runs = history();
   if (!runs) {
@@ -648,6 +826,10 @@ RecoveryResult Journal::recover_interrupted_runs(FileSystem& fs) {
   }
   for (const JournalRun& run : runs.runs) {
     if (run.state != RunState::InProgress) continue;
+    if (!is_safe_run_id(run.info.run_id)) {
+      result.refused.push_back("journal row names an invalid run id: refused");
+      continue;
+    }
     const std::string lock_path = run_lock_path(state_dir_, run.info.run_id);
     FileLockResult run_lock = lock_existing_file(lock_path);
     if (!run_lock) continue;  // alive in another process (or this one), or it has ended
@@ -665,12 +847,18 @@ RecoveryResult Journal::recover_interrupted_runs(FileSystem& fs) {
       return result;
     }
     // Profiles whose transaction committed keep their new bytes; the unfinished ones go back.
+    // A row out of bounds is reported and left alone; the run's other rows are recovered.
     std::vector<JournalFile> unfinished;
     for (const JournalFile& file : run_files.files) {
-      if (file.state == FileState::Pending) unfinished.push_back(file);
+      if (file.state != FileState::Pending) continue;
+      if (std::string why = out_of_bounds(fs, file); !why.empty()) {
+        result.refused.push_back("run " + run.info.run_id + ": " + why);
+      } else {
+        unfinished.push_back(file);
+      }
     }
-    RestoreResult restored =
-        restore_files(fs, run.info.run_id, unfinished, false, &result.removed_temp_files);
+    RestoreResult restored = restore_files(fs, run.info.run_id, unfinished, false,
+                                           &result.removed_temp_files, lock_timeout);
     if (restored) {
       if (IoStatus finished = finish_run(run.info.run_id, RunState::Failed); !finished) {
         restored.error = finished.error;

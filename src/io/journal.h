@@ -4,6 +4,7 @@
 // original bytes live in backup files (mode 0600, folders 0700).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -78,6 +79,9 @@ struct RestoreResult {
 struct RecoveryResult {
   std::vector<RestoreResult> runs;  // one per interrupted run found
   std::vector<std::string> removed_temp_files;
+  // Journal rows that were not acted on because they name a file or a backup out of bounds
+  // (see Journal::open), one message each; the rest of their run was recovered.
+  std::vector<std::string> refused;
   std::string error;
   explicit operator bool() const { return error.empty(); }
 };
@@ -95,7 +99,16 @@ class Journal {
 
   // Opens (creating the file when missing) <state_dir>/journal.sqlite; the folder gets mode 0700
   // and the database 0600. Its tables are made by the first write.
-  static JournalOpenResult open(const std::string& state_dir);
+  //
+  // A journal is input, not truth: whoever owns the state folder can write it. It is refused
+  // unless the state folder and journal.sqlite belong to the effective user, are not symbolic
+  // links and are not writable by group or others. `home`, when set, is the home being
+  // processed (--home): the state folder's components below it must not be symbolic links, and
+  // recovery and rollback act only on files inside it. In any case they act only on a file
+  // inside the profile folder its row records (no "..", no symbolic link), whose backup is in
+  // the run's own backup folder; other rows are refused (RecoveryResult::refused, or a refused
+  // rollback) and never touched.
+  static JournalOpenResult open(const std::string& state_dir, const std::string& home = {});
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
@@ -148,13 +161,18 @@ class Journal {
   // never half-new), removes leftover ".mailmig-tmp-" files in those profiles' folders, and
   // marks the run failed. Also removes the lock file of a run that died before its first write
   // (it has no row to recover). Call before locking any profile.
-  RecoveryResult recover_interrupted_runs(FileSystem& fs);
+  // Each profile's lock is waited for up to `lock_timeout` (the run's deadline, at most).
+  RecoveryResult recover_interrupted_runs(
+      FileSystem& fs, std::chrono::milliseconds lock_timeout = kProfileLockTimeout);
 
  private:
-  Journal(std::string state_dir, std::unique_ptr<SQLite::Database> database);
+  Journal(std::string state_dir, std::string home, std::unique_ptr<SQLite::Database> database);
+  // Why a row may not be acted on ("" when it may): see open().
+  std::string out_of_bounds(FileSystem& fs, const JournalFile& file) const;
   RestoreResult restore_files(FileSystem& fs, const std::string& run_id,
                               const std::vector<JournalFile>& files, bool force,
-                              std::vector<std::string>* removed_temp_files);
+                              std::vector<std::string>* removed_temp_files,
+                              std::chrono::milliseconds lock_timeout = kProfileLockTimeout);
 
   void remove_orphan_run_locks(FileSystem& fs, const std::vector<JournalRun>& runs);
   void make_schema_if_missing();
@@ -167,6 +185,7 @@ class Journal {
   void release_run_lock(const std::string& run_id);
 
   std::string state_dir_;
+  std::string home_;
   std::unique_ptr<SQLite::Database> database_;
   bool schema_ready_ = false;
   std::vector<RunInfo> pending_runs_;                               // begun, not yet written

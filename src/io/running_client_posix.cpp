@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -18,16 +19,31 @@
 namespace mailmig {
 namespace {
 
-// A successful connect() proves a listener; a socket file left by a crash refuses.
-bool socket_accepts(const std::string& path) {
+constexpr int kConnectTimeoutMs = 1000;
+
+// A successful connect() proves a listener; a socket file left by a crash refuses. The socket
+// must be the profile owner's: anyone can plant one in /tmp under the client's name. connect()
+// is non-blocking with a short wait, so a planted listener that never accepts (a full backlog)
+// cannot hang the run: such a socket counts as "not running".
+bool socket_accepts(const std::string& path, uid_t owner) {
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0 || !S_ISSOCK(info.st_mode) || info.st_uid != owner) {
+    return false;
+  }
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
   if (path.size() >= sizeof(address.sun_path)) return false;
   std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) return false;
-  const bool connected =
-      ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
+  bool connected = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
+  if (!connected && errno == EINPROGRESS) {
+    pollfd waiting{fd, POLLOUT, 0};
+    int error = 0;
+    socklen_t length = sizeof(error);
+    connected = ::poll(&waiting, 1, kConnectTimeoutMs) == 1 &&
+                ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0;
+  }
   ::close(fd);
   return connected;
 }
@@ -41,18 +57,21 @@ std::string temp_folder() {
 
 // The clients name their sockets after the user running them: the owner of the profile when
 // mailmig runs as root for someone else.
-std::string profile_owner_uid(const std::string& profile_path) {
+uid_t profile_owner(const std::string& profile_path) {
   struct stat info {};
-  if (::stat(profile_path.c_str(), &info) == 0) return std::to_string(info.st_uid);
-  return std::to_string(::getuid());
+  if (::stat(profile_path.c_str(), &info) == 0) return info.st_uid;
+  return ::getuid();
 }
 
 std::string thunderbird_evidence(const std::string& profile_path) {
   const std::string parent_lock = join_path(profile_path, ".parentlock");
   bool fcntl_locked = false;
   std::string evidence;
-  const int fd = ::open(parent_lock.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd >= 0) {
+  // O_NONBLOCK: a FIFO in its place would block open() until a writer comes. Anything but a
+  // regular file is not Thunderbird's lock.
+  const int fd = ::open(parent_lock.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  struct stat lock_status {};
+  if (fd >= 0 && ::fstat(fd, &lock_status) == 0 && S_ISREG(lock_status.st_mode)) {
     struct flock query {};
     query.l_type = F_WRLCK;
     query.l_whence = SEEK_SET;
@@ -62,8 +81,8 @@ std::string thunderbird_evidence(const std::string& profile_path) {
       fcntl_locked = true;
       evidence = parent_lock + " is locked by process " + std::to_string(query.l_pid);
     }
-    ::close(fd);
   }
+  if (fd >= 0) ::close(fd);
   if (fcntl_locked) return evidence;
 
   // The "lock" symlink: "<IP>:<PID>", or "<IP>:+<PID>" when the fcntl lock is taken too.
@@ -90,15 +109,16 @@ std::string thunderbird_evidence(const std::string& profile_path) {
 }
 
 std::string sylpheed_evidence(const std::string& profile_path) {
-  const std::string socket =
-      join_path(temp_folder(), "sylpheed-" + profile_owner_uid(profile_path));
-  if (socket_accepts(socket)) return socket + " accepts connections";
+  const uid_t owner = profile_owner(profile_path);
+  const std::string socket = join_path(temp_folder(), "sylpheed-" + std::to_string(owner));
+  if (socket_accepts(socket, owner)) return socket + " accepts connections";
   return {};
 }
 
 std::string claws_mail_evidence(const std::string& profile_path) {
+  const uid_t owner = profile_owner(profile_path);
   for (const std::string& socket : claws_mail_socket_paths(profile_path)) {
-    if (socket_accepts(socket)) return socket + " accepts connections";
+    if (socket_accepts(socket, owner)) return socket + " accepts connections";
   }
   return {};
 }
@@ -123,7 +143,7 @@ std::vector<std::string> claws_mail_socket_paths(const std::string& config_folde
   if (const PathResult real = fs.real_path(as_given); real && real.path != as_given) {
     paths.push_back(join_path(socket_folder, md5_hex(real.path)));
   }
-  const std::string uid = profile_owner_uid(config_folder);
+  const std::string uid = std::to_string(profile_owner(config_folder));
   paths.push_back(join_path(temp_folder(), "claws-mail-" + uid));
   // Older Claws with --alternate-config-dir kept the socket inside that folder.
   paths.push_back(join_path(as_given, "claws-mail-" + uid));

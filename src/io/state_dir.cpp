@@ -1,6 +1,7 @@
 #include "src/io/state_dir.h"
 
 #include <cstdlib>
+#include <filesystem>
 
 #ifndef _WIN32
 #include <pwd.h>
@@ -17,8 +18,18 @@ std::optional<std::string> process_environment(const std::string& name) {
   return std::string(value);
 }
 
-StateDirResult resolve_state_dir(const StateDirOptions& options,
-                                 const EnvironmentLookup& environment) {
+std::string absolute_path(const std::string& path) {
+  std::error_code ignored;
+  std::string absolute = std::filesystem::absolute(path, ignored).lexically_normal().string();
+  if (absolute.empty()) return path;
+  while (absolute.size() > 1 && absolute.back() == '/') absolute.pop_back();
+  return absolute;
+}
+
+namespace {
+
+StateDirResult resolve_state_dir_as_given(const StateDirOptions& options,
+                                          const EnvironmentLookup& environment) {
   if (!options.state_dir.empty()) return {options.state_dir, {}};
 #ifdef _WIN32
   // Untested here (no Windows build): the Windows home of per-user, non-roaming state.
@@ -43,9 +54,18 @@ StateDirResult resolve_state_dir(const StateDirOptions& options,
 #endif
 }
 
+}  // namespace
+
+StateDirResult resolve_state_dir(const StateDirOptions& options,
+                                 const EnvironmentLookup& environment) {
+  StateDirResult resolved = resolve_state_dir_as_given(options, environment);
+  if (resolved) resolved.path = absolute_path(resolved.path);
+  return resolved;
+}
+
 std::string backup_folder_for_run(const std::string& state_dir, const std::string& run_id,
                                   const std::string& backup_dir) {
-  if (!backup_dir.empty()) return join_path(backup_dir, run_id);
+  if (!backup_dir.empty()) return join_path(absolute_path(backup_dir), run_id);
   return join_path(join_path(state_dir, "backups"), run_id);
 }
 

@@ -26,11 +26,16 @@ std::optional<std::string> process_environment(const std::string& name);
 
 // --state-dir, else --home DIR -> DIR/.local/state/mailmig, else $XDG_STATE_HOME/mailmig, else
 // ~/.local/state/mailmig ($HOME, else the password database). On Windows %LOCALAPPDATA%\mailmig.
+// The result is absolute and lexically normal (a relative --state-dir is taken from the current
+// folder): the journal records backup paths under it, and recovery accepts only absolute ones.
 StateDirResult resolve_state_dir(const StateDirOptions& options,
                                  const EnvironmentLookup& environment = process_environment);
 
+// `path` made absolute from the current folder, "." and ".." removed lexically, no trailing '/'.
+std::string absolute_path(const std::string& path);
+
 // Where one run keeps the original bytes of the files it replaces: <backup_dir>/<run_id> when
-// the user named a backup folder, else <state_dir>/backups/<run_id>.
+// the user named a backup folder (made absolute), else <state_dir>/backups/<run_id>.
 std::string backup_folder_for_run(const std::string& state_dir, const std::string& run_id,
                                   const std::string& backup_dir = {});
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <set>
 #include <string_view>
 
@@ -509,9 +510,6 @@ TEST(Journal, MayHoldInterruptedRunsOnlyWhileARunLockExists) {
   EXPECT_TRUE(Journal::may_hold_interrupted_runs(fs, state));
   ASSERT_TRUE(opened.journal->finish_run("run-1", RunState::Done));
   EXPECT_FALSE(Journal::may_hold_interrupted_runs(fs, state));
-  // A profile's lock file is not a run's.
-  ASSERT_TRUE(lock_profile(state, root / "profile"));
-  EXPECT_FALSE(Journal::may_hold_interrupted_runs(fs, state));
 }
 
 TEST(Journal, RecoveryLeavesARunThatIsStillAliveAlone) {
@@ -589,6 +587,15 @@ TEST(StateDir, ResolutionOrder) {
                 {}, fake_environment({{"XDG_STATE_HOME", "state"}, {"HOME", "/home/tanaka"}}))
                 .path,
             "/home/tanaka/.local/state/mailmig");
+}
+
+TEST(StateDir, RelativeFoldersAreMadeAbsoluteSoThatTheJournalRecordsAbsolutePaths) {
+  const std::string here = std::filesystem::current_path().string();
+  EXPECT_EQ(resolve_state_dir({"state/../s/", ""}, fake_environment({})).path, here + "/s");
+  EXPECT_EQ(resolve_state_dir({"", "home"}, fake_environment({})).path,
+            here + "/home/.local/state/mailmig");
+  EXPECT_EQ(backup_folder_for_run("/s", "run-1", "usb/"), here + "/usb/run-1");
+  EXPECT_EQ(absolute_path("/a/./b/../c/"), "/a/c");
 }
 
 TEST(StateDir, BackupFolderPerRun) {

@@ -1,17 +1,18 @@
 #include "src/io/profile_lock.h"
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "src/util/digest.h"
 #include "tests/io/io_test_support.h"
 
 namespace mailmig {
 namespace {
 
-using testing::file_mode;
 using testing::path_exists;
 using testing::TempFolder;
 using testing::write_whole_file;
@@ -23,12 +24,12 @@ struct LockHolder {
   int to_parent[2]{};
   int to_child[2]{};
 
-  LockHolder(const std::string& state, const std::string& profile, const std::string& marker) {
+  LockHolder(const std::string& profile, const std::string& marker) {
     EXPECT_EQ(::pipe(to_parent), 0);
     EXPECT_EQ(::pipe(to_child), 0);
     pid = ::fork();
     if (pid == 0) {
-      FileLockResult lock = lock_profile(state, profile, std::chrono::seconds(5));
+      FileLockResult lock = lock_profile(profile, std::chrono::seconds(5));
       const char ready = lock ? 'L' : 'E';
       [[maybe_unused]] ssize_t n = ::write(to_parent[1], &ready, 1);
       char go = 0;
@@ -51,16 +52,34 @@ struct LockHolder {
   }
 };
 
-TEST(ProfileLock, LockFileIsNamedAfterTheProfilePathsHash) {
+TEST(ProfileLock, TheLockIsOnTheProfileFolderWhateverTheStateFolder) {
   TempFolder root;
   const std::string profile = root / "abcd.default";
   ASSERT_EQ(::mkdir(profile.c_str(), 0700), 0);
-  EXPECT_EQ(profile_lock_path(root / "state", profile),
-            root / "state/locks/" + sha256_hex(profile) + ".lock");
-  FileLockResult lock = lock_profile(root / "state", profile);
+  ASSERT_EQ(::symlink(profile.c_str(), (root / "link").c_str()), 0);
+  FileLockResult lock = lock_profile(profile);
   ASSERT_TRUE(lock) << lock.error;
-  EXPECT_EQ(file_mode(lock.lock->path()), 0600u);
-  EXPECT_EQ(file_mode(root / "state/locks"), 0700u);
+  EXPECT_EQ(lock.lock->path(), profile);
+  EXPECT_EQ(profile_lock_folder(root / "link"), profile);
+  // Another spelling of the profile, and a flock on its folder from anywhere, wait for it.
+  EXPECT_TRUE(lock_profile(root / "link", std::chrono::milliseconds(0)).timed_out);
+  const int folder = ::open(profile.c_str(), O_RDONLY | O_DIRECTORY);
+  EXPECT_NE(::flock(folder, LOCK_EX | LOCK_NB), 0);
+  lock.lock.reset();
+  EXPECT_EQ(::flock(folder, LOCK_EX | LOCK_NB), 0);
+  ::close(folder);
+  // Nothing is written anywhere for it.
+  EXPECT_FALSE(path_exists(root / "state"));
+}
+
+TEST(ProfileLock, ASingleFileProfileLocksItsFolder) {
+  TempFolder root;
+  const std::string file = root / "account.oeaccount";
+  write_whole_file(file, "x", 0600);
+  EXPECT_EQ(profile_lock_folder(file), root.path());
+  FileLockResult lock = lock_profile(file);
+  ASSERT_TRUE(lock) << lock.error;
+  EXPECT_TRUE(lock_profile(root.path(), std::chrono::milliseconds(0)).timed_out);
 }
 
 TEST(ProfileLock, LockExistingFileNeverCreatesOne) {
@@ -86,13 +105,12 @@ TEST(ProfileLock, LockExistingFileNeverCreatesOne) {
 TEST(ProfileLock, SecondProcessTimesOutWhileTheFirstHoldsIt) {
   TempFolder root;
   const std::string profile = root.path();
-  LockHolder holder(root / "state", profile, root / "marker");
-  const FileLockResult second = lock_profile(root / "state", profile, std::chrono::milliseconds(0));
+  LockHolder holder(profile, root / "marker");
+  const FileLockResult second = lock_profile(profile, std::chrono::milliseconds(0));
   EXPECT_FALSE(second);
   EXPECT_TRUE(second.timed_out);
   EXPECT_EQ(second.error, profile + ": another mailmig run is still working on this profile (" +
-                              profile_lock_path(root / "state", profile) +
-                              ": lock failed: another mailmig run held it for 0 s)");
+                              profile + ": lock failed: another mailmig run held it for 0 s)");
   holder.release();
 }
 
@@ -100,10 +118,10 @@ TEST(ProfileLock, SecondProcessWaitsUntilTheFirstReleases) {
   TempFolder root;
   const std::string profile = root.path();
   const std::string marker = root / "marker";
-  LockHolder holder(root / "state", profile, marker);
-  EXPECT_TRUE(lock_profile(root / "state", profile, std::chrono::milliseconds(0)).timed_out);
+  LockHolder holder(profile, marker);
+  EXPECT_TRUE(lock_profile(profile, std::chrono::milliseconds(0)).timed_out);
   holder.release();  // the holder writes the marker, then exits and so releases
-  const FileLockResult second = lock_profile(root / "state", profile);
+  const FileLockResult second = lock_profile(profile);
   ASSERT_TRUE(second) << second.error;
   // Holding the lock proves the first process was gone: it wrote the marker before exiting.
   EXPECT_TRUE(path_exists(marker));
@@ -111,11 +129,11 @@ TEST(ProfileLock, SecondProcessWaitsUntilTheFirstReleases) {
 
 TEST(ProfileLock, TwoLocksInOneProcessAlsoSerialize) {
   TempFolder root;
-  FileLockResult first = lock_profile(root / "state", root.path());
+  FileLockResult first = lock_profile(root.path());
   ASSERT_TRUE(first);
-  EXPECT_TRUE(lock_profile(root / "state", root.path(), std::chrono::milliseconds(0)).timed_out);
+  EXPECT_TRUE(lock_profile(root.path(), std::chrono::milliseconds(0)).timed_out);
   first.lock.reset();
-  EXPECT_TRUE(lock_profile(root / "state", root.path(), std::chrono::milliseconds(0)));
+  EXPECT_TRUE(lock_profile(root.path(), std::chrono::milliseconds(0)));
 }
 
 }  // namespace

@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
       std::cerr << begun.error << "\n";
       return 3;
     }
-    FileLockResult lock = lock_profile(state, profile);
+    FileLockResult lock = lock_profile(profile);
     if (!lock) {
       std::cerr << lock.error << "\n";
       return 3;

@@ -66,7 +66,7 @@ for shell in $shells; do
   output=$(run_login "$shell" "$session" 3)
   [ "$output" = "status: 0" ] || fail "exit 3 broke the login: $output"
   [ "$(call_count)" = 2 ] || fail "a new session did not call mailmig"
-  grep -q "a mail client is running;.*retried at the next login" "$log" || fail "3 not logged"
+  grep -q "a mail client is running, .*retried at the next login" "$log" || fail "3 not logged"
   ok "a new session runs again; exit 3 gives status 0 and is logged as retry-later"
 
   for code in 1 2; do
