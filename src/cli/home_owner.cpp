@@ -272,6 +272,21 @@ std::string read_until_end(int fd) {
   return received;
 }
 
+// The child's log lines are the user's to choose: each reaches root's log as one printable line
+// (what mailmig itself writes is already printable, so its lines pass unchanged).
+std::string printable_lines(const std::string& text) {
+  std::string lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines += printable(std::string_view(text).substr(start, end - start));
+    lines += '\n';
+    start = end + 1;
+  }
+  return lines;
+}
+
 bool append_to_log(const std::string& log_path, const std::string& text) {
   const int fd = ::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
   if (fd < 0) return false;
@@ -355,7 +370,7 @@ int run_for_home(const HomeRun& run, const std::function<int(const RunOutputs&)>
   std::size_t pos = 0;
   const std::optional<std::string> log_text = take_part(received, pos);
   const std::optional<std::string> report_bytes = take_part(received, pos);
-  if (log_text && !log_text->empty() && !append_to_log(run.outputs.log_path, *log_text)) {
+  if (log_text && !log_text->empty() && !append_to_log(run.outputs.log_path, printable_lines(*log_text))) {
     std::cerr << "mailmig: " << printable(run.outputs.log_path) << ": "
               << translate(N_("cannot write the log")) << "\n";
     status = std::max(status, static_cast<int>(kExitError));
