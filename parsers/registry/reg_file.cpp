@@ -493,6 +493,11 @@ class EntryReader {
       ParseResult result = read_line(index);
       if (!result) return result;
     }
+    if (ends_in_cut_line()) {
+      return stop(ParseResult::failure(lines_.size(), 0,
+                                       "the file ends in the middle of this line, without a "
+                                       "line ending: the export looks cut short"));
+    }
     if (ParseResult decoded = decode_pending(); !decoded) return decoded;
     entries = std::move(entries_);
     return ParseResult::success();
@@ -502,6 +507,25 @@ class EntryReader {
   static std::string expected_header() {
     return "expected the header \"REGEDIT4\" or \"Windows Registry Editor Version 5.00\" on the "
            "first line";
+  }
+
+  bool is_unterminated_last(std::size_t index) const {
+    return index + 1 == lines_.size() && lines_[index].end == lines_[index].content_end;
+  }
+
+  // A last line without a line ending that regedit cannot read and that begins like a key or
+  // value (an unclosed quote or bracket, a name without data): a copy cut short in mid-line.
+  // Any complete line may lack the final line ending.
+  bool ends_in_cut_line() const {
+    const RegEntry& entry = entries_.back();
+    if (entry.kind != RegLineKind::Opaque || !is_unterminated_last(entry.last_line - 1)) {
+      return false;
+    }
+    const std::string_view s = line(entry.last_line - 1);
+    const std::size_t pos = skip_blanks(s, 0);
+    if (pos == s.size()) return false;
+    if (s[pos] == '"' || s[pos] == '@') return true;
+    return s[pos] == '[' && s.find(']', pos) == std::string_view::npos;
   }
 
   std::string_view line(std::size_t index) const {
@@ -775,22 +799,35 @@ class EntryReader {
         kind = read_hex(data.substr(data_start), value.bytes, last);
       }
     }
+    if (continued_past_end_) {
+      return stop(ParseResult::failure(last + 1, 0,
+                                       "the file ends inside a hex value continued with ',\\' "
+                                       "on this line: the export looks cut short"));
+    }
     if (kind == RegLineKind::Value || kind == RegLineKind::ValueDeletion) {
       // Without an open key regedit has nowhere to put the value.
       if (section_ == RegEntry::npos) kind = RegLineKind::Opaque;
     }
+    if (kind == RegLineKind::Value && value.kind == RegDataKind::Hex && is_unterminated_last(last) &&
+        ends_mid_hex(line(last))) {
+      return stop(ParseResult::failure(last + 1, 0,
+                                       "the file ends in the middle of this value, without a "
+                                       "line ending: the export looks cut short"));
+    }
     entry.kind = kind;
     end_at(entry, last);
     if (kind != RegLineKind::Value && kind != RegLineKind::ValueDeletion) entry.value = RegValue();
-    // Blank and comment lines read past the end of a value continued up to the end of file.
-    for (std::size_t skipped = last + 1; skipped < trailing_end_; ++skipped) {
-      const std::string_view t = line(skipped);
-      const std::size_t p = skip_blanks(t, 0);
-      push(p == t.size() ? RegLineKind::Blank : RegLineKind::Comment, skipped, skipped);
-    }
-    index = std::max(last + 1, trailing_end_);
-    trailing_end_ = 0;
+    index = last + 1;
     return ParseResult::success();
+  }
+
+  // A hex line that stops after a comma or after the first digit of a byte: regedit never ends
+  // a line so, but a copy cut short does.
+  static bool ends_mid_hex(std::string_view s) {
+    if (s.find(';') != std::string_view::npos) return false;
+    s = trim_trailing_blanks(s);
+    if (s.empty() || s.back() == ',') return true;
+    return s.size() >= 2 && hex_digit(s.back()) >= 0 && !(hex_digit(s[s.size() - 2]) >= 0);
   }
 
   // regproc.c convert_hex_to_dword: 1-8 hex digits, then only blanks or a ';' comment.
@@ -822,8 +859,8 @@ class EntryReader {
     std::size_t next = last + 1;
     while (status == HexStatus::Continued) {
       if (next == lines_.size()) {
-        trailing_end_ = next;
-        return RegLineKind::Value;
+        continued_past_end_ = true;
+        return RegLineKind::Opaque;
       }
       const std::string_view s = line(next);
       const std::size_t pos = skip_blanks(s, 0);
@@ -852,7 +889,7 @@ class EntryReader {
   std::array<bool, 256> unescape_stops_;  // lead bytes, the quote and the backslash
   std::vector<RegEntry> entries_;
   std::size_t section_ = RegEntry::npos;
-  std::size_t trailing_end_ = 0;  // set when a continued value runs to the end of the file
+  bool continued_past_end_ = false;  // a hex value's continuation found the end of the file
   // Texts with escapes are unescaped into these, reused for every line.
   std::string raw_name_;
   std::string raw_text_;
