@@ -88,7 +88,7 @@ TEST(AccountrcDocument, ReadsSectionsAndValuesAsTheClientDoes) {
   EXPECT_EQ(document.effective_line(first, "smtp_port"), 6u);
   EXPECT_EQ(document.value(first, "url"), "http://x/?a=b");  // split at the first '='
   EXPECT_EQ(document.value(first, "no equals here"), std::nullopt);
-  EXPECT_EQ(document.lines()[4].kind, AccountrcDocument::LineKind::Other);
+  EXPECT_EQ(first.lines[4].kind, AccountrcDocument::LineKind::Other);
   EXPECT_EQ(document.value(first, "user_id"), std::nullopt);
   EXPECT_EQ(document.value(document.sections()[1], "user_id"), "hanako");
   EXPECT_EQ(document.find_section("Account: 3"), nullptr);
