@@ -951,8 +951,38 @@ ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ans
                      file.keeps_ascii_);
   ParseResult result = reader.read(file.entries_, file.version_);
   if (!result) return result;
+  file.build_index();
   out = std::move(file);
   return result;
+}
+
+std::string RegFile::index_key(std::string_view key_path) {
+  std::string key(key_path);
+  for (char& c : key) c = ascii_lower(c);
+  return key;
+}
+
+void RegFile::build_index() {
+  parsed_entries_ = entries_.size();
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    if (entries_[i].kind == RegLineKind::Key) {
+      key_sections_[index_key(entries_[i].key_path)].push_back(i);
+    } else if (entries_[i].kind == RegLineKind::KeyDeletion) {
+      key_deletions_.push_back(i);
+    }
+  }
+}
+
+template <typename Visit>
+void RegFile::for_each_in_section(std::size_t key, Visit visit) const {
+  for (std::size_t i = key; i < parsed_entries_ && (i == key || entries_[i].section == key);
+       ++i) {
+    if (i != key) visit(i);
+    for (std::size_t added = entries_[i].next_added; added != RegEntry::npos;
+         added = entries_[added].next_added) {
+      visit(added);
+    }
+  }
 }
 
 std::string RegFile::encode_text(std::string_view text) const {
@@ -961,33 +991,86 @@ std::string RegFile::encode_text(std::string_view text) const {
   return std::string(kUtf16Bom) + from_utf8(text, "UTF-16LE").text;
 }
 
-std::string RegFile::serialize() const { return encode_text(text_); }
+std::string RegFile::serialize() const {
+  if (replacements_.empty() && parsed_entries_ == entries_.size()) return encode_text(text_);
+  std::string text;
+  text.reserve(text_.size() + text_.size() / 16);
+  auto append = [&](const RegEntry& entry) {
+    text += entry_content(entry);
+    text += ending_of(entry);
+  };
+  for (std::size_t i = 0; i < parsed_entries_; ++i) {
+    append(entries_[i]);
+    for (std::size_t added = entries_[i].next_added; added != RegEntry::npos;
+         added = entries_[added].next_added) {
+      append(entries_[added]);
+    }
+  }
+  return encode_text(text);
+}
 
 std::string_view RegFile::entry_content(const RegEntry& entry) const {
+  if (entry.replacement != RegEntry::npos) return replacements_[entry.replacement].content;
+  return parsed_content(entry);
+}
+
+std::string_view RegFile::parsed_content(const RegEntry& entry) const {
   return std::string_view(text_).substr(entry.begin, entry.content_end - entry.begin);
+}
+
+std::string_view RegFile::ending_of(const RegEntry& entry) const {
+  if (entry.replacement != RegEntry::npos) return replacements_[entry.replacement].ending;
+  return std::string_view(text_).substr(entry.content_end, entry.end - entry.content_end);
 }
 
 std::vector<std::string> RegFile::key_paths() const {
   std::vector<std::string> paths;
-  for (const RegEntry& entry : entries_) {
-    if (entry.kind != RegLineKind::Key) continue;
-    bool seen = false;
-    for (const std::string& path : paths) seen = seen || reg_names_equal(path, entry.key_path);
-    if (!seen) paths.push_back(entry.key_path);
+  for (std::size_t i = 0; i < parsed_entries_; ++i) {
+    const RegEntry& entry = entries_[i];
+    // The first spelling: the path's first Key entry.
+    if (entry.kind == RegLineKind::Key &&
+        key_sections_.at(index_key(entry.key_path)).front() == i) {
+      paths.push_back(entry.key_path);
+    }
   }
   return paths;
 }
 
 const RegEntry* RegFile::find_entry(std::string_view key_path, std::string_view name) const {
+  return find_entry(key_path, name, true);
+}
+
+const RegEntry* RegFile::find_parsed_entry(std::string_view key_path,
+                                           std::string_view name) const {
+  return find_entry(key_path, name, false);
+}
+
+// The last setting or deletion of the value, as regedit imports the file from top to bottom:
+// in the key's sections, or a later deletion of the key or of a key above it.
+const RegEntry* RegFile::find_entry(std::string_view key_path, std::string_view name,
+                                    bool with_edits) const {
   const RegEntry* found = nullptr;
-  for (const RegEntry& entry : entries_) {
-    if (entry.kind == RegLineKind::KeyDeletion &&
-        (reg_names_equal(entry.key_path, key_path) || is_ancestor_path(entry.key_path, key_path))) {
-      found = &entry;
-    } else if ((entry.kind == RegLineKind::Value || entry.kind == RegLineKind::ValueDeletion) &&
-               reg_names_equal(entries_[entry.section].key_path, key_path) &&
-               reg_names_equal(entry.value.name, name)) {
-      found = &entry;
+  std::size_t found_section = 0;
+  if (const auto sections = key_sections_.find(index_key(key_path));
+      sections != key_sections_.end()) {
+    for (const std::size_t key : sections->second) {
+      for_each_in_section(key, [&](std::size_t i) {
+        const RegEntry& entry = entries_[i];
+        if (!with_edits && i >= parsed_entries_) return;
+        if ((entry.kind == RegLineKind::Value || entry.kind == RegLineKind::ValueDeletion) &&
+            reg_names_equal(entry.value.name, name)) {
+          found = &entry;
+          found_section = key;
+        }
+      });
+    }
+  }
+  // A section ends before any key line, so a deletion after the section's key is after it.
+  for (auto deletion = key_deletions_.rbegin(); deletion != key_deletions_.rend(); ++deletion) {
+    const RegEntry& entry = entries_[*deletion];
+    if (found != nullptr && *deletion < found_section) break;
+    if (reg_names_equal(entry.key_path, key_path) || is_ancestor_path(entry.key_path, key_path)) {
+      return &entry;
     }
   }
   return found;
@@ -1063,25 +1146,6 @@ RegEdit RegFile::format_value_deletion(std::string_view name, std::string& line)
   return encode_text_line("\"" + escape_reg_string(name) + "\"=-", name, line);
 }
 
-RegEdit RegFile::replace_text(std::size_t begin, std::size_t end, std::string_view replacement) {
-  std::string edited = text_.substr(0, begin);
-  edited += replacement;
-  edited += text_.substr(end);
-  RegFile reparsed;
-  reparsed.encoding_ = encoding_;
-  reparsed.codepage_ = codepage_;
-  reparsed.lead_bytes_ = lead_bytes_;
-  reparsed.keeps_ascii_ = keeps_ascii_;
-  reparsed.line_ending_ = line_ending_;
-  reparsed.text_ = std::move(edited);
-  EntryReader reader(reparsed.text_, reparsed.lead_bytes_, reparsed.encoding_, reparsed.codepage_,
-                     reparsed.keeps_ascii_);
-  ParseResult result = reader.read(reparsed.entries_, reparsed.version_);
-  if (!result) return RegEdit::failure(result.describe("edited file"));
-  *this = std::move(reparsed);
-  return RegEdit::success();
-}
-
 namespace {
 
 bool same_value(const RegValue& a, const RegValue& b) {
@@ -1099,22 +1163,43 @@ bool same_value(const RegValue& a, const RegValue& b) {
 
 }  // namespace
 
+bool RegFile::reads_back(std::string_view line, const RegValue& value, RegValue& parsed) const {
+  // Inside a key of its own, the line reads as it does in the file: the entry before it is
+  // complete and it is complete itself, so nothing around it changes how either is read.
+  const std::string text = std::string(version_ == 5 ? kHeader5 : kHeader4) + line_ending_ +
+                           "[HKEY_CURRENT_USER\\K]" + line_ending_ + std::string(line) +
+                           line_ending_;
+  std::vector<RegEntry> entries;
+  int version = 0;
+  EntryReader reader(text, lead_bytes_, encoding_, codepage_, keeps_ascii_);
+  if (!reader.read(entries, version) || entries.size() != 3 ||
+      entries.back().kind != RegLineKind::Value || !same_value(entries.back().value, value)) {
+    return false;
+  }
+  parsed = std::move(entries.back().value);
+  return true;
+}
+
 RegEdit RegFile::set_value(std::string_view key_path, const RegValue& value) {
-  const RegEntry* entry = find_entry(key_path, value.name);
-  if (!entry || entry->kind != RegLineKind::Value) {
+  const RegEntry* found = find_entry(key_path, value.name);
+  if (!found || found->kind != RegLineKind::Value) {
     return RegEdit::failure("no value \"" + value.name + "\" in [" + std::string(key_path) + "]");
   }
   std::string line;
   if (RegEdit formatted = format_value_line(value, line); !formatted) return formatted;
-  const RegFile before = *this;
-  if (RegEdit edited = replace_text(entry->begin, entry->content_end, line); !edited) {
-    return edited;
-  }
-  const RegValue* written = find_value(key_path, value.name);
-  if (!written || !same_value(*written, value)) {
-    *this = before;
+  RegValue parsed;
+  if (!reads_back(line, value, parsed)) {
     return RegEdit::failure("the edited value \"" + value.name + "\" does not read back");
   }
+  RegEntry& entry = entries_[static_cast<std::size_t>(found - entries_.data())];
+  Replacement replacement{std::move(line), std::string(ending_of(entry))};
+  if (entry.replacement == RegEntry::npos) {
+    entry.replacement = replacements_.size();
+    replacements_.push_back(std::move(replacement));
+  } else {
+    replacements_[entry.replacement] = std::move(replacement);
+  }
+  entry.value = std::move(parsed);
   return RegEdit::success();
 }
 
@@ -1133,33 +1218,51 @@ RegEdit RegFile::set_string(std::string_view key_path, std::string_view name,
 }
 
 RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
-  std::size_t key = RegEntry::npos;
-  for (std::size_t i = 0; i < entries_.size(); ++i) {
-    if (entries_[i].kind == RegLineKind::Key && reg_names_equal(entries_[i].key_path, key_path)) {
-      key = i;
-    }
+  const auto sections = key_sections_.find(index_key(key_path));
+  if (sections == key_sections_.end()) {
+    return RegEdit::failure("no key [" + std::string(key_path) + "]");
   }
-  if (key == RegEntry::npos) return RegEdit::failure("no key [" + std::string(key_path) + "]");
+  const std::size_t key = sections->second.back();
   std::size_t after = key;
-  for (std::size_t i = key + 1; i < entries_.size(); ++i) {
-    const RegEntry& entry = entries_[i];
-    if (entry.section == key &&
-        (entry.kind == RegLineKind::Value || entry.kind == RegLineKind::ValueDeletion)) {
+  for_each_in_section(key, [&](std::size_t i) {
+    if (entries_[i].kind == RegLineKind::Value || entries_[i].kind == RegLineKind::ValueDeletion) {
       after = i;
     }
-  }
+  });
   std::string line;
   if (RegEdit formatted = format_value_line(value, line); !formatted) return formatted;
-  const RegEntry& anchor = entries_[after];
-  const bool anchor_has_ending = anchor.end != anchor.content_end;
-  const std::string insertion = anchor_has_ending ? line + line_ending_ : line_ending_ + line;
-  const RegFile before = *this;
-  if (RegEdit edited = replace_text(anchor.end, anchor.end, insertion); !edited) return edited;
-  const RegValue* written = find_value(key_path, value.name);
-  if (!written || !same_value(*written, value)) {
-    *this = before;
+  RegValue parsed;
+  // A deletion of the key (or of a key above it) further down would delete the value again.
+  const bool deleted_later = std::any_of(
+      key_deletions_.begin(), key_deletions_.end(), [&](std::size_t deletion) {
+        return deletion > key && (reg_names_equal(entries_[deletion].key_path, key_path) ||
+                                  is_ancestor_path(entries_[deletion].key_path, key_path));
+      });
+  if (deleted_later || !reads_back(line, value, parsed)) {
     return RegEdit::failure("the added value \"" + value.name + "\" does not read back");
   }
+  // After a last line without a line ending, the new line becomes the last one, without one.
+  std::string ending = line_ending_;
+  if (ending_of(entries_[after]).empty()) {
+    Replacement closed{std::string(entry_content(entries_[after])), line_ending_};
+    if (entries_[after].replacement == RegEntry::npos) {
+      entries_[after].replacement = replacements_.size();
+      replacements_.push_back(std::move(closed));
+    } else {
+      replacements_[entries_[after].replacement] = std::move(closed);
+    }
+    ending.clear();
+  }
+  RegEntry added;
+  added.kind = RegLineKind::Value;
+  added.first_line = added.last_line = entries_[after].last_line;
+  added.section = key;
+  added.value = std::move(parsed);
+  added.replacement = replacements_.size();
+  replacements_.push_back({std::move(line), std::move(ending)});
+  added.next_added = entries_[after].next_added;
+  entries_[after].next_added = entries_.size();
+  entries_.push_back(std::move(added));
   return RegEdit::success();
 }
 

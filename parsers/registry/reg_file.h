@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "src/model/parse_result.h"
@@ -62,6 +63,10 @@ struct RegEntry {
   // Every entry after the header: index of the Key entry whose section it is in, or npos.
   std::size_t section = npos;
   RegValue value;  // Value (ValueDeletion: the name only)
+  // Edits: the entry's lines as rewritten (index into the file's replacements), and the first of
+  // the entries added after it (each added entry links to the next one).
+  std::size_t replacement = npos;
+  std::size_t next_added = npos;
 
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 };
@@ -92,10 +97,15 @@ class RegFile {
   const std::string& line_ending() const { return line_ending_; }
   const std::vector<RegEntry>& entries() const { return entries_; }
 
-  // The document's text: the file's bytes for ANSI files, UTF-8 (after the BOM) for UTF-16.
+  // The document's text as parsed (edits are not in it): the file's bytes for ANSI files, UTF-8
+  // (after the BOM) for UTF-16.
   const std::string& text() const { return text_; }
-  // An entry's lines without the final line ending, in the document's text encoding.
+  // An entry's lines without the final line ending, in the document's text encoding, with edits.
   std::string_view entry_content(const RegEntry& entry) const;
+  // The entry that decided the value in the file as parsed, before any edit (see find_entry),
+  // and its lines as parsed.
+  const RegEntry* find_parsed_entry(std::string_view key_path, std::string_view name) const;
+  std::string_view parsed_content(const RegEntry& entry) const;
 
   // The paths of the keys regedit opens, each once (first spelling), in file order.
   std::vector<std::string> key_paths() const;
@@ -133,11 +143,33 @@ class RegFile {
   std::string encode_text(std::string_view text) const;
 
  private:
-  RegEdit replace_text(std::size_t begin, std::size_t end, std::string_view replacement);
   // A formatted UTF-8 line in the document's text encoding; `name` names it in errors.
   RegEdit encode_text_line(std::string_view utf8, std::string_view name, std::string& out) const;
 
+  // Edits are kept beside the parsed text, so that one costs its own lines and not a copy and a
+  // new parse of the whole file; serialize() puts them in.
+  struct Replacement {
+    std::string content;  // without the final line ending
+    std::string ending;
+  };
+  void build_index();
+  static std::string index_key(std::string_view key_path);
+  // Calls visit(index) for the entries of the section that starts at Key entry `key`, in file
+  // order, added entries included.
+  template <typename Visit>
+  void for_each_in_section(std::size_t key, Visit visit) const;
+  const RegEntry* find_entry(std::string_view key_path, std::string_view name,
+                             bool with_edits) const;
+  std::string_view ending_of(const RegEntry& entry) const;
+  // Parses a formatted value line as regedit would read it inside a key; false when it does not
+  // read back as `value`.
+  bool reads_back(std::string_view line, const RegValue& value, RegValue& parsed) const;
+
   std::string text_;
+  std::size_t parsed_entries_ = 0;  // entries_ from here on were added by add_value
+  std::vector<Replacement> replacements_;
+  std::unordered_map<std::string, std::vector<std::size_t>> key_sections_;  // Key entries by path
+  std::vector<std::size_t> key_deletions_;  // KeyDeletion entries
   RegEncoding encoding_ = RegEncoding::Ansi;
   int version_ = 4;
   std::string codepage_ = "CP932";

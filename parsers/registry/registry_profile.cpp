@@ -146,7 +146,11 @@ std::vector<RegistryAccountKey> find_account_keys(const RegFile& document) {
 
 RegistryProfile::RegistryProfile(std::string path, std::string bytes, RegFile document,
                                  std::vector<RegistryAccountKey> account_keys)
-    : original_(document), document_(std::move(document)), account_keys_(std::move(account_keys)) {
+    : document_(std::move(document)), account_keys_(std::move(account_keys)) {
+  for (std::size_t i = 0; i < account_keys_.size(); ++i) {
+    account_index_.emplace(account_keys_[i].key_path, i);
+    if (account_keys_[i].kind == RegistryAccountKind::OutlookMapi) client_ = ClientKind::Outlook;
+  }
   ProfileFile file;
   file.path = std::move(path);
   file.current = bytes;
@@ -154,17 +158,23 @@ RegistryProfile::RegistryProfile(std::string path, std::string bytes, RegFile do
   files_.push_back(std::move(file));
 }
 
-ClientKind RegistryProfile::client() const {
-  for (const RegistryAccountKey& key : account_keys_) {
-    if (key.kind == RegistryAccountKind::OutlookMapi) return ClientKind::Outlook;
-  }
-  return ClientKind::OutlookExpress;
-}
+ClientKind RegistryProfile::client() const { return client_; }
 
 std::vector<Account> RegistryProfile::accounts() const {
   std::vector<Account> result;
   for (const RegistryAccountKey& key : account_keys_) result.push_back(read_account(key));
   return result;
+}
+
+const RegistryAccountKey* RegistryProfile::account_key(const std::string& account_id) const {
+  const auto found = account_index_.find(account_id);
+  return found == account_index_.end() ? nullptr : &account_keys_[found->second];
+}
+
+std::optional<Account> RegistryProfile::account(const std::string& account_id) const {
+  const RegistryAccountKey* key = account_key(account_id);
+  if (!key) return std::nullopt;
+  return read_account(*key);
 }
 
 Account RegistryProfile::read_account(const RegistryAccountKey& key) const {
@@ -345,11 +355,14 @@ class RegistryProfile::Writer {
           {{"value", value.name}, {"key", key_}, {"error", edit.error}}));
       return;
     }
-    for (const EditedValue& edited : profile_.edited_) {
-      if (reg_names_equal(edited.key_path, key_) && reg_names_equal(edited.name, value.name))
-        return;
+    std::string edited_name = key_ + "\n" + value.name;
+    for (char& c : edited_name) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     }
-    profile_.edited_.push_back({key_, value.name});
+    if (profile_.edited_names_.insert(std::move(edited_name)).second) {
+      profile_.edited_.push_back({key_, value.name});
+    }
+    profile_.files_stale_ = true;
   }
 
   void put_dword(const std::string& name, std::uint32_t number, const std::string& rule) {
@@ -698,10 +711,7 @@ void apply_iam(RegistryProfile::Writer& w, const Request& r) {
 std::vector<Finding> RegistryProfile::apply(const std::string& account_id,
                                             const std::vector<Change>& changes) {
   std::vector<Finding> result;
-  const RegistryAccountKey* key = nullptr;
-  for (const RegistryAccountKey& candidate : account_keys_) {
-    if (candidate.key_path == account_id) key = &candidate;
-  }
+  const RegistryAccountKey* key = account_key(account_id);
   if (!key) {
     for (const Change& change : changes) {
       result.push_back(make_finding(change.rule, Severity::Warning,
@@ -731,11 +741,18 @@ std::vector<Finding> RegistryProfile::apply(const std::string& account_id,
   } else {
     apply_iam(writer, request);
   }
-  refresh_files();
   return result;
 }
 
-void RegistryProfile::refresh_files() {
+const std::vector<ProfileFile>& RegistryProfile::files() const {
+  if (files_stale_) {
+    refresh_files();
+    files_stale_ = false;
+  }
+  return files_;
+}
+
+void RegistryProfile::refresh_files() const {
   files_.resize(1);
   files_.front().current = document_.serialize();
   std::vector<RegFile::Section> delta;
@@ -745,9 +762,9 @@ void RegistryProfile::refresh_files() {
     if (!now || now->kind != RegLineKind::Value) continue;
     const std::string now_line(document_.entry_content(*now));
     std::string old_line;
-    const RegEntry* before = original_.find_entry(edited.key_path, edited.name);
+    const RegEntry* before = document_.find_parsed_entry(edited.key_path, edited.name);
     if (before && before->kind == RegLineKind::Value) {
-      old_line = std::string(original_.entry_content(*before));
+      old_line = std::string(document_.parsed_content(*before));
     } else {
       // The name was written by this document before, so it can be written again.
       document_.format_value_deletion(edited.name, old_line);
