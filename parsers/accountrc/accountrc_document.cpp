@@ -79,6 +79,14 @@ AccountrcParse AccountrcDocument::parse(std::string bytes) {
     } else if (const std::size_t equals = content.find('='); equals != std::string_view::npos) {
       line.kind = LineKind::KeyValue;
       line.value_begin = static_cast<std::uint32_t>(begin - section_begin + equals + 1);
+    } else if (newline == std::string_view::npos) {
+      // The client ignores a line without '=', but writes every line with its newline: a last
+      // one without either is a copy cut short.
+      parsed.result = ParseResult::failure(
+          number, content.size() + 1,
+          "the file ends in the middle of this line, which has no '=': it looks cut short");
+      parsed.document = AccountrcDocument();
+      return parsed;
     } else {
       line.kind = LineKind::Other;
     }
