@@ -956,17 +956,19 @@ ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ans
   return result;
 }
 
-std::string RegFile::index_key(std::string_view key_path) {
-  std::string key(key_path);
-  for (char& c : key) c = ascii_lower(c);
-  return key;
+std::size_t RegFile::PathHash::operator()(std::string_view path) const {
+  std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a of the lower-case path
+  for (const char c : path) {
+    hash = (hash ^ static_cast<unsigned char>(ascii_lower(c))) * 1099511628211ULL;
+  }
+  return static_cast<std::size_t>(hash);
 }
 
 void RegFile::build_index() {
   parsed_entries_ = entries_.size();
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     if (entries_[i].kind == RegLineKind::Key) {
-      key_sections_[index_key(entries_[i].key_path)].push_back(i);
+      key_sections_[entries_[i].key_path].push_back(i);
     } else if (entries_[i].kind == RegLineKind::KeyDeletion) {
       key_deletions_.push_back(i);
     }
@@ -1029,7 +1031,7 @@ std::vector<std::string> RegFile::key_paths() const {
     const RegEntry& entry = entries_[i];
     // The first spelling: the path's first Key entry.
     if (entry.kind == RegLineKind::Key &&
-        key_sections_.at(index_key(entry.key_path)).front() == i) {
+        key_sections_.find(std::string_view(entry.key_path))->second.front() == i) {
       paths.push_back(entry.key_path);
     }
   }
@@ -1051,7 +1053,7 @@ const RegEntry* RegFile::find_entry(std::string_view key_path, std::string_view 
                                     bool with_edits) const {
   const RegEntry* found = nullptr;
   std::size_t found_section = 0;
-  if (const auto sections = key_sections_.find(index_key(key_path));
+  if (const auto sections = key_sections_.find(key_path);
       sections != key_sections_.end()) {
     for (const std::size_t key : sections->second) {
       for_each_in_section(key, [&](std::size_t i) {
@@ -1218,7 +1220,7 @@ RegEdit RegFile::set_string(std::string_view key_path, std::string_view name,
 }
 
 RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
-  const auto sections = key_sections_.find(index_key(key_path));
+  const auto sections = key_sections_.find(key_path);
   if (sections == key_sections_.end()) {
     return RegEdit::failure("no key [" + std::string(key_path) + "]");
   }

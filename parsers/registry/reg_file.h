@@ -71,6 +71,9 @@ struct RegEntry {
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 };
 
+// Case-insensitive (ASCII) comparison of key paths and value names.
+bool reg_names_equal(std::string_view a, std::string_view b);
+
 // The outcome of an edit: ok, or why the document was left as it was.
 struct RegEdit {
   bool ok = true;
@@ -153,7 +156,15 @@ class RegFile {
     std::string ending;
   };
   void build_index();
-  static std::string index_key(std::string_view key_path);
+  // Key paths compare without regard to ASCII case, as on Windows; looked up without a copy.
+  struct PathHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view path) const;
+  };
+  struct PathEqual {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const { return reg_names_equal(a, b); }
+  };
   // Calls visit(index) for the entries of the section that starts at Key entry `key`, in file
   // order, added entries included.
   template <typename Visit>
@@ -168,7 +179,8 @@ class RegFile {
   std::string text_;
   std::size_t parsed_entries_ = 0;  // entries_ from here on were added by add_value
   std::vector<Replacement> replacements_;
-  std::unordered_map<std::string, std::vector<std::size_t>> key_sections_;  // Key entries by path
+  // Key entries by path.
+  std::unordered_map<std::string, std::vector<std::size_t>, PathHash, PathEqual> key_sections_;
   std::vector<std::size_t> key_deletions_;  // KeyDeletion entries
   RegEncoding encoding_ = RegEncoding::Ansi;
   int version_ = 4;
@@ -179,7 +191,5 @@ class RegFile {
   std::vector<RegEntry> entries_;
 };
 
-// Case-insensitive (ASCII) comparison of key paths and value names.
-bool reg_names_equal(std::string_view a, std::string_view b);
 
 }  // namespace mailmig
