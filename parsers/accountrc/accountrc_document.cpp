@@ -24,7 +24,9 @@ AccountrcParse AccountrcDocument::parse(std::string bytes) {
   bool ending_seen = false;
   auto close_section = [&](std::size_t end) {
     if (!document.sections_.empty()) {
-      document.sections_.back().bytes.assign(text.substr(section_begin, end - section_begin));
+      Section& section = document.sections_.back();
+      section.bytes.assign(text.substr(section_begin, end - section_begin));
+      section.lines.shrink_to_fit();  // a large file has many sections: no room to spare
     }
   };
   while (begin < text.size()) {
@@ -179,6 +181,17 @@ std::string_view AccountrcDocument::line_ending_for_insert(const Section& sectio
 
 namespace {
 
+// Lets `bytes` grow by `more` without doubling its capacity, as std::string would: every
+// section of a large file is edited, and a plan should not hold each one twice. The slack
+// serves the next few edits of the same section.
+void make_room(std::string& bytes, std::size_t more) {
+  if (bytes.size() + more <= bytes.capacity()) return;
+  std::string larger;
+  larger.reserve(bytes.size() + more + 256);
+  larger = bytes;
+  bytes.swap(larger);
+}
+
 // Moves the lines from `first` on by `delta` bytes, after an edit before them.
 void shift_lines(std::vector<AccountrcDocument::Line>& lines, std::size_t first,
                  std::int64_t delta) {
@@ -217,6 +230,7 @@ bool AccountrcDocument::set_value(std::size_t section_index, std::string_view ke
   if (auto existing = effective_line(section, key)) {
     Line& line = section.lines[*existing];
     const std::size_t old_size = line.content_end - line.value_begin;
+    make_room(section.bytes, value.size());
     section.bytes.replace(line.value_begin, old_size, value);
     const std::int64_t delta =
         static_cast<std::int64_t>(value.size()) - static_cast<std::int64_t>(old_size);
@@ -254,12 +268,14 @@ bool AccountrcDocument::set_value(std::size_t section_index, std::string_view ke
   // After a last line without a newline, the new line becomes the last one, still without one.
   if (after.end == 0 || section.bytes[after.end - 1] != '\n') {
     inserted = ending + key_value;
+    make_room(section.bytes, inserted.size());
     section.bytes.insert(after.end, inserted);
     after.end = static_cast<std::uint32_t>(after.end + ending.size());
     added.begin = after.end;
     added.content_end = added.end = static_cast<std::uint32_t>(added.begin + key_value.size());
   } else {
     inserted = key_value + ending;
+    make_room(section.bytes, inserted.size());
     section.bytes.insert(after.end, inserted);
     added.begin = after.end;
     added.content_end = static_cast<std::uint32_t>(added.begin + key_value.size());
