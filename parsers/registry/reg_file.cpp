@@ -964,8 +964,15 @@ std::size_t RegFile::PathHash::operator()(std::string_view path) const {
   return static_cast<std::size_t>(hash);
 }
 
+const RegEntry& RegFile::entry_at(std::size_t index) const {
+  return index < entries_.size() ? entries_[index] : added_[index - entries_.size()];
+}
+
+RegEntry& RegFile::entry_at(std::size_t index) {
+  return index < entries_.size() ? entries_[index] : added_[index - entries_.size()];
+}
+
 void RegFile::build_index() {
-  parsed_entries_ = entries_.size();
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     if (entries_[i].kind == RegLineKind::Key) {
       key_sections_[entries_[i].key_path].push_back(i);
@@ -977,11 +984,11 @@ void RegFile::build_index() {
 
 template <typename Visit>
 void RegFile::for_each_in_section(std::size_t key, Visit visit) const {
-  for (std::size_t i = key; i < parsed_entries_ && (i == key || entries_[i].section == key);
+  for (std::size_t i = key; i < entries_.size() && (i == key || entries_[i].section == key);
        ++i) {
     if (i != key) visit(i);
     for (std::size_t added = entries_[i].next_added; added != RegEntry::npos;
-         added = entries_[added].next_added) {
+         added = entry_at(added).next_added) {
       visit(added);
     }
   }
@@ -994,18 +1001,18 @@ std::string RegFile::encode_text(std::string_view text) const {
 }
 
 std::string RegFile::serialize() const {
-  if (replacements_.empty() && parsed_entries_ == entries_.size()) return encode_text(text_);
+  if (replacements_.empty() && added_.empty()) return encode_text(text_);
   std::string text;
   text.reserve(text_.size() + text_.size() / 16);
   auto append = [&](const RegEntry& entry) {
     text += entry_content(entry);
     text += ending_of(entry);
   };
-  for (std::size_t i = 0; i < parsed_entries_; ++i) {
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
     append(entries_[i]);
     for (std::size_t added = entries_[i].next_added; added != RegEntry::npos;
-         added = entries_[added].next_added) {
-      append(entries_[added]);
+         added = entry_at(added).next_added) {
+      append(entry_at(added));
     }
   }
   return encode_text(text);
@@ -1027,7 +1034,7 @@ std::string_view RegFile::ending_of(const RegEntry& entry) const {
 
 std::vector<std::string> RegFile::key_paths() const {
   std::vector<std::string> paths;
-  for (std::size_t i = 0; i < parsed_entries_; ++i) {
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
     const RegEntry& entry = entries_[i];
     // The first spelling: the path's first Key entry.
     if (entry.kind == RegLineKind::Key &&
@@ -1051,17 +1058,22 @@ const RegEntry* RegFile::find_parsed_entry(std::string_view key_path,
 // in the key's sections, or a later deletion of the key or of a key above it.
 const RegEntry* RegFile::find_entry(std::string_view key_path, std::string_view name,
                                     bool with_edits) const {
-  const RegEntry* found = nullptr;
+  const std::size_t index = find_index(key_path, name, with_edits);
+  return index == RegEntry::npos ? nullptr : &entry_at(index);
+}
+
+std::size_t RegFile::find_index(std::string_view key_path, std::string_view name,
+                                bool with_edits) const {
+  std::size_t found = RegEntry::npos;
   std::size_t found_section = 0;
-  if (const auto sections = key_sections_.find(key_path);
-      sections != key_sections_.end()) {
+  if (const auto sections = key_sections_.find(key_path); sections != key_sections_.end()) {
     for (const std::size_t key : sections->second) {
       for_each_in_section(key, [&](std::size_t i) {
-        const RegEntry& entry = entries_[i];
-        if (!with_edits && i >= parsed_entries_) return;
+        if (!with_edits && i >= entries_.size()) return;
+        const RegEntry& entry = entry_at(i);
         if ((entry.kind == RegLineKind::Value || entry.kind == RegLineKind::ValueDeletion) &&
             reg_names_equal(entry.value.name, name)) {
-          found = &entry;
+          found = i;
           found_section = key;
         }
       });
@@ -1070,9 +1082,9 @@ const RegEntry* RegFile::find_entry(std::string_view key_path, std::string_view 
   // A section ends before any key line, so a deletion after the section's key is after it.
   for (auto deletion = key_deletions_.rbegin(); deletion != key_deletions_.rend(); ++deletion) {
     const RegEntry& entry = entries_[*deletion];
-    if (found != nullptr && *deletion < found_section) break;
+    if (found != RegEntry::npos && *deletion < found_section) break;
     if (reg_names_equal(entry.key_path, key_path) || is_ancestor_path(entry.key_path, key_path)) {
-      return &entry;
+      return *deletion;
     }
   }
   return found;
@@ -1183,8 +1195,8 @@ bool RegFile::reads_back(std::string_view line, const RegValue& value, RegValue&
 }
 
 RegEdit RegFile::set_value(std::string_view key_path, const RegValue& value) {
-  const RegEntry* found = find_entry(key_path, value.name);
-  if (!found || found->kind != RegLineKind::Value) {
+  const std::size_t found = find_index(key_path, value.name, true);
+  if (found == RegEntry::npos || entry_at(found).kind != RegLineKind::Value) {
     return RegEdit::failure("no value \"" + value.name + "\" in [" + std::string(key_path) + "]");
   }
   std::string line;
@@ -1193,7 +1205,7 @@ RegEdit RegFile::set_value(std::string_view key_path, const RegValue& value) {
   if (!reads_back(line, value, parsed)) {
     return RegEdit::failure("the edited value \"" + value.name + "\" does not read back");
   }
-  RegEntry& entry = entries_[static_cast<std::size_t>(found - entries_.data())];
+  RegEntry& entry = entry_at(found);
   Replacement replacement{std::move(line), std::string(ending_of(entry))};
   if (entry.replacement == RegEntry::npos) {
     entry.replacement = replacements_.size();
@@ -1227,7 +1239,7 @@ RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
   const std::size_t key = sections->second.back();
   std::size_t after = key;
   for_each_in_section(key, [&](std::size_t i) {
-    if (entries_[i].kind == RegLineKind::Value || entries_[i].kind == RegLineKind::ValueDeletion) {
+    if (entry_at(i).kind == RegLineKind::Value || entry_at(i).kind == RegLineKind::ValueDeletion) {
       after = i;
     }
   });
@@ -1245,26 +1257,26 @@ RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
   }
   // After a last line without a line ending, the new line becomes the last one, without one.
   std::string ending = line_ending_;
-  if (ending_of(entries_[after]).empty()) {
-    Replacement closed{std::string(entry_content(entries_[after])), line_ending_};
-    if (entries_[after].replacement == RegEntry::npos) {
-      entries_[after].replacement = replacements_.size();
+  RegEntry& anchor = entry_at(after);
+  if (ending_of(anchor).empty()) {
+    Replacement closed{std::string(entry_content(anchor)), line_ending_};
+    if (anchor.replacement == RegEntry::npos) {
+      anchor.replacement = replacements_.size();
       replacements_.push_back(std::move(closed));
     } else {
-      replacements_[entries_[after].replacement] = std::move(closed);
+      replacements_[anchor.replacement] = std::move(closed);
     }
     ending.clear();
   }
-  RegEntry added;
+  RegEntry& added = added_.emplace_back();
   added.kind = RegLineKind::Value;
-  added.first_line = added.last_line = entries_[after].last_line;
+  added.first_line = added.last_line = anchor.last_line;
   added.section = key;
   added.value = std::move(parsed);
   added.replacement = replacements_.size();
   replacements_.push_back({std::move(line), std::move(ending)});
-  added.next_added = entries_[after].next_added;
-  entries_[after].next_added = entries_.size();
-  entries_.push_back(std::move(added));
+  added.next_added = anchor.next_added;
+  anchor.next_added = entries_.size() + added_.size() - 1;
   return RegEdit::success();
 }
 

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -98,6 +99,7 @@ class RegFile {
   const std::string& codepage() const { return codepage_; }
   // The first line ending in the file; CRLF when it has none.
   const std::string& line_ending() const { return line_ending_; }
+  // The entries as parsed (values added since are not among them).
   const std::vector<RegEntry>& entries() const { return entries_; }
 
   // The document's text as parsed (edits are not in it): the file's bytes for ANSI files, UTF-8
@@ -171,13 +173,20 @@ class RegFile {
   void for_each_in_section(std::size_t key, Visit visit) const;
   const RegEntry* find_entry(std::string_view key_path, std::string_view name,
                              bool with_edits) const;
+  std::size_t find_index(std::string_view key_path, std::string_view name, bool with_edits) const;
   std::string_view ending_of(const RegEntry& entry) const;
   // Parses a formatted value line as regedit would read it inside a key; false when it does not
   // read back as `value`.
   bool reads_back(std::string_view line, const RegValue& value, RegValue& parsed) const;
 
+  // An entry by index: entries_ (as parsed), then added_.
+  const RegEntry& entry_at(std::size_t index) const;
+  RegEntry& entry_at(std::size_t index);
+
   std::string text_;
-  std::size_t parsed_entries_ = 0;  // entries_ from here on were added by add_value
+  // The values add_value added, apart from the parsed entries so that a large file's entries are
+  // never copied to grow (a deque does not move them).
+  std::deque<RegEntry> added_;
   std::vector<Replacement> replacements_;
   // Key entries by path.
   std::unordered_map<std::string, std::vector<std::size_t>, PathHash, PathEqual> key_sections_;
