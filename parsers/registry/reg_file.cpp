@@ -1062,12 +1062,23 @@ const RegEntry* RegFile::find_entry(std::string_view key_path, std::string_view 
   return index == RegEntry::npos ? nullptr : &entry_at(index);
 }
 
+const std::vector<std::size_t>* RegFile::sections_of(std::string_view key_path) const {
+  if (last_index_ != &key_sections_ || last_path_ != key_path) {
+    const auto found = key_sections_.find(key_path);
+    if (found == key_sections_.end()) return nullptr;
+    last_index_ = &key_sections_;
+    last_path_.assign(key_path);
+    last_sections_ = &found->second;
+  }
+  return last_sections_;
+}
+
 std::size_t RegFile::find_index(std::string_view key_path, std::string_view name,
                                 bool with_edits) const {
   std::size_t found = RegEntry::npos;
   std::size_t found_section = 0;
-  if (const auto sections = key_sections_.find(key_path); sections != key_sections_.end()) {
-    for (const std::size_t key : sections->second) {
+  if (const std::vector<std::size_t>* sections = sections_of(key_path)) {
+    for (const std::size_t key : *sections) {
       for_each_in_section(key, [&](std::size_t i) {
         if (!with_edits && i >= entries_.size()) return;
         const RegEntry& entry = entry_at(i);

@@ -191,6 +191,13 @@ class RegFile {
   // Key entries by path.
   std::unordered_map<std::string, std::vector<std::size_t>, PathHash, PathEqual> key_sections_;
   std::vector<std::size_t> key_deletions_;  // KeyDeletion entries
+  // The last path looked up and its sections: reading or writing an account asks for one key's
+  // values dozens of times in a row, and hashing a long path costs more than comparing it.
+  const std::vector<std::size_t>* sections_of(std::string_view key_path) const;
+  // The index the cache was filled from: a copied or moved file does not use it.
+  mutable const void* last_index_ = nullptr;
+  mutable std::string last_path_;
+  mutable const std::vector<std::size_t>* last_sections_ = nullptr;
   RegEncoding encoding_ = RegEncoding::Ansi;
   int version_ = 4;
   std::string codepage_ = "CP932";
