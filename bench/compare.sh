@@ -8,6 +8,8 @@
 #   (d) each parser's throughput from the Google Benchmark run (goal >= 300 MB/s, MB = 10^6 B)
 #   (e) peak memory of the 15 MB plan (goal <= 3x the input)
 #   (f) apply with nothing to do on a home holding every client vs cat of its files (goal <= 3x)
+#   (g) plan of a 20,000-account accountrc, a 60 MB UTF-16 .reg and a 1 M-line REGEDIT4 .reg
+#       (goals >= 100 MB/s end to end, peak memory <= 3x the input)
 # Usage: bench/compare.sh BUILD_DIR   (a build with -DCMAKE_BUILD_TYPE=Release -DMAILMIG_BENCH=ON)
 # Uses hyperfine when installed, else repeated runs of /usr/bin/time; needs GNU time
 # (/usr/bin/time -v), python3, and augtool (Debian augeas-tools) for (b).
@@ -251,6 +253,23 @@ read -r noop_s cat_s < <(median_pair none true "$noop_command" "$cat_command")
 noop_ratio=$(ratio "$noop_s" "$cat_s")
 row "(f) apply nothing to do, every client / cat" \
   "$(ms "$noop_s") / $(ms "$cat_s") = ${noop_ratio}x" "<= 3x" "$(at_most "$noop_ratio" 3)"
+
+# (g) issue 14: plan, end to end, of the large files that were superlinear (each alone, so its
+# MB/s compares with (a)'s), and their peak memory.
+for input in sylpheed-large/accountrc outlook-large.reg outlook-express-large.reg; do
+  large_path=$WORK/in/$input
+  large_bytes=$(stat -c %s "$large_path")
+  large_command="'$MAILMIG' plan --format text --state-dir '$WORK/state-large' '$large_path' >/dev/null"
+  read -r large_s _ < <(median_pair sh true "$large_command" true)
+  large_rate=$(python3 -c 'import sys; s, b = sys.argv[1:]
+print("timeout" if s == "timeout" else f"{float(b) / 1e6 / float(s):.0f}")' "$large_s" "$large_bytes")
+  row "(g) plan $input ($((large_bytes / 1000000)) MB)" "$(ms "$large_s") = $large_rate MB/s" \
+    ">= 100 MB/s" "$([ "$large_rate" != timeout ] && at_most 100 "$large_rate" || echo 0)"
+  large_peak=$(peak_kib "$large_command")
+  large_memory=$(ratio "$((large_peak * 1024))" "$large_bytes")
+  row "(g) plan $input peak RSS / size" "$large_peak KiB = ${large_memory}x" "<= 3x" \
+    "$(at_most "$large_memory" 3)"
+done
 
 echo "load after: $(uptime)"
 echo

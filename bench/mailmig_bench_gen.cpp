@@ -2,7 +2,13 @@
 //   OUT/thunderbird-large/prefs.js  a Thunderbird profile with 2,000 servers and 200,000 other
 //                                   prefs (about 15 MB), in Thunderbird's sorted format
 //   OUT/sylpheed/accountrc          a Sylpheed accountrc with two accounts
-// The same bytes on every run and every machine. `mailmig_bench_gen OUT_DIR SERVERS OTHER_PREFS`
+//   OUT/sylpheed-large/accountrc    a Sylpheed accountrc with 20,000 accounts (about 30 MB)
+//   OUT/outlook-large.reg           an Outlook 2016 export (UTF-16LE) with 18,000 accounts of
+//                                   14 values: 252,000 values (about 60 MB, under the 64 MiB limit)
+//   OUT/outlook-express-large.reg   an Outlook Express export (REGEDIT4) with 55,556 accounts:
+//                                   1 M lines (about 45 MB)
+// Each large one is planned next to the small one, so their MB/s show whether a parser or a
+// plan stays linear in the input. The same bytes on every run and every machine. `mailmig_bench_gen OUT_DIR SERVERS OTHER_PREFS`
 // writes a prefs.js of another size (for profiling).
 #include <boost/filesystem.hpp>
 #include <cstdio>
@@ -38,6 +44,11 @@ int main(int argc, char** argv) {
   const std::size_t other_prefs = argc == 4 ? std::stoul(argv[3]) : 200000;
   const bool written = write(out / "thunderbird-large" / "prefs.js",
                              mailmig::bench::thunderbird_prefs(servers, other_prefs)) &&
-                       write(out / "sylpheed" / "accountrc", mailmig::bench::sylpheed_accountrc(2));
+                       write(out / "sylpheed" / "accountrc", mailmig::bench::sylpheed_accountrc(2)) &&
+                       write(out / "sylpheed-large" / "accountrc",
+                             mailmig::bench::sylpheed_accountrc(20000)) &&
+                       write(out / "outlook-large.reg", mailmig::bench::outlook_reg_utf16(18000)) &&
+                       write(out / "outlook-express-large.reg",
+                             mailmig::bench::outlook_express_reg_regedit4(55556));
   return written ? 0 : 1;
 }

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "src/model/parse_result.h"
@@ -19,47 +21,53 @@ struct AccountrcParse;
 
 class AccountrcDocument {
  public:
-  enum class LineKind {
+  enum class LineKind : std::uint8_t {
     Blank,     // empty after the line ending is removed (the client skips it)
     Header,    // "[...]"
     KeyValue,  // "key=value"
     Other,     // text without '=' inside a section (the client warns and ignores it)
   };
 
-  // Offsets into bytes(). `content_end` excludes the line ending (the client strips every
-  // trailing CR and LF); `end` includes it.
+  // Offsets into its section's bytes. `content_end` excludes the line ending (the client strips
+  // every trailing CR and LF); `end` includes it. 32 bits keep the index of a large file small;
+  // parse() refuses a section that does not fit.
   struct Line {
     LineKind kind = LineKind::Blank;
-    std::size_t number = 0;  // 1-based
-    std::size_t begin = 0;
-    std::size_t content_end = 0;
-    std::size_t end = 0;
-    std::size_t value_begin = 0;  // KeyValue: just after the first '=' (the key ends before it)
+    std::uint32_t number = 0;  // 1-based, in the file as read (0 for a line added since)
+    std::uint32_t begin = 0;
+    std::uint32_t content_end = 0;
+    std::uint32_t end = 0;
+    std::uint32_t value_begin = 0;  // KeyValue: just after the first '=' (the key ends before it)
   };
 
+  // A section holds its own bytes, from its header line to the line before the next header, so
+  // that an edit costs the size of the section, not of the file.
   struct Section {
-    std::string name;        // the header without its brackets: "Account: 1", "Common"
-    std::size_t header = 0;  // index into lines()
-    std::size_t first = 0;   // first line after the header
-    std::size_t last = 0;    // one past the section's last line
+    std::string name;         // the header without its brackets: "Account: 1", "Common"
+    std::string bytes;        // the section's lines, line endings included
+    std::vector<Line> lines;  // lines[0] is the header
+
+    std::string_view content(const Line& line) const;
+    std::string_view key_of(const Line& line) const;
+    std::string_view value_of(const Line& line) const;
   };
 
   // Parses bytes; on failure the result says where and what was expected.
   static AccountrcParse parse(std::string bytes);
 
-  const std::string& bytes() const { return bytes_; }
-  const std::vector<Line>& lines() const { return lines_; }
+  // The whole file: the blank lines before the first section, then every section.
+  std::string bytes() const;
+  // bytes() == other, without building bytes().
+  bool has_bytes(std::string_view other) const;
   const std::vector<Section>& sections() const { return sections_; }
 
+  // The first section with this name.
   const Section* find_section(std::string_view name) const;
   // The value the client uses: of the last line with this key, as the client reads the file
   // top to bottom and each line overwrites the one before.
   std::optional<std::string_view> value(const Section& section, std::string_view key) const;
-  // Index into lines() of the line that value() reads.
+  // Index into section.lines of the line that value() reads.
   std::optional<std::size_t> effective_line(const Section& section, std::string_view key) const;
-  std::string_view content(const Line& line) const;
-  std::string_view key_of(const Line& line) const;
-  std::string_view value_of(const Line& line) const;
 
   // Replaces the value of `key` in section `section_name` (its effective line), or adds a
   // `key=value` line when the key is missing: right after the nearest key that precedes it in
@@ -69,14 +77,17 @@ class AccountrcDocument {
   // nothing, for an unknown section or a value the format cannot hold (CR, LF or NUL).
   bool set_value(std::string_view section_name, std::string_view key, std::string_view value,
                  std::span<const std::string_view> client_order);
+  // The same for the section at this index of sections().
+  bool set_value(std::size_t section_index, std::string_view key, std::string_view value,
+                 std::span<const std::string_view> client_order);
 
  private:
-  ParseResult index();
-  std::string_view line_ending_for_insert(std::size_t after_line) const;
+  std::string_view line_ending_for_insert(const Section& section, std::size_t after_line) const;
 
-  std::string bytes_;
-  std::vector<Line> lines_;
+  std::string preamble_;  // blank lines before the first header
   std::vector<Section> sections_;
+  std::unordered_map<std::string, std::size_t> section_index_;  // name -> first such section
+  std::string first_line_ending_ = "\n";
 };
 
 struct AccountrcParse {

@@ -5,6 +5,7 @@
 #include <boost/filesystem.hpp>
 #include <charconv>
 #include <climits>
+#include <cstdint>
 #include <unordered_map>
 #include <utility>
 
@@ -119,15 +120,36 @@ std::string masked_passwordstore(std::string_view text) {
   return out;
 }
 
-// Reads one account's keys with the client's defaults and its way of reading values.
+// FNV-1a: keys are short, and the tables below are small.
+std::uint64_t key_hash(std::string_view key) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const char c : key) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  return hash;
+}
+
+// Reads one account's keys with the client's defaults and its way of reading values. The
+// section's keys are hashed once into a flat table (one allocation), as an account reads about
+// forty of its ~90 keys and each look-up would otherwise scan the section.
 class AccountKeys {
  public:
-  AccountKeys(const AccountrcDocument& document, const AccountrcDocument::Section& section,
-              ClientKind client)
-      : document_(document), section_(section), client_(client) {}
+  AccountKeys(const AccountrcDocument::Section& section, ClientKind client)
+      : section_(section), client_(client) {
+    std::size_t capacity = 16;
+    while (capacity < 2 * section.lines.size()) capacity *= 2;
+    slots_.assign(capacity, 0);
+    for (std::size_t i = 0; i < section.lines.size(); ++i) {
+      const AccountrcDocument::Line& line = section.lines[i];
+      // The last line with a key wins, as the client reads the file top to bottom.
+      if (line.kind == AccountrcDocument::LineKind::KeyValue) {
+        slots_[slot_of(section.key_of(line))] = static_cast<std::uint32_t>(i + 1);
+      }
+    }
+  }
 
   std::optional<std::string_view> raw(std::string_view key) const {
-    return document_.value(section_, key);
+    const std::uint32_t line = slots_[slot_of(key)];
+    if (line == 0) return std::nullopt;
+    return section_.value_of(section_.lines[line - 1]);
   }
   std::string text(std::string_view key) const { return std::string(raw(key).value_or("")); }
   int integer(std::string_view key, int fallback) const {
@@ -148,8 +170,17 @@ class AccountKeys {
   int ssl(std::string_view key) const { return integer(key, claws() ? 1 : 0); }
 
  private:
-  const AccountrcDocument& document_;
+  // The slot that holds `key`'s line, or the empty slot where it would go (linear probing).
+  std::size_t slot_of(std::string_view key) const {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t slot = key_hash(key) & mask;; slot = (slot + 1) & mask) {
+      const std::uint32_t line = slots_[slot];
+      if (line == 0 || section_.key_of(section_.lines[line - 1]) == key) return slot;
+    }
+  }
+
   const AccountrcDocument::Section& section_;
+  std::vector<std::uint32_t> slots_;  // index into section_.lines + 1; 0 is empty
   ClientKind client_;
 };
 
@@ -256,10 +287,7 @@ struct AccountReading {
   ProtocolValue protocol;
 };
 
-AccountReading read_account(const AccountrcDocument& document,
-                            const AccountrcDocument::Section& section, ClientKind client,
-                            bool sylpheed_numbering, std::string id) {
-  const AccountKeys keys(document, section, client);
+AccountReading read_account(const AccountKeys& keys, bool sylpheed_numbering, std::string id) {
   AccountReading reading;
   Account& account = reading.account;
   account.id = std::move(id);
@@ -344,14 +372,17 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
   LoadResult loaded;
   std::unique_ptr<AccountrcProfile> profile(new AccountrcProfile(client, std::move(folder)));
 
-  AccountrcParse parsed = AccountrcDocument::parse(files.accountrc.current);
+  // The document takes the current bytes; files() gives them back when asked (a plan never
+  // asks), so a large file is not held twice more.
+  AccountrcParse parsed = AccountrcDocument::parse(std::move(files.accountrc.current));
+  files.accountrc.current.clear();
   if (!parsed.result) {
     loaded.error = parsed.result.describe(files.accountrc.path);
     return loaded;
   }
   std::map<int, std::size_t> first_line_of;
   for (const auto& section : parsed.document.sections()) {
-    const std::size_t line = parsed.document.lines()[section.header].number;
+    const std::size_t line = section.lines.front().number;
     const auto number = account_number(section.name);
     if (!number) {
       loaded.error = describe(
@@ -366,9 +397,11 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
                                   "): the client would read the first one twice");
       return loaded;
     }
+    profile->section_of_id_.emplace(std::to_string(*number), profile->section_of_id_.size());
   }
   profile->document_ = std::move(parsed.document);
   profile->files_.push_back(std::move(files.accountrc));
+  profile->current_stale_ = true;
 
   if (files.clawsrc) {
     AccountrcParse clawsrc = AccountrcDocument::parse(files.clawsrc->current);
@@ -391,8 +424,29 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
   return loaded;
 }
 
+const AccountrcDocument::Section* AccountrcProfile::section_of(
+    const std::string& account_id) const {
+  const auto found = section_of_id_.find(account_id);
+  return found == section_of_id_.end() ? nullptr : &document_.sections()[found->second];
+}
+
+const std::vector<ProfileFile>& AccountrcProfile::files() const {
+  if (current_stale_) {
+    files_.front().current = document_.bytes();
+    current_stale_ = false;
+  }
+  return files_;
+}
+
+std::vector<FileChange> AccountrcProfile::file_changes() const {
+  std::vector<FileChange> changes;
+  for (const ProfileFile& file : files_) changes.push_back({file.path, file.changed()});
+  if (current_stale_) changes.front().changed = !document_.has_bytes(files_.front().original);
+  return changes;
+}
+
 int AccountrcProfile::config_version(const std::string& account_id) const {
-  const auto* section = document_.find_section(std::string(kAccountPrefix) + account_id);
+  const auto* section = section_of(account_id);
   int version = -1;  // Claws' "not stored"
   if (section != nullptr) {
     if (auto value = document_.value(*section, "config_version")) {
@@ -417,37 +471,47 @@ std::vector<Account> AccountrcProfile::accounts() const {
   for (const auto& section : document_.sections()) {
     const std::string id = std::to_string(*account_number(section.name));
     result.push_back(
-        read_account(document_, section, client_, uses_sylpheed_numbering(id), id).account);
+        read_account(AccountKeys(section, client_), uses_sylpheed_numbering(id), id).account);
   }
   return result;
 }
 
 std::optional<Account> AccountrcProfile::account(const std::string& account_id) const {
-  for (const auto& section : document_.sections()) {
-    const std::string id = std::to_string(*account_number(section.name));
-    if (id == account_id) {
-      return read_account(document_, section, client_, uses_sylpheed_numbering(id), id).account;
-    }
-  }
-  return std::nullopt;
+  const auto* section = section_of(account_id);
+  if (section == nullptr) return std::nullopt;
+  return read_account(AccountKeys(*section, client_), uses_sylpheed_numbering(account_id),
+                      account_id)
+      .account;
 }
 
 std::vector<Finding> AccountrcProfile::findings() const {
   std::vector<Finding> found;
+  // How often each key was seen so far in the section, in a flat table reused for every section
+  // (linear probing; a slot holds the index of the key's first line + 1).
+  std::vector<std::uint32_t> slots;
+  std::vector<std::uint32_t> counts;
   for (const auto& section : document_.sections()) {
-    std::unordered_map<std::string_view, std::size_t> seen;
-    seen.reserve(section.last - section.first);
-    for (std::size_t i = section.first; i < section.last; ++i) {
-      const auto& line = document_.lines()[i];
+    std::size_t capacity = 16;
+    while (capacity < 2 * section.lines.size()) capacity *= 2;
+    slots.assign(capacity, 0);
+    counts.assign(capacity, 0);
+    for (std::size_t i = 0; i < section.lines.size(); ++i) {
+      const auto& line = section.lines[i];
       if (line.kind != AccountrcDocument::LineKind::KeyValue) continue;
-      if (++seen[document_.key_of(line)] == 2) {
+      const std::string_view key = section.key_of(line);
+      std::size_t slot = key_hash(key) & (capacity - 1);
+      while (slots[slot] != 0 && section.key_of(section.lines[slots[slot] - 1]) != key) {
+        slot = (slot + 1) & (capacity - 1);
+      }
+      if (slots[slot] == 0) slots[slot] = static_cast<std::uint32_t>(i + 1);
+      if (++counts[slot] == 2) {
         found.push_back(make_finding(
             "accountrc-duplicate-key", Severity::Info,
             N_("{file}:{line}: {key} appears more than once in [{section}]; {client} uses the "
                "last one."),
             {{"file", files_.front().path},
              {"line", std::to_string(line.number)},
-             {"key", std::string(document_.key_of(line))},
+             {"key", std::string(key)},
              {"section", section.name},
              {"client", std::string(client_display_name(client_))}}));
       }
@@ -489,22 +553,31 @@ namespace {
 // Turns the wanted effective settings of one account into key edits, one key at a time.
 class AccountWriter {
  public:
-  AccountWriter(AccountrcDocument& document, std::string section_name, ClientKind client,
+  AccountWriter(AccountrcDocument& document, std::size_t section_index, ClientKind client,
                 bool sylpheed_numbering)
       : document_(document),
-        section_name_(std::move(section_name)),
+        section_index_(section_index),
         client_(client),
         sylpheed_numbering_(sylpheed_numbering) {}
 
-  AccountKeys keys() const { return AccountKeys(document_, section(), client_); }
-  AccountReading read() const {
-    return read_account(document_, section(), client_, sylpheed_numbering_, "");
+  // Both are read again only after an edit.
+  const AccountKeys& keys() const {
+    if (!keys_) keys_.emplace(section(), client_);
+    return *keys_;
+  }
+  const AccountReading& read() const {
+    if (!reading_) reading_ = read_account(keys(), sylpheed_numbering_, "");
+    return *reading_;
   }
   bool claws() const { return client_ == ClientKind::ClawsMail; }
 
   void set(std::string_view key, std::string_view value) {
     const auto order = claws() ? claws_key_order() : sylpheed_key_order();
-    document_.set_value(section_name_, key, value, order);
+    const std::size_t lines_before = section().lines.size();
+    document_.set_value(section_index_, key, value, order);
+    // A replaced value leaves every line where it was, so the key table still holds.
+    if (section().lines.size() != lines_before) keys_.reset();
+    reading_.reset();
   }
   void ensure_text(std::string_view key, std::string_view value) {
     if (keys().text(key) != value) set(key, value);
@@ -518,11 +591,13 @@ class AccountWriter {
 
  private:
   const AccountrcDocument::Section& section() const {
-    return *document_.find_section(section_name_);
+    return document_.sections()[section_index_];
   }
 
   AccountrcDocument& document_;
-  std::string section_name_;
+  std::size_t section_index_;
+  mutable std::optional<AccountKeys> keys_;
+  mutable std::optional<AccountReading> reading_;
   ClientKind client_;
   bool sylpheed_numbering_;
 };
@@ -540,8 +615,8 @@ std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
                                              const std::vector<Change>& changes) {
   std::vector<Finding> findings;
   const std::string client_name(client_display_name(client_));
-  const std::string section_name = std::string(kAccountPrefix) + account_id;
-  if (document_.find_section(section_name) == nullptr) {
+  const AccountrcDocument::Section* section = section_of(account_id);
+  if (section == nullptr) {
     for (const Change& change : changes) {
       findings.push_back(make_finding(change.rule, Severity::ActionRequired,
                                       N_("Account {account} was not found in {file}; change "
@@ -557,7 +632,8 @@ std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
 
   const bool claws = client_ == ClientKind::ClawsMail;
   const bool sylpheed_numbering = uses_sylpheed_numbering(account_id);
-  AccountWriter writer(document_, section_name, client_, sylpheed_numbering);
+  AccountWriter writer(document_, static_cast<std::size_t>(section - document_.sections().data()),
+                       client_, sylpheed_numbering);
   const AccountReading before = writer.read();
   const std::string account_name = before.account.name;
   Account wanted = before.account;
@@ -736,7 +812,7 @@ std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
     }
   }
 
-  files_.front().current = document_.bytes();
+  current_stale_ = true;
 
   // Every change must read back from the new bytes; report any that does not.
   const Account after = writer.read().account;

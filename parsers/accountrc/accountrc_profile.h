@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "parsers/accountrc/accountrc_document.h"
@@ -35,7 +36,9 @@ class AccountrcProfile final : public Profile {
   std::vector<Finding> findings() const override;
   std::vector<Finding> apply(const std::string& account_id,
                              const std::vector<Change>& changes) override;
-  const std::vector<ProfileFile>& files() const override { return files_; }
+  // Builds the accountrc's current bytes once, after any number of apply() calls.
+  const std::vector<ProfileFile>& files() const override;
+  std::vector<FileChange> file_changes() const override;
   std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
 
   // The protocol numbering in force for an account: Sylpheed's (0 POP3, 1 APOP, 2 RPOP, 3 IMAP4,
@@ -50,11 +53,17 @@ class AccountrcProfile final : public Profile {
       : client_(client), folder_(std::move(folder)) {}
   // The account's own config_version, else clawsrc's (Claws Mail's prefs_migration.c).
   int config_version(const std::string& account_id) const;
+  // The account's section, or nullptr.
+  const AccountrcDocument::Section* section_of(const std::string& account_id) const;
 
   ClientKind client_;
   std::string folder_;
-  std::vector<ProfileFile> files_;  // accountrc first, then clawsrc and passwordstorerc if read
-  AccountrcDocument document_;      // the current bytes of files_[0]
+  // accountrc first, then clawsrc and passwordstorerc if read; files_[0].current is stale while
+  // document_ holds edits that files() has not copied yet.
+  mutable std::vector<ProfileFile> files_;
+  mutable bool current_stale_ = false;
+  AccountrcDocument document_;  // the current bytes of files_[0]
+  std::unordered_map<std::string, std::size_t> section_of_id_;  // "1" -> index in sections()
   int clawsrc_config_version_ = 0;  // Claws assumes 0 when clawsrc has none
   std::map<std::string, std::set<std::string>> saved_passwords_;  // account id -> {recv, send}
 };

@@ -493,6 +493,11 @@ class EntryReader {
       ParseResult result = read_line(index);
       if (!result) return result;
     }
+    if (ends_in_cut_line()) {
+      return stop(ParseResult::failure(lines_.size(), 0,
+                                       "the file ends in the middle of this line, without a "
+                                       "line ending: the export looks cut short"));
+    }
     if (ParseResult decoded = decode_pending(); !decoded) return decoded;
     entries = std::move(entries_);
     return ParseResult::success();
@@ -502,6 +507,25 @@ class EntryReader {
   static std::string expected_header() {
     return "expected the header \"REGEDIT4\" or \"Windows Registry Editor Version 5.00\" on the "
            "first line";
+  }
+
+  bool is_unterminated_last(std::size_t index) const {
+    return index + 1 == lines_.size() && lines_[index].end == lines_[index].content_end;
+  }
+
+  // A last line without a line ending that regedit cannot read and that begins like a key or
+  // value (an unclosed quote or bracket, a name without data): a copy cut short in mid-line.
+  // Any complete line may lack the final line ending.
+  bool ends_in_cut_line() const {
+    const RegEntry& entry = entries_.back();
+    if (entry.kind != RegLineKind::Opaque || !is_unterminated_last(entry.last_line - 1)) {
+      return false;
+    }
+    const std::string_view s = line(entry.last_line - 1);
+    const std::size_t pos = skip_blanks(s, 0);
+    if (pos == s.size()) return false;
+    if (s[pos] == '"' || s[pos] == '@') return true;
+    return s[pos] == '[' && s.find(']', pos) == std::string_view::npos;
   }
 
   std::string_view line(std::size_t index) const {
@@ -775,22 +799,35 @@ class EntryReader {
         kind = read_hex(data.substr(data_start), value.bytes, last);
       }
     }
+    if (continued_past_end_) {
+      return stop(ParseResult::failure(last + 1, 0,
+                                       "the file ends inside a hex value continued with ',\\' "
+                                       "on this line: the export looks cut short"));
+    }
     if (kind == RegLineKind::Value || kind == RegLineKind::ValueDeletion) {
       // Without an open key regedit has nowhere to put the value.
       if (section_ == RegEntry::npos) kind = RegLineKind::Opaque;
     }
+    if (kind == RegLineKind::Value && value.kind == RegDataKind::Hex && is_unterminated_last(last) &&
+        ends_mid_hex(line(last))) {
+      return stop(ParseResult::failure(last + 1, 0,
+                                       "the file ends in the middle of this value, without a "
+                                       "line ending: the export looks cut short"));
+    }
     entry.kind = kind;
     end_at(entry, last);
     if (kind != RegLineKind::Value && kind != RegLineKind::ValueDeletion) entry.value = RegValue();
-    // Blank and comment lines read past the end of a value continued up to the end of file.
-    for (std::size_t skipped = last + 1; skipped < trailing_end_; ++skipped) {
-      const std::string_view t = line(skipped);
-      const std::size_t p = skip_blanks(t, 0);
-      push(p == t.size() ? RegLineKind::Blank : RegLineKind::Comment, skipped, skipped);
-    }
-    index = std::max(last + 1, trailing_end_);
-    trailing_end_ = 0;
+    index = last + 1;
     return ParseResult::success();
+  }
+
+  // A hex line that stops after a comma or after the first digit of a byte: regedit never ends
+  // a line so, but a copy cut short does.
+  static bool ends_mid_hex(std::string_view s) {
+    if (s.find(';') != std::string_view::npos) return false;
+    s = trim_trailing_blanks(s);
+    if (s.empty() || s.back() == ',') return true;
+    return s.size() >= 2 && hex_digit(s.back()) >= 0 && !(hex_digit(s[s.size() - 2]) >= 0);
   }
 
   // regproc.c convert_hex_to_dword: 1-8 hex digits, then only blanks or a ';' comment.
@@ -822,8 +859,8 @@ class EntryReader {
     std::size_t next = last + 1;
     while (status == HexStatus::Continued) {
       if (next == lines_.size()) {
-        trailing_end_ = next;
-        return RegLineKind::Value;
+        continued_past_end_ = true;
+        return RegLineKind::Opaque;
       }
       const std::string_view s = line(next);
       const std::size_t pos = skip_blanks(s, 0);
@@ -852,7 +889,7 @@ class EntryReader {
   std::array<bool, 256> unescape_stops_;  // lead bytes, the quote and the backslash
   std::vector<RegEntry> entries_;
   std::size_t section_ = RegEntry::npos;
-  std::size_t trailing_end_ = 0;  // set when a continued value runs to the end of the file
+  bool continued_past_end_ = false;  // a hex value's continuation found the end of the file
   // Texts with escapes are unescaped into these, reused for every line.
   std::string raw_name_;
   std::string raw_text_;
@@ -914,8 +951,47 @@ ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ans
                      file.keeps_ascii_);
   ParseResult result = reader.read(file.entries_, file.version_);
   if (!result) return result;
+  file.build_index();
   out = std::move(file);
   return result;
+}
+
+std::size_t RegFile::PathHash::operator()(std::string_view path) const {
+  std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a of the lower-case path
+  for (const char c : path) {
+    hash = (hash ^ static_cast<unsigned char>(ascii_lower(c))) * 1099511628211ULL;
+  }
+  return static_cast<std::size_t>(hash);
+}
+
+const RegEntry& RegFile::entry_at(std::size_t index) const {
+  return index < entries_.size() ? entries_[index] : added_[index - entries_.size()];
+}
+
+RegEntry& RegFile::entry_at(std::size_t index) {
+  return index < entries_.size() ? entries_[index] : added_[index - entries_.size()];
+}
+
+void RegFile::build_index() {
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    if (entries_[i].kind == RegLineKind::Key) {
+      key_sections_[entries_[i].key_path].push_back(i);
+    } else if (entries_[i].kind == RegLineKind::KeyDeletion) {
+      key_deletions_.push_back(i);
+    }
+  }
+}
+
+template <typename Visit>
+void RegFile::for_each_in_section(std::size_t key, Visit visit) const {
+  for (std::size_t i = key; i < entries_.size() && (i == key || entries_[i].section == key);
+       ++i) {
+    if (i != key) visit(i);
+    for (std::size_t added = entries_[i].next_added; added != RegEntry::npos;
+         added = entry_at(added).next_added) {
+      visit(added);
+    }
+  }
 }
 
 std::string RegFile::encode_text(std::string_view text) const {
@@ -924,33 +1000,102 @@ std::string RegFile::encode_text(std::string_view text) const {
   return std::string(kUtf16Bom) + from_utf8(text, "UTF-16LE").text;
 }
 
-std::string RegFile::serialize() const { return encode_text(text_); }
+std::string RegFile::serialize() const {
+  if (replacements_.empty() && added_.empty()) return encode_text(text_);
+  std::string text;
+  text.reserve(text_.size() + text_.size() / 16);
+  auto append = [&](const RegEntry& entry) {
+    text += entry_content(entry);
+    text += ending_of(entry);
+  };
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    append(entries_[i]);
+    for (std::size_t added = entries_[i].next_added; added != RegEntry::npos;
+         added = entry_at(added).next_added) {
+      append(entry_at(added));
+    }
+  }
+  return encode_text(text);
+}
 
 std::string_view RegFile::entry_content(const RegEntry& entry) const {
+  if (entry.replacement != RegEntry::npos) return replacements_[entry.replacement].content;
+  return parsed_content(entry);
+}
+
+std::string_view RegFile::parsed_content(const RegEntry& entry) const {
   return std::string_view(text_).substr(entry.begin, entry.content_end - entry.begin);
+}
+
+std::string_view RegFile::ending_of(const RegEntry& entry) const {
+  if (entry.replacement != RegEntry::npos) return replacements_[entry.replacement].ending;
+  return std::string_view(text_).substr(entry.content_end, entry.end - entry.content_end);
 }
 
 std::vector<std::string> RegFile::key_paths() const {
   std::vector<std::string> paths;
-  for (const RegEntry& entry : entries_) {
-    if (entry.kind != RegLineKind::Key) continue;
-    bool seen = false;
-    for (const std::string& path : paths) seen = seen || reg_names_equal(path, entry.key_path);
-    if (!seen) paths.push_back(entry.key_path);
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    const RegEntry& entry = entries_[i];
+    // The first spelling: the path's first Key entry.
+    if (entry.kind == RegLineKind::Key &&
+        key_sections_.find(std::string_view(entry.key_path))->second.front() == i) {
+      paths.push_back(entry.key_path);
+    }
   }
   return paths;
 }
 
 const RegEntry* RegFile::find_entry(std::string_view key_path, std::string_view name) const {
-  const RegEntry* found = nullptr;
-  for (const RegEntry& entry : entries_) {
-    if (entry.kind == RegLineKind::KeyDeletion &&
-        (reg_names_equal(entry.key_path, key_path) || is_ancestor_path(entry.key_path, key_path))) {
-      found = &entry;
-    } else if ((entry.kind == RegLineKind::Value || entry.kind == RegLineKind::ValueDeletion) &&
-               reg_names_equal(entries_[entry.section].key_path, key_path) &&
-               reg_names_equal(entry.value.name, name)) {
-      found = &entry;
+  return find_entry(key_path, name, true);
+}
+
+const RegEntry* RegFile::find_parsed_entry(std::string_view key_path,
+                                           std::string_view name) const {
+  return find_entry(key_path, name, false);
+}
+
+// The last setting or deletion of the value, as regedit imports the file from top to bottom:
+// in the key's sections, or a later deletion of the key or of a key above it.
+const RegEntry* RegFile::find_entry(std::string_view key_path, std::string_view name,
+                                    bool with_edits) const {
+  const std::size_t index = find_index(key_path, name, with_edits);
+  return index == RegEntry::npos ? nullptr : &entry_at(index);
+}
+
+const std::vector<std::size_t>* RegFile::sections_of(std::string_view key_path) const {
+  if (last_index_ != &key_sections_ || last_path_ != key_path) {
+    const auto found = key_sections_.find(key_path);
+    if (found == key_sections_.end()) return nullptr;
+    last_index_ = &key_sections_;
+    last_path_.assign(key_path);
+    last_sections_ = &found->second;
+  }
+  return last_sections_;
+}
+
+std::size_t RegFile::find_index(std::string_view key_path, std::string_view name,
+                                bool with_edits) const {
+  std::size_t found = RegEntry::npos;
+  std::size_t found_section = 0;
+  if (const std::vector<std::size_t>* sections = sections_of(key_path)) {
+    for (const std::size_t key : *sections) {
+      for_each_in_section(key, [&](std::size_t i) {
+        if (!with_edits && i >= entries_.size()) return;
+        const RegEntry& entry = entry_at(i);
+        if ((entry.kind == RegLineKind::Value || entry.kind == RegLineKind::ValueDeletion) &&
+            reg_names_equal(entry.value.name, name)) {
+          found = i;
+          found_section = key;
+        }
+      });
+    }
+  }
+  // A section ends before any key line, so a deletion after the section's key is after it.
+  for (auto deletion = key_deletions_.rbegin(); deletion != key_deletions_.rend(); ++deletion) {
+    const RegEntry& entry = entries_[*deletion];
+    if (found != RegEntry::npos && *deletion < found_section) break;
+    if (reg_names_equal(entry.key_path, key_path) || is_ancestor_path(entry.key_path, key_path)) {
+      return *deletion;
     }
   }
   return found;
@@ -1026,25 +1171,6 @@ RegEdit RegFile::format_value_deletion(std::string_view name, std::string& line)
   return encode_text_line("\"" + escape_reg_string(name) + "\"=-", name, line);
 }
 
-RegEdit RegFile::replace_text(std::size_t begin, std::size_t end, std::string_view replacement) {
-  std::string edited = text_.substr(0, begin);
-  edited += replacement;
-  edited += text_.substr(end);
-  RegFile reparsed;
-  reparsed.encoding_ = encoding_;
-  reparsed.codepage_ = codepage_;
-  reparsed.lead_bytes_ = lead_bytes_;
-  reparsed.keeps_ascii_ = keeps_ascii_;
-  reparsed.line_ending_ = line_ending_;
-  reparsed.text_ = std::move(edited);
-  EntryReader reader(reparsed.text_, reparsed.lead_bytes_, reparsed.encoding_, reparsed.codepage_,
-                     reparsed.keeps_ascii_);
-  ParseResult result = reader.read(reparsed.entries_, reparsed.version_);
-  if (!result) return RegEdit::failure(result.describe("edited file"));
-  *this = std::move(reparsed);
-  return RegEdit::success();
-}
-
 namespace {
 
 bool same_value(const RegValue& a, const RegValue& b) {
@@ -1062,22 +1188,43 @@ bool same_value(const RegValue& a, const RegValue& b) {
 
 }  // namespace
 
+bool RegFile::reads_back(std::string_view line, const RegValue& value, RegValue& parsed) const {
+  // Inside a key of its own, the line reads as it does in the file: the entry before it is
+  // complete and it is complete itself, so nothing around it changes how either is read.
+  const std::string text = std::string(version_ == 5 ? kHeader5 : kHeader4) + line_ending_ +
+                           "[HKEY_CURRENT_USER\\K]" + line_ending_ + std::string(line) +
+                           line_ending_;
+  std::vector<RegEntry> entries;
+  int version = 0;
+  EntryReader reader(text, lead_bytes_, encoding_, codepage_, keeps_ascii_);
+  if (!reader.read(entries, version) || entries.size() != 3 ||
+      entries.back().kind != RegLineKind::Value || !same_value(entries.back().value, value)) {
+    return false;
+  }
+  parsed = std::move(entries.back().value);
+  return true;
+}
+
 RegEdit RegFile::set_value(std::string_view key_path, const RegValue& value) {
-  const RegEntry* entry = find_entry(key_path, value.name);
-  if (!entry || entry->kind != RegLineKind::Value) {
+  const std::size_t found = find_index(key_path, value.name, true);
+  if (found == RegEntry::npos || entry_at(found).kind != RegLineKind::Value) {
     return RegEdit::failure("no value \"" + value.name + "\" in [" + std::string(key_path) + "]");
   }
   std::string line;
   if (RegEdit formatted = format_value_line(value, line); !formatted) return formatted;
-  const RegFile before = *this;
-  if (RegEdit edited = replace_text(entry->begin, entry->content_end, line); !edited) {
-    return edited;
-  }
-  const RegValue* written = find_value(key_path, value.name);
-  if (!written || !same_value(*written, value)) {
-    *this = before;
+  RegValue parsed;
+  if (!reads_back(line, value, parsed)) {
     return RegEdit::failure("the edited value \"" + value.name + "\" does not read back");
   }
+  RegEntry& entry = entry_at(found);
+  Replacement replacement{std::move(line), std::string(ending_of(entry))};
+  if (entry.replacement == RegEntry::npos) {
+    entry.replacement = replacements_.size();
+    replacements_.push_back(std::move(replacement));
+  } else {
+    replacements_[entry.replacement] = std::move(replacement);
+  }
+  entry.value = std::move(parsed);
   return RegEdit::success();
 }
 
@@ -1096,33 +1243,51 @@ RegEdit RegFile::set_string(std::string_view key_path, std::string_view name,
 }
 
 RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
-  std::size_t key = RegEntry::npos;
-  for (std::size_t i = 0; i < entries_.size(); ++i) {
-    if (entries_[i].kind == RegLineKind::Key && reg_names_equal(entries_[i].key_path, key_path)) {
-      key = i;
-    }
+  const auto sections = key_sections_.find(key_path);
+  if (sections == key_sections_.end()) {
+    return RegEdit::failure("no key [" + std::string(key_path) + "]");
   }
-  if (key == RegEntry::npos) return RegEdit::failure("no key [" + std::string(key_path) + "]");
+  const std::size_t key = sections->second.back();
   std::size_t after = key;
-  for (std::size_t i = key + 1; i < entries_.size(); ++i) {
-    const RegEntry& entry = entries_[i];
-    if (entry.section == key &&
-        (entry.kind == RegLineKind::Value || entry.kind == RegLineKind::ValueDeletion)) {
+  for_each_in_section(key, [&](std::size_t i) {
+    if (entry_at(i).kind == RegLineKind::Value || entry_at(i).kind == RegLineKind::ValueDeletion) {
       after = i;
     }
-  }
+  });
   std::string line;
   if (RegEdit formatted = format_value_line(value, line); !formatted) return formatted;
-  const RegEntry& anchor = entries_[after];
-  const bool anchor_has_ending = anchor.end != anchor.content_end;
-  const std::string insertion = anchor_has_ending ? line + line_ending_ : line_ending_ + line;
-  const RegFile before = *this;
-  if (RegEdit edited = replace_text(anchor.end, anchor.end, insertion); !edited) return edited;
-  const RegValue* written = find_value(key_path, value.name);
-  if (!written || !same_value(*written, value)) {
-    *this = before;
+  RegValue parsed;
+  // A deletion of the key (or of a key above it) further down would delete the value again.
+  const bool deleted_later = std::any_of(
+      key_deletions_.begin(), key_deletions_.end(), [&](std::size_t deletion) {
+        return deletion > key && (reg_names_equal(entries_[deletion].key_path, key_path) ||
+                                  is_ancestor_path(entries_[deletion].key_path, key_path));
+      });
+  if (deleted_later || !reads_back(line, value, parsed)) {
     return RegEdit::failure("the added value \"" + value.name + "\" does not read back");
   }
+  // After a last line without a line ending, the new line becomes the last one, without one.
+  std::string ending = line_ending_;
+  RegEntry& anchor = entry_at(after);
+  if (ending_of(anchor).empty()) {
+    Replacement closed{std::string(entry_content(anchor)), line_ending_};
+    if (anchor.replacement == RegEntry::npos) {
+      anchor.replacement = replacements_.size();
+      replacements_.push_back(std::move(closed));
+    } else {
+      replacements_[anchor.replacement] = std::move(closed);
+    }
+    ending.clear();
+  }
+  RegEntry& added = added_.emplace_back();
+  added.kind = RegLineKind::Value;
+  added.first_line = added.last_line = anchor.last_line;
+  added.section = key;
+  added.value = std::move(parsed);
+  added.replacement = replacements_.size();
+  replacements_.push_back({std::move(line), std::move(ending)});
+  added.next_added = anchor.next_added;
+  anchor.next_added = entries_.size() + added_.size() - 1;
   return RegEdit::success();
 }
 

@@ -7,8 +7,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "src/model/parse_result.h"
@@ -62,9 +64,16 @@ struct RegEntry {
   // Every entry after the header: index of the Key entry whose section it is in, or npos.
   std::size_t section = npos;
   RegValue value;  // Value (ValueDeletion: the name only)
+  // Edits: the entry's lines as rewritten (index into the file's replacements), and the first of
+  // the entries added after it (each added entry links to the next one).
+  std::size_t replacement = npos;
+  std::size_t next_added = npos;
 
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 };
+
+// Case-insensitive (ASCII) comparison of key paths and value names.
+bool reg_names_equal(std::string_view a, std::string_view b);
 
 // The outcome of an edit: ok, or why the document was left as it was.
 struct RegEdit {
@@ -90,12 +99,18 @@ class RegFile {
   const std::string& codepage() const { return codepage_; }
   // The first line ending in the file; CRLF when it has none.
   const std::string& line_ending() const { return line_ending_; }
+  // The entries as parsed (values added since are not among them).
   const std::vector<RegEntry>& entries() const { return entries_; }
 
-  // The document's text: the file's bytes for ANSI files, UTF-8 (after the BOM) for UTF-16.
+  // The document's text as parsed (edits are not in it): the file's bytes for ANSI files, UTF-8
+  // (after the BOM) for UTF-16.
   const std::string& text() const { return text_; }
-  // An entry's lines without the final line ending, in the document's text encoding.
+  // An entry's lines without the final line ending, in the document's text encoding, with edits.
   std::string_view entry_content(const RegEntry& entry) const;
+  // The entry that decided the value in the file as parsed, before any edit (see find_entry),
+  // and its lines as parsed.
+  const RegEntry* find_parsed_entry(std::string_view key_path, std::string_view name) const;
+  std::string_view parsed_content(const RegEntry& entry) const;
 
   // The paths of the keys regedit opens, each once (first spelling), in file order.
   std::vector<std::string> key_paths() const;
@@ -133,11 +148,56 @@ class RegFile {
   std::string encode_text(std::string_view text) const;
 
  private:
-  RegEdit replace_text(std::size_t begin, std::size_t end, std::string_view replacement);
   // A formatted UTF-8 line in the document's text encoding; `name` names it in errors.
   RegEdit encode_text_line(std::string_view utf8, std::string_view name, std::string& out) const;
 
+  // Edits are kept beside the parsed text, so that one costs its own lines and not a copy and a
+  // new parse of the whole file; serialize() puts them in.
+  struct Replacement {
+    std::string content;  // without the final line ending
+    std::string ending;
+  };
+  void build_index();
+  // Key paths compare without regard to ASCII case, as on Windows; looked up without a copy.
+  struct PathHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view path) const;
+  };
+  struct PathEqual {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const { return reg_names_equal(a, b); }
+  };
+  // Calls visit(index) for the entries of the section that starts at Key entry `key`, in file
+  // order, added entries included.
+  template <typename Visit>
+  void for_each_in_section(std::size_t key, Visit visit) const;
+  const RegEntry* find_entry(std::string_view key_path, std::string_view name,
+                             bool with_edits) const;
+  std::size_t find_index(std::string_view key_path, std::string_view name, bool with_edits) const;
+  std::string_view ending_of(const RegEntry& entry) const;
+  // Parses a formatted value line as regedit would read it inside a key; false when it does not
+  // read back as `value`.
+  bool reads_back(std::string_view line, const RegValue& value, RegValue& parsed) const;
+
+  // An entry by index: entries_ (as parsed), then added_.
+  const RegEntry& entry_at(std::size_t index) const;
+  RegEntry& entry_at(std::size_t index);
+
   std::string text_;
+  // The values add_value added, apart from the parsed entries so that a large file's entries are
+  // never copied to grow (a deque does not move them).
+  std::deque<RegEntry> added_;
+  std::vector<Replacement> replacements_;
+  // Key entries by path.
+  std::unordered_map<std::string, std::vector<std::size_t>, PathHash, PathEqual> key_sections_;
+  std::vector<std::size_t> key_deletions_;  // KeyDeletion entries
+  // The last path looked up and its sections: reading or writing an account asks for one key's
+  // values dozens of times in a row, and hashing a long path costs more than comparing it.
+  const std::vector<std::size_t>* sections_of(std::string_view key_path) const;
+  // The index the cache was filled from: a copied or moved file does not use it.
+  mutable const void* last_index_ = nullptr;
+  mutable std::string last_path_;
+  mutable const std::vector<std::size_t>* last_sections_ = nullptr;
   RegEncoding encoding_ = RegEncoding::Ansi;
   int version_ = 4;
   std::string codepage_ = "CP932";
@@ -147,7 +207,5 @@ class RegFile {
   std::vector<RegEntry> entries_;
 };
 
-// Case-insensitive (ASCII) comparison of key paths and value names.
-bool reg_names_equal(std::string_view a, std::string_view b);
 
 }  // namespace mailmig

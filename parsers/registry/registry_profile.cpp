@@ -148,7 +148,11 @@ std::vector<RegistryAccountKey> find_account_keys(const RegFile& document) {
 
 RegistryProfile::RegistryProfile(std::string path, std::string bytes, RegFile document,
                                  std::vector<RegistryAccountKey> account_keys)
-    : original_(document), document_(std::move(document)), account_keys_(std::move(account_keys)) {
+    : document_(std::move(document)), account_keys_(std::move(account_keys)) {
+  for (std::size_t i = 0; i < account_keys_.size(); ++i) {
+    account_index_.emplace(account_keys_[i].key_path, i);
+    if (account_keys_[i].kind == RegistryAccountKind::OutlookMapi) client_ = ClientKind::Outlook;
+  }
   ProfileFile file;
   file.path = std::move(path);
   file.current = bytes;
@@ -156,17 +160,23 @@ RegistryProfile::RegistryProfile(std::string path, std::string bytes, RegFile do
   files_.push_back(std::move(file));
 }
 
-ClientKind RegistryProfile::client() const {
-  for (const RegistryAccountKey& key : account_keys_) {
-    if (key.kind == RegistryAccountKind::OutlookMapi) return ClientKind::Outlook;
-  }
-  return ClientKind::OutlookExpress;
-}
+ClientKind RegistryProfile::client() const { return client_; }
 
 std::vector<Account> RegistryProfile::accounts() const {
   std::vector<Account> result;
   for (const RegistryAccountKey& key : account_keys_) result.push_back(read_account(key));
   return result;
+}
+
+const RegistryAccountKey* RegistryProfile::account_key(const std::string& account_id) const {
+  const auto found = account_index_.find(account_id);
+  return found == account_index_.end() ? nullptr : &account_keys_[found->second];
+}
+
+std::optional<Account> RegistryProfile::account(const std::string& account_id) const {
+  const RegistryAccountKey* key = account_key(account_id);
+  if (!key) return std::nullopt;
+  return read_account(*key);
 }
 
 Account RegistryProfile::read_account(const RegistryAccountKey& key) const {
@@ -294,8 +304,9 @@ Account RegistryProfile::read_iam_account(const std::string& key) const {
 std::vector<Finding> RegistryProfile::findings() const {
   std::vector<Finding> result;
   const std::string empty_export = document_.render_export({});
-  for (std::size_t i = 1; i < files_.size(); ++i) {
-    const ProfileFile& file = files_[i];
+  const std::vector<ProfileFile>& all_files = files();
+  for (std::size_t i = 1; i < all_files.size(); ++i) {
+    const ProfileFile& file = all_files[i];
     if (file.created || !file.changed() || file.current != empty_export) continue;
     result.push_back(make_finding(
         std::string(kFormatRule), Severity::Info,
@@ -357,11 +368,14 @@ class RegistryProfile::Writer {
           {{"value", value.name}, {"key", key_}, {"error", edit.error}}));
       return;
     }
-    for (const EditedValue& edited : profile_.edited_) {
-      if (reg_names_equal(edited.key_path, key_) && reg_names_equal(edited.name, value.name))
-        return;
+    std::string edited_name = key_ + "\n" + value.name;
+    for (char& c : edited_name) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     }
-    profile_.edited_.push_back({key_, value.name});
+    if (profile_.edited_names_.insert(std::move(edited_name)).second) {
+      profile_.edited_.push_back({key_, value.name});
+    }
+    profile_.files_stale_ = true;
   }
 
   void put_dword(const std::string& name, std::uint32_t number, const std::string& rule) {
@@ -710,10 +724,7 @@ void apply_iam(RegistryProfile::Writer& w, const Request& r) {
 std::vector<Finding> RegistryProfile::apply(const std::string& account_id,
                                             const std::vector<Change>& changes) {
   std::vector<Finding> result;
-  const RegistryAccountKey* key = nullptr;
-  for (const RegistryAccountKey& candidate : account_keys_) {
-    if (candidate.key_path == account_id) key = &candidate;
-  }
+  const RegistryAccountKey* key = account_key(account_id);
   if (!key) {
     for (const Change& change : changes) {
       result.push_back(make_finding(change.rule, Severity::Warning,
@@ -743,38 +754,25 @@ std::vector<Finding> RegistryProfile::apply(const std::string& account_id,
   } else {
     apply_iam(writer, request);
   }
-  refresh_files();
   return result;
 }
 
 void RegistryProfile::adopt_earlier_outputs(std::vector<ProfileFile> earlier) {
   earlier_outputs_ = std::move(earlier);
-  refresh_output_files();
+  files_stale_ = true;
 }
 
-void RegistryProfile::refresh_files() {
-  files_.front().current = document_.serialize();
-  refresh_output_files();
-}
-
-// A file this run writes beside the export; one with the same bytes already there is left as is,
-// and an empty one is not created where there is none.
-void RegistryProfile::add_output_file(const std::string& path, std::string bytes) {
-  ProfileFile file;
-  file.path = path;
-  file.current = std::move(bytes);
-  file.created = true;
-  for (const ProfileFile& earlier : earlier_outputs_) {
-    if (earlier.path != path) continue;
-    file.original = earlier.original;
-    file.created = false;
+const std::vector<ProfileFile>& RegistryProfile::files() const {
+  if (files_stale_) {
+    refresh_files();
+    files_stale_ = false;
   }
-  if (file.created ? file.current == document_.render_export({}) : !file.changed()) return;
-  files_.push_back(std::move(file));
+  return files_;
 }
 
-void RegistryProfile::refresh_output_files() {
+void RegistryProfile::refresh_files() const {
   files_.resize(1);
+  files_.front().current = document_.serialize();
   std::vector<RegFile::Section> delta;
   std::vector<RegFile::Section> undo;
   for (const EditedValue& edited : edited_) {
@@ -782,9 +780,9 @@ void RegistryProfile::refresh_output_files() {
     if (!now || now->kind != RegLineKind::Value) continue;
     const std::string now_line(document_.entry_content(*now));
     std::string old_line;
-    const RegEntry* before = original_.find_entry(edited.key_path, edited.name);
+    const RegEntry* before = document_.find_parsed_entry(edited.key_path, edited.name);
     if (before && before->kind == RegLineKind::Value) {
-      old_line = std::string(original_.entry_content(*before));
+      old_line = std::string(document_.parsed_content(*before));
     } else {
       // The name was written by this document before, so it can be written again.
       document_.format_value_deletion(edited.name, old_line);
@@ -802,6 +800,22 @@ void RegistryProfile::refresh_output_files() {
   const std::string stem = file_stem(files_.front().path);
   add_output_file(stem + ".delta.reg", document_.render_export(delta));
   add_output_file(stem + ".undo.reg", document_.render_export(undo));
+}
+
+// A file this run writes beside the export; one with the same bytes already there is left as is,
+// and an empty one is not created where there is none.
+void RegistryProfile::add_output_file(const std::string& path, std::string bytes) const {
+  ProfileFile file;
+  file.path = path;
+  file.current = std::move(bytes);
+  file.created = true;
+  for (const ProfileFile& earlier : earlier_outputs_) {
+    if (earlier.path != path) continue;
+    file.original = earlier.original;
+    file.created = false;
+  }
+  if (file.created ? file.current == document_.render_export({}) : !file.changed()) return;
+  files_.push_back(std::move(file));
 }
 
 std::string RegistryProfile::display_text(const ProfileFile& file, std::string_view bytes) const {

@@ -5,8 +5,11 @@
 // run changes nothing, those left by an earlier run are emptied (header only).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "parsers/registry/reg_file.h"
@@ -29,10 +32,12 @@ class RegistryProfile : public Profile {
   ClientKind client() const override;
   std::string path() const override { return files_.front().path; }
   std::vector<Account> accounts() const override;
+  std::optional<Account> account(const std::string& account_id) const override;
   std::vector<Finding> findings() const override;
   std::vector<Finding> apply(const std::string& account_id,
                              const std::vector<Change>& changes) override;
-  const std::vector<ProfileFile>& files() const override { return files_; }
+  // Builds the current bytes (and the delta and undo files) once, after any number of apply().
+  const std::vector<ProfileFile>& files() const override;
   std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
 
   // The "<name>.delta.reg" and "<name>.undo.reg" an earlier apply left beside the export (path
@@ -55,15 +60,18 @@ class RegistryProfile : public Profile {
   Account read_account(const RegistryAccountKey& key) const;
   Account read_outlook_account(const std::string& key) const;
   Account read_iam_account(const std::string& key) const;
-  void refresh_files();
-  void refresh_output_files();
-  void add_output_file(const std::string& path, std::string bytes);
+  const RegistryAccountKey* account_key(const std::string& account_id) const;
+  void refresh_files() const;
+  void add_output_file(const std::string& path, std::string bytes) const;
 
-  RegFile original_;
-  RegFile document_;
+  ClientKind client_ = ClientKind::OutlookExpress;  // Outlook when any account is a MAPI one
+  RegFile document_;  // remembers the text as parsed, for the undo file
   std::vector<RegistryAccountKey> account_keys_;
+  std::unordered_map<std::string, std::size_t> account_index_;  // id -> index in account_keys_
   std::vector<EditedValue> edited_;
-  std::vector<ProfileFile> files_;
+  std::unordered_set<std::string> edited_names_;  // "key path\nvalue name", ASCII lower case
+  mutable std::vector<ProfileFile> files_;
+  mutable bool files_stale_ = false;  // document_ has edits that files_ does not hold yet
   std::vector<ProfileFile> earlier_outputs_;
 };
 

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/filesystem.hpp>
 #include <cstdlib>
 
@@ -73,6 +74,60 @@ TEST_F(BadInputTest, TruncatedRegFile) {
   const RunOutput output = apply({truncated_path, home_file("/.sylpheed-2.0")});
   expect_clear_error(output, sandbox_.path("exports"), before, truncated_path + ":9");
   EXPECT_NE(output.out.find("odd number of bytes"), std::string::npos) << output.out;
+}
+
+// Issue 14: an export cut short in the middle of a line (a hex value continued into the end of
+// the file, a string without its closing quote) is an error of its line for plan and apply,
+// never a run that rewrites the rest or says there is nothing to change.
+TEST_F(BadInputTest, RegFilesCutShortInMidLine) {
+  struct Cut {
+    std::string name;
+    std::string bytes;
+    std::size_t line;
+  };
+  std::vector<Cut> cuts;
+  {
+    // UTF-16LE: cut right after a hex line ending in ",\\" and its CRLF.
+    const std::string whole = read_file_bytes(fixture_path("registry/outlook2016-unicode.reg"));
+    std::string text;
+    for (std::size_t i = 2; i + 1 < whole.size(); i += 2) text += whole[i + 1] == 0 ? whole[i] : '?';
+    const std::size_t backslash = text.find(",\\\r\n");
+    ASSERT_NE(backslash, std::string::npos);
+    const std::size_t line = 1 + std::count(text.begin(), text.begin() + backslash, '\n');
+    cuts.push_back({"outlook.reg", whole.substr(0, 2 + 2 * (backslash + 4)), line});
+  }
+  {
+    // REGEDIT4: cut in the middle of a value name.
+    const std::string whole = read_file_bytes(fixture_path("registry/oe-regedit4-cp932.reg"));
+    const std::size_t at = whole.find("\"SMTP Display N");
+    ASSERT_NE(at, std::string::npos);
+    const std::size_t line = 1 + std::count(whole.begin(), whole.begin() + at, '\n');
+    cuts.push_back({"oe.reg", whole.substr(0, at + 15), line});
+  }
+  for (const Cut& cut : cuts) {
+    for (const std::string command : {"plan", "apply"}) {
+      SCOPED_TRACE(cut.name + " " + command);
+      const std::string path = sandbox_.path("exports/" + cut.name);
+      write_file_bytes(path, cut.bytes);
+      const Snapshot before = snapshot(sandbox_.path("exports"));
+      const RunOutput output =
+          run_mailmig({command, "--policy", fixture_path("policies/002-kyutech.xml"),
+                       "--state-dir", sandbox_.state(), path},
+                      options_);
+      EXPECT_EQ(output.exit_code, 1) << output.out << output.err;
+      const std::string location = path + ":" + std::to_string(cut.line) + ":";
+      EXPECT_NE(output.out.find("error: " + location), std::string::npos)
+          << "no error naming " << location << " in:\n"
+          << output.out << output.err;
+      EXPECT_NE(output.out.find("cut short"), std::string::npos) << output.out;
+      for (const std::string& text : {output.out, output.err}) {
+        EXPECT_EQ(text.find("Could not write"), std::string::npos) << text;
+        EXPECT_EQ(text.find("Nothing to change"), std::string::npos) << text;
+      }
+      EXPECT_EQ(snapshot(sandbox_.path("exports")), before) << "the cut file was touched";
+      fs::remove_all(sandbox_.path("exports"));
+    }
+  }
 }
 
 TEST_F(BadInputTest, MailboxIniWithInvalidCp932) {

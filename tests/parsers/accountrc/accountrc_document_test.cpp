@@ -88,7 +88,7 @@ TEST(AccountrcDocument, ReadsSectionsAndValuesAsTheClientDoes) {
   EXPECT_EQ(document.effective_line(first, "smtp_port"), 6u);
   EXPECT_EQ(document.value(first, "url"), "http://x/?a=b");  // split at the first '='
   EXPECT_EQ(document.value(first, "no equals here"), std::nullopt);
-  EXPECT_EQ(document.lines()[4].kind, AccountrcDocument::LineKind::Other);
+  EXPECT_EQ(first.lines[4].kind, AccountrcDocument::LineKind::Other);
   EXPECT_EQ(document.value(first, "user_id"), std::nullopt);
   EXPECT_EQ(document.value(document.sections()[1], "user_id"), "hanako");
   EXPECT_EQ(document.find_section("Account: 3"), nullptr);
@@ -182,6 +182,9 @@ TEST(AccountrcDocument, ReportsMalformedInputWithItsLine) {
       {"[\n", 1, 2, "invalid section header: expected ']' at the end of the line"},
       {std::string("[Account: 1]\nuser_id=ta\0ka\n", 27), 2, 11,
        "NUL byte: this is not a text settings file"},
+      // Cut short in a key: the client writes every line with its newline (issue 14).
+      {"[Account: 1]\r\nreceive_server=pop.example.jp\r\nuser_i", 3, 7,
+       "the file ends in the middle of this line, which has no '=': it looks cut short"},
   };
   for (const Case& c : cases) {
     const AccountrcParse parsed = AccountrcDocument::parse(c.input);
@@ -189,6 +192,13 @@ TEST(AccountrcDocument, ReportsMalformedInputWithItsLine) {
     EXPECT_EQ(parsed.result.line, c.line) << c.input;
     EXPECT_EQ(parsed.result.column, c.column) << c.input;
     EXPECT_EQ(parsed.result.message, c.message);
+  }
+}
+
+TEST(AccountrcDocument, ACompleteLastLineWithoutNewlineIsNotCutShort) {
+  for (const std::string bytes : {"[Account: 1]", "[Account: 1]\nuser_id=x", "[Account: 1]\nuser_id=",
+                                  "[Account: 1]\nno equals\nuser_id=x"}) {
+    EXPECT_EQ(parse_ok(bytes).bytes(), bytes);
   }
 }
 

@@ -388,6 +388,19 @@ TEST(AccountrcProfile, AddsMissingKeysWhereSylpheedWritesThem) {
             "ssl_smtp=2\nset_smtpport=1\nsmtp_port=587\n");
 }
 
+TEST(AccountrcProfile, AnAccountWhoseNumberIsWrittenWithALeadingZeroIsEditedToo) {
+  // The client reads "[Account: 07]" as account 7 (atoi), and so does accounts().
+  auto profile = make_profile(ClientKind::Sylpheed,
+                              "[Account: 07]\nreceive_server=pop.example.jp\nuser_id=tanaka\n");
+  ASSERT_EQ(profile->accounts().at(0).id, "7");
+  ASSERT_TRUE(profile->account("7").has_value());
+  EXPECT_TRUE(profile->apply("7", {change("incoming.port", "110", "995")}).empty());
+  EXPECT_EQ(profile->files()[0].current,
+            "[Account: 07]\nreceive_server=pop.example.jp\nuser_id=tanaka\nset_popport=1\n"
+            "pop_port=995\n");
+  EXPECT_TRUE(profile->file_changes().at(0).changed);
+}
+
 TEST(AccountrcProfile, KeepsCrlfAndTheMissingFinalNewline) {
   auto profile =
       make_profile(ClientKind::Sylpheed, slurp(kFixtures / "accountrc/sylpheed-crlf.accountrc"));

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "src/encoding/codec.h"
@@ -45,7 +46,6 @@ TEST(RegFileRoundTrip, EveryFixtureAndPeerSampleGivesBackItsBytes) {
       fixture("outlook2010-nt.reg"),
       fixture("oe-regedit4-cp932.reg"),
       fixture("cases-import-rules.reg"),
-      fixture("cases-continuation-eof.reg"),
       fixture("cases-v5-ansi-oe.reg"),
       fixture("no-accounts.reg"),
       peer("reg/wine-orig-excerpt.reg"),
@@ -80,9 +80,12 @@ TEST(RegFileRoundTrip, Utf16FileIsDecodedToUtf8AndReencodedExactly) {
   EXPECT_EQ(value->text, "\xE7\x94\xB0\xE4\xB8\xAD");
 }
 
-TEST(RegFileRoundTrip, MixedLineEndingsAndContinuationIntoEndOfFile) {
-  const std::string bytes = bytes_of(fixture("cases-continuation-eof.reg"));
+TEST(RegFileRoundTrip, MixedLineEndingsAndCommentAfterTheLastValue) {
+  std::string bytes = bytes_of(fixture("cases-continuation-eof.reg"));
+  // The fixture's value runs into the end of the file (see RegTruncated); ended, it reads.
+  bytes.replace(bytes.find("  03,\\"), 6, "  03");
   const RegFile file = parse_ok(bytes);
+  EXPECT_EQ(file.serialize(), bytes);
   EXPECT_EQ(file.line_ending(), "\n");
   const RegValue* b = file.find_value("HKEY_CURRENT_USER\\Software\\Test", "b");
   ASSERT_NE(b, nullptr);
@@ -90,7 +93,6 @@ TEST(RegFileRoundTrip, MixedLineEndingsAndContinuationIntoEndOfFile) {
   const RegValue* a = file.find_value("HKEY_CURRENT_USER\\Software\\Test", "a");
   ASSERT_NE(a, nullptr);
   EXPECT_EQ(a->dword, 1u);
-  // The blank line and the comment after the unfinished value stay lines of their own.
   const auto& entries = file.entries();
   ASSERT_EQ(entries.size(), 7u);
   EXPECT_EQ(entries[4].kind, RegLineKind::Value);
@@ -436,6 +438,83 @@ TEST(RegMalformed, EmptyFileAndUnknownCodePage) {
             "x:2: the file ends in the middle of a CP932 character");
 }
 
+// --- Truncation (issue 14) ------------------------------------------------------------------
+
+std::string parse_error(std::string_view bytes) {
+  RegFile file;
+  const ParseResult result = RegFile::parse(bytes, file);
+  EXPECT_FALSE(result.ok) << "accepted:\n" << bytes;
+  return result.describe("x");
+}
+
+constexpr std::string_view kCutShort = "the export looks cut short";
+
+TEST(RegTruncated, Utf16HexContinuationIntoTheEndOfTheFile) {
+  const std::string whole = bytes_of(fixture("outlook2016-unicode.reg"));
+  const std::string text = to_utf8(std::string_view(whole).substr(2), "UTF-16LE").text;
+  // Cut right after a line that ends in ",\\" (with its CRLF, and without it).
+  const std::size_t backslash = text.find(",\\\r\n");
+  ASSERT_NE(backslash, std::string::npos);
+  const std::size_t line = 1 + static_cast<std::size_t>(
+                                   std::count(text.begin(), text.begin() + backslash, '\n'));
+  for (const std::size_t cut : {backslash + 4, backslash + 2}) {
+    SCOPED_TRACE(cut);
+    const std::string error = parse_error(utf16_file(text.substr(0, cut)));
+    EXPECT_TRUE(error.starts_with("x:" + std::to_string(line) + ": ")) << error;
+    EXPECT_NE(error.find(kCutShort), std::string::npos) << error;
+  }
+  // Blank and comment lines after the backslash do not end the value either.
+  EXPECT_EQ(parse_error(bytes_of(fixture("cases-continuation-eof.reg"))),
+            "x:6: the file ends inside a hex value continued with ',\\' on this line: the export "
+            "looks cut short");
+}
+
+TEST(RegTruncated, HexValueCutInTheMiddleOfAByteOrAfterAComma) {
+  const std::string key = "REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\Software\\Test]\r\n";
+  for (const std::string tail : {"\"a\"=hex:01,0", "\"a\"=hex:01,02,", "\"a\"=hex:01,\\\r\n  02,0"}) {
+    SCOPED_TRACE(tail);
+    const std::string error = parse_error(key + tail);
+    const std::string line = tail.find('\n') == std::string::npos ? "4" : "5";
+    EXPECT_TRUE(error.starts_with("x:" + line + ": ")) << error;
+    EXPECT_NE(error.find(kCutShort), std::string::npos) << error;
+  }
+  EXPECT_EQ(parse_error(utf16_file("Windows Registry Editor Version 5.00\r\n\r\n"
+                                   "[HKEY_CURRENT_USER\\Software\\Test]\r\n\"a\"=hex:4c,00,6")),
+            "x:4: the file ends in the middle of this value, without a line ending: the export "
+            "looks cut short");
+}
+
+TEST(RegTruncated, Regedit4CutInTheMiddleOfALine) {
+  const std::string whole = bytes_of(fixture("oe-regedit4-cp932.reg"));
+  const std::size_t at = whole.find("\"SMTP Display N");
+  ASSERT_NE(at, std::string::npos);
+  const std::string before = whole.substr(0, at);
+  const std::string line =
+      std::to_string(1 + std::count(before.begin(), before.end(), '\n')) + ": ";
+  for (const std::size_t length : {std::size_t{1}, std::size_t{15}, std::size_t{20}}) {
+    const std::string error = parse_error(whole.substr(0, at + length));
+    EXPECT_EQ(error, "x:" + line +
+                         "the file ends in the middle of this line, without a line ending: the "
+                         "export looks cut short")
+        << length;
+  }
+  EXPECT_NE(parse_error("REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\Softw").find("x:3: "),
+            std::string::npos);
+  EXPECT_NE(parse_error("REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\S]\r\n@=\"abc").find("x:4: "),
+            std::string::npos);
+}
+
+TEST(RegTruncated, ACompleteLastLineWithoutLineEndingIsNotTruncation) {
+  const std::string key = "REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\Software\\Test]";
+  for (const std::string tail :
+       {"", "\r\n\"a\"=\"v\"", "\r\n\"a\"=dword:00000001", "\r\n\"a\"=hex:01,02",
+        "\r\n\"a\"=hex:01,\\\r\n  02", "\r\n\"a\"=-", "\r\n; comment", "\r\n#x",
+        "\r\n\"a\"=hex:01,02 ;a", "\r\n[Unknown root]", "\r\n"}) {
+    SCOPED_TRACE(tail);
+    EXPECT_EQ(parse_ok(key + tail).serialize(), key + tail);
+  }
+}
+
 // --- Edits -----------------------------------------------------------------------------------
 
 constexpr const char* kPeerOeKey =
@@ -462,7 +541,6 @@ TEST(RegEdits, SetBinaryRewrapsAContinuedValue) {
       "  2b,9a,46,98,b6\r\n";
   std::string want = before;
   want.replace(want.find(old_value), old_value.size(), "\"POP3 Password2\"=hex:01,ab\r\n");
-  EXPECT_EQ(file.text(), want);
   EXPECT_EQ(file.serialize(), utf16_file(want));
 }
 
@@ -561,8 +639,9 @@ TEST(RegEdits, MissingKeyOrValueIsAnError) {
 }
 
 TEST(RegEdits, AnAddThatWouldNotReadBackIsRolledBack) {
-  // After a value continued to the end of the file, a new line would be swallowed on import.
-  const std::string bytes = "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=hex:01,\\";
+  // A deletion of the key further down would delete the new value again on import.
+  const std::string bytes =
+      "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=dword:1\r\n[-HKEY_CURRENT_USER\\A]\r\n";
   RegFile file = parse_ok(bytes);
   const RegEdit edit = file.add_value("HKEY_CURRENT_USER\\A", RegValue::dword_value("b", 1));
   EXPECT_FALSE(edit.ok);
