@@ -3,12 +3,12 @@
 // root's rights. Each test runs the real binary as root with throw-away users, made with
 // useradd and removed with userdel -r.
 #include <grp.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -576,9 +576,9 @@ TEST_F(RootOverHomeTest, FifoInPlaceOfParentlockDoesNotHangRootsRun) {
   victim_->give(parent_lock);
   const std::string prefs_before = read_file_bytes(profile_file("prefs.js"));
 
-  const pid_t run = spawn_mailmig(
-      {"apply", "--policy", fixture_path(kPolicy), "--home", victim_->home()}, options_,
-      sandbox_.path("apply.out"));
+  const pid_t run =
+      spawn_mailmig({"apply", "--policy", fixture_path(kPolicy), "--home", victim_->home()},
+                    options_, sandbox_.path("apply.out"));
 
   EXPECT_EQ(wait_child_with_watchdog(run, 30), 0) << read_file_bytes(sandbox_.path("apply.out"));
   EXPECT_NE(read_file_bytes(profile_file("prefs.js")), prefs_before);
@@ -643,10 +643,10 @@ TEST_F(RootOverHomeTest, PlantedSylpheedSocketDoesNotHangRootsRun) {
     ASSERT_EQ(::chown(socket_path.c_str(), planter->uid(), planter->gid()), 0);
 
     const std::string output = sandbox_.path("apply-" + planter->name() + ".out");
-    const pid_t run = spawn_mailmig({"apply", "--policy", fixture_path(kPolicy), "--home",
-                                     victim_->home(), "--state-dir",
-                                     victim_->path("state-" + planter->name())},
-                                    options_, output);
+    const pid_t run =
+        spawn_mailmig({"apply", "--policy", fixture_path(kPolicy), "--home", victim_->home(),
+                       "--state-dir", victim_->path("state-" + planter->name())},
+                      options_, output);
 
     EXPECT_EQ(wait_child_with_watchdog(run, 30), 0) << read_file_bytes(output);
     EXPECT_NE(read_file_bytes(accountrc), original) << read_file_bytes(output);
