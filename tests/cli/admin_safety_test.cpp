@@ -12,7 +12,6 @@
 
 #include <boost/filesystem.hpp>
 #include <chrono>
-#include <thread>
 
 #include "src/cli/migration.h"
 #include "src/io/journal.h"
@@ -31,22 +30,6 @@ const std::string kTbProfile = "/.thunderbird/k3m9x2ab.default-release";
 void copy_small_home(const Sandbox& sandbox) {
   sandbox.copy_fixture("homes/linux/.thunderbird", "home/.thunderbird");
   sandbox.copy_fixture("homes/linux/.sylpheed-2.0", "home/.sylpheed-2.0");
-}
-
-// Waits for a child, killing it if it is still running after `seconds` (a watchdog, so that a
-// hang fails the test instead of the suite): its exit code, or -signal.
-int wait_child_with_watchdog(pid_t pid, int seconds) {
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  int status = 0;
-  while (::waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > give_up) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      return -SIGKILL;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
 
 class AdminSafetyTest : public ::testing::Test {

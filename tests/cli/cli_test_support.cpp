@@ -13,9 +13,11 @@
 #include <algorithm>
 #include <boost/filesystem.hpp>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "src/encoding/codec.h"
 
@@ -227,6 +229,20 @@ int wait_child(pid_t pid) {
   int signal_number = 0;
   const int code = decode_status(status, &signal_number);
   return code >= 0 ? code : -signal_number;
+}
+
+int wait_child_with_watchdog(pid_t pid, int seconds) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > give_up) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return -SIGKILL;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
 
 RunOutput run_mailmig_on_terminal(const std::vector<std::string>& args, const RunOptions& options,

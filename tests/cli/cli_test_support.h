@@ -67,6 +67,9 @@ pid_t spawn_mailmig(const std::vector<std::string>& args, const RunOptions& opti
                     const std::string& output_path = {});
 // Waits for a child; returns the exit code, or -signal when a signal ended it.
 int wait_child(pid_t pid);
+// The same, killing the child if it is still running after `seconds` (a watchdog, so that a
+// hang fails the test instead of the suite).
+int wait_child_with_watchdog(pid_t pid, int seconds);
 
 // Runs mailmig on a pseudo-terminal: waits for `prompt` in the output, then types `answer` and
 // a newline. Returns everything the child wrote (stdout and stderr share the terminal).

@@ -6,21 +6,29 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <boost/filesystem.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
+#include <functional>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "src/io/file_system.h"
+#include "src/io/journal.h"
 #include "src/report/report_summary.h"
+#include "src/util/digest.h"
 #include "tests/cli/cli_test_support.h"
 
 namespace mailmig::cli_testing {
@@ -120,6 +128,49 @@ std::string joined(const std::vector<std::string>& lines) {
   for (const std::string& line : lines) text += line + "\n";
   return text;
 }
+
+// Runs `work` in a child that has become uid:gid (no supplementary groups), as the user would
+// run it: its exit code, or -signal.
+int as_user(uid_t uid, gid_t gid, const std::function<bool()>& work) {
+  const pid_t child = ::fork();
+  if (child == 0) {
+    if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0) ::_exit(2);
+    ::_exit(work() ? 0 : 1);
+  }
+  return wait_child(child);
+}
+
+// A folder only root may enter, holding a 0600 file of root's: what an attacker aims at.
+struct RootOnlyFiles {
+  explicit RootOnlyFiles(const std::string& folder_path) : folder(folder_path) {
+    fs::create_directories(folder);
+    ::chmod(folder.c_str(), 0700);
+    write_file_bytes(secret, kSecretBytes);
+    ::chmod(secret.c_str(), 0600);
+    write_file_bytes(created, kCreatedBytes);
+    ::chmod(created.c_str(), 0600);
+  }
+
+  // Byte for byte as made, still root's with its mode.
+  void expect_untouched(const std::string& context) const {
+    EXPECT_EQ(read_file_bytes(secret), kSecretBytes) << context;
+    EXPECT_EQ(read_file_bytes(created), kCreatedBytes) << context;
+    for (const std::string& path : {folder, secret, created}) {
+      const Owner owner = owner_of(path);
+      EXPECT_EQ(owner.uid, 0U) << path << ": " << context;
+      EXPECT_EQ(owner.gid, 0U) << path << ": " << context;
+      EXPECT_EQ(owner.mode, path == folder ? 0700U : 0600U) << path << ": " << context;
+    }
+  }
+
+  static constexpr const char* kSecretBytes = "root:$6$secret:19000:0:99999:7:::\n";
+  static constexpr const char* kCreatedBytes = "root's own file\n";
+  std::string folder;
+  std::string secret = folder + "/secret";
+  std::string created = folder + "/created";
+};
+
+const std::string kPolicy = "policies/003-dti.xml";  // changes prefs.js, logins.json, accountrc
 
 class RootOverHomeTest : public ::testing::Test {
  protected:
@@ -404,6 +455,293 @@ TEST_F(RootOverHomeTest, KillNineOfRootsRunLeavesTheOwnersFilesOldOrNew) {
   }
   ::prctl(PR_SET_CHILD_SUBREAPER, 0);
   RecordProperty("killed_midway", killed_midway);
+}
+
+// Issue 13, item 1: the victim writes a run in progress into their own journal whose rows name
+// a file of root's (restored from ~/evil) and another to delete as "created", with the hashes
+// recovery checks, and leaves the run's lock file in locks/. Root's recovery and rollback leave
+// both files as they were.
+TEST_F(RootOverHomeTest, JournalForgedByTheOwnerNeverReachesRootsFiles) {
+  give_victim_thunderbird();
+  const RootOnlyFiles target(sandbox_.path("root-only"));
+  const std::string evil = victim_->path("evil");
+  write_file_bytes(evil, "root::0:0:root:/root:/bin/bash\n");
+  victim_->give(evil);
+  const std::string state = victim_->path(".local/state/mailmig");
+  JournalFile restore;
+  restore.run_id = "run-forged";
+  restore.profile = target.folder;
+  restore.path = target.secret;
+  restore.backup_path = evil;
+  restore.sha256_before = sha256_hex(read_file_bytes(evil));
+  restore.sha256_after = sha256_hex(RootOnlyFiles::kSecretBytes);
+  JournalFile remove = restore;
+  remove.path = target.created;
+  remove.created = true;
+  remove.backup_path.clear();
+  remove.sha256_before.clear();
+  remove.sha256_after = sha256_hex(RootOnlyFiles::kCreatedBytes);
+  const int forged = as_user(victim_->uid(), victim_->gid(), [&] {
+    ::umask(077);
+    JournalOpenResult opened = Journal::open(state);
+    RunInfo info;
+    info.run_id = "run-forged";
+    info.command = "apply";
+    // The process "dies" in the middle of the run: its lock file stays in locks/.
+    return opened && opened.journal->begin_run(info) &&
+           opened.journal->record_files({restore, remove});
+  });
+  ASSERT_EQ(forged, 0);
+  const Owner journal = owner_of(state + "/journal.sqlite");
+  ASSERT_EQ(journal.uid, victim_->uid());
+  ASSERT_EQ(journal.mode, 0600U);
+  ASSERT_EQ(owner_of(state).mode, 0700U);
+  ASSERT_TRUE(fs::exists(state + "/locks/run-run-forged.lock"));
+
+  const RunOutput applied =
+      run_as_root({"apply", "--policy", fixture_path(kPolicy), "--format", "json"});
+
+  EXPECT_EQ(applied.exit_code, 1) << applied.out << applied.err;
+  target.expect_untouched("after apply: " + applied.out + applied.err);
+  EXPECT_NE(applied.out.find("run run-forged: journal row names a file outside the home"),
+            std::string::npos)
+      << applied.out;
+  // The run went on with the profiles of the home.
+  EXPECT_GT(parse_json(applied.out)["summary"]["changes"].get<int>(), 0) << applied.out;
+
+  const RunOutput rolled = run_as_root({"rollback", "run-forged"});
+  EXPECT_EQ(rolled.exit_code, 1) << rolled.err;
+  EXPECT_NE(rolled.err.find("refused"), std::string::npos) << rolled.err;
+  target.expect_untouched("after rollback: " + rolled.out + rolled.err);
+  EXPECT_EQ(joined(not_owned_by(victim_->home(), victim_->uid(), victim_->gid())), "");
+}
+
+// Issue 13, item 1, the journal of another user: a journal in the victim's state folder that
+// another user owns (writable by the victim, so only its owner tells) is not the victim's
+// record: its run, which would put the backup's bytes into prefs.js, is not recovered.
+TEST_F(RootOverHomeTest, JournalOfAnotherUserIsRefused) {
+  ThrowawayUser other(unique_user_name("o"), sandbox_.path("other"));
+  ASSERT_TRUE(other.ready());
+  give_victim_thunderbird();
+  const std::string prefs = profile_file("prefs.js");
+  const std::string prefs_before = read_file_bytes(prefs);
+  const std::string state = victim_->path(".local/state/mailmig");
+  const std::string backup = state + "/backups/run-planted/prefs.js";
+  const std::string planted_bytes = "user_pref(\"planted\", true);\n";
+  JournalFile row;
+  row.run_id = "run-planted";
+  row.profile = parent_folder(prefs);
+  row.path = prefs;
+  row.backup_path = backup;
+  row.sha256_before = sha256_hex(planted_bytes);
+  row.sha256_after = sha256_hex(prefs_before);
+  const int forged = as_user(victim_->uid(), victim_->gid(), [&] {
+    ::umask(077);
+    JournalOpenResult opened = Journal::open(state);
+    RunInfo info;
+    info.run_id = "run-planted";
+    info.command = "apply";
+    if (!opened || !opened.journal->begin_run(info) || !opened.journal->record_files({row})) {
+      return false;
+    }
+    boost::system::error_code error;
+    fs::create_directories(parent_folder(backup), error);
+    write_file_bytes(backup, planted_bytes);
+    return !error;
+  });
+  ASSERT_EQ(forged, 0);
+  const std::string journal = state + "/journal.sqlite";
+  ASSERT_EQ(::chown(journal.c_str(), other.uid(), other.gid()), 0);
+  ASSERT_EQ(::chmod(journal.c_str(), 0666), 0);
+
+  const RunOutput applied = run_as_root({"apply", "--policy", fixture_path(kPolicy)});
+
+  EXPECT_NE(applied.exit_code, 0) << applied.out << applied.err;
+  EXPECT_NE((applied.out + applied.err).find("journal.sqlite: refused: owned by uid"),
+            std::string::npos)
+      << applied.out << applied.err;
+  EXPECT_EQ(read_file_bytes(prefs).find("planted"), std::string::npos);
+  const RunOutput rolled = run_as_root({"rollback", "run-planted"});
+  EXPECT_NE(rolled.exit_code, 0) << rolled.out;
+  EXPECT_EQ(read_file_bytes(prefs).find("planted"), std::string::npos);
+  EXPECT_EQ(owner_of(journal).uid, other.uid());
+}
+
+// Issue 13, item 7: a FIFO in place of Thunderbird's .parentlock is not a lock, and root's run
+// does not wait in open() for a writer.
+TEST_F(RootOverHomeTest, FifoInPlaceOfParentlockDoesNotHangRootsRun) {
+  give_victim_thunderbird();
+  const std::string parent_lock = profile_file(".parentlock");
+  ASSERT_EQ(::mkfifo(parent_lock.c_str(), 0644), 0);
+  victim_->give(parent_lock);
+  const std::string prefs_before = read_file_bytes(profile_file("prefs.js"));
+
+  const pid_t run =
+      spawn_mailmig({"apply", "--policy", fixture_path(kPolicy), "--home", victim_->home()},
+                    options_, sandbox_.path("apply.out"));
+
+  EXPECT_EQ(wait_child_with_watchdog(run, 30), 0) << read_file_bytes(sandbox_.path("apply.out"));
+  EXPECT_NE(read_file_bytes(profile_file("prefs.js")), prefs_before);
+}
+
+// A listening socket at `path` whose backlog is full: connect() to it cannot complete.
+class FullSocket {
+ public:
+  explicit FullSocket(const std::string& path) {
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    if (path.size() >= sizeof(address.sun_path)) return;
+    std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+    const auto* name = reinterpret_cast<const sockaddr*>(&address);
+    listener_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (listener_ < 0 || ::bind(listener_, name, sizeof address) != 0 ||
+        ::listen(listener_, 0) != 0) {
+      return;
+    }
+    for (int attempt = 0; attempt < 64 && !full_; ++attempt) {
+      const int client = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+      if (client < 0) return;
+      clients_.push_back(client);
+      full_ = ::connect(client, name, sizeof address) != 0 && errno == EAGAIN;
+    }
+  }
+  ~FullSocket() {
+    for (const int client : clients_) ::close(client);
+    if (listener_ >= 0) ::close(listener_);
+  }
+  FullSocket(const FullSocket&) = delete;
+  FullSocket& operator=(const FullSocket&) = delete;
+
+  bool full() const { return full_; }
+
+ private:
+  int listener_ = -1;
+  std::vector<int> clients_;
+  bool full_ = false;
+};
+
+// Issue 13, item 7: /tmp/sylpheed-<victim's uid> planted as a listener that never accepts, by
+// another user, then by the victim: the probe neither hangs nor counts it as Sylpheed running,
+// and root's run migrates the victim's Sylpheed profile.
+TEST_F(RootOverHomeTest, PlantedSylpheedSocketDoesNotHangRootsRun) {
+  ThrowawayUser other(unique_user_name("o"), sandbox_.path("other"));
+  ASSERT_TRUE(other.ready());
+  sandbox_.copy_fixture("homes/linux/.sylpheed-2.0", "victim/.sylpheed-2.0");
+  victim_->give(victim_->path(".sylpheed-2.0"));
+  const std::string accountrc = victim_->path(".sylpheed-2.0/accountrc");
+  const std::string original = read_file_bytes(accountrc);
+  // Sylpheed names its socket in g_get_tmp_dir(): the run's TMPDIR.
+  const std::string socket_path = options_.tmpdir + "/sylpheed-" + std::to_string(victim_->uid());
+
+  for (const ThrowawayUser* planter : {&other, victim_.get()}) {
+    SCOPED_TRACE("planted by " + planter->name());
+    write_file_bytes(accountrc, original);
+    victim_->give(accountrc);
+    ::unlink(socket_path.c_str());
+    const FullSocket planted(socket_path);
+    ASSERT_TRUE(planted.full());
+    ASSERT_EQ(::chown(socket_path.c_str(), planter->uid(), planter->gid()), 0);
+
+    const std::string output = sandbox_.path("apply-" + planter->name() + ".out");
+    const pid_t run =
+        spawn_mailmig({"apply", "--policy", fixture_path(kPolicy), "--home", victim_->home(),
+                       "--state-dir", victim_->path("state-" + planter->name())},
+                      options_, output);
+
+    EXPECT_EQ(wait_child_with_watchdog(run, 30), 0) << read_file_bytes(output);
+    EXPECT_NE(read_file_bytes(accountrc), original) << read_file_bytes(output);
+  }
+}
+
+// Issue 13, item 8 with root over the victim's home: six applies at once, each with its own
+// state folder in the home. Every profile ends all new, each change is counted once across the
+// outputs, the files stay the victim's with their modes, every state folder's rollback restores
+// the originals byte for byte, and root's file outside the home is never touched.
+TEST_F(RootOverHomeTest, ConcurrentRootAppliesWithDifferentStateFoldersSerializeOnEachProfile) {
+  constexpr int kProcesses = 6;
+  constexpr int kRounds = 10;
+  const RootOnlyFiles canary(sandbox_.path("root-only"));
+  const std::vector<std::pair<std::string, mode_t>> modes{
+      {".thunderbird/k3m9x2ab.default-release/prefs.js", 0640},
+      {".thunderbird/k3m9x2ab.default-release/logins.json", 0600},
+      {".sylpheed-2.0/accountrc", 0600}};
+  const auto fill_home = [&] {
+    fs::remove_all(victim_->home());
+    sandbox_.copy_fixture("homes/linux/.thunderbird", "victim/.thunderbird");
+    sandbox_.copy_fixture("homes/linux/.sylpheed-2.0", "victim/.sylpheed-2.0");
+    victim_->give(victim_->home());
+    ::chmod(victim_->home().c_str(), 0700);
+    for (const auto& [path, mode] : modes) ::chmod(victim_->path(path).c_str(), mode);
+  };
+  // The profiles only: the state folders are in the home too.
+  const auto profiles = [&] {
+    Snapshot files = snapshot(victim_->home());
+    std::erase_if(files, [](const auto& file) { return file.first.starts_with(".local"); });
+    return files;
+  };
+  const auto expect_owned_with_modes = [&](const std::string& when) {
+    EXPECT_EQ(joined(not_owned_by(victim_->home(), victim_->uid(), victim_->gid())), "") << when;
+    for (const auto& [path, mode] : modes) {
+      EXPECT_EQ(owner_of(victim_->path(path)).mode, mode) << path << " " << when;
+    }
+  };
+  const auto state_folder = [&](int i) {
+    return victim_->path(".local/state/mailmig-" + std::to_string(i));
+  };
+  const std::vector<std::string> apply{"apply", "--policy", fixture_path(kPolicy), "--format",
+                                       "json"};
+
+  fill_home();
+  const Snapshot original = profiles();
+  std::vector<std::string> single = apply;
+  single.insert(single.end(), {"--state-dir", state_folder(0)});
+  const RunOutput reference = run_as_root(single);
+  ASSERT_EQ(reference.exit_code, 0) << reference.err;
+  const int expected_changes = parse_json(reference.out)["summary"]["changes"].get<int>();
+  ASSERT_GT(expected_changes, 0);
+  const Snapshot migrated = profiles();
+
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    fill_home();
+    std::vector<pid_t> children;
+    for (int i = 0; i < kProcesses; ++i) {
+      std::vector<std::string> args = apply;
+      args.insert(args.end(), {"--state-dir", state_folder(i), "--home", victim_->home()});
+      children.push_back(
+          spawn_mailmig(args, options_, sandbox_.path("apply-" + std::to_string(i) + ".out")));
+    }
+    int changes = 0;
+    for (int i = 0; i < kProcesses; ++i) {
+      const int exit_code = wait_child_with_watchdog(children[i], 60);
+      const std::string out = read_file_bytes(sandbox_.path("apply-" + std::to_string(i) + ".out"));
+      EXPECT_EQ(exit_code, 0) << out;
+      changes += parse_json(out)["summary"]["changes"].get<int>();
+    }
+    EXPECT_EQ(changes, expected_changes);
+    // All new (logins.json holds random guids: it is compared by being new, not by its bytes).
+    const Snapshot now = profiles();
+    ASSERT_EQ(now.size(), original.size());
+    for (const auto& [path, bytes] : original) {
+      EXPECT_EQ(now.at(path) != bytes, migrated.at(path) != bytes) << path;
+      if (path.find("logins.json") == std::string::npos) {
+        EXPECT_EQ(now.at(path), migrated.at(path)) << path;
+      }
+    }
+    expect_owned_with_modes("after the applies");
+
+    for (int i = 0; i < kProcesses; ++i) {
+      const RunOutput history =
+          run_as_root({"history", "--format", "json", "--state-dir", state_folder(i)});
+      if (parse_json(history.out).empty()) continue;  // this run found nothing left to do
+      const RunOutput rolled = run_as_root({"rollback", "--state-dir", state_folder(i)});
+      EXPECT_EQ(rolled.exit_code, 0) << rolled.err;
+    }
+    EXPECT_EQ(profiles(), original);
+    expect_owned_with_modes("after the rollbacks");
+    canary.expect_untouched("round " + std::to_string(round));
+    if (HasFailure()) break;
+  }
 }
 
 // The profiles.ini rule on its own, whoever runs: a home named with --home keeps mailmig inside
