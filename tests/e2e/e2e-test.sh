@@ -16,7 +16,12 @@ mailmig=$(realpath "$1")
 
 if [ -z "${MAILMIG_E2E_INSIDE:-}" ]; then
   [ "$(id -u)" -eq 0 ] || { echo "e2e: needs root (unshare, ports below 1024)" >&2; exit 1; }
-  exec unshare --net --mount env MAILMIG_E2E_INSIDE=1 "$0" "$@"
+  # unshare --mount makes every mount private, which needs "/" to be a mount point. In a chroot
+  # it is not ("cannot change root filesystem propagation"), and the chroot's mounts are its
+  # maker's: keep their propagation there, and undo on exit the one mount this test makes.
+  propagation=private
+  mountpoint -q / || propagation=unchanged
+  exec unshare --net --mount --propagation "$propagation" env MAILMIG_E2E_INSIDE=1 "$0" "$@"
 fi
 
 failures=0
@@ -35,13 +40,20 @@ export E2E_HOSTS="$old_hosts $new_hosts"
   echo "127.0.0.1 localhost"
   for host in $E2E_HOSTS; do echo "127.0.0.1 $host"; done
 } >"$work/hosts"
-mount --bind "$work/hosts" /etc/hosts
+
+# A minimal system (a debootstrap chroot) may have no /etc/hosts to mount over: make an empty
+# one for the time of the test.
+made_hosts=
+[ -e /etc/hosts ] || { : >/etc/hosts && made_hosts=1; }
 
 cleanup() {
   "$here/mail-servers.sh" stop >/dev/null 2>&1
+  umount /etc/hosts 2>/dev/null
+  [ -z "$made_hosts" ] || rm -f /etc/hosts
   rm -rf "$work"
 }
 trap cleanup EXIT
+mount --bind "$work/hosts" /etc/hosts
 
 servers() {
   "$here/mail-servers.sh" stop >/dev/null 2>&1
