@@ -1112,7 +1112,9 @@ RegEdit RegFile::encode_text_line(std::string_view utf8, std::string_view name,
     return RegEdit::failure("regedit cannot write a NUL character in a name or string");
   }
   if (!is_valid_utf8(utf8)) return RegEdit::failure("the text is not valid UTF-8");
-  if (encoding_ == RegEncoding::Utf16Le) {
+  // ASCII needs no iconv (whose iconv_open costs more than a whole edit) where the code page
+  // reads it as ASCII.
+  if (encoding_ == RegEncoding::Utf16Le || (keeps_ascii_ && is_ascii(utf8))) {
     out = std::string(utf8);
     return RegEdit::success();
   }
@@ -1225,7 +1227,7 @@ RegEdit RegFile::set_value(std::string_view key_path, const RegValue& value) {
     replacements_[entry.replacement] = std::move(replacement);
   }
   entry.value = std::move(parsed);
-  return RegEdit::success();
+  return RegEdit::success(&entry);
 }
 
 RegEdit RegFile::set_dword(std::string_view key_path, std::string_view name, std::uint32_t number) {
@@ -1288,7 +1290,7 @@ RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
   replacements_.push_back({std::move(line), std::move(ending)});
   added.next_added = anchor.next_added;
   anchor.next_added = entries_.size() + added_.size() - 1;
-  return RegEdit::success();
+  return RegEdit::success(&added);
 }
 
 RegEdit RegFile::put_value(std::string_view key_path, const RegValue& value) {

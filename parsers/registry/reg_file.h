@@ -76,12 +76,16 @@ struct RegEntry {
 bool reg_names_equal(std::string_view a, std::string_view b);
 
 // The outcome of an edit: ok, or why the document was left as it was.
+struct RegEntry;
 struct RegEdit {
   bool ok = true;
   std::string error;
+  // set_value, add_value, put_value: the entry that holds the value now (it stays where it is
+  // while the file lives, so it names the value cheaply).
+  const RegEntry* entry = nullptr;
 
   explicit operator bool() const { return ok; }
-  static RegEdit success() { return {}; }
+  static RegEdit success(const RegEntry* entry = nullptr) { return RegEdit{true, {}, entry}; }
   static RegEdit failure(std::string message) { return RegEdit{false, std::move(message)}; }
 };
 

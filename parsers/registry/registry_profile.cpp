@@ -368,11 +368,7 @@ class RegistryProfile::Writer {
           {{"value", value.name}, {"key", key_}, {"error", edit.error}}));
       return;
     }
-    std::string edited_name = key_ + "\n" + value.name;
-    for (char& c : edited_name) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    if (profile_.edited_names_.insert(std::move(edited_name)).second) {
+    if (profile_.edited_entries_.insert(edit.entry).second) {
       profile_.edited_.push_back({key_, value.name});
     }
     profile_.files_stale_ = true;

@@ -69,7 +69,8 @@ class RegistryProfile : public Profile {
   std::vector<RegistryAccountKey> account_keys_;
   std::unordered_map<std::string, std::size_t> account_index_;  // id -> index in account_keys_
   std::vector<EditedValue> edited_;
-  std::unordered_set<std::string> edited_names_;  // "key path\nvalue name", ASCII lower case
+  // The entries that hold edited_'s values: a value's entry does not change once it is edited.
+  std::unordered_set<const RegEntry*> edited_entries_;
   mutable std::vector<ProfileFile> files_;
   mutable bool files_stale_ = false;  // document_ has edits that files_ does not hold yet
   std::vector<ProfileFile> earlier_outputs_;

@@ -345,6 +345,16 @@ TEST(RegDecoding, CodePageThatChangesAsciiDecodesEveryText) {
   EXPECT_EQ(file.serialize(), bytes);
 }
 
+TEST(RegDecoding, EditsInACodePageThatChangesAsciiAreCheckedThroughIt) {
+  // ASCII edits skip iconv only where the code page keeps ASCII: in glibc's SHIFT_JIS the
+  // backslash written for "x\\y" reads back as a yen sign, so the edit is refused.
+  const std::string bytes = "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"b\"\r\n";
+  RegFile file = parse_ok(bytes, "SHIFT_JIS");
+  EXPECT_FALSE(file.set_string("HKEY_CURRENT_USER\xC2\xA5" "A", "a", "x\\y"));
+  EXPECT_TRUE(file.set_string("HKEY_CURRENT_USER\xC2\xA5" "A", "a", "xy"));
+  EXPECT_EQ(file.serialize(), "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"xy\"\r\n");
+}
+
 TEST(RegDecoding, Utf16RunsOfNonAsciiCharactersDecodeInPlace) {
   const std::string text =
       "Windows Registry Editor Version "
