@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -1025,6 +1026,12 @@ std::string_view RegFile::entry_content(const RegEntry& entry) const {
 
 std::string_view RegFile::parsed_content(const RegEntry& entry) const {
   return std::string_view(text_).substr(entry.begin, entry.content_end - entry.begin);
+}
+
+bool RegFile::was_parsed(const RegEntry& entry) const {
+  const std::less<const RegEntry*> before;
+  return !entries_.empty() && !before(&entry, entries_.data()) &&
+         before(&entry, entries_.data() + entries_.size());
 }
 
 std::string_view RegFile::ending_of(const RegEntry& entry) const {

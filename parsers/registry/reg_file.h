@@ -115,6 +115,8 @@ class RegFile {
   // and its lines as parsed.
   const RegEntry* find_parsed_entry(std::string_view key_path, std::string_view name) const;
   std::string_view parsed_content(const RegEntry& entry) const;
+  // Whether the entry was read from the file (false: add_value added it).
+  bool was_parsed(const RegEntry& entry) const;
 
   // The paths of the keys regedit opens, each once (first spelling), in file order.
   std::vector<std::string> key_paths() const;

@@ -369,7 +369,7 @@ class RegistryProfile::Writer {
       return;
     }
     if (profile_.edited_entries_.insert(edit.entry).second) {
-      profile_.edited_.push_back({key_, value.name});
+      profile_.edited_.push_back(edit.entry);
     }
     profile_.files_stale_ = true;
   }
@@ -771,17 +771,21 @@ void RegistryProfile::refresh_files() const {
   files_.front().current = document_.serialize();
   std::vector<RegFile::Section> delta;
   std::vector<RegFile::Section> undo;
-  for (const EditedValue& edited : edited_) {
-    const RegEntry* now = document_.find_entry(edited.key_path, edited.name);
-    if (!now || now->kind != RegLineKind::Value) continue;
-    const std::string now_line(document_.entry_content(*now));
+  for (const RegEntry* now : edited_) {
+    const std::string_view now_line = document_.entry_content(*now);
     std::string old_line;
-    const RegEntry* before = document_.find_parsed_entry(edited.key_path, edited.name);
+    // An edited entry read from the file decided the value before the edits too; an added one
+    // follows the value's last setting or deletion, if any.
+    const RegEntry* before =
+        document_.was_parsed(*now)
+            ? now
+            : document_.find_parsed_entry(document_.entries()[now->section].key_path,
+                                          now->value.name);
     if (before && before->kind == RegLineKind::Value) {
       old_line = std::string(document_.parsed_content(*before));
     } else {
       // The name was written by this document before, so it can be written again.
-      document_.format_value_deletion(edited.name, old_line);
+      document_.format_value_deletion(now->value.name, old_line);
     }
     if (now_line == old_line) continue;
     const std::string& raw_key = document_.entries()[now->section].raw_key_path;
@@ -789,8 +793,8 @@ void RegistryProfile::refresh_files() const {
       delta.push_back({raw_key, {}});
       undo.push_back({raw_key, {}});
     }
-    delta.back().lines.push_back(now_line);
-    undo.back().lines.push_back(old_line);
+    delta.back().lines.emplace_back(now_line);
+    undo.back().lines.push_back(std::move(old_line));
   }
   // With no change, both are header only: importing them changes nothing.
   const std::string stem = file_stem(files_.front().path);

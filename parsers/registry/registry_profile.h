@@ -52,11 +52,6 @@ class RegistryProfile : public Profile {
   class Writer;
 
  private:
-  struct EditedValue {
-    std::string key_path;
-    std::string name;
-  };
-
   Account read_account(const RegistryAccountKey& key) const;
   Account read_outlook_account(const std::string& key) const;
   Account read_iam_account(const std::string& key) const;
@@ -68,8 +63,9 @@ class RegistryProfile : public Profile {
   RegFile document_;  // remembers the text as parsed, for the undo file
   std::vector<RegistryAccountKey> account_keys_;
   std::unordered_map<std::string, std::size_t> account_index_;  // id -> index in account_keys_
-  std::vector<EditedValue> edited_;
-  // The entries that hold edited_'s values: a value's entry does not change once it is edited.
+  // The entries that hold the edited values, in the order of their first edit: a value's entry
+  // does not change once it is edited (later edits rewrite the same entry).
+  std::vector<const RegEntry*> edited_;
   std::unordered_set<const RegEntry*> edited_entries_;
   mutable std::vector<ProfileFile> files_;
   mutable bool files_stale_ = false;  // document_ has edits that files_ does not hold yet
