@@ -475,7 +475,7 @@ class EntryReader {
     unescape_stops_[static_cast<unsigned char>('\\')] = true;
   }
 
-  ParseResult read(std::vector<RegEntry>& entries, int& version) {
+  ParseResult read(std::vector<RegEntry>& entries, std::vector<RegKeyPath>& keys, int& version) {
     if (lines_.empty()) return ParseResult::failure(1, 1, "empty file: " + expected_header());
     std::string_view header = line(0);
     header.remove_prefix(skip_blanks(header, 0));
@@ -501,6 +501,7 @@ class EntryReader {
     }
     if (ParseResult decoded = decode_pending(); !decoded) return decoded;
     entries = std::move(entries_);
+    keys = std::move(keys_);
     return ParseResult::success();
   }
 
@@ -569,10 +570,10 @@ class EntryReader {
     pending_bytes_ += '\0';
   }
 
-  static std::string& text_field(RegEntry& entry, TextField field) {
+  std::string& text_field(RegEntry& entry, TextField field) {
     switch (field) {
       case TextField::KeyPath:
-        return entry.key_path;
+        return keys_[entry.key].path;
       case TextField::ValueName:
         return entry.value.name;
       case TextField::ValueText:
@@ -738,7 +739,8 @@ class EntryReader {
   void push_key(RegLineKind kind, std::size_t line_index, std::string_view raw_path,
                 std::size_t column) {
     RegEntry& entry = push(kind, line_index, line_index);
-    entry.raw_key_path = std::string(raw_path);
+    entry.key = keys_.size();
+    keys_.push_back({{}, std::string(raw_path)});
     decode(raw_path, TextField::KeyPath, line_index + 1, column, "undecodable key name");
   }
 
@@ -889,6 +891,7 @@ class EntryReader {
   std::vector<Line> lines_;
   std::array<bool, 256> unescape_stops_;  // lead bytes, the quote and the backslash
   std::vector<RegEntry> entries_;
+  std::vector<RegKeyPath> keys_;
   std::size_t section_ = RegEntry::npos;
   bool continued_past_end_ = false;  // a hex value's continuation found the end of the file
   // Texts with escapes are unescaped into these, reused for every line.
@@ -950,7 +953,7 @@ ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ans
   }
   EntryReader reader(file.text_, file.lead_bytes_, file.encoding_, file.codepage_,
                      file.keeps_ascii_);
-  ParseResult result = reader.read(file.entries_, file.version_);
+  ParseResult result = reader.read(file.entries_, file.keys_, file.version_);
   if (!result) return result;
   file.build_index();
   out = std::move(file);
@@ -976,7 +979,7 @@ RegEntry& RegFile::entry_at(std::size_t index) {
 void RegFile::build_index() {
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     if (entries_[i].kind == RegLineKind::Key) {
-      key_sections_[entries_[i].key_path].push_back(i);
+      key_sections_[key_path(entries_[i])].push_back(i);
     } else if (entries_[i].kind == RegLineKind::KeyDeletion) {
       key_deletions_.push_back(i);
     }
@@ -1045,8 +1048,8 @@ std::vector<std::string> RegFile::key_paths() const {
     const RegEntry& entry = entries_[i];
     // The first spelling: the path's first Key entry.
     if (entry.kind == RegLineKind::Key &&
-        key_sections_.find(std::string_view(entry.key_path))->second.front() == i) {
-      paths.push_back(entry.key_path);
+        key_sections_.find(std::string_view(key_path(entry)))->second.front() == i) {
+      paths.push_back(key_path(entry));
     }
   }
   return paths;
@@ -1101,7 +1104,8 @@ std::size_t RegFile::find_index(std::string_view key_path, std::string_view name
   for (auto deletion = key_deletions_.rbegin(); deletion != key_deletions_.rend(); ++deletion) {
     const RegEntry& entry = entries_[*deletion];
     if (found != RegEntry::npos && *deletion < found_section) break;
-    if (reg_names_equal(entry.key_path, key_path) || is_ancestor_path(entry.key_path, key_path)) {
+    const std::string& deleted = this->key_path(entry);
+    if (reg_names_equal(deleted, key_path) || is_ancestor_path(deleted, key_path)) {
       return *deletion;
     }
   }
@@ -1206,7 +1210,8 @@ bool RegFile::reads_back(std::string_view line, const RegValue& value, RegValue&
   std::vector<RegEntry> entries;
   int version = 0;
   EntryReader reader(text, lead_bytes_, encoding_, codepage_, keeps_ascii_);
-  if (!reader.read(entries, version) || entries.size() != 3 ||
+  std::vector<RegKeyPath> keys;
+  if (!reader.read(entries, keys, version) || entries.size() != 3 ||
       entries.back().kind != RegLineKind::Value || !same_value(entries.back().value, value)) {
     return false;
   }
@@ -1269,8 +1274,9 @@ RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
   // A deletion of the key (or of a key above it) further down would delete the value again.
   const bool deleted_later = std::any_of(
       key_deletions_.begin(), key_deletions_.end(), [&](std::size_t deletion) {
-        return deletion > key && (reg_names_equal(entries_[deletion].key_path, key_path) ||
-                                  is_ancestor_path(entries_[deletion].key_path, key_path));
+        const std::string& deleted = this->key_path(entries_[deletion]);
+        return deletion > key &&
+               (reg_names_equal(deleted, key_path) || is_ancestor_path(deleted, key_path));
       });
   if (deleted_later || !reads_back(line, value, parsed)) {
     return RegEdit::failure("the added value \"" + value.name + "\" does not read back");

@@ -50,6 +50,12 @@ struct RegValue {
   static RegValue binary(std::string name, std::string data, std::uint32_t type = kRegBinary);
 };
 
+// A Key or KeyDeletion line's path: UTF-8, and as written in the document's text.
+struct RegKeyPath {
+  std::string path;
+  std::string raw;
+};
+
 struct RegEntry {
   RegLineKind kind = RegLineKind::Opaque;
   std::size_t begin = 0;        // byte span in the document's text, line endings included
@@ -58,9 +64,9 @@ struct RegEntry {
   std::size_t data_begin = 0;  // "name"=... lines: where the data after '=' starts
   std::size_t first_line = 0;  // 1-based
   std::size_t last_line = 0;
-  // Key / KeyDeletion: the path between the brackets (UTF-8, and as written in the text).
-  std::string key_path;
-  std::string raw_key_path;
+  // Key / KeyDeletion: the path between the brackets, in the file's key paths (RegFile::key_path
+  // and raw_key_path): few lines are keys, so the other entries do not carry two strings.
+  std::size_t key = npos;
   // Every entry after the header: index of the Key entry whose section it is in, or npos.
   std::size_t section = npos;
   RegValue value;  // Value (ValueDeletion: the name only)
@@ -117,6 +123,10 @@ class RegFile {
   std::string_view parsed_content(const RegEntry& entry) const;
   // Whether the entry was read from the file (false: add_value added it).
   bool was_parsed(const RegEntry& entry) const;
+
+  // A Key or KeyDeletion entry's path (UTF-8), and as written in the document's text.
+  const std::string& key_path(const RegEntry& entry) const { return keys_[entry.key].path; }
+  const std::string& raw_key_path(const RegEntry& entry) const { return keys_[entry.key].raw; }
 
   // The paths of the keys regedit opens, each once (first spelling), in file order.
   std::vector<std::string> key_paths() const;
@@ -211,6 +221,7 @@ class RegFile {
   std::string line_ending_ = "\r\n";
   std::array<bool, 256> lead_bytes_{};
   std::vector<RegEntry> entries_;
+  std::vector<RegKeyPath> keys_;  // RegEntry::key
 };
 
 

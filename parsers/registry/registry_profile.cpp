@@ -779,7 +779,7 @@ void RegistryProfile::refresh_files() const {
     const RegEntry* before =
         document_.was_parsed(*now)
             ? now
-            : document_.find_parsed_entry(document_.entries()[now->section].key_path,
+            : document_.find_parsed_entry(document_.key_path(document_.entries()[now->section]),
                                           now->value.name);
     if (before && before->kind == RegLineKind::Value) {
       old_line = std::string(document_.parsed_content(*before));
@@ -788,7 +788,7 @@ void RegistryProfile::refresh_files() const {
       document_.format_value_deletion(now->value.name, old_line);
     }
     if (now_line == old_line) continue;
-    const std::string& raw_key = document_.entries()[now->section].raw_key_path;
+    const std::string& raw_key = document_.raw_key_path(document_.entries()[now->section]);
     if (delta.empty() || !reg_names_equal(delta.back().raw_key_path, raw_key)) {
       delta.push_back({raw_key, {}});
       undo.push_back({raw_key, {}});

@@ -222,7 +222,7 @@ TEST_F(RegImportCases, KeyLines) {
   EXPECT_EQ(file_.key_paths(), std::vector<std::string>{kWineKey});
   const auto& entries = file_.entries();
   EXPECT_EQ(entries[entries.size() - 3].kind, RegLineKind::KeyDeletion);
-  EXPECT_EQ(entries[entries.size() - 3].key_path,
+  EXPECT_EQ(file_.key_path(entries[entries.size() - 3]),
             "HKEY_CURRENT_USER\\Software\\Wine\\reg_test\\Subkey");
   EXPECT_EQ(entries[entries.size() - 2].kind, RegLineKind::Opaque);
   EXPECT_EQ(entries.back().kind, RegLineKind::Blank);
@@ -306,14 +306,14 @@ TEST(RegDecoding, Cp932TextsAmongAsciiOnesDecodeIntoTheirOwnEntries) {
   ASSERT_EQ(entries.size(), 8u);
   EXPECT_EQ(entries[1].kind, RegLineKind::Opaque);
   EXPECT_EQ(entries[1].value.name, "");
-  EXPECT_EQ(entries[2].key_path, "HKEY_CURRENT_USER\\\xE8\xA1\xA8");
-  EXPECT_EQ(entries[2].raw_key_path, "HKEY_CURRENT_USER\\\x95\x5C");
+  EXPECT_EQ(file.key_path(entries[2]), "HKEY_CURRENT_USER\\\xE8\xA1\xA8");
+  EXPECT_EQ(file.raw_key_path(entries[2]), "HKEY_CURRENT_USER\\\x95\x5C");
   EXPECT_EQ(entries[3].value.name, "plain");
   EXPECT_EQ(entries[3].value.text, "ascii");
   EXPECT_EQ(entries[4].value.name, "\xE5\x90\x8D");
   EXPECT_EQ(entries[4].value.text, "\xE5\x80\xA4 \"\xE8\xA1\xA8\"");
   EXPECT_EQ(entries[5].value.text, "\xE8\xA1\xA8");
-  EXPECT_EQ(entries[6].key_path, "HKEY_CURRENT_USER\\B");
+  EXPECT_EQ(file.key_path(entries[6]), "HKEY_CURRENT_USER\\B");
   EXPECT_EQ(entries[7].value.name, "\xE5\x90\x8D");
   EXPECT_EQ(entries[7].value.dword, 2u);
   EXPECT_EQ(file.serialize(), bytes);
@@ -338,7 +338,7 @@ TEST(RegDecoding, CodePageThatChangesAsciiDecodesEveryText) {
   // glibc's SHIFT_JIS reads 0x5C as a yen sign, so no text may be taken as it is.
   const std::string bytes = "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"b\"\r\n";
   const RegFile file = parse_ok(bytes, "SHIFT_JIS");
-  EXPECT_EQ(file.entries()[1].key_path,
+  EXPECT_EQ(file.key_path(file.entries()[1]),
             "HKEY_CURRENT_USER\xC2\xA5"
             "A");
   EXPECT_EQ(file.entries()[2].value.text, "b");
@@ -366,7 +366,7 @@ TEST(RegDecoding, Utf16RunsOfNonAsciiCharactersDecodeInPlace) {
   EXPECT_EQ(file.text(), text);
   const auto& entries = file.entries();
   ASSERT_EQ(entries.size(), 6u);
-  EXPECT_EQ(entries[2].key_path, "HKEY_CURRENT_USER\\\xE3\x82\xBD\xE3\x83\x95\xE3\x83\x88");
+  EXPECT_EQ(file.key_path(entries[2]), "HKEY_CURRENT_USER\\\xE3\x82\xBD\xE3\x83\x95\xE3\x83\x88");
   EXPECT_EQ(entries[3].value.name, "\xC3\xA9");
   EXPECT_EQ(entries[3].value.text, "\xF0\x9F\x98\x80 a \xE5\x80\xA4");
   EXPECT_EQ(entries[4].value.bytes, "\x01\x02");
