@@ -262,6 +262,56 @@ Conversion utf16le_to_utf8(std::string_view units) {
   return result;
 }
 
+void append_widened_ascii(std::string& out, std::string_view ascii) {
+  const std::size_t start = out.size();
+  out.resize(start + 2 * ascii.size());
+  char* to = out.data() + start;  // plain pointers, as in append_ascii_units
+  const char* from = ascii.data();
+  for (std::size_t i = 0; i < ascii.size(); ++i) {
+    to[2 * i] = from[i];
+    to[2 * i + 1] = '\0';
+  }
+}
+
+// Valid UTF-8 as UTF-16LE, the other way of utf16le_to_utf8: ASCII bytes are widened, the runs
+// of other bytes (whole characters, since UTF-8 puts no ASCII byte inside one) are converted in
+// one iconv call, joined by LFs, which split the result back into runs.
+std::string utf8_to_utf16le(std::string_view utf8) {
+  struct Run {
+    std::size_t begin;
+    std::size_t end;
+  };
+  std::vector<Run> runs;
+  std::string joined;
+  std::size_t pos = 0;
+  while ((pos = find_non_ascii(utf8, pos)) < utf8.size()) {
+    std::size_t end = pos + 1;
+    while (end < utf8.size() && static_cast<unsigned char>(utf8[end]) >= 0x80) ++end;
+    if (!runs.empty()) joined += '\n';
+    runs.push_back({pos, end});
+    joined.append(utf8.substr(pos, end - pos));
+    pos = end;
+  }
+  const std::string encoded = runs.empty() ? std::string() : from_utf8(joined, "UTF-16LE").text;
+  std::string out;
+  out.reserve(2 * utf8.size());
+  std::size_t copied = 0;
+  std::size_t encoded_pos = 0;
+  for (const Run& run : runs) {
+    append_widened_ascii(out, utf8.substr(copied, run.begin - copied));
+    std::size_t unit_end = encoded_pos;
+    while (unit_end + 1 < encoded.size() &&
+           !(encoded[unit_end] == '\n' && encoded[unit_end + 1] == '\0')) {
+      unit_end += 2;
+    }
+    out.append(encoded, encoded_pos, unit_end - encoded_pos);
+    encoded_pos = unit_end + 2;
+    copied = run.end;
+  }
+  append_widened_ascii(out, utf8.substr(copied));
+  return out;
+}
+
 // wcstoul(s, &end, 16) with Windows' 32-bit unsigned long.
 struct HexNumber {
   std::uint32_t value = 0;
@@ -1001,7 +1051,7 @@ void RegFile::for_each_in_section(std::size_t key, Visit visit) const {
 std::string RegFile::encode_text(std::string_view text) const {
   if (encoding_ == RegEncoding::Ansi) return std::string(text);
   // The text is valid UTF-8 (decoded from the file or checked when edited), so this converts.
-  return std::string(kUtf16Bom) + from_utf8(text, "UTF-16LE").text;
+  return std::string(kUtf16Bom) + utf8_to_utf16le(text);
 }
 
 std::string RegFile::serialize() const {

@@ -99,9 +99,17 @@ std::optional<std::string> read_outlook_string(const RegFile& document, std::str
       break;
     }
   }
-  Conversion decoded = to_utf8(units, "UTF-16LE");
-  if (!decoded) return std::nullopt;
-  return std::move(decoded.text);
+  // Most are ASCII, which needs no iconv (iconv_open costs more than reading the account).
+  std::string ascii(units.size() / 2, '\0');
+  for (std::size_t i = 0; i < ascii.size(); ++i) {
+    if (units[2 * i + 1] != 0 || static_cast<unsigned char>(units[2 * i]) >= 0x80) {
+      Conversion decoded = to_utf8(units, "UTF-16LE");
+      if (!decoded) return std::nullopt;
+      return std::move(decoded.text);
+    }
+    ascii[i] = units[2 * i];
+  }
+  return ascii;
 }
 
 std::optional<std::string> read_sz(const RegFile& document, std::string_view key,

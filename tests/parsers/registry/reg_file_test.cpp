@@ -374,6 +374,16 @@ TEST(RegDecoding, Utf16RunsOfNonAsciiCharactersDecodeInPlace) {
   EXPECT_EQ(file.serialize(), bytes);
 }
 
+TEST(RegDecoding, EditedUtf16FileIsEncodedRunByRun) {
+  // Non-ASCII runs at the start and end of a line, between ASCII, and a surrogate pair.
+  const std::string header = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n";
+  RegFile file = parse_ok(utf16_file(header + "\"\xC3\xA9\"=\"b\"\r\n"));
+  ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\A", "\xC3\xA9",
+                              "\xE5\x80\xA4 x \xF0\x9F\x98\x80\xC3\xA9"));
+  EXPECT_EQ(file.serialize(),
+            utf16_file(header + "\"\xC3\xA9\"=\"\xE5\x80\xA4 x \xF0\x9F\x98\x80\xC3\xA9\"\r\n"));
+}
+
 TEST(RegDecoding, Utf16SurrogatesDoNotPairAcrossAsciiText) {
   RegFile file;
   // A high surrogate, an ASCII 'x', then a low surrogate: two errors regedit would not read.
