@@ -273,10 +273,10 @@ void append_widened_ascii(std::string& out, std::string_view ascii) {
   }
 }
 
-// Valid UTF-8 as UTF-16LE, the other way of utf16le_to_utf8: ASCII bytes are widened, the runs
+// Appends valid UTF-8 as UTF-16LE, the other way of utf16le_to_utf8: ASCII bytes are widened, the runs
 // of other bytes (whole characters, since UTF-8 puts no ASCII byte inside one) are converted in
 // one iconv call, joined by LFs, which split the result back into runs.
-std::string utf8_to_utf16le(std::string_view utf8) {
+void append_utf16le(std::string& out, std::string_view utf8) {
   struct Run {
     std::size_t begin;
     std::size_t end;
@@ -293,8 +293,7 @@ std::string utf8_to_utf16le(std::string_view utf8) {
     pos = end;
   }
   const std::string encoded = runs.empty() ? std::string() : from_utf8(joined, "UTF-16LE").text;
-  std::string out;
-  out.reserve(2 * utf8.size());
+  out.reserve(out.size() + 2 * utf8.size());
   std::size_t copied = 0;
   std::size_t encoded_pos = 0;
   for (const Run& run : runs) {
@@ -309,7 +308,6 @@ std::string utf8_to_utf16le(std::string_view utf8) {
     copied = run.end;
   }
   append_widened_ascii(out, utf8.substr(copied));
-  return out;
 }
 
 // wcstoul(s, &end, 16) with Windows' 32-bit unsigned long.
@@ -1051,7 +1049,9 @@ void RegFile::for_each_in_section(std::size_t key, Visit visit) const {
 std::string RegFile::encode_text(std::string_view text) const {
   if (encoding_ == RegEncoding::Ansi) return std::string(text);
   // The text is valid UTF-8 (decoded from the file or checked when edited), so this converts.
-  return std::string(kUtf16Bom) + utf8_to_utf16le(text);
+  std::string bytes(kUtf16Bom);
+  append_utf16le(bytes, text);
+  return bytes;
 }
 
 std::string RegFile::serialize() const {
