@@ -324,13 +324,15 @@ std::vector<Finding> RegistryProfile::findings() const {
   }
   for (const RegistryAccountKey& key : account_keys_) {
     if (key.kind != RegistryAccountKind::OutlookMapi) continue;
-    const Account account = read_outlook_account(key.key_path);
-    const std::string prefix = incoming_prefix(account);
+    // The whole account is read only for a finding: most accounts have none.
+    const std::string prefix =
+        document_.find_value(key.key_path, "POP3 Server") ? "POP3" : "IMAP";  // incoming_prefix
     const auto secure = read_dword(document_, key.key_path, prefix + " Secure Connection");
     const std::uint32_t use_ssl =
         read_dword(document_, key.key_path, prefix + " Use SSL").value_or(0);
     // Only "Secure Connection" 1 with "Use SSL" 1 agrees under the documented constants.
     if (secure && *secure != 0 && !(*secure == 1 && use_ssl == 1)) {
+      const Account account = read_outlook_account(key.key_path);
       result.push_back(make_finding(
           std::string(kFormatRule), Severity::Warning,
           N_("Outlook account \"{account}\": {prefix} Secure Connection is {value} but {prefix} "
@@ -350,7 +352,7 @@ std::vector<Finding> RegistryProfile::findings() const {
           N_("Outlook account \"{account}\": the outgoing server's encrypted connection is "
              "\"Auto\" (SMTP Secure Connection 3), so Outlook chooses the encryption itself; "
              "mailmig reports it as STARTTLS."),
-          {{"account", display_name(account)}}));
+          {{"account", display_name(read_outlook_account(key.key_path))}}));
     }
   }
   return result;
