@@ -1274,6 +1274,10 @@ RegEdit RegFile::set_value(std::string_view key_path, const RegValue& value) {
   if (found == RegEntry::npos || entry_at(found).kind != RegLineKind::Value) {
     return RegEdit::failure("no value \"" + value.name + "\" in [" + std::string(key_path) + "]");
   }
+  return set_entry(found, value);
+}
+
+RegEdit RegFile::set_entry(std::size_t found, const RegValue& value) {
   std::string line;
   if (RegEdit formatted = format_value_line(value, line); !formatted) return formatted;
   RegValue parsed;
@@ -1357,7 +1361,10 @@ RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
 }
 
 RegEdit RegFile::put_value(std::string_view key_path, const RegValue& value) {
-  if (find_value(key_path, value.name)) return set_value(key_path, value);
+  const std::size_t found = find_index(key_path, value.name, true);
+  if (found != RegEntry::npos && entry_at(found).kind == RegLineKind::Value) {
+    return set_entry(found, value);
+  }
   return add_value(key_path, value);
 }
 

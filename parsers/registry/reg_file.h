@@ -194,6 +194,8 @@ class RegFile {
   // Parses a formatted value line as regedit would read it inside a key; false when it does not
   // read back as `value`.
   bool reads_back(std::string_view line, const RegValue& value, RegValue& parsed) const;
+  // set_value for the value's entry, found by index.
+  RegEdit set_entry(std::size_t index, const RegValue& value);
 
   // An entry by index: entries_ (as parsed), then added_.
   const RegEntry& entry_at(std::size_t index) const;
