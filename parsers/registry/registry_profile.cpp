@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -163,9 +164,9 @@ RegistryProfile::RegistryProfile(std::string path, std::string bytes, RegFile do
   }
   ProfileFile file;
   file.path = std::move(path);
-  file.current = bytes;
   file.original = std::move(bytes);
   files_.push_back(std::move(file));
+  files_stale_ = true;  // current is filled when files() is asked for, not copied now
 }
 
 ClientKind RegistryProfile::client() const { return client_; }
@@ -312,7 +313,8 @@ Account RegistryProfile::read_iam_account(const std::string& key) const {
 std::vector<Finding> RegistryProfile::findings() const {
   std::vector<Finding> result;
   const std::string empty_export = document_.render_export({});
-  const std::vector<ProfileFile>& all_files = files();
+  // Only files an earlier run left can be reported, so without them no file is built here.
+  const std::vector<ProfileFile>& all_files = earlier_outputs_.empty() ? files_ : files();
   for (std::size_t i = 1; i < all_files.size(); ++i) {
     const ProfileFile& file = all_files[i];
     if (file.created || !file.changed() || file.current != empty_export) continue;
@@ -776,27 +778,49 @@ const std::vector<ProfileFile>& RegistryProfile::files() const {
   return files_;
 }
 
+std::string RegistryProfile::line_before_edits(const RegEntry& now) const {
+  // An edited entry read from the file decided the value before the edits too; an added one
+  // follows the value's last setting or deletion, if any.
+  const RegEntry* before =
+      document_.was_parsed(now)
+          ? &now
+          : document_.find_parsed_entry(document_.key_path(document_.entries()[now.section]),
+                                        now.value.name);
+  if (before && before->kind == RegLineKind::Value) {
+    return std::string(document_.parsed_content(*before));
+  }
+  // The name was written by this document before, so it can be written again.
+  std::string deletion;
+  document_.format_value_deletion(now.value.name, deletion);
+  return deletion;
+}
+
+std::vector<FileChange> RegistryProfile::file_changes() const {
+  // Files an earlier run left are compared byte for byte with what this run would write.
+  if (!earlier_outputs_.empty()) return Profile::file_changes();
+  // Otherwise the export changes exactly when an edited line differs from the line before the
+  // edits, and then the delta and undo files are created beside it (refresh_files).
+  const bool changed = std::any_of(edited_.begin(), edited_.end(), [&](const RegEntry* now) {
+    return document_.entry_content(*now) != line_before_edits(*now);
+  });
+  std::vector<FileChange> changes{{path(), changed}};
+  if (changed) {
+    const std::string stem = file_stem(path());
+    changes.push_back({stem + ".delta.reg", true});
+    changes.push_back({stem + ".undo.reg", true});
+  }
+  return changes;
+}
+
 void RegistryProfile::refresh_files() const {
   files_.resize(1);
-  files_.front().current = document_.serialize();
+  ProfileFile& file = files_.front();
+  file.current = edited_.empty() ? file.original : document_.serialize();
   std::vector<RegFile::Section> delta;
   std::vector<RegFile::Section> undo;
   for (const RegEntry* now : edited_) {
     const std::string_view now_line = document_.entry_content(*now);
-    std::string old_line;
-    // An edited entry read from the file decided the value before the edits too; an added one
-    // follows the value's last setting or deletion, if any.
-    const RegEntry* before =
-        document_.was_parsed(*now)
-            ? now
-            : document_.find_parsed_entry(document_.key_path(document_.entries()[now->section]),
-                                          now->value.name);
-    if (before && before->kind == RegLineKind::Value) {
-      old_line = std::string(document_.parsed_content(*before));
-    } else {
-      // The name was written by this document before, so it can be written again.
-      document_.format_value_deletion(now->value.name, old_line);
-    }
+    std::string old_line = line_before_edits(*now);
     if (now_line == old_line) continue;
     const std::string& raw_key = document_.raw_key_path(document_.entries()[now->section]);
     if (delta.empty() || !reg_names_equal(delta.back().raw_key_path, raw_key)) {

@@ -38,6 +38,8 @@ class RegistryProfile : public Profile {
                              const std::vector<Change>& changes) override;
   // Builds the current bytes (and the delta and undo files) once, after any number of apply().
   const std::vector<ProfileFile>& files() const override;
+  // Whether each file changes, without building the files when no earlier run left any.
+  std::vector<FileChange> file_changes() const override;
   std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
 
   // The "<name>.delta.reg" and "<name>.undo.reg" an earlier apply left beside the export (path
@@ -57,6 +59,8 @@ class RegistryProfile : public Profile {
   Account read_iam_account(const std::string& key) const;
   const RegistryAccountKey* account_key(const std::string& account_id) const;
   void refresh_files() const;
+  // The edited value's line in the file as read, or its deletion when the file had none.
+  std::string line_before_edits(const RegEntry& now) const;
   void add_output_file(const std::string& path, std::string bytes) const;
 
   ClientKind client_ = ClientKind::OutlookExpress;  // Outlook when any account is a MAPI one
@@ -68,7 +72,7 @@ class RegistryProfile : public Profile {
   std::vector<const RegEntry*> edited_;
   std::unordered_set<const RegEntry*> edited_entries_;
   mutable std::vector<ProfileFile> files_;
-  mutable bool files_stale_ = false;  // document_ has edits that files_ does not hold yet
+  mutable bool files_stale_ = false;  // files_ does not hold document_'s edits (or bytes) yet
   std::vector<ProfileFile> earlier_outputs_;
 };
 

@@ -660,6 +660,36 @@ TEST(RegistryApply, RevertingAChangeDropsTheDeltaFiles) {
   EXPECT_FALSE(profile->files()[0].changed());
 }
 
+// file_changes() answers without building the files; it must say what files() would.
+void expect_file_changes_match_files(const Profile& profile) {
+  std::vector<std::pair<std::string, bool>> built;
+  for (const ProfileFile& file : profile.files()) built.emplace_back(file.path, file.changed());
+  std::vector<std::pair<std::string, bool>> told;
+  for (const FileChange& file : profile.file_changes()) told.emplace_back(file.path, file.changed);
+  EXPECT_EQ(told, built);
+}
+
+TEST(RegistryApply, FileChangesSayWhatTheBuiltFilesHold) {
+  auto unchanged = load(fixture("outlook2010-nt.reg"));
+  ASSERT_TRUE(unchanged);
+  EXPECT_EQ(unchanged->file_changes().size(), 1u);
+  expect_file_changes_match_files(*unchanged);
+
+  auto edited = load(fixture("outlook2010-nt.reg"));
+  ASSERT_TRUE(edited);
+  edited->apply(kOutlook2010, {change("outgoing.port", "587")});
+  const std::vector<FileChange> changes = edited->file_changes();
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_TRUE(changes[0].changed);
+  expect_file_changes_match_files(*edited);
+
+  // Set back to what the file held: the export is unchanged, and no delta is written.
+  edited->apply(kOutlook2010, {change("outgoing.port", "25")});
+  EXPECT_EQ(edited->file_changes().size(), 1u);
+  EXPECT_FALSE(edited->file_changes()[0].changed);
+  expect_file_changes_match_files(*edited);
+}
+
 // --- display_text ----------------------------------------------------------------------------
 
 TEST(RegistryDisplay, PasswordsAreMasked) {
