@@ -446,7 +446,7 @@ std::size_t utf16_length(std::string_view utf8) {
 
 }  // namespace
 
-bool reg_names_equal(std::string_view a, std::string_view b) {
+bool reg_names_equal_ignoring_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;

@@ -79,7 +79,12 @@ struct RegEntry {
 };
 
 // Case-insensitive (ASCII) comparison of key paths and value names.
-bool reg_names_equal(std::string_view a, std::string_view b);
+bool reg_names_equal_ignoring_case(std::string_view a, std::string_view b);
+// Inline, since look-ups compare many names: most differ in length, and equal ones are usually
+// spelled alike.
+inline bool reg_names_equal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a == b || reg_names_equal_ignoring_case(a, b));
+}
 
 // The outcome of an edit: ok, or why the document was left as it was.
 struct RegEntry;
