@@ -100,17 +100,29 @@ std::optional<std::string> read_outlook_string(const RegFile& document, std::str
       break;
     }
   }
-  // Most are ASCII, which needs no iconv (iconv_open costs more than reading the account).
-  std::string ascii(units.size() / 2, '\0');
-  for (std::size_t i = 0; i < ascii.size(); ++i) {
-    if (units[2 * i + 1] != 0 || static_cast<unsigned char>(units[2 * i]) >= 0x80) {
+  // Characters of the Basic Multilingual Plane other than surrogates (nearly every name) are
+  // encoded here: iconv_open costs more than reading the account. The rest goes to iconv.
+  std::string utf8;
+  utf8.reserve(units.size() * 3 / 2);
+  for (std::size_t i = 0; i < units.size(); i += 2) {
+    const auto unit = static_cast<std::uint32_t>(static_cast<unsigned char>(units[i]) |
+                                                 (static_cast<unsigned char>(units[i + 1]) << 8));
+    if (unit < 0x80) {
+      utf8 += static_cast<char>(unit);
+    } else if (unit < 0x800) {
+      utf8 += static_cast<char>(0xC0 | (unit >> 6));
+      utf8 += static_cast<char>(0x80 | (unit & 0x3F));
+    } else if (unit < 0xD800 || (unit >= 0xE000 && unit <= 0xFFFD)) {
+      utf8 += static_cast<char>(0xE0 | (unit >> 12));
+      utf8 += static_cast<char>(0x80 | ((unit >> 6) & 0x3F));
+      utf8 += static_cast<char>(0x80 | (unit & 0x3F));
+    } else {
       Conversion decoded = to_utf8(units, "UTF-16LE");
       if (!decoded) return std::nullopt;
       return std::move(decoded.text);
     }
-    ascii[i] = units[2 * i];
   }
-  return ascii;
+  return utf8;
 }
 
 std::optional<std::string> read_sz(const RegFile& document, std::string_view key,

@@ -225,6 +225,22 @@ TEST(RegistryAccounts, OutlookSecurityAndAuthenticationForms) {
             "(File > Account Settings > Account Settings > Change > More Settings > Advanced).");
 }
 
+TEST(RegistryAccounts, OutlookStringsOfEveryUtf16Form) {
+  // é, 日 and U+FFFD in the Basic Multilingual Plane; 😀 is a surrogate pair; a lone surrogate
+  // makes the string unreadable.
+  auto profile = load_text(utf16_file(outlook_text(
+      "\"Email\"=hex:e9,00,e5,65,fd,ff,78,00,00,00\r\n"
+      "\"SMTP Server\"=hex:3d,d8,00,de,73,00\r\n")));
+  ASSERT_TRUE(profile);
+  const Account account = profile->accounts().at(0);
+  EXPECT_EQ(account.address, "\xC3\xA9\xE6\x97\xA5\xEF\xBF\xBDx");
+  ASSERT_TRUE(account.outgoing);
+  EXPECT_EQ(account.outgoing->hostname, "\xF0\x9F\x98\x80s");
+  auto lone = load_text(utf16_file(outlook_text("\"Email\"=hex:41,00,00,dc,42,00\r\n")));
+  ASSERT_TRUE(lone);
+  EXPECT_EQ(lone->accounts().at(0).address, "");
+}
+
 TEST(RegistryAccounts, OutlookSmtpSecureConnectionConstants) {
   const struct {
     const char* secure;
