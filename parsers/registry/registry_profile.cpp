@@ -176,7 +176,9 @@ RegistryProfile::RegistryProfile(std::string path, std::string bytes, RegFile do
   }
   ProfileFile file;
   file.path = std::move(path);
-  file.original = std::move(bytes);
+  // An ANSI export's parsed text is its bytes: they are kept once, in the document, until
+  // files() is asked for (a plan never is).
+  if (document_.encoding() != RegEncoding::Ansi) file.original = std::move(bytes);
   files_.push_back(std::move(file));
   files_stale_ = true;  // current is filled when files() is asked for, not copied now
 }
@@ -827,6 +829,9 @@ std::vector<FileChange> RegistryProfile::file_changes() const {
 void RegistryProfile::refresh_files() const {
   files_.resize(1);
   ProfileFile& file = files_.front();
+  if (document_.encoding() == RegEncoding::Ansi && file.original.empty()) {
+    file.original = document_.text();
+  }
   file.current = edited_.empty() ? file.original : document_.serialize();
   std::vector<RegFile::Section> delta;
   std::vector<RegFile::Section> undo;

@@ -706,6 +706,19 @@ TEST(RegistryApply, FileChangesSayWhatTheBuiltFilesHold) {
   expect_file_changes_match_files(*edited);
 }
 
+TEST(RegistryApply, AnAnsiExportKeepsItsBytesAsOriginal) {
+  // The bytes are kept once, in the parsed document, and given back as the file's original.
+  const std::string bytes = oe_text("\"SMTP Port\"=dword:00000019\r\n;\x81\x40 comment");
+  auto profile = load_text(bytes);
+  ASSERT_TRUE(profile);
+  ASSERT_EQ(profile->files().size(), 1u);
+  EXPECT_EQ(profile->files()[0].original, bytes);
+  EXPECT_EQ(profile->files()[0].current, bytes);
+  profile->apply(kOeInlineKey, {change("outgoing.port", "587")});
+  EXPECT_EQ(profile->files()[0].original, bytes);
+  EXPECT_NE(profile->files()[0].current, bytes);
+}
+
 // --- display_text ----------------------------------------------------------------------------
 
 TEST(RegistryDisplay, PasswordsAreMasked) {
