@@ -1081,6 +1081,13 @@ std::string_view RegFile::parsed_content(const RegEntry& entry) const {
   return std::string_view(text_).substr(entry.begin, entry.content_end - entry.begin);
 }
 
+std::vector<const RegEntry*> RegFile::edited_entries() const {
+  std::vector<const RegEntry*> entries;
+  entries.reserve(edited_.size());
+  for (const std::size_t index : edited_) entries.push_back(&entry_at(index));
+  return entries;
+}
+
 bool RegFile::was_parsed(const RegEntry& entry) const {
   const std::less<const RegEntry*> before;
   return !entries_.empty() && !before(&entry, entries_.data()) &&
@@ -1293,7 +1300,11 @@ RegEdit RegFile::set_entry(std::size_t found, const RegValue& value) {
     replacements_[entry.replacement] = std::move(replacement);
   }
   entry.value = std::move(parsed);
-  return RegEdit::success(&entry);
+  if (!entry.edited) {
+    entry.edited = true;
+    edited_.push_back(found);
+  }
+  return RegEdit::success();
 }
 
 RegEdit RegFile::set_dword(std::string_view key_path, std::string_view name, std::uint32_t number) {
@@ -1355,9 +1366,11 @@ RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
   added.value = std::move(parsed);
   added.replacement = replacements_.size();
   replacements_.push_back({std::move(line), std::move(ending)});
+  added.edited = true;
   added.next_added = anchor.next_added;
   anchor.next_added = entries_.size() + added_.size() - 1;
-  return RegEdit::success(&added);
+  edited_.push_back(anchor.next_added);
+  return RegEdit::success();
 }
 
 RegEdit RegFile::put_value(std::string_view key_path, const RegValue& value) {

@@ -58,6 +58,7 @@ struct RegKeyPath {
 
 struct RegEntry {
   RegLineKind kind = RegLineKind::Opaque;
+  bool edited = false;          // set_value or add_value wrote it (RegFile::edited_entries)
   std::size_t begin = 0;        // byte span in the document's text, line endings included
   std::size_t content_end = 0;  // where the last line's ending starts
   std::size_t end = 0;
@@ -87,16 +88,12 @@ inline bool reg_names_equal(std::string_view a, std::string_view b) {
 }
 
 // The outcome of an edit: ok, or why the document was left as it was.
-struct RegEntry;
 struct RegEdit {
   bool ok = true;
   std::string error;
-  // set_value, add_value, put_value: the entry that holds the value now (it stays where it is
-  // while the file lives, so it names the value cheaply).
-  const RegEntry* entry = nullptr;
 
   explicit operator bool() const { return ok; }
-  static RegEdit success(const RegEntry* entry = nullptr) { return RegEdit{true, {}, entry}; }
+  static RegEdit success() { return {}; }
   static RegEdit failure(std::string message) { return RegEdit{false, std::move(message)}; }
 };
 
@@ -128,6 +125,10 @@ class RegFile {
   std::string_view parsed_content(const RegEntry& entry) const;
   // Whether the entry was read from the file (false: add_value added it).
   bool was_parsed(const RegEntry& entry) const;
+  // The entries set_value and add_value wrote, each once, in the order of their first edit: a
+  // value's entry does not change once it is edited (later edits rewrite the same entry).
+  std::vector<const RegEntry*> edited_entries() const;
+  bool has_edited_entries() const { return !edited_.empty(); }
 
   // A Key or KeyDeletion entry's path (UTF-8), and as written in the document's text.
   const std::string& key_path(const RegEntry& entry) const { return keys_[entry.key].path; }
@@ -229,6 +230,7 @@ class RegFile {
   std::array<bool, 256> lead_bytes_{};
   std::vector<RegEntry> entries_;
   std::vector<RegKeyPath> keys_;  // RegEntry::key
+  std::vector<std::size_t> edited_;  // edited_entries(), by index
 };
 
 

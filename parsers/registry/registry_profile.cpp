@@ -394,9 +394,6 @@ class RegistryProfile::Writer {
           {{"value", value.name}, {"key", key_}, {"error", edit.error}}));
       return;
     }
-    if (profile_.edited_entries_.insert(edit.entry).second) {
-      profile_.edited_.push_back(edit.entry);
-    }
     profile_.files_stale_ = true;
   }
 
@@ -814,7 +811,8 @@ std::vector<FileChange> RegistryProfile::file_changes() const {
   if (!earlier_outputs_.empty()) return Profile::file_changes();
   // Otherwise the export changes exactly when an edited line differs from the line before the
   // edits, and then the delta and undo files are created beside it (refresh_files).
-  const bool changed = std::any_of(edited_.begin(), edited_.end(), [&](const RegEntry* now) {
+  const std::vector<const RegEntry*> edited = document_.edited_entries();
+  const bool changed = std::any_of(edited.begin(), edited.end(), [&](const RegEntry* now) {
     return document_.entry_content(*now) != line_before_edits(*now);
   });
   std::vector<FileChange> changes{{path(), changed}};
@@ -832,10 +830,10 @@ void RegistryProfile::refresh_files() const {
   if (document_.encoding() == RegEncoding::Ansi && file.original.empty()) {
     file.original = document_.text();
   }
-  file.current = edited_.empty() ? file.original : document_.serialize();
+  file.current = document_.has_edited_entries() ? document_.serialize() : file.original;
   std::vector<RegFile::Section> delta;
   std::vector<RegFile::Section> undo;
-  for (const RegEntry* now : edited_) {
+  for (const RegEntry* now : document_.edited_entries()) {
     const std::string_view now_line = document_.entry_content(*now);
     std::string old_line = line_before_edits(*now);
     if (now_line == old_line) continue;

@@ -9,7 +9,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "parsers/registry/reg_file.h"
@@ -67,10 +66,6 @@ class RegistryProfile : public Profile {
   RegFile document_;  // remembers the text as parsed, for the undo file
   std::vector<RegistryAccountKey> account_keys_;
   std::unordered_map<std::string, std::size_t> account_index_;  // id -> index in account_keys_
-  // The entries that hold the edited values, in the order of their first edit: a value's entry
-  // does not change once it is edited (later edits rewrite the same entry).
-  std::vector<const RegEntry*> edited_;
-  std::unordered_set<const RegEntry*> edited_entries_;
   mutable std::vector<ProfileFile> files_;
   mutable bool files_stale_ = false;  // files_ does not hold document_'s edits (or bytes) yet
   std::vector<ProfileFile> earlier_outputs_;

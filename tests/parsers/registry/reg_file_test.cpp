@@ -384,6 +384,21 @@ TEST(RegDecoding, EditedUtf16FileIsEncodedRunByRun) {
             utf16_file(header + "\"\xC3\xA9\"=\"\xE5\x80\xA4 x \xF0\x9F\x98\x80\xC3\xA9\"\r\n"));
 }
 
+TEST(RegEdits, EditedEntriesAreListedOnceInTheOrderOfTheirFirstEdit) {
+  RegFile file = parse_ok("REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"1\"\r\n\"b\"=\"2\"\r\n");
+  EXPECT_FALSE(file.has_edited_entries());
+  ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\A", "b", "3"));
+  ASSERT_TRUE(file.put_value("HKEY_CURRENT_USER\\A", RegValue::dword_value("c", 4)));
+  ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\A", "a", "5"));
+  ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\A", "b", "6"));
+  ASSERT_TRUE(file.set_dword("HKEY_CURRENT_USER\\A", "c", 7));
+  std::vector<std::string> lines;
+  for (const RegEntry* entry : file.edited_entries()) {
+    lines.emplace_back(file.entry_content(*entry));
+  }
+  EXPECT_EQ(lines, (std::vector<std::string>{"\"b\"=\"6\"", "\"c\"=dword:00000007", "\"a\"=\"5\""}));
+}
+
 TEST(RegDecoding, Utf16SurrogatesDoNotPairAcrossAsciiText) {
   RegFile file;
   // A high surrogate, an ASCII 'x', then a low surrogate: two errors regedit would not read.
