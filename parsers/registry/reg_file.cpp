@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <utility>
 
@@ -589,17 +590,17 @@ class EntryReader {
   RegEntry& push(RegLineKind kind, std::size_t first, std::size_t last) {
     RegEntry& entry = entries_.emplace_back();
     entry.kind = kind;
-    entry.begin = lines_[first].begin;
-    entry.first_line = first + 1;
+    entry.begin = static_cast<std::uint32_t>(lines_[first].begin);
+    entry.first_line = static_cast<std::uint32_t>(first + 1);
     entry.section = section_;
     end_at(entry, last);
     return entry;
   }
 
   void end_at(RegEntry& entry, std::size_t last) const {
-    entry.content_end = lines_[last].content_end;
-    entry.end = lines_[last].end;
-    entry.last_line = last + 1;
+    entry.content_end = static_cast<std::uint32_t>(lines_[last].content_end);
+    entry.end = static_cast<std::uint32_t>(lines_[last].end);
+    entry.last_line = static_cast<std::uint32_t>(last + 1);
   }
 
   // Sets a text field of the newest entry to `raw` in UTF-8. A UTF-16 file's text and ASCII
@@ -806,7 +807,7 @@ class EntryReader {
     const std::string_view data = trim_trailing_blanks(s.substr(pos));
     // The entry is filled in place; its kind and last line are known at the end.
     RegEntry& entry = push(RegLineKind::Opaque, first, first);
-    entry.data_begin = lines_[first].begin + pos;
+    entry.data_begin = static_cast<std::uint32_t>(lines_[first].begin + pos);
     RegValue& value = entry.value;
     decode(raw_name, TextField::ValueName, first + 1, 1, "undecodable value name");
 
@@ -989,6 +990,10 @@ ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ans
       return ParseResult::failure(line_at_offset(bytes, *invalid), 0, message);
     }
     file.text_ = std::string(bytes);
+  }
+  // Entries keep 32-bit offsets and line numbers.
+  if (file.text_.size() >= std::numeric_limits<std::uint32_t>::max()) {
+    return ParseResult::failure(0, 0, "the text is 4 GiB or more, which mailmig does not read");
   }
   if (const std::size_t nul = file.text_.find('\0'); nul != std::string::npos) {
     return ParseResult::failure(line_at_offset(file.text_, nul), 0,

@@ -58,13 +58,15 @@ struct RegKeyPath {
 
 struct RegEntry {
   RegLineKind kind = RegLineKind::Opaque;
-  bool edited = false;          // set_value or add_value wrote it (RegFile::edited_entries)
-  std::size_t begin = 0;        // byte span in the document's text, line endings included
-  std::size_t content_end = 0;  // where the last line's ending starts
-  std::size_t end = 0;
-  std::size_t data_begin = 0;  // "name"=... lines: where the data after '=' starts
-  std::size_t first_line = 0;  // 1-based
-  std::size_t last_line = 0;
+  bool edited = false;  // set_value or add_value wrote it (RegFile::edited_entries)
+  // 32 bits, as a document's text is below 4 GiB (RegFile::parse refuses more): a large export
+  // has a million entries.
+  std::uint32_t begin = 0;        // byte span in the document's text, line endings included
+  std::uint32_t content_end = 0;  // where the last line's ending starts
+  std::uint32_t end = 0;
+  std::uint32_t data_begin = 0;  // "name"=... lines: where the data after '=' starts
+  std::uint32_t first_line = 0;  // 1-based
+  std::uint32_t last_line = 0;
   // Key / KeyDeletion: the path between the brackets, in the file's key paths (RegFile::key_path
   // and raw_key_path): few lines are keys, so the other entries do not carry two strings.
   std::size_t key = npos;
