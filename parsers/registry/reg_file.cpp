@@ -274,9 +274,9 @@ void append_widened_ascii(std::string& out, std::string_view ascii) {
   }
 }
 
-// Appends valid UTF-8 as UTF-16LE, the other way of utf16le_to_utf8: ASCII bytes are widened, the runs
-// of other bytes (whole characters, since UTF-8 puts no ASCII byte inside one) are converted in
-// one iconv call, joined by LFs, which split the result back into runs.
+// Appends valid UTF-8 as UTF-16LE, the other way of utf16le_to_utf8: ASCII bytes are widened, the
+// runs of other bytes (whole characters, since UTF-8 puts no ASCII byte inside one) are converted
+// in one iconv call, joined by LFs, which split the result back into runs.
 void append_utf16le(std::string& out, std::string_view utf8) {
   struct Run {
     std::size_t begin;
@@ -860,8 +860,8 @@ class EntryReader {
       // Without an open key regedit has nowhere to put the value.
       if (section_ == RegEntry::npos) kind = RegLineKind::Opaque;
     }
-    if (kind == RegLineKind::Value && value.kind == RegDataKind::Hex && is_unterminated_last(last) &&
-        ends_mid_hex(line(last))) {
+    if (kind == RegLineKind::Value && value.kind == RegDataKind::Hex &&
+        is_unterminated_last(last) && ends_mid_hex(line(last))) {
       return stop(ParseResult::failure(last + 1, 0,
                                        "the file ends in the middle of this value, without a "
                                        "line ending: the export looks cut short"));
@@ -1041,8 +1041,7 @@ void RegFile::build_index() {
 
 template <typename Visit>
 void RegFile::for_each_in_section(std::size_t key, Visit visit) const {
-  for (std::size_t i = key; i < entries_.size() && (i == key || entries_[i].section == key);
-       ++i) {
+  for (std::size_t i = key; i < entries_.size() && (i == key || entries_[i].section == key); ++i) {
     if (i != key) visit(i);
     for (std::size_t added = entries_[i].next_added; added != RegEntry::npos;
          added = entry_at(added).next_added) {
@@ -1121,8 +1120,7 @@ const RegEntry* RegFile::find_entry(std::string_view key_path, std::string_view 
   return find_entry(key_path, name, true);
 }
 
-const RegEntry* RegFile::find_parsed_entry(std::string_view key_path,
-                                           std::string_view name) const {
+const RegEntry* RegFile::find_parsed_entry(std::string_view key_path, std::string_view name) const {
   return find_entry(key_path, name, false);
 }
 
@@ -1342,8 +1340,8 @@ RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
   if (RegEdit formatted = format_value_line(value, line); !formatted) return formatted;
   RegValue parsed;
   // A deletion of the key (or of a key above it) further down would delete the value again.
-  const bool deleted_later = std::any_of(
-      key_deletions_.begin(), key_deletions_.end(), [&](std::size_t deletion) {
+  const bool deleted_later =
+      std::any_of(key_deletions_.begin(), key_deletions_.end(), [&](std::size_t deletion) {
         const std::string& deleted = this->key_path(entries_[deletion]);
         return deletion > key &&
                (reg_names_equal(deleted, key_path) || is_ancestor_path(deleted, key_path));

@@ -231,9 +231,8 @@ class RegFile {
   std::string line_ending_ = "\r\n";
   std::array<bool, 256> lead_bytes_{};
   std::vector<RegEntry> entries_;
-  std::vector<RegKeyPath> keys_;  // RegEntry::key
+  std::vector<RegKeyPath> keys_;     // RegEntry::key
   std::vector<std::size_t> edited_;  // edited_entries(), by index
 };
-
 
 }  // namespace mailmig

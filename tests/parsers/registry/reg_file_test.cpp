@@ -350,8 +350,9 @@ TEST(RegDecoding, EditsInACodePageThatChangesAsciiAreCheckedThroughIt) {
   // backslash written for "x\\y" reads back as a yen sign, so the edit is refused.
   const std::string bytes = "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"b\"\r\n";
   RegFile file = parse_ok(bytes, "SHIFT_JIS");
-  EXPECT_FALSE(file.set_string("HKEY_CURRENT_USER\xC2\xA5" "A", "a", "x\\y"));
-  EXPECT_TRUE(file.set_string("HKEY_CURRENT_USER\xC2\xA5" "A", "a", "xy"));
+  const std::string key = "HKEY_CURRENT_USER\xC2\xA5\x41";  // ¥A
+  EXPECT_FALSE(file.set_string(key, "a", "x\\y"));
+  EXPECT_TRUE(file.set_string(key, "a", "xy"));
   EXPECT_EQ(file.serialize(), "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"xy\"\r\n");
 }
 
@@ -376,7 +377,8 @@ TEST(RegDecoding, Utf16RunsOfNonAsciiCharactersDecodeInPlace) {
 
 TEST(RegDecoding, EditedUtf16FileIsEncodedRunByRun) {
   // Non-ASCII runs at the start and end of a line, between ASCII, and a surrogate pair.
-  const std::string header = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n";
+  const std::string header =
+      "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n";
   RegFile file = parse_ok(utf16_file(header + "\"\xC3\xA9\"=\"b\"\r\n"));
   ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\A", "\xC3\xA9",
                               "\xE5\x80\xA4 x \xF0\x9F\x98\x80\xC3\xA9"));
@@ -396,7 +398,8 @@ TEST(RegEdits, EditedEntriesAreListedOnceInTheOrderOfTheirFirstEdit) {
   for (const RegEntry* entry : file.edited_entries()) {
     lines.emplace_back(file.entry_content(*entry));
   }
-  EXPECT_EQ(lines, (std::vector<std::string>{"\"b\"=\"6\"", "\"c\"=dword:00000007", "\"a\"=\"5\""}));
+  EXPECT_EQ(lines,
+            (std::vector<std::string>{"\"b\"=\"6\"", "\"c\"=dword:00000007", "\"a\"=\"5\""}));
 }
 
 TEST(RegDecoding, Utf16SurrogatesDoNotPairAcrossAsciiText) {
@@ -490,8 +493,8 @@ TEST(RegTruncated, Utf16HexContinuationIntoTheEndOfTheFile) {
   // Cut right after a line that ends in ",\\" (with its CRLF, and without it).
   const std::size_t backslash = text.find(",\\\r\n");
   ASSERT_NE(backslash, std::string::npos);
-  const std::size_t line = 1 + static_cast<std::size_t>(
-                                   std::count(text.begin(), text.begin() + backslash, '\n'));
+  const std::size_t line =
+      1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + backslash, '\n'));
   for (const std::size_t cut : {backslash + 4, backslash + 2}) {
     SCOPED_TRACE(cut);
     const std::string error = parse_error(utf16_file(text.substr(0, cut)));
@@ -506,7 +509,8 @@ TEST(RegTruncated, Utf16HexContinuationIntoTheEndOfTheFile) {
 
 TEST(RegTruncated, HexValueCutInTheMiddleOfAByteOrAfterAComma) {
   const std::string key = "REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\Software\\Test]\r\n";
-  for (const std::string tail : {"\"a\"=hex:01,0", "\"a\"=hex:01,02,", "\"a\"=hex:01,\\\r\n  02,0"}) {
+  for (const std::string tail :
+       {"\"a\"=hex:01,0", "\"a\"=hex:01,02,", "\"a\"=hex:01,\\\r\n  02,0"}) {
     SCOPED_TRACE(tail);
     const std::string error = parse_error(key + tail);
     const std::string line = tail.find('\n') == std::string::npos ? "4" : "5";

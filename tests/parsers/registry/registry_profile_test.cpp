@@ -228,9 +228,9 @@ TEST(RegistryAccounts, OutlookSecurityAndAuthenticationForms) {
 TEST(RegistryAccounts, OutlookStringsOfEveryUtf16Form) {
   // é, 日 and U+FFFD in the Basic Multilingual Plane; 😀 is a surrogate pair; a lone surrogate
   // makes the string unreadable.
-  auto profile = load_text(utf16_file(outlook_text(
-      "\"Email\"=hex:e9,00,e5,65,fd,ff,78,00,00,00\r\n"
-      "\"SMTP Server\"=hex:3d,d8,00,de,73,00\r\n")));
+  auto profile =
+      load_text(utf16_file(outlook_text("\"Email\"=hex:e9,00,e5,65,fd,ff,78,00,00,00\r\n"
+                                        "\"SMTP Server\"=hex:3d,d8,00,de,73,00\r\n")));
   ASSERT_TRUE(profile);
   const Account account = profile->accounts().at(0);
   EXPECT_EQ(account.address, "\xC3\xA9\xE6\x97\xA5\xEF\xBF\xBDx");
