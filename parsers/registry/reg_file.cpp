@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <functional>
+#include <limits>
 #include <optional>
 #include <utility>
 
@@ -261,6 +263,54 @@ Conversion utf16le_to_utf8(std::string_view units) {
   return result;
 }
 
+void append_widened_ascii(std::string& out, std::string_view ascii) {
+  const std::size_t start = out.size();
+  out.resize(start + 2 * ascii.size());
+  char* to = out.data() + start;  // plain pointers, as in append_ascii_units
+  const char* from = ascii.data();
+  for (std::size_t i = 0; i < ascii.size(); ++i) {
+    to[2 * i] = from[i];
+    to[2 * i + 1] = '\0';
+  }
+}
+
+// Appends valid UTF-8 as UTF-16LE, the other way of utf16le_to_utf8: ASCII bytes are widened, the
+// runs of other bytes (whole characters, since UTF-8 puts no ASCII byte inside one) are converted
+// in one iconv call, joined by LFs, which split the result back into runs.
+void append_utf16le(std::string& out, std::string_view utf8) {
+  struct Run {
+    std::size_t begin;
+    std::size_t end;
+  };
+  std::vector<Run> runs;
+  std::string joined;
+  std::size_t pos = 0;
+  while ((pos = find_non_ascii(utf8, pos)) < utf8.size()) {
+    std::size_t end = pos + 1;
+    while (end < utf8.size() && static_cast<unsigned char>(utf8[end]) >= 0x80) ++end;
+    if (!runs.empty()) joined += '\n';
+    runs.push_back({pos, end});
+    joined.append(utf8.substr(pos, end - pos));
+    pos = end;
+  }
+  const std::string encoded = runs.empty() ? std::string() : from_utf8(joined, "UTF-16LE").text;
+  out.reserve(out.size() + 2 * utf8.size());
+  std::size_t copied = 0;
+  std::size_t encoded_pos = 0;
+  for (const Run& run : runs) {
+    append_widened_ascii(out, utf8.substr(copied, run.begin - copied));
+    std::size_t unit_end = encoded_pos;
+    while (unit_end + 1 < encoded.size() &&
+           !(encoded[unit_end] == '\n' && encoded[unit_end + 1] == '\0')) {
+      unit_end += 2;
+    }
+    out.append(encoded, encoded_pos, unit_end - encoded_pos);
+    encoded_pos = unit_end + 2;
+    copied = run.end;
+  }
+  append_widened_ascii(out, utf8.substr(copied));
+}
+
 // wcstoul(s, &end, 16) with Windows' 32-bit unsigned long.
 struct HexNumber {
   std::uint32_t value = 0;
@@ -397,7 +447,7 @@ std::size_t utf16_length(std::string_view utf8) {
 
 }  // namespace
 
-bool reg_names_equal(std::string_view a, std::string_view b) {
+bool reg_names_equal_ignoring_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
@@ -474,7 +524,7 @@ class EntryReader {
     unescape_stops_[static_cast<unsigned char>('\\')] = true;
   }
 
-  ParseResult read(std::vector<RegEntry>& entries, int& version) {
+  ParseResult read(std::vector<RegEntry>& entries, std::vector<RegKeyPath>& keys, int& version) {
     if (lines_.empty()) return ParseResult::failure(1, 1, "empty file: " + expected_header());
     std::string_view header = line(0);
     header.remove_prefix(skip_blanks(header, 0));
@@ -500,6 +550,7 @@ class EntryReader {
     }
     if (ParseResult decoded = decode_pending(); !decoded) return decoded;
     entries = std::move(entries_);
+    keys = std::move(keys_);
     return ParseResult::success();
   }
 
@@ -539,17 +590,17 @@ class EntryReader {
   RegEntry& push(RegLineKind kind, std::size_t first, std::size_t last) {
     RegEntry& entry = entries_.emplace_back();
     entry.kind = kind;
-    entry.begin = lines_[first].begin;
-    entry.first_line = first + 1;
+    entry.begin = static_cast<std::uint32_t>(lines_[first].begin);
+    entry.first_line = static_cast<std::uint32_t>(first + 1);
     entry.section = section_;
     end_at(entry, last);
     return entry;
   }
 
   void end_at(RegEntry& entry, std::size_t last) const {
-    entry.content_end = lines_[last].content_end;
-    entry.end = lines_[last].end;
-    entry.last_line = last + 1;
+    entry.content_end = static_cast<std::uint32_t>(lines_[last].content_end);
+    entry.end = static_cast<std::uint32_t>(lines_[last].end);
+    entry.last_line = static_cast<std::uint32_t>(last + 1);
   }
 
   // Sets a text field of the newest entry to `raw` in UTF-8. A UTF-16 file's text and ASCII
@@ -568,10 +619,10 @@ class EntryReader {
     pending_bytes_ += '\0';
   }
 
-  static std::string& text_field(RegEntry& entry, TextField field) {
+  std::string& text_field(RegEntry& entry, TextField field) {
     switch (field) {
       case TextField::KeyPath:
-        return entry.key_path;
+        return keys_[entry.key].path;
       case TextField::ValueName:
         return entry.value.name;
       case TextField::ValueText:
@@ -737,7 +788,8 @@ class EntryReader {
   void push_key(RegLineKind kind, std::size_t line_index, std::string_view raw_path,
                 std::size_t column) {
     RegEntry& entry = push(kind, line_index, line_index);
-    entry.raw_key_path = std::string(raw_path);
+    entry.key = keys_.size();
+    keys_.push_back({{}, std::string(raw_path)});
     decode(raw_path, TextField::KeyPath, line_index + 1, column, "undecodable key name");
   }
 
@@ -755,7 +807,7 @@ class EntryReader {
     const std::string_view data = trim_trailing_blanks(s.substr(pos));
     // The entry is filled in place; its kind and last line are known at the end.
     RegEntry& entry = push(RegLineKind::Opaque, first, first);
-    entry.data_begin = lines_[first].begin + pos;
+    entry.data_begin = static_cast<std::uint32_t>(lines_[first].begin + pos);
     RegValue& value = entry.value;
     decode(raw_name, TextField::ValueName, first + 1, 1, "undecodable value name");
 
@@ -808,8 +860,8 @@ class EntryReader {
       // Without an open key regedit has nowhere to put the value.
       if (section_ == RegEntry::npos) kind = RegLineKind::Opaque;
     }
-    if (kind == RegLineKind::Value && value.kind == RegDataKind::Hex && is_unterminated_last(last) &&
-        ends_mid_hex(line(last))) {
+    if (kind == RegLineKind::Value && value.kind == RegDataKind::Hex &&
+        is_unterminated_last(last) && ends_mid_hex(line(last))) {
       return stop(ParseResult::failure(last + 1, 0,
                                        "the file ends in the middle of this value, without a "
                                        "line ending: the export looks cut short"));
@@ -888,6 +940,7 @@ class EntryReader {
   std::vector<Line> lines_;
   std::array<bool, 256> unescape_stops_;  // lead bytes, the quote and the backslash
   std::vector<RegEntry> entries_;
+  std::vector<RegKeyPath> keys_;
   std::size_t section_ = RegEntry::npos;
   bool continued_past_end_ = false;  // a hex value's continuation found the end of the file
   // Texts with escapes are unescaped into these, reused for every line.
@@ -938,6 +991,10 @@ ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ans
     }
     file.text_ = std::string(bytes);
   }
+  // Entries keep 32-bit offsets and line numbers.
+  if (file.text_.size() >= std::numeric_limits<std::uint32_t>::max()) {
+    return ParseResult::failure(0, 0, "the text is 4 GiB or more, which mailmig does not read");
+  }
   if (const std::size_t nul = file.text_.find('\0'); nul != std::string::npos) {
     return ParseResult::failure(line_at_offset(file.text_, nul), 0,
                                 "a NUL character, which ends regedit's reading of the line");
@@ -949,7 +1006,7 @@ ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ans
   }
   EntryReader reader(file.text_, file.lead_bytes_, file.encoding_, file.codepage_,
                      file.keeps_ascii_);
-  ParseResult result = reader.read(file.entries_, file.version_);
+  ParseResult result = reader.read(file.entries_, file.keys_, file.version_);
   if (!result) return result;
   file.build_index();
   out = std::move(file);
@@ -975,7 +1032,7 @@ RegEntry& RegFile::entry_at(std::size_t index) {
 void RegFile::build_index() {
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     if (entries_[i].kind == RegLineKind::Key) {
-      key_sections_[entries_[i].key_path].push_back(i);
+      key_sections_[key_path(entries_[i])].push_back(i);
     } else if (entries_[i].kind == RegLineKind::KeyDeletion) {
       key_deletions_.push_back(i);
     }
@@ -984,8 +1041,7 @@ void RegFile::build_index() {
 
 template <typename Visit>
 void RegFile::for_each_in_section(std::size_t key, Visit visit) const {
-  for (std::size_t i = key; i < entries_.size() && (i == key || entries_[i].section == key);
-       ++i) {
+  for (std::size_t i = key; i < entries_.size() && (i == key || entries_[i].section == key); ++i) {
     if (i != key) visit(i);
     for (std::size_t added = entries_[i].next_added; added != RegEntry::npos;
          added = entry_at(added).next_added) {
@@ -997,7 +1053,9 @@ void RegFile::for_each_in_section(std::size_t key, Visit visit) const {
 std::string RegFile::encode_text(std::string_view text) const {
   if (encoding_ == RegEncoding::Ansi) return std::string(text);
   // The text is valid UTF-8 (decoded from the file or checked when edited), so this converts.
-  return std::string(kUtf16Bom) + from_utf8(text, "UTF-16LE").text;
+  std::string bytes(kUtf16Bom);
+  append_utf16le(bytes, text);
+  return bytes;
 }
 
 std::string RegFile::serialize() const {
@@ -1027,6 +1085,19 @@ std::string_view RegFile::parsed_content(const RegEntry& entry) const {
   return std::string_view(text_).substr(entry.begin, entry.content_end - entry.begin);
 }
 
+std::vector<const RegEntry*> RegFile::edited_entries() const {
+  std::vector<const RegEntry*> entries;
+  entries.reserve(edited_.size());
+  for (const std::size_t index : edited_) entries.push_back(&entry_at(index));
+  return entries;
+}
+
+bool RegFile::was_parsed(const RegEntry& entry) const {
+  const std::less<const RegEntry*> before;
+  return !entries_.empty() && !before(&entry, entries_.data()) &&
+         before(&entry, entries_.data() + entries_.size());
+}
+
 std::string_view RegFile::ending_of(const RegEntry& entry) const {
   if (entry.replacement != RegEntry::npos) return replacements_[entry.replacement].ending;
   return std::string_view(text_).substr(entry.content_end, entry.end - entry.content_end);
@@ -1038,8 +1109,8 @@ std::vector<std::string> RegFile::key_paths() const {
     const RegEntry& entry = entries_[i];
     // The first spelling: the path's first Key entry.
     if (entry.kind == RegLineKind::Key &&
-        key_sections_.find(std::string_view(entry.key_path))->second.front() == i) {
-      paths.push_back(entry.key_path);
+        key_sections_.find(std::string_view(key_path(entry)))->second.front() == i) {
+      paths.push_back(key_path(entry));
     }
   }
   return paths;
@@ -1049,8 +1120,7 @@ const RegEntry* RegFile::find_entry(std::string_view key_path, std::string_view 
   return find_entry(key_path, name, true);
 }
 
-const RegEntry* RegFile::find_parsed_entry(std::string_view key_path,
-                                           std::string_view name) const {
+const RegEntry* RegFile::find_parsed_entry(std::string_view key_path, std::string_view name) const {
   return find_entry(key_path, name, false);
 }
 
@@ -1094,7 +1164,8 @@ std::size_t RegFile::find_index(std::string_view key_path, std::string_view name
   for (auto deletion = key_deletions_.rbegin(); deletion != key_deletions_.rend(); ++deletion) {
     const RegEntry& entry = entries_[*deletion];
     if (found != RegEntry::npos && *deletion < found_section) break;
-    if (reg_names_equal(entry.key_path, key_path) || is_ancestor_path(entry.key_path, key_path)) {
+    const std::string& deleted = this->key_path(entry);
+    if (reg_names_equal(deleted, key_path) || is_ancestor_path(deleted, key_path)) {
       return *deletion;
     }
   }
@@ -1112,7 +1183,9 @@ RegEdit RegFile::encode_text_line(std::string_view utf8, std::string_view name,
     return RegEdit::failure("regedit cannot write a NUL character in a name or string");
   }
   if (!is_valid_utf8(utf8)) return RegEdit::failure("the text is not valid UTF-8");
-  if (encoding_ == RegEncoding::Utf16Le) {
+  // ASCII needs no iconv (whose iconv_open costs more than a whole edit) where the code page
+  // reads it as ASCII.
+  if (encoding_ == RegEncoding::Utf16Le || (keeps_ascii_ && is_ascii(utf8))) {
     out = std::string(utf8);
     return RegEdit::success();
   }
@@ -1197,7 +1270,8 @@ bool RegFile::reads_back(std::string_view line, const RegValue& value, RegValue&
   std::vector<RegEntry> entries;
   int version = 0;
   EntryReader reader(text, lead_bytes_, encoding_, codepage_, keeps_ascii_);
-  if (!reader.read(entries, version) || entries.size() != 3 ||
+  std::vector<RegKeyPath> keys;
+  if (!reader.read(entries, keys, version) || entries.size() != 3 ||
       entries.back().kind != RegLineKind::Value || !same_value(entries.back().value, value)) {
     return false;
   }
@@ -1210,6 +1284,10 @@ RegEdit RegFile::set_value(std::string_view key_path, const RegValue& value) {
   if (found == RegEntry::npos || entry_at(found).kind != RegLineKind::Value) {
     return RegEdit::failure("no value \"" + value.name + "\" in [" + std::string(key_path) + "]");
   }
+  return set_entry(found, value);
+}
+
+RegEdit RegFile::set_entry(std::size_t found, const RegValue& value) {
   std::string line;
   if (RegEdit formatted = format_value_line(value, line); !formatted) return formatted;
   RegValue parsed;
@@ -1225,6 +1303,10 @@ RegEdit RegFile::set_value(std::string_view key_path, const RegValue& value) {
     replacements_[entry.replacement] = std::move(replacement);
   }
   entry.value = std::move(parsed);
+  if (!entry.edited) {
+    entry.edited = true;
+    edited_.push_back(found);
+  }
   return RegEdit::success();
 }
 
@@ -1258,10 +1340,11 @@ RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
   if (RegEdit formatted = format_value_line(value, line); !formatted) return formatted;
   RegValue parsed;
   // A deletion of the key (or of a key above it) further down would delete the value again.
-  const bool deleted_later = std::any_of(
-      key_deletions_.begin(), key_deletions_.end(), [&](std::size_t deletion) {
-        return deletion > key && (reg_names_equal(entries_[deletion].key_path, key_path) ||
-                                  is_ancestor_path(entries_[deletion].key_path, key_path));
+  const bool deleted_later =
+      std::any_of(key_deletions_.begin(), key_deletions_.end(), [&](std::size_t deletion) {
+        const std::string& deleted = this->key_path(entries_[deletion]);
+        return deletion > key &&
+               (reg_names_equal(deleted, key_path) || is_ancestor_path(deleted, key_path));
       });
   if (deleted_later || !reads_back(line, value, parsed)) {
     return RegEdit::failure("the added value \"" + value.name + "\" does not read back");
@@ -1286,13 +1369,18 @@ RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
   added.value = std::move(parsed);
   added.replacement = replacements_.size();
   replacements_.push_back({std::move(line), std::move(ending)});
+  added.edited = true;
   added.next_added = anchor.next_added;
   anchor.next_added = entries_.size() + added_.size() - 1;
+  edited_.push_back(anchor.next_added);
   return RegEdit::success();
 }
 
 RegEdit RegFile::put_value(std::string_view key_path, const RegValue& value) {
-  if (find_value(key_path, value.name)) return set_value(key_path, value);
+  const std::size_t found = find_index(key_path, value.name, true);
+  if (found != RegEntry::npos && entry_at(found).kind == RegLineKind::Value) {
+    return set_entry(found, value);
+  }
   return add_value(key_path, value);
 }
 

@@ -50,17 +50,26 @@ struct RegValue {
   static RegValue binary(std::string name, std::string data, std::uint32_t type = kRegBinary);
 };
 
+// A Key or KeyDeletion line's path: UTF-8, and as written in the document's text.
+struct RegKeyPath {
+  std::string path;
+  std::string raw;
+};
+
 struct RegEntry {
   RegLineKind kind = RegLineKind::Opaque;
-  std::size_t begin = 0;        // byte span in the document's text, line endings included
-  std::size_t content_end = 0;  // where the last line's ending starts
-  std::size_t end = 0;
-  std::size_t data_begin = 0;  // "name"=... lines: where the data after '=' starts
-  std::size_t first_line = 0;  // 1-based
-  std::size_t last_line = 0;
-  // Key / KeyDeletion: the path between the brackets (UTF-8, and as written in the text).
-  std::string key_path;
-  std::string raw_key_path;
+  bool edited = false;  // set_value or add_value wrote it (RegFile::edited_entries)
+  // 32 bits, as a document's text is below 4 GiB (RegFile::parse refuses more): a large export
+  // has a million entries.
+  std::uint32_t begin = 0;        // byte span in the document's text, line endings included
+  std::uint32_t content_end = 0;  // where the last line's ending starts
+  std::uint32_t end = 0;
+  std::uint32_t data_begin = 0;  // "name"=... lines: where the data after '=' starts
+  std::uint32_t first_line = 0;  // 1-based
+  std::uint32_t last_line = 0;
+  // Key / KeyDeletion: the path between the brackets, in the file's key paths (RegFile::key_path
+  // and raw_key_path): few lines are keys, so the other entries do not carry two strings.
+  std::size_t key = npos;
   // Every entry after the header: index of the Key entry whose section it is in, or npos.
   std::size_t section = npos;
   RegValue value;  // Value (ValueDeletion: the name only)
@@ -73,7 +82,12 @@ struct RegEntry {
 };
 
 // Case-insensitive (ASCII) comparison of key paths and value names.
-bool reg_names_equal(std::string_view a, std::string_view b);
+bool reg_names_equal_ignoring_case(std::string_view a, std::string_view b);
+// Inline, since look-ups compare many names: most differ in length, and equal ones are usually
+// spelled alike.
+inline bool reg_names_equal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a == b || reg_names_equal_ignoring_case(a, b));
+}
 
 // The outcome of an edit: ok, or why the document was left as it was.
 struct RegEdit {
@@ -111,6 +125,16 @@ class RegFile {
   // and its lines as parsed.
   const RegEntry* find_parsed_entry(std::string_view key_path, std::string_view name) const;
   std::string_view parsed_content(const RegEntry& entry) const;
+  // Whether the entry was read from the file (false: add_value added it).
+  bool was_parsed(const RegEntry& entry) const;
+  // The entries set_value and add_value wrote, each once, in the order of their first edit: a
+  // value's entry does not change once it is edited (later edits rewrite the same entry).
+  std::vector<const RegEntry*> edited_entries() const;
+  bool has_edited_entries() const { return !edited_.empty(); }
+
+  // A Key or KeyDeletion entry's path (UTF-8), and as written in the document's text.
+  const std::string& key_path(const RegEntry& entry) const { return keys_[entry.key].path; }
+  const std::string& raw_key_path(const RegEntry& entry) const { return keys_[entry.key].raw; }
 
   // The paths of the keys regedit opens, each once (first spelling), in file order.
   std::vector<std::string> key_paths() const;
@@ -178,6 +202,8 @@ class RegFile {
   // Parses a formatted value line as regedit would read it inside a key; false when it does not
   // read back as `value`.
   bool reads_back(std::string_view line, const RegValue& value, RegValue& parsed) const;
+  // set_value for the value's entry, found by index.
+  RegEdit set_entry(std::size_t index, const RegValue& value);
 
   // An entry by index: entries_ (as parsed), then added_.
   const RegEntry& entry_at(std::size_t index) const;
@@ -205,7 +231,8 @@ class RegFile {
   std::string line_ending_ = "\r\n";
   std::array<bool, 256> lead_bytes_{};
   std::vector<RegEntry> entries_;
+  std::vector<RegKeyPath> keys_;     // RegEntry::key
+  std::vector<std::size_t> edited_;  // edited_entries(), by index
 };
-
 
 }  // namespace mailmig

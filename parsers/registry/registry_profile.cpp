@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -99,9 +100,29 @@ std::optional<std::string> read_outlook_string(const RegFile& document, std::str
       break;
     }
   }
-  Conversion decoded = to_utf8(units, "UTF-16LE");
-  if (!decoded) return std::nullopt;
-  return std::move(decoded.text);
+  // Characters of the Basic Multilingual Plane other than surrogates (nearly every name) are
+  // encoded here: iconv_open costs more than reading the account. The rest goes to iconv.
+  std::string utf8;
+  utf8.reserve(units.size() * 3 / 2);
+  for (std::size_t i = 0; i < units.size(); i += 2) {
+    const auto unit = static_cast<std::uint32_t>(static_cast<unsigned char>(units[i]) |
+                                                 (static_cast<unsigned char>(units[i + 1]) << 8));
+    if (unit < 0x80) {
+      utf8 += static_cast<char>(unit);
+    } else if (unit < 0x800) {
+      utf8 += static_cast<char>(0xC0 | (unit >> 6));
+      utf8 += static_cast<char>(0x80 | (unit & 0x3F));
+    } else if (unit < 0xD800 || (unit >= 0xE000 && unit <= 0xFFFD)) {
+      utf8 += static_cast<char>(0xE0 | (unit >> 12));
+      utf8 += static_cast<char>(0x80 | ((unit >> 6) & 0x3F));
+      utf8 += static_cast<char>(0x80 | (unit & 0x3F));
+    } else {
+      Conversion decoded = to_utf8(units, "UTF-16LE");
+      if (!decoded) return std::nullopt;
+      return std::move(decoded.text);
+    }
+  }
+  return utf8;
 }
 
 std::optional<std::string> read_sz(const RegFile& document, std::string_view key,
@@ -155,9 +176,11 @@ RegistryProfile::RegistryProfile(std::string path, std::string bytes, RegFile do
   }
   ProfileFile file;
   file.path = std::move(path);
-  file.current = bytes;
-  file.original = std::move(bytes);
+  // An ANSI export's parsed text is its bytes: they are kept once, in the document, until
+  // files() is asked for (a plan never is).
+  if (document_.encoding() != RegEncoding::Ansi) file.original = std::move(bytes);
   files_.push_back(std::move(file));
+  files_stale_ = true;  // current is filled when files() is asked for, not copied now
 }
 
 ClientKind RegistryProfile::client() const { return client_; }
@@ -304,7 +327,8 @@ Account RegistryProfile::read_iam_account(const std::string& key) const {
 std::vector<Finding> RegistryProfile::findings() const {
   std::vector<Finding> result;
   const std::string empty_export = document_.render_export({});
-  const std::vector<ProfileFile>& all_files = files();
+  // Only files an earlier run left can be reported, so without them no file is built here.
+  const std::vector<ProfileFile>& all_files = earlier_outputs_.empty() ? files_ : files();
   for (std::size_t i = 1; i < all_files.size(); ++i) {
     const ProfileFile& file = all_files[i];
     if (file.created || !file.changed() || file.current != empty_export) continue;
@@ -316,13 +340,15 @@ std::vector<Finding> RegistryProfile::findings() const {
   }
   for (const RegistryAccountKey& key : account_keys_) {
     if (key.kind != RegistryAccountKind::OutlookMapi) continue;
-    const Account account = read_outlook_account(key.key_path);
-    const std::string prefix = incoming_prefix(account);
+    // The whole account is read only for a finding: most accounts have none.
+    const std::string prefix =
+        document_.find_value(key.key_path, "POP3 Server") ? "POP3" : "IMAP";  // incoming_prefix
     const auto secure = read_dword(document_, key.key_path, prefix + " Secure Connection");
     const std::uint32_t use_ssl =
         read_dword(document_, key.key_path, prefix + " Use SSL").value_or(0);
     // Only "Secure Connection" 1 with "Use SSL" 1 agrees under the documented constants.
     if (secure && *secure != 0 && !(*secure == 1 && use_ssl == 1)) {
+      const Account account = read_outlook_account(key.key_path);
       result.push_back(make_finding(
           std::string(kFormatRule), Severity::Warning,
           N_("Outlook account \"{account}\": {prefix} Secure Connection is {value} but {prefix} "
@@ -342,7 +368,7 @@ std::vector<Finding> RegistryProfile::findings() const {
           N_("Outlook account \"{account}\": the outgoing server's encrypted connection is "
              "\"Auto\" (SMTP Secure Connection 3), so Outlook chooses the encryption itself; "
              "mailmig reports it as STARTTLS."),
-          {{"account", display_name(account)}}));
+          {{"account", display_name(read_outlook_account(key.key_path))}}));
     }
   }
   return result;
@@ -367,13 +393,6 @@ class RegistryProfile::Writer {
           rule, Severity::Warning, N_("Could not write \"{value}\" in [{key}]: {error}"),
           {{"value", value.name}, {"key", key_}, {"error", edit.error}}));
       return;
-    }
-    std::string edited_name = key_ + "\n" + value.name;
-    for (char& c : edited_name) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    if (profile_.edited_names_.insert(std::move(edited_name)).second) {
-      profile_.edited_.push_back({key_, value.name});
     }
     profile_.files_stale_ = true;
   }
@@ -770,31 +789,61 @@ const std::vector<ProfileFile>& RegistryProfile::files() const {
   return files_;
 }
 
+std::string RegistryProfile::line_before_edits(const RegEntry& now) const {
+  // An edited entry read from the file decided the value before the edits too; an added one
+  // follows the value's last setting or deletion, if any.
+  const RegEntry* before =
+      document_.was_parsed(now)
+          ? &now
+          : document_.find_parsed_entry(document_.key_path(document_.entries()[now.section]),
+                                        now.value.name);
+  if (before && before->kind == RegLineKind::Value) {
+    return std::string(document_.parsed_content(*before));
+  }
+  // The name was written by this document before, so it can be written again.
+  std::string deletion;
+  document_.format_value_deletion(now.value.name, deletion);
+  return deletion;
+}
+
+std::vector<FileChange> RegistryProfile::file_changes() const {
+  // Files an earlier run left are compared byte for byte with what this run would write.
+  if (!earlier_outputs_.empty()) return Profile::file_changes();
+  // Otherwise the export changes exactly when an edited line differs from the line before the
+  // edits, and then the delta and undo files are created beside it (refresh_files).
+  const std::vector<const RegEntry*> edited = document_.edited_entries();
+  const bool changed = std::any_of(edited.begin(), edited.end(), [&](const RegEntry* now) {
+    return document_.entry_content(*now) != line_before_edits(*now);
+  });
+  std::vector<FileChange> changes{{path(), changed}};
+  if (changed) {
+    const std::string stem = file_stem(path());
+    changes.push_back({stem + ".delta.reg", true});
+    changes.push_back({stem + ".undo.reg", true});
+  }
+  return changes;
+}
+
 void RegistryProfile::refresh_files() const {
   files_.resize(1);
-  files_.front().current = document_.serialize();
+  ProfileFile& file = files_.front();
+  if (document_.encoding() == RegEncoding::Ansi && file.original.empty()) {
+    file.original = document_.text();
+  }
+  file.current = document_.has_edited_entries() ? document_.serialize() : file.original;
   std::vector<RegFile::Section> delta;
   std::vector<RegFile::Section> undo;
-  for (const EditedValue& edited : edited_) {
-    const RegEntry* now = document_.find_entry(edited.key_path, edited.name);
-    if (!now || now->kind != RegLineKind::Value) continue;
-    const std::string now_line(document_.entry_content(*now));
-    std::string old_line;
-    const RegEntry* before = document_.find_parsed_entry(edited.key_path, edited.name);
-    if (before && before->kind == RegLineKind::Value) {
-      old_line = std::string(document_.parsed_content(*before));
-    } else {
-      // The name was written by this document before, so it can be written again.
-      document_.format_value_deletion(edited.name, old_line);
-    }
+  for (const RegEntry* now : document_.edited_entries()) {
+    const std::string_view now_line = document_.entry_content(*now);
+    std::string old_line = line_before_edits(*now);
     if (now_line == old_line) continue;
-    const std::string& raw_key = document_.entries()[now->section].raw_key_path;
+    const std::string& raw_key = document_.raw_key_path(document_.entries()[now->section]);
     if (delta.empty() || !reg_names_equal(delta.back().raw_key_path, raw_key)) {
       delta.push_back({raw_key, {}});
       undo.push_back({raw_key, {}});
     }
-    delta.back().lines.push_back(now_line);
-    undo.back().lines.push_back(old_line);
+    delta.back().lines.emplace_back(now_line);
+    undo.back().lines.push_back(std::move(old_line));
   }
   // With no change, both are header only: importing them changes nothing.
   const std::string stem = file_stem(files_.front().path);

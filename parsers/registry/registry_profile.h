@@ -9,7 +9,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "parsers/registry/reg_file.h"
@@ -38,6 +37,8 @@ class RegistryProfile : public Profile {
                              const std::vector<Change>& changes) override;
   // Builds the current bytes (and the delta and undo files) once, after any number of apply().
   const std::vector<ProfileFile>& files() const override;
+  // Whether each file changes, without building the files when no earlier run left any.
+  std::vector<FileChange> file_changes() const override;
   std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
 
   // The "<name>.delta.reg" and "<name>.undo.reg" an earlier apply left beside the export (path
@@ -52,26 +53,21 @@ class RegistryProfile : public Profile {
   class Writer;
 
  private:
-  struct EditedValue {
-    std::string key_path;
-    std::string name;
-  };
-
   Account read_account(const RegistryAccountKey& key) const;
   Account read_outlook_account(const std::string& key) const;
   Account read_iam_account(const std::string& key) const;
   const RegistryAccountKey* account_key(const std::string& account_id) const;
   void refresh_files() const;
+  // The edited value's line in the file as read, or its deletion when the file had none.
+  std::string line_before_edits(const RegEntry& now) const;
   void add_output_file(const std::string& path, std::string bytes) const;
 
   ClientKind client_ = ClientKind::OutlookExpress;  // Outlook when any account is a MAPI one
   RegFile document_;  // remembers the text as parsed, for the undo file
   std::vector<RegistryAccountKey> account_keys_;
   std::unordered_map<std::string, std::size_t> account_index_;  // id -> index in account_keys_
-  std::vector<EditedValue> edited_;
-  std::unordered_set<std::string> edited_names_;  // "key path\nvalue name", ASCII lower case
   mutable std::vector<ProfileFile> files_;
-  mutable bool files_stale_ = false;  // document_ has edits that files_ does not hold yet
+  mutable bool files_stale_ = false;  // files_ does not hold document_'s edits (or bytes) yet
   std::vector<ProfileFile> earlier_outputs_;
 };
 

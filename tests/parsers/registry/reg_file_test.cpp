@@ -222,7 +222,7 @@ TEST_F(RegImportCases, KeyLines) {
   EXPECT_EQ(file_.key_paths(), std::vector<std::string>{kWineKey});
   const auto& entries = file_.entries();
   EXPECT_EQ(entries[entries.size() - 3].kind, RegLineKind::KeyDeletion);
-  EXPECT_EQ(entries[entries.size() - 3].key_path,
+  EXPECT_EQ(file_.key_path(entries[entries.size() - 3]),
             "HKEY_CURRENT_USER\\Software\\Wine\\reg_test\\Subkey");
   EXPECT_EQ(entries[entries.size() - 2].kind, RegLineKind::Opaque);
   EXPECT_EQ(entries.back().kind, RegLineKind::Blank);
@@ -306,14 +306,14 @@ TEST(RegDecoding, Cp932TextsAmongAsciiOnesDecodeIntoTheirOwnEntries) {
   ASSERT_EQ(entries.size(), 8u);
   EXPECT_EQ(entries[1].kind, RegLineKind::Opaque);
   EXPECT_EQ(entries[1].value.name, "");
-  EXPECT_EQ(entries[2].key_path, "HKEY_CURRENT_USER\\\xE8\xA1\xA8");
-  EXPECT_EQ(entries[2].raw_key_path, "HKEY_CURRENT_USER\\\x95\x5C");
+  EXPECT_EQ(file.key_path(entries[2]), "HKEY_CURRENT_USER\\\xE8\xA1\xA8");
+  EXPECT_EQ(file.raw_key_path(entries[2]), "HKEY_CURRENT_USER\\\x95\x5C");
   EXPECT_EQ(entries[3].value.name, "plain");
   EXPECT_EQ(entries[3].value.text, "ascii");
   EXPECT_EQ(entries[4].value.name, "\xE5\x90\x8D");
   EXPECT_EQ(entries[4].value.text, "\xE5\x80\xA4 \"\xE8\xA1\xA8\"");
   EXPECT_EQ(entries[5].value.text, "\xE8\xA1\xA8");
-  EXPECT_EQ(entries[6].key_path, "HKEY_CURRENT_USER\\B");
+  EXPECT_EQ(file.key_path(entries[6]), "HKEY_CURRENT_USER\\B");
   EXPECT_EQ(entries[7].value.name, "\xE5\x90\x8D");
   EXPECT_EQ(entries[7].value.dword, 2u);
   EXPECT_EQ(file.serialize(), bytes);
@@ -338,11 +338,22 @@ TEST(RegDecoding, CodePageThatChangesAsciiDecodesEveryText) {
   // glibc's SHIFT_JIS reads 0x5C as a yen sign, so no text may be taken as it is.
   const std::string bytes = "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"b\"\r\n";
   const RegFile file = parse_ok(bytes, "SHIFT_JIS");
-  EXPECT_EQ(file.entries()[1].key_path,
+  EXPECT_EQ(file.key_path(file.entries()[1]),
             "HKEY_CURRENT_USER\xC2\xA5"
             "A");
   EXPECT_EQ(file.entries()[2].value.text, "b");
   EXPECT_EQ(file.serialize(), bytes);
+}
+
+TEST(RegDecoding, EditsInACodePageThatChangesAsciiAreCheckedThroughIt) {
+  // ASCII edits skip iconv only where the code page keeps ASCII: in glibc's SHIFT_JIS the
+  // backslash written for "x\\y" reads back as a yen sign, so the edit is refused.
+  const std::string bytes = "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"b\"\r\n";
+  RegFile file = parse_ok(bytes, "SHIFT_JIS");
+  const std::string key = "HKEY_CURRENT_USER\xC2\xA5\x41";  // ¥A
+  EXPECT_FALSE(file.set_string(key, "a", "x\\y"));
+  EXPECT_TRUE(file.set_string(key, "a", "xy"));
+  EXPECT_EQ(file.serialize(), "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"xy\"\r\n");
 }
 
 TEST(RegDecoding, Utf16RunsOfNonAsciiCharactersDecodeInPlace) {
@@ -356,12 +367,39 @@ TEST(RegDecoding, Utf16RunsOfNonAsciiCharactersDecodeInPlace) {
   EXPECT_EQ(file.text(), text);
   const auto& entries = file.entries();
   ASSERT_EQ(entries.size(), 6u);
-  EXPECT_EQ(entries[2].key_path, "HKEY_CURRENT_USER\\\xE3\x82\xBD\xE3\x83\x95\xE3\x83\x88");
+  EXPECT_EQ(file.key_path(entries[2]), "HKEY_CURRENT_USER\\\xE3\x82\xBD\xE3\x83\x95\xE3\x83\x88");
   EXPECT_EQ(entries[3].value.name, "\xC3\xA9");
   EXPECT_EQ(entries[3].value.text, "\xF0\x9F\x98\x80 a \xE5\x80\xA4");
   EXPECT_EQ(entries[4].value.bytes, "\x01\x02");
   EXPECT_EQ(entries[5].value.text, "\xF0\x9F\x98\x80");
   EXPECT_EQ(file.serialize(), bytes);
+}
+
+TEST(RegDecoding, EditedUtf16FileIsEncodedRunByRun) {
+  // Non-ASCII runs at the start and end of a line, between ASCII, and a surrogate pair.
+  const std::string header =
+      "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n";
+  RegFile file = parse_ok(utf16_file(header + "\"\xC3\xA9\"=\"b\"\r\n"));
+  ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\A", "\xC3\xA9",
+                              "\xE5\x80\xA4 x \xF0\x9F\x98\x80\xC3\xA9"));
+  EXPECT_EQ(file.serialize(),
+            utf16_file(header + "\"\xC3\xA9\"=\"\xE5\x80\xA4 x \xF0\x9F\x98\x80\xC3\xA9\"\r\n"));
+}
+
+TEST(RegEdits, EditedEntriesAreListedOnceInTheOrderOfTheirFirstEdit) {
+  RegFile file = parse_ok("REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"1\"\r\n\"b\"=\"2\"\r\n");
+  EXPECT_FALSE(file.has_edited_entries());
+  ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\A", "b", "3"));
+  ASSERT_TRUE(file.put_value("HKEY_CURRENT_USER\\A", RegValue::dword_value("c", 4)));
+  ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\A", "a", "5"));
+  ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\A", "b", "6"));
+  ASSERT_TRUE(file.set_dword("HKEY_CURRENT_USER\\A", "c", 7));
+  std::vector<std::string> lines;
+  for (const RegEntry* entry : file.edited_entries()) {
+    lines.emplace_back(file.entry_content(*entry));
+  }
+  EXPECT_EQ(lines,
+            (std::vector<std::string>{"\"b\"=\"6\"", "\"c\"=dword:00000007", "\"a\"=\"5\""}));
 }
 
 TEST(RegDecoding, Utf16SurrogatesDoNotPairAcrossAsciiText) {
@@ -455,8 +493,8 @@ TEST(RegTruncated, Utf16HexContinuationIntoTheEndOfTheFile) {
   // Cut right after a line that ends in ",\\" (with its CRLF, and without it).
   const std::size_t backslash = text.find(",\\\r\n");
   ASSERT_NE(backslash, std::string::npos);
-  const std::size_t line = 1 + static_cast<std::size_t>(
-                                   std::count(text.begin(), text.begin() + backslash, '\n'));
+  const std::size_t line =
+      1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + backslash, '\n'));
   for (const std::size_t cut : {backslash + 4, backslash + 2}) {
     SCOPED_TRACE(cut);
     const std::string error = parse_error(utf16_file(text.substr(0, cut)));
@@ -471,7 +509,8 @@ TEST(RegTruncated, Utf16HexContinuationIntoTheEndOfTheFile) {
 
 TEST(RegTruncated, HexValueCutInTheMiddleOfAByteOrAfterAComma) {
   const std::string key = "REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\Software\\Test]\r\n";
-  for (const std::string tail : {"\"a\"=hex:01,0", "\"a\"=hex:01,02,", "\"a\"=hex:01,\\\r\n  02,0"}) {
+  for (const std::string tail :
+       {"\"a\"=hex:01,0", "\"a\"=hex:01,02,", "\"a\"=hex:01,\\\r\n  02,0"}) {
     SCOPED_TRACE(tail);
     const std::string error = parse_error(key + tail);
     const std::string line = tail.find('\n') == std::string::npos ? "4" : "5";

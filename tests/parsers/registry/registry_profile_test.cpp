@@ -225,6 +225,22 @@ TEST(RegistryAccounts, OutlookSecurityAndAuthenticationForms) {
             "(File > Account Settings > Account Settings > Change > More Settings > Advanced).");
 }
 
+TEST(RegistryAccounts, OutlookStringsOfEveryUtf16Form) {
+  // é, 日 and U+FFFD in the Basic Multilingual Plane; 😀 is a surrogate pair; a lone surrogate
+  // makes the string unreadable.
+  auto profile =
+      load_text(utf16_file(outlook_text("\"Email\"=hex:e9,00,e5,65,fd,ff,78,00,00,00\r\n"
+                                        "\"SMTP Server\"=hex:3d,d8,00,de,73,00\r\n")));
+  ASSERT_TRUE(profile);
+  const Account account = profile->accounts().at(0);
+  EXPECT_EQ(account.address, "\xC3\xA9\xE6\x97\xA5\xEF\xBF\xBDx");
+  ASSERT_TRUE(account.outgoing);
+  EXPECT_EQ(account.outgoing->hostname, "\xF0\x9F\x98\x80s");
+  auto lone = load_text(utf16_file(outlook_text("\"Email\"=hex:41,00,00,dc,42,00\r\n")));
+  ASSERT_TRUE(lone);
+  EXPECT_EQ(lone->accounts().at(0).address, "");
+}
+
 TEST(RegistryAccounts, OutlookSmtpSecureConnectionConstants) {
   const struct {
     const char* secure;
@@ -658,6 +674,49 @@ TEST(RegistryApply, RevertingAChangeDropsTheDeltaFiles) {
   profile->apply(kOutlook2010, {change("outgoing.port", "25")});
   ASSERT_EQ(profile->files().size(), 1u);
   EXPECT_FALSE(profile->files()[0].changed());
+}
+
+// file_changes() answers without building the files; it must say what files() would.
+void expect_file_changes_match_files(const Profile& profile) {
+  std::vector<std::pair<std::string, bool>> built;
+  for (const ProfileFile& file : profile.files()) built.emplace_back(file.path, file.changed());
+  std::vector<std::pair<std::string, bool>> told;
+  for (const FileChange& file : profile.file_changes()) told.emplace_back(file.path, file.changed);
+  EXPECT_EQ(told, built);
+}
+
+TEST(RegistryApply, FileChangesSayWhatTheBuiltFilesHold) {
+  auto unchanged = load(fixture("outlook2010-nt.reg"));
+  ASSERT_TRUE(unchanged);
+  EXPECT_EQ(unchanged->file_changes().size(), 1u);
+  expect_file_changes_match_files(*unchanged);
+
+  auto edited = load(fixture("outlook2010-nt.reg"));
+  ASSERT_TRUE(edited);
+  edited->apply(kOutlook2010, {change("outgoing.port", "587")});
+  const std::vector<FileChange> changes = edited->file_changes();
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_TRUE(changes[0].changed);
+  expect_file_changes_match_files(*edited);
+
+  // Set back to what the file held: the export is unchanged, and no delta is written.
+  edited->apply(kOutlook2010, {change("outgoing.port", "25")});
+  EXPECT_EQ(edited->file_changes().size(), 1u);
+  EXPECT_FALSE(edited->file_changes()[0].changed);
+  expect_file_changes_match_files(*edited);
+}
+
+TEST(RegistryApply, AnAnsiExportKeepsItsBytesAsOriginal) {
+  // The bytes are kept once, in the parsed document, and given back as the file's original.
+  const std::string bytes = oe_text("\"SMTP Port\"=dword:00000019\r\n;\x81\x40 comment");
+  auto profile = load_text(bytes);
+  ASSERT_TRUE(profile);
+  ASSERT_EQ(profile->files().size(), 1u);
+  EXPECT_EQ(profile->files()[0].original, bytes);
+  EXPECT_EQ(profile->files()[0].current, bytes);
+  profile->apply(kOeInlineKey, {change("outgoing.port", "587")});
+  EXPECT_EQ(profile->files()[0].original, bytes);
+  EXPECT_NE(profile->files()[0].current, bytes);
 }
 
 // --- display_text ----------------------------------------------------------------------------
