@@ -1,6 +1,11 @@
 #include "src/discovery/discovery.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <boost/filesystem.hpp>
 
 #include "parsers/accountrc/accountrc_profile.h"
@@ -42,11 +47,25 @@ std::string lower(std::string text) {
 }
 
 // The first bytes of a file, enough to recognise its format.
+// Reads only those bytes: a large export is read whole once, by its parser, not here too. Opened
+// without blocking and read only when it is (still) a regular file.
 std::string head_of(const fs::path& path) {
-  ReadResult read = read_file(path.string());
-  if (!read) return {};
-  read.bytes.resize(std::min<std::size_t>(read.bytes.size(), 4096));
-  return read.bytes;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return {};
+  std::string head(4096, '\0');
+  std::size_t done = 0;
+  struct stat info {};
+  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {
+    while (done < head.size()) {
+      const ssize_t n = ::read(fd, head.data() + done, head.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+  }
+  ::close(fd);
+  head.resize(done);
+  return head;
 }
 
 bool holds_oeaccount_files(const fs::path& root) {
