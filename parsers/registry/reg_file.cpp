@@ -592,7 +592,7 @@ class EntryReader {
     entry.kind = kind;
     entry.begin = static_cast<std::uint32_t>(lines_[first].begin);
     entry.first_line = static_cast<std::uint32_t>(first + 1);
-    entry.section = section_;
+    entry.section = static_cast<std::uint32_t>(section_);
     end_at(entry, last);
     return entry;
   }
@@ -788,7 +788,7 @@ class EntryReader {
   void push_key(RegLineKind kind, std::size_t line_index, std::string_view raw_path,
                 std::size_t column) {
     RegEntry& entry = push(kind, line_index, line_index);
-    entry.key = keys_.size();
+    entry.key = static_cast<std::uint32_t>(keys_.size());
     keys_.push_back({{}, std::string(raw_path)});
     decode(raw_path, TextField::KeyPath, line_index + 1, column, "undecodable key name");
   }
@@ -1297,7 +1297,7 @@ RegEdit RegFile::set_entry(std::size_t found, const RegValue& value) {
   RegEntry& entry = entry_at(found);
   Replacement replacement{std::move(line), std::string(ending_of(entry))};
   if (entry.replacement == RegEntry::npos) {
-    entry.replacement = replacements_.size();
+    entry.replacement = static_cast<std::uint32_t>(replacements_.size());
     replacements_.push_back(std::move(replacement));
   } else {
     replacements_[entry.replacement] = std::move(replacement);
@@ -1355,7 +1355,7 @@ RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
   if (ending_of(anchor).empty()) {
     Replacement closed{std::string(entry_content(anchor)), line_ending_};
     if (anchor.replacement == RegEntry::npos) {
-      anchor.replacement = replacements_.size();
+      anchor.replacement = static_cast<std::uint32_t>(replacements_.size());
       replacements_.push_back(std::move(closed));
     } else {
       replacements_[anchor.replacement] = std::move(closed);
@@ -1365,13 +1365,13 @@ RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
   RegEntry& added = added_.emplace_back();
   added.kind = RegLineKind::Value;
   added.first_line = added.last_line = anchor.last_line;
-  added.section = key;
+  added.section = static_cast<std::uint32_t>(key);
   added.value = std::move(parsed);
-  added.replacement = replacements_.size();
+  added.replacement = static_cast<std::uint32_t>(replacements_.size());
   replacements_.push_back({std::move(line), std::move(ending)});
   added.edited = true;
   added.next_added = anchor.next_added;
-  anchor.next_added = entries_.size() + added_.size() - 1;
+  anchor.next_added = static_cast<std::uint32_t>(entries_.size() + added_.size() - 1);
   edited_.push_back(anchor.next_added);
   return RegEdit::success();
 }

@@ -69,16 +69,18 @@ struct RegEntry {
   std::uint32_t last_line = 0;
   // Key / KeyDeletion: the path between the brackets, in the file's key paths (RegFile::key_path
   // and raw_key_path): few lines are keys, so the other entries do not carry two strings.
-  std::size_t key = npos;
+  std::uint32_t key = npos;
   // Every entry after the header: index of the Key entry whose section it is in, or npos.
-  std::size_t section = npos;
+  std::uint32_t section = npos;
   RegValue value;  // Value (ValueDeletion: the name only)
   // Edits: the entry's lines as rewritten (index into the file's replacements), and the first of
   // the entries added after it (each added entry links to the next one).
-  std::size_t replacement = npos;
-  std::size_t next_added = npos;
+  std::uint32_t replacement = npos;
+  std::uint32_t next_added = npos;
 
-  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  // Indexes are 32-bit like the offsets (an entry holds at least one byte of the text, and each
+  // edit adds one entry or replacement), so that they pack between the offsets and the value.
+  static constexpr std::uint32_t npos = static_cast<std::uint32_t>(-1);
 };
 
 // Case-insensitive (ASCII) comparison of key paths and value names.
@@ -213,7 +215,9 @@ class RegFile {
   // The values add_value added, apart from the parsed entries so that a large file's entries are
   // never copied to grow (a deque does not move them).
   std::deque<RegEntry> added_;
-  std::vector<Replacement> replacements_;
+  // A deque too: a plan of a large export edits hundreds of thousands of values, and a vector
+  // doubling to hold them would copy them and keep up to twice their room.
+  std::deque<Replacement> replacements_;
   // Key entries by path.
   std::unordered_map<std::string, std::vector<std::size_t>, PathHash, PathEqual> key_sections_;
   std::vector<std::size_t> key_deletions_;  // KeyDeletion entries

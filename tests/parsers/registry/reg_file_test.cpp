@@ -559,6 +559,12 @@ TEST(RegTruncated, ACompleteLastLineWithoutLineEndingIsNotTruncation) {
 constexpr const char* kPeerOeKey =
     "HKEY_CURRENT_USER\\Software\\Microsoft\\Internet Account Manager\\Accounts\\00000001";
 
+// A large export has a million entries (issue 14): each byte of an entry is a megabyte of a plan's
+// peak memory. The indexes pack between the 32-bit offsets and the value (176 bytes before).
+TEST(RegFileMemory, AnEntryHoldsItsValueAndAtMost48BytesMore) {
+  EXPECT_LE(sizeof(RegEntry), sizeof(RegValue) + 48);
+}
+
 TEST(RegEdits, SetDwordReplacesOnlyThatLine) {
   const std::string bytes = bytes_of(peer("real-clients/wine-regedit-8.0/oe-account-regedit4.reg"));
   RegFile file = parse_ok(bytes);
