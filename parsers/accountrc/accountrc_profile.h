@@ -33,6 +33,8 @@ class AccountrcProfile final : public Profile {
   std::vector<Account> accounts() const override;
   // One account's section read alone (accounts() reads every section).
   std::optional<Account> account(const std::string& account_id) const override;
+  // apply() edits only the account's own [Account: N] section.
+  bool edits_stay_in_their_account() const override { return true; }
   std::vector<Finding> findings() const override;
   std::vector<Finding> apply(const std::string& account_id,
                              const std::vector<Change>& changes) override;

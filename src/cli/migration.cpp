@@ -100,10 +100,15 @@ std::vector<Change> changes_realized(const std::vector<Change>& planned, const A
 void migrate_accounts(Profile& profile, const Policy& policy, ProfileResult& out) {
   std::vector<Account> before = profile.accounts();
   out.accounts.reserve(out.accounts.size() + before.size());
-  bool edited = false;  // until an account is edited, every account reads as it did before
+  // Until an account is edited, every account reads as it did before; in a format whose edits
+  // stay in their account, it always does.
+  bool edited = false;
+  const bool read_again_after_edits = !profile.edits_stay_in_their_account();
   for (Account& original : before) {
     AccountResult account_result;
-    const Account current = edited ? profile.account(original.id).value_or(original) : original;
+    std::optional<Account> reread;
+    if (edited && read_again_after_edits) reread = profile.account(original.id);
+    const Account& current = reread ? *reread : original;
     AccountPlan plan = plan_account(current, policy);
     account_result.findings = std::move(plan.findings);
     if (!plan.changes.empty()) {
