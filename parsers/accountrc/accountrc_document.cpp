@@ -140,20 +140,6 @@ const AccountrcDocument::Section* AccountrcDocument::find_section(std::string_vi
   return found == section_index_.end() ? nullptr : &sections_[found->second];
 }
 
-std::string_view AccountrcDocument::Section::content(const Line& line) const {
-  return std::string_view(bytes).substr(line.begin, line.content_end - line.begin);
-}
-
-std::string_view AccountrcDocument::Section::key_of(const Line& line) const {
-  if (line.kind != LineKind::KeyValue) return {};
-  return std::string_view(bytes).substr(line.begin, line.value_begin - 1 - line.begin);
-}
-
-std::string_view AccountrcDocument::Section::value_of(const Line& line) const {
-  if (line.kind != LineKind::KeyValue) return {};
-  return std::string_view(bytes).substr(line.value_begin, line.content_end - line.value_begin);
-}
-
 std::optional<std::size_t> AccountrcDocument::effective_line(const Section& section,
                                                              std::string_view key) const {
   for (std::size_t i = section.lines.size(); i > 1; --i) {

@@ -47,9 +47,18 @@ class AccountrcDocument {
     std::string bytes;        // the section's lines, line endings included
     std::vector<Line> lines;  // lines[0] is the header
 
-    std::string_view content(const Line& line) const;
-    std::string_view key_of(const Line& line) const;
-    std::string_view value_of(const Line& line) const;
+    // Inline: an account's read looks up keys of every line of its section.
+    std::string_view content(const Line& line) const {
+      return std::string_view(bytes).substr(line.begin, line.content_end - line.begin);
+    }
+    std::string_view key_of(const Line& line) const {
+      if (line.kind != LineKind::KeyValue) return {};
+      return std::string_view(bytes).substr(line.begin, line.value_begin - 1 - line.begin);
+    }
+    std::string_view value_of(const Line& line) const {
+      if (line.kind != LineKind::KeyValue) return {};
+      return std::string_view(bytes).substr(line.value_begin, line.content_end - line.value_begin);
+    }
   };
 
   // Parses bytes; on failure the result says where and what was expected.
