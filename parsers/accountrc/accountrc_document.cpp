@@ -14,10 +14,9 @@ bool holds_line_break_or_nul(std::string_view text) {
 
 }  // namespace
 
-AccountrcParse AccountrcDocument::parse(std::string bytes) {
+AccountrcParse AccountrcDocument::parse(std::string_view text) {
   AccountrcParse parsed;
   AccountrcDocument& document = parsed.document;
-  const std::string_view text(bytes);
   std::size_t begin = 0;
   std::size_t number = 0;
   std::size_t section_begin = 0;  // in text: where the open section's header starts
@@ -107,7 +106,7 @@ AccountrcParse AccountrcDocument::parse(std::string bytes) {
     begin = end;
   }
   if (document.sections_.empty()) {
-    document.preamble_ = std::move(bytes);
+    document.preamble_.assign(text);
   } else {
     close_section(text.size());
   }

@@ -61,8 +61,9 @@ class AccountrcDocument {
     }
   };
 
-  // Parses bytes; on failure the result says where and what was expected.
-  static AccountrcParse parse(std::string bytes);
+  // Parses bytes (copied into the sections); on failure the result says where and what was
+  // expected.
+  static AccountrcParse parse(std::string_view bytes);
 
   // The whole file: the blank lines before the first section, then every section.
   std::string bytes() const;

@@ -386,10 +386,10 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
   LoadResult loaded;
   std::unique_ptr<AccountrcProfile> profile(new AccountrcProfile(client, std::move(folder)));
 
-  // The document takes the current bytes; files() gives them back when asked (a plan never
-  // asks), so a large file is not held twice more.
-  AccountrcParse parsed = AccountrcDocument::parse(std::move(files.accountrc.current));
-  files.accountrc.current.clear();
+  // The document is parsed from the bytes read and holds the current bytes; files() builds them
+  // when asked (a plan never asks), so a large file is not held twice more.
+  AccountrcParse parsed = AccountrcDocument::parse(files.accountrc.original);
+  std::string().swap(files.accountrc.current);
   if (!parsed.result) {
     loaded.error = parsed.result.describe(files.accountrc.path);
     return loaded;
@@ -882,8 +882,8 @@ LoadResult load_profile(ClientKind client, const std::string& dir) {
   }
   AccountrcFiles files;
   files.accountrc.path = accountrc.string();
-  files.accountrc.original = read.bytes;
-  files.accountrc.current = std::move(read.bytes);
+  // Not copied into `current`: make() parses the original, and the document holds the current.
+  files.accountrc.original = std::move(read.bytes);
   if (client == ClientKind::ClawsMail) {
     files.clawsrc = read_optional(folder / "clawsrc", loaded.error);
     if (!loaded.error.empty()) return loaded;

@@ -26,6 +26,7 @@ struct AccountrcFiles {
 class AccountrcProfile final : public Profile {
  public:
   // Parses and checks the files; a malformed file gives LoadResult.error "path:line: message".
+  // The accountrc is parsed from its `original` bytes, its `current` is not read (it may be empty).
   static LoadResult make(ClientKind client, std::string folder, AccountrcFiles files);
 
   ClientKind client() const override { return client_; }
