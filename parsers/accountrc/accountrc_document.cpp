@@ -92,15 +92,14 @@ AccountrcParse AccountrcDocument::parse(std::string_view text) {
       line.kind = LineKind::Other;
     }
     if (!document.sections_.empty()) {
-      if (end - section_begin > UINT32_MAX || number > UINT32_MAX) {
+      if (end - section_begin > UINT32_MAX || number > kMaxLineNumber) {
         parsed.result = ParseResult::failure(number, 0, "section too large (over 4 GiB)");
         parsed.document = AccountrcDocument();
         return parsed;
       }
-      line.number = static_cast<std::uint32_t>(number);
+      line.number = static_cast<std::uint32_t>(number & kMaxLineNumber);  // checked above
       line.begin = static_cast<std::uint32_t>(begin - section_begin);
       line.content_end = static_cast<std::uint32_t>(content_end - section_begin);
-      line.end = static_cast<std::uint32_t>(end - section_begin);
       document.sections_.back().lines.push_back(line);
     }
     begin = end;
@@ -157,8 +156,9 @@ std::optional<std::string_view> AccountrcDocument::value(const Section& section,
 std::string_view AccountrcDocument::line_ending_for_insert(const Section& section,
                                                            std::size_t after_line) const {
   const Line& line = section.lines[after_line];
-  const std::string_view ending =
-      std::string_view(section.bytes).substr(line.content_end, line.end - line.content_end);
+  const std::string_view ending = std::string_view(section.bytes)
+                                      .substr(line.content_end,
+                                              section.end_of(after_line) - line.content_end);
   if (ending.ends_with("\r\n")) return "\r\n";
   if (ending.ends_with('\n')) return "\n";
   return first_line_ending_;
@@ -186,7 +186,6 @@ void shift_lines(std::vector<AccountrcDocument::Line>& lines, std::size_t first,
   for (std::size_t i = first; i < lines.size(); ++i) {
     shift(lines[i].begin);
     shift(lines[i].content_end);
-    shift(lines[i].end);
     if (lines[i].kind == AccountrcDocument::LineKind::KeyValue) shift(lines[i].value_begin);
   }
 }
@@ -220,7 +219,6 @@ bool AccountrcDocument::set_value(std::size_t section_index, std::string_view ke
     const std::int64_t delta =
         static_cast<std::int64_t>(value.size()) - static_cast<std::int64_t>(old_size);
     line.content_end = static_cast<std::uint32_t>(line.value_begin + value.size());
-    line.end = static_cast<std::uint32_t>(static_cast<std::int64_t>(line.end) + delta);
     shift_lines(section.lines, *existing + 1, delta);
     return true;
   }
@@ -244,28 +242,25 @@ bool AccountrcDocument::set_value(std::size_t section_index, std::string_view ke
     }
   }
 
-  Line& after = section.lines[anchor];
+  const std::uint32_t after_end = section.end_of(anchor);
   const std::string ending(line_ending_for_insert(section, anchor));
   const std::string key_value = std::string(key) + "=" + std::string(value);
   Line added;
   added.kind = LineKind::KeyValue;
   std::string inserted;
   // After a last line without a newline, the new line becomes the last one, still without one.
-  if (after.end == 0 || section.bytes[after.end - 1] != '\n') {
+  if (after_end == 0 || section.bytes[after_end - 1] != '\n') {
     inserted = ending + key_value;
     make_room(section.bytes, inserted.size());
-    section.bytes.insert(after.end, inserted);
-    after.end = static_cast<std::uint32_t>(after.end + ending.size());
-    added.begin = after.end;
-    added.content_end = added.end = static_cast<std::uint32_t>(added.begin + key_value.size());
+    section.bytes.insert(after_end, inserted);
+    added.begin = static_cast<std::uint32_t>(after_end + ending.size());
   } else {
     inserted = key_value + ending;
     make_room(section.bytes, inserted.size());
-    section.bytes.insert(after.end, inserted);
-    added.begin = after.end;
-    added.content_end = static_cast<std::uint32_t>(added.begin + key_value.size());
-    added.end = static_cast<std::uint32_t>(added.begin + inserted.size());
+    section.bytes.insert(after_end, inserted);
+    added.begin = after_end;
   }
+  added.content_end = static_cast<std::uint32_t>(added.begin + key_value.size());
   added.value_begin = static_cast<std::uint32_t>(added.begin + key.size() + 1);
   shift_lines(section.lines, anchor + 1, static_cast<std::int64_t>(inserted.size()));
   section.lines.insert(section.lines.begin() + static_cast<std::ptrdiff_t>(anchor + 1), added);

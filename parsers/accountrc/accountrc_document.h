@@ -29,16 +29,17 @@ class AccountrcDocument {
   };
 
   // Offsets into its section's bytes. `content_end` excludes the line ending (the client strips
-  // every trailing CR and LF); `end` includes it. 32 bits keep the index of a large file small;
-  // parse() refuses a section that does not fit.
+  // every trailing CR and LF); the line ends, its ending included, where the next one begins
+  // (Section::end_of). 16 bytes a line keep the index of a large file small; parse() refuses a
+  // section or a line number that does not fit.
   struct Line {
-    LineKind kind = LineKind::Blank;
-    std::uint32_t number = 0;  // 1-based, in the file as read (0 for a line added since)
+    std::uint32_t number : 30 = 0;  // 1-based, in the file as read (0 for a line added since)
+    LineKind kind : 2 = LineKind::Blank;
     std::uint32_t begin = 0;
     std::uint32_t content_end = 0;
-    std::uint32_t end = 0;
     std::uint32_t value_begin = 0;  // KeyValue: just after the first '=' (the key ends before it)
   };
+  static constexpr std::size_t kMaxLineNumber = (std::size_t{1} << 30) - 1;
 
   // A section holds its own bytes, from its header line to the line before the next header, so
   // that an edit costs the size of the section, not of the file.
@@ -47,6 +48,11 @@ class AccountrcDocument {
     std::string bytes;        // the section's lines, line endings included
     std::vector<Line> lines;  // lines[0] is the header
 
+    // Where lines[index] ends, its line ending included.
+    std::uint32_t end_of(std::size_t index) const {
+      return index + 1 < lines.size() ? lines[index + 1].begin
+                                      : static_cast<std::uint32_t>(bytes.size());
+    }
     // Inline: an account's read looks up keys of every line of its section.
     std::string_view content(const Line& line) const {
       return std::string_view(bytes).substr(line.begin, line.content_end - line.begin);
