@@ -69,14 +69,6 @@ std::string describe_protocol(Protocol protocol) {
   return {};
 }
 
-std::string describe_server(const ServerSettings& server) {
-  std::string text = describe_protocol(server.protocol) + " " + printable(server.hostname) + ":" +
-                     std::to_string(server.port) + ", " + describe_socket(server.socket_type) +
-                     ", " + describe_auth(server.authentication);
-  if (!server.username.empty()) text += ", " + tr(N_("user")) + " " + printable(server.username);
-  return text;
-}
-
 std::string describe_field(const std::string& field_text) {
   const auto field = parse_field_name(field_text);
   if (!field) return printable(field_text);
@@ -127,7 +119,29 @@ std::string rule_description(const std::string& rule_id) {
   return printable(rule_id);
 }
 
-void write_findings(std::ostringstream& out, const std::vector<Finding>& findings,
+// Appends to one string: a report of many accounts is written piece by piece, and a stream
+// costs a sentry and a virtual call for each piece.
+class TextBuffer {
+ public:
+  explicit TextBuffer(std::size_t reserve) { text_.reserve(reserve); }
+  TextBuffer& operator<<(std::string_view piece) {
+    text_ += piece;
+    return *this;
+  }
+  std::string take() && { return std::move(text_); }
+
+ private:
+  std::string text_;
+};
+
+void write_server(TextBuffer& out, const ServerSettings& server) {
+  out << describe_protocol(server.protocol) << " " << printable(server.hostname) << ":"
+      << std::to_string(server.port) << ", " << describe_socket(server.socket_type) << ", "
+      << describe_auth(server.authentication);
+  if (!server.username.empty()) out << ", " << tr(N_("user")) << " " << printable(server.username);
+}
+
+void write_findings(TextBuffer& out, const std::vector<Finding>& findings,
                     const char* indent) {
   for (const Finding& finding : findings) {
     out << indent << "! " << describe_severity(finding.severity) << ": "
@@ -142,9 +156,7 @@ std::string format_text(const RunResult& result) {
   // KiB each; pages not written cost nothing) instead of a doubling stream and a copy at the end.
   std::size_t accounts = 0;
   for (const ProfileResult& profile : result.profiles) accounts += profile.accounts.size();
-  std::string buffer;
-  buffer.reserve(4096 + 1024 * accounts);
-  std::ostringstream out(std::move(buffer));
+  TextBuffer out(4096 + 1024 * accounts);
   const bool applied = result.info.command == "apply";
   for (const ProfileResult& profile : result.profiles) {
     out << client_display_name(profile.client) << ": " << printable(profile.path) << "\n";
@@ -162,11 +174,13 @@ std::string format_text(const RunResult& result) {
       out << "  " << printable(account.account.name);
       if (!account.account.address.empty())
         out << " <" << printable(account.account.address) << ">";
-      out << "\n    " << tr(N_("receiving:")) << " " << describe_server(account.account.incoming)
-          << "\n";
+      out << "\n    " << tr(N_("receiving:")) << " ";
+      write_server(out, account.account.incoming);
+      out << "\n";
       if (account.account.outgoing) {
-        out << "    " << tr(N_("sending:")) << " " << describe_server(*account.account.outgoing)
-            << "\n";
+        out << "    " << tr(N_("sending:")) << " ";
+        write_server(out, *account.account.outgoing);
+        out << "\n";
       }
       if (!account.changes.empty()) {
         out << "    " << (applied ? tr(N_("changed:")) : tr(N_("will change:"))) << "\n";
@@ -209,7 +223,7 @@ std::string format_text(const RunResult& result) {
   if (result.info.command == "plan" && totals.changes == 0 && totals.errors == 0) {
     out << tr(N_("Nothing to change.")) << "\n";
   }
-  return std::move(out).str();
+  return std::move(out).take();
 }
 
 namespace {
