@@ -491,6 +491,11 @@ std::vector<Account> AccountrcProfile::accounts() const {
 }
 
 std::optional<Account> AccountrcProfile::account(const std::string& account_id) const {
+  if (last_applied_ && last_applied_->id == account_id) {
+    std::optional<Account> applied = std::move(last_applied_);
+    last_applied_.reset();
+    return applied;
+  }
   const auto* section = section_of(account_id);
   if (section == nullptr) return std::nullopt;
   return read_account(AccountKeys(*section, client_), uses_sylpheed_numbering(account_id),
@@ -628,6 +633,7 @@ std::string rule_for(const std::vector<Change>& changes, FieldRef field) {
 std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
                                              const std::vector<Change>& changes) {
   std::vector<Finding> findings;
+  last_applied_.reset();
   const std::string client_name(client_display_name(client_));
   const AccountrcDocument::Section* section = section_of(account_id);
   if (section == nullptr) {
@@ -829,7 +835,7 @@ std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
   current_stale_ = true;
 
   // Every change must read back from the new bytes; report any that does not.
-  const Account after = writer.read().account;
+  Account after = writer.read().account;
   for (const FieldRef field : changed) {
     if (std::find(refused.begin(), refused.end(), field) != refused.end()) continue;
     const auto value = read_field(after, field);
@@ -845,6 +851,8 @@ std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
            {"client", client_name}}));
     }
   }
+  after.id = account_id;
+  last_applied_ = std::move(after);
   return findings;
 }
 

@@ -65,6 +65,9 @@ class AccountrcProfile final : public Profile {
   // document_ holds edits that files() has not copied yet.
   mutable std::vector<ProfileFile> files_;
   mutable bool current_stale_ = false;
+  // The account as the last apply() left it, until account() is asked for it: a plan reads
+  // every edited account back right after its edit, and apply() has just read it.
+  mutable std::optional<Account> last_applied_;
   AccountrcDocument document_;  // the current bytes of files_[0]
   std::unordered_map<std::string, std::size_t> section_of_id_;  // "1" -> index in sections()
   int clawsrc_config_version_ = 0;  // Claws assumes 0 when clawsrc has none

@@ -541,6 +541,26 @@ TEST(AccountrcProfile, ChangesHostsAndPopBeforeSmtp) {
   EXPECT_EQ(profile->accounts()[0].outgoing->authentication, AuthMethod::SmtpAfterPop);
 }
 
+// apply() keeps its last reading of the account for the read-back that follows it: that reading
+// must be the account as the written bytes give it, on the first read-back and on any later one.
+TEST(AccountrcProfile, AnAccountReadBackAfterItsEditReadsAsTheWrittenBytes) {
+  const std::string rc = slurp(kFixtures / "accountrc/sylpheed-minimal.accountrc");
+  auto profile = make_profile(ClientKind::Sylpheed, rc);
+  EXPECT_TRUE(
+      profile
+          ->apply("1", {change("incoming.hostname", "pop3.club.kyutech.ac.jp", "pop.gmail.com"),
+                        change("incoming.port", "110", "995"),
+                        change("outgoing.authentication", "none", "smtp-after-pop")})
+          .empty());
+  auto reread = make_profile(ClientKind::Sylpheed, profile->files()[0].current);
+  const std::optional<Account> written = reread->account("1");
+  ASSERT_TRUE(written);
+  EXPECT_EQ(written->incoming.port, 995);
+  EXPECT_EQ(profile->account("1"), written);
+  EXPECT_EQ(profile->account("1"), written);
+  EXPECT_EQ(profile->accounts(), reread->accounts());
+}
+
 TEST(AccountrcProfile, ReportsWhatItCannotExpress) {
   const std::string rc = slurp(kFixtures / "accountrc/sylpheed-minimal.accountrc");
   auto profile = make_profile(ClientKind::Sylpheed, rc);
