@@ -121,11 +121,28 @@ std::string rule_description(const std::string& rule_id) {
 
 // Appends to one string: a report of many accounts is written piece by piece, and a stream
 // costs a sentry and a virtual call for each piece.
+// Text from a profile, to be shown as printable() shows it.
+struct Shown {
+  std::string_view text;
+};
+
 class TextBuffer {
  public:
   explicit TextBuffer(std::size_t reserve) { text_.reserve(reserve); }
   TextBuffer& operator<<(std::string_view piece) {
     text_ += piece;
+    return *this;
+  }
+  // printable() keeps printable ASCII as it is: most host names, user names and addresses are
+  // appended without its character-by-character rewrite.
+  TextBuffer& operator<<(Shown shown) {
+    const bool plain_ascii = std::all_of(shown.text.begin(), shown.text.end(),
+                                         [](char c) { return c >= 0x20 && c < 0x7F; });
+    if (plain_ascii) {
+      text_ += shown.text;
+    } else {
+      text_ += printable(shown.text);
+    }
     return *this;
   }
   std::string take() && { return std::move(text_); }
@@ -135,10 +152,10 @@ class TextBuffer {
 };
 
 void write_server(TextBuffer& out, const ServerSettings& server) {
-  out << describe_protocol(server.protocol) << " " << printable(server.hostname) << ":"
+  out << describe_protocol(server.protocol) << " " << Shown{server.hostname} << ":"
       << std::to_string(server.port) << ", " << describe_socket(server.socket_type) << ", "
       << describe_auth(server.authentication);
-  if (!server.username.empty()) out << ", " << tr(N_("user")) << " " << printable(server.username);
+  if (!server.username.empty()) out << ", " << tr(N_("user")) << " " << Shown{server.username};
 }
 
 void write_findings(TextBuffer& out, const std::vector<Finding>& findings,
@@ -171,9 +188,9 @@ std::string format_text(const RunResult& result) {
     write_findings(out, profile.findings, "  ");
     if (profile.accounts.empty()) out << "  " << tr(N_("(no mail accounts)")) << "\n";
     for (const AccountResult& account : profile.accounts) {
-      out << "  " << printable(account.account.name);
+      out << "  " << Shown{account.account.name};
       if (!account.account.address.empty())
-        out << " <" << printable(account.account.address) << ">";
+        out << " <" << Shown{account.account.address} << ">";
       out << "\n    " << tr(N_("receiving:")) << " ";
       write_server(out, account.account.incoming);
       out << "\n";
