@@ -350,14 +350,14 @@ AccountReading read_account(const AccountKeys& keys, bool sylpheed_numbering, st
     in.authentication = AuthMethod::None;
   }
 
-  const std::string smtp_server = keys.text("smtp_server");
+  std::string smtp_server = keys.text("smtp_server");
   const bool uses_mail_command = keys.claws() && keys.boolean("use_mail_command", false) &&
                                  !keys.raw("mail_command").value_or("sendmail").empty();
   if (smtp_server.empty() || uses_mail_command) return reading;
 
   ServerSettings out;
   out.protocol = Protocol::Smtp;
-  out.hostname = smtp_server;
+  out.hostname = std::move(smtp_server);
   out.socket_type = socket_of(keys.ssl("ssl_smtp"));
   out.port = keys.boolean("set_smtpport", false) ? keys.port("smtp_port", 25)
                                                  : default_port(Protocol::Smtp, out.socket_type);
