@@ -79,7 +79,6 @@ AccountrcParse AccountrcDocument::parse(std::string_view text) {
       Section& section = document.sections_.emplace_back();
       section.lines.reserve(lines_before);
       section.name = std::string(content.substr(1, content.size() - 2));
-      document.section_index_.try_emplace(section.name, document.sections_.size() - 1);
     } else if (document.sections_.empty()) {
       parsed.result = ParseResult::failure(
           number, 1, "expected a section header such as [Account: 1] before the first setting");
@@ -142,6 +141,13 @@ bool AccountrcDocument::has_bytes(std::string_view other) const {
 }
 
 const AccountrcDocument::Section* AccountrcDocument::find_section(std::string_view name) const {
+  if (!section_index_built_) {
+    section_index_.reserve(sections_.size());
+    for (std::size_t i = 0; i < sections_.size(); ++i) {
+      section_index_.try_emplace(sections_[i].name, i);
+    }
+    section_index_built_ = true;
+  }
   const auto found = section_index_.find(std::string(name));
   return found == section_index_.end() ? nullptr : &sections_[found->second];
 }
@@ -164,9 +170,9 @@ std::optional<std::string_view> AccountrcDocument::value(const Section& section,
 std::string_view AccountrcDocument::line_ending_for_insert(const Section& section,
                                                            std::size_t after_line) const {
   const Line& line = section.lines[after_line];
-  const std::string_view ending = std::string_view(section.bytes)
-                                      .substr(line.content_end,
-                                              section.end_of(after_line) - line.content_end);
+  const std::string_view ending =
+      std::string_view(section.bytes)
+          .substr(line.content_end, section.end_of(after_line) - line.content_end);
   if (ending.ends_with("\r\n")) return "\r\n";
   if (ending.ends_with('\n')) return "\n";
   return first_line_ending_;

@@ -102,7 +102,10 @@ class AccountrcDocument {
 
   std::string preamble_;  // blank lines before the first header
   std::vector<Section> sections_;
-  std::unordered_map<std::string, std::size_t> section_index_;  // name -> first such section
+  // name -> first such section; built at the first find_section(), as a plan of a large
+  // accountrc finds its sections by index and never by name.
+  mutable std::unordered_map<std::string, std::size_t> section_index_;
+  mutable bool section_index_built_ = false;
   std::string first_line_ending_ = "\n";
 };
 

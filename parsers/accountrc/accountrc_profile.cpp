@@ -394,8 +394,10 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
     loaded.error = parsed.result.describe(files.accountrc.path);
     return loaded;
   }
-  std::map<int, std::size_t> first_line_of;
-  for (const auto& section : parsed.document.sections()) {
+  const auto& sections = parsed.document.sections();
+  profile->section_of_id_.reserve(sections.size());
+  for (std::size_t index = 0; index < sections.size(); ++index) {
+    const auto& section = sections[index];
     const std::size_t line = section.lines.front().number;
     const auto number = account_number(section.name);
     if (!number) {
@@ -404,14 +406,15 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
           "invalid section header [" + section.name + "]: expected [Account: N] with a number N");
       return loaded;
     }
-    if (auto [first, inserted] = first_line_of.emplace(*number, line); !inserted) {
+    // The id is the number as the client reads it, so "Account: 07" repeats "Account: 7".
+    if (auto [first, inserted] = profile->section_of_id_.emplace(std::to_string(*number), index);
+        !inserted) {
       loaded.error = describe(files.accountrc.path, line,
                               "duplicate section [" + section.name + "] (first on line " +
-                                  std::to_string(first->second) +
+                                  std::to_string(sections[first->second].lines.front().number) +
                                   "): the client would read the first one twice");
       return loaded;
     }
-    profile->section_of_id_.emplace(std::to_string(*number), profile->section_of_id_.size());
   }
   profile->document_ = std::move(parsed.document);
   profile->files_.push_back(std::move(files.accountrc));
