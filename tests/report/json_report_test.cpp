@@ -156,9 +156,9 @@ TEST(JsonReport, TextIsTheDumpOfTheWholeReport) {
   run.profiles.insert(run.profiles.begin() + 1, empty);
   for (const std::string command : {"plan", "apply"}) {
     run.info.command = command;
-    EXPECT_EQ(write_json(run),
-              run_to_json(run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-                  "\n");
+    EXPECT_EQ(
+        write_json(run),
+        run_to_json(run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   }
 }
 
