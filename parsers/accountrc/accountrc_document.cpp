@@ -8,6 +8,10 @@
 namespace mailmig {
 namespace {
 
+// Room a section keeps for its edits: an account's plan adds some 30 bytes to its section, so
+// the first edits need not copy it.
+constexpr std::size_t kEditSlack = 64;
+
 bool holds_line_break_or_nul(std::string_view text) {
   return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
 }
@@ -26,6 +30,7 @@ AccountrcParse AccountrcDocument::parse(std::string_view text) {
   auto close_section = [&](std::size_t end) {
     if (!document.sections_.empty()) {
       Section& section = document.sections_.back();
+      section.bytes.reserve(end - section_begin + kEditSlack);
       section.bytes.assign(text.substr(section_begin, end - section_begin));
       section.lines.shrink_to_fit();  // a large file has many sections: no room to spare
     }
@@ -182,11 +187,11 @@ namespace {
 
 // Lets `bytes` grow by `more` without doubling its capacity, as std::string would: every
 // section of a large file is edited, and a plan should not hold each one twice. The slack
-// serves the next few edits of the same section: an account's plan adds some 30 bytes to it.
+// serves the next few edits of the same section.
 void make_room(std::string& bytes, std::size_t more) {
   if (bytes.size() + more <= bytes.capacity()) return;
   std::string larger;
-  larger.reserve(bytes.size() + more + 64);
+  larger.reserve(bytes.size() + more + kEditSlack);
   larger = bytes;
   bytes.swap(larger);
 }
