@@ -211,6 +211,31 @@ void shift_lines(std::vector<AccountrcDocument::Line>& lines, std::size_t first,
 
 }  // namespace
 
+void AccountrcDocument::replace_line_value(Section& section, std::size_t line_index,
+                                           std::string_view value) {
+  Line& line = section.lines[line_index];
+  const std::size_t old_size = line.content_end - line.value_begin;
+  make_room(section.bytes, value.size());
+  section.bytes.replace(line.value_begin, old_size, value);
+  const std::int64_t delta =
+      static_cast<std::int64_t>(value.size()) - static_cast<std::int64_t>(old_size);
+  line.content_end = static_cast<std::uint32_t>(line.value_begin + value.size());
+  shift_lines(section.lines, line_index + 1, delta);
+}
+
+bool AccountrcDocument::replace_value(std::size_t section_index, std::size_t line_index,
+                                      std::string_view value) {
+  if (holds_line_break_or_nul(value) || section_index >= sections_.size()) return false;
+  Section& section = sections_[section_index];
+  if (line_index >= section.lines.size() ||
+      section.lines[line_index].kind != LineKind::KeyValue ||
+      section.bytes.size() + value.size() > UINT32_MAX) {
+    return false;
+  }
+  replace_line_value(section, line_index, value);
+  return true;
+}
+
 bool AccountrcDocument::set_value(std::string_view section_name, std::string_view key,
                                   std::string_view value,
                                   std::span<const std::string_view> client_order) {
@@ -231,14 +256,7 @@ bool AccountrcDocument::set_value(std::size_t section_index, std::string_view ke
   if (section.bytes.size() + key.size() + value.size() + 3 > UINT32_MAX) return false;
 
   if (auto existing = effective_line(section, key)) {
-    Line& line = section.lines[*existing];
-    const std::size_t old_size = line.content_end - line.value_begin;
-    make_room(section.bytes, value.size());
-    section.bytes.replace(line.value_begin, old_size, value);
-    const std::int64_t delta =
-        static_cast<std::int64_t>(value.size()) - static_cast<std::int64_t>(old_size);
-    line.content_end = static_cast<std::uint32_t>(line.value_begin + value.size());
-    shift_lines(section.lines, *existing + 1, delta);
+    replace_line_value(section, *existing, value);
     return true;
   }
 

@@ -96,9 +96,16 @@ class AccountrcDocument {
   // The same for the section at this index of sections().
   bool set_value(std::size_t section_index, std::string_view key, std::string_view value,
                  std::span<const std::string_view> client_order);
+  // Replaces the value of the key-value line at `line_index` of section `section_index`, for a
+  // caller that knows the key's effective line (an account's key table): set_value() without
+  // looking for it. Returns false, changing nothing, for another kind of line or a value the
+  // format cannot hold.
+  bool replace_value(std::size_t section_index, std::size_t line_index, std::string_view value);
 
  private:
   std::string_view line_ending_for_insert(const Section& section, std::size_t after_line) const;
+  static void replace_line_value(Section& section, std::size_t line_index,
+                                 std::string_view value);
 
   std::string preamble_;  // blank lines before the first header
   std::vector<Section> sections_;

@@ -161,9 +161,15 @@ class AccountKeys {
   }
 
   std::optional<std::string_view> raw(std::string_view key) const {
+    const auto line = effective_line(key);
+    if (!line) return std::nullopt;
+    return section_.value_of(section_.lines[*line]);
+  }
+  // Index into the section's lines of the line the client reads for `key`.
+  std::optional<std::size_t> effective_line(std::string_view key) const {
     const std::uint32_t line = slots_[slot_of(key)];
     if (line == 0) return std::nullopt;
-    return section_.value_of(section_.lines[line - 1]);
+    return line - 1;
   }
   std::string text(std::string_view key) const { return std::string(raw(key).value_or("")); }
   int integer(std::string_view key, int fallback) const {
@@ -594,12 +600,17 @@ class AccountWriter {
   bool claws() const { return client_ == ClientKind::ClawsMail; }
 
   void set(std::string_view key, std::string_view value) {
+    reading_.reset();
+    // A key the table knows is replaced where it is, without looking for its line again.
+    if (const auto line = keys_ ? keys_->effective_line(key) : std::nullopt) {
+      document_.replace_value(section_index_, *line, value);
+      return;
+    }
     const auto order = claws() ? claws_key_order() : sylpheed_key_order();
     const std::size_t lines_before = section().lines.size();
     document_.set_value(section_index_, key, value, order);
     // A replaced value leaves every line where it was, so the key table still holds.
     if (section().lines.size() != lines_before) keys_.reset();
-    reading_.reset();
   }
   void ensure_text(std::string_view key, std::string_view value) {
     if (keys().text(key) != value) set(key, value);
