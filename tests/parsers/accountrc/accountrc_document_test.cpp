@@ -169,7 +169,8 @@ TEST(AccountrcDocument, RefusesValuesTheFormatCannotHold) {
 // refusals, plus a line that holds no value.
 TEST(AccountrcDocument, ReplacesTheValueOfAKnownLineAsSetValueWould) {
   const std::string rc =
-      "[Account: 1]\r\nuser_id=tanaka\r\npop_port=110\r\nnote\r\n\r\n[Account: 2]\nuser_id=x\n";
+      "[Account: 1]\r\nuser_id=tanaka\r\npop_port=110\r\nnote\r\n\r\n"
+      "[Account: 2]\nuser_id=x\n";
   AccountrcDocument replaced = parse_ok(rc);
   AccountrcDocument set = parse_ok(rc);
   ASSERT_TRUE(replaced.replace_value(0, 2, "995"));
