@@ -146,17 +146,21 @@ std::uint64_t key_hash(std::string_view key) {
 // forty of its ~90 keys and each look-up would otherwise scan the section.
 class AccountKeys {
  public:
-  AccountKeys(const AccountrcDocument::Section& section, ClientKind client)
+  // `repeats`, when given, receives the index of each line that repeats a key for the first time
+  // (the key's second line), in line order: the duplicates that findings() reports.
+  AccountKeys(const AccountrcDocument::Section& section, ClientKind client,
+              std::vector<std::size_t>* repeats = nullptr)
       : section_(section), client_(client) {
     std::size_t capacity = 16;
     while (capacity < 2 * section.lines.size()) capacity *= 2;
     slots_.assign(capacity, 0);
     for (std::size_t i = 0; i < section.lines.size(); ++i) {
       const AccountrcDocument::Line& line = section.lines[i];
+      if (line.kind != AccountrcDocument::LineKind::KeyValue) continue;
       // The last line with a key wins, as the client reads the file top to bottom.
-      if (line.kind == AccountrcDocument::LineKind::KeyValue) {
-        slots_[slot_of(section.key_of(line))] = static_cast<std::uint32_t>(i + 1);
-      }
+      std::uint32_t& slot = slots_[slot_of(section.key_of(line))];
+      if (slot != 0 && (slot & kRepeated) == 0 && repeats != nullptr) repeats->push_back(i);
+      slot = static_cast<std::uint32_t>(i + 1) | (slot != 0 ? kRepeated : 0);
     }
   }
 
@@ -167,7 +171,7 @@ class AccountKeys {
   }
   // Index into the section's lines of the line the client reads for `key`.
   std::optional<std::size_t> effective_line(std::string_view key) const {
-    const std::uint32_t line = slots_[slot_of(key)];
+    const std::uint32_t line = slots_[slot_of(key)] & ~kRepeated;
     if (line == 0) return std::nullopt;
     return line - 1;
   }
@@ -194,13 +198,16 @@ class AccountKeys {
   std::size_t slot_of(std::string_view key) const {
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t slot = key_hash(key) & mask;; slot = (slot + 1) & mask) {
-      const std::uint32_t line = slots_[slot];
+      const std::uint32_t line = slots_[slot] & ~kRepeated;
       if (line == 0 || section_.key_of(section_.lines[line - 1]) == key) return slot;
     }
   }
 
+  // Marks a slot whose key has more than one line (a section has fewer than 2^31 lines).
+  static constexpr std::uint32_t kRepeated = std::uint32_t{1} << 31;
+
   const AccountrcDocument::Section& section_;
-  std::vector<std::uint32_t> slots_;  // index into section_.lines + 1; 0 is empty
+  std::vector<std::uint32_t> slots_;  // index into section_.lines + 1 (| kRepeated); 0 is empty
   ClientKind client_;
 };
 
@@ -491,11 +498,20 @@ bool AccountrcProfile::has_saved_password(const std::string& account_id,
 
 std::vector<Account> AccountrcProfile::accounts() const {
   std::vector<Account> result;
+  result.reserve(document_.sections().size());
+  // The key tables built here also find the repeated keys: findings() need not hash them again.
+  std::vector<Finding> repeated_keys;
+  std::vector<std::size_t> repeats;
   for (const auto& section : document_.sections()) {
     const std::string id = std::to_string(*account_number(section.name));
-    result.push_back(
-        read_account(AccountKeys(section, client_), uses_sylpheed_numbering(id), id).account);
+    repeats.clear();
+    const AccountKeys keys(section, client_, &repeats);
+    for (const std::size_t line : repeats) {
+      repeated_keys.push_back(repeated_key_finding(section, section.lines[line]));
+    }
+    result.push_back(read_account(keys, uses_sylpheed_numbering(id), id).account);
   }
+  repeated_key_findings_ = std::move(repeated_keys);
   return result;
 }
 
@@ -512,37 +528,30 @@ std::optional<Account> AccountrcProfile::account(const std::string& account_id) 
       .account;
 }
 
+Finding AccountrcProfile::repeated_key_finding(const AccountrcDocument::Section& section,
+                                               const AccountrcDocument::Line& line) const {
+  return make_finding(
+      "accountrc-duplicate-key", Severity::Info,
+      N_("{file}:{line}: {key} appears more than once in [{section}]; {client} uses the "
+         "last one."),
+      {{"file", files_.front().path},
+       {"line", std::to_string(line.number)},
+       {"key", std::string(section.key_of(line))},
+       {"section", section.name},
+       {"client", std::string(client_display_name(client_))}});
+}
+
 std::vector<Finding> AccountrcProfile::findings() const {
+  // An edit never adds or removes a repeated key, nor moves an original line's number: what
+  // accounts() found still holds.
+  if (repeated_key_findings_) return *repeated_key_findings_;
   std::vector<Finding> found;
-  // How often each key was seen so far in the section, in a flat table reused for every section
-  // (linear probing; a slot holds the index of the key's first line + 1).
-  std::vector<std::uint32_t> slots;
-  std::vector<std::uint32_t> counts;
+  std::vector<std::size_t> repeats;
   for (const auto& section : document_.sections()) {
-    std::size_t capacity = 16;
-    while (capacity < 2 * section.lines.size()) capacity *= 2;
-    slots.assign(capacity, 0);
-    counts.assign(capacity, 0);
-    for (std::size_t i = 0; i < section.lines.size(); ++i) {
-      const auto& line = section.lines[i];
-      if (line.kind != AccountrcDocument::LineKind::KeyValue) continue;
-      const std::string_view key = section.key_of(line);
-      std::size_t slot = key_hash(key) & (capacity - 1);
-      while (slots[slot] != 0 && section.key_of(section.lines[slots[slot] - 1]) != key) {
-        slot = (slot + 1) & (capacity - 1);
-      }
-      if (slots[slot] == 0) slots[slot] = static_cast<std::uint32_t>(i + 1);
-      if (++counts[slot] == 2) {
-        found.push_back(make_finding(
-            "accountrc-duplicate-key", Severity::Info,
-            N_("{file}:{line}: {key} appears more than once in [{section}]; {client} uses the "
-               "last one."),
-            {{"file", files_.front().path},
-             {"line", std::to_string(line.number)},
-             {"key", std::string(key)},
-             {"section", section.name},
-             {"client", std::string(client_display_name(client_))}}));
-      }
+    repeats.clear();
+    const AccountKeys keys(section, client_, &repeats);
+    for (const std::size_t line : repeats) {
+      found.push_back(repeated_key_finding(section, section.lines[line]));
     }
   }
   return found;

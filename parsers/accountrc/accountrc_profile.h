@@ -58,6 +58,9 @@ class AccountrcProfile final : public Profile {
   int config_version(const std::string& account_id) const;
   // The account's section, or nullptr.
   const AccountrcDocument::Section* section_of(const std::string& account_id) const;
+  // "file:line: key appears more than once in [section]", for the key's second line.
+  Finding repeated_key_finding(const AccountrcDocument::Section& section,
+                               const AccountrcDocument::Line& line) const;
 
   ClientKind client_;
   std::string folder_;
@@ -68,6 +71,8 @@ class AccountrcProfile final : public Profile {
   // The account as the last apply() left it, until account() is asked for it: a plan reads
   // every edited account back right after its edit, and apply() has just read it.
   mutable std::optional<Account> last_applied_;
+  // The repeated keys that accounts() found while reading every section, for findings().
+  mutable std::optional<std::vector<Finding>> repeated_key_findings_;
   AccountrcDocument document_;  // the current bytes of files_[0]
   std::unordered_map<std::string, std::size_t> section_of_id_;  // "1" -> index in sections()
   int clawsrc_config_version_ = 0;  // Claws assumes 0 when clawsrc has none
