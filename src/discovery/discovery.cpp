@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/filesystem.hpp>
+#include <fstream>
 
 #include "parsers/accountrc/accountrc_profile.h"
 #include "parsers/becky/becky_data_folder.h"
@@ -42,11 +43,17 @@ std::string lower(std::string text) {
 }
 
 // The first bytes of a file, enough to recognise its format.
+// Only those are read: the whole file is read once, by its loader. A file too large to load has
+// no head, as before.
 std::string head_of(const fs::path& path) {
-  ReadResult read = read_file(path.string());
-  if (!read) return {};
-  read.bytes.resize(std::min<std::size_t>(read.bytes.size(), 4096));
-  return read.bytes;
+  boost::system::error_code error;
+  const std::uintmax_t size = fs::file_size(path, error);
+  if (error || size > kMaxProfileFileBytes) return {};
+  std::ifstream in(path.string(), std::ios::binary);
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return head;
 }
 
 bool holds_oeaccount_files(const fs::path& root) {
