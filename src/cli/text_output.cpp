@@ -266,7 +266,15 @@ std::string format_text(const RunResult& result) {
   if (result.info.command == "plan" && totals.changes > 0) {
     out << tr(N_("Nothing was changed yet. Run \"mailmig apply\" to make these changes.")) << "\n";
   }
-  if (result.info.command == "plan" && totals.changes == 0 && totals.errors == 0) {
+  if (result.info.command == "plan" && totals.changes == 0 && totals.files_changed > 0) {
+    out << fill_placeholders(tr(N_("No setting to change, but {files} files left by an earlier "
+                                   "run are to be emptied (see the notes above): run \"mailmig "
+                                   "apply\".")),
+                             {{"files", std::to_string(totals.files_changed)}})
+        << "\n";
+  }
+  if (result.info.command == "plan" && totals.changes == 0 && totals.files_changed == 0 &&
+      totals.errors == 0) {
     out << tr(N_("Nothing to change.")) << "\n";
   }
   return std::move(out).take();
