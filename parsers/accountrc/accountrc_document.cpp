@@ -8,23 +8,29 @@
 namespace mailmig {
 namespace {
 
+// Room a section keeps for its edits: an account's plan adds some 30 bytes to its section, so
+// the first edits need not copy it.
+constexpr std::size_t kEditSlack = 64;
+
 bool holds_line_break_or_nul(std::string_view text) {
   return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
 }
 
 }  // namespace
 
-AccountrcParse AccountrcDocument::parse(std::string bytes) {
+AccountrcParse AccountrcDocument::parse(std::string_view text) {
   AccountrcParse parsed;
   AccountrcDocument& document = parsed.document;
-  const std::string_view text(bytes);
   std::size_t begin = 0;
   std::size_t number = 0;
   std::size_t section_begin = 0;  // in text: where the open section's header starts
   bool ending_seen = false;
+  // One scan of the whole text spares one of each line in the usual file, which has no NUL.
+  const bool holds_nul = text.find('\0') != std::string_view::npos;
   auto close_section = [&](std::size_t end) {
     if (!document.sections_.empty()) {
       Section& section = document.sections_.back();
+      section.bytes.reserve(end - section_begin + kEditSlack);
       section.bytes.assign(text.substr(section_begin, end - section_begin));
       section.lines.shrink_to_fit();  // a large file has many sections: no room to spare
     }
@@ -43,7 +49,8 @@ AccountrcParse AccountrcDocument::parse(std::string bytes) {
           content_end < newline && text[newline - 1] == '\r' ? "\r\n" : "\n";
     }
 
-    if (const std::size_t nul = text.substr(begin, end - begin).find('\0');
+    if (const std::size_t nul =
+            holds_nul ? text.substr(begin, end - begin).find('\0') : std::string_view::npos;
         nul != std::string_view::npos) {
       parsed.result =
           ParseResult::failure(number, nul + 1, "NUL byte: this is not a text settings file");
@@ -70,9 +77,13 @@ AccountrcParse AccountrcDocument::parse(std::string bytes) {
         close_section(begin);
       }
       section_begin = begin;
+      // Sections of one file tend to have as many lines as the one before: room for that many
+      // saves growing the index line by line and the copy of shrinking it.
+      const std::size_t lines_before =
+          document.sections_.empty() ? 0 : document.sections_.back().lines.size();
       Section& section = document.sections_.emplace_back();
+      section.lines.reserve(lines_before);
       section.name = std::string(content.substr(1, content.size() - 2));
-      document.section_index_.try_emplace(section.name, document.sections_.size() - 1);
     } else if (document.sections_.empty()) {
       parsed.result = ParseResult::failure(
           number, 1, "expected a section header such as [Account: 1] before the first setting");
@@ -93,21 +104,20 @@ AccountrcParse AccountrcDocument::parse(std::string bytes) {
       line.kind = LineKind::Other;
     }
     if (!document.sections_.empty()) {
-      if (end - section_begin > UINT32_MAX || number > UINT32_MAX) {
+      if (end - section_begin > UINT32_MAX || number > kMaxLineNumber) {
         parsed.result = ParseResult::failure(number, 0, "section too large (over 4 GiB)");
         parsed.document = AccountrcDocument();
         return parsed;
       }
-      line.number = static_cast<std::uint32_t>(number);
+      line.number = static_cast<std::uint32_t>(number & kMaxLineNumber);  // checked above
       line.begin = static_cast<std::uint32_t>(begin - section_begin);
       line.content_end = static_cast<std::uint32_t>(content_end - section_begin);
-      line.end = static_cast<std::uint32_t>(end - section_begin);
       document.sections_.back().lines.push_back(line);
     }
     begin = end;
   }
   if (document.sections_.empty()) {
-    document.preamble_ = std::move(bytes);
+    document.preamble_.assign(text);
   } else {
     close_section(text.size());
   }
@@ -136,22 +146,15 @@ bool AccountrcDocument::has_bytes(std::string_view other) const {
 }
 
 const AccountrcDocument::Section* AccountrcDocument::find_section(std::string_view name) const {
+  if (!section_index_built_) {
+    section_index_.reserve(sections_.size());
+    for (std::size_t i = 0; i < sections_.size(); ++i) {
+      section_index_.try_emplace(sections_[i].name, i);
+    }
+    section_index_built_ = true;
+  }
   const auto found = section_index_.find(std::string(name));
   return found == section_index_.end() ? nullptr : &sections_[found->second];
-}
-
-std::string_view AccountrcDocument::Section::content(const Line& line) const {
-  return std::string_view(bytes).substr(line.begin, line.content_end - line.begin);
-}
-
-std::string_view AccountrcDocument::Section::key_of(const Line& line) const {
-  if (line.kind != LineKind::KeyValue) return {};
-  return std::string_view(bytes).substr(line.begin, line.value_begin - 1 - line.begin);
-}
-
-std::string_view AccountrcDocument::Section::value_of(const Line& line) const {
-  if (line.kind != LineKind::KeyValue) return {};
-  return std::string_view(bytes).substr(line.value_begin, line.content_end - line.value_begin);
 }
 
 std::optional<std::size_t> AccountrcDocument::effective_line(const Section& section,
@@ -173,7 +176,8 @@ std::string_view AccountrcDocument::line_ending_for_insert(const Section& sectio
                                                            std::size_t after_line) const {
   const Line& line = section.lines[after_line];
   const std::string_view ending =
-      std::string_view(section.bytes).substr(line.content_end, line.end - line.content_end);
+      std::string_view(section.bytes)
+          .substr(line.content_end, section.end_of(after_line) - line.content_end);
   if (ending.ends_with("\r\n")) return "\r\n";
   if (ending.ends_with('\n')) return "\n";
   return first_line_ending_;
@@ -187,7 +191,7 @@ namespace {
 void make_room(std::string& bytes, std::size_t more) {
   if (bytes.size() + more <= bytes.capacity()) return;
   std::string larger;
-  larger.reserve(bytes.size() + more + 256);
+  larger.reserve(bytes.size() + more + kEditSlack);
   larger = bytes;
   bytes.swap(larger);
 }
@@ -201,12 +205,36 @@ void shift_lines(std::vector<AccountrcDocument::Line>& lines, std::size_t first,
   for (std::size_t i = first; i < lines.size(); ++i) {
     shift(lines[i].begin);
     shift(lines[i].content_end);
-    shift(lines[i].end);
     if (lines[i].kind == AccountrcDocument::LineKind::KeyValue) shift(lines[i].value_begin);
   }
 }
 
 }  // namespace
+
+void AccountrcDocument::replace_line_value(Section& section, std::size_t line_index,
+                                           std::string_view value) {
+  Line& line = section.lines[line_index];
+  const std::size_t old_size = line.content_end - line.value_begin;
+  make_room(section.bytes, value.size());
+  section.bytes.replace(line.value_begin, old_size, value);
+  const std::int64_t delta =
+      static_cast<std::int64_t>(value.size()) - static_cast<std::int64_t>(old_size);
+  line.content_end = static_cast<std::uint32_t>(line.value_begin + value.size());
+  shift_lines(section.lines, line_index + 1, delta);
+}
+
+bool AccountrcDocument::replace_value(std::size_t section_index, std::size_t line_index,
+                                      std::string_view value) {
+  if (holds_line_break_or_nul(value) || section_index >= sections_.size()) return false;
+  Section& section = sections_[section_index];
+  if (line_index >= section.lines.size() ||
+      section.lines[line_index].kind != LineKind::KeyValue ||
+      section.bytes.size() + value.size() > UINT32_MAX) {
+    return false;
+  }
+  replace_line_value(section, line_index, value);
+  return true;
+}
 
 bool AccountrcDocument::set_value(std::string_view section_name, std::string_view key,
                                   std::string_view value,
@@ -228,15 +256,7 @@ bool AccountrcDocument::set_value(std::size_t section_index, std::string_view ke
   if (section.bytes.size() + key.size() + value.size() + 3 > UINT32_MAX) return false;
 
   if (auto existing = effective_line(section, key)) {
-    Line& line = section.lines[*existing];
-    const std::size_t old_size = line.content_end - line.value_begin;
-    make_room(section.bytes, value.size());
-    section.bytes.replace(line.value_begin, old_size, value);
-    const std::int64_t delta =
-        static_cast<std::int64_t>(value.size()) - static_cast<std::int64_t>(old_size);
-    line.content_end = static_cast<std::uint32_t>(line.value_begin + value.size());
-    line.end = static_cast<std::uint32_t>(static_cast<std::int64_t>(line.end) + delta);
-    shift_lines(section.lines, *existing + 1, delta);
+    replace_line_value(section, *existing, value);
     return true;
   }
 
@@ -259,28 +279,25 @@ bool AccountrcDocument::set_value(std::size_t section_index, std::string_view ke
     }
   }
 
-  Line& after = section.lines[anchor];
+  const std::uint32_t after_end = section.end_of(anchor);
   const std::string ending(line_ending_for_insert(section, anchor));
   const std::string key_value = std::string(key) + "=" + std::string(value);
   Line added;
   added.kind = LineKind::KeyValue;
   std::string inserted;
   // After a last line without a newline, the new line becomes the last one, still without one.
-  if (after.end == 0 || section.bytes[after.end - 1] != '\n') {
+  if (after_end == 0 || section.bytes[after_end - 1] != '\n') {
     inserted = ending + key_value;
     make_room(section.bytes, inserted.size());
-    section.bytes.insert(after.end, inserted);
-    after.end = static_cast<std::uint32_t>(after.end + ending.size());
-    added.begin = after.end;
-    added.content_end = added.end = static_cast<std::uint32_t>(added.begin + key_value.size());
+    section.bytes.insert(after_end, inserted);
+    added.begin = static_cast<std::uint32_t>(after_end + ending.size());
   } else {
     inserted = key_value + ending;
     make_room(section.bytes, inserted.size());
-    section.bytes.insert(after.end, inserted);
-    added.begin = after.end;
-    added.content_end = static_cast<std::uint32_t>(added.begin + key_value.size());
-    added.end = static_cast<std::uint32_t>(added.begin + inserted.size());
+    section.bytes.insert(after_end, inserted);
+    added.begin = after_end;
   }
+  added.content_end = static_cast<std::uint32_t>(added.begin + key_value.size());
   added.value_begin = static_cast<std::uint32_t>(added.begin + key.size() + 1);
   shift_lines(section.lines, anchor + 1, static_cast<std::int64_t>(inserted.size()));
   section.lines.insert(section.lines.begin() + static_cast<std::ptrdiff_t>(anchor + 1), added);

@@ -29,16 +29,17 @@ class AccountrcDocument {
   };
 
   // Offsets into its section's bytes. `content_end` excludes the line ending (the client strips
-  // every trailing CR and LF); `end` includes it. 32 bits keep the index of a large file small;
-  // parse() refuses a section that does not fit.
+  // every trailing CR and LF); the line ends, its ending included, where the next one begins
+  // (Section::end_of). 16 bytes a line keep the index of a large file small; parse() refuses a
+  // section or a line number that does not fit.
   struct Line {
-    LineKind kind = LineKind::Blank;
-    std::uint32_t number = 0;  // 1-based, in the file as read (0 for a line added since)
+    std::uint32_t number : 30 = 0;  // 1-based, in the file as read (0 for a line added since)
+    LineKind kind : 2 = LineKind::Blank;
     std::uint32_t begin = 0;
     std::uint32_t content_end = 0;
-    std::uint32_t end = 0;
     std::uint32_t value_begin = 0;  // KeyValue: just after the first '=' (the key ends before it)
   };
+  static constexpr std::size_t kMaxLineNumber = (std::size_t{1} << 30) - 1;
 
   // A section holds its own bytes, from its header line to the line before the next header, so
   // that an edit costs the size of the section, not of the file.
@@ -47,13 +48,28 @@ class AccountrcDocument {
     std::string bytes;        // the section's lines, line endings included
     std::vector<Line> lines;  // lines[0] is the header
 
-    std::string_view content(const Line& line) const;
-    std::string_view key_of(const Line& line) const;
-    std::string_view value_of(const Line& line) const;
+    // Where lines[index] ends, its line ending included.
+    std::uint32_t end_of(std::size_t index) const {
+      return index + 1 < lines.size() ? lines[index + 1].begin
+                                      : static_cast<std::uint32_t>(bytes.size());
+    }
+    // Inline: an account's read looks up keys of every line of its section.
+    std::string_view content(const Line& line) const {
+      return std::string_view(bytes).substr(line.begin, line.content_end - line.begin);
+    }
+    std::string_view key_of(const Line& line) const {
+      if (line.kind != LineKind::KeyValue) return {};
+      return std::string_view(bytes).substr(line.begin, line.value_begin - 1 - line.begin);
+    }
+    std::string_view value_of(const Line& line) const {
+      if (line.kind != LineKind::KeyValue) return {};
+      return std::string_view(bytes).substr(line.value_begin, line.content_end - line.value_begin);
+    }
   };
 
-  // Parses bytes; on failure the result says where and what was expected.
-  static AccountrcParse parse(std::string bytes);
+  // Parses bytes (copied into the sections); on failure the result says where and what was
+  // expected.
+  static AccountrcParse parse(std::string_view bytes);
 
   // The whole file: the blank lines before the first section, then every section.
   std::string bytes() const;
@@ -80,13 +96,23 @@ class AccountrcDocument {
   // The same for the section at this index of sections().
   bool set_value(std::size_t section_index, std::string_view key, std::string_view value,
                  std::span<const std::string_view> client_order);
+  // Replaces the value of the key-value line at `line_index` of section `section_index`, for a
+  // caller that knows the key's effective line (an account's key table): set_value() without
+  // looking for it. Returns false, changing nothing, for another kind of line or a value the
+  // format cannot hold.
+  bool replace_value(std::size_t section_index, std::size_t line_index, std::string_view value);
 
  private:
   std::string_view line_ending_for_insert(const Section& section, std::size_t after_line) const;
+  static void replace_line_value(Section& section, std::size_t line_index,
+                                 std::string_view value);
 
   std::string preamble_;  // blank lines before the first header
   std::vector<Section> sections_;
-  std::unordered_map<std::string, std::size_t> section_index_;  // name -> first such section
+  // name -> first such section; built at the first find_section(), as a plan of a large
+  // accountrc finds its sections by index and never by name.
+  mutable std::unordered_map<std::string, std::size_t> section_index_;
+  mutable bool section_index_built_ = false;
   std::string first_line_ending_ = "\n";
 };
 

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <climits>
 #include <cstdint>
+#include <cstring>
 #include <unordered_map>
 #include <utility>
 
@@ -120,11 +121,24 @@ std::string masked_passwordstore(std::string_view text) {
   return out;
 }
 
-// FNV-1a: keys are short, and the tables below are small.
+// FNV-1a over 8-byte words, the last word overlapping the one before, then the length: every
+// byte counts, at an eighth of the multiplications of the byte-wise loop (every account's keys are
+// hashed at each read). The high half is folded in, as the tables index by the low bits.
 std::uint64_t key_hash(std::string_view key) {
+  constexpr std::uint64_t kPrime = 1099511628211ULL;
   std::uint64_t hash = 14695981039346656037ULL;
-  for (const char c : key) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-  return hash;
+  std::uint64_t word = 0;
+  if (key.size() < 8) {
+    for (const char c : key) word = (word << 8) | static_cast<unsigned char>(c);
+  } else {
+    for (std::size_t at = 0; at + 8 < key.size(); at += 8) {
+      std::memcpy(&word, key.data() + at, 8);
+      hash = (hash ^ word) * kPrime;
+    }
+    std::memcpy(&word, key.data() + key.size() - 8, 8);
+  }
+  hash = (hash ^ word ^ (std::uint64_t{key.size()} << 56)) * kPrime;
+  return hash ^ (hash >> 32);
 }
 
 // Reads one account's keys with the client's defaults and its way of reading values. The
@@ -132,24 +146,34 @@ std::uint64_t key_hash(std::string_view key) {
 // forty of its ~90 keys and each look-up would otherwise scan the section.
 class AccountKeys {
  public:
-  AccountKeys(const AccountrcDocument::Section& section, ClientKind client)
+  // `repeats`, when given, receives the index of each line that repeats a key for the first time
+  // (the key's second line), in line order: the duplicates that findings() reports.
+  AccountKeys(const AccountrcDocument::Section& section, ClientKind client,
+              std::vector<std::size_t>* repeats = nullptr)
       : section_(section), client_(client) {
     std::size_t capacity = 16;
     while (capacity < 2 * section.lines.size()) capacity *= 2;
     slots_.assign(capacity, 0);
     for (std::size_t i = 0; i < section.lines.size(); ++i) {
       const AccountrcDocument::Line& line = section.lines[i];
+      if (line.kind != AccountrcDocument::LineKind::KeyValue) continue;
       // The last line with a key wins, as the client reads the file top to bottom.
-      if (line.kind == AccountrcDocument::LineKind::KeyValue) {
-        slots_[slot_of(section.key_of(line))] = static_cast<std::uint32_t>(i + 1);
-      }
+      std::uint32_t& slot = slots_[slot_of(section.key_of(line))];
+      if (slot != 0 && (slot & kRepeated) == 0 && repeats != nullptr) repeats->push_back(i);
+      slot = static_cast<std::uint32_t>(i + 1) | (slot != 0 ? kRepeated : 0);
     }
   }
 
   std::optional<std::string_view> raw(std::string_view key) const {
-    const std::uint32_t line = slots_[slot_of(key)];
+    const auto line = effective_line(key);
+    if (!line) return std::nullopt;
+    return section_.value_of(section_.lines[*line]);
+  }
+  // Index into the section's lines of the line the client reads for `key`.
+  std::optional<std::size_t> effective_line(std::string_view key) const {
+    const std::uint32_t line = slots_[slot_of(key)] & ~kRepeated;
     if (line == 0) return std::nullopt;
-    return section_.value_of(section_.lines[line - 1]);
+    return line - 1;
   }
   std::string text(std::string_view key) const { return std::string(raw(key).value_or("")); }
   int integer(std::string_view key, int fallback) const {
@@ -174,13 +198,16 @@ class AccountKeys {
   std::size_t slot_of(std::string_view key) const {
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t slot = key_hash(key) & mask;; slot = (slot + 1) & mask) {
-      const std::uint32_t line = slots_[slot];
+      const std::uint32_t line = slots_[slot] & ~kRepeated;
       if (line == 0 || section_.key_of(section_.lines[line - 1]) == key) return slot;
     }
   }
 
+  // Marks a slot whose key has more than one line (a section has fewer than 2^31 lines).
+  static constexpr std::uint32_t kRepeated = std::uint32_t{1} << 31;
+
   const AccountrcDocument::Section& section_;
-  std::vector<std::uint32_t> slots_;  // index into section_.lines + 1; 0 is empty
+  std::vector<std::uint32_t> slots_;  // index into section_.lines + 1 (| kRepeated); 0 is empty
   ClientKind client_;
 };
 
@@ -336,14 +363,14 @@ AccountReading read_account(const AccountKeys& keys, bool sylpheed_numbering, st
     in.authentication = AuthMethod::None;
   }
 
-  const std::string smtp_server = keys.text("smtp_server");
+  std::string smtp_server = keys.text("smtp_server");
   const bool uses_mail_command = keys.claws() && keys.boolean("use_mail_command", false) &&
                                  !keys.raw("mail_command").value_or("sendmail").empty();
   if (smtp_server.empty() || uses_mail_command) return reading;
 
   ServerSettings out;
   out.protocol = Protocol::Smtp;
-  out.hostname = smtp_server;
+  out.hostname = std::move(smtp_server);
   out.socket_type = socket_of(keys.ssl("ssl_smtp"));
   out.port = keys.boolean("set_smtpport", false) ? keys.port("smtp_port", 25)
                                                  : default_port(Protocol::Smtp, out.socket_type);
@@ -372,16 +399,18 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
   LoadResult loaded;
   std::unique_ptr<AccountrcProfile> profile(new AccountrcProfile(client, std::move(folder)));
 
-  // The document takes the current bytes; files() gives them back when asked (a plan never
-  // asks), so a large file is not held twice more.
-  AccountrcParse parsed = AccountrcDocument::parse(std::move(files.accountrc.current));
-  files.accountrc.current.clear();
+  // The document is parsed from the bytes read and holds the current bytes; files() builds them
+  // when asked (a plan never asks), so a large file is not held twice more.
+  AccountrcParse parsed = AccountrcDocument::parse(files.accountrc.original);
+  std::string().swap(files.accountrc.current);
   if (!parsed.result) {
     loaded.error = parsed.result.describe(files.accountrc.path);
     return loaded;
   }
-  std::map<int, std::size_t> first_line_of;
-  for (const auto& section : parsed.document.sections()) {
+  const auto& sections = parsed.document.sections();
+  profile->section_of_id_.reserve(sections.size());
+  for (std::size_t index = 0; index < sections.size(); ++index) {
+    const auto& section = sections[index];
     const std::size_t line = section.lines.front().number;
     const auto number = account_number(section.name);
     if (!number) {
@@ -390,14 +419,15 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
           "invalid section header [" + section.name + "]: expected [Account: N] with a number N");
       return loaded;
     }
-    if (auto [first, inserted] = first_line_of.emplace(*number, line); !inserted) {
+    // The id is the number as the client reads it, so "Account: 07" repeats "Account: 7".
+    if (auto [first, inserted] = profile->section_of_id_.emplace(std::to_string(*number), index);
+        !inserted) {
       loaded.error = describe(files.accountrc.path, line,
                               "duplicate section [" + section.name + "] (first on line " +
-                                  std::to_string(first->second) +
+                                  std::to_string(sections[first->second].lines.front().number) +
                                   "): the client would read the first one twice");
       return loaded;
     }
-    profile->section_of_id_.emplace(std::to_string(*number), profile->section_of_id_.size());
   }
   profile->document_ = std::move(parsed.document);
   profile->files_.push_back(std::move(files.accountrc));
@@ -468,15 +498,29 @@ bool AccountrcProfile::has_saved_password(const std::string& account_id,
 
 std::vector<Account> AccountrcProfile::accounts() const {
   std::vector<Account> result;
+  result.reserve(document_.sections().size());
+  // The key tables built here also find the repeated keys: findings() need not hash them again.
+  std::vector<Finding> repeated_keys;
+  std::vector<std::size_t> repeats;
   for (const auto& section : document_.sections()) {
     const std::string id = std::to_string(*account_number(section.name));
-    result.push_back(
-        read_account(AccountKeys(section, client_), uses_sylpheed_numbering(id), id).account);
+    repeats.clear();
+    const AccountKeys keys(section, client_, &repeats);
+    for (const std::size_t line : repeats) {
+      repeated_keys.push_back(repeated_key_finding(section, section.lines[line]));
+    }
+    result.push_back(read_account(keys, uses_sylpheed_numbering(id), id).account);
   }
+  repeated_key_findings_ = std::move(repeated_keys);
   return result;
 }
 
 std::optional<Account> AccountrcProfile::account(const std::string& account_id) const {
+  if (last_applied_ && last_applied_->id == account_id) {
+    std::optional<Account> applied = std::move(last_applied_);
+    last_applied_.reset();
+    return applied;
+  }
   const auto* section = section_of(account_id);
   if (section == nullptr) return std::nullopt;
   return read_account(AccountKeys(*section, client_), uses_sylpheed_numbering(account_id),
@@ -484,37 +528,30 @@ std::optional<Account> AccountrcProfile::account(const std::string& account_id) 
       .account;
 }
 
+Finding AccountrcProfile::repeated_key_finding(const AccountrcDocument::Section& section,
+                                               const AccountrcDocument::Line& line) const {
+  return make_finding(
+      "accountrc-duplicate-key", Severity::Info,
+      N_("{file}:{line}: {key} appears more than once in [{section}]; {client} uses the "
+         "last one."),
+      {{"file", files_.front().path},
+       {"line", std::to_string(line.number)},
+       {"key", std::string(section.key_of(line))},
+       {"section", section.name},
+       {"client", std::string(client_display_name(client_))}});
+}
+
 std::vector<Finding> AccountrcProfile::findings() const {
+  // An edit never adds or removes a repeated key, nor moves an original line's number: what
+  // accounts() found still holds.
+  if (repeated_key_findings_) return *repeated_key_findings_;
   std::vector<Finding> found;
-  // How often each key was seen so far in the section, in a flat table reused for every section
-  // (linear probing; a slot holds the index of the key's first line + 1).
-  std::vector<std::uint32_t> slots;
-  std::vector<std::uint32_t> counts;
+  std::vector<std::size_t> repeats;
   for (const auto& section : document_.sections()) {
-    std::size_t capacity = 16;
-    while (capacity < 2 * section.lines.size()) capacity *= 2;
-    slots.assign(capacity, 0);
-    counts.assign(capacity, 0);
-    for (std::size_t i = 0; i < section.lines.size(); ++i) {
-      const auto& line = section.lines[i];
-      if (line.kind != AccountrcDocument::LineKind::KeyValue) continue;
-      const std::string_view key = section.key_of(line);
-      std::size_t slot = key_hash(key) & (capacity - 1);
-      while (slots[slot] != 0 && section.key_of(section.lines[slots[slot] - 1]) != key) {
-        slot = (slot + 1) & (capacity - 1);
-      }
-      if (slots[slot] == 0) slots[slot] = static_cast<std::uint32_t>(i + 1);
-      if (++counts[slot] == 2) {
-        found.push_back(make_finding(
-            "accountrc-duplicate-key", Severity::Info,
-            N_("{file}:{line}: {key} appears more than once in [{section}]; {client} uses the "
-               "last one."),
-            {{"file", files_.front().path},
-             {"line", std::to_string(line.number)},
-             {"key", std::string(key)},
-             {"section", section.name},
-             {"client", std::string(client_display_name(client_))}}));
-      }
+    repeats.clear();
+    const AccountKeys keys(section, client_, &repeats);
+    for (const std::size_t line : repeats) {
+      found.push_back(repeated_key_finding(section, section.lines[line]));
     }
   }
   return found;
@@ -572,12 +609,17 @@ class AccountWriter {
   bool claws() const { return client_ == ClientKind::ClawsMail; }
 
   void set(std::string_view key, std::string_view value) {
+    reading_.reset();
+    // A key the table knows is replaced where it is, without looking for its line again.
+    if (const auto line = keys_ ? keys_->effective_line(key) : std::nullopt) {
+      document_.replace_value(section_index_, *line, value);
+      return;
+    }
     const auto order = claws() ? claws_key_order() : sylpheed_key_order();
     const std::size_t lines_before = section().lines.size();
     document_.set_value(section_index_, key, value, order);
     // A replaced value leaves every line where it was, so the key table still holds.
     if (section().lines.size() != lines_before) keys_.reset();
-    reading_.reset();
   }
   void ensure_text(std::string_view key, std::string_view value) {
     if (keys().text(key) != value) set(key, value);
@@ -614,6 +656,7 @@ std::string rule_for(const std::vector<Change>& changes, FieldRef field) {
 std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
                                              const std::vector<Change>& changes) {
   std::vector<Finding> findings;
+  last_applied_.reset();
   const std::string client_name(client_display_name(client_));
   const AccountrcDocument::Section* section = section_of(account_id);
   if (section == nullptr) {
@@ -815,7 +858,7 @@ std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
   current_stale_ = true;
 
   // Every change must read back from the new bytes; report any that does not.
-  const Account after = writer.read().account;
+  Account after = writer.read().account;
   for (const FieldRef field : changed) {
     if (std::find(refused.begin(), refused.end(), field) != refused.end()) continue;
     const auto value = read_field(after, field);
@@ -831,6 +874,8 @@ std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
            {"client", client_name}}));
     }
   }
+  after.id = account_id;
+  last_applied_ = std::move(after);
   return findings;
 }
 
@@ -868,8 +913,8 @@ LoadResult load_profile(ClientKind client, const std::string& dir) {
   }
   AccountrcFiles files;
   files.accountrc.path = accountrc.string();
-  files.accountrc.original = read.bytes;
-  files.accountrc.current = std::move(read.bytes);
+  // Not copied into `current`: make() parses the original, and the document holds the current.
+  files.accountrc.original = std::move(read.bytes);
   if (client == ClientKind::ClawsMail) {
     files.clawsrc = read_optional(folder / "clawsrc", loaded.error);
     if (!loaded.error.empty()) return loaded;

@@ -26,6 +26,7 @@ struct AccountrcFiles {
 class AccountrcProfile final : public Profile {
  public:
   // Parses and checks the files; a malformed file gives LoadResult.error "path:line: message".
+  // The accountrc is parsed from its `original` bytes, its `current` is not read (it may be empty).
   static LoadResult make(ClientKind client, std::string folder, AccountrcFiles files);
 
   ClientKind client() const override { return client_; }
@@ -33,6 +34,8 @@ class AccountrcProfile final : public Profile {
   std::vector<Account> accounts() const override;
   // One account's section read alone (accounts() reads every section).
   std::optional<Account> account(const std::string& account_id) const override;
+  // apply() edits only the account's own [Account: N] section.
+  bool edits_stay_in_their_account() const override { return true; }
   std::vector<Finding> findings() const override;
   std::vector<Finding> apply(const std::string& account_id,
                              const std::vector<Change>& changes) override;
@@ -55,6 +58,9 @@ class AccountrcProfile final : public Profile {
   int config_version(const std::string& account_id) const;
   // The account's section, or nullptr.
   const AccountrcDocument::Section* section_of(const std::string& account_id) const;
+  // "file:line: key appears more than once in [section]", for the key's second line.
+  Finding repeated_key_finding(const AccountrcDocument::Section& section,
+                               const AccountrcDocument::Line& line) const;
 
   ClientKind client_;
   std::string folder_;
@@ -62,6 +68,11 @@ class AccountrcProfile final : public Profile {
   // document_ holds edits that files() has not copied yet.
   mutable std::vector<ProfileFile> files_;
   mutable bool current_stale_ = false;
+  // The account as the last apply() left it, until account() is asked for it: a plan reads
+  // every edited account back right after its edit, and apply() has just read it.
+  mutable std::optional<Account> last_applied_;
+  // The repeated keys that accounts() found while reading every section, for findings().
+  mutable std::optional<std::vector<Finding>> repeated_key_findings_;
   AccountrcDocument document_;  // the current bytes of files_[0]
   std::unordered_map<std::string, std::size_t> section_of_id_;  // "1" -> index in sections()
   int clawsrc_config_version_ = 0;  // Claws assumes 0 when clawsrc has none

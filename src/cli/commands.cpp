@@ -130,7 +130,10 @@ int exit_status_for(const RunResult& result) {
   const RunTotals totals = count_run_totals(result);
   if (totals.errors > 0) return kExitError;
   if (totals.client_running > 0) return kExitClientRunning;
-  if (result.info.command == "plan" && totals.changes > 0) return kExitChangesPending;
+  // A file to write without a setting to change (a stale .delta.reg to empty) is pending too.
+  if (result.info.command == "plan" && (totals.changes > 0 || totals.files_changed > 0)) {
+    return kExitChangesPending;
+  }
   return kExitOk;
 }
 

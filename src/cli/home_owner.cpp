@@ -142,6 +142,24 @@ bool folders_inside_home(const HomeRun& run) {
   return true;
 }
 
+// What root writes itself must lie where the home's owner has no say: a --log or --report inside
+// the home could be made a link to any file of root's between the check and the write.
+bool outputs_outside_home(const HomeRun& run) {
+  boost::system::error_code error;
+  const fs::path real_home = fs::canonical(run.home, error);
+  if (error) return true;  // the child finds and says what is wrong with the home
+  const std::pair<const char*, const std::string&> outputs[] = {
+      {"--log", run.outputs.log_path}, {"--report", run.outputs.report_db}};
+  for (const auto& [option, path] : outputs) {
+    if (path.empty() || !inside(real_home, path)) continue;
+    complain(N_("{option} {path} is inside the home {home}: when root works on another user's "
+                "home, it writes its log and report only outside that home"),
+             {{"option", option}, {"path", path}, {"home", run.home}});
+    return false;
+  }
+  return true;
+}
+
 std::string temporary_root() {
   const char* tmpdir = std::getenv("TMPDIR");
   return tmpdir && *tmpdir == '/' ? tmpdir : "/tmp";
@@ -288,8 +306,16 @@ std::string printable_lines(const std::string& text) {
 }
 
 bool append_to_log(const std::string& log_path, const std::string& text) {
-  const int fd = ::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+  // Never through a link, and only into a regular file: the log is appended to as root.
+  const int fd =
+      ::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+             0644);
   if (fd < 0) return false;
+  struct stat status {};
+  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+    ::close(fd);
+    return false;
+  }
   const bool written = write_all(fd, text.data(), text.size());
   return ::close(fd) == 0 && written;
 }
@@ -297,6 +323,12 @@ bool append_to_log(const std::string& log_path, const std::string& text) {
 // The child's report database, copied to a folder only root can read, then merged into root's
 // report as `report merge` does: the run is added once.
 bool merge_into_report(const std::string& report_db, const std::string& bytes) {
+  struct stat status {};
+  if (::lstat(report_db.c_str(), &status) == 0 && !S_ISREG(status.st_mode)) {
+    complain(N_("{report}: not a regular file: root writes a report only into one"),
+             {{"report", report_db}});
+    return false;
+  }
   const std::optional<std::string> folder = make_private_folder();
   if (!folder) {
     complain(N_("{folder}: cannot make a private folder for the log and report ({reason})"),
@@ -332,6 +364,7 @@ int run_for_home(const HomeRun& run, const std::function<int(const RunOutputs&)>
   const std::optional<HomeOwner> owner = home_owner(run.home);
   if (!owner) return kExitUsage;
   if (owner->uid == 0) return work(run.outputs);
+  if (!outputs_outside_home(run)) return kExitUsage;
 
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {

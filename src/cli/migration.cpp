@@ -85,12 +85,14 @@ std::vector<ProfileLocation> locations_to_process(const MigrationOptions& option
 }
 
 // The changes the writer really made: a change it could not express (it said so in a finding)
-// is not reported as done.
-std::vector<Change> changes_realized(const std::vector<Change>& planned, const Account& after) {
+// is not reported as done. Moved, not copied, into a vector of their exact number: every
+// account's are kept until the report is written.
+std::vector<Change> changes_realized(std::vector<Change> planned, const Account& after) {
   std::vector<Change> realized;
-  for (const Change& change : planned) {
+  realized.reserve(planned.size());
+  for (Change& change : planned) {
     const auto field = parse_field_name(change.field);
-    if (field && read_field(after, *field) == change.to) realized.push_back(change);
+    if (field && read_field(after, *field) == change.to) realized.push_back(std::move(change));
   }
   return realized;
 }
@@ -100,17 +102,22 @@ std::vector<Change> changes_realized(const std::vector<Change>& planned, const A
 void migrate_accounts(Profile& profile, const Policy& policy, ProfileResult& out) {
   std::vector<Account> before = profile.accounts();
   out.accounts.reserve(out.accounts.size() + before.size());
-  bool edited = false;  // until an account is edited, every account reads as it did before
+  // Until an account is edited, every account reads as it did before; in a format whose edits
+  // stay in their account, it always does.
+  bool edited = false;
+  const bool read_again_after_edits = !profile.edits_stay_in_their_account();
   for (Account& original : before) {
     AccountResult account_result;
-    const Account current = edited ? profile.account(original.id).value_or(original) : original;
+    std::optional<Account> reread;
+    if (edited && read_again_after_edits) reread = profile.account(original.id);
+    const Account& current = reread ? *reread : original;
     AccountPlan plan = plan_account(current, policy);
     account_result.findings = std::move(plan.findings);
     if (!plan.changes.empty()) {
       edited = true;
       std::vector<Finding> writer_findings = profile.apply(original.id, plan.changes);
       const Account after = profile.account(original.id).value_or(current);
-      account_result.changes = changes_realized(plan.changes, after);
+      account_result.changes = changes_realized(std::move(plan.changes), after);
       for (Finding& finding : writer_findings) {
         account_result.findings.push_back(std::move(finding));
       }

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <dtl/dtl.hpp>
+#include <optional>
 #include <sstream>
+#include <string_view>
 #include <utility>
 
 #include "rules/registry.h"
@@ -13,9 +15,43 @@
 namespace mailmig {
 namespace {
 
-std::string tr(const char* english) { return translate(english); }
+// A translation lives as long as the program: a view of it is enough.
+std::string_view tr(const char* english) { return translate(english); }
 
-std::string describe_socket(SocketType socket_type) {
+// Text from a profile, to be shown as printable() shows it.
+struct Shown {
+  std::string_view text;
+};
+
+// Appends to one string: a report of many accounts is written piece by piece, and a stream
+// costs a sentry and a virtual call for each piece.
+class TextBuffer {
+ public:
+  explicit TextBuffer(std::size_t reserve) { text_.reserve(reserve); }
+  TextBuffer& operator<<(std::string_view piece) {
+    text_ += piece;
+    return *this;
+  }
+  // printable() keeps printable ASCII as it is: most host names, user names and addresses are
+  // appended without its character-by-character rewrite.
+  TextBuffer& operator<<(Shown shown) {
+    const bool plain_ascii = std::all_of(shown.text.begin(), shown.text.end(),
+                                         [](char c) { return c >= 0x20 && c < 0x7F; });
+    if (plain_ascii) {
+      text_ += shown.text;
+    } else {
+      text_ += printable(shown.text);
+    }
+    return *this;
+  }
+  std::string take() && { return std::move(text_); }
+
+ private:
+  std::string text_;
+};
+
+
+std::string_view describe_socket(SocketType socket_type) {
   switch (socket_type) {
     case SocketType::Plain:
       return tr(N_("no encryption"));
@@ -27,7 +63,7 @@ std::string describe_socket(SocketType socket_type) {
   return {};
 }
 
-std::string describe_auth(AuthMethod method) {
+std::string_view describe_auth(AuthMethod method) {
   switch (method) {
     case AuthMethod::None:
       return tr(N_("no authentication"));
@@ -53,7 +89,7 @@ std::string describe_auth(AuthMethod method) {
   return {};
 }
 
-std::string describe_protocol(Protocol protocol) {
+std::string_view describe_protocol(Protocol protocol) {
   switch (protocol) {
     case Protocol::Pop3:
       return "POP3";
@@ -69,19 +105,9 @@ std::string describe_protocol(Protocol protocol) {
   return {};
 }
 
-std::string describe_server(const ServerSettings& server) {
-  std::string text = describe_protocol(server.protocol) + " " + printable(server.hostname) + ":" +
-                     std::to_string(server.port) + ", " + describe_socket(server.socket_type) +
-                     ", " + describe_auth(server.authentication);
-  if (!server.username.empty()) text += ", " + tr(N_("user")) + " " + printable(server.username);
-  return text;
-}
-
-std::string describe_field(const std::string& field_text) {
-  const auto field = parse_field_name(field_text);
-  if (!field) return printable(field_text);
-  const bool incoming = field->side == Side::Incoming;
-  switch (field->kind) {
+std::string_view describe_field(FieldRef field) {
+  const bool incoming = field.side == Side::Incoming;
+  switch (field.kind) {
     case FieldKind::Protocol:
       return incoming ? tr(N_("receiving protocol")) : tr(N_("sending protocol"));
     case FieldKind::Hostname:
@@ -95,22 +121,44 @@ std::string describe_field(const std::string& field_text) {
     case FieldKind::Username:
       return incoming ? tr(N_("receiving user name")) : tr(N_("sending user name"));
   }
-  return printable(field_text);
+  return {};
 }
 
-std::string describe_value(const std::string& field_text, const std::string& value) {
-  const auto field = parse_field_name(field_text);
+void write_value(TextBuffer& out, std::optional<FieldRef> field, const std::string& value) {
   if (field && field->kind == FieldKind::SocketType) {
-    if (auto socket_type = parse_socket_type(value)) return describe_socket(*socket_type);
+    if (auto socket_type = parse_socket_type(value)) {
+      out << describe_socket(*socket_type);
+      return;
+    }
   }
   if (field && field->kind == FieldKind::Authentication) {
-    if (auto method = parse_auth_method(value)) return describe_auth(*method);
+    if (auto method = parse_auth_method(value)) {
+      out << describe_auth(*method);
+      return;
+    }
   }
-  if (value.empty()) return tr(N_("(empty)"));
-  return printable(value);
+  if (value.empty()) {
+    out << tr(N_("(empty)"));
+  } else {
+    out << Shown{value};
+  }
 }
 
-std::string describe_severity(Severity severity) {
+// "receiving port: 110 -> 995", its field's name read once.
+void write_change(TextBuffer& out, const Change& change) {
+  const auto field = parse_field_name(change.field);
+  if (field) {
+    out << describe_field(*field);
+  } else {
+    out << Shown{change.field};
+  }
+  out << ": ";
+  write_value(out, field, change.from);
+  out << " -> ";
+  write_value(out, field, change.to);
+}
+
+std::string_view describe_severity(Severity severity) {
   switch (severity) {
     case Severity::Info:
       return tr(N_("note"));
@@ -122,12 +170,22 @@ std::string describe_severity(Severity severity) {
   return {};
 }
 
-std::string rule_description(const std::string& rule_id) {
-  if (const Rule* rule = find_rule(rule_id)) return tr(rule->description());
-  return printable(rule_id);
+void write_rule_description(TextBuffer& out, const std::string& rule_id) {
+  if (const Rule* rule = find_rule(rule_id)) {
+    out << tr(rule->description());
+  } else {
+    out << Shown{rule_id};
+  }
 }
 
-void write_findings(std::ostringstream& out, const std::vector<Finding>& findings,
+void write_server(TextBuffer& out, const ServerSettings& server) {
+  out << describe_protocol(server.protocol) << " " << Shown{server.hostname} << ":"
+      << std::to_string(server.port) << ", " << describe_socket(server.socket_type) << ", "
+      << describe_auth(server.authentication);
+  if (!server.username.empty()) out << ", " << tr(N_("user")) << " " << Shown{server.username};
+}
+
+void write_findings(TextBuffer& out, const std::vector<Finding>& findings,
                     const char* indent) {
   for (const Finding& finding : findings) {
     out << indent << "! " << describe_severity(finding.severity) << ": "
@@ -142,9 +200,7 @@ std::string format_text(const RunResult& result) {
   // KiB each; pages not written cost nothing) instead of a doubling stream and a copy at the end.
   std::size_t accounts = 0;
   for (const ProfileResult& profile : result.profiles) accounts += profile.accounts.size();
-  std::string buffer;
-  buffer.reserve(4096 + 1024 * accounts);
-  std::ostringstream out(std::move(buffer));
+  TextBuffer out(4096 + 1024 * accounts);
   const bool applied = result.info.command == "apply";
   for (const ProfileResult& profile : result.profiles) {
     out << client_display_name(profile.client) << ": " << printable(profile.path) << "\n";
@@ -159,14 +215,16 @@ std::string format_text(const RunResult& result) {
     write_findings(out, profile.findings, "  ");
     if (profile.accounts.empty()) out << "  " << tr(N_("(no mail accounts)")) << "\n";
     for (const AccountResult& account : profile.accounts) {
-      out << "  " << printable(account.account.name);
+      out << "  " << Shown{account.account.name};
       if (!account.account.address.empty())
-        out << " <" << printable(account.account.address) << ">";
-      out << "\n    " << tr(N_("receiving:")) << " " << describe_server(account.account.incoming)
-          << "\n";
+        out << " <" << Shown{account.account.address} << ">";
+      out << "\n    " << tr(N_("receiving:")) << " ";
+      write_server(out, account.account.incoming);
+      out << "\n";
       if (account.account.outgoing) {
-        out << "    " << tr(N_("sending:")) << " " << describe_server(*account.account.outgoing)
-            << "\n";
+        out << "    " << tr(N_("sending:")) << " ";
+        write_server(out, *account.account.outgoing);
+        out << "\n";
       }
       if (!account.changes.empty()) {
         out << "    " << (applied ? tr(N_("changed:")) : tr(N_("will change:"))) << "\n";
@@ -178,12 +236,14 @@ std::string format_text(const RunResult& result) {
           continue;
         }
         rules_seen.push_back(change.rule);
-        out << "      - " << rule_description(change.rule) << "\n";
+        out << "      - ";
+        write_rule_description(out, change.rule);
+        out << "\n";
         for (const Change& same_rule : account.changes) {
           if (same_rule.rule != change.rule) continue;
-          out << "          " << describe_field(same_rule.field) << ": "
-              << describe_value(same_rule.field, same_rule.from) << " -> "
-              << describe_value(same_rule.field, same_rule.to) << "\n";
+          out << "          ";
+          write_change(out, same_rule);
+          out << "\n";
         }
       }
       write_findings(out, account.findings, "    ");
@@ -206,10 +266,18 @@ std::string format_text(const RunResult& result) {
   if (result.info.command == "plan" && totals.changes > 0) {
     out << tr(N_("Nothing was changed yet. Run \"mailmig apply\" to make these changes.")) << "\n";
   }
-  if (result.info.command == "plan" && totals.changes == 0 && totals.errors == 0) {
+  if (result.info.command == "plan" && totals.changes == 0 && totals.files_changed > 0) {
+    out << fill_placeholders(tr(N_("No setting to change, but {files} files left by an earlier "
+                                   "run are to be emptied (see the notes above): run \"mailmig "
+                                   "apply\".")),
+                             {{"files", std::to_string(totals.files_changed)}})
+        << "\n";
+  }
+  if (result.info.command == "plan" && totals.changes == 0 && totals.files_changed == 0 &&
+      totals.errors == 0) {
     out << tr(N_("Nothing to change.")) << "\n";
   }
-  return std::move(out).str();
+  return std::move(out).take();
 }
 
 namespace {

@@ -41,11 +41,15 @@ AccountPlan plan_account(const Account& before, const Policy& policy,
   // own host whose target a later rule refines (port 497 without TLS, which apop-to-tls takes
   // to SSL) fires again on the next pass; planning to that fixed point here is what makes the
   // next run find nothing to do.
+  std::vector<const Rule*> enabled;  // asked once, not at every pass
+  enabled.reserve(rules.size());
+  for (const Rule* rule : rules) {
+    if (policy.rule_enabled(rule->id())) enabled.push_back(rule);
+  }
   bool settled = false;
   for (int pass = 0; pass < kMaxPasses && !settled; ++pass) {
     const Account pass_start = plan.after;
-    for (const Rule* rule : rules) {
-      if (!policy.rule_enabled(rule->id())) continue;
+    for (const Rule* rule : enabled) {
       RuleOutput output = rule->check(plan.after, policy);
       for (Change& change : output.changes) {
         const auto field = parse_field_name(change.field);

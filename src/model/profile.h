@@ -46,6 +46,10 @@ class Profile {
   // all at once (a prefs.js with thousands of servers) reads just this one.
   virtual std::optional<Account> account(const std::string& account_id) const;
 
+  // True when an edit of one account never changes how another account reads (each account has
+  // its own section), so a plan need not read the others again after an edit.
+  virtual bool edits_stay_in_their_account() const { return false; }
+
   // Format-specific facts about the profile that rules cannot see (a user.js that would undo
   // a change, a key that is locked by an enterprise policy).
   virtual std::vector<Finding> findings() const = 0;

@@ -49,15 +49,18 @@ Json account_to_json(const AccountResult& result) {
   return out;
 }
 
-Json profile_to_json(const ProfileResult& profile, bool is_apply) {
+// `with_accounts` false leaves "accounts" empty, for write_json to fill in.
+Json profile_to_json(const ProfileResult& profile, bool is_apply, bool with_accounts) {
   Json out = Json::object();
   out["client"] = client_id(profile.client);
   out["path"] = profile.path;
   out["status"] = to_string(profile.status);
   if (profile.status != ProfileStatus::Ok) out["error"] = profile.error;
   Json accounts = Json::array();
-  for (const AccountResult& account : profile.accounts)
-    accounts.push_back(account_to_json(account));
+  if (with_accounts) {
+    for (const AccountResult& account : profile.accounts)
+      accounts.push_back(account_to_json(account));
+  }
   out["accounts"] = std::move(accounts);
   out["findings"] = findings_to_json(profile.findings);
   Json files = Json::array();
@@ -70,9 +73,7 @@ Json profile_to_json(const ProfileResult& profile, bool is_apply) {
   return out;
 }
 
-}  // namespace
-
-Json run_to_json(const RunResult& run) {
+Json run_to_json(const RunResult& run, bool with_accounts) {
   const RunInfo& info = run.info;
   Json out = Json::object();
   out["schema"] = kJsonReportSchema;
@@ -85,7 +86,7 @@ Json run_to_json(const RunResult& run) {
   const bool is_apply = info.command == "apply";
   Json profiles = Json::array();
   for (const ProfileResult& profile : run.profiles) {
-    profiles.push_back(profile_to_json(profile, is_apply));
+    profiles.push_back(profile_to_json(profile, is_apply, with_accounts));
   }
   out["profiles"] = std::move(profiles);
   Json notices = Json::array();
@@ -98,8 +99,46 @@ Json run_to_json(const RunResult& run) {
   return out;
 }
 
+std::string dump(const Json& json) {
+  return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+Json run_to_json(const RunResult& run) { return run_to_json(run, true); }
+
 std::string write_json(const RunResult& run) {
-  std::string text = run_to_json(run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  // The dump of run_to_json(run), but each account is dumped on its own into the text: the tree
+  // of a run of thousands of accounts, several times the size of the text, is never built whole.
+  // Each profile's empty "accounts" is found by its key at the start of a line at its depth (a
+  // string value holds no raw line break) and filled in, in order.
+  const std::string skeleton = dump(run_to_json(run, false));
+  constexpr std::string_view kEmptyAccounts = "\n      \"accounts\": []";
+  constexpr std::string_view kAccountIndent = "        ";
+  std::string text;
+  text.reserve(skeleton.size() + 2);
+  std::size_t copied = 0;
+  for (const ProfileResult& profile : run.profiles) {
+    const std::size_t at = skeleton.find(kEmptyAccounts, copied);
+    text.append(skeleton, copied, at + kEmptyAccounts.size() - 1 - copied);  // up to the ']'
+    copied = at + kEmptyAccounts.size() - 1;
+    if (profile.accounts.empty()) continue;
+    text += '\n';
+    for (std::size_t i = 0; i < profile.accounts.size(); ++i) {
+      if (i > 0) text += ",\n";
+      const std::string account = dump(account_to_json(profile.accounts[i]));
+      std::size_t line = 0;
+      for (std::size_t end = account.find('\n'); end != std::string::npos;
+           line = end + 1, end = account.find('\n', line)) {
+        text += kAccountIndent;
+        text.append(account, line, end + 1 - line);
+      }
+      text += kAccountIndent;
+      text.append(account, line);
+    }
+    text += "\n      ";
+  }
+  text.append(skeleton, copied);
   text += '\n';
   return text;
 }

@@ -9,6 +9,7 @@ RunTotals count_run_totals(const RunResult& run) {
     totals.findings += profile.findings.size();
     if (profile.status == ProfileStatus::Error) ++totals.errors;
     if (profile.status == ProfileStatus::ClientRunning) ++totals.client_running;
+    for (const FileResult& file : profile.files) totals.files_changed += file.changed ? 1 : 0;
     for (const AccountResult& account : profile.accounts) {
       ++totals.accounts;
       totals.changes += account.changes.size();

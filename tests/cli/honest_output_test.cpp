@@ -173,6 +173,14 @@ TEST_F(HonestOutputTest, StaleDeltaRegIsEmptiedThenReplaced) {
   ASSERT_GT(value_lines(utf16le_to_utf8(read_file_bytes(delta))), 0u);
   const std::string first_delta = read_file_bytes(delta);
 
+  // A plan says what the next apply will write, and that something is pending.
+  const RunOutput plan = migrate("plan", {reg});
+  EXPECT_EQ(plan.exit_code, 4) << plan.out << plan.err;
+  EXPECT_EQ(plan.out.find("Nothing to change."), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("2 files left by an earlier run are to be emptied"), std::string::npos)
+      << plan.out;
+  EXPECT_EQ(read_file_bytes(delta), first_delta);
+
   // Nothing left to do: the old delta would import old values again; it is emptied, and said so.
   const RunOutput second = migrate("apply", {reg}, "json");
   ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
@@ -182,6 +190,9 @@ TEST_F(HonestOutputTest, StaleDeltaRegIsEmptiedThenReplaced) {
   EXPECT_EQ(utf16le_to_utf8(read_file_bytes(delta)).rfind("Windows Registry Editor", 0), 0u);
   EXPECT_EQ(findings_containing(parse_json(second.out), "o.delta.reg").size(), 1u) << second.out;
   const std::string second_run = parse_json(second.out)["run_id"];
+  const RunOutput plan_after = migrate("plan", {reg});
+  EXPECT_EQ(plan_after.exit_code, 0) << plan_after.out << plan_after.err;
+  EXPECT_NE(plan_after.out.find("Nothing to change."), std::string::npos) << plan_after.out;
 
   // The emptying went through the journal: rollback brings the previous delta back.
   const RunOutput rollback = mailmig({"rollback", second_run});

@@ -351,6 +351,37 @@ TEST_F(RootOverHomeTest, LogAndReportAreWrittenWhenRootsTmpdirIsPrivate) {
   EXPECT_EQ(summary.summary.runs, 1U);
 }
 
+TEST_F(RootOverHomeTest, LogOrReportInsideTheHomeIsRefused) {
+  give_victim_thunderbird();
+  const Snapshot before = snapshot(victim_->home());
+
+  for (const char* option : {"--log", "--report"}) {
+    // The owner could make either a link to a file of root's before root appends to it.
+    const RunOutput applied = run_as_root({"apply", option, victim_->path("mailmig.out")});
+    EXPECT_EQ(applied.exit_code, 2) << option << ": " << applied.err;
+    EXPECT_NE(applied.err.find(option), std::string::npos) << applied.err;
+    EXPECT_EQ(snapshot(victim_->home()), before) << option;
+  }
+}
+
+TEST_F(RootOverHomeTest, LogOrReportThatIsALinkIsNotWrittenThrough) {
+  give_victim_thunderbird();
+  const std::string admin = sandbox_.path("admin");
+  fs::create_directories(admin);
+  const std::string target = admin + "/root-file";
+  write_file_bytes(target, "root's bytes\n");
+  fs::create_symlink(target, admin + "/mailmig.log");
+  fs::create_symlink(target, admin + "/report.db");
+
+  const RunOutput logged = run_as_root({"apply", "--log", admin + "/mailmig.log"});
+  EXPECT_EQ(logged.exit_code, 1) << logged.err;
+  EXPECT_NE(logged.err.find("cannot write the log"), std::string::npos) << logged.err;
+  const RunOutput reported = run_as_root({"plan", "--report", admin + "/report.db"});
+  EXPECT_EQ(reported.exit_code, 1) << reported.err;
+  EXPECT_NE(reported.err.find("not a regular file"), std::string::npos) << reported.err;
+  EXPECT_EQ(read_file_bytes(target), "root's bytes\n");
+}
+
 TEST_F(RootOverHomeTest, StateFolderOutsideTheHomeIsRefused) {
   give_victim_thunderbird();
   const Snapshot before = snapshot(victim_->home());

@@ -141,6 +141,27 @@ TEST(JsonReport, InvalidUtf8IsReplacedInsteadOfThrowing) {
   EXPECT_NE(text.find("\"name\": \"bad \xEF\xBF\xBD name\""), std::string::npos);
 }
 
+// write_json dumps each account on its own into the text of the rest: the text must be the dump
+// of the whole tree, whatever the profiles hold (none, several, errors) and whatever a value
+// spells (a key's text, quotes, line breaks, invalid UTF-8).
+TEST(JsonReport, TextIsTheDumpOfTheWholeReport) {
+  RunResult run = testing::sample_plan_run();
+  AccountResult& tricky = run.profiles[0].accounts[0];
+  tricky.account.name = "\n      \"accounts\": []\n\xff";
+  tricky.account.address = "a\"b\\c\r\n";
+  run.profiles.push_back(run.profiles[0]);
+  run.profiles.back().accounts.push_back(run.profiles[0].accounts[0]);
+  ProfileResult empty;
+  empty.path = "\"accounts\": []";
+  run.profiles.insert(run.profiles.begin() + 1, empty);
+  for (const std::string command : {"plan", "apply"}) {
+    run.info.command = command;
+    EXPECT_EQ(
+        write_json(run),
+        run_to_json(run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  }
+}
+
 TEST(JsonReport, EmptyRunIsOneDocumentWithZeroFigures) {
   RunResult run;
   run.info = testing::sample_info("r0", "scan", "pc", "2026-11-23T00:00:00Z");

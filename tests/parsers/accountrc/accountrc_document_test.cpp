@@ -165,6 +165,30 @@ TEST(AccountrcDocument, RefusesValuesTheFormatCannotHold) {
   EXPECT_EQ(document.bytes(), "[Account: 1]\nuser_id=tanaka\n");
 }
 
+// replace_value() is set_value() for a line the caller has found: the same bytes, and the same
+// refusals, plus a line that holds no value.
+TEST(AccountrcDocument, ReplacesTheValueOfAKnownLineAsSetValueWould) {
+  const std::string rc =
+      "[Account: 1]\r\nuser_id=tanaka\r\npop_port=110\r\nnote\r\n\r\n"
+      "[Account: 2]\nuser_id=x\n";
+  AccountrcDocument replaced = parse_ok(rc);
+  AccountrcDocument set = parse_ok(rc);
+  ASSERT_TRUE(replaced.replace_value(0, 2, "995"));
+  ASSERT_TRUE(set.set_value("Account: 1", "pop_port", "995", sylpheed_key_order()));
+  ASSERT_TRUE(replaced.replace_value(0, 1, "hanako.tanaka"));
+  ASSERT_TRUE(set.set_value("Account: 1", "user_id", "hanako.tanaka", sylpheed_key_order()));
+  EXPECT_EQ(replaced.bytes(), set.bytes());
+  EXPECT_EQ(replaced.value(replaced.sections()[0], "pop_port"), "995");
+
+  EXPECT_FALSE(replaced.replace_value(0, 0, "x"));  // the header
+  EXPECT_FALSE(replaced.replace_value(0, 3, "x"));  // "note", no '='
+  EXPECT_FALSE(replaced.replace_value(0, 9, "x"));
+  EXPECT_FALSE(replaced.replace_value(5, 1, "x"));
+  EXPECT_FALSE(replaced.replace_value(0, 1, "a\nb"));
+  EXPECT_FALSE(replaced.replace_value(0, 1, std::string("a\0b", 3)));
+  EXPECT_EQ(replaced.bytes(), set.bytes());
+}
+
 TEST(AccountrcDocument, ReportsMalformedInputWithItsLine) {
   struct Case {
     std::string input;

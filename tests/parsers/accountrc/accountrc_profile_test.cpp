@@ -310,6 +310,34 @@ TEST(AccountrcProfile, ReadsLegacyApopDuplicatesAndTheMailCommand) {
   EXPECT_FALSE(command->accounts().at(0).outgoing.has_value());
 }
 
+// accounts() finds the repeated keys while it reads the sections, and findings() then gives
+// what it found: the same findings as a profile that was never read, before and after an edit.
+TEST(AccountrcProfile, RepeatedKeysAreFoundTheSameWhetherAccountsWereReadFirstOrNot) {
+  const std::string rc =
+      "[Account: 1]\nprotocol=0\nreceive_server=pop.example.org\nsmtp_port=25\nuser_id=a\n"
+      "smtp_port=2525\nuser_id=b\nsmtp_port=587\nsmtp_server=smtp.example.org\n\n"
+      "[Account: 2]\nprotocol=0\nreceive_server=pop.example.org\nssl_pop=0\nssl_pop=0\n";
+  const std::vector<Finding> unread = make_profile(ClientKind::Sylpheed, rc)->findings();
+  ASSERT_EQ(unread.size(), 3u);
+  EXPECT_EQ(unread[0].message(),
+            "cfg/accountrc:6: smtp_port appears more than once in [Account: 1]; Sylpheed uses "
+            "the last one.");
+  EXPECT_EQ(unread[1].message(),
+            "cfg/accountrc:7: user_id appears more than once in [Account: 1]; Sylpheed uses the "
+            "last one.");
+  EXPECT_EQ(unread[2].message(),
+            "cfg/accountrc:15: ssl_pop appears more than once in [Account: 2]; Sylpheed uses the "
+            "last one.");
+
+  auto read = make_profile(ClientKind::Sylpheed, rc);
+  EXPECT_EQ(read->accounts().size(), 2u);
+  EXPECT_EQ(read->findings(), unread);
+  read->apply("2", {change("incoming.port", "110", "995")});
+  EXPECT_EQ(read->findings(), unread);
+  auto edited = make_profile(ClientKind::Sylpheed, read->files()[0].current);
+  EXPECT_EQ(edited->findings().size(), 3u);
+}
+
 TEST(AccountrcProfile, AppliesTheSeed002MigrationToSylpheed) {
   const fs::path rc = kFixtures / "homes/linux/.sylpheed-2.0/accountrc";
   auto profile = load(load_sylpheed_profile(rc.string()));
@@ -539,6 +567,26 @@ TEST(AccountrcProfile, ChangesHostsAndPopBeforeSmtp) {
   expected = with_value(expected, "[Account: 1]", "pop_before_smtp", "1");
   EXPECT_EQ(profile->files()[0].current, expected);
   EXPECT_EQ(profile->accounts()[0].outgoing->authentication, AuthMethod::SmtpAfterPop);
+}
+
+// apply() keeps its last reading of the account for the read-back that follows it: that reading
+// must be the account as the written bytes give it, on the first read-back and on any later one.
+TEST(AccountrcProfile, AnAccountReadBackAfterItsEditReadsAsTheWrittenBytes) {
+  const std::string rc = slurp(kFixtures / "accountrc/sylpheed-minimal.accountrc");
+  auto profile = make_profile(ClientKind::Sylpheed, rc);
+  EXPECT_TRUE(
+      profile
+          ->apply("1", {change("incoming.hostname", "pop3.club.kyutech.ac.jp", "pop.gmail.com"),
+                        change("incoming.port", "110", "995"),
+                        change("outgoing.authentication", "none", "smtp-after-pop")})
+          .empty());
+  auto reread = make_profile(ClientKind::Sylpheed, profile->files()[0].current);
+  const std::optional<Account> written = reread->account("1");
+  ASSERT_TRUE(written);
+  EXPECT_EQ(written->incoming.port, 995);
+  EXPECT_EQ(profile->account("1"), written);
+  EXPECT_EQ(profile->account("1"), written);
+  EXPECT_EQ(profile->accounts(), reread->accounts());
 }
 
 TEST(AccountrcProfile, ReportsWhatItCannotExpress) {
