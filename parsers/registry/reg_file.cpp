@@ -1099,7 +1099,16 @@ bool RegFile::was_parsed(const RegEntry& entry) const {
 }
 
 std::string_view RegFile::ending_of(const RegEntry& entry) const {
-  if (entry.replacement != RegEntry::npos) return replacements_[entry.replacement].ending;
+  if (entry.replacement != RegEntry::npos) {
+    switch (replacements_[entry.replacement].ending) {
+      case Ending::AsParsed:
+        break;
+      case Ending::File:
+        return line_ending_;
+      case Ending::None:
+        return {};
+    }
+  }
   return std::string_view(text_).substr(entry.content_end, entry.end - entry.content_end);
 }
 
@@ -1295,7 +1304,9 @@ RegEdit RegFile::set_entry(std::size_t found, const RegValue& value) {
     return RegEdit::failure("the edited value \"" + value.name + "\" does not read back");
   }
   RegEntry& entry = entry_at(found);
-  Replacement replacement{std::move(line), std::string(ending_of(entry))};
+  Replacement replacement{std::move(line), entry.replacement == RegEntry::npos
+                                               ? Ending::AsParsed
+                                               : replacements_[entry.replacement].ending};
   if (entry.replacement == RegEntry::npos) {
     entry.replacement = static_cast<std::uint32_t>(replacements_.size());
     replacements_.push_back(std::move(replacement));
@@ -1350,17 +1361,17 @@ RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
     return RegEdit::failure("the added value \"" + value.name + "\" does not read back");
   }
   // After a last line without a line ending, the new line becomes the last one, without one.
-  std::string ending = line_ending_;
+  Ending ending = Ending::File;
   RegEntry& anchor = entry_at(after);
   if (ending_of(anchor).empty()) {
-    Replacement closed{std::string(entry_content(anchor)), line_ending_};
+    Replacement closed{std::string(entry_content(anchor)), Ending::File};
     if (anchor.replacement == RegEntry::npos) {
       anchor.replacement = static_cast<std::uint32_t>(replacements_.size());
       replacements_.push_back(std::move(closed));
     } else {
       replacements_[anchor.replacement] = std::move(closed);
     }
-    ending.clear();
+    ending = Ending::None;
   }
   RegEntry& added = added_.emplace_back();
   added.kind = RegLineKind::Value;
@@ -1368,7 +1379,7 @@ RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
   added.section = static_cast<std::uint32_t>(key);
   added.value = std::move(parsed);
   added.replacement = static_cast<std::uint32_t>(replacements_.size());
-  replacements_.push_back({std::move(line), std::move(ending)});
+  replacements_.push_back({std::move(line), ending});
   added.edited = true;
   added.next_added = anchor.next_added;
   anchor.next_added = static_cast<std::uint32_t>(entries_.size() + added_.size() - 1);

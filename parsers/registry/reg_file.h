@@ -179,9 +179,12 @@ class RegFile {
 
   // Edits are kept beside the parsed text, so that one costs its own lines and not a copy and a
   // new parse of the whole file; serialize() puts them in.
+  // A replaced entry's line ending: the one it was parsed with, the file's, or none (the last
+  // line of a file without a final line ending); not a string of its own in every edit.
+  enum class Ending : std::uint8_t { AsParsed, File, None };
   struct Replacement {
     std::string content;  // without the final line ending
-    std::string ending;
+    Ending ending = Ending::AsParsed;
   };
   void build_index();
   // Key paths compare without regard to ASCII case, as on Windows; looked up without a copy.

@@ -660,6 +660,21 @@ TEST(RegEdits, AddToAnEmptyKeyAtTheEndWithoutNewlineUsesTheFilesLineEnding) {
   EXPECT_EQ(file.serialize(), "REGEDIT4\n\n[HKEY_CURRENT_USER\\A]\n@=\"d\"");
 }
 
+// An edit keeps each line's own ending (LF in a CRLF file, none on a last line) through later
+// edits and adds: edits store which ending, not a copy of it.
+TEST(RegEdits, EditsAndAddsKeepEachLinesEnding) {
+  RegFile file = parse_ok("REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"1\"\n\"b\"=\"2\"");
+  ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\A", "a", "x"));
+  ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\A", "b", "y"));
+  EXPECT_EQ(file.serialize(), "REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"x\"\n\"b\"=\"y\"");
+  ASSERT_TRUE(file.add_value("HKEY_CURRENT_USER\\A", RegValue::string("c", "3")));
+  ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\A", "b", "z"));
+  ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\A", "c", "w"));
+  ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\A", "a", "v"));
+  EXPECT_EQ(file.serialize(),
+            "REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"v\"\n\"b\"=\"z\"\r\n\"c\"=\"w\"");
+}
+
 TEST(RegEdits, AddValueToUtf16FileNewDword) {
   const std::string text =
       "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\"x\"=hex:01,\\\r\n"
