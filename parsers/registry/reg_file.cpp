@@ -610,7 +610,8 @@ class EntryReader {
               const char* error) {
     RegEntry& entry = entries_.back();
     if (encoding_ == RegEncoding::Utf16Le || (keeps_ascii_ && is_ascii(raw))) {
-      text_field(entry, field).assign(raw);
+      // A key path that reads as written is its raw path (RegKeyPath).
+      if (field != TextField::KeyPath) text_field(entry, field).assign(raw);
       return;
     }
     pending_.push_back(

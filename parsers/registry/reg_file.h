@@ -51,6 +51,8 @@ struct RegValue {
 };
 
 // A Key or KeyDeletion line's path: UTF-8, and as written in the document's text.
+// `path` is empty when it is `raw` as it is (UTF-16 files, ASCII paths): most are, and a large
+// export has tens of thousands of long paths.
 struct RegKeyPath {
   std::string path;
   std::string raw;
@@ -135,7 +137,10 @@ class RegFile {
   bool has_edited_entries() const { return !edited_.empty(); }
 
   // A Key or KeyDeletion entry's path (UTF-8), and as written in the document's text.
-  const std::string& key_path(const RegEntry& entry) const { return keys_[entry.key].path; }
+  const std::string& key_path(const RegEntry& entry) const {
+    const RegKeyPath& key = keys_[entry.key];
+    return key.path.empty() ? key.raw : key.path;
+  }
   const std::string& raw_key_path(const RegEntry& entry) const { return keys_[entry.key].raw; }
 
   // The paths of the keys regedit opens, each once (first spelling), in file order.
