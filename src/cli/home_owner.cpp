@@ -21,7 +21,9 @@
 #include <optional>
 
 #include "src/cli/exit_status.h"
+#include "src/discovery/discovery.h"
 #include "src/i18n/i18n.h"
+#include "src/io/file_system.h"
 #include "src/model/finding.h"
 #include "src/report/report_db.h"
 #include "src/util/text_sanitize.h"
@@ -53,11 +55,6 @@ void complain(const char* english,
   std::vector<std::pair<std::string, std::string> > shown;
   for (const auto& [name, value] : values) shown.emplace_back(name, printable(value));
   std::cerr << "mailmig: " << fill_placeholders(translate(english), shown) << "\n";
-}
-
-std::string without_trailing_slashes(std::string path) {
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  return path;
 }
 
 std::optional<HomeOwner> passwd_entry(uid_t uid) {
@@ -119,21 +116,13 @@ std::string become(const HomeOwner& owner) {
   return {};
 }
 
-bool inside(const fs::path& real_home, const std::string& path) {
-  boost::system::error_code error;
-  const fs::path real = fs::weakly_canonical(fs::absolute(path), error);
-  if (error) return false;
-  const fs::path relative = real.lexically_relative(real_home);
-  return !relative.empty() && *relative.begin() != "..";
-}
-
 // --state-dir and --backup-dir must stay in the home, where the user's rights are the right
 // ones; checked as the user.
 bool folders_inside_home(const HomeRun& run) {
   boost::system::error_code error;
   const fs::path real_home = fs::canonical(run.home, error);
   for (const auto& [option, path] : run.folders_in_home) {
-    if (path.empty() || (!error && inside(real_home, path))) continue;
+    if (path.empty() || (!error && lies_inside(real_home.string(), path))) continue;
     complain(N_("{option} {path} is outside the home {home}: when root works on another "
                 "user's home, mailmig works as that user and keeps its state in that home"),
              {{"option", option}, {"path", path}, {"home", run.home}});
@@ -151,7 +140,7 @@ bool outputs_outside_home(const HomeRun& run) {
   const std::pair<const char*, const std::string&> outputs[] = {
       {"--log", run.outputs.log_path}, {"--report", run.outputs.report_db}};
   for (const auto& [option, path] : outputs) {
-    if (path.empty() || !inside(real_home, path)) continue;
+    if (path.empty() || !lies_inside(real_home.string(), path)) continue;
     complain(N_("{option} {path} is inside the home {home}: when root works on another user's "
                 "home, it writes its log and report only outside that home"),
              {{"option", option}, {"path", path}, {"home", run.home}});

@@ -78,15 +78,6 @@ bool holds_oeaccount_files(const fs::path& root) {
   return false;
 }
 
-// Whether `path` really lies in `real_home` (both resolved: links and ".." cannot lead out).
-bool inside_folder(const fs::path& real_home, const std::string& path) {
-  boost::system::error_code error;
-  const fs::path real = fs::canonical(path, error);
-  if (error) return false;
-  const fs::path relative = real.lexically_relative(real_home);
-  return !relative.empty() && *relative.begin() != "..";
-}
-
 // The profiles profiles.ini lists in `root`. With `real_home` set, one whose real path is
 // outside it goes to `outside` instead of `out`.
 void add_thunderbird_root(const fs::path& root, std::vector<ProfileLocation>& out,
@@ -94,7 +85,7 @@ void add_thunderbird_root(const fs::path& root, std::vector<ProfileLocation>& ou
                           std::vector<std::string>* outside = nullptr) {
   if (!is_file(root / "profiles.ini")) return;
   for (const std::string& profile : find_thunderbird_profiles(root.string())) {
-    if (real_home && outside && !inside_folder(*real_home, profile)) {
+    if (real_home && outside && !lies_inside(real_home->string(), profile)) {
       outside->push_back(profile);
     } else if (is_dir(profile)) {
       out.push_back({ProfileFormat::Thunderbird, profile});
@@ -269,6 +260,14 @@ LoadResult load_profile(const ProfileLocation& location) {
     case ProfileFormat::WindowsMail: return load_windows_mail_store(location.path);
   }
   return {};
+}
+
+bool lies_inside(const std::string& real_folder, const std::string& path) {
+  boost::system::error_code error;
+  const fs::path real = fs::weakly_canonical(fs::absolute(path), error);
+  if (error) return false;
+  const fs::path relative = real.lexically_relative(real_folder);
+  return !relative.empty() && *relative.begin() != "..";
 }
 
 }  // namespace mailmig

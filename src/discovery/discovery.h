@@ -28,6 +28,11 @@ ClientKind provisional_client(const ProfileLocation& location);
 // `outside_home` (mailmig works on a home named with --home, maybe another user's), a
 // Thunderbird profile that profiles.ini places outside the home's real path is listed there
 // instead, so it is left alone: it is someone else's, or somewhere the home's owner chose.
+// Whether `path` really lies in `real_folder` (a resolved path): links and ".." in `path` are
+// resolved first, so neither can lead out; a part of `path` that does not exist yet is taken
+// as written.
+bool lies_inside(const std::string& real_folder, const std::string& path);
+
 std::vector<ProfileLocation> discover_profiles(const std::string& home,
                                                std::vector<std::string>* outside_home = nullptr);
 

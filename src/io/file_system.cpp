@@ -385,9 +385,13 @@ IoStatus write_new_file_durably(FileSystem& fs, const OpenedFolder& folder, cons
   return status;
 }
 
+std::string without_trailing_slashes(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
 std::string parent_folder(const std::string& path) {
-  std::string trimmed = path;
-  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+  const std::string trimmed = without_trailing_slashes(path);
   const std::size_t slash = trimmed.rfind('/');
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
@@ -395,8 +399,7 @@ std::string parent_folder(const std::string& path) {
 }
 
 std::string file_name(const std::string& path) {
-  std::string trimmed = path;
-  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+  const std::string trimmed = without_trailing_slashes(path);
   const std::size_t slash = trimmed.rfind('/');
   return slash == std::string::npos ? trimmed : trimmed.substr(slash + 1);
 }

@@ -193,6 +193,8 @@ class RealFileSystem : public FileSystem {
 IoStatus write_new_file_durably(FileSystem& fs, const OpenedFolder& folder, const std::string& name,
                                 std::string_view bytes, std::uint32_t mode);
 
+// The path without the '/'s that end it ("/a/b/" -> "/a/b"; "/" stays "/").
+std::string without_trailing_slashes(std::string path);
 // The folder part of a path ("/a/b/c" -> "/a/b", "c" -> ".") and the last component.
 std::string parent_folder(const std::string& path);
 std::string file_name(const std::string& path);

@@ -63,11 +63,6 @@ JournalFile read_file_row(const SQLite::Statement& row) {
   return file;
 }
 
-std::string without_trailing_slashes(std::string path) {
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  return path;
-}
-
 std::vector<std::string> path_components(const std::string& relative) {
   std::vector<std::string> components;
   std::size_t start = 0;
