@@ -204,7 +204,7 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
 
     if (options.command == Command::Scan) {
       for (const Account& account : profile.accounts()) {
-        profile_result.accounts.push_back(AccountResult{account, {}, {}});
+        profile_result.accounts.push_back(AccountResult{account, {}, {}, true});
       }
       profile_result.findings = profile.findings();
     } else {

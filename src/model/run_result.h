@@ -27,7 +27,40 @@ struct AccountResult {
   Account account;  // as found, before any change (never holds a secret)
   std::vector<Change> changes;
   std::vector<Finding> findings;
+  // False when the policy's scope does not name the account's servers: it is left alone and
+  // reported as not governed (issue 15).
+  bool governed = true;
 };
+
+// Where an account stands after a run: the one status the log, JSON, CSV, the report database
+// and the census count. Derived from an AccountResult by account_status(), never stored apart.
+enum class AccountStatus {
+  Done,            // nothing (left) to change
+  Pending,         // plan: changes planned, not yet made
+  Changed,         // apply: changes made
+  ActionRequired,  // a person must still do a step mailmig cannot
+  NotGoverned,     // outside the policy's scope: left alone
+};
+constexpr std::string_view to_string(AccountStatus status) {
+  switch (status) {
+    case AccountStatus::Done: return "done";
+    case AccountStatus::Pending: return "pending";
+    case AccountStatus::Changed: return "changed";
+    case AccountStatus::ActionRequired: return "action-required";
+    case AccountStatus::NotGoverned: return "not-governed";
+  }
+  return "done";
+}
+
+// A person's step outranks the changes mailmig makes: an account with one is not done.
+inline AccountStatus account_status(const AccountResult& result, bool applied) {
+  if (!result.governed) return AccountStatus::NotGoverned;
+  for (const Finding& finding : result.findings) {
+    if (finding.severity == Severity::ActionRequired) return AccountStatus::ActionRequired;
+  }
+  if (result.changes.empty()) return AccountStatus::Done;
+  return applied ? AccountStatus::Changed : AccountStatus::Pending;
+}
 
 struct FileResult {
   std::string path;
