@@ -675,11 +675,13 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
           name.substr(0, at) == in_before.username) {
         name = in_after.username + name.substr(at);
       }
-      findings.push_back(make_finding(
-          rule(Side::Incoming, FieldKind::Username), Severity::ActionRequired,
-          N_("Enter the password once for {account}: Thunderbird keeps saved passwords under the "
-             "user name, which mailmig cannot change."),
-          {{"account", before.name}}));
+      if (in_after.authentication != AuthMethod::OAuth2) {  // OAuth2 asks for no password
+        findings.push_back(make_finding(
+            rule(Side::Incoming, FieldKind::Username), Severity::ActionRequired,
+            N_("Enter the password once for {account}: Thunderbird keeps saved passwords under "
+               "the user name, which mailmig cannot change."),
+            {{"account", before.name}}));
+      }
     }
     if (prefs_.find(name_pref) && name != string_pref(prefs_, name_pref)) {
       editor.set_string(name_pref, name, rename_rule);

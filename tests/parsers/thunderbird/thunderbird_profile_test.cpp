@@ -537,8 +537,10 @@ TEST(ThunderbirdProfile, MoveOntoAnOAuth2HostDropsStaleOAuth2PrefsAndCarriesNoPa
   const std::vector<Finding> findings = profile->apply(
       "account1", {change("incoming.hostname", "pop.kumail.kyoto-u.ac.jp", "pop.gmail.com"),
                    change("incoming.authentication", "password-cleartext", "OAuth2"),
+                   change("incoming.username", "tanaka", "tanaka@kumail.kyoto-u.ac.jp"),
                    change("outgoing.hostname", "smtp.kumail.kyoto-u.ac.jp", "smtp.gmail.com"),
                    change("outgoing.authentication", "password-cleartext", "OAuth2")});
+  // No password to enter: OAuth2 signs in on the provider's page.
   EXPECT_TRUE(findings.empty()) << messages(findings).front();
   const std::string& now = file_named(*profile, "/prefs.js").current;
   EXPECT_EQ(now.find("oauth2."), std::string::npos);
