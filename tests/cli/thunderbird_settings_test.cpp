@@ -74,6 +74,14 @@ TEST_F(ThunderbirdSettingsTest, DefaultSmtpServerPinnedByUserJsIsMigratedWhereTh
   const RunOutput again = run("plan");
   EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
   EXPECT_EQ(parse_json(again.out)["summary"]["changes"], 0);
+
+  // user.js was backed up and journaled like prefs.js: a rollback gives both back.
+  const RunOutput rollback =
+      run_mailmig({"rollback", "--state-dir", sandbox_.state()}, options_);
+  EXPECT_EQ(rollback.exit_code, 0) << rollback.out << rollback.err;
+  EXPECT_EQ(read_file_bytes(user_js), user_js_before);
+  EXPECT_EQ(read_file_bytes(prefs_js),
+            read_file_bytes(fixture_path("thunderbird/default-smtp-user-js/prefs.js")));
 }
 
 void make_folder(const std::string& path) { boost::filesystem::create_directories(path); }
