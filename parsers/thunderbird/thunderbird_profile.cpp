@@ -29,9 +29,7 @@ class EffectivePrefs {
   std::optional<std::int32_t> get_int(std::string_view name) const {
     return source(name).get_int(name);
   }
-  std::optional<bool> get_bool(std::string_view name) const {
-    return source(name).get_bool(name);
-  }
+  std::optional<bool> get_bool(std::string_view name) const { return source(name).get_bool(name); }
 
  private:
   const PrefsDocument& source(std::string_view name) const {

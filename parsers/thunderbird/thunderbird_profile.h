@@ -96,10 +96,10 @@ class ThunderbirdProfile final : public Profile {
   std::vector<FilterFile> filters_;
 };
 
-// Reads <profile_dir>/prefs.js, user.js (edited too), logins.json and the filter files of every server.
-// Any parse error in prefs.js fails the load ("path:line: prefs parse error: message", the first
-// error): Thunderbird itself would keep only part of such a file (and save it as Invalidprefs.js),
-// so mailmig never edits it.
+// Reads <profile_dir>/prefs.js, user.js (edited too), logins.json and the filter files of every
+// server. Any parse error in prefs.js fails the load ("path:line: prefs parse error: message", the
+// first error): Thunderbird itself would keep only part of such a file (and save it as
+// Invalidprefs.js), so mailmig never edits it.
 LoadResult load_thunderbird_profile(const std::string& profile_dir);
 
 }  // namespace mailmig

@@ -13,16 +13,16 @@ namespace {
 // test entries. Thunderbird looks a host up, then each parent domain in turn
 // (_getBuiltInDetails), so "gmail.com" covers imap.gmail.com, pop.gmail.com and smtp.gmail.com.
 constexpr std::array<std::string_view, 22> kOAuth2MailHosts{
-    "googlemail.com",   "gmail.com",                                    // Google
-    "office365.com",    "outlook.com",   "hotmail.com",                 // Microsoft
-    "yahoo.com",        "att.net",                                      // Yahoo
-    "aol.com",                                                          // AOL
-    "imap.mail.ru",     "smtp.mail.ru",                                 // Mail.Ru
-    "imap.yandex.com",  "smtp.yandex.com",                              // Yandex
-    "imap.seznam.cz",   "smtp.seznam.cz",  "pop3.seznam.cz",            // Seznam
-    "imap.fastmail.com", "pop.fastmail.com", "smtp.fastmail.com",       // Fastmail
-    "imap.comcast.net", "pop.comcast.net", "smtp.comcast.net",          // Comcast
-    "thundermail.com",                                                  // Thundermail
+    "googlemail.com",    "gmail.com",                              // Google
+    "office365.com",     "outlook.com",      "hotmail.com",        // Microsoft
+    "yahoo.com",         "att.net",                                // Yahoo
+    "aol.com",                                                     // AOL
+    "imap.mail.ru",      "smtp.mail.ru",                           // Mail.Ru
+    "imap.yandex.com",   "smtp.yandex.com",                        // Yandex
+    "imap.seznam.cz",    "smtp.seznam.cz",   "pop3.seznam.cz",     // Seznam
+    "imap.fastmail.com", "pop.fastmail.com", "smtp.fastmail.com",  // Fastmail
+    "imap.comcast.net",  "pop.comcast.net",  "smtp.comcast.net",   // Comcast
+    "thundermail.com",                                             // Thundermail
 };
 
 }  // namespace

@@ -105,8 +105,8 @@ TEST_F(ThunderbirdLoginsTest, ANewUserNameAsksForThePasswordOnce) {
                    "<socketType>SSL</socketType><username>%EMAILADDRESS%</username>"
                    "</incomingServer></move></policy>");
   const RunOutput output =
-      run_mailmig({"apply", "--policy", policy, "--state-dir", sandbox_.state(), "--format",
-                   "json", sandbox_.path(kHanakoProfile)},
+      run_mailmig({"apply", "--policy", policy, "--state-dir", sandbox_.state(), "--format", "json",
+                   sandbox_.path(kHanakoProfile)},
                   options_);
   const nlohmann::json run = parse_json(output.out);
   const std::vector<nlohmann::json> findings = findings_containing(run, "Enter the password once");

@@ -58,14 +58,13 @@ TEST_F(ThunderbirdSettingsTest, DefaultSmtpServerPinnedByUserJsIsMigratedWhereTh
   EXPECT_NE(std::find(user_js_lines.begin(), user_js_lines.end(),
                       R"(user_pref("mail.smtpserver.smtp1.port", 587);)"),
             user_js_lines.end());
-  EXPECT_EQ(read_file_bytes(user_js),
-            [&] {
-              std::string expected = user_js_before;
-              const std::string from = R"(user_pref("mail.smtpserver.smtp1.port", 25);)";
-              expected.replace(expected.find(from), from.size(),
-                               R"(user_pref("mail.smtpserver.smtp1.port", 587);)");
-              return expected;
-            }());
+  EXPECT_EQ(read_file_bytes(user_js), [&] {
+    std::string expected = user_js_before;
+    const std::string from = R"(user_pref("mail.smtpserver.smtp1.port", 25);)";
+    expected.replace(expected.find(from), from.size(),
+                     R"(user_pref("mail.smtpserver.smtp1.port", 587);)");
+    return expected;
+  }());
   const std::vector<std::string> prefs_lines = split_lines(read_file_bytes(prefs_js));
   EXPECT_NE(std::find(prefs_lines.begin(), prefs_lines.end(),
                       R"(user_pref("mail.smtpserver.smtp1.port", 587);)"),
@@ -76,8 +75,7 @@ TEST_F(ThunderbirdSettingsTest, DefaultSmtpServerPinnedByUserJsIsMigratedWhereTh
   EXPECT_EQ(parse_json(again.out)["summary"]["changes"], 0);
 
   // user.js was backed up and journaled like prefs.js: a rollback gives both back.
-  const RunOutput rollback =
-      run_mailmig({"rollback", "--state-dir", sandbox_.state()}, options_);
+  const RunOutput rollback = run_mailmig({"rollback", "--state-dir", sandbox_.state()}, options_);
   EXPECT_EQ(rollback.exit_code, 0) << rollback.out << rollback.err;
   EXPECT_EQ(read_file_bytes(user_js), user_js_before);
   EXPECT_EQ(read_file_bytes(prefs_js),
@@ -104,10 +102,11 @@ TEST(UneditableClients, ThePackagedNewOutlookAndOtherSpellingsCountToo) {
   make_folder(sandbox.path(package));
   make_folder(sandbox.path("home/AppData/Roaming/JUSTSYSTEMS/shuriken"));
   make_folder(sandbox.path("home/AppData/Roaming/Other/Shuriken"));  // not JustSystems'
-  EXPECT_EQ(discover_uneditable_clients(sandbox.home()),
-            (std::vector<UneditableClient>{
-                {ClientKind::NewOutlook, sandbox.path(package)},
-                {ClientKind::Shuriken, sandbox.path("home/AppData/Roaming/JUSTSYSTEMS/shuriken")}}));
+  EXPECT_EQ(
+      discover_uneditable_clients(sandbox.home()),
+      (std::vector<UneditableClient>{
+          {ClientKind::NewOutlook, sandbox.path(package)},
+          {ClientKind::Shuriken, sandbox.path("home/AppData/Roaming/JUSTSYSTEMS/shuriken")}}));
 }
 
 TEST(UneditableClients, EachIsAPersonsStepInTheRun) {

@@ -136,19 +136,19 @@ TEST(ServerMoveRule, ThunderbirdKumailMovesToGmailWithOAuth2) {
   EXPECT_EQ(output.findings, (std::vector<Finding>{oauth2_sign_in("pop.gmail.com"),
                                                    oauth2_sign_in("smtp.gmail.com")}));
   // Once there, nothing more: the move matched the old hosts only.
-  EXPECT_TRUE(run_rule(kRule, with_changes(before, output.changes),
-                       fixture_policy("004-kumail.xml"))
-                  .changes.empty());
+  EXPECT_TRUE(
+      run_rule(kRule, with_changes(before, output.changes), fixture_policy("004-kumail.xml"))
+          .changes.empty());
 }
 
 TEST(ServerMoveRule, OAuth2ProviderHostsFollowThunderbirdsList) {
-  for (const char* host : {"imap.gmail.com", "SMTP.Gmail.com", "pop.googlemail.com",
-                           "outlook.office365.com", "smtp.office365.com", "imap.mail.yahoo.com",
-                           "imap.aol.com", "smtp-mail.outlook.com"}) {
+  for (const char* host :
+       {"imap.gmail.com", "SMTP.Gmail.com", "pop.googlemail.com", "outlook.office365.com",
+        "smtp.office365.com", "imap.mail.yahoo.com", "imap.aol.com", "smtp-mail.outlook.com"}) {
     EXPECT_TRUE(thunderbird_signs_in_with_oauth2(host)) << host;
   }
-  for (const char* host : {"pop.kumail.kyoto-u.ac.jp", "gmail.com.example.jp", "mail.ru",
-                           "notgmail.com", "com", ""}) {
+  for (const char* host :
+       {"pop.kumail.kyoto-u.ac.jp", "gmail.com.example.jp", "mail.ru", "notgmail.com", "com", ""}) {
     EXPECT_FALSE(thunderbird_signs_in_with_oauth2(host)) << host;
   }
 }

@@ -565,7 +565,7 @@ TEST(ThunderbirdProfile, PeerSampleAccountsAndFilesAsWritten) {
                       AuthMethod::PasswordCleartext, "tanaka"},
                      ServerSettings{Protocol::Smtp, "smtp.gmail.com", 465, SocketType::Ssl,
                                     AuthMethod::PasswordCleartext, "taro.tanaka@gmail.com"},
-                                  true}));
+                     true}));
   EXPECT_EQ(accounts[0].outgoing, (ServerSettings{Protocol::Smtp, "smtp.example.ac.jp", 25,
                                                   SocketType::Plain, AuthMethod::None, ""}));
   EXPECT_TRUE(profile->findings().empty());
@@ -598,9 +598,9 @@ TEST(ThunderbirdProfile, SmtpAuthFindsAPop3OriginLogin) {
 // the account view reads them and every edit of a pref it sets is made there too.
 TEST(ThunderbirdProfile, UserJsWinsAndIsEditedWithPrefsJs) {
   TempProfile dir;
-  const std::string prefs = replace_once(read_bytes(kFixtures + "thunderbird/prefs-sorted.js"),
-                                         "\"mail.smtpserver.smtp1.port\", 25",
-                                         "\"mail.smtpserver.smtp1.port\", 465");
+  const std::string prefs =
+      replace_once(read_bytes(kFixtures + "thunderbird/prefs-sorted.js"),
+                   "\"mail.smtpserver.smtp1.port\", 25", "\"mail.smtpserver.smtp1.port\", 465");
   const std::string user_js = read_bytes(kFixtures + "thunderbird/user.js");
   dir.write("prefs.js", prefs);
   dir.write("user.js", user_js);
@@ -609,9 +609,9 @@ TEST(ThunderbirdProfile, UserJsWinsAndIsEditedWithPrefsJs) {
   EXPECT_TRUE(profile->findings().empty());  // no warning about prefs mailmig may never touch
   ASSERT_EQ(profile->files().size(), 2u);
   EXPECT_EQ(profile->account("account1")->outgoing->port, 25);  // user.js over prefs.js's 465
-  const std::vector<Finding> findings =
-      profile->apply("account1", {change("outgoing.port", "25", "587"),
-                                  change("outgoing.socketType", "plain", "STARTTLS")});
+  const std::vector<Finding> findings = profile->apply(
+      "account1",
+      {change("outgoing.port", "25", "587"), change("outgoing.socketType", "plain", "STARTTLS")});
   EXPECT_EQ(messages(findings),
             std::vector<std::string>{"info thunderbird-profile: user.js in " + dir.path() +
                                      " also sets mail.smtpserver.smtp1.port: mailmig changed them "
