@@ -4,6 +4,7 @@
 #include "rules/builtin_rules.h"
 #include "rules/rule_support.h"
 #include "src/i18n/i18n.h"
+#include "src/model/oauth2_providers.h"
 
 namespace mailmig {
 namespace {
@@ -40,6 +41,29 @@ class ServerMoveRule final : public Rule {
   }
 
  private:
+  static void add_once(std::vector<Finding>& findings, Finding finding) {
+    if (std::find(findings.begin(), findings.end(), finding) == findings.end()) {
+      findings.push_back(std::move(finding));
+    }
+  }
+
+  static Finding oauth2_finding(const Account& account, const std::string& hostname) {
+    if (account.oauth2_on_provider_hosts) {
+      return make_finding(
+          std::string(kId), Severity::Warning,
+          N_("{hostname} signs in with OAuth2: at the next connection the mail program opens the "
+             "provider's sign-in page; sign in there. The old saved password is not used."),
+          {{"hostname", hostname}});
+    }
+    return make_finding(
+        std::string(kId), Severity::ActionRequired,
+        N_("{hostname} does not take the old password: create an app password at the provider "
+           "(or choose OAuth2 sign-in if the mail program offers it) and enter it when the mail "
+           "program asks. Do not let it retry the old password: repeated failed logins can lock "
+           "the account."),
+        {{"hostname", hostname}});
+  }
+
   static void move_side(const Account& account, Side side, const MoveTarget& target,
                         RuleOutput& output) {
     const ServerSettings& current = side == Side::Incoming ? account.incoming : *account.outgoing;
@@ -50,7 +74,13 @@ class ServerMoveRule final : public Rule {
     if (!host_matches(to.hostname, current.hostname)) next.hostname = to.hostname;
     if (to.socket_type) next.socket_type = *to.socket_type;
     next.port = moved_port(current, next, to);
-    if (to.authentication) {
+    // A provider that signs in with OAuth2 (Gmail in seed 004) takes no old password: a client
+    // that knows the provider list gets OAuth2, any other a step with an app password.
+    const bool oauth2_host = thunderbird_signs_in_with_oauth2(next.hostname);
+    const bool host_changes = !host_matches(next.hostname, current.hostname);
+    if (oauth2_host && account.oauth2_on_provider_hosts) {
+      next.authentication = AuthMethod::OAuth2;
+    } else if (to.authentication) {
       const bool password_in_clear = *to.authentication == AuthMethod::PasswordCleartext &&
                                      current.authentication != AuthMethod::PasswordCleartext &&
                                      !is_encrypted(next.socket_type);
@@ -90,17 +120,20 @@ class ServerMoveRule final : public Rule {
       const FieldRef field{side, kind};
       propose_change(output, kId, account, field, read_field(moved, field).value_or(""), reason);
     }
-    if (next.hostname != current.hostname || next.username != current.username) {
-      Finding password_warning = make_finding(
-          std::string(kId), Severity::Warning,
-          N_("The new server {hostname} may need a new password (for example an app password): "
-             "have it ready, because the mail program asks for it on the next connection"),
-          {{"hostname", next.hostname}});
-      // Both sides moving to one host need one warning.
-      if (std::find(output.findings.begin(), output.findings.end(), password_warning) ==
-          output.findings.end()) {
-        output.findings.push_back(std::move(password_warning));
+    if (oauth2_host && account.oauth2_on_provider_hosts) {
+      if (current.authentication != AuthMethod::OAuth2) {
+        add_once(output.findings, oauth2_finding(account, next.hostname));
       }
+    } else if (oauth2_host && host_changes) {
+      add_once(output.findings, oauth2_finding(account, next.hostname));
+    } else if (next.hostname != current.hostname || next.username != current.username) {
+      // Both sides moving to one host need one warning.
+      add_once(output.findings,
+               make_finding(std::string(kId), Severity::Warning,
+                            N_("The new server {hostname} may need a new password (for example "
+                               "an app password): have it ready, because the mail program asks "
+                               "for it on the next connection"),
+                            {{"hostname", next.hostname}}));
     }
   }
 };

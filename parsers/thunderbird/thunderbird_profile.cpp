@@ -1,6 +1,7 @@
 #include "parsers/thunderbird/thunderbird_profile.h"
 
 #include <algorithm>
+#include <array>
 #include <boost/filesystem.hpp>
 #include <cstdio>
 #include <map>
@@ -10,14 +11,45 @@
 #include "src/encoding/codec.h"
 #include "src/i18n/i18n.h"
 #include "src/io/read_file.h"
+#include "src/model/oauth2_providers.h"
 
 namespace mailmig {
+
+// The values Thunderbird uses: user.js is read after prefs.js at every start, so a pref it sets
+// wins (and is written back into prefs.js): libpref, Preferences.cpp, as the shared format notes
+// (thunderbird.md, "user.js") record it.
+class EffectivePrefs {
+ public:
+  EffectivePrefs(const PrefsDocument& prefs, const PrefsDocument* user_js)
+      : prefs_(prefs), user_js_(user_js) {}
+
+  std::optional<std::string> get_string(std::string_view name) const {
+    return source(name).get_string(name);
+  }
+  std::optional<std::int32_t> get_int(std::string_view name) const {
+    return source(name).get_int(name);
+  }
+  std::optional<bool> get_bool(std::string_view name) const { return source(name).get_bool(name); }
+
+ private:
+  const PrefsDocument& source(std::string_view name) const {
+    return user_js_ && user_js_->find(name) ? *user_js_ : prefs_;
+  }
+
+  const PrefsDocument& prefs_;
+  const PrefsDocument* user_js_;
+};
+
 namespace {
 
 constexpr std::string_view kServerPrefix = "mail.server.";
 constexpr std::string_view kIdentityPrefix = "mail.identity.";
 constexpr std::string_view kSmtpPrefix = "mail.smtpserver.";
 constexpr std::string_view kProfileRule = "thunderbird-profile";
+
+// A server's OAuth2 issuer and scope: older Thunderbird (OAuth2Module.js, _initPrefs) read them
+// before looking the host up, so the old provider's would outlive a move to another host.
+constexpr std::array<std::string_view, 2> kOAuth2Prefs{"oauth2.issuer", "oauth2.scope"};
 
 // Thunderbird's nsMsgAuthMethod numbers.
 constexpr int kAuthNone = 1;
@@ -42,6 +74,10 @@ std::string identity_pref(std::string_view key, std::string_view attribute) {
 }
 
 std::string string_pref(const PrefsDocument& prefs, const std::string& name) {
+  return prefs.get_string(name).value_or("");
+}
+
+std::string string_pref(const EffectivePrefs& prefs, const std::string& name) {
   return prefs.get_string(name).value_or("");
 }
 
@@ -190,13 +226,26 @@ std::string server_uri_of(std::string_view uri) {
   return std::string(uri.substr(0, uri.find('/', scheme_end + 3)));
 }
 
-std::string smtp_key_of_identity(const PrefsDocument& prefs, std::string_view identity) {
-  std::string key = string_pref(prefs, identity_pref(identity, "smtpServer"));
-  if (key.empty()) key = string_pref(prefs, "mail.smtp.defaultserver");
+// Thunderbird's default outgoing server: mail.smtp.defaultserver, or when that is unset the
+// first key of mail.smtpservers (OutgoingServerService.sys.mjs, `get defaultServer`, in
+// mozilla/releases-comm-central mailnews/compose/src).
+std::string default_smtp_key(const EffectivePrefs& prefs) {
+  std::string key = string_pref(prefs, "mail.smtp.defaultserver");
+  if (key.empty()) {
+    const std::vector<std::string> listed = split_list(string_pref(prefs, "mail.smtpservers"));
+    if (!listed.empty()) key = listed.front();
+  }
   return key;
 }
 
-std::vector<AccountKeys> mail_accounts(const PrefsDocument& prefs) {
+// An identity without smtpServer sends through the default server (getServerByIdentity).
+std::string smtp_key_of_identity(const EffectivePrefs& prefs, std::string_view identity) {
+  std::string key = string_pref(prefs, identity_pref(identity, "smtpServer"));
+  if (key.empty()) key = default_smtp_key(prefs);
+  return key;
+}
+
+std::vector<AccountKeys> mail_accounts(const EffectivePrefs& prefs) {
   const std::vector<std::string> listed =
       split_list(string_pref(prefs, "mail.accountmanager.accounts"));
   std::vector<AccountKeys> accounts;
@@ -212,14 +261,14 @@ std::vector<AccountKeys> mail_accounts(const PrefsDocument& prefs) {
     if (!protocol) continue;
     keys.protocol = *protocol;
     keys.identities = split_list(string_pref(prefs, "mail.account." + account + ".identities"));
-    keys.smtp = keys.identities.empty() ? string_pref(prefs, "mail.smtp.defaultserver")
+    keys.smtp = keys.identities.empty() ? default_smtp_key(prefs)
                                         : smtp_key_of_identity(prefs, keys.identities.front());
     accounts.push_back(std::move(keys));
   }
   return accounts;
 }
 
-ServerSettings incoming_of(const PrefsDocument& prefs, const AccountKeys& keys) {
+ServerSettings incoming_of(const EffectivePrefs& prefs, const AccountKeys& keys) {
   ServerSettings server;
   server.protocol = keys.protocol;
   // Before Thunderbird 102 a renamed server kept realhostname / realuserName; 102 and later
@@ -244,7 +293,7 @@ ServerSettings incoming_of(const PrefsDocument& prefs, const AccountKeys& keys) 
   return server;
 }
 
-ServerSettings outgoing_of(const PrefsDocument& prefs, std::string_view key) {
+ServerSettings outgoing_of(const EffectivePrefs& prefs, std::string_view key) {
   ServerSettings server;
   server.protocol = Protocol::Smtp;
   server.hostname = string_pref(prefs, smtp_pref(key, "hostname"));
@@ -258,7 +307,7 @@ ServerSettings outgoing_of(const PrefsDocument& prefs, std::string_view key) {
   return server;
 }
 
-Account account_of(const PrefsDocument& prefs, const AccountKeys& keys) {
+Account account_of(const EffectivePrefs& prefs, const AccountKeys& keys) {
   Account account;
   account.id = keys.account;
   account.incoming = incoming_of(prefs, keys);
@@ -268,6 +317,7 @@ Account account_of(const PrefsDocument& prefs, const AccountKeys& keys) {
     account.address = string_pref(prefs, identity_pref(keys.identities.front(), "useremail"));
   }
   if (!keys.smtp.empty()) account.outgoing = outgoing_of(prefs, keys.smtp);
+  account.oauth2_on_provider_hosts = true;
   return account;
 }
 
@@ -339,13 +389,39 @@ class ThunderbirdProfile::Editor {
 
   std::vector<Finding> findings;
 
-  void set_string(const std::string& name, const std::string& value, const std::string& rule) {
-    if (!prefs_.set_string(name, value)) type_clash(name, value, rule);
+  // Each edit of prefs.js is made in user.js too when user.js sets that pref: Thunderbird reads
+  // user.js after prefs.js at every start, so its old value would come back.
+  bool set_string(const std::string& name, const std::string& value, const std::string& rule) {
+    if (!prefs_.set_string(name, value)) {
+      type_clash(name, value, rule);
+      return false;
+    }
+    in_user_js(name, [&](PrefsDocument& user_js) { return user_js.set_string(name, value); });
+    return true;
   }
   void set_int(const std::string& name, int value, const std::string& rule) {
-    if (!prefs_.set_int(name, value)) type_clash(name, std::to_string(value), rule);
+    if (!prefs_.set_int(name, value)) {
+      type_clash(name, std::to_string(value), rule);
+      return;
+    }
+    in_user_js(name, [&](PrefsDocument& user_js) { return user_js.set_int(name, value); });
   }
-  void remove(const std::string& name) { prefs_.remove(name); }
+  void remove(const std::string& name) {
+    prefs_.remove(name);
+    in_user_js(name, [&](PrefsDocument& user_js) { return user_js.remove(name); });
+  }
+
+  // Says which prefs were also changed in user.js, once per apply().
+  void report_user_js_edits() {
+    if (user_js_edits_.empty()) return;
+    std::string list;
+    for (const std::string& name : user_js_edits_) list += (list.empty() ? "" : ", ") + name;
+    findings.push_back(make_finding(
+        std::string(kProfileRule), Severity::Info,
+        N_("user.js in {profile} also sets {prefs}: mailmig changed them there too, because "
+           "Thunderbird applies user.js at every start."),
+        {{"profile", profile_.dir_}, {"prefs", list}}));
+  }
 
   // Every string pref named "<prefix><key>.<attribute>" that holds a URI of the old server.
   void rewrite_uri_prefs(std::string_view prefix, const std::set<std::string_view>& attributes,
@@ -363,10 +439,7 @@ class ThunderbirdProfile::Editor {
       const std::string value = prefs_.get_string(name).value_or("");
       if (!uri_is_below(value, old_uri)) continue;
       const std::string rewritten = new_uri + value.substr(old_uri.size());
-      if (!prefs_.set_string(name, rewritten)) {
-        type_clash(name, rewritten, rule);
-        continue;
-      }
+      if (!set_string(name, rewritten, rule)) continue;
       auto [first, last] = by_server.equal_range(old_uri);
       by_server.erase(
           std::find_if(first, last, [&](const auto& item) { return item.second == name; }));
@@ -374,9 +447,11 @@ class ThunderbirdProfile::Editor {
     }
   }
 
+  // A saved password follows a renamed server, except onto a host where Thunderbird signs in
+  // with OAuth2: the old password is wrong there, and wrong logins can lock the account out.
   void rename_logins(std::string_view scheme, std::string_view old_host,
                      std::string_view new_host) {
-    if (!profile_.logins_) return;
+    if (!profile_.logins_ || thunderbird_signs_in_with_oauth2(new_host)) return;
     profile_.logins_->rename_origin(login_origin(scheme, old_host), login_origin(scheme, new_host));
   }
 
@@ -389,12 +464,35 @@ class ThunderbirdProfile::Editor {
         {{"pref", name}, {"value", value}}));
   }
 
+  // A user.js with a syntax error is not edited: it is not known what Thunderbird makes of it.
+  template <typename Edit>
+  void in_user_js(const std::string& name, Edit edit) {
+    std::optional<PrefsDocument>& user_js = profile_.user_js_;
+    if (!user_js || !user_js->find(name)) return;
+    if (user_js->ok() && edit(*user_js)) {
+      if (std::find(user_js_edits_.begin(), user_js_edits_.end(), name) == user_js_edits_.end()) {
+        user_js_edits_.push_back(name);
+      }
+      return;
+    }
+    findings.push_back(make_finding(
+        std::string(kProfileRule), Severity::ActionRequired,
+        N_("Remove {pref} from user.js in {profile}: mailmig could not change it there, and "
+           "Thunderbird would put the old value back at every start."),
+        {{"pref", name}, {"profile", profile_.dir_}}));
+  }
+
   ThunderbirdProfile& profile_;
   PrefsDocument& prefs_;
+  std::vector<std::string> user_js_edits_;
 };
 
+EffectivePrefs ThunderbirdProfile::effective_prefs() const {
+  return EffectivePrefs(prefs_, user_js_ ? &*user_js_ : nullptr);
+}
+
 void ThunderbirdProfile::read_account_keys() {
-  account_keys_ = mail_accounts(prefs_);
+  account_keys_ = mail_accounts(effective_prefs());
   for (std::size_t number = 0; number < account_keys_.size(); ++number) {
     account_numbers_.emplace(account_keys_[number].account, number);
     accounts_by_smtp_[account_keys_[number].smtp].push_back(number);
@@ -405,7 +503,7 @@ void ThunderbirdProfile::read_account_keys() {
 
 const Account& ThunderbirdProfile::built_account(std::size_t number) const {
   std::optional<Account>& built = built_accounts_[number];
-  if (!built) built = account_of(prefs_, account_keys_[number]);
+  if (!built) built = account_of(effective_prefs(), account_keys_[number]);
   return *built;
 }
 
@@ -445,28 +543,6 @@ std::optional<Account> ThunderbirdProfile::account(const std::string& account_id
 
 std::vector<Finding> ThunderbirdProfile::findings() const {
   std::vector<Finding> findings;
-  if (user_js_) {
-    std::vector<std::string_view> names;
-    for (const PrefEntry& entry : user_js_->entries()) {
-      const std::string_view name = user_js_->name(entry);
-      if ((name.starts_with(kServerPrefix) || name.starts_with(kSmtpPrefix) ||
-           name.starts_with(kIdentityPrefix)) &&
-          std::find(names.begin(), names.end(), name) == names.end()) {
-        names.push_back(name);
-      }
-    }
-    if (!names.empty()) {
-      std::string list;
-      for (const std::string_view name : names) {
-        list += (list.empty() ? "" : ", ") + std::string(name);
-      }
-      findings.push_back(make_finding(
-          std::string(kProfileRule), Severity::Warning,
-          N_("user.js in {profile} sets {prefs}. Thunderbird applies user.js at every start and "
-             "would undo mailmig's changes to these preferences: remove them from user.js."),
-          {{"profile", dir_}, {"prefs", list}}));
-    }
-  }
   // The views stay valid: nothing is edited before the list is written.
   std::set<std::string_view> legacy_servers;
   for (const PrefEntry& entry : prefs_.entries()) {
@@ -597,17 +673,24 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
           name.substr(0, at) == in_before.username) {
         name = in_after.username + name.substr(at);
       }
-      findings.push_back(make_finding(
-          rule(Side::Incoming, FieldKind::Username), Severity::ActionRequired,
-          N_("Enter the password once for {account}: Thunderbird keeps saved passwords under the "
-             "user name, which mailmig cannot change."),
-          {{"account", before.name}}));
+      if (in_after.authentication != AuthMethod::OAuth2) {  // OAuth2 asks for no password
+        findings.push_back(make_finding(
+            rule(Side::Incoming, FieldKind::Username), Severity::ActionRequired,
+            N_("Enter the password once for {account}: Thunderbird keeps saved passwords under "
+               "the user name, which mailmig cannot change."),
+            {{"account", before.name}}));
+      }
     }
     if (prefs_.find(name_pref) && name != string_pref(prefs_, name_pref)) {
       editor.set_string(name_pref, name, rename_rule);
     }
     // Thunderbird forgets the client id whenever the user or host changes.
     editor.remove(server_pref(keys.server, "clientid"));
+    if (host_changed) {
+      for (const std::string_view attribute : kOAuth2Prefs) {
+        editor.remove(server_pref(keys.server, attribute));
+      }
+    }
     const std::string store(store_of(keys.protocol));
     const std::string old_uri =
         thunderbird_server_uri(store, in_before.username, in_before.hostname);
@@ -671,6 +754,9 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
       editor.set_string(smtp_pref(key, "hostname"), out_after.hostname,
                         rule(Side::Outgoing, FieldKind::Hostname));
       editor.rename_logins("smtp", out_before.hostname, out_after.hostname);
+      for (const std::string_view attribute : kOAuth2Prefs) {
+        editor.remove(smtp_pref(key, attribute));
+      }
       edited(rule(Side::Outgoing, FieldKind::Hostname));
     }
     const bool out_socket = asked(Side::Outgoing, FieldKind::SocketType) &&
@@ -705,7 +791,9 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
       if (had_no_auth && uses_saved_password(out_after.authentication)) {
         // SMTP AUTH with the incoming server's user and password: reuse its saved login.
         const std::string smtp_origin = login_origin("smtp", out_after.hostname);
-        if (!logins_ || !logins_->has_origin(smtp_origin)) {
+        // No password is carried onto an OAuth2 host (see rename_logins).
+        if (!thunderbird_signs_in_with_oauth2(out_after.hostname) &&
+            (!logins_ || !logins_->has_origin(smtp_origin))) {
           std::size_t copied = 0;
           if (logins_ && !out_after.username.empty() && out_after.username == in_after.username) {
             copied = logins_->copy_origin(login_origin(store_of(keys.protocol), in_after.hostname),
@@ -729,7 +817,7 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
       for (const std::size_t number : accounts_by_smtp_.at(key)) {
         const AccountKeys& other = account_keys_[number];
         if (other.account == keys.account) continue;
-        others += (others.empty() ? "" : ", ") + account_of(prefs_, other).name;
+        others += (others.empty() ? "" : ", ") + account_of(effective_prefs(), other).name;
       }
       if (!others.empty()) {
         findings.push_back(make_finding(
@@ -739,6 +827,7 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
       }
     }
   }
+  editor.report_user_js_edits();
   files_stale_ = true;
   return findings;
 }
@@ -747,6 +836,7 @@ const std::vector<ProfileFile>& ThunderbirdProfile::files() const {
   if (files_stale_) {
     if (files_.front().original.empty()) files_.front().original = prefs_.original();
     files_.front().current = prefs_.serialise();
+    if (user_js_) files_[user_js_index_].current = user_js_->serialise();
     if (logins_) files_[logins_index_].current = logins_->serialise();
     for (const FilterFile& filter : filters_) {
       files_[filter.file_index].current = filter.rules.serialise();
@@ -760,6 +850,7 @@ std::vector<FileChange> ThunderbirdProfile::file_changes() const {
   std::vector<FileChange> changes;
   for (const ProfileFile& file : files_) changes.push_back({file.path, false});
   changes.front().changed = prefs_.changed();
+  if (user_js_) changes[user_js_index_].changed = user_js_->changed();
   if (logins_) {
     changes[logins_index_].changed = logins_->serialise() != files_[logins_index_].original;
   }
@@ -809,18 +900,20 @@ LoadResult load_thunderbird_profile(const std::string& profile_dir) {
   }
   // The bytes stay in the document alone until files() is asked for them.
   profile->files_.push_back({prefs_path, {}, {}, false});
-  profile->read_account_keys();
 
   const fs::path user_js = dir / "user.js";
   if (fs::exists(user_js)) {
-    const ReadResult bytes = read_file(user_js.string());
+    ReadResult bytes = read_file(user_js.string());
     if (!bytes) {
       result.error = bytes.error;
       return result;
     }
     profile->user_js_.emplace();
     profile->user_js_->load(bytes.bytes);  // Thunderbird applies what parses, so do we
+    profile->user_js_index_ = profile->files_.size();
+    profile->files_.push_back({user_js.string(), bytes.bytes, std::move(bytes.bytes), false});
   }
+  profile->read_account_keys();
 
   const fs::path logins_path = dir / "logins.json";
   if (fs::exists(logins_path)) {

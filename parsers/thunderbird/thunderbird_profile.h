@@ -18,6 +18,8 @@
 
 namespace mailmig {
 
+class EffectivePrefs;
+
 // JavaScript's encodeURIComponent, which Thunderbird uses to build server URIs.
 std::string encode_uri_component(std::string_view text);
 
@@ -60,6 +62,8 @@ class ThunderbirdProfile final : public Profile {
   };
   class Editor;
 
+  // prefs.js with user.js over it: what Thunderbird uses.
+  EffectivePrefs effective_prefs() const;
   void read_account_keys();
   const AccountKeys* keys_of(std::string_view account_id) const;
   // The account view of account_keys_[number], built from the prefs when first asked for.
@@ -83,16 +87,19 @@ class ThunderbirdProfile final : public Profile {
   // Identity and server prefs that hold folder URIs, by the server URI they are below
   // ("imap://user@host"); read when a server is first renamed, then kept up to date.
   std::optional<std::multimap<std::string, std::string>> folder_uri_prefs_;
+  // user.js: its prefs win over prefs.js, so the account view reads them first and every edit
+  // of a pref it sets is made there too.
   std::optional<PrefsDocument> user_js_;
+  std::size_t user_js_index_ = 0;
   std::optional<LoginsJson> logins_;
   std::size_t logins_index_ = 0;
   std::vector<FilterFile> filters_;
 };
 
-// Reads <profile_dir>/prefs.js, user.js, logins.json and the filter files of every server.
-// Any parse error in prefs.js fails the load ("path:line: prefs parse error: message", the first
-// error): Thunderbird itself would keep only part of such a file (and save it as Invalidprefs.js),
-// so mailmig never edits it.
+// Reads <profile_dir>/prefs.js, user.js (edited too), logins.json and the filter files of every
+// server. Any parse error in prefs.js fails the load ("path:line: prefs parse error: message", the
+// first error): Thunderbird itself would keep only part of such a file (and save it as
+// Invalidprefs.js), so mailmig never edits it.
 LoadResult load_thunderbird_profile(const std::string& profile_dir);
 
 }  // namespace mailmig

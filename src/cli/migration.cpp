@@ -53,9 +53,37 @@ ProfileResult profile_outside_home(const std::string& path, const std::string& h
   return result;
 }
 
+// A mail program mailmig cannot edit: its user must make the notice's changes by hand, and the
+// census counts them as such instead of as done.
+ProfileResult uneditable_client(const UneditableClient& found) {
+  ProfileResult result;
+  result.client = found.client;
+  result.path = found.path;
+  const char* steps =
+      found.client == ClientKind::Shuriken
+          ? N_("Shuriken was found ({path}); mailmig cannot change its settings. In Shuriken, "
+               "open the account settings and enter what your organisation's notice gives: the "
+               "receiving and sending servers, IMAPS or POP3S for receiving, OP25B and SMTPS for "
+               "sending (in the detailed settings: the ports, and STARTTLS for sending), your "
+               "user ID and password (an application password where the notice says so), and the "
+               "authentication method.")
+          : N_("The new Outlook for Windows was found ({path}); mailmig cannot change its "
+               "settings. In Outlook, open Settings > Accounts, choose the account and enter what "
+               "your organisation's notice gives: the incoming and outgoing servers, their ports "
+               "and encryption (SSL/TLS or STARTTLS), the user name and password (an "
+               "application password where the notice says so). If a setting cannot be changed "
+               "there, remove the account and add it again with the new settings.");
+  result.findings.push_back(
+      make_finding("uneditable-client", Severity::ActionRequired, steps, {{"path", found.path}}));
+  return result;
+}
+
 std::vector<ProfileLocation> locations_to_process(const MigrationOptions& options,
                                                   std::vector<ProfileResult>& unreadable) {
   if (options.paths.empty()) {
+    for (const UneditableClient& found : discover_uneditable_clients(options.home)) {
+      unreadable.push_back(uneditable_client(found));
+    }
     if (!options.home_given) return discover_profiles(options.home);
     std::vector<std::string> outside_home;
     std::vector<ProfileLocation> found = discover_profiles(options.home, &outside_home);
@@ -146,7 +174,11 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
   const auto deadline = options.clock() + options.timeout;
   std::vector<ProfileResult> unreadable;
   const std::vector<ProfileLocation> locations = locations_to_process(options, unreadable);
-  if (options.paths.empty() && locations.empty()) {
+  const bool uneditable_found =
+      std::any_of(unreadable.begin(), unreadable.end(), [](const ProfileResult& found) {
+        return found.client == ClientKind::NewOutlook || found.client == ClientKind::Shuriken;
+      });
+  if (options.paths.empty() && locations.empty() && !uneditable_found) {
     // Said in words: a home searched in vain must not read like a home with nothing to change.
     migration.result.notices.push_back(
         make_finding({}, Severity::Info, N_("no mail program's settings were found in {home}"),

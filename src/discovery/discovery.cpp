@@ -193,6 +193,44 @@ std::vector<ProfileLocation> discover_profiles(const std::string& home_text,
   return found;
 }
 
+std::vector<UneditableClient> discover_uneditable_clients(const std::string& home_text) {
+  boost::system::error_code ignored;
+  const fs::path home = fs::absolute(fs::path(home_text), ignored);
+  std::vector<UneditableClient> found;
+  // The new Outlook for Windows keeps its local data in %LOCALAPPDATA%\Microsoft\Olk and is a
+  // packaged app (Microsoft.OutlookForWindows_8wekyb3d8bbwe). Neither is documented by Microsoft
+  // in a source we could check; both are what administrators' clean-up and inventory scripts
+  // look for, so either one counts.
+  for (const char* folder : {"AppData/Local/Microsoft/Olk",
+                             "AppData/Local/Packages/Microsoft.OutlookForWindows_8wekyb3d8bbwe"}) {
+    if (is_dir(home / folder)) {
+      found.push_back({ClientKind::NewOutlook, (home / folder).string()});
+      break;
+    }
+  }
+  // Shuriken (JustSystems): its data folder could not be verified. Its settings are taken to be
+  // in %APPDATA%\<JustSystems folder>\Shuriken, the vendor's usual layout, matched without case
+  // and for both spellings ("Justsystem", "JustSystems"); nothing else is guessed.
+  const fs::path roaming = home / "AppData/Roaming";
+  std::vector<fs::path> candidates;
+  boost::system::error_code error;
+  for (fs::directory_iterator vendor(roaming, error); !error && vendor != fs::directory_iterator();
+       vendor.increment(error)) {
+    const std::string name = lower(vendor->path().filename().string());
+    if (name != "justsystem" && name != "justsystems") continue;
+    boost::system::error_code inner;
+    for (fs::directory_iterator app(vendor->path(), inner);
+         !inner && app != fs::directory_iterator(); app.increment(inner)) {
+      if (lower(app->path().filename().string()) == "shuriken" && is_dir(app->path())) {
+        candidates.push_back(app->path());
+      }
+    }
+  }
+  std::sort(candidates.begin(), candidates.end());
+  if (!candidates.empty()) found.push_back({ClientKind::Shuriken, candidates.front().string()});
+  return found;
+}
+
 ClassifyResult classify_path(const std::string& given_path) {
   const std::string path_text = absolute_path(given_path);
   const fs::path path(path_text);

@@ -36,6 +36,17 @@ bool lies_inside(const std::string& real_folder, const std::string& path);
 std::vector<ProfileLocation> discover_profiles(const std::string& home,
                                                std::vector<std::string>* outside_home = nullptr);
 
+// A mail program mailmig cannot edit (the new Outlook for Windows, Shuriken), found by the
+// folder where it keeps its data in a home or Windows user folder: its users get the steps to
+// take by hand.
+struct UneditableClient {
+  ClientKind client;
+  std::string path;  // the data folder that gave it away
+
+  bool operator==(const UneditableClient&) const = default;
+};
+std::vector<UneditableClient> discover_uneditable_clients(const std::string& home);
+
 struct ClassifyResult {
   std::vector<ProfileLocation> locations;  // a Thunderbird root folder can hold several profiles
   std::string error;                       // "PATH: not a mail client profile or file"

@@ -163,6 +163,8 @@ std::string find_running_client(ClientKind client, const std::string& profile_pa
     case ClientKind::OutlookExpress:
     case ClientKind::WindowsMail:
     case ClientKind::Becky:
+    case ClientKind::NewOutlook:
+    case ClientKind::Shuriken:
       return {};
   }
   return {};

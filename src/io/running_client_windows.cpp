@@ -80,6 +80,9 @@ std::string find_running_client(ClientKind client, const std::string& profile_pa
       return process_evidence(kWindowsMail);
     case ClientKind::Becky:
       return process_evidence(kBecky);
+    case ClientKind::NewOutlook:
+    case ClientKind::Shuriken:
+      break;  // never edited, so never waited for
   }
   return {};
 }

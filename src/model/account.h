@@ -53,6 +53,9 @@ struct Account {
   std::string address;  // the sender address, when the client has one
   ServerSettings incoming;
   std::optional<ServerSettings> outgoing;
+  // The client signs in with OAuth2 on the hosts of Thunderbird's provider list (Thunderbird
+  // does): a move onto such a host sets OAuth2 there instead of a password.
+  bool oauth2_on_provider_hosts = false;
 
   bool operator==(const Account&) const = default;
 };

@@ -5,10 +5,21 @@
 
 namespace mailmig {
 
-enum class ClientKind { Thunderbird, Outlook, OutlookExpress, WindowsMail, Becky, Sylpheed, ClawsMail };
+enum class ClientKind {
+  Thunderbird,
+  Outlook,
+  OutlookExpress,
+  WindowsMail,
+  Becky,
+  Sylpheed,
+  ClawsMail,
+  // Found but never edited: mailmig only tells their users the steps to take by hand.
+  NewOutlook,
+  Shuriken,
+};
 
 // The ids JSON and reports use: "thunderbird", "outlook", "outlook-express", "windows-mail",
-// "becky", "sylpheed", "claws-mail".
+// "becky", "sylpheed", "claws-mail", "new-outlook", "shuriken".
 constexpr std::string_view client_id(ClientKind client) {
   switch (client) {
     case ClientKind::Thunderbird: return "thunderbird";
@@ -18,6 +29,8 @@ constexpr std::string_view client_id(ClientKind client) {
     case ClientKind::Becky: return "becky";
     case ClientKind::Sylpheed: return "sylpheed";
     case ClientKind::ClawsMail: return "claws-mail";
+    case ClientKind::NewOutlook: return "new-outlook";
+    case ClientKind::Shuriken: return "shuriken";
   }
   return "unknown";
 }
@@ -32,6 +45,8 @@ constexpr std::string_view client_display_name(ClientKind client) {
     case ClientKind::Becky: return "Becky!";
     case ClientKind::Sylpheed: return "Sylpheed";
     case ClientKind::ClawsMail: return "Claws Mail";
+    case ClientKind::NewOutlook: return "new Outlook for Windows";
+    case ClientKind::Shuriken: return "Shuriken";
   }
   return "unknown";
 }

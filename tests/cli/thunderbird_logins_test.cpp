@@ -97,10 +97,36 @@ TEST_F(ThunderbirdLoginsTest, ServerMoveRenamesTheLoginOrigins) {
 TEST_F(ThunderbirdLoginsTest, ANewUserNameAsksForThePasswordOnce) {
   // Thunderbird stores the user name encrypted, so a login cannot follow a new user name: here
   // (and only here) the user must type the password once, and mailmig says so.
-  const nlohmann::json run = apply("004-kumail.xml", kHanakoProfile);
+  const std::string policy = sandbox_.path("new-user-name.xml");
+  write_file_bytes(policy,
+                   "<policy xmlns='urn:mailmig:policy:1' name='new user name'>"
+                   "<move match='pop.kumail.kyoto-u.ac.jp'><incomingServer type='pop3'>"
+                   "<hostname>pop.kumail.kyoto-u.ac.jp</hostname><port>995</port>"
+                   "<socketType>SSL</socketType><username>%EMAILADDRESS%</username>"
+                   "</incomingServer></move></policy>");
+  const RunOutput output =
+      run_mailmig({"apply", "--policy", policy, "--state-dir", sandbox_.state(), "--format", "json",
+                   sandbox_.path(kHanakoProfile)},
+                  options_);
+  const nlohmann::json run = parse_json(output.out);
   const std::vector<nlohmann::json> findings = findings_containing(run, "Enter the password once");
   ASSERT_EQ(findings.size(), 1u) << run.dump(1);
   EXPECT_EQ(findings[0]["severity"], "action-required");
+}
+
+TEST_F(ThunderbirdLoginsTest, NoPasswordIsCarriedToAProviderThatSignsInWithOAuth2) {
+  // Seed 004: KUMail moves to Gmail, where Thunderbird signs in with OAuth2. The old password is
+  // wrong there (repeated wrong logins lock the account), so no login follows the servers, and
+  // no password is asked for.
+  const nlohmann::json run = apply("004-kumail.xml", kHanakoProfile);
+  const nlohmann::json after =
+      parse_json(read_file_bytes(sandbox_.path(kHanakoProfile + "/logins.json")));
+  for (const auto& login : after["logins"]) {
+    EXPECT_EQ(login["hostname"].get<std::string>().find("gmail"), std::string::npos)
+        << login.dump();
+  }
+  EXPECT_TRUE(findings_containing(run, "Enter the password once").empty()) << run.dump(1);
+  EXPECT_EQ(findings_containing(run, "signs in with OAuth2").size(), 2u) << run.dump(1);
 }
 
 }  // namespace

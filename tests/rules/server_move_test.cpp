@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "src/model/oauth2_providers.h"
 #include "tests/rules/rule_test_support.h"
 
 namespace mailmig {
@@ -20,6 +21,25 @@ Finding password_warning(const std::string& hostname) {
                       "The new server {hostname} may need a new password (for example an app "
                       "password): have it ready, because the mail program asks for it on the next "
                       "connection",
+                      {{"hostname", hostname}});
+}
+
+// Gmail signs in with OAuth2 (Thunderbird's OAuth2Providers): a client without it must use an
+// app password, never the old password.
+Finding app_password_step(const std::string& hostname) {
+  return make_finding(std::string(kRule), Severity::ActionRequired,
+                      "{hostname} does not take the old password: create an app password at the "
+                      "provider (or choose OAuth2 sign-in if the mail program offers it) and enter "
+                      "it when the mail program asks. Do not let it retry the old password: "
+                      "repeated failed logins can lock the account.",
+                      {{"hostname", hostname}});
+}
+
+Finding oauth2_sign_in(const std::string& hostname) {
+  return make_finding(std::string(kRule), Severity::Warning,
+                      "{hostname} signs in with OAuth2: at the next connection the mail program "
+                      "opens the provider's sign-in page; sign in there. The old saved password is "
+                      "not used.",
                       {{"hostname", hostname}});
 }
 
@@ -71,8 +91,8 @@ TEST(ServerMoveRule, WindowsLiveMailKumailMovesToGmailWithTheFullAddress) {
           {"server-move", "outgoing.socketType", "SSL", "STARTTLS", out_reason},
           {"server-move", "outgoing.username", "hanako", "hanako@st.kyoto-u.ac.jp", out_reason},
       }));
-  EXPECT_EQ(output.findings, (std::vector<Finding>{password_warning("pop.gmail.com"),
-                                                   password_warning("smtp.gmail.com")}));
+  EXPECT_EQ(output.findings, (std::vector<Finding>{app_password_step("pop.gmail.com"),
+                                                   app_password_step("smtp.gmail.com")}));
   Account after = before;
   after.incoming = {Protocol::Pop3,
                     "pop.gmail.com",
@@ -87,6 +107,50 @@ TEST(ServerMoveRule, WindowsLiveMailKumailMovesToGmailWithTheFullAddress) {
                                   AuthMethod::PasswordCleartext,
                                   "hanako@st.kyoto-u.ac.jp"};
   EXPECT_EQ(with_changes(before, output.changes), after);
+}
+
+TEST(ServerMoveRule, ThunderbirdKumailMovesToGmailWithOAuth2) {
+  Account before = test_accounts::windows_live_mail_kumail();
+  before.oauth2_on_provider_hosts = true;  // as Thunderbird's accounts read
+  const RuleOutput output = run_rule(kRule, before, fixture_policy("004-kumail.xml"));
+  const std::string in_reason =
+      "The server pop.kumail.kyoto-u.ac.jp is replaced by pop.gmail.com (policy move for "
+      "pop.kumail.kyoto-u.ac.jp)";
+  const std::string out_reason =
+      "The server smtp.kumail.kyoto-u.ac.jp is replaced by smtp.gmail.com (policy move for "
+      "smtp.kumail.kyoto-u.ac.jp)";
+  EXPECT_EQ(
+      output.changes,
+      (std::vector<Change>{
+          {"server-move", "incoming.hostname", "pop.kumail.kyoto-u.ac.jp", "pop.gmail.com",
+           in_reason},
+          {"server-move", "incoming.authentication", "password-cleartext", "OAuth2", in_reason},
+          {"server-move", "incoming.username", "hanako", "hanako@st.kyoto-u.ac.jp", in_reason},
+          {"server-move", "outgoing.hostname", "smtp.kumail.kyoto-u.ac.jp", "smtp.gmail.com",
+           out_reason},
+          {"server-move", "outgoing.port", "465", "587", out_reason},
+          {"server-move", "outgoing.socketType", "SSL", "STARTTLS", out_reason},
+          {"server-move", "outgoing.authentication", "password-cleartext", "OAuth2", out_reason},
+          {"server-move", "outgoing.username", "hanako", "hanako@st.kyoto-u.ac.jp", out_reason},
+      }));
+  EXPECT_EQ(output.findings, (std::vector<Finding>{oauth2_sign_in("pop.gmail.com"),
+                                                   oauth2_sign_in("smtp.gmail.com")}));
+  // Once there, nothing more: the move matched the old hosts only.
+  EXPECT_TRUE(
+      run_rule(kRule, with_changes(before, output.changes), fixture_policy("004-kumail.xml"))
+          .changes.empty());
+}
+
+TEST(ServerMoveRule, OAuth2ProviderHostsFollowThunderbirdsList) {
+  for (const char* host :
+       {"imap.gmail.com", "SMTP.Gmail.com", "pop.googlemail.com", "outlook.office365.com",
+        "smtp.office365.com", "imap.mail.yahoo.com", "imap.aol.com", "smtp-mail.outlook.com"}) {
+    EXPECT_TRUE(thunderbird_signs_in_with_oauth2(host)) << host;
+  }
+  for (const char* host :
+       {"pop.kumail.kyoto-u.ac.jp", "gmail.com.example.jp", "mail.ru", "notgmail.com", "com", ""}) {
+    EXPECT_FALSE(thunderbird_signs_in_with_oauth2(host)) << host;
+  }
 }
 
 TEST(ServerMoveRule, ClientConfigTargetMovesTheWholeAccount) {
@@ -116,13 +180,13 @@ TEST(ServerMoveRule, AccountWithoutAddressKeepsItsUserNameAndAsksForOne) {
                              "e-mail address): this account has no e-mail address to build it "
                              "from",
                              {{"hostname", "pop.gmail.com"}, {"template", "%EMAILADDRESS%"}}),
-                password_warning("pop.gmail.com"),
+                app_password_step("pop.gmail.com"),
                 make_finding("server-move", Severity::ActionRequired,
                              "Enter the user name for {hostname} by hand ({template}, from the "
                              "e-mail address): this account has no e-mail address to build it "
                              "from",
                              {{"hostname", "smtp.gmail.com"}, {"template", "%EMAILADDRESS%"}}),
-                password_warning("smtp.gmail.com")}));
+                app_password_step("smtp.gmail.com")}));
 }
 
 TEST(ServerMoveRule, OutlookSpaAccountStaysOnItsHostWithNewPortsAndNoPasswordWarning) {

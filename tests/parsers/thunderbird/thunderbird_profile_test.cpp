@@ -106,14 +106,16 @@ TEST(ThunderbirdProfile, AccountsWithEffectiveValues) {
                                   {Protocol::Imap, "imap.iis.u-tokyo.ac.jp", 143, SocketType::Plain,
                                    AuthMethod::PasswordCleartext, "tanaka"},
                                   ServerSettings{Protocol::Smtp, "mail.iis.u-tokyo.ac.jp", 25,
-                                                 SocketType::Plain, AuthMethod::Ntlm, "tanaka"}}));
+                                                 SocketType::Plain, AuthMethod::Ntlm, "tanaka"},
+                                  true}));
   EXPECT_EQ(accounts[1], (Account{"account2",
                                   "九工大 クラブ",
                                   "tanaka@club.kyutech.ac.jp",
                                   {Protocol::Pop3, "pop3.club.kyutech.ac.jp", 110,
                                    SocketType::Plain, AuthMethod::PasswordCleartext, "tanaka"},
                                   ServerSettings{Protocol::Smtp, "smtp.club.kyutech.ac.jp", 25,
-                                                 SocketType::Plain, AuthMethod::None, ""}}));
+                                                 SocketType::Plain, AuthMethod::None, ""},
+                                  true}));
   EXPECT_TRUE(profile->findings().empty());
   ASSERT_EQ(profile->files().size(), 4u);
   EXPECT_EQ(profile->files()[0].path, kLinuxTanaka + "/prefs.js");
@@ -171,14 +173,16 @@ TEST(ThunderbirdProfile, EffectiveValueRules) {
                                   {Protocol::Pop3, "pop.example.jp", 110, SocketType::StartTls,
                                    AuthMethod::PasswordCleartext, ""},
                                   ServerSettings{Protocol::Smtp, "smtp.example.jp", 465,
-                                                 SocketType::Ssl, AuthMethod::OAuth2, ""}}));
+                                                 SocketType::Ssl, AuthMethod::OAuth2, ""},
+                                  true}));
   EXPECT_EQ(accounts[1], (Account{"a2",
                                   "IMAP",
                                   "",
                                   {Protocol::Imap, "imap.example.jp", 1, SocketType::Plain,
                                    AuthMethod::PasswordEncrypted, ""},
                                   ServerSettings{Protocol::Smtp, "smtp.example.jp", 465,
-                                                 SocketType::Ssl, AuthMethod::OAuth2, ""}}));
+                                                 SocketType::Ssl, AuthMethod::OAuth2, ""},
+                                  true}));
   EXPECT_EQ(accounts[2].incoming, (ServerSettings{Protocol::Nntp, "news.example.jp", 563,
                                                   SocketType::Ssl, AuthMethod::None, ""}));
 }
@@ -507,15 +511,44 @@ TEST(ThunderbirdProfile, WindowsProfileMovesToGmailWithCrlf) {
       expected, "user_pref(\"mail.smtpserver.smtp1.username\", \"tanaka\");",
       "user_pref(\"mail.smtpserver.smtp1.username\", \"tanaka@kumail.kyoto-u.ac.jp\");");
   EXPECT_EQ(prefs.current, expected);
+  // Gmail signs in with OAuth2: the old saved passwords stay with the old hosts, never offered
+  // to the new provider.
   const ProfileFile& logins = file_named(*profile, "/logins.json");
-  std::string expected_logins =
-      replace_all(logins.original, "mailbox://pop.kumail.kyoto-u.ac.jp", "mailbox://pop.gmail.com");
-  expected_logins =
-      replace_all(expected_logins, "smtp://smtp.kumail.kyoto-u.ac.jp", "smtp://smtp.gmail.com");
-  EXPECT_EQ(logins.current, expected_logins);
+  EXPECT_EQ(logins.current, logins.original);
   EXPECT_EQ(profile->accounts()[0].incoming,
             (ServerSettings{Protocol::Pop3, "pop.gmail.com", 995, SocketType::Ssl,
                             AuthMethod::PasswordCleartext, "tanaka@kumail.kyoto-u.ac.jp"}));
+}
+
+TEST(ThunderbirdProfile, MoveOntoAnOAuth2HostDropsStaleOAuth2PrefsAndCarriesNoPassword) {
+  TempProfile dir;
+  std::string prefs = read_bytes(kWindows + "/prefs.js");
+  prefs = replace_once(prefs, "user_pref(\"mail.server.server1.name\"",
+                       "user_pref(\"mail.server.server1.oauth2.issuer\", \"login.yahoo.com\");\r\n"
+                       "user_pref(\"mail.server.server1.name\"");
+  prefs = replace_once(prefs, "user_pref(\"mail.smtpserver.smtp1.port\"",
+                       "user_pref(\"mail.smtpserver.smtp1.oauth2.scope\", \"mail-w\");\r\n"
+                       "user_pref(\"mail.smtpserver.smtp1.port\"");
+  dir.write("prefs.js", prefs);
+  dir.write("logins.json", read_bytes(kWindows + "/logins.json"));
+  const auto profile = load(dir.path());
+  ASSERT_TRUE(profile);
+  EXPECT_TRUE(profile->account("account1")->oauth2_on_provider_hosts);
+  const std::vector<Finding> findings = profile->apply(
+      "account1", {change("incoming.hostname", "pop.kumail.kyoto-u.ac.jp", "pop.gmail.com"),
+                   change("incoming.authentication", "password-cleartext", "OAuth2"),
+                   change("incoming.username", "tanaka", "tanaka@kumail.kyoto-u.ac.jp"),
+                   change("outgoing.hostname", "smtp.kumail.kyoto-u.ac.jp", "smtp.gmail.com"),
+                   change("outgoing.authentication", "password-cleartext", "OAuth2")});
+  // No password to enter: OAuth2 signs in on the provider's page.
+  EXPECT_TRUE(findings.empty()) << messages(findings).front();
+  const std::string& now = file_named(*profile, "/prefs.js").current;
+  EXPECT_EQ(now.find("oauth2."), std::string::npos);
+  EXPECT_NE(now.find("user_pref(\"mail.server.server1.authMethod\", 10);"), std::string::npos);
+  EXPECT_NE(now.find("user_pref(\"mail.smtpserver.smtp1.authMethod\", 10);"), std::string::npos);
+  const ProfileFile& logins = file_named(*profile, "/logins.json");
+  EXPECT_EQ(logins.current, logins.original);
+  EXPECT_EQ(profile->account("account1")->outgoing->authentication, AuthMethod::OAuth2);
 }
 
 TEST(ThunderbirdProfile, PeerSampleAccountsAndFilesAsWritten) {
@@ -531,7 +564,8 @@ TEST(ThunderbirdProfile, PeerSampleAccountsAndFilesAsWritten) {
                      {Protocol::Pop3, "pop.example.ac.jp", 110, SocketType::Plain,
                       AuthMethod::PasswordCleartext, "tanaka"},
                      ServerSettings{Protocol::Smtp, "smtp.gmail.com", 465, SocketType::Ssl,
-                                    AuthMethod::PasswordCleartext, "taro.tanaka@gmail.com"}}));
+                                    AuthMethod::PasswordCleartext, "taro.tanaka@gmail.com"},
+                     true}));
   EXPECT_EQ(accounts[0].outgoing, (ServerSettings{Protocol::Smtp, "smtp.example.ac.jp", 25,
                                                   SocketType::Plain, AuthMethod::None, ""}));
   EXPECT_TRUE(profile->findings().empty());
@@ -560,19 +594,60 @@ TEST(ThunderbirdProfile, SmtpAuthFindsAPop3OriginLogin) {
   EXPECT_EQ(logins["nextId"], 5);
 }
 
-TEST(ThunderbirdProfile, FindingsForUserJs) {
+// user.js is read after prefs.js at every start: its values are the ones Thunderbird uses, so
+// the account view reads them and every edit of a pref it sets is made there too.
+TEST(ThunderbirdProfile, UserJsWinsAndIsEditedWithPrefsJs) {
   TempProfile dir;
-  dir.write("prefs.js", read_bytes(kFixtures + "thunderbird/prefs-sorted.js"));
-  dir.write("user.js", read_bytes(kFixtures + "thunderbird/user.js"));
+  const std::string prefs =
+      replace_once(read_bytes(kFixtures + "thunderbird/prefs-sorted.js"),
+                   "\"mail.smtpserver.smtp1.port\", 25", "\"mail.smtpserver.smtp1.port\", 465");
+  const std::string user_js = read_bytes(kFixtures + "thunderbird/user.js");
+  dir.write("prefs.js", prefs);
+  dir.write("user.js", user_js);
   const auto profile = load(dir.path());
   ASSERT_TRUE(profile);
-  EXPECT_EQ(messages(profile->findings()),
-            std::vector<std::string>{
-                "warning thunderbird-profile: user.js in " + dir.path() +
-                " sets mail.smtpserver.smtp1.port, mail.server.server1.hostname. Thunderbird "
-                "applies user.js at every start and would undo mailmig's changes to these "
-                "preferences: remove them from user.js."});
-  ASSERT_EQ(profile->files().size(), 1u);
+  EXPECT_TRUE(profile->findings().empty());  // no warning about prefs mailmig may never touch
+  ASSERT_EQ(profile->files().size(), 2u);
+  EXPECT_EQ(profile->account("account1")->outgoing->port, 25);  // user.js over prefs.js's 465
+  const std::vector<Finding> findings = profile->apply(
+      "account1",
+      {change("outgoing.port", "25", "587"), change("outgoing.socketType", "plain", "STARTTLS")});
+  EXPECT_EQ(messages(findings),
+            std::vector<std::string>{"info thunderbird-profile: user.js in " + dir.path() +
+                                     " also sets mail.smtpserver.smtp1.port: mailmig changed them "
+                                     "there too, because Thunderbird applies user.js at every "
+                                     "start."});
+  EXPECT_EQ(file_named(*profile, "/user.js").current,
+            replace_once(user_js, "\"mail.smtpserver.smtp1.port\", 25",
+                         "\"mail.smtpserver.smtp1.port\", 587"));
+  const std::string& prefs_now = file_named(*profile, "/prefs.js").current;
+  EXPECT_NE(prefs_now.find("\"mail.smtpserver.smtp1.port\", 587"), std::string::npos);
+  EXPECT_NE(prefs_now.find("\"mail.smtpserver.smtp1.try_ssl\", 2"), std::string::npos);
+  EXPECT_EQ(profile->account("account1")->outgoing->port, 587);
+  EXPECT_EQ(profile->file_changes().size(), 2u);
+  EXPECT_TRUE(profile->file_changes()[1].changed);
+  // Read again from the bytes written: the effective value is the migrated one.
+  TempProfile again;
+  again.write("prefs.js", prefs_now);
+  again.write("user.js", file_named(*profile, "/user.js").current);
+  EXPECT_EQ(load(again.path())->account("account1")->outgoing->port, 587);
+}
+
+TEST(ThunderbirdProfile, UserJsWithASyntaxErrorIsLeftForAPerson) {
+  TempProfile dir;
+  dir.write("prefs.js", read_bytes(kFixtures + "thunderbird/prefs-sorted.js"));
+  const std::string user_js = read_bytes(kFixtures + "thunderbird/user.js") + "user_pref(oops);\n";
+  dir.write("user.js", user_js);
+  const auto profile = load(dir.path());
+  ASSERT_TRUE(profile);
+  EXPECT_EQ(messages(profile->apply("account1", {change("outgoing.port", "25", "587")})),
+            std::vector<std::string>{"action-required thunderbird-profile: Remove "
+                                     "mail.smtpserver.smtp1.port from user.js in " +
+                                     dir.path() +
+                                     ": mailmig could not change it there, and Thunderbird "
+                                     "would put the old value back at every start."});
+  EXPECT_EQ(file_named(*profile, "/user.js").current, user_js);
+  EXPECT_FALSE(profile->file_changes()[1].changed);
 }
 
 TEST(ThunderbirdProfile, DisplayTextMasksSecrets) {
@@ -684,6 +759,39 @@ TEST(ThunderbirdProfile, AccountsReadBackEditsOfServersTheyShare) {
   const std::vector<Account> after = profile->accounts();
   EXPECT_EQ(after[1].outgoing->port, 465);
   EXPECT_EQ(after[2].incoming.port, 995);
+}
+
+// Thunderbird's OutgoingServerService: an identity without smtpServer sends through
+// mail.smtp.defaultserver, or the first of mail.smtpservers when that is unset.
+TEST(ThunderbirdProfile, IdentityWithoutSmtpServerSendsThroughTheDefaultServer) {
+  const std::string accounts =
+      "user_pref(\"mail.account.account1.identities\", \"id1\");\n"
+      "user_pref(\"mail.account.account1.server\", \"server1\");\n"
+      "user_pref(\"mail.accountmanager.accounts\", \"account1\");\n"
+      "user_pref(\"mail.identity.id1.useremail\", \"tanaka@dti.ne.jp\");\n"
+      "user_pref(\"mail.server.server1.hostname\", \"pop.dti.ne.jp\");\n"
+      "user_pref(\"mail.server.server1.type\", \"pop3\");\n"
+      "user_pref(\"mail.smtpserver.smtp1.hostname\", \"smtp.example.jp\");\n"
+      "user_pref(\"mail.smtpserver.smtp2.hostname\", \"smtp.dti.ne.jp\");\n"
+      "user_pref(\"mail.smtpserver.smtp2.port\", 25);\n";
+  for (const std::string& servers :
+       {std::string("user_pref(\"mail.smtpservers\", \"smtp2,smtp1\");\n"),
+        std::string("user_pref(\"mail.smtp.defaultserver\", \"smtp2\");\n"
+                    "user_pref(\"mail.smtpservers\", \"smtp1,smtp2\");\n")}) {
+    TempProfile dir;
+    dir.write("prefs.js", accounts + servers);
+    const auto profile = load(dir.path());
+    ASSERT_TRUE(profile);
+    const std::optional<Account> account = profile->account("account1");
+    ASSERT_TRUE(account && account->outgoing) << servers;
+    EXPECT_EQ(account->outgoing->hostname, "smtp.dti.ne.jp");
+    EXPECT_EQ(account->outgoing->port, 25);
+    EXPECT_TRUE(profile->apply("account1", {change("outgoing.port", "25", "587")}).empty());
+    const std::string& prefs = file_named(*profile, "/prefs.js").current;
+    EXPECT_NE(prefs.find("user_pref(\"mail.smtpserver.smtp2.port\", 587);"), std::string::npos);
+    EXPECT_EQ(prefs.find("mail.smtpserver.smtp1.port"), std::string::npos);
+    EXPECT_EQ(profile->account("account1")->outgoing->port, 587);
+  }
 }
 
 }  // namespace
