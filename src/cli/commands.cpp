@@ -344,12 +344,13 @@ std::string_view value_placeholder(const std::string& name) {
   return {};
 }
 
-// In every command: the value placeholders, the "Commands" heading, and the heading of each
-// subcommand's help flag (CLI11 adds that flag before the subcommand takes its parent's option
+// In every command: the value placeholders, the "Commands" heading, the version flag's words,
+// and the heading of each subcommand's help flag (CLI11 adds that flag before the subcommand takes its parent's option
 // group).
 void localize_option_help(CLI::App& command) {
   for (CLI::Option* option : command.get_options()) {
     if (option->get_group() == "Options") option->group(tr(N_("Options")));
+    if (option->get_name() == "--version") option->description(tr(N_("print the version and exit")));
     const std::string_view placeholder =
         value_placeholder(option->get_name(option->get_positional()));
     if (!placeholder.empty() && option->get_type_size() != 0) {

@@ -304,6 +304,32 @@ TEST_F(PlanExitTest, ARunningClientMakesThePlanExitThree) {
   EXPECT_EQ(run["summary"]["client_running"], 1);
 }
 
+// An Outlook Express export whose outgoing server keeps "requires a secure connection" on 587.
+TEST(CommandLineWords, AnUpdateNumberIsInTheJsonNotInTheText) {
+  Sandbox sandbox;
+  sandbox.copy_fixture("registry/oe-regedit4-cp932.reg", "home/oe.reg");
+  RunOptions options;
+  options.tmpdir = sandbox.tmp();
+  const std::vector<std::string> args{"plan", sandbox.home() + "/oe.reg", "--state-dir",
+                                      sandbox.state()};
+  for (const std::string lang : {"C", "ja_JP.UTF-8"}) {
+    options.lang = lang;
+    const RunOutput text = run_mailmig(args, options);
+    EXPECT_EQ(text.exit_code, 4) << text.err;
+    EXPECT_EQ(text.out.find("KB933612"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find(lang == "C" ? "only with a Windows update (part of Windows XP SP3"
+                                        : "Windows の更新プログラム（Windows XP SP3"),
+              std::string::npos)
+        << text.out;
+  }
+  std::vector<std::string> json_args = args;
+  json_args.insert(json_args.end(), {"--format", "json"});
+  const RunOutput json = run_mailmig(json_args, options);
+  EXPECT_EQ(findings_containing(parse_json(json.out), "only with update KB933612 (part of").size(),
+            1u)
+      << json.out;
+}
+
 TEST(CommandLineWords, HelpShowsFileAndDirPlaceholdersInTheUsersLanguage) {
   Sandbox sandbox;
   RunOptions options;
@@ -324,6 +350,12 @@ TEST(CommandLineWords, HelpShowsFileAndDirPlaceholdersInTheUsersLanguage) {
   EXPECT_NE(japanese.out.find("--state-dir DIR"), std::string::npos) << japanese.out;
   EXPECT_EQ(japanese.out.find("Print this help message"), std::string::npos) << japanese.out;
   EXPECT_EQ(japanese.out.find("Options:"), std::string::npos) << japanese.out;
+
+  const RunOutput top = run_mailmig({"--help"}, options);
+  EXPECT_NE(top.out.find("\nコマンド:\n  scan "), std::string::npos) << top.out;
+  EXPECT_NE(top.out.find("バージョンを表示して終了します"), std::string::npos) << top.out;
+  EXPECT_EQ(top.out.find("Subcommands"), std::string::npos) << top.out;
+  EXPECT_EQ(top.out.find("Display program version"), std::string::npos) << top.out;
 }
 
 TEST(CommandLineWords, AParserErrorIsFramedInTheUsersLanguage) {
