@@ -232,8 +232,7 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
   return status;
 }
 
-int run_migration_command(Command command, const RunSettings& settings,
-                          KeptRun* kept = nullptr) {
+int run_migration_command(Command command, const RunSettings& settings, KeptRun* kept = nullptr) {
   if (!check_home_option(settings.home)) return kExitUsage;
   std::string policy_error;
   std::optional<Policy> policy =
@@ -333,10 +332,10 @@ int run_interactive(const RunSettings& settings) {
 // option's name, in every command.
 std::string_view value_placeholder(const std::string& name) {
   static const std::pair<std::string_view, std::string_view> kPlaceholders[] = {
-      {"--home", "DIR"},       {"--state-dir", "DIR"}, {"--backup-dir", "DIR"},
-      {"--policy", "FILE"},    {"--report", "FILE"},   {"--log", "FILE"},
-      {"out", "FILE"},         {"db", "FILE"},         {"inputs", "FILE"},
-      {"paths", "PATH"},       {"run", "RUN_ID"},      {"--machine", "NAME"},
+      {"--home", "DIR"},        {"--state-dir", "DIR"}, {"--backup-dir", "DIR"},
+      {"--policy", "FILE"},     {"--report", "FILE"},   {"--log", "FILE"},
+      {"out", "FILE"},          {"db", "FILE"},         {"inputs", "FILE"},
+      {"paths", "PATH"},        {"run", "RUN_ID"},      {"--machine", "NAME"},
       {"--timeout", "SECONDS"}, {"--format", "FORMAT"}, {"--lang", "LANG"}};
   for (const auto& [option, placeholder] : kPlaceholders) {
     if (name == option) return placeholder;
@@ -345,12 +344,14 @@ std::string_view value_placeholder(const std::string& name) {
 }
 
 // In every command: the value placeholders, the "Commands" heading, the version flag's words,
-// and the heading of each subcommand's help flag (CLI11 adds that flag before the subcommand takes its parent's option
-// group).
+// and the heading of each subcommand's help flag (CLI11 adds that flag before the subcommand takes
+// its parent's option group).
 void localize_option_help(CLI::App& command) {
   for (CLI::Option* option : command.get_options()) {
     if (option->get_group() == "Options") option->group(tr(N_("Options")));
-    if (option->get_name() == "--version") option->description(tr(N_("print the version and exit")));
+    if (option->get_name() == "--version") {
+      option->description(tr(N_("print the version and exit")));
+    }
     const std::string_view placeholder =
         value_placeholder(option->get_name(option->get_positional()));
     if (!placeholder.empty() && option->get_type_size() != 0) {

@@ -479,8 +479,8 @@ std::string format_manual_steps(const RunResult& result) {
       if (number == 0) {
         out << tr(N_("Still to do by yourself (mailmig cannot do this for you):")) << "\n";
       }
-      out << std::to_string(++number) << ". " << about << ": "
-          << printable(for_people(finding)) << "\n";
+      out << std::to_string(++number) << ". " << about << ": " << printable(for_people(finding))
+          << "\n";
     }
   };
   for (const ProfileResult& profile : result.profiles) {

@@ -19,7 +19,8 @@ namespace {
 namespace fs = boost::filesystem;
 
 const std::string kQuestion = "Apply these changes? (d: show every setting) [y/N/d] ";
-const std::string kQuestionJapanese = "これらの変更を行いますか？（d: すべての設定を表示） [y/N/d] ";
+const std::string kQuestionJapanese =
+    "これらの変更を行いますか？（d: すべての設定を表示） [y/N/d] ";
 
 // What the terminal showed, with the terminal's CR LF line ends as LF.
 std::string screen_of(const RunOutput& output) {
@@ -66,7 +67,8 @@ class RunningSylpheed {
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     EXPECT_LT(path.size(), sizeof(address.sun_path));
-    std::memcpy(address.sun_path, path.c_str(), std::min(path.size() + 1, sizeof(address.sun_path)));
+    std::memcpy(address.sun_path, path.c_str(),
+                std::min(path.size() + 1, sizeof(address.sun_path)));
     EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
     EXPECT_EQ(::listen(listener_, 4), 0);
   }
@@ -150,8 +152,10 @@ TEST_F(DoubleClickTest, JapaneseTheSameScreensInJapanese) {
   EXPECT_EQ(plan.find("mailmig apply"), std::string::npos) << plan;
   EXPECT_EQ(occurrences(screen, kQuestionJapanese), 1u) << screen;
 
-  const std::string after = screen.substr(screen.find(kQuestionJapanese) + kQuestionJapanese.size());
-  EXPECT_NE(after.find("完了しました: 8 件のメールアカウントの設定を変更しました"), std::string::npos)
+  const std::string after =
+      screen.substr(screen.find(kQuestionJapanese) + kQuestionJapanese.size());
+  EXPECT_NE(after.find("完了しました: 8 件のメールアカウントの設定を変更しました"),
+            std::string::npos)
       << after;
   EXPECT_EQ(after.find("に変更します"), std::string::npos) << after;
   EXPECT_NE(after.find("この変更を元に戻すには: '" + program_ + "' rollback\n"), std::string::npos)
@@ -244,8 +248,8 @@ TEST_F(PlanExitTest, ManualStepsKeepThePlanAtFourAndAreCountedEverywhere) {
   const std::string home = sandbox_.path("windows");
   const std::string policy = fixture_path("policies/003-dti.xml");
   const std::string log = sandbox_.path("mailmig.log");
-  const std::vector<std::string> common{"--home", home, "--state-dir", sandbox_.state(),
-                                        "--policy", policy, "--log", log};
+  const std::vector<std::string> common{"--home",   home,   "--state-dir", sandbox_.state(),
+                                        "--policy", policy, "--log",       log};
   auto run_with = [&](std::vector<std::string> args) {
     args.insert(args.end(), common.begin(), common.end());
     return run_mailmig(args, options_);
