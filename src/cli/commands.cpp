@@ -288,7 +288,7 @@ Answer ask_to_apply() {
 // the steps left for a person always come last. A running client is named before the question,
 // which is then not asked. Without a terminal nothing changes (login scripts call "mailmig
 // apply").
-int run_interactive(const RunSettings& settings) {
+int plan_ask_and_apply(const RunSettings& settings) {
   KeptRun plan;
   int status = run_migration_command(Command::Plan, settings, &plan);
   if (status == kExitUsage) return status;  // said on stderr: an invalid policy
@@ -320,7 +320,13 @@ int run_interactive(const RunSettings& settings) {
               << "\n";
   }
   std::cout << format_manual_steps(*ending);
+  return status;
+}
+
+int run_interactive(const RunSettings& settings) {
+  const int status = plan_ask_and_apply(settings);
 #ifdef _WIN32
+  // A console window opened by a double click closes with the program: keep it for reading.
   std::cout << tr(N_("Press Enter to close this window.")) << std::flush;
   std::string ignored;
   std::getline(std::cin, ignored);
