@@ -55,10 +55,11 @@ std::string_view describe_socket(SocketType socket_type) {
   switch (socket_type) {
     case SocketType::Plain:
       return tr(N_("no encryption"));
+    // The plain words first, then the name the mail program's settings show (issue 18).
     case SocketType::StartTls:
-      return "STARTTLS";
+      return tr(N_("encrypted connection (STARTTLS)"));
     case SocketType::Ssl:
-      return "SSL/TLS";
+      return tr(N_("encrypted connection (SSL/TLS)"));
   }
   return {};
 }

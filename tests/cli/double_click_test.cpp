@@ -179,6 +179,11 @@ TEST_F(DoubleClickTest, DetailsOnRequestThenTheQuestionAgain) {
   EXPECT_NE(details.find("receiving server: pop3.club.kyutech.ac.jp -> mail.club.kyutech.ac.jp"),
             std::string::npos)
       << details;
+  // Plain words before the names the mail program's settings use.
+  EXPECT_NE(details.find("sending encryption: no encryption -> encrypted connection (STARTTLS)"),
+            std::string::npos)
+      << details;
+  EXPECT_NE(details.find(":995, encrypted connection (SSL/TLS), "), std::string::npos) << details;
   EXPECT_EQ(occurrences(screen, kQuestion), 2u) << screen;
   EXPECT_EQ(last_lines(screen, 1), std::vector<std::string>{"Nothing was changed."});
   EXPECT_EQ(read_file_bytes(sylpheed()), before);
