@@ -303,7 +303,10 @@ std::string format_text(const RunResult& result) {
       totals.errors == 0 && totals.action_required == 0) {
     out << tr(N_("Nothing to change.")) << "\n";
   }
-  if (result.info.command != "scan" && totals.action_required > 0) {
+  if (result.info.command != "scan" && totals.action_required == 1) {
+    out << tr(N_("Not done yet: 1 step must be done by hand (marked \"action required\" above)."))
+        << "\n";
+  } else if (result.info.command != "scan" && totals.action_required > 1) {
     out << fill_placeholders(tr(N_("Not done yet: {count} steps must be done by hand (marked "
                                    "\"action required\" above).")),
                              {{"count", std::to_string(totals.action_required)}})
@@ -455,8 +458,11 @@ std::string format_short_done(const RunResult& apply) {
   }
   const RunTotals totals = count_run_totals(apply);
   if (accounts_changed > 0) {
-    out << fill_placeholders(tr(N_("Done: the settings of {accounts} mail accounts were changed "
-                                   "({changes} changes).")),
+    out << fill_placeholders(accounts_changed == 1
+                                 ? tr(N_("Done: the settings of 1 mail account were changed "
+                                         "({changes} changes)."))
+                                 : tr(N_("Done: the settings of {accounts} mail accounts were "
+                                         "changed ({changes} changes).")),
                              {{"accounts", std::to_string(accounts_changed)},
                               {"changes", std::to_string(totals.changes)}})
         << "\n";
