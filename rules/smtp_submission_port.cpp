@@ -13,7 +13,9 @@ class SmtpSubmissionPortRule final : public Rule {
  public:
   std::string_view id() const override { return kId; }
   const char* description() const override {
-    return N_("Sends mail on the submission port 587 with STARTTLS instead of port 25");
+    return N_(
+        "Sends mail on the submission port 587 over an encrypted connection (SSL/TLS, "
+        "STARTTLS) instead of port 25");
   }
 
   RuleOutput check(const Account& account, const Policy&) const override {

@@ -23,8 +23,8 @@ class SmtpTlsRule final : public Rule {
   std::string_view id() const override { return kId; }
   const char* description() const override {
     return N_(
-        "Encrypts the connection (STARTTLS) to an outgoing server that logs in with a "
-        "password");
+        "Sends over an encrypted connection (SSL/TLS, STARTTLS) to an outgoing server that logs "
+        "in with a password");
   }
   RuleOutput check(const Account& account, const Policy&) const override {
     RuleOutput output;

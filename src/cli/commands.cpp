@@ -84,7 +84,7 @@ void add_run_options(CLI::App& command, RunSettings& settings, bool with_policy,
       .add_option("--timeout", settings.timeout_seconds,
                   translate(N_("stop between profiles after SECONDS, exit 3 (default: 120; 0: no "
                                "limit)")))
-      ->check(CLI::Range(0.0, kMaxTimeoutSeconds));
+      ->check(CLI::Range(0.0, kMaxTimeoutSeconds).description(""));  // the help says it
   command.add_option("paths", settings.paths,
                      translate(N_("profile folders or files (default: discover)")));
 }
@@ -130,8 +130,10 @@ int exit_status_for(const RunResult& result) {
   const RunTotals totals = count_run_totals(result);
   if (totals.errors > 0) return kExitError;
   if (totals.client_running > 0) return kExitClientRunning;
-  // A file to write without a setting to change (a stale .delta.reg to empty) is pending too.
-  if (result.info.command == "plan" && (totals.changes > 0 || totals.files_changed > 0)) {
+  // A file to write without a setting to change (a stale .delta.reg to empty) is pending too,
+  // and so is a step only a person can do: the machine is not done (issue 15).
+  if (result.info.command == "plan" &&
+      (totals.changes > 0 || totals.files_changed > 0 || totals.action_required > 0)) {
     return kExitChangesPending;
   }
   return kExitOk;
@@ -142,7 +144,9 @@ void print_errors(const RunResult& result) {
     if (profile.status == ProfileStatus::Error) {
       std::cerr << "mailmig: " << printable(profile.error) << "\n";
     } else if (profile.status == ProfileStatus::ClientRunning) {
-      std::cerr << "mailmig: " << printable(profile.path) << ": " << printable(profile.error)
+      std::cerr << "mailmig: " << printable(profile.path) << ": "
+                << printable(profile.error_localized.empty() ? profile.error
+                                                             : profile.error_localized)
                 << "\n";
     }
   }
@@ -169,10 +173,17 @@ std::string format_seconds(double seconds) {
   return text.str();
 }
 
+// The double-click run prints its own short screens: the run hands its result back instead of
+// printing it.
+struct KeptRun {
+  RunResult result;
+  std::string undo_advice;
+};
+
 // The run itself, done by the home's owner when root works on another user's home: the log and
-// the report go to `outputs`.
+// the report go to `outputs`. With `kept`, nothing is printed but the errors of the run itself.
 int run_migration_for_home(Command command, const RunSettings& settings, const Policy& policy,
-                           const RunOutputs& outputs) {
+                           const RunOutputs& outputs, KeptRun* kept) {
   MigrationOptions options;
   options.command = command;
   options.home = settings.home.empty() ? default_home() : settings.home;
@@ -183,11 +194,18 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
   options.home_given = !settings.home.empty();
   options.keep_profiles = settings.format == "diff";
   options.timeout = std::chrono::milliseconds(std::llround(settings.timeout_seconds * 1000));
+  if (const std::string program = executable_path(); !program.empty()) options.program = program;
+  options.undo_the_last_run = kept != nullptr;
   const Migration migration = run_migration(options, policy);
 
-  print_result(migration, settings);
-  if (command == Command::Apply && !settings.quiet && settings.format == "text") {
-    std::cout << migration.undo_advice;
+  if (kept) {
+    kept->result = migration.result;
+    kept->undo_advice = migration.undo_advice;
+  } else {
+    print_result(migration, settings);
+    if (command == Command::Apply && !settings.quiet && settings.format == "text") {
+      std::cout << migration.undo_advice;
+    }
   }
   int status = exit_status_for(migration.result);
   if (!migration.not_processed.empty()) {
@@ -214,7 +232,7 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
   return status;
 }
 
-int run_migration_command(Command command, const RunSettings& settings) {
+int run_migration_command(Command command, const RunSettings& settings, KeptRun* kept = nullptr) {
   if (!check_home_option(settings.home)) return kExitUsage;
   std::string policy_error;
   std::optional<Policy> policy =
@@ -228,7 +246,7 @@ int run_migration_command(Command command, const RunSettings& settings) {
       {{"--state-dir", settings.state_dir}, {"--backup-dir", settings.backup_dir}},
       {settings.log_path, settings.report_db}};
   return run_for_home(home_run, [&](const RunOutputs& outputs) {
-    return run_migration_for_home(command, settings, *policy, outputs);
+    return run_migration_for_home(command, settings, *policy, outputs, kept);
   });
 }
 
@@ -251,32 +269,130 @@ int print_rules(const std::string& format) {
   return kExitOk;
 }
 
-// Double-clicked, or started with no arguments: show the plan; on a terminal, ask before
-// applying. Without a terminal nothing changes (login scripts call "mailmig apply").
-int run_interactive(const RunSettings& settings) {
-  const int plan_status = run_migration_command(Command::Plan, settings);
-  int status = plan_status;
-  if (plan_status == kExitChangesPending && isatty(STDIN_FILENO)) {
-    std::cout << tr(N_("Apply these changes? [y/N] ")) << std::flush;
-    std::string answer;
-    std::getline(std::cin, answer);
-    if (answer == "y" || answer == "Y" || answer == "yes" || answer == tr(N_("yes"))) {
-      status = run_migration_command(Command::Apply, settings);
+// The answer typed at the double-click question.
+enum class Answer { Yes, No, Details };
+
+Answer ask_to_apply() {
+  std::cout << tr(N_("Apply these changes? (d: show every setting) [y/N/d] ")) << std::flush;
+  std::string answer;
+  std::getline(std::cin, answer);
+  if (answer == "y" || answer == "Y" || answer == "yes" || answer == tr(N_("yes"))) {
+    return Answer::Yes;
+  }
+  if (answer == "d" || answer == "D") return Answer::Details;
+  return Answer::No;
+}
+
+// Double-clicked, or started with no arguments (issue 18): a short plan; on a terminal, one
+// question; after "y" what was done, in the past tense, and how to undo it without a run id;
+// the steps left for a person always come last. A running client is named before the question,
+// which is then not asked. Without a terminal nothing changes (login scripts call "mailmig
+// apply").
+int plan_ask_and_apply(const RunSettings& settings) {
+  KeptRun plan;
+  int status = run_migration_command(Command::Plan, settings, &plan);
+  if (status == kExitUsage) return status;  // said on stderr: an invalid policy
+  std::cout << format_short_plan(plan.result);
+  const RunTotals totals = count_run_totals(plan.result);
+  // A running client was named above, in the user's language: apply would skip its profile
+  // again, so the one thing to do is to close it.
+  const bool to_apply =
+      (totals.changes > 0 || totals.files_changed > 0) && totals.client_running == 0;
+  const RunResult* ending = &plan.result;
+  KeptRun applied;
+  if (to_apply && isatty(STDIN_FILENO)) {
+    Answer answer = ask_to_apply();
+    while (answer == Answer::Details) {
+      std::cout << format_text(plan.result);
+      answer = ask_to_apply();
+    }
+    if (answer == Answer::Yes) {
+      status = run_migration_command(Command::Apply, settings, &applied);
+      std::cout << format_short_done(applied.result) << applied.undo_advice;
+      ending = &applied.result;
     } else {
       std::cout << tr(N_("Nothing was changed.")) << "\n";
       status = kExitOk;
     }
-  } else if (plan_status == kExitChangesPending) {
+  } else if (to_apply) {
     std::cout << tr(N_("Standard input is not a terminal: nothing was changed. Login scripts "
                        "run \"mailmig apply\"."))
               << "\n";
   }
+  std::cout << format_manual_steps(*ending);
+  return status;
+}
+
+int run_interactive(const RunSettings& settings) {
+  const int status = plan_ask_and_apply(settings);
 #ifdef _WIN32
+  // A console window opened by a double click closes with the program: keep it for reading.
   std::cout << tr(N_("Press Enter to close this window.")) << std::flush;
   std::string ignored;
   std::getline(std::cin, ignored);
 #endif
   return status;
+}
+
+// The placeholder --help shows for an option's value (CLI11 says TEXT or FLOAT), by the
+// option's name, in every command.
+std::string_view value_placeholder(const std::string& name) {
+  static const std::pair<std::string_view, std::string_view> kPlaceholders[] = {
+      {"--home", "DIR"},        {"--state-dir", "DIR"}, {"--backup-dir", "DIR"},
+      {"--policy", "FILE"},     {"--report", "FILE"},   {"--log", "FILE"},
+      {"out", "FILE"},          {"db", "FILE"},         {"inputs", "FILE"},
+      {"paths", "PATH"},        {"run", "RUN_ID"},      {"--machine", "NAME"},
+      {"--timeout", "SECONDS"}, {"--format", "FORMAT"}, {"--lang", "LANG"}};
+  for (const auto& [option, placeholder] : kPlaceholders) {
+    if (name == option) return placeholder;
+  }
+  return {};
+}
+
+// In every command: the value placeholders, the "Commands" heading, the version flag's words,
+// and the heading of each subcommand's help flag (CLI11 adds that flag before the subcommand takes
+// its parent's option group).
+void localize_option_help(CLI::App& command) {
+  for (CLI::Option* option : command.get_options()) {
+    if (option->get_group() == "Options") option->group(tr(N_("Options")));
+    if (option->get_name() == "--version") {
+      option->description(tr(N_("print the version and exit")));
+    }
+    const std::string_view placeholder =
+        value_placeholder(option->get_name(option->get_positional()));
+    if (!placeholder.empty() && option->get_type_size() != 0) {
+      option->type_name(std::string(placeholder));
+    }
+  }
+  for (CLI::App* sub : command.get_subcommands([](CLI::App*) { return true; })) {
+    sub->group(tr(N_("Commands")));
+    localize_option_help(*sub);
+  }
+}
+
+// CLI11's own words in the user's language (issue 18): the help flag, the headings, and the
+// framing of a command-line error. Called before the commands are added: they inherit the help
+// flag, the option group and the formatter.
+void localize_cli_chrome(CLI::App& app) {
+  app.option_defaults()->group(tr(N_("Options")));
+  app.set_help_flag("-h,--help", tr(N_("print this help and exit")));
+  const auto formatter = app.get_formatter();
+  formatter->label("Usage", tr(N_("Usage")));
+  formatter->label("OPTIONS", tr(N_("OPTIONS")));
+  formatter->label("SUBCOMMAND", tr(N_("COMMAND")));
+  formatter->label("Positionals", tr(N_("Arguments")));
+  app.failure_message([](const CLI::App*, const CLI::Error& error) {
+    std::string what = error.what();
+    // "The following argument was not expected: aply": the arguments, said in words.
+    if (dynamic_cast<const CLI::ExtrasError*>(&error) && what.find(": ") != std::string::npos) {
+      what = fill_placeholders(tr(N_("not a command or option of mailmig: {arguments}")),
+                               {{"arguments", what.substr(what.find(": ") + 2)}});
+    }
+    return "mailmig: " +
+           fill_placeholders(tr(N_("the command line is not valid: {error}")),
+                             {{"error", printable(what)}}) +
+           "\n" + tr(N_("\"mailmig --help\" lists the commands and their options.")) + "\n";
+  });
 }
 
 std::string exit_codes_help() {
@@ -285,7 +401,7 @@ std::string exit_codes_help() {
          "written (it is untouched, the others were processed); 2 usage error, invalid "
          "policy, or a --home that is not a folder; 3 a mail client is running on some "
          "profile, or the --timeout passed (those profiles were skipped, run again later); "
-         "4 changes are pending (plan)."));
+         "4 not done yet (plan): changes are pending, or a step must be done by hand."));
 }
 
 }  // namespace
@@ -313,6 +429,7 @@ int run_cli(int argc, char** argv) {
 
   CLI::App app{tr(N_("mailmig: migrates the mail settings inside mail client profiles.")),
                "mailmig"};
+  localize_cli_chrome(app);
   app.footer(exit_codes_help());
   app.set_version_flag("--version", std::string("mailmig ") + MAILMIG_VERSION);
   app.add_option("--lang", language, translate(N_("language of messages: ja or en")))
@@ -339,6 +456,7 @@ int run_cli(int argc, char** argv) {
   ReportSettings report;
   auto* report_command = app.add_subcommand("report", tr(N_("merge and summarise reports")));
   add_report_subcommands(*report_command, report);
+  localize_option_help(app);
 
   try {
     app.parse(static_cast<int>(arguments.size()), arguments.data());

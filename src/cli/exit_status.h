@@ -10,7 +10,9 @@ enum ExitStatus : int {
   // Retry later: a mail client was running on some profile (skipped), or the run's --timeout
   // passed before some profiles (not processed).
   kExitClientRunning = 3,
-  kExitChangesPending = 4,  // plan: changes are pending
+  // plan: work remains on this machine: changes are pending, or a step only a person can do
+  // (an action-required finding). One code for both, so that "plan exits 0" keeps meaning done.
+  kExitChangesPending = 4,
 };
 
 }  // namespace mailmig

@@ -24,6 +24,11 @@ struct MigrationOptions {
   std::string backup_dir;          // empty: beside the journal
   std::string machine;
   bool home_given = false;  // --home was given: the state folder is that home's
+  // apply: how the undo line names the program (its full path: a double-click user has no
+  // `mailmig` on the PATH), and whether it leaves out the run id (the double-click run: the
+  // run just made is the last, which `rollback` undoes by default).
+  std::string program = "mailmig";
+  bool undo_the_last_run = false;
   // Keep each profile in memory once it is done, in Migration::profiles (--format diff prints
   // them); otherwise each is freed before the next is read.
   bool keep_profiles = false;

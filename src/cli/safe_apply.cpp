@@ -35,6 +35,31 @@ void report_not_written(ProfileResult& result, const std::string& error) {
   for (AccountResult& account : result.accounts) account.changes.clear();
 }
 
+// A running client rewrites its settings when it exits: the profile is skipped, with advice.
+void skip_if_client_running(const ProfileLocation& location, ProfileResult& result) {
+  const RunningClientCheck running =
+      check_client_running(provisional_client(location), location.path);
+  if (running.running) {
+    result.status = ProfileStatus::ClientRunning;
+    result.error = running.message();
+    result.error_localized = running.localized_message();
+  }
+}
+
+// A program path as a person types it: quoted when it holds a space or a shell character.
+std::string shell_word(const std::string& path) {
+  const std::string shown = printable(path);
+#ifdef _WIN32
+  if (shown.find_first_of(" &()^") == std::string::npos) return shown;
+  return "\"" + shown + "\"";
+#else
+  if (shown.find_first_of(" \t'\"$`\\!&;()<>|*?[]#~{}") == std::string::npos) return shown;
+  std::string quoted = "'";
+  for (const char c : shown) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+#endif
+}
+
 }  // namespace
 
 SafeApply::SafeApply(const MigrationOptions& options, const RunInfo& info)
@@ -92,7 +117,12 @@ std::unique_ptr<FileLock> SafeApply::enter_profile(const ProfileLocation& locati
                                                    ProfileResult& result,
                                                    std::chrono::milliseconds lock_timeout,
                                                    bool& lock_timed_out) {
-  if (!active_) return nullptr;
+  if (!active_) {
+    // plan says so too, so that a census counts the machine and a person hears it before
+    // being asked to apply (issue 15).
+    if (options_.command == Command::Plan) skip_if_client_running(location, result);
+    return nullptr;
+  }
   if (!setup_error_.empty()) {
     result.status = ProfileStatus::Error;
     result.error = setup_error_;
@@ -105,12 +135,7 @@ std::unique_ptr<FileLock> SafeApply::enter_profile(const ProfileLocation& locati
     result.error = location.path + ": " + locked.error;
     return nullptr;
   }
-  const RunningClientCheck running =
-      check_client_running(provisional_client(location), location.path);
-  if (running.running) {
-    result.status = ProfileStatus::ClientRunning;
-    result.error = running.message();
-  }
+  skip_if_client_running(location, result);
   return std::move(locked.lock);
 }
 
@@ -182,10 +207,11 @@ void SafeApply::finish(RunResult& result) {
 std::string SafeApply::undo_advice() const {
   if (!wrote_files_) return {};
   return fill_placeholders(
-      translate(N_("Backups of the original files are in {folder}.\nTo undo this run: mailmig "
-                   "rollback {run}{state}\n")),
+      translate(N_("Backups of the original files are in {folder}.\nTo undo this run: {program} "
+                   "rollback{run}{state}\n")),
       {{"folder", printable(backup_folder_for_run(state_dir_, info_.run_id, options_.backup_dir))},
-       {"run", printable(info_.run_id)},
+       {"program", shell_word(options_.program)},
+       {"run", options_.undo_the_last_run ? std::string() : " " + printable(info_.run_id)},
        {"state", !options_.state_dir.empty() ? " --state-dir " + printable(state_dir_)
                  : options_.home_given       ? " --home " + printable(options_.home)
                                              : std::string()}});

@@ -1,6 +1,7 @@
 // The apply command's safe path: one journal a run, one lock and one FileTransaction a profile,
-// the running-client check, and a verifier that re-reads what was written. For scan and plan it
-// does nothing, so the same run loop serves every command.
+// the running-client check, and a verifier that re-reads what was written. For plan it only
+// checks for a running client, for scan it does nothing, so the same run loop serves every
+// command.
 #pragma once
 
 #include <chrono>

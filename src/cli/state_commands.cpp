@@ -33,6 +33,23 @@ std::unique_ptr<Journal> open_journal(const StateSettings& settings) {
   return std::move(opened.journal);
 }
 
+// What rollback did to a file, in the user's language.
+std::string describe(RestoreAction action) {
+  switch (action) {
+    case RestoreAction::Restored:
+      return tr(N_("restored"));
+    case RestoreAction::Deleted:
+      return tr(N_("deleted"));
+    case RestoreAction::AlreadyOriginal:
+      return tr(N_("already original"));
+    case RestoreAction::Refused:
+      return tr(N_("refused"));
+    case RestoreAction::Failed:
+      return tr(N_("failed"));
+  }
+  return tr(N_("failed"));
+}
+
 void add_state_options(CLI::App& command, StateSettings& settings) {
   command.add_option("--home", settings.home, translate(N_("the home folder whose state to use")));
   command.add_option("--state-dir", settings.state_dir, translate(N_("journal and backup folder")));
@@ -79,7 +96,7 @@ int run_rollback(const StateSettings& settings) {
   for (const RestoredFile& file : restored.files) {
     const bool only_planned = restored.nothing_written && (file.action == RestoreAction::Restored ||
                                                            file.action == RestoreAction::Deleted);
-    std::cout << "  " << (only_planned ? "not restored" : to_string(file.action)) << ": "
+    std::cout << "  " << (only_planned ? tr(N_("not restored")) : describe(file.action)) << ": "
               << printable(file.path);
     if (!file.message.empty()) std::cout << " (" << printable(file.message) << ")";
     std::cout << "\n";

@@ -55,10 +55,11 @@ std::string_view describe_socket(SocketType socket_type) {
   switch (socket_type) {
     case SocketType::Plain:
       return tr(N_("no encryption"));
+    // The plain words first, then the name the mail program's settings show (issue 18).
     case SocketType::StartTls:
-      return "STARTTLS";
+      return tr(N_("encrypted connection (STARTTLS)"));
     case SocketType::Ssl:
-      return "SSL/TLS";
+      return tr(N_("encrypted connection (SSL/TLS)"));
   }
   return {};
 }
@@ -185,11 +186,36 @@ void write_server(TextBuffer& out, const ServerSettings& server) {
   if (!server.username.empty()) out << ", " << tr(N_("user")) << " " << Shown{server.username};
 }
 
+// A finding as a person reads it: an update number ("update KB933612") means nothing to most
+// readers and is said as "a Windows update"; the JSON and the README keep the number.
+std::string for_people(const Finding& finding) {
+  std::string text = finding.localized_message();
+  constexpr std::string_view kUpdate = "update KB";
+  for (std::size_t at = text.find(kUpdate); at != std::string::npos; at = text.find(kUpdate, at)) {
+    std::size_t end = at + kUpdate.size();
+    while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+    if (end == at + kUpdate.size()) {
+      at = end;
+      continue;
+    }
+    const std::string_view plain = tr(N_("a Windows update"));
+    text.replace(at, end - at, plain);
+    at += plain.size();
+  }
+  return text;
+}
+
+// The running-client advice in the user's language; other errors are as the file or system said.
+std::string_view shown_error(const ProfileResult& profile) {
+  return profile.error_localized.empty() ? std::string_view(profile.error)
+                                         : std::string_view(profile.error_localized);
+}
+
 void write_findings(TextBuffer& out, const std::vector<Finding>& findings,
                     const char* indent) {
   for (const Finding& finding : findings) {
     out << indent << "! " << describe_severity(finding.severity) << ": "
-        << printable(finding.localized_message()) << "\n";
+        << printable(for_people(finding)) << "\n";
   }
 }
 
@@ -209,7 +235,7 @@ std::string format_text(const RunResult& result) {
       continue;
     }
     if (profile.status == ProfileStatus::ClientRunning) {
-      out << "  " << printable(profile.error) << "\n\n";
+      out << "  " << printable(shown_error(profile)) << "\n\n";
       continue;
     }
     write_findings(out, profile.findings, "  ");
@@ -274,8 +300,17 @@ std::string format_text(const RunResult& result) {
         << "\n";
   }
   if (result.info.command == "plan" && totals.changes == 0 && totals.files_changed == 0 &&
-      totals.errors == 0) {
+      totals.errors == 0 && totals.action_required == 0) {
     out << tr(N_("Nothing to change.")) << "\n";
+  }
+  if (result.info.command != "scan" && totals.action_required == 1) {
+    out << tr(N_("Not done yet: 1 step must be done by hand (marked \"action required\" above)."))
+        << "\n";
+  } else if (result.info.command != "scan" && totals.action_required > 1) {
+    out << fill_placeholders(tr(N_("Not done yet: {count} steps must be done by hand (marked "
+                                   "\"action required\" above).")),
+                             {{"count", std::to_string(totals.action_required)}})
+        << "\n";
   }
   return std::move(out).take();
 }
@@ -326,6 +361,146 @@ std::string format_diff(const std::vector<std::unique_ptr<Profile>>& profiles) {
     }
   }
   return out.str();
+}
+
+// The double-click screens (issue 18): a person who started mailmig without a command line
+// reads a few lines in plain words; `format_text` has the details.
+namespace {
+
+void write_account_line(TextBuffer& out, const ProfileResult& profile,
+                        const AccountResult& account) {
+  out << "  " << Shown{account.account.name};
+  if (!account.account.address.empty()) out << " <" << Shown{account.account.address} << ">";
+  out << " (" << client_display_name(profile.client) << ")\n";
+}
+
+// Profiles that could not be read or written, and running clients, each in one line.
+void write_profile_problems(TextBuffer& out, const RunResult& result) {
+  for (const ProfileResult& profile : result.profiles) {
+    if (profile.status == ProfileStatus::Error) {
+      out << tr(N_("Could not be read or changed:")) << " " << printable(profile.path) << "\n  "
+          << printable(shown_error(profile)) << "\n";
+    } else if (profile.status == ProfileStatus::ClientRunning) {
+      out << printable(shown_error(profile)) << "\n";
+    }
+  }
+}
+
+// Each warning once, however many accounts it is about.
+void write_warnings(TextBuffer& out, const RunResult& result) {
+  std::vector<std::string> seen;
+  auto write = [&](const std::vector<Finding>& findings) {
+    for (const Finding& finding : findings) {
+      if (finding.severity != Severity::Warning) continue;
+      std::string message = for_people(finding);
+      if (std::find(seen.begin(), seen.end(), message) != seen.end()) continue;
+      out << "! " << printable(message) << "\n";
+      seen.push_back(std::move(message));
+    }
+  };
+  for (const ProfileResult& profile : result.profiles) {
+    write(profile.findings);
+    for (const AccountResult& account : profile.accounts) write(account.findings);
+  }
+}
+
+}  // namespace
+
+std::string format_short_plan(const RunResult& plan) {
+  TextBuffer out(4096);
+  std::vector<std::pair<std::string, std::size_t>> rules;  // rule id, accounts it changes
+  for (const ProfileResult& profile : plan.profiles) {
+    for (const AccountResult& account : profile.accounts) {
+      if (account.changes.empty()) continue;
+      if (rules.empty()) out << tr(N_("mailmig will change these mail accounts:")) << "\n";
+      write_account_line(out, profile, account);
+      std::vector<std::string_view> counted;
+      for (const Change& change : account.changes) {
+        if (std::find(counted.begin(), counted.end(), change.rule) != counted.end()) continue;
+        counted.push_back(change.rule);
+        auto known = std::find_if(rules.begin(), rules.end(),
+                                  [&](const auto& rule) { return rule.first == change.rule; });
+        if (known == rules.end()) {
+          rules.emplace_back(change.rule, 1);
+        } else {
+          ++known->second;
+        }
+      }
+    }
+  }
+  if (!rules.empty()) out << tr(N_("What changes:")) << "\n";
+  for (const auto& [rule, accounts] : rules) {
+    out << "  - ";
+    write_rule_description(out, rule);
+    out << (accounts == 1 ? tr(N_(" (1 account)"))
+                          : fill_placeholders(tr(N_(" ({count} accounts)")),
+                                              {{"count", std::to_string(accounts)}}))
+        << "\n";
+  }
+  write_warnings(out, plan);
+  write_profile_problems(out, plan);
+  const RunTotals totals = count_run_totals(plan);
+  for (const Finding& notice : plan.notices) out << printable(notice.localized_message()) << "\n";
+  if (totals.changes == 0 && totals.files_changed == 0 && totals.errors == 0 &&
+      totals.client_running == 0 && totals.action_required == 0) {
+    out << tr(N_("Nothing to change.")) << "\n";
+  }
+  return std::move(out).take();
+}
+
+std::string format_short_done(const RunResult& apply) {
+  TextBuffer out(2048);
+  std::size_t accounts_changed = 0;
+  for (const ProfileResult& profile : apply.profiles) {
+    for (const AccountResult& account : profile.accounts) {
+      accounts_changed += account.changes.empty() ? 0 : 1;
+    }
+  }
+  const RunTotals totals = count_run_totals(apply);
+  if (accounts_changed > 0) {
+    out << fill_placeholders(accounts_changed == 1
+                                 ? tr(N_("Done: the settings of 1 mail account were changed "
+                                         "({changes} changes)."))
+                                 : tr(N_("Done: the settings of {accounts} mail accounts were "
+                                         "changed ({changes} changes).")),
+                             {{"accounts", std::to_string(accounts_changed)},
+                              {"changes", std::to_string(totals.changes)}})
+        << "\n";
+  } else if (totals.files_changed > 0) {
+    out << fill_placeholders(tr(N_("Done: {files} files left by an earlier run were emptied.")),
+                             {{"files", std::to_string(totals.files_changed)}})
+        << "\n";
+  } else {
+    out << tr(N_("Nothing was changed.")) << "\n";
+  }
+  write_profile_problems(out, apply);
+  return std::move(out).take();
+}
+
+std::string format_manual_steps(const RunResult& result) {
+  TextBuffer out(2048);
+  std::size_t number = 0;
+  auto write = [&](const std::vector<Finding>& findings, std::string_view about) {
+    for (const Finding& finding : findings) {
+      if (finding.severity != Severity::ActionRequired) continue;
+      if (number == 0) {
+        out << tr(N_("Still to do by yourself (mailmig cannot do this for you):")) << "\n";
+      }
+      out << std::to_string(++number) << ". " << about << ": " << printable(for_people(finding))
+          << "\n";
+    }
+  };
+  for (const ProfileResult& profile : result.profiles) {
+    write(profile.findings, client_display_name(profile.client));
+    for (const AccountResult& account : profile.accounts) {
+      std::string about(client_display_name(profile.client));
+      about += " ";
+      about += printable(account.account.address.empty() ? account.account.name
+                                                         : account.account.address);
+      write(account.findings, about);
+    }
+  }
+  return std::move(out).take();
 }
 
 }  // namespace mailmig

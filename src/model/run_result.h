@@ -73,6 +73,7 @@ struct ProfileResult {
   std::string path;
   ProfileStatus status = ProfileStatus::Ok;
   std::string error;  // "file:line: message" when status is Error; the advice when ClientRunning
+  std::string error_localized;  // the advice in the user's language, when it has a translation
   std::vector<AccountResult> accounts;
   std::vector<FileResult> files;
   std::vector<Finding> findings;  // about the profile as a whole

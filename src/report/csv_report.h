@@ -12,7 +12,9 @@ namespace mailmig {
 // The columns, in order: the ones scripts rely on first, then the additions.
 //   client, profile, status, account, name, address, protocol, hostname, port, socketType,
 //   authentication, username, smtp_hostname, smtp_port, smtp_socketType, smtp_authentication,
-//   rule, field, from, to, reason, smtp_username, error, findings, machine, run_id, command
+//   rule, field, from, to, reason, smtp_username, error, findings, machine, run_id, command,
+//   account_status (done, pending, changed, action-required, not-governed; empty on a row
+//   without an account)
 const std::vector<std::string_view>& csv_report_columns();
 
 // A header row, then for "scan" one row per account, and for "plan" and "apply" one row per

@@ -28,7 +28,7 @@ Json findings_to_json(const std::vector<Finding>& findings) {
   return out;
 }
 
-Json account_to_json(const AccountResult& result) {
+Json account_to_json(const AccountResult& result, bool is_apply) {
   const Account& account = result.account;
   Json out = Json::object();
   out["id"] = account.id;
@@ -46,6 +46,7 @@ Json account_to_json(const AccountResult& result) {
   }
   out["changes"] = std::move(changes);
   out["findings"] = findings_to_json(result.findings);
+  out["status"] = to_string(account_status(result, is_apply));
   return out;
 }
 
@@ -59,7 +60,7 @@ Json profile_to_json(const ProfileResult& profile, bool is_apply, bool with_acco
   Json accounts = Json::array();
   if (with_accounts) {
     for (const AccountResult& account : profile.accounts)
-      accounts.push_back(account_to_json(account));
+      accounts.push_back(account_to_json(account, is_apply));
   }
   out["accounts"] = std::move(accounts);
   out["findings"] = findings_to_json(profile.findings);
@@ -95,7 +96,8 @@ Json run_to_json(const RunResult& run, bool with_accounts) {
   const RunTotals totals = count_run_totals(run);
   out["summary"] = Json{{"profiles", totals.profiles}, {"accounts", totals.accounts},
                         {"changes", totals.changes},   {"findings", totals.findings},
-                        {"errors", totals.errors},     {"client_running", totals.client_running}};
+                        {"errors", totals.errors},     {"client_running", totals.client_running},
+                        {"action_required", totals.action_required}};
   return out;
 }
 
@@ -126,7 +128,8 @@ std::string write_json(const RunResult& run) {
     text += '\n';
     for (std::size_t i = 0; i < profile.accounts.size(); ++i) {
       if (i > 0) text += ",\n";
-      const std::string account = dump(account_to_json(profile.accounts[i]));
+      const std::string account =
+          dump(account_to_json(profile.accounts[i], run.info.command == "apply"));
       std::size_t line = 0;
       for (std::size_t end = account.find('\n'); end != std::string::npos;
            line = end + 1, end = account.find('\n', line)) {

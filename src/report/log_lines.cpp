@@ -47,10 +47,17 @@ std::string format_log_lines(const RunResult& run, std::string_view timestamp) {
   for (const ProfileResult& profile : run.profiles) {
     std::size_t changes = 0;
     for (const AccountResult& account : profile.accounts) changes += account.changes.size();
+    const std::size_t action_required = count_action_required(profile);
     std::string line = line_start(run.info, timestamp, "profile");
     append_field(line, "client", client_id(profile.client));
-    append_field(line, "status", to_string(profile.status));
+    // A profile read and written without error is still not done while a person has a step
+    // to do in it (issue 15).
+    append_field(line, "status",
+                 profile.status == ProfileStatus::Ok && action_required > 0
+                     ? std::string_view("action-required")
+                     : to_string(profile.status));
     append_field(line, "changes", std::to_string(changes));
+    append_field(line, "action_required", std::to_string(action_required));
     append_quoted_field(line, "path", profile.path);
     if (!profile.error.empty()) append_quoted_field(line, "error", profile.error);
     out += line;
@@ -62,6 +69,7 @@ std::string format_log_lines(const RunResult& run, std::string_view timestamp) {
   append_field(line, "accounts", std::to_string(totals.accounts));
   append_field(line, "changes", std::to_string(totals.changes));
   append_field(line, "errors", std::to_string(totals.errors));
+  append_field(line, "action_required", std::to_string(totals.action_required));
   out += line;
   out += '\n';
   return out;

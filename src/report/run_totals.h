@@ -15,7 +15,13 @@ struct RunTotals {
   std::size_t findings = 0;  // about accounts and about whole profiles
   std::size_t errors = 0;    // profiles with status error
   std::size_t client_running = 0;
+  // Steps a person must do (action-required findings, about accounts and whole profiles): the
+  // run is not done while there are any.
+  std::size_t action_required = 0;
 };
+
+// The action-required findings of one profile: its own and its accounts'.
+std::size_t count_action_required(const ProfileResult& profile);
 
 RunTotals count_run_totals(const RunResult& run);
 

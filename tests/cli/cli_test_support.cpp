@@ -247,6 +247,11 @@ int wait_child_with_watchdog(pid_t pid, int seconds) {
 
 RunOutput run_mailmig_on_terminal(const std::vector<std::string>& args, const RunOptions& options,
                                   const std::string& prompt, const std::string& answer) {
+  return run_mailmig_on_terminal(args, options, std::vector<TerminalExchange>{{prompt, answer}});
+}
+
+RunOutput run_mailmig_on_terminal(const std::vector<std::string>& args, const RunOptions& options,
+                                  const std::vector<TerminalExchange>& exchanges) {
   std::vector<std::string> argv_strings{executable_of(options)};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<std::string> env_strings = child_environment(options);
@@ -262,25 +267,30 @@ RunOutput run_mailmig_on_terminal(const std::vector<std::string>& args, const Ru
   if (pid == 0) exec_child(options, argv.data(), envp.data());
 
   RunOutput output;
-  bool answered = false;
+  std::size_t answered = 0;
+  std::size_t searched_from = 0;  // each prompt is looked for after the previous answer
   while (true) {
     char buffer[4096];
     const ssize_t n = ::read(master, buffer, sizeof buffer);
     if (n <= 0) break;  // EIO once the child has closed the terminal
     output.out.append(buffer, static_cast<std::size_t>(n));
-    if (!answered && output.out.find(prompt) != std::string::npos) {
-      const std::string line = answer + "\n";
-      if (::write(master, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
-        ADD_FAILURE() << "cannot type the answer";
-      }
-      answered = true;
+    if (answered == exchanges.size()) continue;
+    const std::size_t at = output.out.find(exchanges[answered].prompt, searched_from);
+    if (at == std::string::npos) continue;
+    const std::string line = exchanges[answered].answer + "\n";
+    if (::write(master, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+      ADD_FAILURE() << "cannot type the answer";
     }
+    searched_from = at + exchanges[answered].prompt.size();
+    ++answered;
   }
   ::close(master);
   int status = 0;
   ::waitpid(pid, &status, 0);
   output.exit_code = decode_status(status, &output.signal);
-  if (!answered) ADD_FAILURE() << "the prompt never appeared: " << output.out;
+  if (answered != exchanges.size()) {
+    ADD_FAILURE() << "prompt " << answered + 1 << " never appeared: " << output.out;
+  }
   return output;
 }
 

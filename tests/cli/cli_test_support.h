@@ -75,6 +75,14 @@ int wait_child_with_watchdog(pid_t pid, int seconds);
 // a newline. Returns everything the child wrote (stdout and stderr share the terminal).
 RunOutput run_mailmig_on_terminal(const std::vector<std::string>& args, const RunOptions& options,
                                   const std::string& prompt, const std::string& answer);
+// The same with any number of questions, each answered once it appears after the previous
+// answer; none: the child runs on the terminal without input.
+struct TerminalExchange {
+  std::string prompt;
+  std::string answer;
+};
+RunOutput run_mailmig_on_terminal(const std::vector<std::string>& args, const RunOptions& options,
+                                  const std::vector<TerminalExchange>& exchanges);
 
 // A test that runs mailmig on a copy of the sample Linux home, with its own state folder.
 class LinuxHomeTest : public ::testing::Test {

@@ -456,9 +456,14 @@ TEST_P(PlanApplyTest, PlanListsChangesAndApplyMakesExactlyThem) {
     }
   }
 
+  // Nothing left for mailmig; a step left for a person (Becky!'s STARTTLS) keeps the plan at 4
+  // (issue 15).
   const RunOutput plan_after = run("plan", "text");
-  EXPECT_EQ(plan_after.exit_code, 0) << plan_after.out << plan_after.err;
-  EXPECT_NE(plan_after.out.find("Nothing to change."), std::string::npos) << plan_after.out;
+  const bool manual_steps_left = parse_json(again.out)["summary"]["action_required"].get<int>() > 0;
+  EXPECT_EQ(plan_after.exit_code, manual_steps_left ? 4 : 0) << plan_after.out << plan_after.err;
+  EXPECT_NE(plan_after.out.find(manual_steps_left ? "Not done yet: " : "Nothing to change."),
+            std::string::npos)
+      << plan_after.out;
   EXPECT_EQ(snapshot(sandbox_.home()), applied_again);
 }
 

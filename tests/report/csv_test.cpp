@@ -124,6 +124,19 @@ TEST(CsvReport, HeaderStartsWithTheDocumentedColumns) {
   for (const CsvRow& row : table.rows) EXPECT_EQ(row.size(), header.size());
 }
 
+// Issue 15: the account's status, on every row of the account; empty for a profile's row.
+TEST(CsvReport, LastColumnIsTheAccountStatus) {
+  RunResult run = testing::sample_plan_run();
+  run.profiles[0].accounts[0].findings.push_back(
+      make_finding("becky-starttls", Severity::ActionRequired, "Turn on STARTTLS by hand"));
+  const CsvTable table = read_report(run);
+  EXPECT_EQ(table.rows.at(0).back(), "account_status");
+  EXPECT_EQ(cell(table, 1, "account_status"), "action-required");
+  EXPECT_EQ(cell(table, 2, "account_status"), "action-required");
+  EXPECT_EQ(cell(table, 3, "account_status"), "");  // the profile that could not be read
+  EXPECT_EQ(cell(read_report(testing::sample_plan_run()), 1, "account_status"), "pending");
+}
+
 TEST(CsvReport, PlanHasOneRowPerChangeAndOneRowPerProfileWithoutAccounts) {
   const CsvTable table = read_report(testing::sample_plan_run());
   ASSERT_EQ(table.rows.size(), 5u);  // header, two changes, the error, the running client

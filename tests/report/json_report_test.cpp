@@ -65,7 +65,8 @@ constexpr std::string_view kGoldenPlanJson = R"({
               "severity": "warning",
               "message": "The server pop.iis.u-tokyo.ac.jp no longer accepts SPA"
             }
-          ]
+          ],
+          "status": "pending"
         }
       ],
       "findings": [
@@ -108,7 +109,8 @@ constexpr std::string_view kGoldenPlanJson = R"({
     "changes": 2,
     "findings": 2,
     "errors": 1,
-    "client_running": 1
+    "client_running": 1,
+    "action_required": 1
   }
 }
 )";
@@ -124,6 +126,22 @@ TEST(JsonReport, ApplyRunNamesBackupsAndPlanDoesNot) {
   run.info.command = "apply";
   EXPECT_EQ(run_to_json(run)["profiles"][0]["files"][0]["backup"],
             "/home/tanaka/.mailmig/backup/prefs.js");
+}
+
+// Issue 15: a person's step outranks the changes, and apply says what it did.
+TEST(JsonReport, EachAccountHasItsStatus) {
+  RunResult run = testing::sample_plan_run();
+  EXPECT_EQ(run_to_json(run)["profiles"][0]["accounts"][0]["status"], "pending");
+  run.info.command = "apply";
+  EXPECT_EQ(run_to_json(run)["profiles"][0]["accounts"][0]["status"], "changed");
+  run.profiles[0].accounts[0].findings.push_back(
+      make_finding("becky-starttls", Severity::ActionRequired, "Turn on STARTTLS by hand"));
+  const auto json = run_to_json(run);
+  EXPECT_EQ(json["profiles"][0]["accounts"][0]["status"], "action-required");
+  EXPECT_EQ(json["summary"]["action_required"], 2);
+  run.profiles[0].accounts[0].findings.clear();
+  run.profiles[0].accounts[0].changes.clear();
+  EXPECT_EQ(run_to_json(run)["profiles"][0]["accounts"][0]["status"], "done");
 }
 
 TEST(JsonReport, AccountWithoutOutgoingServerHasNull) {
@@ -172,7 +190,8 @@ TEST(JsonReport, EmptyRunIsOneDocumentWithZeroFigures) {
                                                {"changes", 0},
                                                {"findings", 0},
                                                {"errors", 0},
-                                               {"client_running", 0}}));
+                                               {"client_running", 0},
+                                               {"action_required", 0}}));
 }
 
 }  // namespace

@@ -132,6 +132,28 @@ TEST(LogLines, OneLineAProfileAndOneForTheRunTimestampFirst) {
   EXPECT_EQ(field(lines.back(), "profiles"), std::to_string(run.profiles.size()));
 }
 
+// Issue 15: a profile written without error but with a step left for a person is not "ok".
+TEST(LogLines, AProfileWithAManualStepSaysActionRequiredWithTheCount) {
+  RunResult run = testing::sample_plan_run();
+  run.info.command = "apply";
+  run.profiles[0].accounts[0].findings.push_back(
+      make_finding("becky-starttls", Severity::ActionRequired, "Turn on STARTTLS by hand"));
+  const std::vector<LogFields> lines = parse_log(format_log_lines(run, "2026-12-06T19:40:00Z"));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(field(lines[0], "status"), "action-required");
+  EXPECT_EQ(field(lines[0], "action_required"), "2");  // the account's step and the profile's
+  EXPECT_EQ(field(lines[1], "status"), "error");
+  EXPECT_EQ(field(lines[1], "action_required"), "0");
+  EXPECT_EQ(field(lines[2], "status"), "client-running");
+  EXPECT_EQ(field(lines[3], "action_required"), "2");
+
+  run.profiles[0].findings.clear();
+  run.profiles[0].accounts[0].findings.clear();
+  const std::vector<LogFields> done = parse_log(format_log_lines(run, "2026-12-06T19:40:00Z"));
+  EXPECT_EQ(field(done[0], "status"), "ok");
+  EXPECT_EQ(field(done[3], "action_required"), "0");
+}
+
 TEST(LogLines, HostileValuesRoundTripAndNeverSplitALine) {
   RunResult run = testing::sample_plan_run();
   const std::string hostile_path =

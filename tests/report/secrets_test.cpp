@@ -94,6 +94,7 @@ TEST(ReportContract, JsonKeysAreExactlyTheDocumentedOnes) {
       "profiles[].accounts[].findings[].rule",
       "profiles[].accounts[].findings[].severity",
       "profiles[].accounts[].findings[].message",
+      "profiles[].accounts[].status",
       "profiles[].findings",
       "profiles[].findings[].rule",
       "profiles[].findings[].severity",
@@ -110,6 +111,7 @@ TEST(ReportContract, JsonKeysAreExactlyTheDocumentedOnes) {
       "summary.findings",
       "summary.errors",
       "summary.client_running",
+      "summary.action_required",
   };
   EXPECT_EQ(keys, expected);
   for (const std::string& key : keys) EXPECT_FALSE(names_a_secret(key)) << key;
