@@ -59,8 +59,21 @@ struct Policy {
   // Every built-in rule's id with whether it runs; an id not listed does not run.
   std::map<std::string, bool, std::less<>> rule_states;
   std::vector<Move> moves;
+  // The organisation's servers, from <scope>: host patterns as a move's match, lower case.
+  // nullopt only for the built-in default, which names no organisation: every host but a local
+  // one is in its scope (it changes only what it verifies).
+  std::optional<std::vector<std::string>> scope;
 
   bool rule_enabled(std::string_view id) const;
+
+  // True when `hostname` is an organisation host (see is_organisation_host) the scope names.
+  bool in_scope(std::string_view hostname) const;
+  // True when the rules may change this side of the account: the account receives mail (POP3 or
+  // IMAP, never news or a local mailbox) and that side's own host is in scope.
+  bool governs(const Account& account, Side side) const;
+  // True when the policy governs either side; an account it governs neither side of is left
+  // alone and reported as not governed.
+  bool governs(const Account& account) const;
 
   // The move for one side of the account: the first move (in file order) with a server for that
   // side whose match fits that side's own hostname. Failing that, the first clientConfig move

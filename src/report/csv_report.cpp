@@ -33,6 +33,7 @@ enum Column : std::size_t {
   kMachine,
   kRunId,
   kCommand,
+  kGoverned,
   kColumnCount,
 };
 
@@ -116,7 +117,8 @@ const std::vector<std::string_view>& csv_report_columns() {
                                                      "findings",
                                                      "machine",
                                                      "run_id",
-                                                     "command"};
+                                                     "command",
+                                                     "governed"};
   return columns;
 }
 
@@ -136,6 +138,7 @@ std::string write_csv(const RunResult& run) {
     for (const AccountResult& result : profile.accounts) {
       CsvRow row = profile_row(run.info, profile);
       fill_account(row, result.account);
+      row[kGoverned] = result.governed ? "true" : "false";
       append_findings(row[kFindings], result.findings);
       if (first_of_profile) append_findings(row[kFindings], profile.findings);
       first_of_profile = false;

@@ -46,6 +46,8 @@ Json account_to_json(const AccountResult& result) {
   }
   out["changes"] = std::move(changes);
   out["findings"] = findings_to_json(result.findings);
+  // False: outside the policy's scope, left alone (issue 15).
+  out["governed"] = result.governed;
   return out;
 }
 

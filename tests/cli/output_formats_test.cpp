@@ -81,7 +81,8 @@ TEST_F(OutputFormatsTest, CsvReadsBackWithTheHeaderColumns) {
                                "findings",
                                "machine",
                                "run_id",
-                               "command"};
+                               "command",
+                               "governed"};
   EXPECT_EQ(table.rows[0], expected_header);
   const auto column = [&](const std::string& name) {
     return static_cast<std::size_t>(

@@ -94,6 +94,7 @@ TEST(ReportContract, JsonKeysAreExactlyTheDocumentedOnes) {
       "profiles[].accounts[].findings[].rule",
       "profiles[].accounts[].findings[].severity",
       "profiles[].accounts[].findings[].message",
+      "profiles[].accounts[].governed",
       "profiles[].findings",
       "profiles[].findings[].rule",
       "profiles[].findings[].severity",
