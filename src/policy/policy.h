@@ -81,7 +81,8 @@ struct Policy {
   // moving the old POP host there moves the account's SMTP server too, while an inline move only
   // ever moves the hosts it matches (an account of a campus POP host that sends through its
   // ISP keeps the ISP). Among a move's incoming servers the first of the account's protocol
-  // wins, else the first. Nothing for a side the account lacks.
+  // wins, else the first. Nothing for a side the account lacks. server-move asks only for a side
+  // the policy governs, so a clientConfig never moves another provider's server.
   std::optional<MoveTarget> find_move(const Account& account, Side side) const;
 
   bool operator==(const Policy&) const = default;
