@@ -121,5 +121,26 @@ TEST_F(ScopeTest, TheBuiltinDefaultSaysItHasNoScopeAndLeavesLocalServersAlone) {
       << japanese.out;
 }
 
+TEST(ScopeCommandTest, ClawsMailsSendmailCommandIsNeverTouched) {
+  Sandbox sandbox;
+  RunOptions options;
+  options.tmpdir = sandbox.tmp();
+  const std::string accountrc = sandbox.home() + "/.claws-mail/accountrc";
+  write_file_bytes(accountrc,
+                   "[Account: 1]\naccount_name=Campus\naddress=hanako@example.ac.jp\n"
+                   "protocol=0\nreceive_server=pop.example.ac.jp\nsmtp_server=smtp.example.ac.jp\n"
+                   "user_id=hanako\nuse_mail_command=1\nmail_command=/usr/sbin/sendmail -t -i\n"
+                   "use_smtp_auth=0\nssl_pop=0\nssl_smtp=0\nset_smtpport=1\nsmtp_port=25\n");
+  const RunOutput apply =
+      run_mailmig({"apply", "--home", sandbox.home(), "--state-dir", sandbox.state()}, options);
+  EXPECT_EQ(apply.exit_code, 0) << apply.err << apply.out;
+  const std::string after = read_file_bytes(accountrc);
+  EXPECT_NE(after.find("ssl_pop=1\n"), std::string::npos) << after;  // the mailbox is governed
+  for (const char* kept : {"use_mail_command=1\n", "mail_command=/usr/sbin/sendmail -t -i\n",
+                           "use_smtp_auth=0\n", "ssl_smtp=0\n", "smtp_port=25\n"}) {
+    EXPECT_NE(after.find(kept), std::string::npos) << kept << " in\n" << after;
+  }
+}
+
 }  // namespace
 }  // namespace mailmig::cli_testing
