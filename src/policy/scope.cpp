@@ -4,21 +4,12 @@
 #include <array>
 #include <charconv>
 #include <optional>
-#include <string>
 #include <vector>
 
 #include "src/policy/policy.h"
 
 namespace mailmig {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  return out;
-}
 
 std::vector<std::string_view> split(std::string_view text, char separator) {
   std::vector<std::string_view> parts;
@@ -115,14 +106,14 @@ bool is_loopback_ipv6(std::string_view host) {
 }  // namespace
 
 bool is_local_host(std::string_view hostname) {
-  std::string host = lower(hostname);
+  std::string_view host = hostname;
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
-  if (const std::size_t zone = host.find('%'); zone != std::string::npos) host.resize(zone);
-  while (!host.empty() && host.back() == '.') host.pop_back();
-  if (host == "localhost" || host.ends_with(".localhost") || host == "localhost.localdomain") {
-    return true;
+  host = host.substr(0, host.find('%'));  // an IPv6 zone: "::1%lo"
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  for (const std::string_view local : {"localhost", "*.localhost", "localhost.localdomain"}) {
+    if (host_matches(local, host)) return true;
   }
   if (const auto first_octet = ipv4_first_octet(host)) {
     return *first_octet == 127 || *first_octet == 0;
