@@ -121,6 +121,20 @@ TEST_F(ScopeTest, TheBuiltinDefaultSaysItHasNoScopeAndLeavesLocalServersAlone) {
       << japanese.out;
 }
 
+TEST_F(ScopeTest, APolicyWithoutScopeIsRefusedWithHowToWriteOne) {
+  const std::string policy = fixture_path("policies/invalid/missing-scope.xml");
+  for (const char* command : {"plan", "apply"}) {
+    const RunOutput refused = run({command, "--policy", policy});
+    EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
+    EXPECT_NE(refused.err.find(policy + ":1: missing <scope> in <policy>: name the organisation's "
+                                        "servers, for example <scope><host "
+                                        "match=\"*.example.ac.jp\"/></scope>"),
+              std::string::npos)
+        << refused.err;
+  }
+  EXPECT_EQ(read_file_bytes(accountrc_), kAccountrc);
+}
+
 TEST(ScopeCommandTest, ClawsMailsSendmailCommandIsNeverTouched) {
   Sandbox sandbox;
   RunOptions options;
