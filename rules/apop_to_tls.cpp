@@ -16,10 +16,11 @@ class ApopToTlsRule final : public Rule {
     return N_("Replaces APOP with the normal password over SSL/TLS (port 995)");
   }
 
-  RuleOutput check(const Account& account, const Policy&) const override {
+  RuleOutput check(const Account& account, const Policy& policy) const override {
     RuleOutput output;
     const ServerSettings& incoming = account.incoming;
-    if (incoming.protocol != Protocol::Pop3 || incoming.authentication != AuthMethod::Apop) {
+    if (!policy.governs(account, Side::Incoming) || incoming.protocol != Protocol::Pop3 ||
+        incoming.authentication != AuthMethod::Apop) {
       return output;
     }
     const std::string& host = incoming.hostname;

@@ -15,11 +15,13 @@ class IncomingTlsRule final : public Rule {
     return N_("Reads mail over SSL/TLS (POP3 995, IMAP 993) instead of an unencrypted connection");
   }
 
-  RuleOutput check(const Account& account, const Policy&) const override {
+  RuleOutput check(const Account& account, const Policy& policy) const override {
     RuleOutput output;
     const ServerSettings& incoming = account.incoming;
     // STARTTLS is encrypted already; only plain connections move.
-    if (!reads_mail(account) || is_encrypted(incoming.socket_type)) return output;
+    if (!policy.governs(account, Side::Incoming) || is_encrypted(incoming.socket_type)) {
+      return output;
+    }
     const std::string port = std::to_string(default_port(incoming.protocol, SocketType::Ssl));
     const std::string reason = fill_placeholders(
         N_("Mail from {hostname} travels unencrypted: it is read over SSL/TLS on port {port}"),

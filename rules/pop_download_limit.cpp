@@ -23,9 +23,11 @@ class PopDownloadLimitRule final : public Rule {
     return N_("Warns about providers that limit POP downloads a day");
   }
 
-  RuleOutput check(const Account& account, const Policy&) const override {
+  RuleOutput check(const Account& account, const Policy& policy) const override {
     RuleOutput output;
-    if (account.incoming.protocol != Protocol::Pop3) return output;
+    if (!policy.governs(account, Side::Incoming) || account.incoming.protocol != Protocol::Pop3) {
+      return output;
+    }
     for (const auto& [host, limit] : kDailyPopLimits) {
       if (!host_matches(host, account.incoming.hostname)) continue;
       output.findings.push_back(make_finding(

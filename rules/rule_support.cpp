@@ -4,10 +4,6 @@ namespace mailmig {
 
 bool is_encrypted(SocketType socket_type) { return socket_type != SocketType::Plain; }
 
-bool reads_mail(const Account& account) {
-  return account.incoming.protocol == Protocol::Pop3 || account.incoming.protocol == Protocol::Imap;
-}
-
 void propose_change(RuleOutput& output, std::string_view rule, const Account& account,
                     FieldRef field, const std::string& to, const std::string& reason) {
   const std::string from = read_field(account, field).value_or("");

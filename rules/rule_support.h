@@ -10,9 +10,6 @@ namespace mailmig {
 
 bool is_encrypted(SocketType socket_type);
 
-// The incoming rules only touch accounts that read mail (POP3 or IMAP), never news or none.
-bool reads_mail(const Account& account);
-
 // Adds a change of `field` to `to` when the account holds another value there.
 void propose_change(RuleOutput& output, std::string_view rule, const Account& account,
                     FieldRef field, const std::string& to, const std::string& reason);

@@ -32,7 +32,7 @@ class ServerMoveRule final : public Rule {
   RuleOutput check(const Account& account, const Policy& policy) const override {
     RuleOutput output;
     for (const Side side : {Side::Incoming, Side::Outgoing}) {
-      if (side == Side::Incoming && !reads_mail(account)) continue;
+      if (!policy.governs(account, side)) continue;
       if (const auto target = policy.find_move(account, side)) {
         move_side(account, side, *target, output);
       }

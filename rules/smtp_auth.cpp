@@ -1,5 +1,7 @@
 // smtp-auth: sending without a login (or through POP-before-SMTP, which seeds 001 and 003
-// retire) becomes SMTP AUTH with the receiving account's user name, never over plain text.
+// retire) becomes SMTP AUTH with the receiving account's user name, never over plain text. A
+// user name already set for sending is the user's own and is kept; an account that receives no
+// mail has no receiving login to lend (the policy does not govern it).
 #include "rules/builtin_rules.h"
 #include "rules/rule_support.h"
 #include "src/i18n/i18n.h"
@@ -23,9 +25,9 @@ class SmtpAuthRule final : public Rule {
         "of no login or POP before SMTP");
   }
 
-  RuleOutput check(const Account& account, const Policy&) const override {
+  RuleOutput check(const Account& account, const Policy& policy) const override {
     RuleOutput output;
-    if (!account.outgoing) return output;
+    if (!policy.governs(account, Side::Outgoing)) return output;
     const ServerSettings& outgoing = *account.outgoing;
     const std::string& host = outgoing.hostname;
     const std::string& incoming_user = account.incoming.username;
@@ -43,14 +45,26 @@ class SmtpAuthRule final : public Rule {
         outgoing.authentication != AuthMethod::SmtpAfterPop) {
       return output;
     }
-    const std::string reason =
-        outgoing.authentication == AuthMethod::SmtpAfterPop
-            ? reason_text(N_("POP before SMTP is ending: {hostname} needs SMTP authentication "
-                             "with the receiving account's user name and password"),
-                          "hostname", host)
-            : reason_text(N_("{hostname} needs SMTP authentication with the receiving "
-                             "account's user name and password"),
-                          "hostname", host);
+    const bool pop_before_smtp = outgoing.authentication == AuthMethod::SmtpAfterPop;
+    const std::string& own_user = outgoing.username;
+    std::string reason;
+    if (!own_user.empty() && own_user != incoming_user) {
+      reason = fill_placeholders(
+          pop_before_smtp
+              ? N_("POP before SMTP is ending: {hostname} needs SMTP authentication with the user "
+                   "name already set for sending ({username})")
+              : N_("{hostname} needs SMTP authentication with the user name already set for "
+                   "sending ({username})"),
+          {{"hostname", host}, {"username", own_user}});
+    } else {
+      reason = reason_text(pop_before_smtp
+                               ? N_("POP before SMTP is ending: {hostname} needs SMTP "
+                                    "authentication with the receiving account's user name and "
+                                    "password")
+                               : N_("{hostname} needs SMTP authentication with the receiving "
+                                    "account's user name and password"),
+                           "hostname", host);
+    }
     // The password must never cross the network in clear: encryption comes with the login.
     if (!is_encrypted(outgoing.socket_type)) {
       if (outgoing.port == 25) {
@@ -67,10 +81,11 @@ class SmtpAuthRule final : public Rule {
     }
     propose_change(output, kId, account, {Side::Outgoing, FieldKind::Authentication},
                    "password-cleartext", reason);
+    if (!own_user.empty()) return output;
     if (!incoming_user.empty()) {
       propose_change(output, kId, account, {Side::Outgoing, FieldKind::Username}, incoming_user,
                      reason);
-    } else if (outgoing.username.empty()) {
+    } else {
       output.findings.push_back(make_finding(
           std::string(kId), Severity::ActionRequired,
           N_("Enter the user name for sending through {hostname}: the account has no receiving "

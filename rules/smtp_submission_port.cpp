@@ -18,9 +18,9 @@ class SmtpSubmissionPortRule final : public Rule {
         "STARTTLS) instead of port 25");
   }
 
-  RuleOutput check(const Account& account, const Policy&) const override {
+  RuleOutput check(const Account& account, const Policy& policy) const override {
     RuleOutput output;
-    if (!account.outgoing || account.outgoing->port != 25) return output;
+    if (!policy.governs(account, Side::Outgoing) || account.outgoing->port != 25) return output;
     const std::string reason =
         reason_text(N_("Many networks block port 25 for sending (OP25B): {hostname} is reached on "
                        "the submission port 587 with STARTTLS"),

@@ -26,9 +26,9 @@ class SmtpTlsRule final : public Rule {
         "Sends over an encrypted connection (SSL/TLS, STARTTLS) to an outgoing server that logs "
         "in with a password");
   }
-  RuleOutput check(const Account& account, const Policy&) const override {
+  RuleOutput check(const Account& account, const Policy& policy) const override {
     RuleOutput output;
-    if (!account.outgoing) return output;
+    if (!policy.governs(account, Side::Outgoing)) return output;
     const ServerSettings& outgoing = *account.outgoing;
     if (is_encrypted(outgoing.socket_type) || !sends_a_secret(outgoing.authentication)) {
       return output;

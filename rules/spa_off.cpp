@@ -19,11 +19,10 @@ class SpaOffRule final : public Rule {
   }
   bool enabled_by_default() const override { return false; }
 
-  RuleOutput check(const Account& account, const Policy&) const override {
+  RuleOutput check(const Account& account, const Policy& policy) const override {
     RuleOutput output;
     for (const Side side : {Side::Incoming, Side::Outgoing}) {
-      if (side == Side::Incoming && !reads_mail(account)) continue;
-      if (side == Side::Outgoing && !account.outgoing) continue;
+      if (!policy.governs(account, side)) continue;
       const ServerSettings& server = side == Side::Incoming ? account.incoming : *account.outgoing;
       if (server.authentication != AuthMethod::Ntlm) continue;
       if (is_encrypted(server.socket_type)) {

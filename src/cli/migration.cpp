@@ -141,6 +141,7 @@ void migrate_accounts(Profile& profile, const Policy& policy, ProfileResult& out
     const Account& current = reread ? *reread : original;
     AccountPlan plan = plan_account(current, policy);
     account_result.findings = std::move(plan.findings);
+    account_result.governed = plan.governed;
     if (!plan.changes.empty()) {
       edited = true;
       std::vector<Finding> writer_findings = profile.apply(original.id, plan.changes);
@@ -169,6 +170,7 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
   info.mailmig_version = MAILMIG_VERSION;
   info.policy_name = policy.name;
   info.policy_hash = policy.hash;
+  info.builtin_policy = !policy.scope.has_value();
 
   // The deadline counts discovery and recovery too: the whole run must end in time.
   const auto deadline = options.clock() + options.timeout;

@@ -252,6 +252,9 @@ std::string format_text(const RunResult& result) {
         write_server(out, *account.account.outgoing);
         out << "\n";
       }
+      if (!account.governed) {
+        out << "    " << tr(N_("not governed by this policy: left alone")) << "\n";
+      }
       if (!account.changes.empty()) {
         out << "    " << (applied ? tr(N_("changed:")) : tr(N_("will change:"))) << "\n";
       }
@@ -286,6 +289,11 @@ std::string format_text(const RunResult& result) {
                             {"changes", std::to_string(totals.changes)},
                             {"errors", std::to_string(totals.errors)}})
       << "\n";
+  if (result.info.builtin_policy && result.info.command != "scan") {
+    out << tr(N_("The built-in default policy has no organisation scope: it changes only what it "
+                 "verifies, and never a server on this machine."))
+        << "\n";
+  }
   if (totals.client_running > 0) {
     out << tr(N_("A mail client is running: close it and run mailmig again.")) << "\n";
   }

@@ -31,6 +31,10 @@ constexpr int kMaxPasses = 8;
 AccountPlan plan_account(const Account& before, const Policy& policy,
                          const std::vector<const Rule*>& rules) {
   AccountPlan plan{before, {}, {}};
+  if (!policy.governs(before)) {
+    plan.governed = false;
+    return plan;
+  }
   std::vector<LastWriter> writers;
   auto add_finding = [&plan](Finding finding) {
     if (std::find(plan.findings.begin(), plan.findings.end(), finding) == plan.findings.end()) {

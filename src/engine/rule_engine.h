@@ -17,9 +17,12 @@ struct AccountPlan {
   Account after;                  // the account with every change made
   std::vector<Change> changes;    // one per field, in field order; empty when nothing changes
   std::vector<Finding> findings;  // every rule's findings, in rule order
+  // False when the policy governs neither side of the account: no rule ran, it is left alone.
+  bool governed = true;
 };
 
-// Runs every built-in rule the policy enables, in registry order.
+// Runs every built-in rule the policy enables, in registry order, on an account the policy
+// governs; each rule changes only the sides the policy governs.
 AccountPlan plan_account(const Account& before, const Policy& policy);
 
 // Runs the given rules in the given order (each still only when the policy enables it).

@@ -88,6 +88,9 @@ struct RunInfo {
   std::string mailmig_version;
   std::string policy_name;
   std::string policy_hash;  // sha256 hex of the policy bytes; of "" for the built-in default
+  // The built-in default names no organisation's servers: every host but a local one is in its
+  // scope, and it changes only what it verifies (issue 15).
+  bool builtin_policy = false;
 };
 
 struct RunResult {

@@ -9,6 +9,7 @@
 
 #include "rules/registry.h"
 #include "src/io/read_file.h"
+#include "src/policy/scope.h"
 #include "src/util/digest.h"
 
 namespace mailmig {
@@ -426,12 +427,100 @@ class PolicyParser {
         if (!parse_rule(child)) return false;
       } else if (name == "move") {
         if (!parse_move(child)) return false;
+      } else if (name == "scope") {
+        if (!parse_scope(child)) return false;
       } else {
         return source_.fail(child, "unknown element <" + std::string(name) +
-                                       "> in <policy> (expected <rule> or <move>)");
+                                       "> in <policy> (expected <scope>, <rule> or <move>)");
       }
     }
-    return reject_chained_moves();
+    if (!policy_.scope) {
+      return source_.fail(root,
+                          "missing <scope> in <policy>: name the organisation's servers, for "
+                          "example <scope><host match=\"*.example.ac.jp\"/></scope> (accounts on "
+                          "other servers are left alone)");
+    }
+    return reject_moves_outside_scope() && reject_chained_moves();
+  }
+
+  // <scope><host match="*.example.ac.jp"/>...</scope>: the organisation's servers, matched as a
+  // move's match is.
+  bool parse_scope(const pugi::xml_node& element) {
+    if (policy_.scope) {
+      return source_.fail(
+          element, "<scope> given twice (first on line " + std::to_string(scope_line_) + ")");
+    }
+    if (!reject_unknown_attributes(source_, element, {}) ||
+        !reject_text_children(source_, element)) {
+      return false;
+    }
+    scope_line_ = source_.line_of(element);
+    std::vector<std::string> hosts;
+    for (const pugi::xml_node& child : element.children()) {
+      if (child.type() != pugi::node_element) continue;
+      if (std::string_view(child.name()) != "host") {
+        return source_.fail(child, "unknown element <" + std::string(child.name()) +
+                                       "> in <scope> (expected <host match=\"...\"/>)");
+      }
+      if (!reject_unknown_attributes(source_, child, {"match"}) ||
+          !reject_text_children(source_, child)) {
+        return false;
+      }
+      if (const pugi::xml_node inner = first_element(child)) {
+        return source_.fail(inner,
+                            "unexpected element <" + std::string(inner.name()) + "> inside <host>");
+      }
+      const pugi::xml_attribute match = child.attribute("match");
+      if (!match) return source_.fail(child, "missing match on <host>");
+      std::string pattern = lower(trim(match.value()));
+      if (!valid_match(pattern)) {
+        return source_.fail(
+            child, "bad match " + quoted(match.value()) + " (expected a host name or *.domain)");
+      }
+      if (is_local_host(pattern.starts_with("*.") ? pattern.substr(2) : pattern)) {
+        return source_.fail(
+            child, quoted(match.value()) + " is this machine, never an organisation's server");
+      }
+      hosts.push_back(std::move(pattern));
+    }
+    if (hosts.empty()) {
+      return source_.fail(element,
+                          "an empty <scope> governs no account: name the organisation's servers "
+                          "with <host match=\"...\"/>");
+    }
+    policy_.scope = std::move(hosts);
+    return true;
+  }
+
+  // True when every host `pattern` fits is in scope.
+  bool scope_covers(std::string_view pattern) const {
+    return std::any_of(policy_.scope->begin(), policy_.scope->end(), [&](const std::string& host) {
+      if (!pattern.starts_with("*.")) return host_matches(host, pattern);
+      return host == pattern || (host.starts_with("*.") && host_matches(host, pattern.substr(2)));
+    });
+  }
+
+  // A move outside the scope would never run, and one onto a host outside it would leave the
+  // moved accounts ungoverned at the next run: both are mistakes in the policy.
+  bool reject_moves_outside_scope() {
+    for (const Move& move : policy_.moves) {
+      if (!scope_covers(move.match)) {
+        return source_.fail_at(move.line, "the move's match " + move.match +
+                                              " is outside <scope>: add <host match=\"" +
+                                              move.match + "\"/> to <scope>");
+      }
+      for (const auto* targets : {&move.incoming, &move.outgoing}) {
+        for (const ServerTarget& target : *targets) {
+          if (scope_covers(target.hostname)) continue;
+          return source_.fail_at(
+              move.client_config.empty() ? target.line : move.line,
+              "the new host " + target.hostname + " is outside <scope>: add <host match=\"" +
+                  target.hostname +
+                  "\"/> to <scope>, or the accounts it moves are left alone at the next run");
+        }
+      }
+    }
+    return true;
   }
 
   // A new host that another move moves again would move once per plan (A to B, then B to C, or
@@ -578,6 +667,7 @@ class PolicyParser {
   XmlSource source_;
   Policy policy_;
   std::vector<std::pair<std::string, std::size_t>> rule_lines_;
+  std::size_t scope_line_ = 0;
 };
 
 const ServerSettings* server_of(const Account& account, Side side) {

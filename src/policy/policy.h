@@ -59,8 +59,21 @@ struct Policy {
   // Every built-in rule's id with whether it runs; an id not listed does not run.
   std::map<std::string, bool, std::less<>> rule_states;
   std::vector<Move> moves;
+  // The organisation's servers, from <scope>: host patterns as a move's match, lower case.
+  // nullopt only for the built-in default, which names no organisation: every host but a local
+  // one is in its scope (it changes only what it verifies).
+  std::optional<std::vector<std::string>> scope;
 
   bool rule_enabled(std::string_view id) const;
+
+  // True when `hostname` is an organisation host (see is_organisation_host) the scope names.
+  bool in_scope(std::string_view hostname) const;
+  // True when the rules may change this side of the account: the account receives mail (POP3 or
+  // IMAP, never news or a local mailbox) and that side's own host is in scope.
+  bool governs(const Account& account, Side side) const;
+  // True when the policy governs either side; an account it governs neither side of is left
+  // alone and reported as not governed.
+  bool governs(const Account& account) const;
 
   // The move for one side of the account: the first move (in file order) with a server for that
   // side whose match fits that side's own hostname. Failing that, the first clientConfig move
@@ -68,7 +81,8 @@ struct Policy {
   // moving the old POP host there moves the account's SMTP server too, while an inline move only
   // ever moves the hosts it matches (an account of a campus POP host that sends through its
   // ISP keeps the ISP). Among a move's incoming servers the first of the account's protocol
-  // wins, else the first. Nothing for a side the account lacks.
+  // wins, else the first. Nothing for a side the account lacks. server-move asks only for a side
+  // the policy governs, so a clientConfig never moves another provider's server.
   std::optional<MoveTarget> find_move(const Account& account, Side side) const;
 
   bool operator==(const Policy&) const = default;

@@ -34,6 +34,7 @@ enum Column : std::size_t {
   kRunId,
   kCommand,
   kAccountStatus,
+  kGoverned,
   kColumnCount,
 };
 
@@ -118,7 +119,8 @@ const std::vector<std::string_view>& csv_report_columns() {
                                                      "machine",
                                                      "run_id",
                                                      "command",
-                                                     "account_status"};
+                                                     "account_status",
+                                                     "governed"};
   return columns;
 }
 
@@ -139,6 +141,7 @@ std::string write_csv(const RunResult& run) {
       CsvRow row = profile_row(run.info, profile);
       fill_account(row, result.account);
       row[kAccountStatus] = to_string(account_status(result, run.info.command == "apply"));
+      row[kGoverned] = result.governed ? "true" : "false";
       append_findings(row[kFindings], result.findings);
       if (first_of_profile) append_findings(row[kFindings], profile.findings);
       first_of_profile = false;

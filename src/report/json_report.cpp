@@ -47,6 +47,8 @@ Json account_to_json(const AccountResult& result, bool is_apply) {
   out["changes"] = std::move(changes);
   out["findings"] = findings_to_json(result.findings);
   out["status"] = to_string(account_status(result, is_apply));
+  // False: outside the policy's scope, left alone (issue 15).
+  out["governed"] = result.governed;
   return out;
 }
 

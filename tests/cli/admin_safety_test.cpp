@@ -22,7 +22,8 @@
 namespace mailmig::cli_testing {
 namespace {
 
-const std::string kPolicy = "policies/003-dti.xml";  // changes prefs.js, logins.json, accountrc
+// Changes prefs.js, logins.json and accountrc: every seed organisation is in its scope.
+const std::string kPolicy = "policies/tests/003-dti-every-seed-host.xml";
 const std::string kTbProfile = "/.thunderbird/k3m9x2ab.default-release";
 
 // A Thunderbird profile (prefs.js and logins.json) and a Sylpheed accountrc: the home of the

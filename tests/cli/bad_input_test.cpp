@@ -28,7 +28,8 @@ class BadInputTest : public ::testing::Test {
   std::string home_file(const std::string& relative) const { return sandbox_.home() + relative; }
 
   RunOutput apply(const std::vector<std::string>& paths = {}) {
-    std::vector<std::string> args{"apply", "--policy", fixture_path("policies/002-kyutech.xml"),
+    std::vector<std::string> args{"apply", "--policy",
+                                  fixture_path("policies/tests/002-kyutech-every-seed-host.xml"),
                                   "--state-dir", sandbox_.state()};
     if (paths.empty()) {
       args.insert(args.end(), {"--home", sandbox_.home()});
@@ -110,10 +111,10 @@ TEST_F(BadInputTest, RegFilesCutShortInMidLine) {
       const std::string path = sandbox_.path("exports/" + cut.name);
       write_file_bytes(path, cut.bytes);
       const Snapshot before = snapshot(sandbox_.path("exports"));
-      const RunOutput output =
-          run_mailmig({command, "--policy", fixture_path("policies/002-kyutech.xml"),
-                       "--state-dir", sandbox_.state(), path},
-                      options_);
+      const RunOutput output = run_mailmig(
+          {command, "--policy", fixture_path("policies/tests/002-kyutech-every-seed-host.xml"),
+           "--state-dir", sandbox_.state(), path},
+          options_);
       EXPECT_EQ(output.exit_code, 1) << output.out << output.err;
       const std::string location = path + ":" + std::to_string(cut.line) + ":";
       EXPECT_NE(output.out.find("error: " + location), std::string::npos)
@@ -213,8 +214,9 @@ TEST_F(BadInputTest, ReadOnlyDisk) {
       {"-m", "sh", "-c",
        "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\" && shift && exec \"$0\" "
        "\"$@\"",
-       MAILMIG_EXE, folder, "apply", "--policy", fixture_path("policies/002-kyutech.xml"),
-       "--state-dir", sandbox_.state(), "--home", sandbox_.home()},
+       MAILMIG_EXE, folder, "apply", "--policy",
+       fixture_path("policies/tests/002-kyutech-every-seed-host.xml"), "--state-dir",
+       sandbox_.state(), "--home", sandbox_.home()},
       options_);
   EXPECT_EQ(output.exit_code, 1) << output.out << output.err;
   EXPECT_NE(output.out.find("Sylpheed: " + folder + "\n  error: "), std::string::npos)

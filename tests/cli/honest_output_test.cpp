@@ -24,7 +24,8 @@ class HonestOutputTest : public ::testing::Test {
 
   RunOutput migrate(const std::string& command, std::vector<std::string> paths,
                     const std::string& format = "text") {
-    std::vector<std::string> args{command, "--policy", fixture_path("policies/002-kyutech.xml"),
+    std::vector<std::string> args{command, "--policy",
+                                  fixture_path("policies/tests/002-kyutech-every-seed-host.xml"),
                                   "--format", format};
     args.insert(args.end(), paths.begin(), paths.end());
     return mailmig(args);

@@ -27,7 +27,8 @@ class NoArgumentTest : public ::testing::Test {
     sandbox_.copy_fixture("homes/linux", "home");
     fs::create_directories(sandbox_.path("bin"));
     fs::copy_file(MAILMIG_EXE, sandbox_.path("bin/mailmig"));
-    sandbox_.copy_fixture("policies/002-kyutech.xml", "bin/mailmig-policy.xml");
+    sandbox_.copy_fixture("policies/tests/002-kyutech-every-seed-host.xml",
+                          "bin/mailmig-policy.xml");
     options_.tmpdir = sandbox_.tmp();
     options_.home = sandbox_.home();
     options_.executable = sandbox_.path("bin/mailmig");
@@ -99,8 +100,8 @@ bool is_log_line(const std::string& line) {
 using RunOutputOptionsTest = LinuxHomeTest;
 
 TEST_F(RunOutputOptionsTest, QuietPrintsNothingOnSuccess) {
-  const RunOutput output =
-      run({"apply", "--quiet", "--policy", fixture_path("policies/002-kyutech.xml")});
+  const RunOutput output = run({"apply", "--quiet", "--policy",
+                                fixture_path("policies/tests/002-kyutech-every-seed-host.xml")});
   EXPECT_EQ(output.exit_code, 0);
   EXPECT_EQ(output.out, "");
   EXPECT_EQ(output.err, "");
@@ -112,8 +113,8 @@ TEST_F(RunOutputOptionsTest, QuietPrintsNothingOnSuccess) {
 TEST_F(RunOutputOptionsTest, QuietPrintsOnlyTheErrorOnStderr) {
   const std::string prefs = sandbox_.home() + "/.thunderbird/k3m9x2ab.default-release/prefs.js";
   write_file_bytes(prefs, read_file_bytes(fixture_path("thunderbird/prefs-missing-semicolon.js")));
-  const RunOutput output =
-      run({"apply", "--quiet", "--policy", fixture_path("policies/002-kyutech.xml")});
+  const RunOutput output = run({"apply", "--quiet", "--policy",
+                                fixture_path("policies/tests/002-kyutech-every-seed-host.xml")});
   EXPECT_EQ(output.exit_code, 1);
   EXPECT_EQ(output.out, "");
   EXPECT_EQ(output.err, "mailmig: " + prefs + ":2: prefs parse error: expected ';' after ')'\n");
@@ -121,7 +122,7 @@ TEST_F(RunOutputOptionsTest, QuietPrintsOnlyTheErrorOnStderr) {
 
 TEST_F(RunOutputOptionsTest, LogAppendsTimestampedLinesWithoutSecrets) {
   const std::string log = sandbox_.path("mailmig.log");
-  const std::string policy = fixture_path("policies/002-kyutech.xml");
+  const std::string policy = fixture_path("policies/tests/002-kyutech-every-seed-host.xml");
   ASSERT_EQ(run({"plan", "--log", log, "--policy", policy}).exit_code, 4);
   const std::vector<std::string> first = split_lines(read_file_bytes(log));
   ASSERT_EQ(run({"apply", "--log", log, "--policy", policy}).exit_code, 0);

@@ -82,7 +82,8 @@ TEST_F(OutputFormatsTest, CsvReadsBackWithTheHeaderColumns) {
                                "machine",
                                "run_id",
                                "command",
-                               "account_status"};
+                               "account_status",
+                               "governed"};
   EXPECT_EQ(table.rows[0], expected_header);
   const auto column = [&](const std::string& name) {
     return static_cast<std::size_t>(

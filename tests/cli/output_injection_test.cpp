@@ -60,10 +60,11 @@ class OutputInjectionTest : public ::testing::Test {
                          "\nname=Taro\naddress=taro@club.kyutech.ac.jp\nprotocol=0\n"
                          "receive_server=pop3.club.kyutech.ac.jp\n"
                          "smtp_server=smtp.club.kyutech.ac.jp\nuser_id=taro\n"
+                         "nntp_server=a\tb\nsignature_path=\x1B[8mhidden\n"
                          "[Account: 2]\naccount_name=second\nname=Hanako\n"
                          "address=hanako@example.org\nprotocol=0\nreceive_server=" +
                          kHostileHost + "\nsmtp_server=" + kHostileHost +
-                         "\nuser_id=\x1B[8mhidden\nnntp_server=a\tb\n");
+                         "\nuser_id=\x1B[8mhidden\n");
   }
 
   RunOutput run(std::vector<std::string> args) {
@@ -77,7 +78,8 @@ class OutputInjectionTest : public ::testing::Test {
 };
 
 TEST_F(OutputInjectionTest, PlanTextShowsControlCharactersEscaped) {
-  const RunOutput plan = run({"plan", "--policy", fixture_path("policies/002-kyutech.xml")});
+  const RunOutput plan =
+      run({"plan", "--policy", fixture_path("policies/tests/002-kyutech-every-seed-host.xml")});
   EXPECT_EQ(plan.exit_code, 4) << plan.out << plan.err;
   expect_inert(plan.out, "plan stdout");
   expect_inert(plan.err, "plan stderr");
@@ -92,13 +94,14 @@ TEST_F(OutputInjectionTest, PlanTextShowsControlCharactersEscaped) {
 }
 
 TEST_F(OutputInjectionTest, ApplyTextAndDiffShowControlCharactersEscaped) {
-  const RunOutput diff =
-      run({"plan", "--format", "diff", "--policy", fixture_path("policies/002-kyutech.xml")});
+  const RunOutput diff = run({"plan", "--format", "diff", "--policy",
+                              fixture_path("policies/tests/002-kyutech-every-seed-host.xml")});
   expect_inert(diff.out, "diff stdout", true);
   // File lines are escaped, but a TAB (indentation in .oeaccount files) is kept.
-  EXPECT_NE(diff.out.find("\n user_id=\\x1b[8mhidden\n"), std::string::npos) << diff.out;
+  EXPECT_NE(diff.out.find("\n signature_path=\\x1b[8mhidden\n"), std::string::npos) << diff.out;
   EXPECT_NE(diff.out.find("\n nntp_server=a\tb"), std::string::npos) << diff.out;
-  const RunOutput apply = run({"apply", "--policy", fixture_path("policies/002-kyutech.xml")});
+  const RunOutput apply =
+      run({"apply", "--policy", fixture_path("policies/tests/002-kyutech-every-seed-host.xml")});
   EXPECT_EQ(apply.exit_code, 0) << apply.out << apply.err;
   expect_inert(apply.out, "apply stdout");
   expect_inert(apply.err, "apply stderr");
@@ -114,10 +117,10 @@ TEST_F(OutputInjectionTest, HistoryJsonOfAPathThatIsNotUtf8IsValidJson) {
   const std::string folder = sandbox_.home() + "/mail\xFF";
   boost::filesystem::create_directories(folder);
   write_file_bytes(folder + "/accountrc", read_file_bytes(folder_ + "/accountrc"));
-  const RunOutput apply =
-      run_mailmig({"apply", "--state-dir", sandbox_.state(), "--policy",
-                   fixture_path("policies/002-kyutech.xml"), folder + "/accountrc"},
-                  options_);
+  const RunOutput apply = run_mailmig(
+      {"apply", "--state-dir", sandbox_.state(), "--policy",
+       fixture_path("policies/tests/002-kyutech-every-seed-host.xml"), folder + "/accountrc"},
+      options_);
   EXPECT_EQ(apply.exit_code, 0) << apply.err;
   const RunOutput history =
       run_mailmig({"history", "--format", "json", "--state-dir", sandbox_.state()}, options_);
@@ -137,10 +140,10 @@ TEST_F(OutputInjectionTest, PolicyErrorsAndUndoAdviceShowControlCharactersEscape
   expect_inert(invalid.err, "invalid policy stderr");
 
   const std::string state = sandbox_.path("state\x1B[2J\nFORGED");
-  const RunOutput apply =
-      run_mailmig({"apply", "--state-dir", state, "--policy",
-                   fixture_path("policies/002-kyutech.xml"), folder_ + "/accountrc"},
-                  options_);
+  const RunOutput apply = run_mailmig(
+      {"apply", "--state-dir", state, "--policy",
+       fixture_path("policies/tests/002-kyutech-every-seed-host.xml"), folder_ + "/accountrc"},
+      options_);
   EXPECT_EQ(apply.exit_code, 0) << apply.err;
   EXPECT_NE(apply.out.find("--state-dir " + sandbox_.root() + "/state\\x1b[2J\\nFORGED\n"),
             std::string::npos)
@@ -160,8 +163,8 @@ TEST_F(OutputInjectionTest, ErrorsOnStderrShowControlCharactersEscaped) {
 
 TEST_F(OutputInjectionTest, ReportSummaryTextShowsControlCharactersEscaped) {
   const std::string db = sandbox_.path("report.db");
-  const RunOutput plan =
-      run({"plan", "--report", db, "--policy", fixture_path("policies/002-kyutech.xml")});
+  const RunOutput plan = run({"plan", "--report", db, "--policy",
+                              fixture_path("policies/tests/002-kyutech-every-seed-host.xml")});
   EXPECT_EQ(plan.exit_code, 4) << plan.out << plan.err;
   const RunOutput summary = run_mailmig({"report", "summary", db}, options_);
   EXPECT_EQ(summary.exit_code, 0) << summary.err;
@@ -220,7 +223,7 @@ TEST_F(OutputInjectionTest, CsvCellsNeverStartLikeAFormula) {
       "smtp_server=smtp.example.org\nuser_id=hanako\n");
   const std::string db = sandbox_.path("report.db");
   const RunOutput plan = run({"plan", "--format", "csv", "--report", db, "--policy",
-                              fixture_path("policies/002-kyutech.xml")});
+                              fixture_path("policies/tests/002-kyutech-every-seed-host.xml")});
   EXPECT_EQ(plan.exit_code, 4) << plan.err;
   write_file_bytes(sandbox_.path("plan.csv"), plan.out);
   const RunOutput summary = run_mailmig({"report", "summary", db, "--format", "csv"}, options_);

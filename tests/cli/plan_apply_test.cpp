@@ -47,7 +47,9 @@ std::vector<ClientCase> client_cases() {
         {"server-move", "outgoing.port", "25", "587"},
         {"server-move", "outgoing.socketType", "plain", "STARTTLS"},
         {"server-move", "outgoing.authentication", "NTLM", "password-cleartext"}},
-       {kTbLinux + "/prefs.js", kTbLinux + "/logins.json"},
+       // The profile's other accounts are outside the institute's scope: logins.json, which
+       // only their changes touched, stays as it was (issue 15).
+       {kTbLinux + "/prefs.js"},
        {{kTbLinux + "/prefs.js", R"(user_pref("mail.server.server1.socketType", 3);)"},
         {kTbLinux + "/prefs.js", R"(user_pref("mail.smtpserver.smtp1.port", 587);)"},
         {kTbLinux + "/prefs.js", R"(user_pref("mail.smtpserver.smtp1.try_ssl", 2);)"},
@@ -238,7 +240,8 @@ std::vector<ClientCase> client_cases() {
        "pop.iis.u-tokyo.ac.jp",
        {{"server-move", "incoming.port", "110", "995"},
         {"server-move", "incoming.socketType", "plain", "SSL"}},
-       {"Documents/Becky/4f1a2b3c.mb/Mailbox.ini", "Documents/Becky/5a6b7c8d.mb/Mailbox.ini"},
+       // The club's mailbox beside it is outside the institute's scope: untouched (issue 15).
+       {"Documents/Becky/4f1a2b3c.mb/Mailbox.ini"},
        {{"Documents/Becky/4f1a2b3c.mb/Mailbox.ini", "POP3Port=995\r"},
         {"Documents/Becky/4f1a2b3c.mb/Mailbox.ini", "SSLPOP=1\r"}}},
       {"Becky002",
@@ -251,7 +254,7 @@ std::vector<ClientCase> client_cases() {
         {"server-move", "incoming.socketType", "plain", "SSL"},
         {"server-move", "incoming.authentication", "apop", "password-cleartext"},
         {"server-move", "outgoing.hostname", "smtp.club.kyutech.ac.jp", "mail.club.kyutech.ac.jp"}},
-       {"Documents/Becky/4f1a2b3c.mb/Mailbox.ini", "Documents/Becky/5a6b7c8d.mb/Mailbox.ini"},
+       {"Documents/Becky/5a6b7c8d.mb/Mailbox.ini"},
        {{"Documents/Becky/5a6b7c8d.mb/Mailbox.ini", "MailServer=mail.club.kyutech.ac.jp\r"},
         {"Documents/Becky/5a6b7c8d.mb/Mailbox.ini", "SMTPServer=mail.club.kyutech.ac.jp\r"},
         {"Documents/Becky/5a6b7c8d.mb/Mailbox.ini", "POP3Auth=0\r"}}},

@@ -170,7 +170,8 @@ struct RootOnlyFiles {
   std::string created = folder + "/created";
 };
 
-const std::string kPolicy = "policies/003-dti.xml";  // changes prefs.js, logins.json, accountrc
+// Changes prefs.js, logins.json and accountrc: every seed organisation is in its scope.
+const std::string kPolicy = "policies/tests/003-dti-every-seed-host.xml";
 
 class RootOverHomeTest : public ::testing::Test {
  protected:

@@ -79,7 +79,8 @@ class SafetyTest : public ::testing::Test {
 TEST_F(SafetyTest, RollbackRestoresEveryClientByteForByte) {
   copy_every_client(sandbox_);
   const Snapshot original = snapshot(sandbox_.home());
-  const RunOutput apply = apply_paths("002-kyutech.xml", every_client_path(sandbox_));
+  const RunOutput apply =
+      apply_paths("tests/002-kyutech-every-seed-host.xml", every_client_path(sandbox_));
   ASSERT_EQ(apply.exit_code, 0) << apply.err;
   const nlohmann::json run = parse_json(apply.out);
   // Every client's profile had something to change.
@@ -105,8 +106,9 @@ TEST_F(SafetyTest, RollbackRestoresEveryClientByteForByte) {
 TEST_F(SafetyTest, RollbackRefusesAFileChangedSinceTheRunUnlessForced) {
   sandbox_.copy_fixture("homes/linux", "home");
   const Snapshot original = snapshot(sandbox_.home());
-  const RunOutput apply = apply_paths(
-      "002-kyutech.xml", {sandbox_.home() + "/.sylpheed-2.0", sandbox_.home() + "/.claws-mail"});
+  const RunOutput apply =
+      apply_paths("tests/002-kyutech-every-seed-host.xml",
+                  {sandbox_.home() + "/.sylpheed-2.0", sandbox_.home() + "/.claws-mail"});
   ASSERT_EQ(apply.exit_code, 0) << apply.err;
   const std::string accountrc = sandbox_.home() + "/.sylpheed-2.0/accountrc";
   write_file_bytes(accountrc, read_file_bytes(accountrc) + "[Account: 3]\nname=added later\n");
@@ -128,7 +130,8 @@ TEST_F(SafetyTest, HistoryListsRunsNewestFirst) {
   sandbox_.copy_fixture("homes/linux", "home");
   const RunOutput first = apply_paths("003-dti.xml", {sandbox_.home() + "/.claws-mail"});
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  const RunOutput second = apply_paths("002-kyutech.xml", {sandbox_.home() + "/.sylpheed-2.0"});
+  const RunOutput second =
+      apply_paths("tests/002-kyutech-every-seed-host.xml", {sandbox_.home() + "/.sylpheed-2.0"});
   ASSERT_EQ(second.exit_code, 0) << second.err;
   const std::string first_id = parse_json(first.out)["run_id"];
   const std::string second_id = parse_json(second.out)["run_id"];
@@ -190,7 +193,7 @@ TEST_F(SafetyTest, RunningThunderbirdIsSkippedWithExitThree) {
   ASSERT_GT(holder, 0);
   const Snapshot before = snapshot(profile);
 
-  const RunOutput apply = apply_paths("002-kyutech.xml", {profile}, "text");
+  const RunOutput apply = apply_paths("tests/002-kyutech-every-seed-host.xml", {profile}, "text");
   ::kill(holder, SIGKILL);
   wait_child(holder);
   EXPECT_EQ(apply.exit_code, 3) << apply.out << apply.err;
@@ -217,8 +220,8 @@ TEST_F(SafetyTest, RunningSylpheedIsSkippedWithExitThree) {
   ASSERT_EQ(::listen(listener, 4), 0);
   const Snapshot before = snapshot(sandbox_.home());
 
-  const RunOutput apply =
-      apply_paths("002-kyutech.xml", {profile, sandbox_.home() + "/.claws-mail"}, "json");
+  const RunOutput apply = apply_paths("tests/002-kyutech-every-seed-host.xml",
+                                      {profile, sandbox_.home() + "/.claws-mail"}, "json");
   ::close(listener);
   EXPECT_EQ(apply.exit_code, 3) << apply.out << apply.err;
   const nlohmann::json run = parse_json(apply.out);

@@ -191,6 +191,27 @@ TEST(CsvReport, ScanHasOneRowPerAccountAndAccountsWithoutChangesStillAppear) {
   EXPECT_EQ(cell(table, 3, "to"), "");
 }
 
+TEST(CsvReport, AnAccountOutsideThePolicysScopeIsMarkedNotGoverned) {
+  RunResult run = testing::sample_plan_run();
+  AccountResult other = run.profiles[0].accounts[0];
+  other.account.id = "account9";
+  other.changes.clear();
+  other.findings.clear();
+  other.governed = false;
+  run.profiles[0].accounts.push_back(other);
+  const CsvTable table = read_report(run);
+  for (std::size_t row = 1; row < table.rows.size(); ++row) {
+    if (cell(table, row, "client").empty() || cell(table, row, "account").empty()) {
+      EXPECT_EQ(cell(table, row, "governed"), "") << row;  // a profile without accounts
+    } else {
+      EXPECT_EQ(cell(table, row, "governed"),
+                cell(table, row, "account") == "account9" ? "false" : "true")
+          << row;
+    }
+  }
+  EXPECT_EQ(cell(table, table.rows.size() - 1, "account"), "");
+}
+
 TEST(CsvReport, EveryRecordEndsWithCrLf) {
   const std::string text = write_csv(testing::sample_plan_run());
   ASSERT_TRUE(text.ends_with("\r\n"));

@@ -66,7 +66,8 @@ constexpr std::string_view kGoldenPlanJson = R"({
               "message": "The server pop.iis.u-tokyo.ac.jp no longer accepts SPA"
             }
           ],
-          "status": "pending"
+          "status": "pending",
+          "governed": true
         }
       ],
       "findings": [
@@ -150,6 +151,13 @@ TEST(JsonReport, AccountWithoutOutgoingServerHasNull) {
   const auto account = run_to_json(run)["profiles"][0]["accounts"][0];
   ASSERT_TRUE(account.contains("outgoing"));
   EXPECT_TRUE(account["outgoing"].is_null());
+}
+
+TEST(JsonReport, AnAccountOutsideThePolicysScopeIsMarkedNotGoverned) {
+  RunResult run = testing::sample_plan_run();
+  run.profiles[0].accounts[0].governed = false;
+  EXPECT_EQ(run_to_json(run)["profiles"][0]["accounts"][0]["governed"], false);
+  EXPECT_NE(write_json(run).find("\n          \"governed\": false\n"), std::string::npos);
 }
 
 TEST(JsonReport, InvalidUtf8IsReplacedInsteadOfThrowing) {

@@ -95,6 +95,7 @@ TEST(ReportContract, JsonKeysAreExactlyTheDocumentedOnes) {
       "profiles[].accounts[].findings[].severity",
       "profiles[].accounts[].findings[].message",
       "profiles[].accounts[].status",
+      "profiles[].accounts[].governed",
       "profiles[].findings",
       "profiles[].findings[].rule",
       "profiles[].findings[].severity",

@@ -41,21 +41,21 @@ TEST(Policy, ParsesTheExamplePolicy) {
 
   const Move& pop_move = policy.moves[0];
   EXPECT_EQ(pop_move.match, "pop3.club.kyutech.ac.jp");
-  EXPECT_EQ(pop_move.line, 5u);
+  EXPECT_EQ(pop_move.line, 9u);
   EXPECT_EQ(pop_move.client_config, "");
   EXPECT_EQ(pop_move.incoming, (std::vector<ServerTarget>{target(
                                    Protocol::Pop3, "mail.club.kyutech.ac.jp", 995, SocketType::Ssl,
-                                   AuthMethod::PasswordCleartext, std::nullopt, 6)}));
+                                   AuthMethod::PasswordCleartext, std::nullopt, 10)}));
   EXPECT_TRUE(pop_move.outgoing.empty());
 
   const Move& smtp_move = policy.moves[1];
   EXPECT_EQ(smtp_move.match, "*.club.kyutech.ac.jp");
-  EXPECT_EQ(smtp_move.line, 11u);
+  EXPECT_EQ(smtp_move.line, 15u);
   EXPECT_TRUE(smtp_move.incoming.empty());
   EXPECT_EQ(smtp_move.outgoing,
             (std::vector<ServerTarget>{target(Protocol::Smtp, "mail.club.kyutech.ac.jp", 587,
                                               SocketType::StartTls, AuthMethod::PasswordCleartext,
-                                              std::nullopt, 12)}));
+                                              std::nullopt, 16)}));
 }
 
 TEST(Policy, RuleStatesFollowDefaultsUnlessTheFileSetsThem) {
@@ -93,7 +93,8 @@ TEST(Policy, HostMatchingIgnoresCaseAndWildcardsCoverSubHostsOnly) {
 
 TEST(Policy, MatchIsLowerCasedAndTrimmed) {
   const auto loaded = parse_text(
-      "<policy xmlns='urn:mailmig:policy:1' name='n'><move match=' *.Club.Kyutech.AC.JP '>"
+      "<policy xmlns='urn:mailmig:policy:1' name='n'><scope><host match='*.kyutech.ac.jp'/>"
+      "</scope><move match=' *.Club.Kyutech.AC.JP '>"
       "<outgoingServer><hostname>Mail.Club.Kyutech.ac.jp</hostname></outgoingServer>"
       "</move></policy>");
   ASSERT_TRUE(loaded) << loaded.error;
@@ -181,7 +182,8 @@ TEST(Policy, ClientConfigTakesTheFirstValueMailmigKnows) {
          "</emailProvider></clientConfig>\n";
   const auto loaded = parse_text(
       "<policy xmlns='urn:mailmig:policy:1' name='n'>\n"
-      "<move match='pop.old.ac.jp' clientConfig='odd-config-v1.1.xml'/></policy>",
+      "<move match='pop.old.ac.jp' clientConfig='odd-config-v1.1.xml'/>"
+      "<scope><host match='*.ac.jp'/></scope></policy>",
       dir);
   ASSERT_TRUE(loaded) << loaded.error;
   const Move& move = loaded.policy->moves[0];
@@ -264,6 +266,18 @@ TEST(Policy, EveryInvalidPolicyNamesItsLineAndReason) {
       {"chained-moves.xml",
        "2: the new host pop.example.ac.jp is moved again by the move on line 5 (a move cannot "
        "lead to another move)"},
+      {"missing-scope.xml",
+       "1: missing <scope> in <policy>: name the organisation's servers, for example "
+       "<scope><host match=\"*.example.ac.jp\"/></scope> (accounts on other servers are left "
+       "alone)"},
+      {"scope-bad-match.xml",
+       "4: bad match 'mail.*.example.ac.jp' (expected a host name or *.domain)"},
+      {"move-outside-scope.xml",
+       "3: the move's match smtp.example.ne.jp is outside <scope>: add <host "
+       "match=\"smtp.example.ne.jp\"/> to <scope>"},
+      {"move-target-outside-scope.xml",
+       "4: the new host pop.gmail.com is outside <scope>: add <host match=\"pop.gmail.com\"/> "
+       "to <scope>, or the accounts it moves are left alone at the next run"},
   };
   for (const auto& [file, expected] : cases) {
     const PolicyLoadResult loaded = load_policy_file(kInvalid + file);
@@ -286,8 +300,9 @@ TEST(Policy, InvalidBytesGiveLineNumbers) {
                        "</policy>")
                 .error,
             "policy.xml:3: bad hostname 'bad host'");
-  EXPECT_EQ(parse_text("<policy xmlns='urn:mailmig:policy:1' name='n'>\n<zone/></policy>").error,
-            "policy.xml:2: unknown element <zone> in <policy> (expected <rule> or <move>)");
+  EXPECT_EQ(
+      parse_text("<policy xmlns='urn:mailmig:policy:1' name='n'>\n<zone/></policy>").error,
+      "policy.xml:2: unknown element <zone> in <policy> (expected <scope>, <rule> or <move>)");
   EXPECT_EQ(parse_text("<policy xmlns='urn:mailmig:policy:1' name='n'>\n"
                        "<move match='a' clientConfig='x.xml'><outgoingServer/></move></policy>")
                 .error,
@@ -297,6 +312,71 @@ TEST(Policy, InvalidBytesGiveLineNumbers) {
                        "</policy>")
                 .error,
             "policy.xml:2: unexpected element <i> inside <hostname>");
+}
+
+TEST(Policy, ScopeNamesTheOrganisationsServers) {
+  const auto loaded = parse_text(
+      "<policy xmlns='urn:mailmig:policy:1' name='n'>\n<scope>\n"
+      "  <host match=' *.DTI.ne.jp '/>\n  <host match='smtp.partner.example.jp'/>\n</scope>\n"
+      "</policy>");
+  ASSERT_TRUE(loaded) << loaded.error;
+  const Policy& policy = *loaded.policy;
+  EXPECT_EQ(policy.scope, (std::vector<std::string>{"*.dti.ne.jp", "smtp.partner.example.jp"}));
+  EXPECT_TRUE(policy.in_scope("pop.tanaka.dti.ne.jp"));
+  EXPECT_TRUE(policy.in_scope("SMTP.Partner.Example.JP"));
+  EXPECT_FALSE(policy.in_scope("dti.ne.jp"));  // as a move's match: below the domain only
+  EXPECT_FALSE(policy.in_scope("pop.other-isp.example.jp"));
+  EXPECT_FALSE(policy.in_scope("pop.partner.example.jp"));
+  for (const char* seed : {"000-iis-u-tokyo.xml", "001-keio.xml", "002-kyutech.xml", "003-dti.xml",
+                           "004-kumail.xml", "004-kumail-clientconfig.xml"}) {
+    const Policy seed_policy = fixture_policy(seed);
+    ASSERT_TRUE(seed_policy.scope) << seed;
+    EXPECT_FALSE(seed_policy.in_scope("pop.other-isp.example.jp")) << seed;
+  }
+  EXPECT_EQ(fixture_policy("003-dti.xml").scope, (std::vector<std::string>{"*.dti.ne.jp"}));
+}
+
+TEST(Policy, BadScopesAreRefusedWithTheirLine) {
+  const std::string head = "<policy xmlns='urn:mailmig:policy:1' name='n'>\n";
+  EXPECT_EQ(parse_text(head + "<scope/>\n</policy>").error,
+            "policy.xml:2: an empty <scope> governs no account: name the organisation's servers "
+            "with <host match=\"...\"/>");
+  EXPECT_EQ(parse_text(head + "<scope><host/></scope></policy>").error,
+            "policy.xml:2: missing match on <host>");
+  EXPECT_EQ(parse_text(head + "<scope><host match='a b'/></scope></policy>").error,
+            "policy.xml:2: bad match 'a b' (expected a host name or *.domain)");
+  EXPECT_EQ(parse_text(head + "<scope><domain>example.ac.jp</domain></scope></policy>").error,
+            "policy.xml:2: unknown element <domain> in <scope> (expected <host match=\"...\"/>)");
+  EXPECT_EQ(parse_text(head + "<scope><host match='x.jp' host='y'/></scope></policy>").error,
+            "policy.xml:2: unknown attribute host on <host>");
+  EXPECT_EQ(parse_text(head + "<scope><host match='x.jp'/></scope>\n"
+                              "<scope><host match='y.jp'/></scope></policy>")
+                .error,
+            "policy.xml:3: <scope> given twice (first on line 2)");
+  for (const char* local : {"localhost", "*.localhost", "127.0.0.1", "::1"}) {
+    EXPECT_EQ(parse_text(head + "<scope><host match='" + local + "'/></scope></policy>").error,
+              "policy.xml:2: '" + std::string(local) +
+                  "' is this machine, never an organisation's server");
+  }
+  // A wildcard move is in a scope when the scope's domain holds the move's.
+  EXPECT_TRUE(parse_text(head + "<scope><host match='*.ac.jp'/></scope><move match='*.x.ac.jp'>"
+                                "<incomingServer><hostname>pop.ac.jp</hostname></incomingServer>"
+                                "</move></policy>"));
+  EXPECT_EQ(parse_text(head + "<scope><host match='x.ac.jp'/><host match='pop.ac.jp'/></scope>"
+                              "<move match='*.x.ac.jp'><incomingServer><hostname>pop.ac.jp"
+                              "</hostname></incomingServer></move></policy>")
+                .error,
+            "policy.xml:2: the move's match *.x.ac.jp is outside <scope>: add <host "
+            "match=\"*.x.ac.jp\"/> to <scope>");
+}
+
+TEST(Policy, BuiltinDefaultScopesEveryHostButLocalOnes) {
+  const Policy policy = builtin_default_policy();
+  EXPECT_EQ(policy.scope, std::nullopt);
+  EXPECT_TRUE(policy.in_scope("pop.other-isp.example.jp"));
+  EXPECT_FALSE(policy.in_scope("localhost"));
+  EXPECT_FALSE(policy.in_scope("/usr/sbin/sendmail -t"));
+  EXPECT_FALSE(policy.in_scope(""));
 }
 
 TEST(Policy, MissingFileIsAnError) {

@@ -124,7 +124,8 @@ TEST(RuleEngine, MergedChangeKeepsTheOriginalValueAndTheLastRule) {
   before.incoming.hostname = "pop.old.example.ac.jp";
   before.incoming.port = 10110;
   const auto loaded = parse_policy(
-      "<policy xmlns='urn:mailmig:policy:1' name='n'><move match='pop.old.example.ac.jp'>"
+      "<policy xmlns='urn:mailmig:policy:1' name='n'><scope><host match='*.example.ac.jp'/>"
+      "</scope><move match='pop.old.example.ac.jp'>"
       "<incomingServer><hostname>pop.new.example.ac.jp</hostname><port>110</port>"
       "</incomingServer></move></policy>",
       "", "n.xml");
@@ -148,7 +149,8 @@ TEST(RuleEngine, FieldThatEndsWhereItStartedIsDropped) {
   // The move asks for plain 110; incoming-tls takes it back to SSL 995, where it started.
   const Account before = test_accounts::windows_live_mail_kumail();
   const auto loaded = parse_policy(
-      "<policy xmlns='urn:mailmig:policy:1' name='n'><move match='pop.kumail.kyoto-u.ac.jp'>"
+      "<policy xmlns='urn:mailmig:policy:1' name='n'><scope><host match='*.kyoto-u.ac.jp'/>"
+      "</scope><move match='pop.kumail.kyoto-u.ac.jp'>"
       "<incomingServer><hostname>pop.kumail.kyoto-u.ac.jp</hostname><port>110</port>"
       "<socketType>plain</socketType></incomingServer></move></policy>",
       "", "n.xml");
@@ -248,7 +250,7 @@ Policy inline_policy(const std::string& moves) {
   const PolicyLoadResult loaded = parse_policy(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<policy xmlns=\"urn:mailmig:policy:1\" "
       "name=\"test\">\n" +
-          moves + "</policy>\n",
+          moves + "<scope><host match=\"*.jp\"/></scope></policy>\n",
       ".", "test.xml");
   EXPECT_TRUE(loaded) << loaded.error;
   return loaded ? *loaded.policy : Policy{};
@@ -348,6 +350,76 @@ TEST(RuleEngine, AuthenticationNeverChangesOnAPlainConnection) {
       }
     }
   }
+}
+
+// Seed 003, FAQ Q7: only DTI's accounts are affected, other providers' accounts are not.
+TEST(RuleEngine, AnAccountOutsideThePolicysScopeIsNotGovernedAndLeftAlone) {
+  Account other = test_accounts::outlook_express_dti();
+  other.incoming.hostname = "pop.other-isp.example.jp";
+  other.outgoing->hostname = "smtp.other-isp.example.jp";
+  const AccountPlan plan = plan_account(other, fixture_policy("003-dti.xml"));
+  EXPECT_FALSE(plan.governed);
+  EXPECT_TRUE(plan.changes.empty());
+  EXPECT_TRUE(plan.findings.empty());
+  EXPECT_EQ(plan.after, other);
+
+  const AccountPlan dti =
+      plan_account(test_accounts::outlook_express_dti(), fixture_policy("003-dti.xml"));
+  EXPECT_TRUE(dti.governed);
+  EXPECT_EQ(dti.changes.size(), 4u);  // 587, STARTTLS, SMTP AUTH, the user name
+}
+
+TEST(RuleEngine, OnlyTheSidesInScopeChange) {
+  // A club mailbox that sends through its ISP: the club's side moves, the ISP's stays.
+  Account before = test_accounts::sylpheed_apop_pop_before_smtp();
+  before.outgoing->hostname = "smtp.isp.example.ne.jp";
+  const AccountPlan plan = plan_account(before, fixture_policy("002-kyutech.xml"));
+  EXPECT_TRUE(plan.governed);
+  EXPECT_FALSE(plan.changes.empty());
+  for (const Change& change : plan.changes) {
+    EXPECT_TRUE(change.field.starts_with("incoming.")) << change.field;
+  }
+  EXPECT_EQ(plan.after.incoming.hostname, "mail.club.kyutech.ac.jp");
+  EXPECT_EQ(plan.after.outgoing, before.outgoing);
+
+  // The same under a clientConfig move, which moves a whole provider: not the ISP's server.
+  Account kumail = test_accounts::windows_live_mail_kumail();
+  kumail.outgoing->hostname = "smtp.isp.example.ne.jp";
+  const AccountPlan moved = plan_account(kumail, fixture_policy("004-kumail-clientconfig.xml"));
+  EXPECT_EQ(moved.after.incoming.hostname, "pop.gmail.com");
+  EXPECT_EQ(moved.after.outgoing, kumail.outgoing);
+}
+
+TEST(RuleEngine, AMovedAccountStaysGovernedAndSettled) {
+  for (const char* seed : {"004-kumail.xml", "004-kumail-clientconfig.xml"}) {
+    const Policy policy = fixture_policy(seed);
+    const AccountPlan first = plan_account(test_accounts::windows_live_mail_kumail(), policy);
+    ASSERT_FALSE(first.changes.empty()) << seed;
+    const AccountPlan again = plan_account(first.after, policy);
+    EXPECT_TRUE(again.governed) << seed;
+    EXPECT_TRUE(again.changes.empty()) << seed;
+  }
+}
+
+TEST(RuleEngine, TheBuiltinDefaultLeavesLocalNewsAndLocalMailboxAccountsAlone) {
+  Account bridge = test_accounts::thunderbird_imap_plain();
+  bridge.incoming.hostname = "127.0.0.1";
+  bridge.outgoing->hostname = "localhost";
+  Account news = test_accounts::thunderbird_news();
+  news.outgoing = ServerSettings{Protocol::Smtp,    "smtp.example.ac.jp", 25,
+                                 SocketType::Plain, AuthMethod::None,     ""};
+  for (const Account& account : {bridge, news}) {
+    const AccountPlan plan = plan_account(account, builtin_default_policy());
+    EXPECT_FALSE(plan.governed) << account.id;
+    EXPECT_TRUE(plan.changes.empty()) << account.id;
+  }
+  // A mailbox on a local bridge that sends through the organisation: only the sending side.
+  Account half = test_accounts::thunderbird_imap_plain();
+  half.incoming.hostname = "127.0.0.1";
+  const AccountPlan plan = plan_account(half, builtin_default_policy());
+  EXPECT_TRUE(plan.governed);
+  EXPECT_EQ(plan.after.incoming, half.incoming);
+  EXPECT_EQ(plan.after.outgoing->port, 587);
 }
 
 }  // namespace

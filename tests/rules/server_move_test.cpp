@@ -10,7 +10,8 @@ constexpr std::string_view kRule = "server-move";
 
 Policy inline_policy(std::string_view moves) {
   const std::string text =
-      "<policy xmlns='urn:mailmig:policy:1' name='test'>" + std::string(moves) + "</policy>";
+      "<policy xmlns='urn:mailmig:policy:1' name='test'><scope><host match='*.jp'/></scope>" +
+      std::string(moves) + "</policy>";
   const PolicyLoadResult loaded = parse_policy(text, "", "test.xml");
   EXPECT_TRUE(loaded) << loaded.error;
   return loaded ? *loaded.policy : Policy{};

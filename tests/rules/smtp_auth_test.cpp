@@ -58,15 +58,65 @@ TEST(SmtpAuthRule, BeckyPopBeforeSmtpOnAnOddPlainPortKeepsThePort) {
   EXPECT_EQ(output.changes[1].field, "outgoing.authentication");
 }
 
-TEST(SmtpAuthRule, OutgoingUserNameThatDiffersBecomesTheReceivingOne) {
+TEST(SmtpAuthRule, ExplicitOutgoingUserNameIsKeptWhenSmtpAuthIsTurnedOn) {
   Account before = test_accounts::outlook_express_dti();
   before.outgoing->port = 587;
   before.outgoing->socket_type = SocketType::StartTls;
-  before.outgoing->username = "tanaka-old";
+  before.outgoing->username = "tanaka-smtp";
   const RuleOutput output = run_rule(kRule, before);
-  ASSERT_EQ(output.changes.size(), 2u);
-  EXPECT_EQ(output.changes[1].from, "tanaka-old");
-  EXPECT_EQ(output.changes[1].to, "tanaka");
+  EXPECT_EQ(
+      output.changes,
+      (std::vector<Change>{{"smtp-auth", "outgoing.authentication", "none", "password-cleartext",
+                            "smtp.tanaka.dti.ne.jp needs SMTP authentication with the user "
+                            "name already set for sending (tanaka-smtp)"}}));
+  EXPECT_TRUE(output.findings.empty());
+}
+
+TEST(SmtpAuthRule, TurningPopBeforeSmtpOffKeepsAnExplicitDifferentUserName) {
+  Account before = test_accounts::becky_apop_keio();
+  before.outgoing->username = "ws-tanaka";
+  const RuleOutput output = run_rule(kRule, before);
+  const std::string reason =
+      "POP before SMTP is ending: popper.sc.itc.keio.ac.jp needs SMTP authentication with the "
+      "user name already set for sending (ws-tanaka)";
+  ASSERT_EQ(output.changes.size(), 3u);
+  EXPECT_EQ(output.changes[2], (Change{"smtp-auth", "outgoing.authentication", "smtp-after-pop",
+                                       "password-cleartext", reason}));
+  EXPECT_EQ(with_changes(before, output.changes).outgoing->username, "ws-tanaka");
+}
+
+TEST(SmtpAuthRule, ALoginKeptOnKeepsItsOwnUserName) {
+  Account before = test_accounts::claws_imap_starttls();
+  before.outgoing->username = "hanako-send";
+  const RuleOutput output = run_rule(kRule, before);
+  EXPECT_TRUE(output.changes.empty());
+  EXPECT_TRUE(output.findings.empty());
+}
+
+TEST(SmtpAuthRule, AnAccountThatReceivesNoMailLendsNoLogin) {
+  // Sylpheed's news and local accounts may name an SMTP server; the news login in user_id is no
+  // mail login, and a local mailbox has none: neither gets SMTP AUTH.
+  Account news = test_accounts::thunderbird_news();
+  news.incoming.username = "news-reader";
+  news.incoming.authentication = AuthMethod::PasswordCleartext;
+  news.outgoing = ServerSettings{Protocol::Smtp,    "smtp.example.ac.jp", 25,
+                                 SocketType::Plain, AuthMethod::None,     ""};
+  Account local = news;
+  local.incoming = ServerSettings{Protocol::None, "", 0, SocketType::Plain, AuthMethod::None, ""};
+  for (const Account& account : {news, local}) {
+    const RuleOutput output = run_rule(kRule, account);
+    EXPECT_TRUE(output.changes.empty()) << to_string(account.incoming.protocol);
+    EXPECT_TRUE(output.findings.empty()) << to_string(account.incoming.protocol);
+  }
+}
+
+TEST(SmtpAuthRule, AnotherProvidersSmtpServerIsLeftAlone) {
+  // Seed 003's FAQ: only DTI's accounts are affected.
+  Account before = test_accounts::outlook_express_dti();
+  before.outgoing->hostname = "smtp.other-isp.example.jp";
+  const RuleOutput output = run_rule(kRule, before, fixture_policy("003-dti.xml"));
+  EXPECT_TRUE(output.changes.empty());
+  EXPECT_TRUE(output.findings.empty());
 }
 
 TEST(SmtpAuthRule, NoUserNameAnywhereAsksForOne) {
