@@ -101,7 +101,7 @@ class DoubleClickTest : public ::testing::Test {
 };
 
 TEST_F(DoubleClickTest, EnglishOneQuestionThenWhatWasDoneAndAnUndoWithoutARunId) {
-  start("homes/linux", "policies/002-kyutech.xml");
+  start("homes/linux", "policies/tests/002-kyutech-every-seed-host.xml");
   const std::string before = read_file_bytes(sylpheed());
   const RunOutput output = run_mailmig_on_terminal({}, options_, {{kQuestion, "y"}});
   const std::string screen = screen_of(output);
@@ -138,7 +138,7 @@ TEST_F(DoubleClickTest, EnglishOneQuestionThenWhatWasDoneAndAnUndoWithoutARunId)
 }
 
 TEST_F(DoubleClickTest, JapaneseTheSameScreensInJapanese) {
-  start("homes/linux", "policies/002-kyutech.xml");
+  start("homes/linux", "policies/tests/002-kyutech-every-seed-host.xml");
   options_.lang = "ja_JP.UTF-8";
   options_.extra_environment.push_back({"LANGUAGE", "ja_JP.UTF-8"});
   const std::string before = read_file_bytes(sylpheed());
@@ -169,7 +169,7 @@ TEST_F(DoubleClickTest, JapaneseTheSameScreensInJapanese) {
 }
 
 TEST_F(DoubleClickTest, DetailsOnRequestThenTheQuestionAgain) {
-  start("homes/linux", "policies/002-kyutech.xml");
+  start("homes/linux", "policies/tests/002-kyutech-every-seed-host.xml");
   const std::string before = read_file_bytes(sylpheed());
   const RunOutput output =
       run_mailmig_on_terminal({}, options_, {{kQuestion, "d"}, {kQuestion, "n"}});
@@ -195,7 +195,7 @@ TEST_F(DoubleClickTest, ARunningClientIsNamedBeforeAnyQuestionInTheUsersLanguage
     Sandbox sandbox;
     sandbox.copy_fixture("homes/linux", "home");
     install_program(sandbox.path("bin"));
-    sandbox.copy_fixture("policies/002-kyutech.xml", "bin/mailmig-policy.xml");
+    sandbox.copy_fixture("policies/tests/002-kyutech-every-seed-host.xml", "bin/mailmig-policy.xml");
     RunOptions options;
     options.tmpdir = sandbox.tmp();
     options.home = sandbox.home();
@@ -222,7 +222,7 @@ TEST_F(DoubleClickTest, ARunningClientIsNamedBeforeAnyQuestionInTheUsersLanguage
 
 // The Windows home's Becky! accounts need STARTTLS, which mailmig cannot set in Becky!.
 TEST_F(DoubleClickTest, TheManualStepsAreTheLastThingOnScreen) {
-  start("homes/windows", "policies/003-dti.xml");
+  start("homes/windows", "policies/tests/003-dti-every-seed-host.xml");
   const RunOutput output = run_mailmig_on_terminal({}, options_, {{kQuestion, "y"}});
   const std::string screen = screen_of(output);
   EXPECT_EQ(output.exit_code, 0) << screen;
@@ -251,7 +251,7 @@ class PlanExitTest : public LinuxHomeTest {};
 TEST_F(PlanExitTest, ManualStepsKeepThePlanAtFourAndAreCountedEverywhere) {
   sandbox_.copy_fixture("homes/windows", "windows");
   const std::string home = sandbox_.path("windows");
-  const std::string policy = fixture_path("policies/003-dti.xml");
+  const std::string policy = fixture_path("policies/tests/003-dti-every-seed-host.xml");
   const std::string log = sandbox_.path("mailmig.log");
   const std::vector<std::string> common{"--home",   home,   "--state-dir", sandbox_.state(),
                                         "--policy", policy, "--log",       log};
@@ -297,7 +297,7 @@ TEST_F(PlanExitTest, ManualStepsKeepThePlanAtFourAndAreCountedEverywhere) {
 TEST_F(PlanExitTest, ARunningClientMakesThePlanExitThree) {
   const RunningSylpheed sylpheed(sandbox_.tmp());
   const RunOutput json =
-      run({"plan", "--format", "json", "--policy", fixture_path("policies/002-kyutech.xml")});
+      run({"plan", "--format", "json", "--policy", fixture_path("policies/tests/002-kyutech-every-seed-host.xml")});
   EXPECT_EQ(json.exit_code, 3) << json.out << json.err;
   const nlohmann::json run = parse_json(json.out);
   bool sylpheed_running = false;

@@ -104,8 +104,9 @@ std::vector<ClientCase> client_cases() {
         {"server-move", "outgoing.hostname", "smtp.kumail.kyoto-u.ac.jp", "smtp.gmail.com"},
         {"server-move", "outgoing.authentication", "password-cleartext", "OAuth2"},
         {"server-move", "outgoing.username", "hanako", "hanako@kumail.kyoto-u.ac.jp"}},
-       // logins.json: the other account's SMTP AUTH login (none is carried to Gmail).
-       {kTbHanako + "/prefs.js", kTbHanako + "/logins.json"},
+       // logins.json is left alone: no login is carried to Gmail, and the other account is
+       // outside the policy's scope.
+       {kTbHanako + "/prefs.js"},
        {{kTbHanako + "/prefs.js", R"(user_pref("mail.server.server1.hostname", "pop.gmail.com");)"},
         {kTbHanako + "/prefs.js",
          R"(user_pref("mail.server.server1.userName", "hanako@kumail.kyoto-u.ac.jp");)"},
@@ -190,8 +191,9 @@ std::vector<ClientCase> client_cases() {
         {"server-move", "outgoing.hostname", "smtp.kumail.kyoto-u.ac.jp", "smtp.gmail.com"},
         {"server-move", "outgoing.authentication", "password-cleartext", "OAuth2"},
         {"server-move", "outgoing.username", "tanaka", "tanaka@kumail.kyoto-u.ac.jp"}},
-       // logins.json: the other account's SMTP AUTH login (none is carried to Gmail).
-       {kTbWindows + "/prefs.js", kTbWindows + "/logins.json"},
+       // logins.json is left alone: no login is carried to Gmail, and the other account is
+       // outside the policy's scope.
+       {kTbWindows + "/prefs.js"},
        {{kTbWindows + "/prefs.js",
          "user_pref(\"mail.server.server1.hostname\", \"pop.gmail.com\");\r"}}},
       {"SylpheedWindows000",

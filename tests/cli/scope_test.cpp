@@ -88,7 +88,7 @@ TEST_F(ScopeTest, TheDtiPolicyLeavesAnotherProvidersAccountAlone) {
   EXPECT_NE(csv.out.find("smtp.other-isp.example.jp,25,plain,none,,,,,,tanaka2,,,"),
             std::string::npos)
       << csv.out;
-  EXPECT_NE(csv.out.find(",plan,false\r\n"), std::string::npos) << csv.out;
+  EXPECT_NE(csv.out.find(",plan,not-governed,false\r\n"), std::string::npos) << csv.out;
 
   const std::string before = read_file_bytes(accountrc_);
   const RunOutput apply = run({"apply", "--policy", policy});

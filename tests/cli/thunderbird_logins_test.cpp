@@ -100,6 +100,7 @@ TEST_F(ThunderbirdLoginsTest, ANewUserNameAsksForThePasswordOnce) {
   const std::string policy = sandbox_.path("new-user-name.xml");
   write_file_bytes(policy,
                    "<policy xmlns='urn:mailmig:policy:1' name='new user name'>"
+                   "<scope><host match='*.kyoto-u.ac.jp'/></scope>"
                    "<move match='pop.kumail.kyoto-u.ac.jp'><incomingServer type='pop3'>"
                    "<hostname>pop.kumail.kyoto-u.ac.jp</hostname><port>995</port>"
                    "<socketType>SSL</socketType><username>%EMAILADDRESS%</username>"

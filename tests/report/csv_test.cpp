@@ -125,12 +125,12 @@ TEST(CsvReport, HeaderStartsWithTheDocumentedColumns) {
 }
 
 // Issue 15: the account's status, on every row of the account; empty for a profile's row.
-TEST(CsvReport, LastColumnIsTheAccountStatus) {
+TEST(CsvReport, EveryAccountRowHasTheAccountStatus) {
   RunResult run = testing::sample_plan_run();
   run.profiles[0].accounts[0].findings.push_back(
       make_finding("becky-starttls", Severity::ActionRequired, "Turn on STARTTLS by hand"));
   const CsvTable table = read_report(run);
-  EXPECT_EQ(table.rows.at(0).back(), "account_status");
+  EXPECT_EQ(table.rows.at(0).at(table.rows.at(0).size() - 2), "account_status");
   EXPECT_EQ(cell(table, 1, "account_status"), "action-required");
   EXPECT_EQ(cell(table, 2, "account_status"), "action-required");
   EXPECT_EQ(cell(table, 3, "account_status"), "");  // the profile that could not be read
