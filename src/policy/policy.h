@@ -52,6 +52,21 @@ struct MoveTarget {
   std::string matched_host;  // the account's host that the move's match fitted
 };
 
+// Whether a change that points an account at a server waits for that server to be checked
+// (src/verify): Required leaves the account alone when the check fails, Advisory changes it
+// with a warning, Off checks nothing.
+enum class VerificationMode { Required, Advisory, Off };
+std::string_view to_string(VerificationMode mode);  // "required", "advisory", "off"
+std::optional<VerificationMode> parse_verification_mode(std::string_view text);
+
+// <verification mode="..." ca-file="..."/>; the built-in default has no policy to name a CA.
+struct Verification {
+  VerificationMode mode = VerificationMode::Required;
+  std::string ca_file;  // extra trusted authorities (PEM), relative paths resolved; "" for none
+
+  bool operator==(const Verification&) const = default;
+};
+
 struct Policy {
   std::string name;
   std::string path;  // as shown in messages; empty for the built-in default
@@ -59,6 +74,7 @@ struct Policy {
   // Every built-in rule's id with whether it runs; an id not listed does not run.
   std::map<std::string, bool, std::less<>> rule_states;
   std::vector<Move> moves;
+  Verification verification;
 
   bool rule_enabled(std::string_view id) const;
 
