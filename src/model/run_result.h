@@ -9,6 +9,7 @@
 #include "src/model/account.h"
 #include "src/model/change.h"
 #include "src/model/client.h"
+#include "src/model/endpoint_check.h"
 #include "src/model/finding.h"
 
 namespace mailmig {
@@ -95,6 +96,10 @@ struct RunResult {
   // About the run as a whole, when no profile can say it: "no mail program's settings were
   // found in /home/ann" (the rule is empty, the severity is Info).
   std::vector<Finding> notices;
+  // The checks of the servers changes point accounts at, each once, and the mode they ran in
+  // ("required", "advisory", "off").
+  std::string verification = "off";
+  std::vector<EndpointCheck> endpoint_checks;
 };
 
 }  // namespace mailmig
