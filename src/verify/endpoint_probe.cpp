@@ -241,6 +241,10 @@ class Connection {
       detail.assign(reinterpret_cast<const char*>(text.data), text.size);
       gnutls_free(text.data);
     }
+    // An unknown issuer first: then nothing else the certificate says can be believed.
+    if (status & GNUTLS_CERT_SIGNER_NOT_FOUND) {
+      return fail(EndpointOutcome::CertificateUntrusted, detail);
+    }
     if (status & (GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED)) {
       return fail(EndpointOutcome::CertificateExpired, detail);
     }
