@@ -115,7 +115,10 @@ void migrate_accounts(Profile& profile, const Policy& policy, EndpointVerificati
     if (edited && read_again_after_edits) reread = profile.account(original.id);
     const Account& current = reread ? *reread : original;
     AccountPlan plan = plan_account(current, policy);
-    if (verification.screen(current, plan)) ++left_alone_unverified;
+    if (verification.screen(current, plan)) {
+      account_result.awaiting_server = true;
+      ++left_alone_unverified;
+    }
     account_result.findings = std::move(plan.findings);
     if (!plan.changes.empty()) {
       edited = true;

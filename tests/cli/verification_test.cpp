@@ -101,6 +101,10 @@ TEST(Verification, RequiredLeavesTheAccountOfAFailingServerAlone) {
                                      "TLS (An unexpected TLS packet was received.); mailmig tries "
                                      "again at its next run"});
   EXPECT_EQ(migration.left_alone_unverified, 1u);
+  // Not done: its changes are still to make, at a later run.
+  EXPECT_TRUE(account.awaiting_server);
+  EXPECT_EQ(account_status(account, false), AccountStatus::Pending);
+  EXPECT_EQ(account_status(account, true), AccountStatus::Pending);
   // The other accounts' servers answered: their changes stand.
   EXPECT_FALSE(account_of(migration, "popper.sc.itc.keio.ac.jp").changes.empty());
 }
