@@ -18,7 +18,8 @@ bool points_elsewhere(const ServerSettings& before, const ServerSettings& after)
 }
 
 Endpoint endpoint_of(const ServerSettings& server) {
-  const int port = server.port > 0 ? server.port : default_port(server.protocol, server.socket_type);
+  const int port =
+      server.port > 0 ? server.port : default_port(server.protocol, server.socket_type);
   return Endpoint{server.protocol, server.hostname, port, server.socket_type,
                   server.authentication};
 }
@@ -28,52 +29,67 @@ Endpoint endpoint_of(const ServerSettings& server) {
 const char* left_alone_message(EndpointOutcome outcome) {
   switch (outcome) {
     case EndpointOutcome::NoTls:
-      return N_("left alone: {endpoint} did not answer with TLS ({detail}); mailmig tries again "
-                "at its next run");
+      return N_(
+          "left alone: {endpoint} did not answer with TLS ({detail}); mailmig tries again "
+          "at its next run");
     case EndpointOutcome::CertificateWrongHost:
-      return N_("left alone: the certificate of {endpoint} is not valid for that host name "
-                "({detail}); mailmig tries again at its next run");
+      return N_(
+          "left alone: the certificate of {endpoint} is not valid for that host name "
+          "({detail}); mailmig tries again at its next run");
     case EndpointOutcome::CertificateExpired:
-      return N_("left alone: the certificate of {endpoint} has expired ({detail}); mailmig tries "
-                "again at its next run");
+      return N_(
+          "left alone: the certificate of {endpoint} has expired ({detail}); mailmig tries "
+          "again at its next run");
     case EndpointOutcome::CertificateUntrusted:
-      return N_("left alone: the certificate of {endpoint} is not trusted ({detail}); mailmig "
-                "tries again at its next run");
+      return N_(
+          "left alone: the certificate of {endpoint} is not trusted ({detail}); mailmig "
+          "tries again at its next run");
     case EndpointOutcome::NoLogin:
-      return N_("left alone: {endpoint} does not offer the login the account needs ({detail}); "
-                "mailmig tries again at its next run");
+      return N_(
+          "left alone: {endpoint} does not offer the login the account needs ({detail}); "
+          "mailmig tries again at its next run");
     case EndpointOutcome::NotChecked:
-      return N_("left alone: {endpoint} was not checked before the run's time limit; mailmig "
-                "tries again at its next run");
+      return N_(
+          "left alone: {endpoint} was not checked before the run's time limit; mailmig "
+          "tries again at its next run");
     case EndpointOutcome::Ok:
-    case EndpointOutcome::NoAnswer: break;
+    case EndpointOutcome::NoAnswer:
+      break;
   }
-  return N_("left alone: {endpoint} did not answer ({detail}); mailmig tries again at its next "
-            "run");
+  return N_(
+      "left alone: {endpoint} did not answer ({detail}); mailmig tries again at its next "
+      "run");
 }
 
 const char* advisory_message(EndpointOutcome outcome) {
   switch (outcome) {
     case EndpointOutcome::NoTls:
-      return N_("{endpoint} did not answer with TLS ({detail}), changed anyway (verification is "
-                "advisory)");
+      return N_(
+          "{endpoint} did not answer with TLS ({detail}), changed anyway (verification is "
+          "advisory)");
     case EndpointOutcome::CertificateWrongHost:
-      return N_("the certificate of {endpoint} is not valid for that host name ({detail}), "
-                "changed anyway (verification is advisory)");
+      return N_(
+          "the certificate of {endpoint} is not valid for that host name ({detail}), "
+          "changed anyway (verification is advisory)");
     case EndpointOutcome::CertificateExpired:
-      return N_("the certificate of {endpoint} has expired ({detail}), changed anyway "
-                "(verification is advisory)");
+      return N_(
+          "the certificate of {endpoint} has expired ({detail}), changed anyway "
+          "(verification is advisory)");
     case EndpointOutcome::CertificateUntrusted:
-      return N_("the certificate of {endpoint} is not trusted ({detail}), changed anyway "
-                "(verification is advisory)");
+      return N_(
+          "the certificate of {endpoint} is not trusted ({detail}), changed anyway "
+          "(verification is advisory)");
     case EndpointOutcome::NoLogin:
-      return N_("{endpoint} does not offer the login the account needs ({detail}), changed "
-                "anyway (verification is advisory)");
+      return N_(
+          "{endpoint} does not offer the login the account needs ({detail}), changed "
+          "anyway (verification is advisory)");
     case EndpointOutcome::NotChecked:
-      return N_("{endpoint} was not checked before the run's time limit, changed anyway "
-                "(verification is advisory)");
+      return N_(
+          "{endpoint} was not checked before the run's time limit, changed anyway "
+          "(verification is advisory)");
     case EndpointOutcome::Ok:
-    case EndpointOutcome::NoAnswer: break;
+    case EndpointOutcome::NoAnswer:
+      break;
   }
   return N_("{endpoint} did not answer ({detail}), changed anyway (verification is advisory)");
 }
@@ -102,8 +118,7 @@ EndpointVerification::EndpointVerification(
   if (mode_ != VerificationMode::Off) checker_.emplace(settings, deadline, std::move(probe));
 }
 
-void EndpointVerification::check_ahead(const std::vector<Account>& accounts,
-                                       const Policy& policy) {
+void EndpointVerification::check_ahead(const std::vector<Account>& accounts, const Policy& policy) {
   if (!checker_) return;
   std::vector<Endpoint> endpoints;
   for (const Account& account : accounts) {
@@ -122,10 +137,10 @@ bool EndpointVerification::screen(const Account& before, AccountPlan& plan) {
     if (check.passed()) continue;
     failed = true;
     const bool required = mode_ == VerificationMode::Required;
-    Finding finding = make_finding(
-        kRuleId, Severity::Warning,
-        required ? left_alone_message(check.outcome) : advisory_message(check.outcome),
-        {{"endpoint", host_and_port(endpoint)}, {"detail", check.detail}});
+    Finding finding =
+        make_finding(kRuleId, Severity::Warning,
+                     required ? left_alone_message(check.outcome) : advisory_message(check.outcome),
+                     {{"endpoint", host_and_port(endpoint)}, {"detail", check.detail}});
     plan.findings.push_back(std::move(finding));
   }
   if (failed && mode_ == VerificationMode::Required) {
@@ -150,8 +165,8 @@ std::string format_endpoint_checks(const std::string& mode,
     const Endpoint& endpoint = check.endpoint;
     out += "  " + printable(host_and_port(endpoint)) + " (" +
            std::string(to_string(endpoint.protocol)) + ", " +
-           std::string(to_string(endpoint.socket_type)) + "): " +
-           translate(outcome_phrase(check.outcome));
+           std::string(to_string(endpoint.socket_type)) +
+           "): " + translate(outcome_phrase(check.outcome));
     if (!check.passed() && !check.detail.empty()) out += " (" + printable(check.detail) + ")";
     out += "\n";
   }

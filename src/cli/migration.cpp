@@ -160,11 +160,12 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
                      {{"home", options.home}}));
   }
   SafeApply writer(options, info);
-  const VerificationMode verification_mode = options.command == Command::Scan
-                                                 ? VerificationMode::Off
-                                                 : options.verification.value_or(policy.verification.mode);
+  const VerificationMode verification_mode =
+      options.command == Command::Scan ? VerificationMode::Off
+                                       : options.verification.value_or(policy.verification.mode);
   std::optional<std::chrono::steady_clock::time_point> probe_deadline;
-  if (options.timeout.count() > 0) probe_deadline = std::chrono::steady_clock::now() + options.timeout;
+  if (options.timeout.count() > 0)
+    probe_deadline = std::chrono::steady_clock::now() + options.timeout;
   ProbeSettings probe_settings;
   probe_settings.extra_ca_file = policy.verification.ca_file;
   EndpointVerification verification(verification_mode, probe_settings, probe_deadline,

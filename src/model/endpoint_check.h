@@ -29,13 +29,13 @@ std::string host_and_port(const Endpoint& endpoint);  // "mail.example.jp:995", 
 
 enum class EndpointOutcome {
   Ok,
-  NoAnswer,               // no connection, or no greeting
-  NoTls,                  // no TLS handshake, or no STARTTLS offered
-  CertificateWrongHost,   // valid, but not for this host name
-  CertificateExpired,     // or not yet valid
-  CertificateUntrusted,   // not signed by a known authority
-  NoLogin,                // the login the account relies on is not offered
-  NotChecked,             // the run's time limit had passed
+  NoAnswer,              // no connection, or no greeting
+  NoTls,                 // no TLS handshake, or no STARTTLS offered
+  CertificateWrongHost,  // valid, but not for this host name
+  CertificateExpired,    // or not yet valid
+  CertificateUntrusted,  // not signed by a known authority
+  NoLogin,               // the login the account relies on is not offered
+  NotChecked,            // the run's time limit had passed
 };
 
 std::string_view to_string(EndpointOutcome outcome);  // "ok", "no-answer", ... (JSON, CSV)

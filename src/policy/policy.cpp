@@ -467,8 +467,8 @@ class PolicyParser {
       return false;
     }
     if (const pugi::xml_node child = first_element(element)) {
-      return source_.fail(child, "unexpected element <" + std::string(child.name()) +
-                                     "> inside <verification>");
+      return source_.fail(
+          child, "unexpected element <" + std::string(child.name()) + "> inside <verification>");
     }
     if (const pugi::xml_attribute mode = element.attribute("mode")) {
       const auto parsed = parse_verification_mode(mode.value());
@@ -695,9 +695,12 @@ std::optional<std::string> expand_username(std::string_view username_template,
 
 std::string_view to_string(VerificationMode mode) {
   switch (mode) {
-    case VerificationMode::Required: return "required";
-    case VerificationMode::Advisory: return "advisory";
-    case VerificationMode::Off: return "off";
+    case VerificationMode::Required:
+      return "required";
+    case VerificationMode::Advisory:
+      return "advisory";
+    case VerificationMode::Off:
+      return "off";
   }
   return "required";
 }

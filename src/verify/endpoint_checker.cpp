@@ -18,7 +18,8 @@ EndpointChecker::EndpointChecker(ProbeSettings settings, std::optional<Clock::ti
 ProbeSettings EndpointChecker::settings_for_now() const {
   ProbeSettings settings = settings_;
   if (deadline_) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now());
     settings.timeout = std::max(std::chrono::milliseconds(0), std::min(settings.timeout, left));
   }
   return settings;

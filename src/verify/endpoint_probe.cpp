@@ -98,13 +98,13 @@ class Connection {
     const std::string service = std::to_string(port);
     // Name resolution waits as long as the system resolver does; the probes run in parallel.
     if (const int error = getaddrinfo(host.c_str(), service.c_str(), &hints, &found); error != 0) {
-      return fail(EndpointOutcome::NoAnswer, std::string("cannot resolve the host name: ") +
-                                                 gai_strerror(error));
+      return fail(EndpointOutcome::NoAnswer,
+                  std::string("cannot resolve the host name: ") + gai_strerror(error));
     }
     std::string last_error = "no address";
     for (const addrinfo* address = found; address && fd_ < 0; address = address->ai_next) {
-      const int fd = ::socket(address->ai_family,
-                              address->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+      const int fd =
+          ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
       if (fd < 0) continue;
       if (connect_within_deadline(fd, *address, last_error)) {
         fd_ = fd;
@@ -152,7 +152,8 @@ class Connection {
     int rc = 0;
     do {
       const int left = milliseconds_left(deadline_);
-      if (left == 0) return fail(EndpointOutcome::NoTls, "the TLS handshake did not finish in time");
+      if (left == 0)
+        return fail(EndpointOutcome::NoTls, "the TLS handshake did not finish in time");
       gnutls_handshake_set_timeout(session_, static_cast<unsigned>(left));
       rc = gnutls_handshake(session_);
     } while (rc < 0 && gnutls_error_is_fatal(rc) == 0);
@@ -265,17 +266,23 @@ class Connection {
 // method needs no login from the server, {"*"} for any mechanism.
 std::vector<std::string> sasl_mechanisms_for(AuthMethod method) {
   switch (method) {
-    case AuthMethod::PasswordCleartext: return {"PLAIN", "LOGIN"};
+    case AuthMethod::PasswordCleartext:
+      return {"PLAIN", "LOGIN"};
     case AuthMethod::PasswordEncrypted:
       return {"CRAM-MD5", "DIGEST-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256"};
-    case AuthMethod::Ntlm: return {"NTLM"};
-    case AuthMethod::Gssapi: return {"GSSAPI"};
-    case AuthMethod::OAuth2: return {"XOAUTH2", "OAUTHBEARER"};
-    case AuthMethod::Any: return {"*"};
+    case AuthMethod::Ntlm:
+      return {"NTLM"};
+    case AuthMethod::Gssapi:
+      return {"GSSAPI"};
+    case AuthMethod::OAuth2:
+      return {"XOAUTH2", "OAUTHBEARER"};
+    case AuthMethod::Any:
+      return {"*"};
     case AuthMethod::None:
     case AuthMethod::Apop:
     case AuthMethod::SmtpAfterPop:
-    case AuthMethod::TlsClientCert: return {};
+    case AuthMethod::TlsClientCert:
+      return {};
   }
   return {};
 }
@@ -340,7 +347,8 @@ Verdict smtp_dialogue(Connection& connection, const Endpoint& endpoint,
     if (!connection.send("STARTTLS\r\n")) return fail(EndpointOutcome::NoTls, "STARTTLS not sent");
     const auto go_ahead = read_smtp_reply(connection);
     if (!go_ahead || go_ahead->code != "220") {
-      return fail(EndpointOutcome::NoTls, go_ahead ? first_line(*go_ahead) : "no reply to STARTTLS");
+      return fail(EndpointOutcome::NoTls,
+                  go_ahead ? first_line(*go_ahead) : "no reply to STARTTLS");
     }
     if (auto failed = connection.start_tls(endpoint.host, settings.extra_ca_file)) return *failed;
     ehlo = smtp_ehlo(connection);
@@ -363,10 +371,9 @@ Verdict smtp_dialogue(Connection& connection, const Endpoint& endpoint,
   const std::vector<std::string> wanted = sasl_mechanisms_for(endpoint.authentication);
   if (!wanted.empty() && !offers_any(mechanisms, wanted)) {
     const std::string after = endpoint.socket_type == SocketType::StartTls ? " after STARTTLS" : "";
-    return fail(EndpointOutcome::NoLogin, "no AUTH " + joined(wanted, " or ") + after +
-                                              (mechanisms.empty() ? "" : " (offered: " +
-                                                                             joined(mechanisms, " ") +
-                                                                             ")"));
+    return fail(EndpointOutcome::NoLogin,
+                "no AUTH " + joined(wanted, " or ") + after +
+                    (mechanisms.empty() ? "" : " (offered: " + joined(mechanisms, " ") + ")"));
   }
   return {};
 }
@@ -499,7 +506,8 @@ Verdict imap_dialogue(Connection& connection, const Endpoint& endpoint,
   }
   const std::vector<std::string> wanted = sasl_mechanisms_for(endpoint.authentication);
   if (wanted.empty() || offers_any(mechanisms, wanted)) return {};
-  return fail(EndpointOutcome::NoLogin, "no AUTH=" + joined(wanted, " or AUTH=") + " in CAPABILITY");
+  return fail(EndpointOutcome::NoLogin,
+              "no AUTH=" + joined(wanted, " or AUTH=") + " in CAPABILITY");
 }
 
 }  // namespace

@@ -26,8 +26,7 @@ struct FakeServers {
         probed.push_back(endpoint);
       }
       const bool is_down = down.contains(endpoint.host);
-      return EndpointCheck{endpoint,
-                           is_down ? EndpointOutcome::NoTls : EndpointOutcome::Ok,
+      return EndpointCheck{endpoint, is_down ? EndpointOutcome::NoTls : EndpointOutcome::Ok,
                            is_down ? "An unexpected TLS packet was received." : ""};
     };
   }
@@ -67,7 +66,8 @@ TEST(Verification, EveryServerPassingLeavesThePlanAsItWas) {
   EXPECT_EQ(unchecked.result.verification, "off");
   EXPECT_TRUE(unchecked.result.endpoint_checks.empty());
 
-  const Migration checked = run_migration(plan_options(servers, std::nullopt), builtin_default_policy());
+  const Migration checked =
+      run_migration(plan_options(servers, std::nullopt), builtin_default_policy());
   EXPECT_EQ(checked.result.verification, "required");  // the built-in default
   EXPECT_EQ(checked.left_alone_unverified, 0u);
   const AccountResult& account = account_of(checked, "pop3.club.kyutech.ac.jp");

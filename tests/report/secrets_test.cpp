@@ -47,10 +47,10 @@ RunResult full_run() {
   run.info.command = "apply";
   run.profiles[0].files[0].backup_path = "/home/tanaka/.mailmig/backups/prefs.js";
   run.verification = "required";
-  run.endpoint_checks.push_back(EndpointCheck{
-      Endpoint{Protocol::Smtp, "mail.iis.u-tokyo.ac.jp", 587, SocketType::StartTls,
-               AuthMethod::PasswordCleartext},
-      EndpointOutcome::NoLogin, "no AUTH PLAIN or LOGIN after STARTTLS"});
+  run.endpoint_checks.push_back(
+      EndpointCheck{Endpoint{Protocol::Smtp, "mail.iis.u-tokyo.ac.jp", 587, SocketType::StartTls,
+                             AuthMethod::PasswordCleartext},
+                    EndpointOutcome::NoLogin, "no AUTH PLAIN or LOGIN after STARTTLS"});
   return run;
 }
 

@@ -338,7 +338,8 @@ TEST(Policy, RefusesABadVerificationElement) {
       {"<verification ca-file=\"no-such-ca.pem\"/>",
        "policy.xml:1: the CA file '" + kPolicies + "no-such-ca.pem' is not a readable file"},
       {"<verification/><verification/>", "policy.xml:1: <verification> given twice"},
-      {"<verification strict=\"yes\"/>", "policy.xml:1: unknown attribute strict on <verification>"},
+      {"<verification strict=\"yes\"/>",
+       "policy.xml:1: unknown attribute strict on <verification>"},
   };
   for (const auto& [element, error] : cases) {
     const PolicyLoadResult loaded = parse_text(

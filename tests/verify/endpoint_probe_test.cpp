@@ -56,8 +56,9 @@ TEST(EndpointProbeTest, SmtpWithoutAuthFailsWhenTheAccountLogsIn) {
 
 TEST(EndpointProbeTest, SmtpWithoutAuthIsOkForAnAccountWithoutLogin) {
   FakeMailServer server(smtp_server("250 fake.test\r\n"));
-  EXPECT_EQ(probe(local(Protocol::Smtp, server.port(), SocketType::Plain, AuthMethod::None)).outcome,
-            EndpointOutcome::Ok);
+  EXPECT_EQ(
+      probe(local(Protocol::Smtp, server.port(), SocketType::Plain, AuthMethod::None)).outcome,
+      EndpointOutcome::Ok);
 }
 
 TEST(EndpointProbeTest, SmtpStartTlsNotOfferedIsNoTls) {
@@ -155,8 +156,9 @@ TEST(EndpointProbeTest, Pop3ApopNeedsTheGreetingTimestamp) {
   ServerScript script = pop3_server("-ERR unknown command\r\n");
   script.greeting = "+OK ready\r\n";
   FakeMailServer without(script);
-  EXPECT_EQ(probe(local(Protocol::Pop3, without.port(), SocketType::Plain, AuthMethod::Apop)).outcome,
-            EndpointOutcome::NoLogin);
+  EXPECT_EQ(
+      probe(local(Protocol::Pop3, without.port(), SocketType::Plain, AuthMethod::Apop)).outcome,
+      EndpointOutcome::NoLogin);
 }
 
 TEST(EndpointProbeTest, Pop3StlsIsAskedForAfterCapa) {

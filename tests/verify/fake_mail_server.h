@@ -10,10 +10,10 @@
 namespace mailmig::verify_testing {
 
 struct ServerScript {
-  std::string greeting;                       // sent on connect ("" for none)
+  std::string greeting;                        // sent on connect ("" for none)
   std::map<std::string, std::string> replies;  // a line received (without CRLF) -> bytes to send
-  std::string other_reply;                    // for a line not in the table
-  std::set<std::string> close_after;          // lines after whose reply the server hangs up
+  std::string other_reply;                     // for a line not in the table
+  std::set<std::string> close_after;           // lines after whose reply the server hangs up
 };
 
 class FakeMailServer {
