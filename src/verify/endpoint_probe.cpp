@@ -59,7 +59,9 @@ bool contains(const std::vector<std::string>& list, std::string_view word) {
 
 // What the server said, short and safe to print: it is the server's text, not ours.
 std::string detail_of(std::string_view text) {
-  return printable(text.substr(0, std::min(text.size(), kMaxDetail)));
+  text = text.substr(0, std::min(text.size(), kMaxDetail));
+  const std::size_t end = text.find_last_not_of(" \t");
+  return printable(text.substr(0, end == std::string_view::npos ? 0 : end + 1));
 }
 
 struct Verdict {

@@ -108,6 +108,12 @@ TEST(EndpointProbeTest, SmtpRefusingGreetingIsNoAnswer) {
   EXPECT_EQ(check.detail, "554 no service");
 }
 
+TEST(EndpointProbeTest, TheServersWordsAreShownTrimmedAndPrintable) {
+  FakeMailServer server({"554 no\x1b[2J service \t \r\n", {}, "", {}});
+  EXPECT_EQ(probe(local(Protocol::Smtp, server.port(), SocketType::Plain)).detail,
+            "554 no\\x1b[2J service");
+}
+
 TEST(EndpointProbeTest, ImplicitTlsToAPlaintextServerIsNoTls) {
   FakeMailServer server({"+OK POP3 ready\r\n", {}, "-ERR unknown\r\n", {}});
   const EndpointCheck check = probe(local(Protocol::Pop3, server.port(), SocketType::Ssl));
