@@ -52,8 +52,9 @@ export E2E_HOSTS="$old_hosts $new_hosts"
 made_hosts=
 [ -e /etc/hosts ] || { : >/etc/hosts && made_hosts=1; }
 ca_store=/etc/ssl/certs/ca-certificates.crt
-made_ca_store=
-[ -e "$ca_store" ] || { mkdir -p "$(dirname "$ca_store")" && : >"$ca_store" && made_ca_store=1; }
+made_ca_store= made_ca_dir=
+[ -d "$(dirname "$ca_store")" ] || { mkdir -p "$(dirname "$ca_store")" && made_ca_dir=1; }
+[ -e "$ca_store" ] || { : >"$ca_store" && made_ca_store=1; }
 : >"$work/ca-store.crt"
 tls_pids=()
 
@@ -64,6 +65,7 @@ cleanup() {
   umount "$ca_store" 2>/dev/null
   [ -z "$made_hosts" ] || rm -f /etc/hosts
   [ -z "$made_ca_store" ] || rm -f "$ca_store"
+  [ -z "$made_ca_dir" ] || rmdir -p "$(dirname "$ca_store")" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
