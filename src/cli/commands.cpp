@@ -57,8 +57,16 @@ struct RunSettings {
   std::string log_path;
   bool quiet = false;
   double timeout_seconds = static_cast<double>(kDefaultRunTimeout.count());
+  std::string verify;  // --verify: required, advisory, off; "" for MAILMIG_VERIFY or the policy's
   std::vector<std::string> paths;
 };
+
+// --verify, else MAILMIG_VERIFY (a test bench without the servers' network sets it), else "".
+std::string verification_override(const RunSettings& settings) {
+  if (!settings.verify.empty()) return settings.verify;
+  const char* environment = std::getenv("MAILMIG_VERIFY");
+  return environment ? environment : "";
+}
 
 void add_run_options(CLI::App& command, RunSettings& settings, bool with_policy,
                      const std::vector<std::string>& formats) {
@@ -69,6 +77,12 @@ void add_run_options(CLI::App& command, RunSettings& settings, bool with_policy,
         "--policy", settings.policy_path,
         translate(N_("policy file (default: mailmig-policy.xml beside the executable, else "
                      "the built-in default)")));
+    command
+        .add_option("--verify", settings.verify,
+                    translate(N_("check each new server before pointing an account at it: "
+                                 "required, advisory or off (default: the policy's, else "
+                                 "required)")))
+        ->check(CLI::IsMember({"required", "advisory", "off"}));
   }
   command.add_option("--format", settings.format, translate(N_("output format")))
       ->check(CLI::IsMember(formats));
@@ -196,6 +210,7 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
   options.timeout = std::chrono::milliseconds(std::llround(settings.timeout_seconds * 1000));
   if (const std::string program = executable_path(); !program.empty()) options.program = program;
   options.undo_the_last_run = kept != nullptr;
+  options.verification = parse_verification_mode(verification_override(settings));
   const Migration migration = run_migration(options, policy);
 
   if (kept) {
@@ -215,6 +230,15 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
                                    {{"seconds", format_seconds(settings.timeout_seconds)}})
               << "\n";
     for (const std::string& path : migration.not_processed) std::cerr << "  " << printable(path) << "\n";
+    if (status != kExitError) status = kExitClientRunning;
+  }
+  if (migration.left_alone_unverified > 0) {
+    std::cerr << "mailmig: "
+              << fill_placeholders(tr(N_("{accounts} accounts were left alone: their new server "
+                                         "did not pass its check (see above); run mailmig again "
+                                         "later")),
+                                   {{"accounts", std::to_string(migration.left_alone_unverified)}})
+              << "\n";
     if (status != kExitError) status = kExitClientRunning;
   }
   if (!outputs.log_path.empty() && !append_log(outputs.log_path, migration.result)) {
@@ -239,6 +263,15 @@ int run_migration_command(Command command, const RunSettings& settings, KeptRun*
       command == Command::Scan ? builtin_default_policy() : resolve_policy(settings, policy_error);
   if (!policy) {
     std::cerr << "mailmig: " << tr(N_("invalid policy:")) << " " << printable(policy_error) << "\n";
+    return kExitUsage;
+  }
+  if (const std::string verify = verification_override(settings);
+      !verify.empty() && !parse_verification_mode(verify)) {
+    std::cerr << "mailmig: "
+              << fill_placeholders(tr(N_("MAILMIG_VERIFY={value} is not one of required, "
+                                         "advisory, off")),
+                                   {{"value", printable(verify)}})
+              << "\n";
     return kExitUsage;
   }
   const HomeRun home_run{
@@ -400,7 +433,8 @@ std::string exit_codes_help() {
       N_("Exit codes: 0 done or nothing to do; 1 some profile could not be read or "
          "written (it is untouched, the others were processed); 2 usage error, invalid "
          "policy, or a --home that is not a folder; 3 a mail client is running on some "
-         "profile, or the --timeout passed (those profiles were skipped, run again later); "
+         "profile, the --timeout passed, or a new server did not pass its check (those "
+         "profiles or accounts were left alone, run again later); "
          "4 not done yet (plan): changes are pending, or a step must be done by hand."));
 }
 

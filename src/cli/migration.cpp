@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 
+#include "src/cli/endpoint_verification.h"
 #include "src/cli/safe_apply.h"
 #include "src/discovery/discovery.h"
 #include "src/engine/rule_engine.h"
@@ -127,8 +128,10 @@ std::vector<Change> changes_realized(std::vector<Change> planned, const Account&
 
 // Plans and makes (in memory) every account's changes; accounts that share a server (one SMTP
 // server for several Thunderbird accounts) are planned against the bytes as already edited.
-void migrate_accounts(Profile& profile, const Policy& policy, ProfileResult& out) {
+void migrate_accounts(Profile& profile, const Policy& policy, EndpointVerification& verification,
+                      ProfileResult& out, std::size_t& left_alone_unverified) {
   std::vector<Account> before = profile.accounts();
+  verification.check_ahead(before, policy);  // the profile's new servers, in parallel
   out.accounts.reserve(out.accounts.size() + before.size());
   // Until an account is edited, every account reads as it did before; in a format whose edits
   // stay in their account, it always does.
@@ -140,6 +143,10 @@ void migrate_accounts(Profile& profile, const Policy& policy, ProfileResult& out
     if (edited && read_again_after_edits) reread = profile.account(original.id);
     const Account& current = reread ? *reread : original;
     AccountPlan plan = plan_account(current, policy);
+    if (verification.screen(current, plan)) {
+      account_result.awaiting_server = true;
+      ++left_alone_unverified;
+    }
     account_result.findings = std::move(plan.findings);
     account_result.governed = plan.governed;
     if (!plan.changes.empty()) {
@@ -187,6 +194,16 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
                      {{"home", options.home}}));
   }
   SafeApply writer(options, info);
+  const VerificationMode verification_mode =
+      options.command == Command::Scan ? VerificationMode::Off
+                                       : options.verification.value_or(policy.verification.mode);
+  std::optional<std::chrono::steady_clock::time_point> probe_deadline;
+  if (options.timeout.count() > 0)
+    probe_deadline = std::chrono::steady_clock::now() + options.timeout;
+  ProbeSettings probe_settings;
+  probe_settings.extra_ca_file = policy.verification.ca_file;
+  EndpointVerification verification(verification_mode, probe_settings, probe_deadline,
+                                    options.probe);
   // Once the deadline has passed, this profile and the ones after it are not processed.
   auto leave_for_the_next_run = [&](std::size_t first) {
     for (std::size_t i = first; i < locations.size(); ++i) {
@@ -242,7 +259,8 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
       }
       profile_result.findings = profile.findings();
     } else {
-      migrate_accounts(profile, policy, profile_result);
+      migrate_accounts(profile, policy, verification, profile_result,
+                       migration.left_alone_unverified);
     }
     for (const FileChange& file : profile.file_changes()) {
       profile_result.files.push_back(FileResult{file.path, file.changed, {}});
@@ -252,6 +270,8 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
     if (options.keep_profiles) migration.profiles.push_back(std::move(loaded.profile));
   }
   for (ProfileResult& failed : unreadable) migration.result.profiles.push_back(std::move(failed));
+  migration.result.verification = std::string(to_string(verification_mode));
+  migration.result.endpoint_checks = verification.checks();
   writer.finish(migration.result);
   migration.undo_advice = writer.undo_advice();
   return migration;

@@ -11,6 +11,7 @@
 #include "src/model/profile.h"
 #include "src/model/run_result.h"
 #include "src/policy/policy.h"
+#include "src/verify/endpoint_checker.h"
 
 namespace mailmig {
 
@@ -39,6 +40,10 @@ struct MigrationOptions {
   // The clock the deadline is measured on, read once at the start and once before each profile
   // (tests make time pass with it).
   std::function<std::chrono::steady_clock::time_point()> clock = std::chrono::steady_clock::now;
+  // Checks of the servers changes point accounts at (plan and apply): --verify, which wins over
+  // the policy's mode when given, and the probe (tests give a fake one).
+  std::optional<VerificationMode> verification;
+  EndpointProbe probe = probe_endpoint;
 };
 
 inline constexpr std::chrono::seconds kDefaultRunTimeout{120};  // login scripts must finish
@@ -52,6 +57,9 @@ struct Migration {
   std::string undo_advice;
   // Profiles left alone because the run's deadline passed (--timeout), in discovery order.
   std::vector<std::string> not_processed;
+  // Accounts whose changes were not made because a new server failed its check (verification
+  // required): the run exits 3, so that the next one tries again.
+  std::size_t left_alone_unverified = 0;
 };
 
 Migration run_migration(const MigrationOptions& options, const Policy& policy);

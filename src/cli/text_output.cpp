@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "rules/registry.h"
+#include "src/cli/endpoint_verification.h"
 #include "src/i18n/i18n.h"
 #include "src/report/run_totals.h"
 #include "src/util/text_sanitize.h"
@@ -280,6 +281,7 @@ std::string format_text(const RunResult& result) {
     out << "\n";
   }
 
+  out << format_endpoint_checks(result.verification, result.endpoint_checks);
   for (const Finding& notice : result.notices) out << printable(notice.localized_message()) << "\n";
   const RunTotals totals = count_run_totals(result);
   out << fill_placeholders(tr(N_("{profiles} profiles, {accounts} accounts, {changes} changes, "

@@ -9,6 +9,7 @@
 #include "src/model/account.h"
 #include "src/model/change.h"
 #include "src/model/client.h"
+#include "src/model/endpoint_check.h"
 #include "src/model/finding.h"
 
 namespace mailmig {
@@ -30,6 +31,9 @@ struct AccountResult {
   // False when the policy's scope does not name the account's servers: it is left alone and
   // reported as not governed (issue 15).
   bool governed = true;
+  // Its changes were not made because a new server failed its check (verification required):
+  // still to do, at a later run (issue 15 §2).
+  bool awaiting_server = false;
 };
 
 // Where an account stands after a run: the one status the log, JSON, CSV, the report database
@@ -58,6 +62,7 @@ inline AccountStatus account_status(const AccountResult& result, bool applied) {
   for (const Finding& finding : result.findings) {
     if (finding.severity == Severity::ActionRequired) return AccountStatus::ActionRequired;
   }
+  if (result.awaiting_server) return AccountStatus::Pending;
   if (result.changes.empty()) return AccountStatus::Done;
   return applied ? AccountStatus::Changed : AccountStatus::Pending;
 }
@@ -99,6 +104,10 @@ struct RunResult {
   // About the run as a whole, when no profile can say it: "no mail program's settings were
   // found in /home/ann" (the rule is empty, the severity is Info).
   std::vector<Finding> notices;
+  // The checks of the servers changes point accounts at, each once, and the mode they ran in
+  // ("required", "advisory", "off").
+  std::string verification = "off";
+  std::vector<EndpointCheck> endpoint_checks;
 };
 
 }  // namespace mailmig

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/filesystem/operations.hpp>
 #include <boost/filesystem/path.hpp>
 #include <charconv>
 #include <pugixml.hpp>
@@ -429,6 +430,8 @@ class PolicyParser {
         if (!parse_move(child)) return false;
       } else if (name == "scope") {
         if (!parse_scope(child)) return false;
+      } else if (name == "verification") {
+        if (!parse_verification(child)) return false;
       } else {
         return source_.fail(child, "unknown element <" + std::string(name) +
                                        "> in <policy> (expected <scope>, <rule> or <move>)");
@@ -541,6 +544,36 @@ class PolicyParser {
                                                 " (a move cannot lead to another move)");
         }
       }
+    }
+    return true;
+  }
+
+  bool parse_verification(const pugi::xml_node& element) {
+    if (seen_verification_) return source_.fail(element, "<verification> given twice");
+    seen_verification_ = true;
+    if (!reject_unknown_attributes(source_, element, {"mode", "ca-file"}) ||
+        !reject_text_children(source_, element)) {
+      return false;
+    }
+    if (const pugi::xml_node child = first_element(element)) {
+      return source_.fail(
+          child, "unexpected element <" + std::string(child.name()) + "> inside <verification>");
+    }
+    if (const pugi::xml_attribute mode = element.attribute("mode")) {
+      const auto parsed = parse_verification_mode(mode.value());
+      if (!parsed) {
+        return source_.fail(element, "unknown verification mode " + quoted(mode.value()) +
+                                         " (expected required, advisory or off)");
+      }
+      policy_.verification.mode = *parsed;
+    }
+    if (const pugi::xml_attribute ca_file = element.attribute("ca-file")) {
+      const std::string path = join_path(base_dir_, ca_file.value());
+      boost::system::error_code error;
+      if (!boost::filesystem::is_regular_file(path, error)) {
+        return source_.fail(element, "the CA file " + quoted(path) + " is not a readable file");
+      }
+      policy_.verification.ca_file = path;
     }
     return true;
   }
@@ -666,6 +699,7 @@ class PolicyParser {
   std::string display_path_;
   XmlSource source_;
   Policy policy_;
+  bool seen_verification_ = false;
   std::vector<std::pair<std::string, std::size_t>> rule_lines_;
   std::size_t scope_line_ = 0;
 };
@@ -747,6 +781,26 @@ std::optional<std::string> expand_username(std::string_view username_template,
     if (!replaced) out += username_template[pos++];
   }
   return out;
+}
+
+std::string_view to_string(VerificationMode mode) {
+  switch (mode) {
+    case VerificationMode::Required:
+      return "required";
+    case VerificationMode::Advisory:
+      return "advisory";
+    case VerificationMode::Off:
+      return "off";
+  }
+  return "required";
+}
+
+std::optional<VerificationMode> parse_verification_mode(std::string_view text) {
+  for (const VerificationMode mode :
+       {VerificationMode::Required, VerificationMode::Advisory, VerificationMode::Off}) {
+    if (text == to_string(mode)) return mode;
+  }
+  return std::nullopt;
 }
 
 PolicyLoadResult parse_policy(std::string_view bytes, const std::string& base_dir,

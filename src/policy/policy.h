@@ -52,6 +52,21 @@ struct MoveTarget {
   std::string matched_host;  // the account's host that the move's match fitted
 };
 
+// Whether a change that points an account at a server waits for that server to be checked
+// (src/verify): Required leaves the account alone when the check fails, Advisory changes it
+// with a warning, Off checks nothing.
+enum class VerificationMode { Required, Advisory, Off };
+std::string_view to_string(VerificationMode mode);  // "required", "advisory", "off"
+std::optional<VerificationMode> parse_verification_mode(std::string_view text);
+
+// <verification mode="..." ca-file="..."/>; the built-in default has no policy to name a CA.
+struct Verification {
+  VerificationMode mode = VerificationMode::Required;
+  std::string ca_file;  // extra trusted authorities (PEM), relative paths resolved; "" for none
+
+  bool operator==(const Verification&) const = default;
+};
+
 struct Policy {
   std::string name;
   std::string path;  // as shown in messages; empty for the built-in default
@@ -63,6 +78,7 @@ struct Policy {
   // nullopt only for the built-in default, which names no organisation: every host but a local
   // one is in its scope (it changes only what it verifies).
   std::optional<std::vector<std::string>> scope;
+  Verification verification;
 
   bool rule_enabled(std::string_view id) const;
 

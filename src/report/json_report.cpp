@@ -86,6 +86,17 @@ Json run_to_json(const RunResult& run, bool with_accounts) {
   out["time"] = info.time;
   out["mailmig_version"] = info.mailmig_version;
   out["policy"] = Json{{"name", info.policy_name}, {"hash", info.policy_hash}};
+  Json endpoints = Json::array();
+  for (const EndpointCheck& check : run.endpoint_checks) {
+    endpoints.push_back(Json{{"protocol", to_string(check.endpoint.protocol)},
+                             {"hostname", check.endpoint.host},
+                             {"port", check.endpoint.port},
+                             {"socketType", to_string(check.endpoint.socket_type)},
+                             {"result", to_string(check.outcome)},
+                             {"reason", outcome_phrase(check.outcome)},
+                             {"detail", check.detail}});
+  }
+  out["verification"] = Json{{"mode", run.verification}, {"endpoints", std::move(endpoints)}};
   const bool is_apply = info.command == "apply";
   Json profiles = Json::array();
   for (const ProfileResult& profile : run.profiles) {

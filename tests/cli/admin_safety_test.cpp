@@ -144,6 +144,7 @@ TEST_F(AdminSafetyTest, TheDeadlineStopsTheRunBetweenProfiles) {
   auto now = std::chrono::steady_clock::time_point();
   options.clock = [&now] { return now += std::chrono::seconds(10); };
   options.timeout = std::chrono::seconds(25);
+  options.verification = VerificationMode::Off;  // the fixtures' servers do not exist
   const Migration migration = run_migration(options, *policy.policy);
   ASSERT_EQ(migration.result.profiles.size(), 2u);
   EXPECT_EQ(migration.result.profiles[0].path, options.paths[0]);

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Proof with real clients and real servers: old profiles work against the old ports; mailmig
-# migrates copies of them (built-in policy, and a policy that moves hosts); with the old ports
+# migrates copies of them (built-in policy, and a policy that moves hosts), each new server
+# checked first (verification required, the test's certificate in the system CA store); the
+# prober meets a good endpoint, a closed port, plaintext where TLS was expected, an expired,
+# a wrong-host and an untrusted certificate, and SMTP without AUTH after STARTTLS, and never
+# logs in; a change onto a server that fails is left alone with exit 3. With the old ports
 # closed, the migrated profiles fetch over TLS and send through 587 with STARTTLS and AUTH,
 # and the unmigrated ones fail. Thunderbird loads the migrated prefs.js itself.
 #
-#   e2e-test.sh MAILMIG_EXE
+#   e2e-test.sh MAILMIG_EXE MAILMIG_PROBE_EXE
 #
 # Runs as root inside its own network and mount namespace (only loopback; a private
 # /etc/hosts), so nothing can leave the machine. Prints what each step proved; any failure,
@@ -13,6 +17,7 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 mailmig=$(realpath "$1")
+probe=$(realpath "$2")
 
 if [ -z "${MAILMIG_E2E_INSIDE:-}" ]; then
   [ "$(id -u)" -eq 0 ] || { echo "e2e: needs root (unshare, ports below 1024)" >&2; exit 1; }
@@ -33,7 +38,7 @@ ip link set lo up
 work=$(mktemp -d /tmp/mailmig-e2e-run.XXXXXX)
 chmod 755 "$work"  # postfix and dovecot run as their own users
 export E2E_BASE=$work/srv
-old_hosts="pop.old-univ.example.test smtp.old-univ.example.test"
+old_hosts="pop.old-univ.example.test smtp.old-univ.example.test imap.example.ac.jp"
 new_hosts="mail.new-univ.example.test"
 export E2E_HOSTS="$old_hosts $new_hosts"
 {
@@ -42,18 +47,30 @@ export E2E_HOSTS="$old_hosts $new_hosts"
 } >"$work/hosts"
 
 # A minimal system (a debootstrap chroot) may have no /etc/hosts to mount over: make an empty
-# one for the time of the test.
+# one for the time of the test. The same for the system CA store, which here trusts only the
+# test servers' certificate (mailmig checks a new server against it before changing).
 made_hosts=
 [ -e /etc/hosts ] || { : >/etc/hosts && made_hosts=1; }
+ca_store=/etc/ssl/certs/ca-certificates.crt
+made_ca_store= made_ca_dir=
+[ -d "$(dirname "$ca_store")" ] || { mkdir -p "$(dirname "$ca_store")" && made_ca_dir=1; }
+[ -e "$ca_store" ] || { : >"$ca_store" && made_ca_store=1; }
+: >"$work/ca-store.crt"
+tls_pids=()
 
 cleanup() {
+  for pid in "${tls_pids[@]}"; do kill "$pid" 2>/dev/null; done
   "$here/mail-servers.sh" stop >/dev/null 2>&1
   umount /etc/hosts 2>/dev/null
+  umount "$ca_store" 2>/dev/null
   [ -z "$made_hosts" ] || rm -f /etc/hosts
+  [ -z "$made_ca_store" ] || rm -f "$ca_store"
+  [ -z "$made_ca_dir" ] || rmdir -p "$(dirname "$ca_store")" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
 mount --bind "$work/hosts" /etc/hosts
+mount --bind "$work/ca-store.crt" "$ca_store"
 
 servers() {
   "$here/mail-servers.sh" stop >/dev/null 2>&1
@@ -63,6 +80,8 @@ servers() {
     exit 1
   fi
   "$here/mail-servers.sh" seed "$2" 3
+  # Each start makes a new certificate: the system store (bind-mounted file) trusts it.
+  cat "$E2E_BASE/tls/cert.pem" >"$work/ca-store.crt"
 }
 
 # The old profiles: what the seed organisations' users had before the notices.
@@ -115,7 +134,14 @@ for variant in builtin moved; do
     "$work/$variant/sylpheed" "$work/$variant/claws" "$work/$variant/thunderbird" \
     >"$work/apply-$variant.txt" 2>&1
   rc=$?
-  if [ $rc -eq 0 ]; then pass "mailmig apply ($variant) exited 0"; else fail "mailmig apply ($variant) exited $rc"; fi
+  if [ $rc -eq 0 ]; then pass "mailmig apply ($variant) exited 0"; else
+    fail "mailmig apply ($variant) exited $rc: $(cat "$work/apply-$variant.txt")"; fi
+  if grep -q "Servers checked before changing (verification required):" "$work/apply-$variant.txt" &&
+    ! grep -q "left alone" "$work/apply-$variant.txt"; then
+    pass "apply ($variant) checked each new server first ($(grep -c 'answers as the account needs' "$work/apply-$variant.txt") passed)"
+  else
+    fail "apply ($variant) did not check its new servers: $(cat "$work/apply-$variant.txt")"
+  fi
   again=$("$mailmig" plan "${policy[@]}" --format json \
     "$work/$variant/sylpheed" "$work/$variant/claws" "$work/$variant/thunderbird")
   rc=$?
@@ -137,6 +163,122 @@ if grep -q '"hostname":"mailbox://mail.new-univ.example.test"' "$work/moved/thun
   pass "Thunderbird: the saved POP3 login moved to mailbox://mail.new-univ.example.test"
 else
   fail "Thunderbird: the POP3 login did not follow the host"
+fi
+
+echo "== 2b. The endpoint checks against the real servers, and certificates made to fail"
+v=$work/verify
+mkdir -p "$v/issued"
+: >"$v/index.txt"
+echo 1000 >"$v/serial"
+cat >"$v/ca.cnf" <<EOF
+[ ca ]
+default_ca = e2e
+[ e2e ]
+database = $v/index.txt
+new_certs_dir = $v/issued
+serial = $v/serial
+default_md = sha256
+policy = any_name
+copy_extensions = copy
+unique_subject = no
+[ any_name ]
+commonName = supplied
+EOF
+openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=mailmig e2e test CA" \
+  -keyout "$v/ca.key" -out "$v/ca.pem" 2>/dev/null
+issue() {  # NAME SUBJECT-ALT-NAMES NOT-BEFORE NOT-AFTER: a certificate signed by the test CA
+  local first=${2%%,*}
+  openssl req -new -newkey rsa:2048 -nodes -subj "/CN=${first#DNS:}" -addext "subjectAltName=$2" \
+    -keyout "$v/$1.key" -out "$v/$1.csr" 2>/dev/null
+  openssl ca -batch -config "$v/ca.cnf" -cert "$v/ca.pem" -keyfile "$v/ca.key" -in "$v/$1.csr" \
+    -out "$v/$1.pem" -startdate "$3" -enddate "$4" -notext >/dev/null 2>&1
+}
+valid_from=$(date -u -d yesterday +%Y%m%d%H%M%SZ)
+valid_to=$(date -u -d '+30 days' +%Y%m%d%H%M%SZ)
+issue expired "DNS:localhost,DNS:mail.new-univ.example.test" 20200101000000Z 20200201000000Z
+issue wrong-host "DNS:wrong.example.test" "$valid_from" "$valid_to"
+openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=localhost \
+  -addext "subjectAltName=DNS:localhost" -keyout "$v/stranger.key" -out "$v/stranger.pem" 2>/dev/null
+tls_server() {  # PORT NAME: a TLS server that shows that certificate (and is no mail server)
+  openssl s_server -quiet -www -accept "127.0.0.1:$1" -cert "$v/$2.pem" -key "$v/$2.key" \
+    >/dev/null 2>&1 </dev/null &
+  tls_pids+=($!)
+}
+tls_server 10995 expired
+tls_server 11995 wrong-host
+tls_server 12995 stranger
+for port in 10995 11995 12995; do
+  for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+done
+
+probe_must() {  # RESULT LABEL PROTOCOL HOST PORT SOCKETTYPE AUTHENTICATION [CA-FILE]
+  local expected=$1 label=$2 output
+  shift 2
+  output=$("$probe" "$@")
+  if [ "${output%%:*}" = "$expected" ]; then pass "probe, $label: $output"; else
+    fail "probe, $label: expected $expected, got: $output"; fi
+}
+dovecot_before=$(wc -l <"$E2E_BASE/log/dovecot.log")
+postfix_before=$(wc -l <"$E2E_BASE/log/postfix.log")
+probe_must ok "POP3S 995" pop3 localhost 995 SSL password-cleartext
+probe_must ok "IMAPS 993" imap localhost 993 SSL password-cleartext
+probe_must ok "POP3 110 with STLS" pop3 localhost 110 STARTTLS password-cleartext
+probe_must ok "IMAP 143 with STARTTLS" imap localhost 143 STARTTLS password-cleartext
+probe_must ok "submission 587, AUTH after STARTTLS" smtp localhost 587 STARTTLS password-cleartext
+probe_must ok "POP3S 995 by IP address" pop3 127.0.0.1 995 SSL password-cleartext
+probe_must no-answer "a closed port" pop3 localhost 9 SSL password-cleartext
+probe_must no-tls "plaintext POP3 on 110 where TLS was expected" pop3 localhost 110 SSL password-cleartext
+probe_must no-tls "plaintext SMTP on 25 where TLS was expected" smtp localhost 25 SSL password-cleartext
+probe_must no-login "SMTP 25 without AUTH after STARTTLS" smtp localhost 25 STARTTLS password-cleartext
+probe_must certificate-expired "an expired certificate" pop3 localhost 10995 SSL password-cleartext "$v/ca.pem"
+probe_must certificate-wrong-host "a certificate for another host" pop3 localhost 11995 SSL password-cleartext "$v/ca.pem"
+probe_must certificate-untrusted "a certificate of an unknown issuer" pop3 localhost 12995 SSL password-cleartext
+probe_must certificate-untrusted "the test CA's server without its CA file" pop3 localhost 11995 SSL password-cleartext
+# The servers' own logs: the probes were seen, and none of them tried to log in.
+dovecot_new=$(tail -n +"$((dovecot_before + 1))" "$E2E_BASE/log/dovecot.log")
+postfix_new=$(tail -n +"$((postfix_before + 1))" "$E2E_BASE/log/postfix.log")
+if echo "$dovecot_new" | grep -q "no auth attempts" &&
+  ! echo "$dovecot_new" | grep -qE "Login: |auth failed|user=<[^>]"; then
+  pass "dovecot saw the probes and no login attempt ($(echo "$dovecot_new" | grep -c 'no auth attempts') connections)"
+else
+  fail "dovecot saw a login attempt or no probe: $dovecot_new"
+fi
+if echo "$postfix_new" | grep -q "starttls=1" && ! echo "$postfix_new" | grep -q " auth="; then
+  pass "postfix saw the probes' STARTTLS and no AUTH"
+else
+  fail "postfix saw an AUTH or no probe: $postfix_new"
+fi
+
+echo "== 2c. A change onto a server that fails its check is left alone, exit 3"
+cp -a "$work/old" "$work/unverified"
+# The move policy, but POP3 lands on the server with the expired certificate (its CA named by
+# the policy, so only the expiry fails).
+sed -e 's|<port>995</port>|<port>10995</port>|' \
+  -e "s|</policy>|  <verification mode=\"required\" ca-file=\"$v/ca.pem\"/>\n</policy>|" \
+  "$here/profiles/move-policy.xml" >"$v/unverified-policy.xml"
+unverified=(--policy "$v/unverified-policy.xml" "$work/unverified/sylpheed")
+output=$("$mailmig" plan "${unverified[@]}" 2>&1)
+rc=$?
+if [ $rc -eq 3 ] &&
+  echo "$output" | grep -q "left alone: the certificate of mail.new-univ.example.test:10995 has expired"; then
+  pass "plan (verification required) leaves the account alone and exits 3"
+else
+  fail "plan (verification required) exited $rc: $output"
+fi
+output=$("$mailmig" apply --state-dir "$work/state-unverified" "${unverified[@]}" 2>&1)
+rc=$?
+if [ $rc -eq 3 ] && cmp -s "$work/old/sylpheed/accountrc" "$work/unverified/sylpheed/accountrc"; then
+  pass "apply (verification required) exits 3 and changes nothing"
+else
+  fail "apply (verification required) exited $rc or changed the file: $output"
+fi
+output=$("$mailmig" plan --verify advisory --format json "${unverified[@]}" 2>&1)
+rc=$?
+if [ $rc -eq 4 ] && echo "$output" | grep -q '"result": "certificate-expired"' &&
+  echo "$output" | grep -q "changed anyway (verification is advisory)"; then
+  pass "plan --verify advisory makes the change with a warning (exit 4)"
+else
+  fail "plan --verify advisory exited $rc: $output"
 fi
 
 echo "== 3. Old ports closed: migrated profiles work, unmigrated ones fail"

@@ -28,5 +28,13 @@ TEST(AccountStatus, AManualStepOutranksChangesAndScopeOutranksAll) {
   EXPECT_EQ(to_string(AccountStatus::NotGoverned), "not-governed");
 }
 
+TEST(AccountStatus, AnAccountAwaitingItsNewServerIsPendingNotDone) {
+  AccountResult result;
+  result.awaiting_server = true;
+  result.findings.push_back(make_finding("endpoint-check", Severity::Warning, "left alone"));
+  EXPECT_EQ(account_status(result, false), AccountStatus::Pending);
+  EXPECT_EQ(account_status(result, true), AccountStatus::Pending);
+}
+
 }  // namespace
 }  // namespace mailmig

@@ -42,7 +42,8 @@ cat >"$work/vars.json" <<EOF
 EOF
 
 echo "== ansible-playbook mailmig-census.yml (mailmig: $mailmig)"
-ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_LOCAL_TEMP="$work/ansible-tmp" \
+# The fixture homes' servers do not exist: plan without checking them (MAILMIG_VERIFY).
+MAILMIG_VERIFY=off ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_LOCAL_TEMP="$work/ansible-tmp" \
   ANSIBLE_REMOTE_TEMP="$work/ansible-tmp" \
   ansible-playbook -i localhost, -c local "$source_dir/packaging/ansible/mailmig-census.yml" \
   -e "@$work/vars.json" || {

@@ -18,6 +18,10 @@ constexpr std::string_view kGoldenPlanJson = R"({
     "name": "iis-2026",
     "hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
   },
+  "verification": {
+    "mode": "off",
+    "endpoints": []
+  },
   "profiles": [
     {
       "client": "thunderbird",

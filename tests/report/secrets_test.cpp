@@ -46,6 +46,11 @@ RunResult full_run() {
   RunResult run = testing::sample_plan_run();
   run.info.command = "apply";
   run.profiles[0].files[0].backup_path = "/home/tanaka/.mailmig/backups/prefs.js";
+  run.verification = "required";
+  run.endpoint_checks.push_back(
+      EndpointCheck{Endpoint{Protocol::Smtp, "mail.iis.u-tokyo.ac.jp", 587, SocketType::StartTls,
+                             AuthMethod::PasswordCleartext},
+                    EndpointOutcome::NoLogin, "no AUTH PLAIN or LOGIN after STARTTLS"});
   return run;
 }
 
@@ -62,6 +67,16 @@ TEST(ReportContract, JsonKeysAreExactlyTheDocumentedOnes) {
       "policy",
       "policy.name",
       "policy.hash",
+      "verification",
+      "verification.mode",
+      "verification.endpoints",
+      "verification.endpoints[].protocol",
+      "verification.endpoints[].hostname",
+      "verification.endpoints[].port",
+      "verification.endpoints[].socketType",
+      "verification.endpoints[].result",
+      "verification.endpoints[].reason",
+      "verification.endpoints[].detail",
       "profiles",
       "profiles[].client",
       "profiles[].path",

@@ -385,5 +385,49 @@ TEST(Policy, MissingFileIsAnError) {
   EXPECT_EQ(loaded.error, kPolicies + "no-such-policy.xml: No such file or directory");
 }
 
+TEST(Policy, VerificationIsRequiredUnlessThePolicySaysOtherwise) {
+  EXPECT_EQ(builtin_default_policy().verification, Verification{});
+  EXPECT_EQ(builtin_default_policy().verification.mode, VerificationMode::Required);
+  const PolicyLoadResult loaded = load_policy_file(kPolicies + "002-kyutech.xml");
+  ASSERT_TRUE(loaded) << loaded.error;
+  EXPECT_EQ(loaded.policy->verification.mode, VerificationMode::Required);
+}
+
+TEST(Policy, ReadsTheVerificationElement) {
+  const PolicyLoadResult advisory = parse_text(
+      "<policy xmlns=\"urn:mailmig:policy:1\" name=\"p\"><verification mode=\"advisory\"/>"
+      "</policy>");
+  ASSERT_TRUE(advisory) << advisory.error;
+  EXPECT_EQ(advisory.policy->verification.mode, VerificationMode::Advisory);
+  EXPECT_EQ(advisory.policy->verification.ca_file, "");
+
+  // A relative CA file is found beside the policy.
+  const PolicyLoadResult with_ca = parse_text(
+      "<policy xmlns=\"urn:mailmig:policy:1\" name=\"p\">"
+      "<verification mode=\"off\" ca-file=\"002-kyutech.xml\"/></policy>",
+      kPolicies);
+  ASSERT_TRUE(with_ca) << with_ca.error;
+  EXPECT_EQ(with_ca.policy->verification.mode, VerificationMode::Off);
+  EXPECT_EQ(with_ca.policy->verification.ca_file, kPolicies + "002-kyutech.xml");
+}
+
+TEST(Policy, RefusesABadVerificationElement) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"<verification mode=\"maybe\"/>",
+       "policy.xml:1: unknown verification mode 'maybe' (expected required, advisory or off)"},
+      {"<verification ca-file=\"no-such-ca.pem\"/>",
+       "policy.xml:1: the CA file '" + kPolicies + "no-such-ca.pem' is not a readable file"},
+      {"<verification/><verification/>", "policy.xml:1: <verification> given twice"},
+      {"<verification strict=\"yes\"/>",
+       "policy.xml:1: unknown attribute strict on <verification>"},
+  };
+  for (const auto& [element, error] : cases) {
+    const PolicyLoadResult loaded = parse_text(
+        "<policy xmlns=\"urn:mailmig:policy:1\" name=\"p\">" + element + "</policy>", kPolicies);
+    EXPECT_FALSE(loaded) << element;
+    EXPECT_EQ(loaded.error, error) << element;
+  }
+}
+
 }  // namespace
 }  // namespace mailmig
