@@ -375,7 +375,8 @@ std::string_view value_placeholder(const std::string& name) {
       {"--policy", "FILE"},     {"--report", "FILE"},   {"--log", "FILE"},
       {"out", "FILE"},          {"db", "FILE"},         {"inputs", "FILE"},
       {"paths", "PATH"},        {"run", "RUN_ID"},      {"--machine", "NAME"},
-      {"--timeout", "SECONDS"}, {"--format", "FORMAT"}, {"--lang", "LANG"}};
+      {"--timeout", "SECONDS"}, {"--format", "FORMAT"}, {"--lang", "LANG"},
+      {"--verify", "MODE"},     {"--group", "LABEL"},   {"--stale-since", "DATE"}};
   for (const auto& [option, placeholder] : kPlaceholders) {
     if (name == option) return placeholder;
   }

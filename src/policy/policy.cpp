@@ -434,7 +434,7 @@ class PolicyParser {
         if (!parse_verification(child)) return false;
       } else {
         return source_.fail(child, "unknown element <" + std::string(name) +
-                                       "> in <policy> (expected <scope>, <rule> or <move>)");
+                                       "> in <policy> (expected <scope>, <verification>, <rule> or <move>)");
       }
     }
     if (!policy_.scope) {

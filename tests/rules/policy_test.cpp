@@ -302,7 +302,7 @@ TEST(Policy, InvalidBytesGiveLineNumbers) {
             "policy.xml:3: bad hostname 'bad host'");
   EXPECT_EQ(
       parse_text("<policy xmlns='urn:mailmig:policy:1' name='n'>\n<zone/></policy>").error,
-      "policy.xml:2: unknown element <zone> in <policy> (expected <scope>, <rule> or <move>)");
+      "policy.xml:2: unknown element <zone> in <policy> (expected <scope>, <verification>, <rule> or <move>)");
   EXPECT_EQ(parse_text("<policy xmlns='urn:mailmig:policy:1' name='n'>\n"
                        "<move match='a' clientConfig='x.xml'><outgoingServer/></move></policy>")
                 .error,
@@ -395,16 +395,16 @@ TEST(Policy, VerificationIsRequiredUnlessThePolicySaysOtherwise) {
 
 TEST(Policy, ReadsTheVerificationElement) {
   const PolicyLoadResult advisory = parse_text(
-      "<policy xmlns=\"urn:mailmig:policy:1\" name=\"p\"><verification mode=\"advisory\"/>"
-      "</policy>");
+      "<policy xmlns=\"urn:mailmig:policy:1\" name=\"p\"><scope><host match=\"*.example.jp\"/>"
+      "</scope><verification mode=\"advisory\"/></policy>");
   ASSERT_TRUE(advisory) << advisory.error;
   EXPECT_EQ(advisory.policy->verification.mode, VerificationMode::Advisory);
   EXPECT_EQ(advisory.policy->verification.ca_file, "");
 
   // A relative CA file is found beside the policy.
   const PolicyLoadResult with_ca = parse_text(
-      "<policy xmlns=\"urn:mailmig:policy:1\" name=\"p\">"
-      "<verification mode=\"off\" ca-file=\"002-kyutech.xml\"/></policy>",
+      "<policy xmlns=\"urn:mailmig:policy:1\" name=\"p\"><scope><host match=\"*.example.jp\"/>"
+      "</scope><verification mode=\"off\" ca-file=\"002-kyutech.xml\"/></policy>",
       kPolicies);
   ASSERT_TRUE(with_ca) << with_ca.error;
   EXPECT_EQ(with_ca.policy->verification.mode, VerificationMode::Off);
