@@ -23,6 +23,7 @@ struct MigrationOptions {
   std::string state_dir;           // journal, locks (apply)
   std::string backup_dir;          // empty: beside the journal
   std::string machine;
+  std::string group;  // --group: the machine group the census counts this run under
   bool home_given = false;  // --home was given: the state folder is that home's
   // Keep each profile in memory once it is done, in Migration::profiles (--format diff prints
   // them); otherwise each is freed before the next is read.

@@ -12,7 +12,7 @@
 
 namespace mailmig {
 
-inline constexpr int kReportSchemaVersion = 1;  // PRAGMA user_version of a report database
+inline constexpr int kReportSchemaVersion = 2;  // PRAGMA user_version of a report database
 inline constexpr int kReportBusyTimeoutMs = 60'000;
 
 // The outcome of a database operation: empty `error` on success, else one English line that
