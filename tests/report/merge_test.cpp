@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "src/cli/report_commands.h"
 #include "src/report/report_db.h"
 #include "src/report/report_summary.h"
 #include "tests/report/sample_runs.h"
@@ -438,6 +439,18 @@ TEST(MergeReports, AThousandMachineReportsMergeAndSummarize) {
   EXPECT_EQ(again.runs_added, 0u);
   EXPECT_EQ(again.runs_skipped, kMachines);
   EXPECT_EQ(count(merged, "SELECT count(*) FROM runs"), static_cast<std::int64_t>(kMachines));
+}
+
+}  // namespace
+}  // namespace mailmig
+
+namespace mailmig {
+namespace {
+
+TEST(MergeProgress, SaysCountsRateAndTimeLeft) {
+  EXPECT_EQ(merge_progress_line(1200, 10000, 1.5),
+            "1200 / 10000 reports, 800 a second, about 11 s left");
+  EXPECT_EQ(merge_progress_line(0, 10, 0), "0 / 10 reports, 0 a second, about 0 s left");
 }
 
 }  // namespace
