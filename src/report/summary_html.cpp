@@ -139,8 +139,15 @@ std::string heading_row(std::initializer_list<const char*> labels) {
 
 void append_none(std::string& out) { out += element("p", translate(N_("None."))) + "\n"; }
 
+// 28824 as "28,824": a count an administrator reads at a glance.
+std::string grouped(std::size_t value) {
+  std::string digits = std::to_string(value);
+  for (std::size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
+  return digits;
+}
+
 std::string count_cell(std::size_t value) {
-  return "<td class=\"n\">" + std::to_string(value) + "</td>";
+  return "<td class=\"n\">" + grouped(value) + "</td>";
 }
 
 std::string percent_text(std::size_t part, std::size_t whole) {
@@ -208,11 +215,11 @@ void append_headline(std::string& out, const ReportSummary& summary) {
          escape(fill_placeholders(
              translate(N_("{done} of {total} accounts done ({percent}); {machines_done} of "
                           "{machines} machines done.")),
-             {{"done", std::to_string(accounts.done)},
-              {"total", std::to_string(governed)},
+             {{"done", grouped(accounts.done)},
+              {"total", grouped(governed)},
               {"percent", percent_text(accounts.done, governed)},
-              {"machines_done", std::to_string(machines.done)},
-              {"machines", std::to_string(machines.total() - machines.not_governed)}})) +
+              {"machines_done", grouped(machines.done)},
+              {"machines", grouped(machines.total() - machines.not_governed)}})) +
          "</p>\n";
   const std::pair<const char*, std::pair<std::size_t, std::size_t>> rows[] = {
       {"done", {accounts.done, machines.done}},
@@ -272,7 +279,7 @@ void append_progress_chart(std::string& out, const std::vector<DayProgress>& day
   svg += "<text x=\"" + std::to_string(kLeft - 6) + "\" y=\"" + std::to_string(axis_y) +
          "\" text-anchor=\"end\">0</text>\n";
   svg += "<text x=\"" + std::to_string(kLeft - 6) + "\" y=\"" + std::to_string(kTop + 4) +
-         "\" text-anchor=\"end\">" + std::to_string(largest) + "</text>\n";
+         "\" text-anchor=\"end\">" + grouped(largest) + "</text>\n";
   for (std::size_t index = 0; index < days.size(); ++index) {
     const DayProgress& day = days[index];
     const double x = kLeft + slot * static_cast<double>(index) + slot * 0.15;
@@ -281,11 +288,11 @@ void append_progress_chart(std::string& out, const std::vector<DayProgress>& day
     const double remaining_height = static_cast<double>(day.remaining) * scale;
     svg += "<rect x=\"" + number(x) + "\" y=\"" + number(axis_y - done_height) + "\" width=\"" +
            number(width) + "\" height=\"" + number(done_height) + "\" fill=\"#3c8d40\"><title>" +
-           escape(day.day) + ": " + std::to_string(day.done) + "</title></rect>\n";
+           escape(day.day) + ": " + grouped(day.done) + "</title></rect>\n";
     svg += "<rect x=\"" + number(x) + "\" y=\"" + number(axis_y - done_height - remaining_height) +
            "\" width=\"" + number(width) + "\" height=\"" + number(remaining_height) +
            "\" fill=\"#e39b3a\"><title>" + escape(day.day) + ": " +
-           std::to_string(day.remaining) + "</title></rect>\n";
+           grouped(day.remaining) + "</title></rect>\n";
     if (index % label_every == 0) {
       svg += "<text x=\"" + number(x + width / 2) + "\" y=\"" + std::to_string(axis_y + 16) +
              "\" text-anchor=\"middle\">" + escape(day.day.substr(5)) + "</text>\n";
@@ -307,7 +314,7 @@ void append_more(std::string& out, std::size_t shown, std::size_t total) {
   out += "<p class=\"more\">" +
          escape(fill_placeholders(
              translate(N_("{shown} of {total} shown; the CSV and JSON formats list them all.")),
-             {{"shown", std::to_string(shown)}, {"total", std::to_string(total)}})) +
+             {{"shown", grouped(shown)}, {"total", grouped(total)}})) +
          "</p>\n";
 }
 
@@ -417,7 +424,7 @@ void append_machine_rows(std::string& out, const std::vector<MachineLine>& machi
     out += "<tr>" + element("td", line.machine) + element("td", line.group) +
            element("td", readable_time(line.last_seen)) +
            status_cell(census_status_name(line.status)) + "<td class=\"n\">" +
-           std::to_string(line.accounts.done) + " / " + std::to_string(line.accounts.total()) +
+           grouped(line.accounts.done) + " / " + grouped(line.accounts.total()) +
            "</td>" + element("td", line.policy_name + " " + line.policy_hash.substr(0, 12)) +
            "</tr>\n";
   }
@@ -455,8 +462,8 @@ std::string summary_html(const ReportSummary& summary) {
   out += "<p class=\"latest\">" +
          escape(fill_placeholders(
              translate(N_("{machines} machines, {runs} runs; latest run {time}")),
-             {{"machines", std::to_string(summary.machines)},
-              {"runs", std::to_string(summary.runs)},
+             {{"machines", grouped(summary.machines)},
+              {"runs", grouped(summary.runs)},
               {"time", readable_time(summary.latest_run_time)}})) +
          "</p>\n";
   append_headline(out, summary);

@@ -68,7 +68,7 @@ for machines in "$@"; do
   fi
   # The same page with a script at its end that writes what Chromium measured into the title:
   # "measured:SCROLL_WIDTH:WINDOW_WIDTH:ACCOUNTS_BY_STATUS,...:MACHINES".
-  sed 's|</body>|<script>var rows = document.querySelectorAll("table.glance tbody tr"); document.title = ["measured", document.documentElement.scrollWidth, window.innerWidth, Array.prototype.map.call(rows, function (row) { return row.cells[1].textContent; }).join(","), rows[6].cells[3].textContent].join(":");</script></body>|' \
+  sed 's|</body>|<script>var rows = document.querySelectorAll("table.glance tbody tr"); document.title = ["measured", document.documentElement.scrollWidth, window.innerWidth, Array.prototype.map.call(rows, function (row) { return row.cells[1].textContent.replace(/,/g, ""); }).join(","), rows[6].cells[3].textContent.replace(/,/g, "")].join(":");</script></body>|' \
     "$work/page$machines.html" >"$work/measured$machines.html"
   measured=$(browse "$work/measured$machines.html" --dump-dom |
     grep -o 'measured:[0-9]*:[0-9]*:[0-9,]*:[0-9]*' | tr ':,' '  ')

@@ -445,7 +445,7 @@ TEST(SummaryHtml, LongListsAreCutWithACountOfTheRest) {
   ASSERT_TRUE(page.load_buffer(html.data(), html.size()));
   EXPECT_EQ(page.select_nodes("//table[@id='worklist']/tbody/tr[td]").size(), kHtmlRowLimit);
   EXPECT_EQ(texts_of(page, "//p[@class='more']"),
-            std::vector<std::string>{"1000 of 1005 shown; the CSV and JSON formats list them all."});
+            std::vector<std::string>{"1,000 of 1,005 shown; the CSV and JSON formats list them all."});
   EXPECT_EQ(texts_of(page, "(//table[@id='worklist']/tbody)[1]/tr/td[3]"),
             std::vector<std::string>{"\xE2\x80\xA6/a-rather-long-profile-folder-name.default"});
 }
