@@ -595,7 +595,12 @@ void commit_stage(SQLite::Database& db, const std::string& out_db,
     result.inputs_merged -= staged_inputs.size();
   }
   staged_inputs.clear();
-  clear_stage(db);
+  try {
+    clear_stage(db);
+  } catch (const std::exception& error) {
+    // Left staged, these runs would be written again with the next inputs' runs: stop here.
+    result.error = with_path(out_db, error.what());
+  }
 }
 
 }  // namespace
@@ -648,6 +653,7 @@ MergeResult merge_reports(const std::string& out_db, const std::vector<std::stri
       if (staged_inputs.size() >= kInputsPerCommit) commit_stage(*db, out_db, staged_inputs, result);
     }
     if (progress) progress(++done, inputs.size());
+    if (!result.error.empty()) return result;
   }
   commit_stage(*db, out_db, staged_inputs, result);
   return result;
