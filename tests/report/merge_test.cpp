@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 
 #include "src/cli/report_commands.h"
 #include "src/report/report_db.h"
@@ -302,6 +303,32 @@ TEST(MergeReports, ManyInputsAreWrittenInOneCommitYetEachIsAllOrNothing) {
   EXPECT_EQ(count(merged, "SELECT count(*) FROM runs"), 40);
   EXPECT_EQ(count(merged, "SELECT count(*) FROM runs WHERE machine = 'pc-120'"), 0);
   expect_intact(merged);
+}
+
+TEST(MergeReports, WhenTheCommitFailsEveryInputItHeldIsListedAndNothingIsWritten) {
+  TempDir dir;
+  const std::vector<std::string> inputs{hostile_report(dir, "pc-a", "SELECT 1"),
+                                        hostile_report(dir, "pc-b", "SELECT 1")};
+  const std::string merged = dir.path("merged.db");
+  // Another writer takes the output once the merge has started, and keeps it to the end.
+  std::optional<SQLite::Database> other;
+  const MergeResult result = merge_reports(
+      merged, inputs,
+      [&](std::size_t done, std::size_t) {
+        if (done == 1) {
+          other.emplace(merged, SQLite::OPEN_READWRITE);
+          other->exec("BEGIN IMMEDIATE");
+        }
+      },
+      /*busy_timeout_ms=*/50);
+  ASSERT_TRUE(result) << result.error;
+  EXPECT_EQ(result.inputs_merged, 0u);
+  EXPECT_EQ(result.runs_added, 0u);
+  ASSERT_EQ(result.failed_inputs.size(), 2u);
+  EXPECT_EQ(result.failed_inputs[0].path, inputs[0]);
+  EXPECT_EQ(result.failed_inputs[0].error, merged + ": database is locked");
+  other->exec("ROLLBACK");
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM runs"), 0);
 }
 
 TEST(MergeReports, OutputOfANewerSchemaIsFatal) {
