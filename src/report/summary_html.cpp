@@ -354,14 +354,45 @@ std::string machine_heading(const MachineLine* line, const std::string& machine)
   return "<tr><th colspan=\"8\">" + escape(text) + "</th></tr>\n";
 }
 
-// The worklist and the profiles to run again, grouped by machine (both lists are in machine
-// order), at most kHtmlRowLimit rows.
+std::string worklist_row(const WorklistEntry& entry) {
+  const std::string account = entry.account.empty() ? "" : entry.name + " <" + entry.address + ">";
+  return "<tr>" + element("td", entry.user) + element("td", entry.client) + "<td title=\"" +
+         escape(entry.profile) + "\">" + escape(short_path(entry.profile)) + "</td>" +
+         element("td", account) + element("td", entry.hostname) + status_cell(entry.status) +
+         list_cell(entry.rules) + list_cell(entry.manual_steps) + "</tr>\n";
+}
+
+std::string attention_row(const ProfileAttention& item) {
+  return "<tr>" + element("td", item.user) + element("td", item.client) + "<td title=\"" +
+         escape(item.profile) + "\">" + escape(short_path(item.profile)) + "</td>" +
+         "<td></td><td></td>" + status_cell(item.status) + "<td></td>" + element("td", item.error) +
+         "</tr>\n";
+}
+
+// The worklist and the profiles to run again, one group a machine, the machines in the order
+// of the machine list (worst first), at most kHtmlRowLimit rows: the page shows the most urgent.
 void append_worklist(std::string& out, const ReportSummary& summary) {
   out += element("h2", translate(N_("Worklist by machine"))) + "\n";
   const std::size_t total = summary.worklist.size() + summary.attention.size();
   if (total == 0) return append_none(out);
-  std::map<std::string, const MachineLine*> lines;
-  for (const MachineLine& line : summary.machine_lines) lines[line.machine] = &line;
+  std::map<std::string, std::vector<std::string>> rows_by_machine;  // in each list's order
+  for (const WorklistEntry& entry : summary.worklist) {
+    rows_by_machine[entry.machine].push_back(worklist_row(entry));
+  }
+  for (const ProfileAttention& item : summary.attention) {
+    rows_by_machine[item.machine].push_back(attention_row(item));
+  }
+  std::vector<std::pair<std::string, const MachineLine*>> machines;
+  for (const MachineLine& line : summary.machine_lines) {
+    if (rows_by_machine.count(line.machine) != 0) machines.emplace_back(line.machine, &line);
+  }
+  if (machines.size() < rows_by_machine.size()) {  // machines no run lists: last, by name
+    for (const auto& [machine, rows] : rows_by_machine) {
+      const bool listed = std::any_of(machines.begin(), machines.end(),
+                                      [&](const auto& known) { return known.first == machine; });
+      if (!listed) machines.emplace_back(machine, nullptr);
+    }
+  }
   out += "<table class=\"work\" id=\"worklist\" data-filter=\"" +
          escape(translate(N_("Filter: machine, user, host, rule..."))) + "\">\n";
   out += "<colgroup><col class=\"user\"/><col class=\"client\"/><col class=\"profile\"/>"
@@ -371,44 +402,17 @@ void append_worklist(std::string& out, const ReportSummary& summary) {
          heading_row({N_("User"), N_("Client"), N_("Profile"), N_("Account"), N_("Incoming server"),
                       N_("Status"), N_("Pending rules"), N_("To do by hand")}) +
          "</thead>\n";
-  std::size_t work = 0, attention = 0, shown = 0;
-  std::string current_machine;
-  bool open = false;
-  while (shown < kHtmlRowLimit &&
-         (work < summary.worklist.size() || attention < summary.attention.size())) {
-    const bool take_work =
-        attention >= summary.attention.size() ||
-        (work < summary.worklist.size() &&
-         summary.worklist[work].machine <= summary.attention[attention].machine);
-    const std::string& machine =
-        take_work ? summary.worklist[work].machine : summary.attention[attention].machine;
-    if (!open || machine != current_machine) {
-      if (open) out += "</tbody>\n";
-      const auto line = lines.find(machine);
-      out += "<tbody class=\"machine\">\n" +
-             machine_heading(line == lines.end() ? nullptr : line->second, machine);
-      current_machine = machine;
-      open = true;
+  std::size_t shown = 0;
+  for (const auto& [machine, line] : machines) {
+    if (shown >= kHtmlRowLimit) break;
+    out += "<tbody class=\"machine\">\n" + machine_heading(line, machine);
+    for (const std::string& row : rows_by_machine[machine]) {
+      if (shown >= kHtmlRowLimit) break;
+      out += row;
+      ++shown;
     }
-    if (take_work) {
-      const WorklistEntry& entry = summary.worklist[work++];
-      const std::string account =
-          entry.account.empty() ? "" : entry.name + " <" + entry.address + ">";
-      out += "<tr>" + element("td", entry.user) + element("td", entry.client) +
-             "<td title=\"" + escape(entry.profile) + "\">" + escape(short_path(entry.profile)) +
-             "</td>" + element("td", account) + element("td", entry.hostname) +
-             status_cell(entry.status) + list_cell(entry.rules) + list_cell(entry.manual_steps) +
-             "</tr>\n";
-    } else {
-      const ProfileAttention& item = summary.attention[attention++];
-      out += "<tr>" + element("td", item.user) + element("td", item.client) + "<td title=\"" +
-             escape(item.profile) + "\">" + escape(short_path(item.profile)) + "</td>" +
-             "<td></td><td></td>" + status_cell(item.status) + "<td></td>" +
-             element("td", item.error) + "</tr>\n";
-    }
-    ++shown;
+    out += "</tbody>\n";
   }
-  if (open) out += "</tbody>\n";
   out += "</table>\n";
   append_more(out, shown, total);
 }

@@ -416,15 +416,20 @@ TEST_F(SummaryTest, HtmlIsOneWellFormedSelfContainedPage) {
   EXPECT_EQ(page.select_nodes("//svg/rect[title]").size(), 8u);
   // Where the work is: four sortable tables.
   EXPECT_EQ(page.select_nodes("//div[@class='grid']//table[@class='sortable']").size(), 4u);
-  // The worklist: one group a machine, the profiles to run again in their machine's group.
-  EXPECT_EQ(page.select_nodes("//table[@id='worklist']/tbody").size(), 3u);
-  EXPECT_EQ(texts_of(page, "//table[@id='worklist']/tbody[3]/tr/td[8]"),
+  // The worklist: one group a machine, worst machine first, the profiles to run again in their
+  // machine's group.
+  EXPECT_EQ(texts_of(page, "//table[@id='worklist']/tbody/tr/th"),
+            (std::vector<std::string>{
+                "pc-c  \xC2\xB7  pc  \xC2\xB7  error  \xC2\xB7  2026-11-22 11:00 UTC",
+                "pc-b  \xC2\xB7  pc  \xC2\xB7  client running  \xC2\xB7  2026-11-22 10:00 UTC",
+                "pc-a  \xC2\xB7  pc  \xC2\xB7  to do by hand  \xC2\xB7  2026-11-21 09:00 UTC"}));
+  EXPECT_EQ(texts_of(page, "//table[@id='worklist']/tbody[1]/tr/td[8]"),
             (std::vector<std::string>{"", "", "/home/hanako/oe.reg:3: expected '='"}));
-  EXPECT_EQ(texts_of(page, "//table[@id='worklist']/tbody[1]/tr/td[3]"),
+  EXPECT_EQ(texts_of(page, "//table[@id='worklist']/tbody[3]/tr/td[3]"),
             std::vector<std::string>{"~/.thunderbird/p.default"});
   // Text is escaped, and reads back as written.
   EXPECT_NE(html.find("Ask the &lt;helpdesk&gt; for SMTP AUTH"), std::string::npos);
-  EXPECT_EQ(texts_of(page, "//table[@id='worklist']/tbody[3]/tr[2]/td[8]/ul/li"),
+  EXPECT_EQ(texts_of(page, "//table[@id='worklist']/tbody[1]/tr[2]/td[8]/ul/li"),
             std::vector<std::string>{"Ask the <helpdesk> for SMTP AUTH"});
   // The machines, worst first.
   EXPECT_EQ(texts_of(page, "(//table[@class='sortable'])[5]/tbody/tr/td[1]"),
