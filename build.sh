@@ -23,6 +23,10 @@ PACKAGES=(
   file passwd
 )
 
+# The census page test (tests/report/census_page_test.sh) opens the page in a real browser; a
+# Japanese font so names are drawn. Installed by `./build.sh test` only: the demo needs neither.
+TEST_PACKAGES=(chromium fonts-ipafont-gothic)
+
 # The end-to-end test's real servers and clients (MAILMIG_E2E=ON); procps brings pkill.
 E2E_PACKAGES=(
   dovecot-core dovecot-pop3d dovecot-imapd dovecot-lmtpd postfix xvfb xauth
@@ -66,11 +70,11 @@ case "$command_name" in
       # Debian would start the packaged daemons on the ports the test needs; say "no" first.
       as_root sh -c 'echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selections'
       as_root sh -c 'echo "postfix postfix/mailname string mail.example.test" | debconf-set-selections'
-      install_missing "${E2E_PACKAGES[@]}"
+      install_missing "${TEST_PACKAGES[@]}" "${E2E_PACKAGES[@]}"
       as_root service postfix stop >/dev/null 2>&1 || true
       as_root service dovecot stop >/dev/null 2>&1 || true
     else
-      install_missing
+      install_missing "${TEST_PACKAGES[@]}"
     fi
     configure_and_build "$BUILD_DIR" -DMAILMIG_SANITIZE="${MAILMIG_SANITIZE:-OFF}" \
       -DMAILMIG_E2E="${MAILMIG_E2E:-OFF}"

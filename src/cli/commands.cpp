@@ -52,6 +52,7 @@ struct RunSettings {
   std::string format = "text";
   std::string report_db;
   std::string machine;
+  std::string group;
   std::string state_dir;
   std::string backup_dir;
   std::string log_path;
@@ -90,6 +91,9 @@ void add_run_options(CLI::App& command, RunSettings& settings, bool with_policy,
                      translate(N_("append this run to a SQLite report")));
   command.add_option("--machine", settings.machine,
                      translate(N_("machine name in reports (default: host)")));
+  command.add_option("--group", settings.group,
+                     translate(N_("machine group in reports, for the census (default: the "
+                                  "machine name's prefix)")));
   command.add_option("--state-dir", settings.state_dir, translate(N_("journal and lock folder")));
   command.add_option("--backup-dir", settings.backup_dir, translate(N_("backup folder (apply)")));
   command.add_option("--log", settings.log_path, translate(N_("append a timestamped log to FILE")));
@@ -205,6 +209,7 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
   options.state_dir = settings.state_dir;
   options.backup_dir = settings.backup_dir;
   options.machine = settings.machine;
+  options.group = settings.group;
   options.home_given = !settings.home.empty();
   options.keep_profiles = settings.format == "diff";
   options.timeout = std::chrono::milliseconds(std::llround(settings.timeout_seconds * 1000));

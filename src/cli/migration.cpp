@@ -172,6 +172,7 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
   info.run_id = make_run_id();
   info.command = std::string(command_name(options.command));
   info.machine = options.machine.empty() ? host_name() : options.machine;
+  info.group = options.group;
   info.user = user_name();
   info.time = utc_now_iso8601();
   info.mailmig_version = MAILMIG_VERSION;

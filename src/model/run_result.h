@@ -88,6 +88,7 @@ struct RunInfo {
   std::string run_id;   // a UUID
   std::string command;  // "scan", "plan", "apply"
   std::string machine;
+  std::string group;    // `--group LABEL` at plan or apply time, for the census; may be empty
   std::string user;
   std::string time;     // UTC, ISO 8601: 2026-11-23T21:30:00Z
   std::string mailmig_version;

@@ -12,7 +12,7 @@
 
 namespace mailmig {
 
-inline constexpr int kReportSchemaVersion = 1;  // PRAGMA user_version of a report database
+inline constexpr int kReportSchemaVersion = 2;  // PRAGMA user_version of a report database
 inline constexpr int kReportBusyTimeoutMs = 60'000;
 
 // The outcome of a database operation: empty `error` on success, else one English line that
@@ -37,7 +37,7 @@ struct MergeFailure {
 };
 
 struct MergeResult {
-  std::string error;  // fatal: the output database could not be opened or created
+  std::string error;  // fatal: the output database could not be opened, created or written
   std::size_t inputs_merged = 0;
   std::size_t runs_added = 0;
   std::size_t runs_skipped = 0;             // already in the output (same run_id)
@@ -49,13 +49,15 @@ struct MergeResult {
 // Called after each input with (inputs done, inputs in total), for a progress line.
 using MergeProgress = std::function<void(std::size_t done, std::size_t total)>;
 
-// Copies every run of every input database into out_db (created when new), one transaction per
-// input. A run whose run_id is already in out_db is skipped, so merging an input twice keeps its
-// runs once. Inputs are opened read-only; one that cannot be read is listed in failed_inputs and
-// the merge goes on. An input is hostile until checked: one with a view, trigger or any object
-// a report does not have, one whose rows refer to runs, profiles or accounts it does not hold,
-// or one that takes more than work_budget SQLite steps (0: a budget from its size) is refused
-// and listed, and nothing of it is copied.
+// Copies every run of every input database into out_db (created when new): each input is
+// checked and staged all or nothing, and the staged inputs are written in one transaction every
+// few hundred inputs (an input whose commit fails is listed in failed_inputs). A run whose
+// run_id is already in out_db is skipped, so merging an input twice keeps its runs once. Inputs
+// are opened read-only; one that cannot be read is listed in failed_inputs and the merge goes
+// on. An input is hostile until checked: one with a view, trigger or any object a report does
+// not have, one whose rows refer to runs, profiles or accounts it does not hold, or one that
+// takes more than work_budget SQLite steps (0: a budget from its size) is refused and listed,
+// and nothing of it is copied.
 MergeResult merge_reports(const std::string& out_db, const std::vector<std::string>& inputs,
                           const MergeProgress& progress = {},
                           int busy_timeout_ms = kReportBusyTimeoutMs,

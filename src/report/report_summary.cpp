@@ -2,15 +2,48 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
 #include <boost/filesystem.hpp>
 #include <cstdint>
+#include <cstdio>
+#include <ctime>
 #include <optional>
+#include <set>
+#include <tuple>
 
 #include "src/report/report_db.h"
 #include "src/report/report_db_schema.h"
 
 namespace mailmig {
 namespace {
+
+// The UTC day after `day` (YYYY-MM-DD); `day` itself when it is not a date.
+std::string next_day(const std::string& day) {
+  std::tm date{};
+  if (day.size() != 10 || std::sscanf(day.c_str(), "%4d-%2d-%2d", &date.tm_year, &date.tm_mon,
+                                      &date.tm_mday) != 3) {
+    return day;
+  }
+  date.tm_year -= 1900;
+  date.tm_mon -= 1;
+  date.tm_mday += 1;
+  const std::time_t next = timegm(&date);
+  std::tm normalized{};
+  gmtime_r(&next, &normalized);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &normalized);
+  return text;
+}
+
+// Days without a run between the last listed day and `day` repeat the last day's counts, so the
+// chart's days are evenly spaced.
+void fill_days_until(std::vector<DayProgress>& days, const std::string& day) {
+  for (int added = 0; added < 366; ++added) {
+    const std::string next = next_day(days.back().day);
+    if (next >= day || next == days.back().day) return;
+    days.push_back({next, days.back().done, days.back().remaining});
+  }
+}
 
 struct ProfileObservation {
   std::int64_t id = 0;
@@ -73,25 +106,182 @@ WorklistEntry entry_for(const ProfileObservation& profile) {
   return entry;
 }
 
+CensusStatus census_status_of(const std::string& account_status) {
+  if (account_status == "pending") return CensusStatus::Pending;
+  if (account_status == "action-required") return CensusStatus::ActionRequired;
+  if (account_status == "not-governed") return CensusStatus::NotGoverned;
+  return CensusStatus::Done;  // "done", or "changed" by an apply
+}
+
+void count(StatusCounts& counts, CensusStatus status) {
+  switch (status) {
+    case CensusStatus::Error: ++counts.errors; break;
+    case CensusStatus::ClientRunning: ++counts.client_running; break;
+    case CensusStatus::ActionRequired: ++counts.action_required; break;
+    case CensusStatus::Pending: ++counts.pending; break;
+    case CensusStatus::Done: ++counts.done; break;
+    case CensusStatus::NotGoverned: ++counts.not_governed; break;
+  }
+}
+
+// The counts by status of the accounts, of each rule, client, host, group and machine.
+class CensusCounter {
+ public:
+  // Machines as their latest run recorded them; the statuses are added after.
+  explicit CensusCounter(std::map<std::string, MachineLine> machines)
+      : machines_(std::move(machines)) {}
+
+  void note_machine(const std::string& machine, CensusStatus status) {
+    auto found = worst_.find(machine);
+    if (found == worst_.end() || status < found->second) worst_[machine] = status;
+  }
+
+  void add_account(const WorklistEntry& entry, CensusStatus status) {
+    count(accounts_, status);
+    note_machine(entry.machine, status);
+    MachineLine& line = machines_[entry.machine];
+    count(line.accounts, status);
+    for (const std::string& rule : entry.rules) add(by_rule_, rule, entry.machine, status);
+    add(by_client_, entry.client, entry.machine, status);
+    add(by_host_, entry.hostname, entry.machine, status);
+    add(by_group_, line.group, entry.machine, status);
+  }
+
+  void finish(ReportSummary& summary) {
+    summary.account_status = accounts_;
+    std::map<std::pair<std::string, std::string>, std::size_t> policies;
+    for (auto& [machine, line] : machines_) {
+      const auto worst = worst_.find(machine);
+      line.status = worst == worst_.end() ? CensusStatus::Done : worst->second;
+      count(summary.machine_status, line.status);
+      ++policies[{line.policy_name, line.policy_hash}];
+      summary.machine_lines.push_back(line);
+    }
+    std::stable_sort(summary.machine_lines.begin(), summary.machine_lines.end(),
+                     [](const MachineLine& a, const MachineLine& b) {
+                       return std::tie(a.status, a.last_seen) < std::tie(b.status, b.last_seen);
+                     });
+    for (const auto& [policy, machines] : policies) {
+      summary.policies.push_back({policy.first, policy.second, machines});
+    }
+    std::stable_sort(summary.policies.begin(), summary.policies.end(),
+                     [](const PolicyUse& a, const PolicyUse& b) { return a.machines > b.machines; });
+    summary.work_by_rule = listed(by_rule_);
+    summary.work_by_client = listed(by_client_);
+    summary.work_by_host = listed(by_host_);
+    summary.work_by_group = listed(by_group_);
+  }
+
+ private:
+  struct Tally {
+    StatusCounts accounts;
+    std::set<std::string> machines;
+  };
+
+  static void add(std::map<std::string, Tally>& tallies, const std::string& key,
+                  const std::string& machine, CensusStatus status) {
+    Tally& tally = tallies[key];
+    count(tally.accounts, status);
+    tally.machines.insert(machine);
+  }
+
+  // Most accounts still to do first.
+  static std::vector<WorkCounts> listed(const std::map<std::string, Tally>& tallies) {
+    std::vector<WorkCounts> rows;
+    for (const auto& [key, tally] : tallies) {
+      rows.push_back({key, tally.accounts, tally.machines.size()});
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const WorkCounts& a, const WorkCounts& b) {
+      return a.accounts.total() - a.accounts.done > b.accounts.total() - b.accounts.done;
+    });
+    return rows;
+  }
+
+  std::map<std::string, MachineLine> machines_;
+  std::map<std::string, CensusStatus> worst_;
+  StatusCounts accounts_;
+  std::map<std::string, Tally> by_rule_, by_client_, by_host_, by_group_;
+};
+
+// Each machine as its latest run (by time, then insertion) recorded it.
+std::map<std::string, MachineLine> read_machines(SQLite::Database& db) {
+  SQLite::Statement rows(db,
+                         "SELECT machine, time, command, policy_name, policy_hash, machine_group "
+                         "FROM runs ORDER BY machine, time, rowid");
+  std::map<std::string, MachineLine> machines;
+  while (rows.executeStep()) {
+    MachineLine& line = machines[rows.getColumn(0).getString()];
+    line.machine = rows.getColumn(0).getString();
+    line.last_seen = rows.getColumn(1).getString();
+    line.command = rows.getColumn(2).getString();
+    line.policy_name = rows.getColumn(3).getString();
+    line.policy_hash = rows.getColumn(4).getString();
+    const std::string group = rows.getColumn(5).getString();
+    line.group = group.empty() ? machine_group(line.machine) : group;
+  }
+  return machines;
+}
+
+// Done and remaining accounts at the end of each day: every ok observation of a profile
+// replaces what the profile's earlier ones said.
+std::vector<DayProgress> read_progress(SQLite::Database& db) {
+  SQLite::Statement rows(
+      db,
+      "SELECT r.machine || char(31) || r.user || char(31) || p.client || char(31) || p.path, "
+      "substr(r.time, 1, 10), "
+      "sum(a.status IN ('done', 'changed')), sum(a.status IN ('pending', 'action-required')) "
+      "FROM profiles p JOIN runs r ON r.run_id = p.run_id JOIN accounts a ON a.profile_id = p.id "
+      "WHERE p.status = 'ok' GROUP BY p.id ORDER BY r.time, p.id");
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> by_profile;
+  std::vector<DayProgress> days;
+  std::int64_t done = 0;
+  std::int64_t remaining = 0;
+  while (rows.executeStep()) {
+    const std::string day = rows.getColumn(1).getString();
+    auto& [profile_done, profile_remaining] = by_profile[rows.getColumn(0).getString()];
+    done += rows.getColumn(2).getInt64() - profile_done;
+    remaining += rows.getColumn(3).getInt64() - profile_remaining;
+    profile_done = rows.getColumn(2).getInt64();
+    profile_remaining = rows.getColumn(3).getInt64();
+    if (days.empty() || days.back().day != day) {
+      if (!days.empty()) fill_days_until(days, day);
+      days.push_back({day, 0, 0});
+    }
+    days.back().done = static_cast<std::size_t>(done);
+    days.back().remaining = static_cast<std::size_t>(remaining);
+  }
+  return days;
+}
+
 class CurrentAccountReader {
  public:
   explicit CurrentAccountReader(SQLite::Database& db)
       : accounts_(db,
-                  "SELECT id, account_id, name, address, in_hostname FROM accounts "
+                  "SELECT id, account_id, name, address, in_hostname, status FROM accounts "
                   "WHERE profile_id = ? ORDER BY id"),
         rules_(db, "SELECT DISTINCT rule FROM changes WHERE account_id = ? ORDER BY rule"),
+        // Through the account's profile: findings have an index by profile, not by account
+        // (a scan of every finding for each account took most of a 10,000-machine summary).
         account_steps_(db,
-                       "SELECT message FROM findings WHERE account_id = ? "
-                       "AND severity = 'action-required' ORDER BY id"),
+                       "SELECT message FROM findings "
+                       "WHERE profile_id = (SELECT profile_id FROM accounts WHERE id = ?1) "
+                       "AND account_id = ?1 AND severity = 'action-required' ORDER BY id"),
         profile_steps_(db,
                        "SELECT message FROM findings WHERE profile_id = ? "
                        "AND account_id IS NULL AND severity = 'action-required' ORDER BY id") {}
 
-  void add_profile(const ProfileObservation& profile, ReportSummary& summary) {
+  // `latest_status` is the status of the profile's latest run ("ok", "error", ...); `census`
+  // gathers the counts by status.
+  void add_profile(const ProfileObservation& profile, const std::string& latest_status,
+                   ReportSummary& summary, CensusCounter& census) {
     const WorklistEntry base = entry_for(profile);
     WorklistEntry profile_entry = base;
     profile_entry.manual_steps = texts(profile_steps_, profile.id);
-    if (!profile_entry.manual_steps.empty()) summary.worklist.push_back(profile_entry);
+    if (!profile_entry.manual_steps.empty()) {
+      profile_entry.status = census_status_name(CensusStatus::ActionRequired);
+      summary.worklist.push_back(profile_entry);
+      census.note_machine(profile.machine, CensusStatus::ActionRequired);
+    }
 
     const bool changes_pending = profile.command != "apply";
     accounts_.reset();
@@ -112,6 +302,12 @@ class CurrentAccountReader {
         ++summary.pending_by_client[entry.client];
         ++summary.pending_by_host[entry.hostname];
       }
+      const CensusStatus status =
+          latest_status == "error"            ? CensusStatus::Error
+          : latest_status == "client-running" ? CensusStatus::ClientRunning
+                                              : census_status_of(accounts_.getColumn(5).getString());
+      census.add_account(entry, status);
+      entry.status = census_status_name(status);
       if (!entry.rules.empty() || !entry.manual_steps.empty()) {
         summary.worklist.push_back(std::move(entry));
       }
@@ -133,7 +329,7 @@ class CurrentAccountReader {
   SQLite::Statement profile_steps_;
 };
 
-ReportSummary summarize(SQLite::Database& db) {
+ReportSummary summarize(SQLite::Database& db, const SummaryOptions& options) {
   ReportSummary summary;
   SQLite::Statement totals(
       db, "SELECT count(*), count(DISTINCT machine), ifnull(max(time), '') FROM runs");
@@ -145,22 +341,58 @@ ReportSummary summarize(SQLite::Database& db) {
   const std::vector<ProfileHistory> histories = read_profile_histories(db);
   summary.profiles = histories.size();
   CurrentAccountReader reader(db);
+  CensusCounter census(read_machines(db));
   for (const ProfileHistory& history : histories) {
     const ProfileObservation& latest = history.latest;
-    if (latest.status == "client-running") ++summary.client_running;
-    if (latest.status == "error") ++summary.errors;
+    if (latest.status == "client-running") {
+      ++summary.client_running;
+      census.note_machine(latest.machine, CensusStatus::ClientRunning);
+    }
+    if (latest.status == "error") {
+      ++summary.errors;
+      census.note_machine(latest.machine, CensusStatus::Error);
+    }
     if (latest.status != "ok") {
       summary.attention.push_back({latest.machine, latest.user, latest.client, latest.path,
                                    latest.status, latest.error, latest.command, latest.time});
     }
-    if (history.current) reader.add_profile(*history.current, summary);
+    if (history.current) reader.add_profile(*history.current, latest.status, summary, census);
+  }
+  census.finish(summary);
+  summary.progress = read_progress(db);
+  if (!options.stale_since.empty()) {
+    summary.stale_since = options.stale_since;
+    for (const MachineLine& line : summary.machine_lines) {
+      if (line.last_seen < options.stale_since) summary.stale_machines.push_back(line);
+    }
+    std::stable_sort(summary.stale_machines.begin(), summary.stale_machines.end(),
+                     [](const MachineLine& a, const MachineLine& b) {
+                       return a.last_seen < b.last_seen;
+                     });
   }
   return summary;
 }
 
 }  // namespace
 
-ReportSummaryResult summarize_report(const std::string& db_path) {
+std::string_view census_status_name(CensusStatus status) {
+  switch (status) {
+    case CensusStatus::Error: return "error";
+    case CensusStatus::ClientRunning: return "client-running";
+    case CensusStatus::ActionRequired: return "action-required";
+    case CensusStatus::Pending: return "pending";
+    case CensusStatus::Done: return "done";
+    case CensusStatus::NotGoverned: return "not-governed";
+  }
+  return "error";
+}
+
+std::string machine_group(const std::string& machine) {
+  const std::size_t end = machine.find_first_of("-_.0123456789");
+  return end == 0 || end == std::string::npos ? machine : machine.substr(0, end);
+}
+
+ReportSummaryResult summarize_report(const std::string& db_path, const SummaryOptions& options) {
   ReportSummaryResult result;
   boost::system::error_code ignored;
   if (!boost::filesystem::is_regular_file(db_path, ignored)) {
@@ -188,7 +420,7 @@ ReportSummaryResult summarize_report(const std::string& db_path) {
         result.error = *error;
         return result;
       }
-      result.summary = summarize(db);
+      result.summary = summarize(db, options);
       db.exec("COMMIT");
     } catch (const SQLite::Exception&) {
       if (!limit.exceeded()) throw;

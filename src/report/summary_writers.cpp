@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/i18n/i18n.h"
+#include "src/model/finding.h"
 #include "src/report/csv.h"
 #include "src/report/report_summary.h"
 #include "src/util/text_sanitize.h"
@@ -37,6 +38,33 @@ void append_counts(std::string& out, const char* heading,
   }
 }
 
+std::string percent_of(std::size_t part, std::size_t whole) {
+  return whole == 0 ? "0%" : std::to_string((part * 100 + whole / 2) / whole) + "%";
+}
+
+// "done 3 (50%), pending 1 (17%), ..." for accounts or machines.
+void append_status_line(std::string& out, const char* label, const StatusCounts& counts) {
+  const std::pair<const char*, std::size_t> parts[] = {
+      {N_("done"), counts.done},
+      {N_("pending"), counts.pending},
+      {N_("to do by hand"), counts.action_required},
+      {N_("client running"), counts.client_running},
+      {N_("errors"), counts.errors},
+      {N_("not governed"), counts.not_governed},
+  };
+  out += "  ";
+  out += translate(label);
+  out += ":";
+  const char* separator = " ";
+  for (const auto& [name, value] : parts) {
+    out += separator;
+    out += translate(name);
+    out += " " + std::to_string(value) + " (" + percent_of(value, counts.total()) + ")";
+    separator = ", ";
+  }
+  out += '\n';
+}
+
 std::string profile_label(const std::string& machine, const std::string& user,
                           const std::string& client, const std::string& profile) {
   return printable(machine) + " (" + printable(user) + ") " + printable(client) + " " +
@@ -55,6 +83,21 @@ std::string summary_text(const ReportSummary& summary) {
   append_figure(out, N_("Accounts with pending changes"), summary.pending_accounts);
   append_figure(out, N_("Profiles with the mail client running"), summary.client_running);
   append_figure(out, N_("Profiles that could not be read"), summary.errors);
+  append_status_line(out, N_("Accounts"), summary.account_status);
+  append_status_line(out, N_("Machines"), summary.machine_status);
+  if (!summary.policies.empty()) {
+    out += '\n';
+    out += translate(N_("Policies (machines whose latest run used it):"));
+    out += '\n';
+    for (const PolicyUse& policy : summary.policies) {
+      out += "  " + printable(policy.name) + " " + printable(policy.hash) + ": " +
+             std::to_string(policy.machines) + '\n';
+    }
+    if (summary.policies.size() > 1) {
+      out += translate(N_("Warning: the machines ran different policies."));
+      out += '\n';
+    }
+  }
   append_counts(out, N_("Pending accounts by rule:"), summary.pending_by_rule);
   append_counts(out, N_("Pending accounts by client:"), summary.pending_by_client);
   append_counts(out, N_("Pending accounts by incoming server:"), summary.pending_by_host);
@@ -79,6 +122,15 @@ std::string summary_text(const ReportSummary& summary) {
         out += translate(N_("to do by hand:"));
         out += " " + printable(step) + '\n';
       }
+    }
+  }
+  if (!summary.stale_since.empty()) {
+    out += '\n';
+    out += fill_placeholders(translate(N_("Machines not heard from since {date}:")),
+                             {{"date", printable(summary.stale_since)}});
+    out += '\n';
+    for (const MachineLine& line : summary.stale_machines) {
+      out += "  " + printable(line.machine) + " " + printable(line.last_seen) + '\n';
     }
   }
   if (!summary.attention.empty()) {
@@ -107,6 +159,57 @@ std::string summary_json(const ReportSummary& summary) {
   out["client_running"] = summary.client_running;
   out["errors"] = summary.errors;
   out["latest_run_time"] = summary.latest_run_time;
+  const auto status_counts = [](const StatusCounts& counts) {
+    return Json{{"done", counts.done},
+                {"pending", counts.pending},
+                {"action_required", counts.action_required},
+                {"client_running", counts.client_running},
+                {"errors", counts.errors},
+                {"not_governed", counts.not_governed}};
+  };
+  out["account_status"] = status_counts(summary.account_status);
+  out["machine_status"] = status_counts(summary.machine_status);
+  Json policies = Json::array();
+  for (const PolicyUse& policy : summary.policies) {
+    policies.push_back(
+        Json{{"name", policy.name}, {"hash", policy.hash}, {"machines", policy.machines}});
+  }
+  out["policies"] = std::move(policies);
+  Json progress = Json::array();
+  for (const DayProgress& day : summary.progress) {
+    progress.push_back(Json{{"day", day.day}, {"done", day.done}, {"remaining", day.remaining}});
+  }
+  out["progress"] = std::move(progress);
+  const auto work = [&](const std::vector<WorkCounts>& rows) {
+    Json list = Json::array();
+    for (const WorkCounts& row : rows) {
+      Json item = status_counts(row.accounts);
+      item["key"] = row.key;
+      item["machines"] = row.machines;
+      list.push_back(std::move(item));
+    }
+    return list;
+  };
+  out["work_by_rule"] = work(summary.work_by_rule);
+  out["work_by_client"] = work(summary.work_by_client);
+  out["work_by_host"] = work(summary.work_by_host);
+  out["work_by_group"] = work(summary.work_by_group);
+  const auto machine_json = [&](const MachineLine& line) {
+    return Json{{"machine", line.machine},         {"group", line.group},
+                {"last_seen", line.last_seen},     {"command", line.command},
+                {"policy_name", line.policy_name}, {"policy_hash", line.policy_hash},
+                {"status", census_status_name(line.status)},
+                {"accounts", status_counts(line.accounts)}};
+  };
+  Json machine_lines = Json::array();
+  for (const MachineLine& line : summary.machine_lines) machine_lines.push_back(machine_json(line));
+  out["machine_lines"] = std::move(machine_lines);
+  if (!summary.stale_since.empty()) {
+    out["stale_since"] = summary.stale_since;
+    Json stale = Json::array();
+    for (const MachineLine& line : summary.stale_machines) stale.push_back(machine_json(line));
+    out["stale_machines"] = std::move(stale);
+  }
   const auto counts = [](const std::map<std::string, std::size_t>& map) {
     Json object = Json::object();
     for (const auto& [key, count] : map) object[key] = count;
@@ -128,7 +231,8 @@ std::string summary_json(const ReportSummary& summary) {
                             {"rules", entry.rules},
                             {"manual_steps", entry.manual_steps},
                             {"command", entry.command},
-                            {"time", entry.time}});
+                            {"time", entry.time},
+                            {"status", entry.status}});
   }
   out["worklist"] = std::move(worklist);
   Json attention = Json::array();
@@ -148,19 +252,28 @@ std::string summary_json(const ReportSummary& summary) {
   return text;
 }
 
+const std::vector<std::string>& summary_csv_columns() {
+  static const std::vector<std::string> columns{
+      "machine", "group",   "user",     "client",       "profile", "status", "account", "name",
+      "address", "hostname", "rules",   "manual_steps", "error",   "command", "time"};
+  return columns;
+}
+
 std::string summary_csv(const ReportSummary& summary) {
-  std::string out;
-  append_csv_row(out, {"machine", "user", "client", "profile", "status", "account", "name",
-                       "address", "hostname", "rules", "manual_steps", "error", "command", "time"});
+  std::map<std::string, std::string> groups;
+  for (const MachineLine& line : summary.machine_lines) groups[line.machine] = line.group;
+  std::string out = "\xEF\xBB\xBF";  // Excel reads UTF-8 only after this byte order mark
+  append_csv_row(out, summary_csv_columns());
   for (const WorklistEntry& entry : summary.worklist) {
-    append_csv_row(out,
-                   {entry.machine, entry.user, entry.client, entry.profile, "ok", entry.account,
-                    entry.name, entry.address, entry.hostname, join(entry.rules, " "),
-                    join(entry.manual_steps, "\n"), "", entry.command, entry.time});
+    append_csv_row(out, {entry.machine, groups[entry.machine], entry.user, entry.client,
+                         entry.profile, entry.status, entry.account, entry.name, entry.address,
+                         entry.hostname, join(entry.rules, " "), join(entry.manual_steps, "\n"),
+                         "", entry.command, entry.time});
   }
   for (const ProfileAttention& item : summary.attention) {
-    append_csv_row(out, {item.machine, item.user, item.client, item.profile, item.status, "", "",
-                         "", "", "", "", item.error, item.command, item.time});
+    append_csv_row(out, {item.machine, groups[item.machine], item.user, item.client, item.profile,
+                         item.status, "", "", "", "", "", "", item.error, item.command,
+                         item.time});
   }
   return out;
 }

@@ -4,7 +4,9 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 
+#include "src/cli/report_commands.h"
 #include "src/report/report_db.h"
 #include "src/report/report_summary.h"
 #include "tests/report/sample_runs.h"
@@ -101,7 +103,7 @@ TEST(MergeReports, UnreadableInputsAreListedAndSkipped) {
   EXPECT_EQ(result.failed_inputs[1].error, text + ": file is not a database");
   EXPECT_EQ(result.failed_inputs[2].error,
             future +
-                ": report database schema version 7 is newer than this mailmig understands (1); "
+                ": report database schema version 7 is newer than this mailmig understands (2); "
                 "use a newer mailmig");
   EXPECT_EQ(result.failed_inputs[3].error, merged + ": is the output database");
   EXPECT_EQ(result.failed_inputs[4].error, dir.path("") + ": not a regular file");
@@ -142,6 +144,10 @@ constexpr const char* kEndlessRunsView =
     "DROP TABLE runs; CREATE VIEW runs AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
     "SELECT i + 1 FROM n) SELECT 'r' || i AS run_id, 'm' AS machine, 'u' AS user, 't' AS time, "
     "'v' AS mailmig_version, 'plan' AS command, 'p' AS policy_name, 'h' AS policy_hash FROM n";
+
+constexpr const char* kEndlessRunsViewForBatch =
+    "DROP TABLE runs; CREATE VIEW runs AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+    "SELECT i + 1 FROM n) SELECT 'r' || i AS run_id FROM n";
 
 TEST(MergeReports, AnEndlessViewIsRefusedAndTheOtherInputsMerged) {
   TempDir dir;
@@ -263,18 +269,80 @@ TEST(MergeReports, AnInputThatTakesTooMuchWorkIsRefusedAndRolledBack) {
   expect_intact(merged);
 }
 
+// SQLite's file change counter (bytes 24-27 of the header) counts the transactions committed
+// to the file.
+std::uint32_t commits_of(const std::string& db_path) {
+  std::ifstream file(db_path, std::ios::binary);
+  std::array<unsigned char, 28> header{};
+  file.read(reinterpret_cast<char*>(header.data()), header.size());
+  return (std::uint32_t{header[24]} << 24) | (std::uint32_t{header[25]} << 16) |
+         (std::uint32_t{header[26]} << 8) | std::uint32_t{header[27]};
+}
+
+TEST(MergeReports, ManyInputsAreWrittenInOneCommitYetEachIsAllOrNothing) {
+  TempDir dir;
+  std::vector<std::string> inputs;
+  for (int index = 0; index < 40; ++index) {
+    const std::string machine = "pc-" + std::to_string(100 + index);
+    inputs.push_back(index == 20 ? hostile_report(dir, machine, kEndlessRunsViewForBatch)
+                                 : hostile_report(dir, machine, "SELECT 1"));
+  }
+  inputs.push_back(inputs[3]);  // the same runs twice in one commit are kept once
+  const std::string merged = dir.path("merged.db");
+  ASSERT_TRUE(append_run_to_report(merged, testing::sample_plan_run()).ok());
+  const std::uint32_t before = commits_of(merged);
+
+  const MergeResult result = merge_reports(merged, inputs);
+  ASSERT_TRUE(result) << result.error;
+  EXPECT_EQ(result.inputs_merged, 40u);
+  EXPECT_EQ(result.runs_added, 39u);
+  EXPECT_EQ(result.runs_skipped, 1u);
+  ASSERT_EQ(result.failed_inputs.size(), 1u);
+  EXPECT_EQ(result.failed_inputs[0].path, inputs[20]);
+  EXPECT_EQ(commits_of(merged) - before, 1u);
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM runs"), 40);
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM runs WHERE machine = 'pc-120'"), 0);
+  expect_intact(merged);
+}
+
+TEST(MergeReports, WhenTheCommitFailsEveryInputItHeldIsListedAndNothingIsWritten) {
+  TempDir dir;
+  const std::vector<std::string> inputs{hostile_report(dir, "pc-a", "SELECT 1"),
+                                        hostile_report(dir, "pc-b", "SELECT 1")};
+  const std::string merged = dir.path("merged.db");
+  // Another writer takes the output once the merge has started, and keeps it to the end.
+  std::optional<SQLite::Database> other;
+  const MergeResult result = merge_reports(
+      merged, inputs,
+      [&](std::size_t done, std::size_t) {
+        if (done == 1) {
+          other.emplace(merged, SQLite::OPEN_READWRITE);
+          other->exec("BEGIN IMMEDIATE");
+        }
+      },
+      /*busy_timeout_ms=*/50);
+  ASSERT_TRUE(result) << result.error;
+  EXPECT_EQ(result.inputs_merged, 0u);
+  EXPECT_EQ(result.runs_added, 0u);
+  ASSERT_EQ(result.failed_inputs.size(), 2u);
+  EXPECT_EQ(result.failed_inputs[0].path, inputs[0]);
+  EXPECT_EQ(result.failed_inputs[0].error, merged + ": database is locked");
+  other->exec("ROLLBACK");
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM runs"), 0);
+}
+
 TEST(MergeReports, OutputOfANewerSchemaIsFatal) {
   TempDir dir;
   const std::string merged = dir.path("merged.db");
   {
     SQLite::Database db(merged, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec("CREATE TABLE runs(run_id TEXT); PRAGMA user_version = 2");
+    db.exec("CREATE TABLE runs(run_id TEXT); PRAGMA user_version = 3");
   }
   const MergeResult result = merge_reports(merged, {dir.path("whatever.db")});
   EXPECT_FALSE(result);
   EXPECT_EQ(result.error, merged +
-                              ": report database schema version 2 is newer than this mailmig "
-                              "understands (1); use a newer mailmig");
+                              ": report database schema version 3 is newer than this mailmig "
+                              "understands (2); use a newer mailmig");
 }
 
 TEST(MergeReports, PathsWithUriCharactersNameFiles) {
@@ -398,6 +466,18 @@ TEST(MergeReports, AThousandMachineReportsMergeAndSummarize) {
   EXPECT_EQ(again.runs_added, 0u);
   EXPECT_EQ(again.runs_skipped, kMachines);
   EXPECT_EQ(count(merged, "SELECT count(*) FROM runs"), static_cast<std::int64_t>(kMachines));
+}
+
+}  // namespace
+}  // namespace mailmig
+
+namespace mailmig {
+namespace {
+
+TEST(MergeProgress, SaysCountsRateAndTimeLeft) {
+  EXPECT_EQ(merge_progress_line(1200, 10000, 1.5),
+            "1200 / 10000 reports, 800 a second, about 11 s left");
+  EXPECT_EQ(merge_progress_line(0, 10, 0), "0 / 10 reports, 0 a second, about 0 s left");
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "src/report/report_db.h"
+#include "src/report/report_summary.h"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -37,12 +38,12 @@ TEST(ReportDb, AppendCreatesTheSchemaAndStoresEveryPart) {
   const std::string db = dir.path("report.db");
   ASSERT_TRUE(append_run_to_report(db, testing::sample_plan_run()).ok());
 
-  EXPECT_EQ(rows_of(db, "PRAGMA user_version"), std::vector<std::string>{"1"});
+  EXPECT_EQ(rows_of(db, "PRAGMA user_version"), std::vector<std::string>{"2"});
   EXPECT_EQ(rows_of(db, "SELECT * FROM runs"),
             std::vector<std::string>{
                 "3f2a9c1e-7b4d-4e8a-9c21-5d6e7f809a1b|lab-pc-01|tanaka|2026-11-23T21:30:00Z|"
                 "0.1.0|plan|iis-2026|"
-                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"});
+                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08|lab-floor-2"});
   EXPECT_EQ(rows_of(db, "SELECT id, client, path, status, error FROM profiles ORDER BY id"),
             (std::vector<std::string>{
                 "1|thunderbird|/home/tanaka/.thunderbird/x1y2z3.default|ok|NULL",
@@ -53,7 +54,7 @@ TEST(ReportDb, AppendCreatesTheSchemaAndStoresEveryPart) {
             std::vector<std::string>{
                 "1|1|account1|田中 太郎|tanaka@iis.u-tokyo.ac.jp|imap|imap.iis.u-tokyo.ac.jp|143|"
                 "plain|password-encrypted|tanaka|mail.iis.u-tokyo.ac.jp|25|plain|"
-                "password-cleartext|tanaka"});
+                "password-cleartext|tanaka|pending"});
   EXPECT_EQ(rows_of(db,
                     "SELECT account_id, rule, field, from_value, to_value, reason "
                     "FROM changes ORDER BY id"),
@@ -150,11 +151,57 @@ TEST(ReportDb, NewerSchemaVersionIsRefusedAndLeftAlone) {
   const std::string db = dir.path("report.db");
   {
     SQLite::Database future(db, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    future.exec("CREATE TABLE runs(run_id TEXT PRIMARY KEY); PRAGMA user_version = 2");
+    future.exec("CREATE TABLE runs(run_id TEXT PRIMARY KEY); PRAGMA user_version = 3");
   }
   const ReportStatus status = append_run_to_report(db, testing::sample_plan_run());
-  EXPECT_EQ(status.error, db + ": report database schema version 2 is newer than this mailmig "
-                               "understands (1); use a newer mailmig");
+  EXPECT_EQ(status.error, db + ": report database schema version 3 is newer than this mailmig "
+                               "understands (2); use a newer mailmig");
+  EXPECT_EQ(rows_of(db, "SELECT count(*) FROM runs"), std::vector<std::string>{"0"});
+}
+
+TEST(ReportDb, EachAccountsStatusIsStored) {
+  TempDir dir;
+  const std::string db = dir.path("report.db");
+  RunResult run = testing::sample_plan_run();
+  run.profiles.resize(1);
+  AccountResult& planned = run.profiles[0].accounts[0];
+  AccountResult done = planned;
+  done.account.id = "account2";
+  done.changes.clear();
+  AccountResult by_hand = planned;
+  by_hand.account.id = "account3";
+  by_hand.findings.push_back(make_finding("oauth2", Severity::ActionRequired, "Sign in again"));
+  AccountResult elsewhere = planned;
+  elsewhere.account.id = "account4";
+  elsewhere.governed = false;
+  run.profiles[0].accounts = {planned, done, by_hand, elsewhere};
+  ASSERT_TRUE(append_run_to_report(db, run).ok());
+  run.info.run_id = "applied";
+  run.info.command = "apply";
+  ASSERT_TRUE(append_run_to_report(db, run).ok());
+  EXPECT_EQ(rows_of(db, "SELECT r.command, a.account_id, a.status FROM accounts a JOIN profiles p "
+                        "ON p.id = a.profile_id JOIN runs r ON r.run_id = p.run_id ORDER BY a.id"),
+            (std::vector<std::string>{
+                "plan|account1|pending", "plan|account2|done", "plan|account3|action-required",
+                "plan|account4|not-governed", "apply|account1|changed", "apply|account2|done",
+                "apply|account3|action-required", "apply|account4|not-governed"}));
+}
+
+TEST(ReportDb, AVersion1DatabaseIsRefusedWithWhatToDo) {
+  TempDir dir;
+  const std::string db = dir.path("report.db");
+  {
+    SQLite::Database old(db, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    old.exec("CREATE TABLE runs(run_id TEXT PRIMARY KEY); PRAGMA user_version = 1");
+  }
+  const std::string expected = db +
+                               ": report database schema version 1 was written by an older "
+                               "mailmig; run mailmig plan --report again into a new database";
+  EXPECT_EQ(append_run_to_report(db, testing::sample_plan_run()).error, expected);
+  EXPECT_EQ(summarize_report(db).error, expected);
+  const MergeResult merged = merge_reports(dir.path("merged.db"), {db});
+  ASSERT_EQ(merged.failed_inputs.size(), 1u);
+  EXPECT_EQ(merged.failed_inputs[0].error, expected);
   EXPECT_EQ(rows_of(db, "SELECT count(*) FROM runs"), std::vector<std::string>{"0"});
 }
 

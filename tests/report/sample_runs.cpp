@@ -36,6 +36,7 @@ RunResult sample_plan_run() {
   RunResult run;
   run.info = sample_info("3f2a9c1e-7b4d-4e8a-9c21-5d6e7f809a1b", "plan", "lab-pc-01",
                          "2026-11-23T21:30:00Z");
+  run.info.group = "lab-floor-2";
 
   ProfileResult thunderbird;
   thunderbird.client = ClientKind::Thunderbird;

@@ -143,7 +143,8 @@ TEST_F(SummaryTest, WorklistAndAttention) {
        {},
        {"Turn off SPA for imap.iis.u-tokyo.ac.jp by hand"},
        "apply",
-       "2026-11-21T09:00:00Z"},
+       "2026-11-21T09:00:00Z",
+       "action-required"},
       {"pc-b",
        "tanaka",
        "becky",
@@ -155,7 +156,8 @@ TEST_F(SummaryTest, WorklistAndAttention) {
        {"smtp-submission-port"},
        {},
        "plan",
-       "2026-11-20T10:00:00Z"},
+       "2026-11-20T10:00:00Z",
+       "client-running"},
       {"pc-c",
        "tanaka",
        "sylpheed",
@@ -167,7 +169,8 @@ TEST_F(SummaryTest, WorklistAndAttention) {
        {},
        {"Ask the <helpdesk> for SMTP AUTH"},
        "scan",
-       "2026-11-22T11:00:00Z"},
+       "2026-11-22T11:00:00Z",
+       "action-required"},
       {"pc-c",
        "tanaka",
        "sylpheed",
@@ -179,7 +182,8 @@ TEST_F(SummaryTest, WorklistAndAttention) {
        {"pop-ssl", "smtp-submission-port"},
        {},
        "scan",
-       "2026-11-22T11:00:00Z"},
+       "2026-11-22T11:00:00Z",
+       "pending"},
   };
   EXPECT_EQ(summary_.worklist, expected);
   const std::vector<ProfileAttention> attention{
@@ -201,6 +205,13 @@ TEST_F(SummaryTest, TextGolden) {
             "  Accounts with pending changes: 2\n"
             "  Profiles with the mail client running: 1\n"
             "  Profiles that could not be read: 1\n"
+            "  Accounts: done 3 (50%), pending 1 (17%), to do by hand 1 (17%), client running 1 "
+            "(17%), errors 0 (0%), not governed 0 (0%)\n"
+            "  Machines: done 1 (25%), pending 0 (0%), to do by hand 1 (25%), client running 1 "
+            "(25%), errors 1 (25%), not governed 0 (0%)\n"
+            "\n"
+            "Policies (machines whose latest run used it):\n"
+            "  iis-2026 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08: 4\n"
             "\n"
             "Pending accounts by rule:\n"
             "  pop-ssl: 1\n"
@@ -260,25 +271,115 @@ TEST_F(SummaryTest, JsonCarriesTheFiguresAndLists) {
                                                  {"rules", {"pop-ssl", "smtp-submission-port"}},
                                                  {"manual_steps", nlohmann::json::array()},
                                                  {"command", "scan"},
-                                                 {"time", "2026-11-22T11:00:00Z"}}));
+                                                 {"time", "2026-11-22T11:00:00Z"},
+                                                 {"status", "pending"}}));
+  EXPECT_EQ(json["account_status"], (nlohmann::json{{"done", 3},
+                                                    {"pending", 1},
+                                                    {"action_required", 1},
+                                                    {"client_running", 1},
+                                                    {"errors", 0},
+                                                    {"not_governed", 0}}));
+  EXPECT_EQ(json["machine_status"]["errors"], 1);
+  EXPECT_EQ(json["progress"][3], (nlohmann::json{{"day", "2026-11-23"}, {"done", 3}, {"remaining", 3}}));
+  EXPECT_EQ(json["machine_lines"][0]["machine"], "pc-c");
+  EXPECT_EQ(json["machine_lines"][0]["status"], "error");
+  EXPECT_EQ(json["work_by_group"][0]["key"], "pc");
+  EXPECT_FALSE(json.contains("stale_machines"));
   ASSERT_EQ(json["attention"].size(), 2u);
   EXPECT_EQ(json["attention"][0]["status"], "client-running");
 }
 
-TEST_F(SummaryTest, CsvListsTheWorklistThenTheProfilesToRunAgain) {
-  const CsvTable table = read_csv(summary_csv(summary_));
+TEST_F(SummaryTest, CsvForExcelListsTheWorklistThenTheProfilesToRunAgain) {
+  const std::string csv = summary_csv(summary_);
+  ASSERT_TRUE(csv.starts_with("\xEF\xBB\xBFmachine,group,"));  // the BOM Excel needs
+  const CsvTable table = read_csv(csv.substr(3));
   ASSERT_TRUE(table) << table.status.message;
   ASSERT_EQ(table.rows.size(), 7u);
   EXPECT_EQ(table.rows[0],
-            (CsvRow{"machine", "user", "client", "profile", "status", "account", "name", "address",
-                    "hostname", "rules", "manual_steps", "error", "command", "time"}));
+            (CsvRow{"machine", "group", "user", "client", "profile", "status", "account", "name",
+                    "address", "hostname", "rules", "manual_steps", "error", "command", "time"}));
+  EXPECT_EQ(table.rows[0], CsvRow(summary_csv_columns()));
   EXPECT_EQ(table.rows[4],
-            (CsvRow{"pc-c", "tanaka", "sylpheed", "/home/hanako/.sylpheed-2.0", "ok", "1",
-                    "田中 太郎", "tanaka@iis.u-tokyo.ac.jp", "popper.sc.itc.keio.ac.jp",
+            (CsvRow{"pc-c", "pc", "tanaka", "sylpheed", "/home/hanako/.sylpheed-2.0", "pending",
+                    "1", "田中 太郎", "tanaka@iis.u-tokyo.ac.jp", "popper.sc.itc.keio.ac.jp",
                     "pop-ssl smtp-submission-port", "", "", "scan", "2026-11-22T11:00:00Z"}));
   EXPECT_EQ(table.rows[5],
-            (CsvRow{"pc-b", "tanaka", "becky", "C:/Users/hanako/Becky", "client-running", "", "",
-                    "", "", "", "", "Close Becky! & run again", "scan", "2026-11-22T10:00:00Z"}));
+            (CsvRow{"pc-b", "pc", "tanaka", "becky", "C:/Users/hanako/Becky", "client-running",
+                    "", "", "", "", "", "", "Close Becky! & run again", "scan",
+                    "2026-11-22T10:00:00Z"}));
+}
+
+TEST_F(SummaryTest, CensusCountsAccountsAndMachinesByStatus) {
+  EXPECT_EQ(summary_.account_status, (StatusCounts{3, 1, 1, 1, 0, 0}));
+  EXPECT_EQ(summary_.machine_status, (StatusCounts{1, 0, 1, 1, 1, 0}));
+  ASSERT_EQ(summary_.machine_lines.size(), 4u);
+  std::vector<std::string> order;
+  for (const MachineLine& line : summary_.machine_lines) {
+    order.push_back(line.machine + ":" + std::string(census_status_name(line.status)));
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"pc-c:error", "pc-b:client-running",
+                                             "pc-a:action-required", "pc-d:done"}));
+  EXPECT_EQ(summary_.machine_lines[0].last_seen, "2026-11-22T11:00:00Z");
+  EXPECT_EQ(summary_.machine_lines[0].group, "pc");
+  EXPECT_EQ(summary_.policies,
+            (std::vector<PolicyUse>{
+                {"iis-2026", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", 4}}));
+  EXPECT_EQ(summary_.progress,
+            (std::vector<DayProgress>{{"2026-11-20", 0, 3},
+                                      {"2026-11-21", 1, 2},
+                                      {"2026-11-22", 2, 3},
+                                      {"2026-11-23", 3, 3}}));
+  ASSERT_EQ(summary_.work_by_group.size(), 1u);
+  EXPECT_EQ(summary_.work_by_group[0], (WorkCounts{"pc", StatusCounts{3, 1, 1, 1, 0, 0}, 4}));
+  ASSERT_EQ(summary_.work_by_rule.size(), 2u);
+  EXPECT_EQ(summary_.work_by_rule[0], (WorkCounts{"smtp-submission-port", {0, 1, 0, 1, 0, 0}, 2}));
+}
+
+TEST(Census, PoliciesGroupsDaysWithoutRunsAndMachinesNotHeardFrom) {
+  TempDir dir(/*in_memory=*/true);
+  const std::string db = dir.path("report.db");
+  RunResult early = run_of("e1", "plan", "osaka-pc-01", "2026-12-01T09:00:00Z",
+                           {profile_of(ClientKind::Thunderbird, "/home/a/.thunderbird/p",
+                                       {account_with("account1", "pop.example.jp", {"pop-ssl"})})});
+  RunResult late = run_of("l1", "plan", "tokyo-pc-02", "2026-12-04T09:00:00Z",
+                          {profile_of(ClientKind::Thunderbird, "/home/b/.thunderbird/p",
+                                      {account_with("account1", "pop.example.jp", {})})});
+  late.info.group = "pilot";
+  late.info.policy_hash = "old";
+  late.profiles[0].accounts.push_back(account_with("account2", "pop.example.jp", {}));
+  late.profiles[0].accounts.back().governed = false;
+  ASSERT_TRUE(append_run_to_report(db, early).ok());
+  ASSERT_TRUE(append_run_to_report(db, late).ok());
+  SummaryOptions options;
+  options.stale_since = "2026-12-03";
+  const ReportSummaryResult read = summarize_report(db, options);
+  ASSERT_TRUE(read) << read.error;
+  const ReportSummary& summary = read.summary;
+  EXPECT_EQ(summary.account_status, (StatusCounts{1, 1, 0, 0, 0, 1}));
+  EXPECT_EQ(summary.policies.size(), 2u);
+  EXPECT_NE(summary_text(summary).find("Warning: the machines ran different policies."),
+            std::string::npos);
+  EXPECT_NE(summary_html(summary).find("class=\"warning\""), std::string::npos);
+  EXPECT_EQ(summary.progress, (std::vector<DayProgress>{{"2026-12-01", 0, 1},
+                                                        {"2026-12-02", 0, 1},
+                                                        {"2026-12-03", 0, 1},
+                                                        {"2026-12-04", 1, 1}}));
+  std::vector<std::string> groups;
+  for (const WorkCounts& row : summary.work_by_group) groups.push_back(row.key);
+  EXPECT_EQ(groups, (std::vector<std::string>{"osaka", "pilot"}));
+  ASSERT_EQ(summary.stale_machines.size(), 1u);
+  EXPECT_EQ(summary.stale_machines[0].machine, "osaka-pc-01");
+  EXPECT_NE(summary_text(summary).find("Machines not heard from since 2026-12-03:\n  osaka-pc-01 "
+                                       "2026-12-01T09:00:00Z\n"),
+            std::string::npos);
+}
+
+TEST(Census, MachineGroupIsTheNamesPrefix) {
+  EXPECT_EQ(machine_group("tokyo-pc-0012"), "tokyo");
+  EXPECT_EQ(machine_group("lab12"), "lab");
+  EXPECT_EQ(machine_group("PC_07"), "PC");
+  EXPECT_EQ(machine_group("12-pc"), "12-pc");
+  EXPECT_EQ(machine_group("kiosk"), "kiosk");
 }
 
 // The text of every element named `name`, in document order.
@@ -297,64 +398,106 @@ TEST_F(SummaryTest, HtmlIsOneWellFormedSelfContainedPage) {
   const pugi::xml_parse_result parsed = page.load_buffer(html.data(), html.size());
   ASSERT_TRUE(parsed) << parsed.description() << " at byte " << parsed.offset;
   EXPECT_STREQ(page.document_element().name(), "html");
-  EXPECT_EQ(texts_of(page, "/html/head/title"), std::vector<std::string>{"mailmig report summary"});
+  EXPECT_EQ(texts_of(page, "/html/head/title"), std::vector<std::string>{"mailmig census"});
+  // Nothing from elsewhere: no address, no external script, style or font.
   EXPECT_EQ(html.find("http"), std::string::npos);
   EXPECT_EQ(html.find("src="), std::string::npos);
   EXPECT_EQ(html.find("<link"), std::string::npos);
-  EXPECT_EQ(html.find("<script"), std::string::npos);
-  EXPECT_EQ(texts_of(page, "//table[@class='figures']/tr/td"),
-            (std::vector<std::string>{"4", "6", "5", "6", "2", "1", "1"}));
-  // The rule chart, largest first, bars relative to the largest count.
-  EXPECT_EQ(texts_of(page, "(//table[@class='chart'])[1]/tr/td[1]"),
-            (std::vector<std::string>{"smtp-submission-port", "pop-ssl"}));
-  std::vector<std::string> widths;
-  for (const pugi::xpath_node& bar : page.select_nodes("(//table[@class='chart'])[1]//span")) {
-    widths.emplace_back(bar.node().attribute("style").value());
-  }
-  EXPECT_EQ(widths, (std::vector<std::string>{"width:100%", "width:50%"}));
+  EXPECT_EQ(html.find("url("), std::string::npos);
+  EXPECT_EQ(page.select_nodes("//script").size(), 1u);
+  EXPECT_EQ(texts_of(page, "//p[@class='headline']"),
+            std::vector<std::string>{"3 of 6 accounts done (50%); 1 of 4 machines done."});
+  // At a glance: accounts and machines by status, with their share.
+  EXPECT_EQ(texts_of(page, "//table[@class='glance']/tbody/tr[3]/td"),
+            (std::vector<std::string>{"", "1", "17%", "1", "25%"}));
+  EXPECT_EQ(texts_of(page, "//table[@class='glance']/tbody/tr[3]/td[1]/span"),
+            std::vector<std::string>{"to do by hand"});
+  // Progress: two bars a day for four days.
+  EXPECT_EQ(page.select_nodes("//svg/rect[title]").size(), 8u);
+  // Where the work is: four sortable tables.
+  EXPECT_EQ(page.select_nodes("//div[@class='grid']//table[@class='sortable']").size(), 4u);
+  // The worklist: one group a machine, worst machine first, the profiles to run again in their
+  // machine's group.
+  EXPECT_EQ(texts_of(page, "//table[@id='worklist']/tbody/tr/th"),
+            (std::vector<std::string>{
+                "pc-c  \xC2\xB7  pc  \xC2\xB7  error  \xC2\xB7  2026-11-22 11:00 UTC",
+                "pc-b  \xC2\xB7  pc  \xC2\xB7  client running  \xC2\xB7  2026-11-22 10:00 UTC",
+                "pc-a  \xC2\xB7  pc  \xC2\xB7  to do by hand  \xC2\xB7  2026-11-21 09:00 UTC"}));
+  EXPECT_EQ(texts_of(page, "//table[@id='worklist']/tbody[1]/tr/td[8]"),
+            (std::vector<std::string>{"", "", "/home/hanako/oe.reg:3: expected '='"}));
+  EXPECT_EQ(texts_of(page, "//table[@id='worklist']/tbody[3]/tr/td[3]"),
+            std::vector<std::string>{"~/.thunderbird/p.default"});
   // Text is escaped, and reads back as written.
   EXPECT_NE(html.find("Ask the &lt;helpdesk&gt; for SMTP AUTH"), std::string::npos);
-  EXPECT_EQ(texts_of(page, "//table[@class='worklist']/tr[4]/td[9]/ul/li"),
+  EXPECT_EQ(texts_of(page, "//table[@id='worklist']/tbody[1]/tr[2]/td[8]/ul/li"),
             std::vector<std::string>{"Ask the <helpdesk> for SMTP AUTH"});
-  EXPECT_EQ(texts_of(page, "//table[@class='attention']/tr/td[6]"),
-            (std::vector<std::string>{"Close Becky! & run again",
-                                      "/home/hanako/oe.reg:3: expected '='"}));
+  // The machines, worst first.
+  EXPECT_EQ(texts_of(page, "(//table[@class='sortable'])[5]/tbody/tr/td[1]"),
+            (std::vector<std::string>{"pc-c", "pc-b", "pc-a", "pc-d"}));
+}
+
+TEST(SummaryHtml, LongListsAreCutWithACountOfTheRest) {
+  ReportSummary summary;
+  for (std::size_t index = 0; index < kHtmlRowLimit + 5; ++index) {
+    WorklistEntry entry;
+    entry.machine = "pc-" + std::to_string(10000 + index);
+    entry.profile = "/home/someone/.thunderbird/a-rather-long-profile-folder-name.default";
+    entry.status = "pending";
+    summary.worklist.push_back(entry);
+  }
+  const std::string html = summary_html(summary);
+  pugi::xml_document page;
+  ASSERT_TRUE(page.load_buffer(html.data(), html.size()));
+  EXPECT_EQ(page.select_nodes("//table[@id='worklist']/tbody/tr[td]").size(), kHtmlRowLimit);
+  EXPECT_EQ(texts_of(page, "//p[@class='more']"),
+            std::vector<std::string>{"1,000 of 1,005 shown; the CSV and JSON formats list them all."});
+  EXPECT_EQ(texts_of(page, "(//table[@id='worklist']/tbody)[1]/tr/td[3]"),
+            std::vector<std::string>{"\xE2\x80\xA6/a-rather-long-profile-folder-name.default"});
 }
 
 TEST(SummaryHtml, EmptyDatabaseAndControlCharactersStayWellFormed) {
   ReportSummary summary;
   summary.worklist.push_back(
-      WorklistEntry{"pc\x01", "u", "becky", "p\"'<>&", "1", "n", "a", "h", {"r"}, {}, "plan", "t"});
+      WorklistEntry{"pc\x01", "u", "becky", "p\"'<>&", "1", "n", "a", "h", {"r"}, {}, "plan", "t",
+                    "pending"});
   const std::string html = summary_html(summary);
   pugi::xml_document page;
   ASSERT_TRUE(page.load_buffer(html.data(), html.size()));
-  EXPECT_EQ(texts_of(page, "//table[@class='worklist']/tr[2]/td[1]"),
+  EXPECT_EQ(texts_of(page, "//table[@id='worklist']/tbody/tr/th"),
             std::vector<std::string>{"pc\xEF\xBF\xBD"});
-  EXPECT_EQ(texts_of(page, "//table[@class='worklist']/tr[2]/td[4]"),
+  EXPECT_EQ(texts_of(page, "//table[@id='worklist']/tbody/tr/td[3]"),
             std::vector<std::string>{"p\"'<>&"});
-  EXPECT_EQ(texts_of(page, "//p"), (std::vector<std::string>{"None.", "None.", "None.", "None."}));
+  EXPECT_EQ(page.select_nodes("//table[@id='worklist']/tbody/tr/td[3]/@title")
+                .first()
+                .attribute()
+                .value(),
+            std::string("p\"'<>&"));
+  EXPECT_EQ(texts_of(page, "//p[not(@class)]"),
+            (std::vector<std::string>{"None.", "None.", "None.", "None.", "None.", "None."}));
 }
 
 TEST(SummaryHtml, InvalidUtf8AndC1ControlsBecomeTheReplacementCharacter) {
   ReportSummary summary;
   WorklistEntry entry{"pc\xFF\xC3", "u\x7F",     "becky", "",           "1",    "n",
-                      "a",          "h\xE6\x97", {"r"},   {"\xC0\xAF"}, "plan", "t"};
+                      "a",          "h\xE6\x97", {"r"},   {"\xC0\xAF"}, "plan", "t", "pending"};
   entry.profile = std::string("p\xC2\x9B") + "2J";  // C1 CSI, then "2J"
   summary.worklist.push_back(entry);
-  summary.pending_by_host["bad\xFE"] = 1;
+  summary.work_by_host.push_back({"bad\xFE", {}, 1});
   const std::string html = summary_html(summary);
   EXPECT_EQ(valid_utf8(html), html) << "the page is not valid UTF-8";
   pugi::xml_document page;
   ASSERT_TRUE(page.load_buffer(html.data(), html.size()));
   const std::string fffd = "\xEF\xBF\xBD";
-  EXPECT_EQ(texts_of(page, "//table[@class='worklist']/tr[2]/td[1]"),
+  EXPECT_EQ(texts_of(page, "//table[@id='worklist']/tbody/tr/th"),
             std::vector<std::string>{"pc" + fffd + fffd});
-  EXPECT_EQ(texts_of(page, "//table[@class='worklist']/tr[2]/td[2]"),
+  EXPECT_EQ(texts_of(page, "//table[@id='worklist']/tbody/tr/td[1]"),
             std::vector<std::string>{"u" + fffd});
-  EXPECT_EQ(texts_of(page, "//table[@class='worklist']/tr[2]/td[4]"),
+  EXPECT_EQ(texts_of(page, "//table[@id='worklist']/tbody/tr/td[3]"),
             std::vector<std::string>{"p" + fffd + "2J"});
-  EXPECT_EQ(texts_of(page, "//table[@class='worklist']/tr[2]/td[7]"),
+  EXPECT_EQ(texts_of(page, "//table[@id='worklist']/tbody/tr/td[5]"),
             std::vector<std::string>{"h" + fffd});
+  EXPECT_EQ(texts_of(page, "//div[@class='grid']//table/tbody/tr/td[1]"),
+            std::vector<std::string>{"bad" + fffd});
 }
 
 TEST(SummarizeReport, MissingAndForeignDatabasesAreErrors) {
