@@ -18,7 +18,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost-filesystem-dev libpugixml-dev libsqlitecpp-dev libsqlite3-dev
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev gettext nettle-dev libdtl-dev
-  sqlite3 python3 dpkg-dev groff-base ansible-core
+  sqlite3 python3 dpkg-dev groff-base ansible-core lintian
   file passwd
 )
 

@@ -15,6 +15,7 @@
 #include "src/cli/exit_status.h"
 #include "src/cli/home_owner.h"
 #include "src/cli/migration.h"
+#include "src/cli/policy_search.h"
 #include "src/cli/report_commands.h"
 #include "src/cli/state_commands.h"
 #include "src/cli/text_output.h"
@@ -68,7 +69,7 @@ void add_run_options(CLI::App& command, RunSettings& settings, bool with_policy,
     command.add_option(
         "--policy", settings.policy_path,
         translate(N_("policy file (default: mailmig-policy.xml beside the executable, else "
-                     "the built-in default)")));
+                     "/etc/mailmig/policy.xml, else the built-in default)")));
   }
   command.add_option("--format", settings.format, translate(N_("output format")))
       ->check(CLI::IsMember(formats));
@@ -89,15 +90,10 @@ void add_run_options(CLI::App& command, RunSettings& settings, bool with_policy,
                      translate(N_("profile folders or files (default: discover)")));
 }
 
-// The policy named on the command line, else the one shipped beside the executable, else the
-// built-in default. An invalid policy is a usage error.
+// The policy named on the command line, else the one beside the executable, else the system's,
+// else the built-in default (find_policy_file). An invalid policy is a usage error.
 std::optional<Policy> resolve_policy(const RunSettings& settings, std::string& error) {
-  std::string path = settings.policy_path;
-  if (path.empty()) {
-    const fs::path beside = fs::path(executable_path()).parent_path() / "mailmig-policy.xml";
-    boost::system::error_code ignored;
-    if (fs::is_regular_file(beside, ignored)) path = beside.string();
-  }
+  const std::string path = find_policy_file(settings.policy_path, executable_path());
   if (path.empty()) return builtin_default_policy();
   PolicyLoadResult loaded = load_policy_file(path);
   if (!loaded) {

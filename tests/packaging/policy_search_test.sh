@@ -1,0 +1,76 @@
+#!/bin/sh
+# Which policy mailmig (BUILD_DIR/mailmig) uses without --policy, with the real system path
+# /etc/mailmig/policy.xml: --policy first, then mailmig-policy.xml beside the executable, then
+# /etc/mailmig/policy.xml (the package's conffile, packaging/policy.xml), then the built-in
+# policy; one at /etc that cannot be loaded stops the run (exit 2). /etc is changed only inside
+# a private mount namespace (an overlay), so the machine's /etc is never touched: needs root
+# and unshare, else the test is skipped (exit 77).
+# Usage: policy_search_test.sh BUILD_DIR
+set -eu
+[ $# -ge 1 ] || {
+  echo "usage: $0 BUILD_DIR" >&2
+  exit 2
+}
+build_dir=$(cd "$1" && pwd)
+source_dir=$(cd "$(dirname "$0")/../.." && pwd)
+
+if [ "${2:-}" != --inside ]; then
+  if [ "$(id -u)" -ne 0 ] || ! unshare --mount --propagation private true 2>/dev/null; then
+    echo "SKIP: needs root and unshare --mount to lay a private /etc/mailmig over /etc"
+    exit 77
+  fi
+  exec unshare --mount --propagation private sh "$0" "$1" --inside
+fi
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+ok() { echo "ok: $*"; }
+
+# The private mount namespace goes away with this process; the tmpfs with it.
+work=$(mktemp -d)
+mount -t tmpfs mailmig-test "$work"
+mkdir "$work/upper" "$work/overlay-work" "$work/home" "$work/bin"
+mount -t overlay overlay -o "lowerdir=/etc,upperdir=$work/upper,workdir=$work/overlay-work" /etc
+rm -rf /etc/mailmig
+
+# policy_used MAILMIG [OPTION...]: the name of the policy a plan used (JSON "policy").
+policy_used() {
+  binary=$1
+  shift
+  "$binary" plan "$@" --home "$work/home" --format json | python3 -c \
+    'import json, sys; print(json.load(sys.stdin)["policy"]["name"])'
+}
+
+mailmig=$build_dir/mailmig
+[ "$(policy_used "$mailmig")" = "built-in default" ] ||
+  fail "without any policy file: $(policy_used "$mailmig")"
+ok "no --policy, none beside the executable, no /etc/mailmig/policy.xml: the built-in policy"
+
+mkdir /etc/mailmig
+cp "$source_dir/packaging/policy.xml" /etc/mailmig/policy.xml
+sample=$(sed -n 's/.*<policy [^>]*name="\([^"]*\)".*/\1/p' /etc/mailmig/policy.xml)
+[ -n "$sample" ] || fail "no name in packaging/policy.xml"
+[ "$(policy_used "$mailmig")" = "$sample" ] || fail "/etc/mailmig/policy.xml not used"
+ok "no --policy, none beside the executable: /etc/mailmig/policy.xml ($sample)"
+
+cp "$mailmig" "$work/bin/mailmig"
+cp "$source_dir/fixtures/policies/002-kyutech.xml" "$work/bin/mailmig-policy.xml"
+beside=$(sed -n 's/.*<policy [^>]*name="\([^"]*\)".*/\1/p' "$work/bin/mailmig-policy.xml")
+[ "$(policy_used "$work/bin/mailmig")" = "$beside" ] ||
+  fail "mailmig-policy.xml beside the executable not preferred to /etc/mailmig/policy.xml"
+ok "mailmig-policy.xml beside the executable comes before /etc/mailmig/policy.xml"
+
+given=$(sed -n 's/.*<policy [^>]*name="\([^"]*\)".*/\1/p' "$source_dir/fixtures/policies/001-keio.xml")
+[ "$(policy_used "$work/bin/mailmig" --policy "$source_dir/fixtures/policies/001-keio.xml")" = \
+  "$given" ] || fail "--policy not preferred to the files"
+ok "--policy comes before both"
+
+printf '<policy xmlns="urn:mailmig:policy:1"><unknown/></policy>\n' >/etc/mailmig/policy.xml
+status=0
+"$mailmig" plan --home "$work/home" >"$work/out" 2>&1 || status=$?
+[ "$status" -eq 2 ] || fail "an invalid /etc/mailmig/policy.xml gave exit $status: $(cat "$work/out")"
+grep -q "/etc/mailmig/policy.xml" "$work/out" || fail "the error does not name the file: $(cat "$work/out")"
+ok "an invalid /etc/mailmig/policy.xml stops the run with exit 2 and names the file"
+echo "PASS: policy search order"
