@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "rules/registry.h"
+#include "src/cli/command_help.h"
 #include "src/cli/exit_status.h"
 #include "src/cli/home_owner.h"
 #include "src/cli/migration.h"
@@ -19,6 +20,7 @@
 #include "src/cli/report_commands.h"
 #include "src/cli/state_commands.h"
 #include "src/cli/text_output.h"
+#include "src/cli/version.h"
 #include "src/i18n/i18n.h"
 #include "src/report/csv_report.h"
 #include "src/report/json_report.h"
@@ -310,7 +312,7 @@ int run_cli(int argc, char** argv) {
   CLI::App app{tr(N_("mailmig: migrates the mail settings inside mail client profiles.")),
                "mailmig"};
   app.footer(exit_codes_help());
-  app.set_version_flag("--version", std::string("mailmig ") + MAILMIG_VERSION);
+  app.set_version_flag("--version", version_text());
   app.add_option("--lang", language, translate(N_("language of messages: ja or en")))
       ->check(CLI::IsMember({"ja", "en"}));
 
@@ -336,6 +338,14 @@ int run_cli(int argc, char** argv) {
   auto* report_command = app.add_subcommand("report", tr(N_("merge and summarise reports")));
   add_report_subcommands(*report_command, report);
 
+  // Listed in the help; answer_help_or_unknown_command answers it before the parser runs.
+  std::vector<std::string> help_topic;
+  app.add_subcommand("help", tr(N_("show the help of mailmig or of a command")))
+      ->add_option("command", help_topic, tr(N_("a command, e.g. plan or report summary")));
+
+  if (const std::optional<int> answered = answer_help_or_unknown_command(app, arguments)) {
+    return *answered;
+  }
   try {
     app.parse(static_cast<int>(arguments.size()), arguments.data());
   } catch (const CLI::ParseError& error) {
