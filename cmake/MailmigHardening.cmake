@@ -7,7 +7,12 @@
 # and fuzz builds go without all of it: ASan replaces the functions fortification would check.
 option(MAILMIG_HARDEN "Build with Debian's hardening flags (not with MAILMIG_SANITIZE/FUZZ)" ON)
 
+# Read by the lintian test: only a fully hardened (so optimised) build can pass it.
+set(MAILMIG_HARDENED OFF)
 if(MAILMIG_HARDEN AND NOT MAILMIG_SANITIZE AND NOT MAILMIG_FUZZ)
+  if(NOT CMAKE_BUILD_TYPE STREQUAL "Debug")
+    set(MAILMIG_HARDENED ON)
+  endif()
   include(CheckPIESupported)
   check_pie_supported(LANGUAGES CXX)
   set(CMAKE_POSITION_INDEPENDENT_CODE ON)
