@@ -101,21 +101,33 @@ std::string nearest_command(std::string_view typed, const std::vector<std::strin
 
 std::optional<int> answer_help_or_unknown_command(const CLI::App& app,
                                                   const std::vector<const char*>& arguments) {
-  // The program's own options take no value (--lang is taken out before): after them comes
-  // the command. Any other option there is the parser's to refuse.
-  const auto is_word = [](const char* argument) { return argument[0] != '-'; };
-  const auto first_word =
-      std::find_if_not(arguments.begin() + 1, arguments.end(), [](std::string_view argument) {
-        return argument == "-h" || argument == "--help" || argument == "--version";
-      });
-  if (first_word == arguments.end() || !is_word(*first_word)) return std::nullopt;
-  if (find_command(app, *first_word) == nullptr) return unknown_command(*first_word, app, "");
-  // Answered here, not by the parser, which would take "plan" in "help plan" for the plan
-  // command and run it.
-  if (std::string_view(*first_word) != "help") return std::nullopt;
-  std::vector<std::string> topic;
-  std::copy_if(first_word + 1, arguments.end(), std::back_inserter(topic), is_word);
-  return print_help(app, topic);
+  // Before each command word only -h, --help and --version may stand (--lang is taken out
+  // before): any other option there is the parser's to refuse.
+  const auto is_help_or_version = [](std::string_view argument) {
+    return argument == "-h" || argument == "--help" || argument == "--version";
+  };
+  const CLI::App* command = &app;
+  std::string path;
+  auto next = arguments.begin() + 1;
+  // Down the command words while the command has commands of its own ("report summary").
+  while (!command_names(*command).empty()) {
+    next = std::find_if_not(next, arguments.end(), is_help_or_version);
+    if (next == arguments.end() || **next == '-') return std::nullopt;
+    const CLI::App* inner = find_command(*command, *next);
+    if (inner == nullptr) return unknown_command(*next, *command, path);
+    // Answered here, not by the parser, which would take "plan" in "help plan" for the plan
+    // command and run it.
+    if (command == &app && std::string_view(*next) == "help") {
+      std::vector<std::string> topic;
+      std::copy_if(next + 1, arguments.end(), std::back_inserter(topic),
+                   [](const char* argument) { return *argument != '-'; });
+      return print_help(app, topic);
+    }
+    path += (path.empty() ? "" : " ") + std::string(*next);
+    command = inner;
+    ++next;
+  }
+  return std::nullopt;
 }
 
 }  // namespace mailmig

@@ -18,9 +18,9 @@ namespace mailmig {
 // letters), or empty when none is that close.
 std::string nearest_command(std::string_view typed, const std::vector<std::string>& commands);
 
-// When the first word of `arguments` (argv, without --lang) is "help", or no command of `app`:
-// prints the help, or the usage error with the nearest command, and returns the exit status.
-// Nothing when the line names another command or none.
+// When the first word of `arguments` (argv, without --lang) is "help", or a command word names
+// no command of `app` ("aply", "report sumary"): prints the help, or the usage error with the
+// nearest command, and returns the exit status. Nothing when the words name commands.
 std::optional<int> answer_help_or_unknown_command(const CLI::App& app,
                                                   const std::vector<const char*>& arguments);
 

@@ -85,6 +85,14 @@ TEST_F(CommandLineTest, AMistypedCommandInJapanese) {
   EXPECT_EQ(output.err.find("Did you mean"), std::string::npos) << output.err;
 }
 
+TEST_F(CommandLineTest, AMistypedReportCommandSuggestsTheNearest) {
+  const RunOutput output = run_mailmig({"report", "sumary", "all.db"}, options_);
+  EXPECT_EQ(output.exit_code, 2);
+  EXPECT_EQ(output.err,
+            "mailmig: unknown command \"report sumary\". Did you mean \"report summary\"?\n"
+            "\"mailmig help report\" lists the commands.\n");
+}
+
 TEST_F(CommandLineTest, AWordFarFromEveryCommandGetsNoSuggestion) {
   const RunOutput output = run_mailmig({"--lang", "en", "migrate"}, options_);
   EXPECT_EQ(output.exit_code, 2);
