@@ -4,7 +4,7 @@
 # /etc/mailmig/policy.xml (the package's conffile, packaging/policy.xml), then the built-in
 # policy; one at /etc that cannot be loaded stops the run (exit 2). /etc is changed only inside
 # a private mount namespace (an overlay), so the machine's /etc is never touched: needs root
-# and unshare, else the test is skipped (exit 77).
+# and unshare, else the test is skipped (exit 77). Also the order mailmig-login.sh uses.
 # Usage: policy_search_test.sh BUILD_DIR
 set -eu
 [ $# -ge 1 ] || {
@@ -73,4 +73,31 @@ status=0
 [ "$status" -eq 2 ] || fail "an invalid /etc/mailmig/policy.xml gave exit $status: $(cat "$work/out")"
 grep -q "/etc/mailmig/policy.xml" "$work/out" || fail "the error does not name the file: $(cat "$work/out")"
 ok "an invalid /etc/mailmig/policy.xml stops the run with exit 2 and names the file"
+
+# mailmig-login.sh passes the policy it finds in the same order, reading the older names before
+# the package's sample. A fake mailmig records the arguments it was given.
+mkdir "$work/fake" "$work/run"
+cat >"$work/fake/mailmig" <<'FAKE'
+#!/bin/sh
+printf '%s\n' "$*" >"$FAKE_CALLS"
+FAKE
+chmod +x "$work/fake/mailmig"
+# login_policy SESSION: the --policy the login script gave mailmig in a new login session (the
+# script runs once a session).
+login_policy() {
+  rm -f "$work/calls"
+  env -i PATH="$work/fake:/usr/bin:/bin" HOME="$work/home" XDG_RUNTIME_DIR="$work/run" \
+    XDG_SESSION_ID="$1" FAKE_CALLS="$work/calls" MAILMIG_LOGIN_CONF=/nonexistent \
+    sh "$source_dir/packaging/login-scripts/mailmig-login.sh"
+  [ -f "$work/calls" ] || fail "the login script did not run mailmig"
+  sed -n 's/.*--policy \(.*\)$/\1/p' "$work/calls"
+}
+cp "$source_dir/packaging/policy.xml" /etc/mailmig/policy.xml
+[ "$(login_policy 1)" = /etc/mailmig/policy.xml ] || fail "login script: $(cat "$work/calls")"
+cp "$source_dir/fixtures/policies/001-keio.xml" /etc/mailmig/mailmig-policy.xml
+[ "$(login_policy 2)" = /etc/mailmig/mailmig-policy.xml ] || fail "login script: $(cat "$work/calls")"
+cp "$source_dir/fixtures/policies/001-keio.xml" "$work/fake/mailmig-policy.xml"
+[ "$(login_policy 3)" = "$work/fake/mailmig-policy.xml" ] || fail "login script: $(cat "$work/calls")"
+ok "mailmig-login.sh: beside the executable, then the old /etc/mailmig/mailmig-policy.xml," \
+  "then /etc/mailmig/policy.xml"
 echo "PASS: policy search order"
