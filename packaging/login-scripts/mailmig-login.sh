@@ -10,12 +10,11 @@
 # /etc/mailmig/login.conf):
 #   MAILMIG_BIN      the executable (default: mailmig in PATH, then /usr/bin, /usr/local/bin,
 #                    /opt/mailmig/bin)
-#   MAILMIG_POLICY   the policy (default: mailmig's own order, mailmig-policy.xml beside the
-#                    executable, then /etc/mailmig/policy.xml, with the names of older
-#                    deployments, /etc/mailmig/mailmig-policy.xml and
-#                    /usr/local/etc/mailmig/mailmig-policy.xml, before the latter; none:
-#                    mailmig's built-in policy). When set but missing, nothing runs: a policy
-#                    other than the one IT chose must never be applied.
+#   MAILMIG_POLICY   the policy (default: the first of mailmig-policy.xml beside the
+#                    executable, the older names /etc/mailmig/mailmig-policy.xml and
+#                    /usr/local/etc/mailmig/mailmig-policy.xml, and /etc/mailmig/policy.xml;
+#                    none: mailmig's built-in policy). When set but missing, nothing runs: a
+#                    policy other than the one IT chose must never be applied.
 #   MAILMIG_LOG      the log (default: $XDG_STATE_HOME/mailmig/mailmig.log, beside the journal)
 #   MAILMIG_LOGIN_DISABLE=1  turns the script off.
 (
