@@ -29,10 +29,15 @@ fail() {
 ok() { echo "ok: $*"; }
 
 # The private mount namespace goes away with this process; the tmpfs with it.
+skip() {
+  echo "SKIP: $*"
+  exit 77
+}
 work=$(mktemp -d)
-mount -t tmpfs mailmig-test "$work"
+mount -t tmpfs mailmig-test "$work" || skip "cannot mount a tmpfs in the mount namespace"
 mkdir "$work/upper" "$work/overlay-work" "$work/home" "$work/bin"
-mount -t overlay overlay -o "lowerdir=/etc,upperdir=$work/upper,workdir=$work/overlay-work" /etc
+mount -t overlay overlay -o "lowerdir=/etc,upperdir=$work/upper,workdir=$work/overlay-work" /etc ||
+  skip "cannot lay an overlay over /etc in the mount namespace"
 rm -rf /etc/mailmig
 
 # policy_used MAILMIG [OPTION...]: the name of the policy a plan used (JSON "policy").
