@@ -19,8 +19,14 @@ if [ "${2:-}" != --inside ]; then
     echo "SKIP: needs root and unshare --mount to lay a private /etc/mailmig over /etc"
     exit 77
   fi
-  exec unshare --mount --propagation private sh "$0" "$1" --inside
+  # The folder the namespace mounts its tmpfs on; empty again once the namespace is gone.
+  work=$(mktemp -d)
+  status=0
+  unshare --mount --propagation private sh "$0" "$1" --inside "$work" || status=$?
+  rmdir "$work"
+  exit "$status"
 fi
+work=$3
 
 fail() {
   echo "FAIL: $*" >&2
@@ -33,7 +39,6 @@ skip() {
   echo "SKIP: $*"
   exit 77
 }
-work=$(mktemp -d)
 mount -t tmpfs mailmig-test "$work" || skip "cannot mount a tmpfs in the mount namespace"
 mkdir "$work/upper" "$work/overlay-work" "$work/home" "$work/bin"
 mount -t overlay overlay -o "lowerdir=/etc,upperdir=$work/upper,workdir=$work/overlay-work" /etc ||
