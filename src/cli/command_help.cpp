@@ -50,19 +50,20 @@ const CLI::App* find_command(const CLI::App& app, const std::string& name) {
 
 // "mailmig: unknown command "aply". Did you mean "apply"?" and where the list is; exit 2.
 int unknown_command(const std::string& typed, const CLI::App& parent, const std::string& path) {
-  std::cerr << "mailmig: "
-            << fill_placeholders(translate(N_("unknown command \"{command}\".")),
-                                 {{"command", printable(path.empty() ? typed : path + " " + typed)}});
+  const std::string command = printable(path.empty() ? typed : path + " " + typed);
   const std::string suggestion = nearest_command(typed, command_names(parent));
-  if (!suggestion.empty()) {
-    const std::string full = path.empty() ? suggestion : path + " " + suggestion;
-    std::cerr << " "
-              << fill_placeholders(translate(N_("Did you mean \"{command}\"?")),
-                                   {{"command", full}});
+  std::string message;
+  if (suggestion.empty()) {
+    message = fill_placeholders(translate(N_("unknown command \"{command}\".")),
+                                {{"command", command}});
+  } else {
+    message = fill_placeholders(
+        translate(N_("unknown command \"{command}\". Did you mean \"{suggestion}\"?")),
+        {{"command", command}, {"suggestion", path.empty() ? suggestion : path + " " + suggestion}});
   }
-  std::cerr << "\n"
-            << fill_placeholders(translate(N_("\"{help}\" lists the commands.")),
-                                 {{"help", path.empty() ? "mailmig help" : "mailmig help " + path}})
+  const std::string help = path.empty() ? "mailmig help" : "mailmig help " + path;
+  std::cerr << "mailmig: " << message << "\n"
+            << fill_placeholders(translate(N_("\"{help}\" lists the commands.")), {{"help", help}})
             << "\n";
   return kExitUsage;
 }

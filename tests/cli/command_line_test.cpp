@@ -81,7 +81,9 @@ TEST_F(CommandLineTest, AMistypedCommandInJapanese) {
   options_.lang = "ja_JP.UTF-8";
   const RunOutput output = run_mailmig({"aply"}, options_);
   EXPECT_EQ(output.exit_code, 2);
-  EXPECT_NE(output.err.find("「apply」"), std::string::npos) << output.err;
+  EXPECT_NE(output.err.find("「aply」というコマンドはありません。「apply」のことですか？"),
+            std::string::npos)
+      << output.err;
   EXPECT_EQ(output.err.find("Did you mean"), std::string::npos) << output.err;
 }
 
