@@ -19,7 +19,7 @@ PACKAGES=(
   libboost-filesystem-dev libpugixml-dev libsqlitecpp-dev libsqlite3-dev
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev gettext nettle-dev libdtl-dev
   libgnutls28-dev
-  sqlite3 python3 dpkg-dev groff-base ansible-core
+  sqlite3 python3 dpkg-dev groff-base ansible-core lintian
   file passwd
 )
 

@@ -9,19 +9,40 @@ include(GNUInstallDirs)
 set(MAILMIG_PACKAGING_DIR ${PROJECT_SOURCE_DIR}/packaging)
 set(MAILMIG_EXAMPLES_DIR ${CMAKE_INSTALL_DOCDIR}/examples)
 
-# Debian wants man pages gzip'd; -n keeps the timestamp out so the package is reproducible.
+# Debian wants man pages and changelogs gzip'd; -n keeps the timestamp out so the package is
+# reproducible. The changelog is Debian's (packaging/changelog): a native package's is
+# changelog.gz.
 find_program(MAILMIG_GZIP gzip)
 if(MAILMIG_GZIP)
+  # mailmig_gzip(NAME): packaging/NAME -> <build>/NAME.gz
+  function(mailmig_gzip name)
+    add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/${name}.gz
+      COMMAND ${MAILMIG_GZIP} -9 -n -c ${MAILMIG_PACKAGING_DIR}/${name}
+              > ${CMAKE_CURRENT_BINARY_DIR}/${name}.gz
+      DEPENDS ${MAILMIG_PACKAGING_DIR}/${name}
+      COMMENT "Compressing packaging/${name}")
+  endfunction()
+  mailmig_gzip(mailmig.1)
+  mailmig_gzip(changelog)
   set(man_page ${CMAKE_CURRENT_BINARY_DIR}/mailmig.1.gz)
-  add_custom_command(OUTPUT ${man_page}
-    COMMAND ${MAILMIG_GZIP} -9 -n -c ${MAILMIG_PACKAGING_DIR}/mailmig.1 > ${man_page}
-    DEPENDS ${MAILMIG_PACKAGING_DIR}/mailmig.1
-    COMMENT "Compressing the man page")
-  add_custom_target(mailmig_man_page ALL DEPENDS ${man_page})
+  set(changelog ${CMAKE_CURRENT_BINARY_DIR}/changelog.gz)
+  add_custom_target(mailmig_man_page ALL DEPENDS ${man_page} ${changelog})
 else()
   set(man_page ${MAILMIG_PACKAGING_DIR}/mailmig.1)
+  set(changelog ${MAILMIG_PACKAGING_DIR}/changelog)
 endif()
 install(FILES ${man_page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${changelog} ${MAILMIG_PACKAGING_DIR}/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
+
+# The system's policy, where mailmig looks when no --policy is given and none sits beside the
+# executable (src/cli/policy_search.cpp). Always /etc, whatever the prefix: that is the path
+# mailmig reads. A conffile in the package (CPack below), so an administrator's edits survive.
+set(MAILMIG_SYSTEM_POLICY_DIR /etc/mailmig)
+install(FILES ${MAILMIG_PACKAGING_DIR}/policy.xml DESTINATION ${MAILMIG_SYSTEM_POLICY_DIR})
+
+# The login script where mailmig.desktop runs it; a copy stays with the examples.
+install(PROGRAMS ${MAILMIG_PACKAGING_DIR}/login-scripts/mailmig-login.sh
+        DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/mailmig)
 
 install(FILES ${MAILMIG_PACKAGING_DIR}/bash-completion/mailmig
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
@@ -67,6 +88,8 @@ set(CPACK_DEBIAN_PACKAGE_SECTION mail)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS bash-completion)
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/debian/conffiles "${MAILMIG_SYSTEM_POLICY_DIR}/policy.xml\n")
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_BINARY_DIR}/debian/conffiles)
 # RelWithDebInfo carries debug info; the package does not need it.
 set(CPACK_STRIP_FILES ON)
 include(CPack)

@@ -10,10 +10,11 @@
 # /etc/mailmig/login.conf):
 #   MAILMIG_BIN      the executable (default: mailmig in PATH, then /usr/bin, /usr/local/bin,
 #                    /opt/mailmig/bin)
-#   MAILMIG_POLICY   the policy (default: the first of /etc/mailmig/mailmig-policy.xml,
-#                    /usr/local/etc/mailmig/mailmig-policy.xml, mailmig-policy.xml beside the
-#                    executable; none: mailmig's built-in policy). When set but missing, nothing
-#                    runs: a policy other than the one IT chose must never be applied.
+#   MAILMIG_POLICY   the policy (default: the first of mailmig-policy.xml beside the
+#                    executable, the older names /etc/mailmig/mailmig-policy.xml and
+#                    /usr/local/etc/mailmig/mailmig-policy.xml, and /etc/mailmig/policy.xml;
+#                    none: mailmig's built-in policy). When set but missing, nothing runs: a
+#                    policy other than the one IT chose must never be applied.
 #   MAILMIG_LOG      the log (default: $XDG_STATE_HOME/mailmig/mailmig.log, beside the journal)
 #   MAILMIG_LOGIN_DISABLE=1  turns the script off.
 (
@@ -74,9 +75,11 @@
     fi
     policy=$MAILMIG_POLICY
   else
-    policy=$(first_existing /etc/mailmig/mailmig-policy.xml \
-      /usr/local/etc/mailmig/mailmig-policy.xml \
-      "$(dirname "$binary")/mailmig-policy.xml") || policy=""
+    # The older names come before the package's /etc/mailmig/policy.xml, which is only a
+    # sample until IT edits it.
+    policy=$(first_existing "$(dirname "$binary")/mailmig-policy.xml" \
+      /etc/mailmig/mailmig-policy.xml /usr/local/etc/mailmig/mailmig-policy.xml \
+      /etc/mailmig/policy.xml) || policy=""
   fi
 
   if [ -n "$policy" ]; then

@@ -12,12 +12,15 @@
 #include <sstream>
 
 #include "rules/registry.h"
+#include "src/cli/command_help.h"
 #include "src/cli/exit_status.h"
 #include "src/cli/home_owner.h"
 #include "src/cli/migration.h"
+#include "src/cli/policy_search.h"
 #include "src/cli/report_commands.h"
 #include "src/cli/state_commands.h"
 #include "src/cli/text_output.h"
+#include "src/cli/version.h"
 #include "src/i18n/i18n.h"
 #include "src/report/csv_report.h"
 #include "src/report/json_report.h"
@@ -77,7 +80,7 @@ void add_run_options(CLI::App& command, RunSettings& settings, bool with_policy,
     command.add_option(
         "--policy", settings.policy_path,
         translate(N_("policy file (default: mailmig-policy.xml beside the executable, else "
-                     "the built-in default)")));
+                     "/etc/mailmig/policy.xml, else the built-in default)")));
     command
         .add_option("--verify", settings.verify,
                     translate(N_("check each new server before pointing an account at it: "
@@ -107,15 +110,10 @@ void add_run_options(CLI::App& command, RunSettings& settings, bool with_policy,
                      translate(N_("profile folders or files (default: discover)")));
 }
 
-// The policy named on the command line, else the one shipped beside the executable, else the
-// built-in default. An invalid policy is a usage error.
+// The policy named on the command line, else the one beside the executable, else the system's,
+// else the built-in default (find_policy_file). An invalid policy is a usage error.
 std::optional<Policy> resolve_policy(const RunSettings& settings, std::string& error) {
-  std::string path = settings.policy_path;
-  if (path.empty()) {
-    const fs::path beside = fs::path(executable_path()).parent_path() / "mailmig-policy.xml";
-    boost::system::error_code ignored;
-    if (fs::is_regular_file(beside, ignored)) path = beside.string();
-  }
+  const std::string path = find_policy_file(settings.policy_path, executable_path());
   if (path.empty()) return builtin_default_policy();
   PolicyLoadResult loaded = load_policy_file(path);
   if (!loaded) {
@@ -471,7 +469,7 @@ int run_cli(int argc, char** argv) {
                "mailmig"};
   localize_cli_chrome(app);
   app.footer(exit_codes_help());
-  app.set_version_flag("--version", std::string("mailmig ") + MAILMIG_VERSION);
+  app.set_version_flag("--version", version_text());
   app.add_option("--lang", language, translate(N_("language of messages: ja or en")))
       ->check(CLI::IsMember({"ja", "en"}));
 
@@ -498,6 +496,14 @@ int run_cli(int argc, char** argv) {
   add_report_subcommands(*report_command, report);
   localize_option_help(app);
 
+  // Listed in the help; answer_help_or_unknown_command answers it before the parser runs.
+  std::vector<std::string> help_topic;
+  app.add_subcommand("help", tr(N_("show the help of mailmig or of a command")))
+      ->add_option("command", help_topic, tr(N_("a command, e.g. plan or report summary")));
+
+  if (const std::optional<int> answered = answer_help_or_unknown_command(app, arguments)) {
+    return *answered;
+  }
   try {
     app.parse(static_cast<int>(arguments.size()), arguments.data());
   } catch (const CLI::ParseError& error) {

@@ -2,7 +2,9 @@
 # Builds the Debian package with `cpack -G DEB` from BUILD_DIR (configured with
 # cmake/MailmigPackaging.cmake) and checks its file list and control fields: the executable,
 # man page, completion and examples are where Debian puts them, Depends names the package of
-# every shared library the executable needs (dpkg-shlibdeps), and the packaged files work.
+# every shared library the executable needs (dpkg-shlibdeps), and the packaged files work: the
+# copyright, the changelog (its newest entry is this version), /etc/mailmig/policy.xml as the one
+# conffile and loadable, and the login script that mailmig.desktop runs.
 # Needs cpack, dpkg-dev, binutils (readelf), groff and bash.
 # Usage: deb_contents_test.sh BUILD_DIR
 set -eu
@@ -60,6 +62,15 @@ for po in "$source_dir"/po/*.po; do
   [ -e "$po" ] || continue
   expect_file "usr/share/locale/$(basename "$po" .po)/LC_MESSAGES/mailmig.mo"
 done
+expect_file usr/share/doc/mailmig/copyright
+expect_file usr/share/doc/mailmig/changelog.gz
+expect_file etc/mailmig/policy.xml
+grep -q '^-rwxr-xr-x root/root .* \./usr/libexec/mailmig/mailmig-login.sh$' "$work/listing" ||
+  fail "usr/libexec/mailmig/mailmig-login.sh is not in the package with mode -rwxr-xr-x root/root"
+[ "$(dpkg-deb --ctrl-tarfile "$deb" | tar -xOf - ./conffiles)" = /etc/mailmig/policy.xml ] ||
+  fail "conffiles does not list exactly /etc/mailmig/policy.xml"
+ok "copyright, changelog.gz, /etc/mailmig/policy.xml (the one conffile)," \
+  "/usr/libexec/mailmig/mailmig-login.sh (0755)"
 ! grep -q '^\./usr/local' "$work/files" || fail "files under /usr/local: $(grep /usr/local "$work/files")"
 ! grep -q 'policies/invalid' "$work/files" || fail "the invalid fixture policies were packaged"
 ok "files: /usr/bin/mailmig (0755 root), man page, bash completion, $count example policies," \
@@ -105,6 +116,21 @@ bash -n "$work/root/usr/share/bash-completion/completions/mailmig" || fail "comp
 "$work/root/usr/bin/mailmig" --version >"$work/version.txt" 2>&1 ||
   fail "the packaged mailmig --version failed: $(cat "$work/version.txt")"
 grep -q "$version" "$work/version.txt" || fail "--version printed: $(cat "$work/version.txt")"
+changelog_version=$(zcat "$work/root/usr/share/doc/mailmig/changelog.gz" |
+  sed -n '1s/^mailmig (\([^)]*\)).*/\1/p')
+[ "$changelog_version" = "$version" ] ||
+  fail "the changelog's newest entry is '$changelog_version', the package $version (packaging/changelog)"
+# mailmig.desktop runs a script the package installs.
+desktop="$work/root/$examples/login-scripts/mailmig.desktop"
+exec_line=$(sed -n 's/^Exec=//p' "$desktop")
+script=${exec_line##* }
+[ -n "$script" ] && [ -x "$work/root$script" ] ||
+  fail "mailmig.desktop runs '$exec_line', and the package has no executable $script"
+"$work/root/usr/bin/mailmig" plan --policy "$work/root/etc/mailmig/policy.xml" \
+  --home "$work/root/usr/share/doc" >"$work/plan.txt" 2>&1 ||
+  fail "the packaged /etc/mailmig/policy.xml does not load: $(cat "$work/plan.txt")"
+ok "the changelog's newest entry is $version, mailmig.desktop runs $script, the packaged" \
+  "/etc/mailmig/policy.xml loads"
 ok "the packaged man page renders without warnings, the completion parses, mailmig --version" \
   "prints $version"
 echo "PASS: $(basename "$deb")"
