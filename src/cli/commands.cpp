@@ -377,6 +377,7 @@ std::string_view value_placeholder(const std::string& name) {
       {"--home", "DIR"},        {"--state-dir", "DIR"}, {"--backup-dir", "DIR"},
       {"--policy", "FILE"},     {"--report", "FILE"},   {"--log", "FILE"},
       {"out", "FILE"},          {"db", "FILE"},         {"inputs", "FILE"},
+      {"command", "COMMAND"},
       {"paths", "PATH"},        {"run", "RUN_ID"},      {"--machine", "NAME"},
       {"--timeout", "SECONDS"}, {"--format", "FORMAT"}, {"--lang", "LANG"},
       {"--verify", "MODE"},     {"--group", "LABEL"},   {"--stale-since", "DATE"}};
@@ -494,12 +495,11 @@ int run_cli(int argc, char** argv) {
   ReportSettings report;
   auto* report_command = app.add_subcommand("report", tr(N_("merge and summarise reports")));
   add_report_subcommands(*report_command, report);
-  localize_option_help(app);
-
   // Listed in the help; answer_help_or_unknown_command answers it before the parser runs.
   std::vector<std::string> help_topic;
   app.add_subcommand("help", tr(N_("show the help of mailmig or of a command")))
       ->add_option("command", help_topic, tr(N_("a command, e.g. plan or report summary")));
+  localize_option_help(app);
 
   if (const std::optional<int> answered = answer_help_or_unknown_command(app, arguments)) {
     return *answered;
