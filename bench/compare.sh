@@ -28,6 +28,9 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 # mailmig must not see (or write state into) the real home of whoever runs this.
 export HOME=$WORK/home-env LANG=C
+# The generated hosts do not exist: the figures are of reading, planning and writing, so the
+# check of each new server (verification, required by the built-in policy) is off.
+export MAILMIG_VERIFY=off
 mkdir -p "$HOME"
 
 echo "load before: $(uptime)"
