@@ -196,6 +196,21 @@ bool reject_unknown_attributes(XmlSource& source, const pugi::xml_node& element,
   return true;
 }
 
+// An element that holds only attributes (<rule/>, <host/>, <verification/>): no attribute but
+// `known`, no text and no child element.
+bool check_attributes_only(XmlSource& source, const pugi::xml_node& element,
+                           std::initializer_list<std::string_view> known) {
+  if (!reject_unknown_attributes(source, element, known) ||
+      !reject_text_children(source, element)) {
+    return false;
+  }
+  if (const pugi::xml_node child = first_element(element)) {
+    return source.fail(child, "unexpected element <" + std::string(child.name()) + "> inside <" +
+                                  element.name() + ">");
+  }
+  return true;
+}
+
 std::optional<int> parse_port(std::string_view text) {
   int port = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), port);
@@ -465,14 +480,7 @@ class PolicyParser {
         return source_.fail(child, "unknown element <" + std::string(child.name()) +
                                        "> in <scope> (expected <host match=\"...\"/>)");
       }
-      if (!reject_unknown_attributes(source_, child, {"match"}) ||
-          !reject_text_children(source_, child)) {
-        return false;
-      }
-      if (const pugi::xml_node inner = first_element(child)) {
-        return source_.fail(inner,
-                            "unexpected element <" + std::string(inner.name()) + "> inside <host>");
-      }
+      if (!check_attributes_only(source_, child, {"match"})) return false;
       const pugi::xml_attribute match = child.attribute("match");
       if (!match) return source_.fail(child, "missing match on <host>");
       std::string pattern = lower(trim(match.value()));
@@ -551,14 +559,7 @@ class PolicyParser {
   bool parse_verification(const pugi::xml_node& element) {
     if (seen_verification_) return source_.fail(element, "<verification> given twice");
     seen_verification_ = true;
-    if (!reject_unknown_attributes(source_, element, {"mode", "ca-file"}) ||
-        !reject_text_children(source_, element)) {
-      return false;
-    }
-    if (const pugi::xml_node child = first_element(element)) {
-      return source_.fail(
-          child, "unexpected element <" + std::string(child.name()) + "> inside <verification>");
-    }
+    if (!check_attributes_only(source_, element, {"mode", "ca-file"})) return false;
     if (const pugi::xml_attribute mode = element.attribute("mode")) {
       const auto parsed = parse_verification_mode(mode.value());
       if (!parsed) {
@@ -579,14 +580,7 @@ class PolicyParser {
   }
 
   bool parse_rule(const pugi::xml_node& element) {
-    if (!reject_unknown_attributes(source_, element, {"id", "enabled"}) ||
-        !reject_text_children(source_, element)) {
-      return false;
-    }
-    if (const pugi::xml_node child = first_element(element)) {
-      return source_.fail(child,
-                          "unexpected element <" + std::string(child.name()) + "> inside <rule>");
-    }
+    if (!check_attributes_only(source_, element, {"id", "enabled"})) return false;
     const pugi::xml_attribute id = element.attribute("id");
     if (!id) return source_.fail(element, "missing id on <rule>");
     if (!find_rule(id.value())) {
