@@ -379,6 +379,20 @@ TEST(Policy, BuiltinDefaultScopesEveryHostButLocalOnes) {
   EXPECT_FALSE(policy.in_scope(""));
 }
 
+// <host>, <rule> and <verification> hold attributes only: a child element or text is named.
+TEST(Policy, AttributeOnlyElementsRefuseChildrenAndText) {
+  const std::string head =
+      "<policy xmlns='urn:mailmig:policy:1' name='n'>\n<scope><host match='x.jp'/></scope>\n";
+  EXPECT_EQ(parse_text("<policy xmlns='urn:mailmig:policy:1' name='n'>\n"
+                       "<scope><host match='x.jp'><port/></host></scope></policy>")
+                .error,
+            "policy.xml:2: unexpected element <port> inside <host>");
+  EXPECT_EQ(parse_text(head + "<rule id='spa-off'>\n<on/></rule></policy>").error,
+            "policy.xml:4: unexpected element <on> inside <rule>");
+  EXPECT_EQ(parse_text(head + "<verification mode='off'>\nsoon</verification></policy>").error,
+            "policy.xml:4: unexpected text inside <verification>");
+}
+
 TEST(Policy, MissingFileIsAnError) {
   const PolicyLoadResult loaded = load_policy_file(kPolicies + "no-such-policy.xml");
   EXPECT_FALSE(loaded);
