@@ -83,14 +83,14 @@ ProfileResult profile_of(std::size_t index, bool applied) {
 
 // The checks of the new servers a run made before changing the accounts.
 std::vector<EndpointCheck> endpoint_checks_of(std::size_t index, bool later_run) {
-  EndpointCheck pop{{Protocol::Pop3, "pop.example.jp", 995, SocketType::Ssl,
-                     AuthMethod::PasswordCleartext},
-                    EndpointOutcome::Ok,
-                    ""};
-  EndpointCheck smtp{{Protocol::Smtp, "smtp.example.jp", 587, SocketType::StartTls,
-                      AuthMethod::PasswordCleartext},
-                     EndpointOutcome::Ok,
-                     ""};
+  EndpointCheck pop{
+      {Protocol::Pop3, "pop.example.jp", 995, SocketType::Ssl, AuthMethod::PasswordCleartext},
+      EndpointOutcome::Ok,
+      ""};
+  EndpointCheck smtp{
+      {Protocol::Smtp, "smtp.example.jp", 587, SocketType::StartTls, AuthMethod::PasswordCleartext},
+      EndpointOutcome::Ok,
+      ""};
   if (index % 13 == 5 && !later_run) smtp.outcome = EndpointOutcome::NoAnswer;
   if (index % 4 == 3 && index % 17 == 2) {  // sendai's proxy shows its own certificate
     pop.outcome = EndpointOutcome::CertificateExpired;

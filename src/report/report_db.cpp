@@ -16,7 +16,8 @@ namespace mailmig {
 namespace {
 
 // Version 2 (version 1 had neither runs.machine_group, runs.verification, accounts.status nor
-// endpoint_checks). Ids of profiles and accounts are INTEGER PRIMARY KEYs so a merge can shift them.
+// endpoint_checks). Ids of profiles and accounts are INTEGER PRIMARY KEYs so a merge can shift
+// them.
 constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE runs(
   run_id TEXT PRIMARY KEY,
@@ -191,8 +192,7 @@ class RunWriter {
     run_statement(insert_run_, [&](SQLite::Statement& s) {
       bind_texts(s, 1,
                  {info.run_id, info.machine, info.user, info.time, info.mailmig_version,
-                  info.command, info.policy_name, info.policy_hash, info.group,
-                  run.verification});
+                  info.command, info.policy_name, info.policy_hash, info.group, run.verification});
     });
     const bool applied = info.command == "apply";
     for (const ProfileResult& profile : run.profiles) write_profile(info.run_id, profile, applied);
@@ -201,11 +201,11 @@ class RunWriter {
       run_statement(insert_check_, [&](SQLite::Statement& s) {
         bind_texts(s, 1, {info.run_id, std::string(to_string(endpoint.protocol)), endpoint.host});
         s.bind(4, endpoint.port);
-        bind_texts(s, 5,
-                   {std::string(to_string(endpoint.socket_type)),
-                    std::string(to_string(endpoint.authentication)),
-                    std::string(to_string(check.outcome)),
-                    bounded_utf8(check.detail, kEndpointDetailMaxBytes)});
+        bind_texts(
+            s, 5,
+            {std::string(to_string(endpoint.socket_type)),
+             std::string(to_string(endpoint.authentication)), std::string(to_string(check.outcome)),
+             bounded_utf8(check.detail, kEndpointDetailMaxBytes)});
       });
     }
   }
@@ -391,7 +391,8 @@ class ReportCopier {
                 "endpoint_checks(run_id, protocol, host, port, security, authentication, result, "
                 "detail) SELECT run_id, protocol, host, port, security, authentication, result, "
                 "detail FROM " +
-                from_ + "endpoint_checks WHERE run_id IN (SELECT run_id FROM temp.merge_runs) "
+                from_ +
+                "endpoint_checks WHERE run_id IN (SELECT run_id FROM temp.merge_runs) "
                 "ORDER BY rowid",
             profile_offset, account_offset);
     return {added, total - added};
@@ -522,12 +523,14 @@ std::optional<std::string> check_report_references(SQLite::Database& db,
   const std::int64_t long_details =
       db.execAndGet("SELECT count(*) FROM " + schema_name +
                     ".endpoint_checks WHERE typeof(detail) <> 'text' OR length(CAST(detail AS "
-                    "BLOB)) > " + std::to_string(kEndpointDetailMaxBytes))
+                    "BLOB)) > " +
+                    std::to_string(kEndpointDetailMaxBytes))
           .getInt64();
   if (long_details > 0) {
     return with_path(path, "refused: " + std::to_string(long_details) +
                                " rows of its endpoint_checks hold a detail that is not text of "
-                               "at most " + std::to_string(kEndpointDetailMaxBytes) + " bytes");
+                               "at most " +
+                               std::to_string(kEndpointDetailMaxBytes) + " bytes");
   }
   return std::nullopt;
 }

@@ -267,8 +267,8 @@ std::vector<FailingEndpoint> read_failing_endpoints(SQLite::Database& db) {
     FailingEndpoint endpoint;  // counts, and the newest failure's protocol, result and detail
     std::string failure_time;
   };
-  std::vector<Tally> tallies;  // one an endpoint, in the rows' order
-  std::string machine;         // of the rows read last
+  std::vector<Tally> tallies;   // one an endpoint, in the rows' order
+  std::string machine;          // of the rows read last
   std::optional<Tally> newest;  // the newest check of (endpoint, machine) read so far
   const auto count_machine = [&] {
     if (!newest) return;

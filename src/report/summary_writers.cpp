@@ -139,8 +139,8 @@ std::string summary_text(const ReportSummary& summary) {
     out += '\n';
     for (const FailingEndpoint& endpoint : summary.failing_endpoints) {
       out += "  " + printable(endpoint_label(endpoint)) + " " + printable(endpoint.security) +
-             " (" + printable(endpoint.protocol) + "): " + printable(endpoint_result_phrase(endpoint)) +
-             "; ";
+             " (" + printable(endpoint.protocol) +
+             "): " + printable(endpoint_result_phrase(endpoint)) + "; ";
       out += fill_placeholders(translate(N_("failed on {failed} machines, ok on {ok}")),
                                {{"failed", std::to_string(endpoint.machines_failed)},
                                 {"ok", std::to_string(endpoint.machines_ok)}});

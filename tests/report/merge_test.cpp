@@ -86,10 +86,9 @@ TEST(MergeReports, IdsOfEachInputAreShiftedSoRowsStayLinked) {
                            "endpoint_checks e JOIN runs r ON r.run_id = e.run_id ORDER BY e.id");
   std::vector<std::string> check_rows;
   while (checks.executeStep()) check_rows.push_back(checks.getColumn(0).getString());
-  EXPECT_EQ(check_rows,
-            (std::vector<std::string>{"pc-a|imap.iis.u-tokyo.ac.jp|ok", "pc-a|pc-a.smtp.example|no-tls",
-                                      "pc-b|imap.iis.u-tokyo.ac.jp|ok",
-                                      "pc-b|pc-b.smtp.example|no-tls"}));
+  EXPECT_EQ(check_rows, (std::vector<std::string>{
+                            "pc-a|imap.iis.u-tokyo.ac.jp|ok", "pc-a|pc-a.smtp.example|no-tls",
+                            "pc-b|imap.iis.u-tokyo.ac.jp|ok", "pc-b|pc-b.smtp.example|no-tls"}));
   SQLite::Statement dangling(db, "PRAGMA foreign_key_check");
   EXPECT_FALSE(dangling.executeStep());
 }
@@ -285,8 +284,9 @@ TEST(MergeReports, EndpointChecksWithOversizedValuesAreRefused) {
         << result.failed_inputs[0].error;
     EXPECT_EQ(machines(merged), "pc-a");
     EXPECT_EQ(count(merged, "SELECT count(*) FROM endpoint_checks"), 2);
-    EXPECT_EQ(count(merged, "SELECT count(*) FROM endpoint_checks WHERE host LIKE 'URGENT%' OR "
-                            "detail LIKE 'URGENT%'"),
+    EXPECT_EQ(count(merged,
+                    "SELECT count(*) FROM endpoint_checks WHERE host LIKE 'URGENT%' OR "
+                    "detail LIKE 'URGENT%'"),
               0);
     expect_intact(merged);
     EXPECT_NE(summarize_report(forged).error.find(cases[i].second), std::string::npos)

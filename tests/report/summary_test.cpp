@@ -385,7 +385,8 @@ std::vector<std::string> texts_of(const pugi::xml_document& page, const char* xp
 
 EndpointCheck check_of(Protocol protocol, std::string host, int port, SocketType security,
                        EndpointOutcome outcome, std::string detail = "") {
-  return {{protocol, std::move(host), port, security, AuthMethod::PasswordCleartext}, outcome,
+  return {{protocol, std::move(host), port, security, AuthMethod::PasswordCleartext},
+          outcome,
           std::move(detail)};
 }
 
@@ -400,8 +401,7 @@ TEST(Census, NewServersFailingOnSomeMachineByTheirLatestCheckThere) {
       check_of(Protocol::Smtp, smtp, 587, SocketType::StartTls, EndpointOutcome::NoTls,
                "530 5.7.0 Must issue a STARTTLS command first"),
       check_of(Protocol::Imap, imap, 993, SocketType::Ssl, EndpointOutcome::Ok),
-      check_of(Protocol::Pop3, "pop.iis.u-tokyo.ac.jp", 995, SocketType::Ssl,
-               EndpointOutcome::Ok)};
+      check_of(Protocol::Pop3, "pop.iis.u-tokyo.ac.jp", 995, SocketType::Ssl, EndpointOutcome::Ok)};
   RunResult pc1_later = run_of("r2", "apply", "pc-1", "2026-12-02T09:00:00Z", {});
   pc1_later.endpoint_checks = {
       check_of(Protocol::Smtp, smtp, 587, SocketType::StartTls, EndpointOutcome::Ok)};
@@ -411,8 +411,8 @@ TEST(Census, NewServersFailingOnSomeMachineByTheirLatestCheckThere) {
       check_of(Protocol::Imap, imap, 993, SocketType::Ssl, EndpointOutcome::NoAnswer)};
   RunResult pc3 = run_of("r4", "plan", "pc-3", "2026-12-03T10:00:00Z", {});
   pc3.endpoint_checks = {
-      check_of(Protocol::Smtp, smtp, 587, SocketType::StartTls,
-               EndpointOutcome::CertificateExpired, "The certificate has expired."),
+      check_of(Protocol::Smtp, smtp, 587, SocketType::StartTls, EndpointOutcome::CertificateExpired,
+               "The certificate has expired."),
       check_of(Protocol::Imap, imap, 993, SocketType::Ssl, EndpointOutcome::Ok),
       // The same host and port with another security is another endpoint.
       check_of(Protocol::Smtp, smtp, 587, SocketType::Plain, EndpointOutcome::Ok)};
@@ -423,10 +423,9 @@ TEST(Census, NewServersFailingOnSomeMachineByTheirLatestCheckThere) {
   ASSERT_TRUE(read) << read.error;
   const ReportSummary& summary = read.summary;
   EXPECT_EQ(summary.failing_endpoints,
-            (std::vector<FailingEndpoint>{
-                {smtp, 587, "STARTTLS", "smtp", "certificate-expired",
-                 "The certificate has expired.", 2, 1},
-                {imap, 993, "SSL", "imap", "no-answer", "", 1, 2}}));
+            (std::vector<FailingEndpoint>{{smtp, 587, "STARTTLS", "smtp", "certificate-expired",
+                                           "The certificate has expired.", 2, 1},
+                                          {imap, 993, "SSL", "imap", "no-answer", "", 1, 2}}));
 
   EXPECT_NE(summary_text(summary).find(
                 "New servers checked, failing on some machine:\n"
