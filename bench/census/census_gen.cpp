@@ -5,7 +5,9 @@
 //   mailmig_census_gen --one DB MACHINES       every machine's runs in one database
 // Each machine has one Thunderbird profile of 3 accounts and a plan run; over five days, half
 // the machines apply, some need a manual step, find the client running, hold an account outside
-// the policy's scope or cannot read the profile, and a few ran an older policy. The same bytes
+// the policy's scope or cannot read the profile, and a few ran an older policy. Each plan and
+// apply checked the new servers (POP3 on 995, SMTP on 587); from some machines one did not answer
+// or had an expired certificate, and some of those passed at the next run. The same bytes
 // (bar the SQLite page layout) on every run.
 #include <boost/filesystem.hpp>
 #include <cstdio>
@@ -79,6 +81,24 @@ ProfileResult profile_of(std::size_t index, bool applied) {
   return profile;
 }
 
+// The checks of the new servers a run made before changing the accounts.
+std::vector<EndpointCheck> endpoint_checks_of(std::size_t index, bool later_run) {
+  EndpointCheck pop{
+      {Protocol::Pop3, "pop.example.jp", 995, SocketType::Ssl, AuthMethod::PasswordCleartext},
+      EndpointOutcome::Ok,
+      ""};
+  EndpointCheck smtp{
+      {Protocol::Smtp, "smtp.example.jp", 587, SocketType::StartTls, AuthMethod::PasswordCleartext},
+      EndpointOutcome::Ok,
+      ""};
+  if (index % 13 == 5 && !later_run) smtp.outcome = EndpointOutcome::NoAnswer;
+  if (index % 4 == 3 && index % 17 == 2) {  // sendai's proxy shows its own certificate
+    pop.outcome = EndpointOutcome::CertificateExpired;
+    pop.detail = "The certificate is NOT trusted. The certificate chain uses expired certificate.";
+  }
+  return {pop, smtp};
+}
+
 // The runs one machine recorded, oldest first.
 std::vector<RunResult> machine_runs(std::size_t index, std::size_t machines) {
   const int day = 1 + static_cast<int>(index * 5 / machines);  // spread over five days
@@ -101,10 +121,14 @@ std::vector<RunResult> machine_runs(std::size_t index, std::size_t machines) {
     planned.error = planned.path + "/prefs.js:12: unterminated string";
     planned.accounts.clear();
   }
+  plan.verification = "required";
+  plan.endpoint_checks = endpoint_checks_of(index, false);
   runs.push_back(plan);
   if (kind < 5 && day < 5) {  // applied the next day
     RunResult apply;
     apply.info = run_info(index, "apply", day + 1, hour);
+    apply.verification = "required";
+    apply.endpoint_checks = endpoint_checks_of(index, true);
     apply.profiles.push_back(profile_of(index, false));
     if (index % 97 == 3) apply.profiles.back().status = ProfileStatus::Ok;
     runs.push_back(apply);

@@ -31,6 +31,17 @@ std::string_view to_string(EndpointOutcome outcome) {
   return "not-checked";
 }
 
+std::optional<EndpointOutcome> endpoint_outcome_named(std::string_view name) {
+  for (const EndpointOutcome outcome :
+       {EndpointOutcome::Ok, EndpointOutcome::NoAnswer, EndpointOutcome::NoTls,
+        EndpointOutcome::CertificateWrongHost, EndpointOutcome::CertificateExpired,
+        EndpointOutcome::CertificateUntrusted, EndpointOutcome::NoLogin,
+        EndpointOutcome::NotChecked}) {
+    if (to_string(outcome) == name) return outcome;
+  }
+  return std::nullopt;
+}
+
 const char* outcome_phrase(EndpointOutcome outcome) {
   switch (outcome) {
     case EndpointOutcome::Ok:

@@ -2,6 +2,7 @@
 // mailmig checked, before pointing a profile at it, that it answers (issue 15 §2).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -39,6 +40,8 @@ enum class EndpointOutcome {
 };
 
 std::string_view to_string(EndpointOutcome outcome);  // "ok", "no-answer", ... (JSON, CSV)
+// The outcome to_string() names; nullopt for any other text (as a report from elsewhere may hold).
+std::optional<EndpointOutcome> endpoint_outcome_named(std::string_view name);
 // What happened, in a few English words marked for translation: "did not answer".
 const char* outcome_phrase(EndpointOutcome outcome);
 

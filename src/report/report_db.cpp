@@ -15,7 +15,9 @@
 namespace mailmig {
 namespace {
 
-// Version 2 (version 1 had neither runs.machine_group nor accounts.status). Ids of profiles and accounts are INTEGER PRIMARY KEYs so a merge can shift them.
+// Version 2 (version 1 had neither runs.machine_group, runs.verification, accounts.status nor
+// endpoint_checks). Ids of profiles and accounts are INTEGER PRIMARY KEYs so a merge can shift
+// them.
 constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE runs(
   run_id TEXT PRIMARY KEY,
@@ -26,7 +28,8 @@ CREATE TABLE runs(
   command TEXT NOT NULL,
   policy_name TEXT NOT NULL,
   policy_hash TEXT NOT NULL,
-  machine_group TEXT NOT NULL);
+  machine_group TEXT NOT NULL,
+  verification TEXT NOT NULL);
 CREATE TABLE profiles(
   id INTEGER PRIMARY KEY,
   run_id TEXT NOT NULL REFERENCES runs(run_id),
@@ -73,12 +76,23 @@ CREATE TABLE files(
   path TEXT NOT NULL,
   changed INTEGER NOT NULL,
   backup TEXT);
+CREATE TABLE endpoint_checks(
+  id INTEGER PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs(run_id),
+  protocol TEXT NOT NULL,
+  host TEXT NOT NULL,
+  port INTEGER NOT NULL,
+  security TEXT NOT NULL,
+  authentication TEXT NOT NULL,
+  result TEXT NOT NULL,
+  detail TEXT NOT NULL);
 CREATE INDEX runs_by_machine ON runs(machine, user, time);
 CREATE INDEX profiles_by_run ON profiles(run_id);
 CREATE INDEX accounts_by_profile ON accounts(profile_id);
 CREATE INDEX changes_by_account ON changes(account_id);
 CREATE INDEX findings_by_profile ON findings(profile_id);
 CREATE INDEX files_by_profile ON files(profile_id);
+CREATE INDEX endpoint_checks_by_run ON endpoint_checks(run_id);
 PRAGMA user_version = 2;
 )sql";
 
@@ -125,6 +139,8 @@ constexpr std::pair<const char*, const char*> kDanglingRows[] = {
      "(x.account_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM S.accounts a "
      "WHERE a.id = x.account_id AND a.profile_id = x.profile_id))"},
     {"files", "NOT EXISTS (SELECT 1 FROM S.profiles p WHERE p.id = x.profile_id)"},
+    {"endpoint_checks",
+     "x.id < 1 OR NOT EXISTS (SELECT 1 FROM S.runs r WHERE r.run_id = x.run_id)"},
 };
 
 constexpr std::uint64_t kReportWorkStep = 100;  // steps between two calls of the handler
@@ -134,11 +150,23 @@ constexpr std::uint64_t kReportWorkStep = 100;  // steps between two calls of th
 constexpr std::uint64_t kReportWorkStepsPerByte = 100;
 constexpr std::uint64_t kReportWorkBaseSteps = 10'000'000;
 
+// The text as valid UTF-8 of at most max_bytes bytes, cut at a character and ended with "…"
+// when it was longer.
+std::string bounded_utf8(std::string_view text, std::size_t max_bytes) {
+  std::string valid = valid_utf8(text);
+  if (valid.size() <= max_bytes) return valid;
+  static constexpr std::string_view kEllipsis = "\u2026";
+  std::size_t end = max_bytes - kEllipsis.size();
+  while (end > 0 && (static_cast<unsigned char>(valid[end]) & 0xC0) == 0x80) --end;
+  valid.resize(end);
+  return valid.append(kEllipsis);
+}
+
 class RunWriter {
  public:
   explicit RunWriter(SQLite::Database& db)
       : db_(db),
-        insert_run_(db, "INSERT INTO runs VALUES(?,?,?,?,?,?,?,?,?)"),
+        insert_run_(db, "INSERT INTO runs VALUES(?,?,?,?,?,?,?,?,?,?)"),
         insert_profile_(db,
                         "INSERT INTO profiles(run_id, client, path, status, error) "
                         "VALUES(?,?,?,?,?)"),
@@ -154,17 +182,32 @@ class RunWriter {
         insert_finding_(db,
                         "INSERT INTO findings(account_id, profile_id, rule, severity, message) "
                         "VALUES(?,?,?,?,?)"),
-        insert_file_(db, "INSERT INTO files(profile_id, path, changed, backup) VALUES(?,?,?,?)") {}
+        insert_file_(db, "INSERT INTO files(profile_id, path, changed, backup) VALUES(?,?,?,?)"),
+        insert_check_(db,
+                      "INSERT INTO endpoint_checks(run_id, protocol, host, port, security, "
+                      "authentication, result, detail) VALUES(?,?,?,?,?,?,?,?)") {}
 
   void write(const RunResult& run) {
     const RunInfo& info = run.info;
     run_statement(insert_run_, [&](SQLite::Statement& s) {
       bind_texts(s, 1,
                  {info.run_id, info.machine, info.user, info.time, info.mailmig_version,
-                  info.command, info.policy_name, info.policy_hash, info.group});
+                  info.command, info.policy_name, info.policy_hash, info.group, run.verification});
     });
     const bool applied = info.command == "apply";
     for (const ProfileResult& profile : run.profiles) write_profile(info.run_id, profile, applied);
+    for (const EndpointCheck& check : run.endpoint_checks) {
+      const Endpoint& endpoint = check.endpoint;
+      run_statement(insert_check_, [&](SQLite::Statement& s) {
+        bind_texts(s, 1, {info.run_id, std::string(to_string(endpoint.protocol)), endpoint.host});
+        s.bind(4, endpoint.port);
+        bind_texts(
+            s, 5,
+            {std::string(to_string(endpoint.socket_type)),
+             std::string(to_string(endpoint.authentication)), std::string(to_string(check.outcome)),
+             bounded_utf8(check.detail, kEndpointDetailMaxBytes)});
+      });
+    }
   }
 
  private:
@@ -266,6 +309,7 @@ class RunWriter {
   SQLite::Statement insert_change_;
   SQLite::Statement insert_finding_;
   SQLite::Statement insert_file_;
+  SQLite::Statement insert_check_;
 };
 
 bool same_file(const std::string& a, const std::string& b) {
@@ -305,8 +349,9 @@ class ReportCopier {
         " " + from_ + "profiles p WHERE p.run_id IN (SELECT run_id FROM temp.merge_runs)";
     execute("INSERT INTO " + to_ +
                 "runs(run_id, machine, user, time, mailmig_version, command, policy_name, "
-                "policy_hash, machine_group) SELECT run_id, machine, user, time, "
-                "mailmig_version, command, policy_name, policy_hash, machine_group FROM " +
+                "policy_hash, machine_group, verification) SELECT run_id, machine, user, time, "
+                "mailmig_version, command, policy_name, policy_hash, machine_group, "
+                "verification FROM " +
                 from_ + "runs WHERE run_id IN (SELECT run_id FROM temp.merge_runs) ORDER BY rowid",
             profile_offset, account_offset);
     execute("INSERT INTO " + to_ +
@@ -342,6 +387,14 @@ class ReportCopier {
                 ":profile_offset, f.path, f.changed, f.backup FROM " +
                 from_ + "files f JOIN" + new_profiles + " AND p.id = f.profile_id ORDER BY f.id",
             profile_offset, account_offset);
+    execute("INSERT INTO " + to_ +
+                "endpoint_checks(run_id, protocol, host, port, security, authentication, result, "
+                "detail) SELECT run_id, protocol, host, port, security, authentication, result, "
+                "detail FROM " +
+                from_ +
+                "endpoint_checks WHERE run_id IN (SELECT run_id FROM temp.merge_runs) "
+                "ORDER BY rowid",
+            profile_offset, account_offset);
     return {added, total - added};
   }
 
@@ -367,8 +420,8 @@ class ReportCopier {
 // then written to the output in one transaction for many inputs. Each commit of the output
 // waits for the disk (about 30 ms here); one commit per input made a merge of 2,000 reports
 // take a minute, nearly all of it waiting.
-constexpr const char* kReportTables[] = {"runs", "profiles", "accounts", "changes", "findings",
-                                         "files"};
+constexpr const char* kReportTables[] = {"runs",     "profiles", "accounts",       "changes",
+                                         "findings", "files",    "endpoint_checks"};
 
 void create_stage(SQLite::Database& db) {
   db.exec("PRAGMA temp_store = MEMORY");
@@ -465,6 +518,19 @@ std::optional<std::string> check_report_references(SQLite::Database& db,
       return with_path(path, "refused: " + std::to_string(rows) + " rows of its " + table +
                                  " refer to runs, profiles or accounts it does not hold");
     }
+  }
+  // The writer keeps a server's words short; a long one was written by someone else.
+  const std::int64_t long_details =
+      db.execAndGet("SELECT count(*) FROM " + schema_name +
+                    ".endpoint_checks WHERE typeof(detail) <> 'text' OR length(CAST(detail AS "
+                    "BLOB)) > " +
+                    std::to_string(kEndpointDetailMaxBytes))
+          .getInt64();
+  if (long_details > 0) {
+    return with_path(path, "refused: " + std::to_string(long_details) +
+                               " rows of its endpoint_checks hold a detail that is not text of "
+                               "at most " +
+                               std::to_string(kEndpointDetailMaxBytes) + " bytes");
   }
   return std::nullopt;
 }

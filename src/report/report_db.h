@@ -14,6 +14,9 @@ namespace mailmig {
 
 inline constexpr int kReportSchemaVersion = 2;  // PRAGMA user_version of a report database
 inline constexpr int kReportBusyTimeoutMs = 60'000;
+// The most bytes of a server's words (EndpointCheck::detail) a report holds for one check: enough
+// for a greeting or a TLS library's verdict, too few to carry a document.
+inline constexpr std::size_t kEndpointDetailMaxBytes = 200;
 
 // The outcome of a database operation: empty `error` on success, else one English line that
 // names the database ("reports.db: database is locked").

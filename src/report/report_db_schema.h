@@ -33,7 +33,8 @@ std::optional<std::string> check_report_objects(SQLite::Database& db,
                                                 const std::string& path);
 
 // The error for a report in which a row refers to a run, profile or account that the same
-// report does not hold (an id of 0, -1 or another machine's row), or a row id below 1.
+// report does not hold (an id of 0, -1 or another machine's row), or a row id below 1; or an
+// endpoint check whose detail is longer than the writer stores (kEndpointDetailMaxBytes).
 std::optional<std::string> check_report_references(SQLite::Database& db,
                                                    const std::string& schema_name,
                                                    const std::string& path);

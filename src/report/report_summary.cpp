@@ -11,6 +11,8 @@
 #include <set>
 #include <tuple>
 
+#include "src/i18n/i18n.h"
+#include "src/model/endpoint_check.h"
 #include "src/report/report_db.h"
 #include "src/report/report_db_schema.h"
 
@@ -253,6 +255,77 @@ std::vector<DayProgress> read_progress(SQLite::Database& db) {
   return days;
 }
 
+// Each endpoint's newest check on each machine, then the endpoints failing on some machine.
+std::vector<FailingEndpoint> read_failing_endpoints(SQLite::Database& db) {
+  // Oldest first within each (endpoint, machine), so the last row of a group is the newest.
+  SQLite::Statement rows(db,
+                         "SELECT r.machine, e.host, e.port, e.security, e.protocol, e.result, "
+                         "e.detail, r.time FROM endpoint_checks e JOIN runs r ON r.run_id = "
+                         "e.run_id ORDER BY e.host, e.port, e.security, r.machine, r.time, "
+                         "r.rowid, e.id");
+  struct Tally {
+    FailingEndpoint endpoint;  // counts, and the newest failure's protocol, result and detail
+    std::string failure_time;
+  };
+  std::vector<Tally> tallies;   // one an endpoint, in the rows' order
+  std::string machine;          // of the rows read last
+  std::optional<Tally> newest;  // the newest check of (endpoint, machine) read so far
+  const auto count_machine = [&] {
+    if (!newest) return;
+    Tally& tally = tallies.back();
+    if (newest->endpoint.result == "ok") {
+      ++tally.endpoint.machines_ok;
+      return;
+    }
+    ++tally.endpoint.machines_failed;
+    if (newest->failure_time >= tally.failure_time) {
+      tally.endpoint.protocol = newest->endpoint.protocol;
+      tally.endpoint.result = newest->endpoint.result;
+      tally.endpoint.detail = newest->endpoint.detail;
+      tally.failure_time = newest->failure_time;
+    }
+  };
+  while (rows.executeStep()) {
+    Tally check;
+    check.endpoint.host = rows.getColumn(1).getString();
+    check.endpoint.port = rows.getColumn(2).getInt();
+    check.endpoint.security = rows.getColumn(3).getString();
+    check.endpoint.protocol = rows.getColumn(4).getString();
+    check.endpoint.result = rows.getColumn(5).getString();
+    check.endpoint.detail = rows.getColumn(6).getString();
+    check.failure_time = rows.getColumn(7).getString();
+    const bool same_endpoint = !tallies.empty() &&
+                               tallies.back().endpoint.host == check.endpoint.host &&
+                               tallies.back().endpoint.port == check.endpoint.port &&
+                               tallies.back().endpoint.security == check.endpoint.security;
+    std::string row_machine = rows.getColumn(0).getString();
+    if (!same_endpoint || row_machine != machine) {
+      count_machine();
+      machine = std::move(row_machine);
+    }
+    if (!same_endpoint) {
+      Tally first;
+      first.endpoint.host = check.endpoint.host;
+      first.endpoint.port = check.endpoint.port;
+      first.endpoint.security = check.endpoint.security;
+      tallies.push_back(std::move(first));
+    }
+    newest = std::move(check);
+  }
+  count_machine();
+  std::vector<FailingEndpoint> failing;
+  for (Tally& tally : tallies) {
+    if (tally.endpoint.machines_failed > 0) failing.push_back(std::move(tally.endpoint));
+  }
+  // Failing on the most machines first; of those, passing on the fewest (down for everyone).
+  std::stable_sort(failing.begin(), failing.end(),
+                   [](const FailingEndpoint& a, const FailingEndpoint& b) {
+                     return std::tie(b.machines_failed, a.machines_ok) <
+                            std::tie(a.machines_failed, b.machines_ok);
+                   });
+  return failing;
+}
+
 class CurrentAccountReader {
  public:
   explicit CurrentAccountReader(SQLite::Database& db)
@@ -360,6 +433,7 @@ ReportSummary summarize(SQLite::Database& db, const SummaryOptions& options) {
   }
   census.finish(summary);
   summary.progress = read_progress(db);
+  summary.failing_endpoints = read_failing_endpoints(db);
   if (!options.stale_since.empty()) {
     summary.stale_since = options.stale_since;
     for (const MachineLine& line : summary.machine_lines) {
@@ -385,6 +459,18 @@ std::string_view census_status_name(CensusStatus status) {
     case CensusStatus::NotGoverned: return "not-governed";
   }
   return "error";
+}
+
+std::string endpoint_label(const FailingEndpoint& endpoint) {
+  Endpoint address;
+  address.host = endpoint.host;
+  address.port = endpoint.port;
+  return host_and_port(address);
+}
+
+std::string endpoint_result_phrase(const FailingEndpoint& endpoint) {
+  const std::optional<EndpointOutcome> outcome = endpoint_outcome_named(endpoint.result);
+  return outcome ? translate(outcome_phrase(*outcome)) : endpoint.result;
 }
 
 std::string machine_group(const std::string& machine) {

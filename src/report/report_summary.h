@@ -119,6 +119,26 @@ struct DayProgress {
   bool operator==(const DayProgress&) const = default;
 };
 
+// A new server (host, port, security) whose latest check on at least one machine failed: for
+// each machine, only its newest check of the endpoint counts (of any protocol or login).
+struct FailingEndpoint {
+  std::string host;
+  int port = 0;
+  std::string security;  // "plain", "SSL", "STARTTLS"
+  std::string protocol;  // of the newest failed check: "pop3", "imap", "smtp"
+  std::string result;    // of the newest failed check: "no-answer", "no-tls", ...
+  std::string detail;    // the server's or TLS library's words then, at most 200 bytes
+  std::size_t machines_failed = 0;
+  std::size_t machines_ok = 0;
+
+  bool operator==(const FailingEndpoint&) const = default;
+};
+
+// "mail.example.jp:587" ("[2001:db8::1]:993"), and the result in the user's language ("did not
+// answer"; a result this mailmig does not know is shown as recorded).
+std::string endpoint_label(const FailingEndpoint& endpoint);
+std::string endpoint_result_phrase(const FailingEndpoint& endpoint);
+
 // The group of a machine without --group: its name up to the first '-', '_', '.' or digit
 // ("tokyo-pc-0012" -> "tokyo"), or the whole name when that leaves nothing.
 std::string machine_group(const std::string& machine);
@@ -149,6 +169,8 @@ struct ReportSummary {
   std::vector<MachineLine> machine_lines;  // worst status first, then oldest last seen
   std::string stale_since;                  // the --stale-since date, when given
   std::vector<MachineLine> stale_machines;  // last seen before stale_since, oldest first
+  // "New servers checked": most machines failing first, then fewest passing, then by host, port.
+  std::vector<FailingEndpoint> failing_endpoints;
 };
 
 struct SummaryOptions {
@@ -169,10 +191,11 @@ ReportSummaryResult summarize_report(const std::string& db_path,
 // Plain text for a terminal; headings through gettext, data as recorded.
 std::string summary_text(const ReportSummary& summary);
 // One JSON document (schema "mailmig-summary/1"): the figures, pending_by_* objects
-// (key -> accounts), worklist and attention arrays.
+// (key -> accounts), worklist, attention and failing_endpoints arrays.
 std::string summary_json(const ReportSummary& summary);
 // RFC 4180 with a UTF-8 byte order mark (so Excel reads Japanese names): the worklist rows,
 // then the attention rows, in the columns of the HTML page's worklist (summary_csv_columns).
+// The failing endpoints are not rows of it: they belong to no machine, user or profile.
 std::string summary_csv(const ReportSummary& summary);
 const std::vector<std::string>& summary_csv_columns();
 

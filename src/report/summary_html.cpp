@@ -344,6 +344,29 @@ void append_work_table(std::string& out, const char* title, const char* key_labe
   out += "</div>\n";
 }
 
+// The new servers whose latest check failed on some machine: an administrator fixes the server
+// (or the policy) once, rather than each machine.
+void append_failing_endpoints(std::string& out, const ReportSummary& summary) {
+  out += element("h2", translate(N_("New servers checked"))) + "\n";
+  const std::vector<FailingEndpoint>& rows = summary.failing_endpoints;
+  if (rows.empty()) return append_none(out);
+  out += "<table class=\"sortable\" id=\"endpoints\">\n<thead>" +
+         heading_row({N_("Server"), N_("Security"), N_("Protocol"), N_("Result"), N_("Failed on"),
+                      N_("OK on")}) +
+         "</thead>\n<tbody>\n";
+  const std::size_t shown = std::min(rows.size(), kWorkRowLimit);
+  for (std::size_t index = 0; index < shown; ++index) {
+    const FailingEndpoint& endpoint = rows[index];
+    std::string result = escape(endpoint_result_phrase(endpoint));
+    if (!endpoint.detail.empty()) result += "<br/><small>" + escape(endpoint.detail) + "</small>";
+    out += "<tr>" + element("td", endpoint_label(endpoint)) + element("td", endpoint.security) +
+           element("td", endpoint.protocol) + "<td>" + result + "</td>" +
+           count_cell(endpoint.machines_failed) + count_cell(endpoint.machines_ok) + "</tr>\n";
+  }
+  out += "</tbody>\n</table>\n";
+  append_more(out, shown, rows.size());
+}
+
 std::string machine_heading(const MachineLine* line, const std::string& machine) {
   std::string text = machine;
   if (line != nullptr) {
@@ -480,6 +503,7 @@ std::string summary_html(const ReportSummary& summary) {
                     summary.work_by_host);
   append_work_table(out, N_("By machine group"), N_("Group"), summary.work_by_group);
   out += "</div>\n";
+  append_failing_endpoints(out, summary);
   append_worklist(out, summary);
   append_machines(out, summary);
   out += "<script>" + std::string(kScript) + "</script>\n</body>\n</html>\n";

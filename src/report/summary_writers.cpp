@@ -133,6 +133,21 @@ std::string summary_text(const ReportSummary& summary) {
       out += "  " + printable(line.machine) + " " + printable(line.last_seen) + '\n';
     }
   }
+  if (!summary.failing_endpoints.empty()) {
+    out += '\n';
+    out += translate(N_("New servers checked, failing on some machine:"));
+    out += '\n';
+    for (const FailingEndpoint& endpoint : summary.failing_endpoints) {
+      out += "  " + printable(endpoint_label(endpoint)) + " " + printable(endpoint.security) +
+             " (" + printable(endpoint.protocol) +
+             "): " + printable(endpoint_result_phrase(endpoint)) + "; ";
+      out += fill_placeholders(translate(N_("failed on {failed} machines, ok on {ok}")),
+                               {{"failed", std::to_string(endpoint.machines_failed)},
+                                {"ok", std::to_string(endpoint.machines_ok)}});
+      out += '\n';
+      if (!endpoint.detail.empty()) out += "    " + printable(endpoint.detail) + '\n';
+    }
+  }
   if (!summary.attention.empty()) {
     out += '\n';
     out += translate(N_("Profiles to run again:"));
@@ -247,6 +262,18 @@ std::string summary_json(const ReportSummary& summary) {
                              {"time", item.time}});
   }
   out["attention"] = std::move(attention);
+  Json failing_endpoints = Json::array();
+  for (const FailingEndpoint& endpoint : summary.failing_endpoints) {
+    failing_endpoints.push_back(Json{{"hostname", endpoint.host},
+                                     {"port", endpoint.port},
+                                     {"socketType", endpoint.security},
+                                     {"protocol", endpoint.protocol},
+                                     {"result", endpoint.result},
+                                     {"detail", endpoint.detail},
+                                     {"machines_failed", endpoint.machines_failed},
+                                     {"machines_ok", endpoint.machines_ok}});
+  }
+  out["failing_endpoints"] = std::move(failing_endpoints);
   std::string text = out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
   text += '\n';
   return text;

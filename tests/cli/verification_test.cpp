@@ -1,6 +1,8 @@
 // Changes wait for their new servers to pass a check (issue 15 §2): required leaves an account
 // alone when its server fails (exit 3, to be retried), advisory changes it with a warning, off
 // checks nothing; each server is probed once a run.
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -189,6 +191,29 @@ TEST_F(VerificationCliTest, RequiredLeavesTheAccountAloneAndExitsThree) {
   const RunOutput applied = run({"apply", "--verify", "required"});
   EXPECT_EQ(applied.exit_code, 3) << applied.out << applied.err;
   EXPECT_EQ(read_file_bytes(sandbox_.path("accountrc")), before);
+}
+
+TEST_F(VerificationCliTest, TheReportDatabaseRecordsEachFailedCheckAndTheCensusListsIt) {
+  const std::string db = sandbox_.path("census.db");
+  const RunOutput planned = run({"plan", "--verify", "required", "--report", db});
+  EXPECT_EQ(planned.exit_code, 3) << planned.out << planned.err;
+  {
+    SQLite::Database report(db);
+    EXPECT_EQ(report.execAndGet("SELECT verification FROM runs").getString(), "required");
+    SQLite::Statement checks(report,
+                             "SELECT protocol || ' ' || host || ':' || port || ' ' || security "
+                             "|| ' ' || result FROM endpoint_checks ORDER BY host");
+    std::vector<std::string> rows;
+    while (checks.executeStep()) rows.push_back(checks.getColumn(0).getString());
+    EXPECT_EQ(rows, (std::vector<std::string>{"pop3 pop.mailmig.invalid:995 SSL no-answer",
+                                              "smtp smtp.mailmig.invalid:587 STARTTLS no-answer"}));
+  }
+  const RunOutput summary = run_mailmig({"report", "summary", db, "--format", "json"}, options_);
+  ASSERT_EQ(summary.exit_code, 0) << summary.err;
+  const nlohmann::json census = parse_json(summary.out);
+  ASSERT_EQ(census["failing_endpoints"].size(), 2u) << summary.out;
+  EXPECT_EQ(census["failing_endpoints"][0]["result"], "no-answer");
+  EXPECT_EQ(census["failing_endpoints"][0]["machines_failed"], 1);
 }
 
 TEST_F(VerificationCliTest, OffMakesTheChangeAndTheEnvironmentCanSayIt) {

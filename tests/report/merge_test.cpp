@@ -25,7 +25,10 @@ TEST(MergeReports, SameInputTwiceIsKeptOnce) {
   TempDir dir;
   const std::string input = dir.path("pc1.db");
   const std::string merged = dir.path("merged.db");
-  ASSERT_TRUE(append_run_to_report(input, testing::sample_plan_run()).ok());
+  RunResult run = testing::sample_plan_run();
+  run.verification = "required";
+  run.endpoint_checks = testing::sample_endpoint_checks();
+  ASSERT_TRUE(append_run_to_report(input, run).ok());
 
   MergeResult first = merge_reports(merged, {input});
   ASSERT_TRUE(first) << first.error;
@@ -46,6 +49,8 @@ TEST(MergeReports, SameInputTwiceIsKeptOnce) {
   EXPECT_EQ(count(merged, "SELECT count(*) FROM changes"), 2);
   EXPECT_EQ(count(merged, "SELECT count(*) FROM findings"), 2);
   EXPECT_EQ(count(merged, "SELECT count(*) FROM files"), 1);
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM endpoint_checks"), 2);
+  EXPECT_EQ(count(merged, "SELECT count(*) FROM runs WHERE verification = 'required'"), 1);
 }
 
 TEST(MergeReports, IdsOfEachInputAreShiftedSoRowsStayLinked) {
@@ -56,6 +61,8 @@ TEST(MergeReports, IdsOfEachInputAreShiftedSoRowsStayLinked) {
     run.info.run_id = "run-" + machine;
     run.info.machine = machine;
     run.profiles[0].accounts[0].account.incoming.username = machine + "-user";
+    run.endpoint_checks = testing::sample_endpoint_checks();
+    run.endpoint_checks[1].endpoint.host = machine + ".smtp.example";
     inputs.push_back(dir.path(machine + ".db"));
     ASSERT_TRUE(append_run_to_report(inputs.back(), run).ok());
   }
@@ -74,6 +81,14 @@ TEST(MergeReports, IdsOfEachInputAreShiftedSoRowsStayLinked) {
                    query.getColumn(2).getString() + "|" + query.getColumn(3).getString());
   }
   EXPECT_EQ(rows, (std::vector<std::string>{"pc-a|pc-a-user|2|2", "pc-b|pc-b-user|2|2"}));
+  SQLite::Statement checks(db,
+                           "SELECT r.machine || '|' || e.host || '|' || e.result FROM "
+                           "endpoint_checks e JOIN runs r ON r.run_id = e.run_id ORDER BY e.id");
+  std::vector<std::string> check_rows;
+  while (checks.executeStep()) check_rows.push_back(checks.getColumn(0).getString());
+  EXPECT_EQ(check_rows, (std::vector<std::string>{
+                            "pc-a|imap.iis.u-tokyo.ac.jp|ok", "pc-a|pc-a.smtp.example|no-tls",
+                            "pc-b|imap.iis.u-tokyo.ac.jp|ok", "pc-b|pc-b.smtp.example|no-tls"}));
   SQLite::Statement dangling(db, "PRAGMA foreign_key_check");
   EXPECT_FALSE(dangling.executeStep());
 }
@@ -117,6 +132,7 @@ std::string hostile_report(const TempDir& dir, const std::string& machine, const
   RunResult run = testing::sample_plan_run();
   run.info.run_id = "run-" + machine;
   run.info.machine = machine;
+  run.endpoint_checks = testing::sample_endpoint_checks();
   const std::string path = dir.path(machine + ".db");
   EXPECT_TRUE(append_run_to_report(path, run).ok());
   SQLite::Database db(path, SQLite::OPEN_READWRITE);
@@ -176,6 +192,12 @@ TEST(MergeReports, TriggersAndUnknownObjectsAreRefused) {
       {"CREATE TABLE extra(x)", "table \"extra\""},
       {"CREATE INDEX by_message ON findings(lower(message))", "index \"by_message\""},
       {"DROP INDEX files_by_profile", "index \"files_by_profile\" is missing"},
+      {"CREATE TRIGGER watch AFTER INSERT ON endpoint_checks BEGIN SELECT 1; END",
+       "trigger \"watch\""},
+      {"CREATE VIEW failing AS SELECT * FROM endpoint_checks WHERE result <> 'ok'",
+       "view \"failing\""},
+      {"CREATE INDEX by_detail ON endpoint_checks(detail)", "index \"by_detail\""},
+      {"DROP INDEX endpoint_checks_by_run", "index \"endpoint_checks_by_run\" is missing"},
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const std::string input = hostile_report(dir, "pc-" + std::to_string(i), cases[i].first);
@@ -206,6 +228,9 @@ TEST(MergeReports, RowsThatReferToAnotherReportsRowsAreRefused) {
       // An account of another profile of the same report: still not the finding's own.
       "UPDATE findings SET message = 'URGENT', account_id = (SELECT id FROM accounts LIMIT 1), "
       "profile_id = (SELECT max(id) FROM profiles)",
+      // A check said to be of another machine's run.
+      "UPDATE endpoint_checks SET run_id = 'run-pc-a', detail = 'URGENT'",
+      "UPDATE endpoint_checks SET id = 0, detail = 'URGENT' WHERE result = 'ok'",
   };
   for (std::size_t i = 0; i < forgeries.size(); ++i) {
     const std::string forged = hostile_report(dir, "pc-x" + std::to_string(i), forgeries[i]);
@@ -233,6 +258,39 @@ TEST(MergeReports, RowsThatReferToAnotherReportsRowsAreRefused) {
     EXPECT_NE(direct.error.find("refer to runs, profiles or accounts it does not hold"),
               std::string::npos)
         << forgeries[i];
+  }
+}
+
+TEST(MergeReports, EndpointChecksWithOversizedValuesAreRefused) {
+  TempDir dir;
+  const std::string honest = hostile_report(dir, "pc-a", "SELECT 1");
+  const std::vector<std::pair<std::string, std::string>> cases{
+      // Longer than the writer stores, yet far below SQLite's limit for a value.
+      {"UPDATE endpoint_checks SET detail = 'URGENT ' || hex(zeroblob(150))",
+       "hold a detail that is not text of at most 200 bytes"},
+      {"UPDATE endpoint_checks SET detail = zeroblob(10)",
+       "hold a detail that is not text of at most 200 bytes"},
+      // Beyond what any value of a report may be: SQLite refuses to read it.
+      {"UPDATE endpoint_checks SET host = 'URGENT' || hex(zeroblob(1000000))", "too big"},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const std::string forged = hostile_report(dir, "pc-x" + std::to_string(i), cases[i].first);
+    const std::string merged = dir.path("merged" + std::to_string(i) + ".db");
+    const MergeResult result = merge_reports(merged, {honest, forged});
+    ASSERT_TRUE(result) << result.error;
+    EXPECT_EQ(result.inputs_merged, 1u) << cases[i].first;
+    ASSERT_EQ(result.failed_inputs.size(), 1u) << cases[i].first;
+    EXPECT_NE(result.failed_inputs[0].error.find(cases[i].second), std::string::npos)
+        << result.failed_inputs[0].error;
+    EXPECT_EQ(machines(merged), "pc-a");
+    EXPECT_EQ(count(merged, "SELECT count(*) FROM endpoint_checks"), 2);
+    EXPECT_EQ(count(merged,
+                    "SELECT count(*) FROM endpoint_checks WHERE host LIKE 'URGENT%' OR "
+                    "detail LIKE 'URGENT%'"),
+              0);
+    expect_intact(merged);
+    EXPECT_NE(summarize_report(forged).error.find(cases[i].second), std::string::npos)
+        << cases[i].first;
   }
 }
 

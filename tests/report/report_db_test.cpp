@@ -39,11 +39,12 @@ TEST(ReportDb, AppendCreatesTheSchemaAndStoresEveryPart) {
   ASSERT_TRUE(append_run_to_report(db, testing::sample_plan_run()).ok());
 
   EXPECT_EQ(rows_of(db, "PRAGMA user_version"), std::vector<std::string>{"2"});
-  EXPECT_EQ(rows_of(db, "SELECT * FROM runs"),
-            std::vector<std::string>{
-                "3f2a9c1e-7b4d-4e8a-9c21-5d6e7f809a1b|lab-pc-01|tanaka|2026-11-23T21:30:00Z|"
-                "0.1.0|plan|iis-2026|"
-                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08|lab-floor-2"});
+  EXPECT_EQ(
+      rows_of(db, "SELECT * FROM runs"),
+      std::vector<std::string>{
+          "3f2a9c1e-7b4d-4e8a-9c21-5d6e7f809a1b|lab-pc-01|tanaka|2026-11-23T21:30:00Z|"
+          "0.1.0|plan|iis-2026|"
+          "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08|lab-floor-2|off"});
   EXPECT_EQ(rows_of(db, "SELECT id, client, path, status, error FROM profiles ORDER BY id"),
             (std::vector<std::string>{
                 "1|thunderbird|/home/tanaka/.thunderbird/x1y2z3.default|ok|NULL",
@@ -69,6 +70,30 @@ TEST(ReportDb, AppendCreatesTheSchemaAndStoresEveryPart) {
                 "NULL|1|user-js|action-required|Remove mail.smtpserver.smtp1.port from user.js"}));
   EXPECT_EQ(rows_of(db, "SELECT profile_id, path, changed, backup FROM files"),
             std::vector<std::string>{"1|/home/tanaka/.thunderbird/x1y2z3.default/prefs.js|1|NULL"});
+}
+
+TEST(ReportDb, EachEndpointCheckIsStoredWithTheRunAndItsVerificationMode) {
+  TempDir dir;
+  const std::string db = dir.path("report.db");
+  RunResult run = testing::sample_plan_run();
+  run.verification = "required";
+  run.endpoint_checks = testing::sample_endpoint_checks();
+  // A server may say a lot; the report keeps the start of it, cut at a character.
+  run.endpoint_checks[1].detail = "550 " + std::string(191, 'x') + "\xE3\x81\x82 and more";
+  ASSERT_TRUE(append_run_to_report(db, run).ok());
+
+  EXPECT_EQ(rows_of(db, "SELECT verification FROM runs"), std::vector<std::string>{"required"});
+  const std::string cut = "550 " + std::string(191, 'x') + "\u2026";
+  EXPECT_EQ(rows_of(db,
+                    "SELECT id, run_id, protocol, host, port, security, authentication, result, "
+                    "detail FROM endpoint_checks ORDER BY id"),
+            (std::vector<std::string>{
+                "1|3f2a9c1e-7b4d-4e8a-9c21-5d6e7f809a1b|imap|imap.iis.u-tokyo.ac.jp|993|SSL|"
+                "password-cleartext|ok|",
+                "2|3f2a9c1e-7b4d-4e8a-9c21-5d6e7f809a1b|smtp|mail.iis.u-tokyo.ac.jp|587|STARTTLS|"
+                "password-cleartext|no-tls|" +
+                    cut}));
+  EXPECT_LE(cut.size(), kEndpointDetailMaxBytes);
 }
 
 TEST(ReportDb, InvalidUtf8IsStoredAsTheReplacementCharacter) {

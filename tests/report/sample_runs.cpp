@@ -32,6 +32,18 @@ Account sample_account(std::string id, std::string user) {
   return account;
 }
 
+std::vector<EndpointCheck> sample_endpoint_checks() {
+  EndpointCheck imap{{Protocol::Imap, "imap.iis.u-tokyo.ac.jp", 993, SocketType::Ssl,
+                      AuthMethod::PasswordCleartext},
+                     EndpointOutcome::Ok,
+                     ""};
+  EndpointCheck smtp{{Protocol::Smtp, "mail.iis.u-tokyo.ac.jp", 587, SocketType::StartTls,
+                      AuthMethod::PasswordCleartext},
+                     EndpointOutcome::NoTls,
+                     "530 5.7.0 Must issue a STARTTLS command first"};
+  return {imap, smtp};
+}
+
 RunResult sample_plan_run() {
   RunResult run;
   run.info = sample_info("3f2a9c1e-7b4d-4e8a-9c21-5d6e7f809a1b", "plan", "lab-pc-01",

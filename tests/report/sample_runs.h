@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "src/model/run_result.h"
 
@@ -10,6 +11,10 @@ namespace mailmig::testing {
 // A plan run on machine "lab-pc-01": a Thunderbird profile with one account and two changes, an
 // Outlook Express export that does not parse, and a Becky! profile whose client is running.
 RunResult sample_plan_run();
+
+// Two checks of the sample account's new servers: IMAP on 993 answers, SMTP on 587 does not
+// offer STARTTLS (with the server's words).
+std::vector<EndpointCheck> sample_endpoint_checks();
 
 // A run with one profile holding one account per (client, change) that the tests choose.
 RunInfo sample_info(std::string run_id, std::string command, std::string machine, std::string time);

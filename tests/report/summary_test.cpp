@@ -374,14 +374,6 @@ TEST(Census, PoliciesGroupsDaysWithoutRunsAndMachinesNotHeardFrom) {
             std::string::npos);
 }
 
-TEST(Census, MachineGroupIsTheNamesPrefix) {
-  EXPECT_EQ(machine_group("tokyo-pc-0012"), "tokyo");
-  EXPECT_EQ(machine_group("lab12"), "lab");
-  EXPECT_EQ(machine_group("PC_07"), "PC");
-  EXPECT_EQ(machine_group("12-pc"), "12-pc");
-  EXPECT_EQ(machine_group("kiosk"), "kiosk");
-}
-
 // The text of every element named `name`, in document order.
 std::vector<std::string> texts_of(const pugi::xml_document& page, const char* xpath) {
   std::vector<std::string> texts;
@@ -389,6 +381,91 @@ std::vector<std::string> texts_of(const pugi::xml_document& page, const char* xp
     texts.emplace_back(node.node().text().get());
   }
   return texts;
+}
+
+EndpointCheck check_of(Protocol protocol, std::string host, int port, SocketType security,
+                       EndpointOutcome outcome, std::string detail = "") {
+  return {{protocol, std::move(host), port, security, AuthMethod::PasswordCleartext},
+          outcome,
+          std::move(detail)};
+}
+
+TEST(Census, NewServersFailingOnSomeMachineByTheirLatestCheckThere) {
+  TempDir dir(/*in_memory=*/true);
+  const std::string db = dir.path("report.db");
+  const std::string smtp = "mail.iis.u-tokyo.ac.jp";
+  const std::string imap = "imap.iis.u-tokyo.ac.jp";
+  // pc-1 failed on SMTP first, then passed: its latest check counts.
+  RunResult pc1_first = run_of("r1", "plan", "pc-1", "2026-12-01T09:00:00Z", {});
+  pc1_first.endpoint_checks = {
+      check_of(Protocol::Smtp, smtp, 587, SocketType::StartTls, EndpointOutcome::NoTls,
+               "530 5.7.0 Must issue a STARTTLS command first"),
+      check_of(Protocol::Imap, imap, 993, SocketType::Ssl, EndpointOutcome::Ok),
+      check_of(Protocol::Pop3, "pop.iis.u-tokyo.ac.jp", 995, SocketType::Ssl, EndpointOutcome::Ok)};
+  RunResult pc1_later = run_of("r2", "apply", "pc-1", "2026-12-02T09:00:00Z", {});
+  pc1_later.endpoint_checks = {
+      check_of(Protocol::Smtp, smtp, 587, SocketType::StartTls, EndpointOutcome::Ok)};
+  RunResult pc2 = run_of("r3", "plan", "pc-2", "2026-12-01T10:00:00Z", {});
+  pc2.endpoint_checks = {
+      check_of(Protocol::Smtp, smtp, 587, SocketType::StartTls, EndpointOutcome::NoAnswer),
+      check_of(Protocol::Imap, imap, 993, SocketType::Ssl, EndpointOutcome::NoAnswer)};
+  RunResult pc3 = run_of("r4", "plan", "pc-3", "2026-12-03T10:00:00Z", {});
+  pc3.endpoint_checks = {
+      check_of(Protocol::Smtp, smtp, 587, SocketType::StartTls, EndpointOutcome::CertificateExpired,
+               "The certificate has expired."),
+      check_of(Protocol::Imap, imap, 993, SocketType::Ssl, EndpointOutcome::Ok),
+      // The same host and port with another security is another endpoint.
+      check_of(Protocol::Smtp, smtp, 587, SocketType::Plain, EndpointOutcome::Ok)};
+  for (const RunResult& run : {pc1_first, pc2, pc1_later, pc3}) {
+    ASSERT_TRUE(append_run_to_report(db, run).ok());
+  }
+  const ReportSummaryResult read = summarize_report(db);
+  ASSERT_TRUE(read) << read.error;
+  const ReportSummary& summary = read.summary;
+  EXPECT_EQ(summary.failing_endpoints,
+            (std::vector<FailingEndpoint>{{smtp, 587, "STARTTLS", "smtp", "certificate-expired",
+                                           "The certificate has expired.", 2, 1},
+                                          {imap, 993, "SSL", "imap", "no-answer", "", 1, 2}}));
+
+  EXPECT_NE(summary_text(summary).find(
+                "New servers checked, failing on some machine:\n"
+                "  mail.iis.u-tokyo.ac.jp:587 STARTTLS (smtp): expired certificate; failed on 2 "
+                "machines, ok on 1\n"
+                "    The certificate has expired.\n"
+                "  imap.iis.u-tokyo.ac.jp:993 SSL (imap): did not answer; failed on 1 machines, "
+                "ok on 2\n"),
+            std::string::npos)
+      << summary_text(summary);
+
+  const nlohmann::json json = nlohmann::json::parse(summary_json(summary));
+  ASSERT_EQ(json["failing_endpoints"].size(), 2u);
+  EXPECT_EQ(json["failing_endpoints"][0],
+            (nlohmann::json{{"hostname", smtp},
+                            {"port", 587},
+                            {"socketType", "STARTTLS"},
+                            {"protocol", "smtp"},
+                            {"result", "certificate-expired"},
+                            {"detail", "The certificate has expired."},
+                            {"machines_failed", 2},
+                            {"machines_ok", 1}}));
+  EXPECT_EQ(json["failing_endpoints"][1]["result"], "no-answer");
+  EXPECT_TRUE(json.contains("worklist"));
+
+  const std::string html = summary_html(summary);
+  pugi::xml_document page;
+  ASSERT_TRUE(page.load_buffer(html.data(), html.size()));
+  EXPECT_EQ(texts_of(page, "//table[@id='endpoints']/tbody/tr/td[1]"),
+            (std::vector<std::string>{"mail.iis.u-tokyo.ac.jp:587", "imap.iis.u-tokyo.ac.jp:993"}));
+  EXPECT_EQ(texts_of(page, "//table[@id='endpoints']/tbody/tr/td[5]"),
+            (std::vector<std::string>{"2", "1"}));
+}
+
+TEST(Census, MachineGroupIsTheNamesPrefix) {
+  EXPECT_EQ(machine_group("tokyo-pc-0012"), "tokyo");
+  EXPECT_EQ(machine_group("lab12"), "lab");
+  EXPECT_EQ(machine_group("PC_07"), "PC");
+  EXPECT_EQ(machine_group("12-pc"), "12-pc");
+  EXPECT_EQ(machine_group("kiosk"), "kiosk");
 }
 
 TEST_F(SummaryTest, HtmlIsOneWellFormedSelfContainedPage) {
@@ -472,8 +549,7 @@ TEST(SummaryHtml, EmptyDatabaseAndControlCharactersStayWellFormed) {
                 .attribute()
                 .value(),
             std::string("p\"'<>&"));
-  EXPECT_EQ(texts_of(page, "//p[not(@class)]"),
-            (std::vector<std::string>{"None.", "None.", "None.", "None.", "None.", "None."}));
+  EXPECT_EQ(texts_of(page, "//p[not(@class)]"), std::vector<std::string>(7, "None."));
 }
 
 TEST(SummaryHtml, InvalidUtf8AndC1ControlsBecomeTheReplacementCharacter) {
