@@ -410,7 +410,9 @@ void append_worklist(std::string& out, const ReportSummary& summary) {
     if (rows_by_machine.count(line.machine) != 0) machines.emplace_back(line.machine, &line);
   }
   if (machines.size() < rows_by_machine.size()) {  // machines no run lists: last, by name
-    for (const auto& [machine, rows] : rows_by_machine) {
+    for (const auto& entry : rows_by_machine) {
+      // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+      const std::string& machine = entry.first;
       const bool listed = std::any_of(machines.begin(), machines.end(),
                                       [&](const auto& known) { return known.first == machine; });
       if (!listed) machines.emplace_back(machine, nullptr);
