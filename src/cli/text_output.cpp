@@ -384,15 +384,24 @@ void write_account_line(TextBuffer& out, const ProfileResult& profile,
   out << " (" << client_display_name(profile.client) << ")\n";
 }
 
-// Profiles that could not be read or written, and running clients, each in one line.
+// Profiles that could not be read or written, and running clients, each in one line. The
+// reason is the file's or the system's own words, for the help desk; what it means for the user
+// follows once, in their language.
 void write_profile_problems(TextBuffer& out, const RunResult& result) {
+  bool unreadable = false;
   for (const ProfileResult& profile : result.profiles) {
     if (profile.status == ProfileStatus::Error) {
       out << tr(N_("Could not be read or changed:")) << " " << printable(profile.path) << "\n  "
           << printable(shown_error(profile)) << "\n";
+      unreadable = true;
     } else if (profile.status == ProfileStatus::ClientRunning) {
       out << printable(shown_error(profile)) << "\n";
     }
+  }
+  if (unreadable) {
+    out << tr(N_("mailmig left these settings exactly as they were. If mail stops working, "
+                 "show the lines above to your help desk."))
+        << "\n";
   }
 }
 

@@ -253,6 +253,8 @@ RunOutput run_mailmig_on_terminal(const std::vector<std::string>& args, const Ru
   return run_mailmig_on_terminal(args, options, std::vector<TerminalExchange>{{prompt, answer}});
 }
 
+constexpr int kTerminalSilenceLimitMs = 60000;
+
 RunOutput run_mailmig_on_terminal(const std::vector<std::string>& args, const RunOptions& options,
                                   const std::vector<TerminalExchange>& exchanges) {
   std::vector<std::string> argv_strings{executable_of(options)};
@@ -273,6 +275,15 @@ RunOutput run_mailmig_on_terminal(const std::vector<std::string>& args, const Ru
   std::size_t answered = 0;
   std::size_t searched_from = 0;  // each prompt is looked for after the previous answer
   while (true) {
+    // A watchdog, not a timing: a child that waits for input no exchange gives (a question the
+    // test did not expect) fails the test instead of hanging the suite.
+    pollfd readable{master, POLLIN, 0};
+    if (::poll(&readable, 1, kTerminalSilenceLimitMs) == 0) {
+      ADD_FAILURE() << "mailmig wrote nothing for " << kTerminalSilenceLimitMs / 1000
+                    << " s (waiting for an answer?): " << output.out;
+      ::kill(pid, SIGKILL);
+      break;
+    }
     char buffer[4096];
     const ssize_t n = ::read(master, buffer, sizeof buffer);
     if (n <= 0) break;  // EIO once the child has closed the terminal

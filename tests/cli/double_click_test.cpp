@@ -168,6 +168,34 @@ TEST_F(DoubleClickTest, JapaneseTheSameScreensInJapanese) {
   EXPECT_EQ(read_file_bytes(sylpheed()), before);
 }
 
+// A file mailmig cannot read: its path and the parser's words (for the help desk), then what
+// that means for the user, in their language.
+TEST_F(DoubleClickTest, AnUnreadableFileIsExplainedInTheUsersLanguage) {
+  start("homes/linux", "policies/tests/002-kyutech-every-seed-host.xml");
+  const std::string profile = sandbox_.home() + "/.thunderbird/p7q1w5zc.hanako";
+  const std::string prefs = profile + "/prefs.js";
+  write_file_bytes(prefs, "user_pref(\"mail.server.server1.hostname\", \"pop.example.jp);\n");
+  for (const std::string lang : {"C", "ja_JP.UTF-8"}) {
+    RunOptions options = options_;
+    options.lang = lang;
+    options.extra_environment.push_back({"LANGUAGE", lang});
+    const bool japanese = lang != "C";
+    // The other programs' accounts still have changes: the question comes, and is declined.
+    const RunOutput output = run_mailmig_on_terminal(
+        {}, options, {{japanese ? kQuestionJapanese : kQuestion, "n"}});
+    const std::string screen = screen_of(output);
+    EXPECT_NE(screen.find(japanese ? "読み込みまたは変更ができませんでした: " + profile + "\n"
+                                   : "Could not be read or changed: " + profile + "\n"),
+              std::string::npos)
+        << screen;
+    EXPECT_NE(screen.find("  " + prefs + ":2: prefs parse error: "), std::string::npos) << screen;
+    EXPECT_NE(screen.find(japanese ? "mailmig はこれらの設定をまったく変更していません。"
+                                   : "mailmig left these settings exactly as they were."),
+              std::string::npos)
+        << screen;
+  }
+}
+
 TEST_F(DoubleClickTest, DetailsOnRequestThenTheQuestionAgain) {
   start("homes/linux", "policies/tests/002-kyutech-every-seed-host.xml");
   const std::string before = read_file_bytes(sylpheed());

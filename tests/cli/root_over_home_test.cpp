@@ -193,14 +193,24 @@ class RootOverHomeTest : public ::testing::Test {
     return run_mailmig(args, options_);
   }
 
-  // The victim's own run, as at their login: no --home, HOME is theirs.
+  // The victim's own run, as at their login: no --home, HOME is theirs. The program is a copy
+  // in the sandbox: mailmig looks for a policy beside itself, and the victim may not be able to
+  // look into the build tree (a checkout under /root), which mailmig rightly refuses as a policy
+  // it cannot read.
   RunOutput run_as_victim(const std::vector<std::string>& args) {
+    const std::string program = sandbox_.path("bin/mailmig");
+    if (!fs::exists(program)) {
+      fs::create_directories(sandbox_.path("bin"));
+      fs::copy_file(MAILMIG_EXE, program);
+      ::chmod(sandbox_.path("bin").c_str(), 0755);
+      ::chmod(program.c_str(), 0755);
+    }
     RunOptions options = options_;
     options.executable = "/usr/bin/setpriv";
     options.home = victim_->home();
     std::vector<std::string> argv{"--reuid=" + std::to_string(victim_->uid()),
                                   "--regid=" + std::to_string(victim_->gid()), "--init-groups",
-                                  "--", MAILMIG_EXE};
+                                  "--", program};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_mailmig(argv, options);
   }
