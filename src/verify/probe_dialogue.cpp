@@ -46,13 +46,17 @@ std::string detail_of(std::string_view text) {
 }
 
 
-// The server's replies as lines, read through the transport; a line ends at about
-// kMaxReplyLine bytes.
+// The server's replies as lines, read through the transport. A reply (what the server says
+// between two commands, or before the first) ends at kMaxReplyLines lines of about
+// kMaxReplyLine bytes at most, so that a hostile server cannot fill memory.
 class ServerLines {
  public:
   explicit ServerLines(ProbeTransport& transport) : transport_(transport) {}
 
-  bool send(std::string_view bytes) { return transport_.send(bytes); }
+  bool send(std::string_view bytes) {
+    lines_since_send_ = 0;  // a new reply begins
+    return transport_.send(bytes);
+  }
 
   std::optional<Verdict> start_tls(const std::string& host, const std::string& extra_ca_file) {
     if (!buffer_.empty()) {
@@ -62,9 +66,10 @@ class ServerLines {
     return transport_.start_tls(host, extra_ca_file);
   }
 
-  // One line without its CRLF; nullopt when the server closed, went silent past the deadline
-  // or sent something that is not a line.
+  // One line without its CRLF; nullopt when the server closed, went silent past the deadline,
+  // sent something that is not a line or more lines than a reply has.
   std::optional<std::string> read_line() {
+    if (++lines_since_send_ > kMaxReplyLines) return std::nullopt;
     while (true) {
       const std::size_t end = buffer_.find('\n');
       if (end != std::string::npos) {
@@ -80,6 +85,7 @@ class ServerLines {
  private:
   ProbeTransport& transport_;
   std::string buffer_;
+  std::size_t lines_since_send_ = 0;
 };
 
 // The SASL mechanisms (upper case) that let an account log in with `method`; empty when the
