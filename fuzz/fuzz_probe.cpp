@@ -22,11 +22,16 @@ namespace {
 using namespace mailmig;
 
 constexpr Protocol kProtocols[] = {Protocol::Smtp, Protocol::Pop3, Protocol::Imap};
-constexpr AuthMethod kLogins[] = {
-    AuthMethod::None,   AuthMethod::PasswordCleartext, AuthMethod::PasswordEncrypted,
-    AuthMethod::Apop,   AuthMethod::Ntlm,              AuthMethod::Gssapi,
-    AuthMethod::OAuth2, AuthMethod::Any,               AuthMethod::SmtpAfterPop,
-    AuthMethod::TlsClientCert};
+constexpr AuthMethod kLogins[] = {AuthMethod::None,
+                                  AuthMethod::PasswordCleartext,
+                                  AuthMethod::PasswordEncrypted,
+                                  AuthMethod::Apop,
+                                  AuthMethod::Ntlm,
+                                  AuthMethod::Gssapi,
+                                  AuthMethod::OAuth2,
+                                  AuthMethod::Any,
+                                  AuthMethod::SmtpAfterPop,
+                                  AuthMethod::TlsClientCert};
 
 std::string upper(std::string_view text) {
   std::string out(text);
@@ -43,10 +48,11 @@ void check_sent(std::string_view sent, Protocol protocol) {
                                                             "USER", "PASS",         "APOP"};
   static const std::set<std::string_view> kSmtp = {"EHLO mailmig.invalid", "STARTTLS", "QUIT"};
   static const std::set<std::string_view> kPop3 = {"CAPA", "STLS", "QUIT"};
-  static const std::set<std::string_view> kImap = {"m1 CAPABILITY", "m2 STARTTLS",
-                                                   "m3 CAPABILITY", "m9 LOGOUT"};
-  const auto& allowed =
-      protocol == Protocol::Smtp ? kSmtp : protocol == Protocol::Pop3 ? kPop3 : kImap;
+  static const std::set<std::string_view> kImap = {"m1 CAPABILITY", "m2 STARTTLS", "m3 CAPABILITY",
+                                                   "m9 LOGOUT"};
+  const auto& allowed = protocol == Protocol::Smtp   ? kSmtp
+                        : protocol == Protocol::Pop3 ? kPop3
+                                                     : kImap;
   while (!sent.empty()) {
     const std::size_t end = sent.find("\r\n");
     if (end == std::string_view::npos) __builtin_trap();  // a command without its CRLF

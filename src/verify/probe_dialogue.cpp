@@ -45,7 +45,6 @@ std::string detail_of(std::string_view text) {
   return printable(text.substr(0, end == std::string_view::npos ? 0 : end + 1));
 }
 
-
 // The server's replies as lines, read through the transport. A reply (what the server says
 // between two commands, or before the first) ends at kMaxReplyLines lines of about
 // kMaxReplyLine bytes at most, so that a hostile server cannot fill memory.
@@ -335,7 +334,6 @@ Verdict imap_dialogue(ServerLines& server, const Endpoint& endpoint,
   return fail(EndpointOutcome::NoLogin,
               "no AUTH=" + joined(wanted, " or AUTH=") + " in CAPABILITY");
 }
-
 
 // Each dialogue reads the server's lines from its own buffer over the transport.
 template <Verdict (*dialogue)(ServerLines&, const Endpoint&, const ProbeSettings&)>

@@ -43,9 +43,8 @@ TEST(ProbeDialogueTest, SmtpAsksForTheCapabilitiesAgainAfterStartTls) {
 }
 
 TEST(ProbeDialogueTest, SmtpReplyOfTooManyLinesIsNotRead) {
-  ScriptedTransport server("220 mx\r\n" + repeated("250-SIZE 1\r\n", kMaxReplyLines) +
-                               "250 AUTH PLAIN\r\n",
-                           4096, true);
+  ScriptedTransport server(
+      "220 mx\r\n" + repeated("250-SIZE 1\r\n", kMaxReplyLines) + "250 AUTH PLAIN\r\n", 4096, true);
   const Verdict verdict = talk(server, Protocol::Smtp, SocketType::Plain);
   EXPECT_EQ(verdict.outcome, EndpointOutcome::NoAnswer);
   EXPECT_EQ(verdict.detail, "no reply to EHLO");

@@ -18,7 +18,8 @@ class ScriptedTransport : public ProbeTransport {
  public:
   // `piece`: the most bytes one receive() hands out (at least 1).
   ScriptedTransport(std::string server_bytes, std::size_t piece, bool tls_starts)
-      : server_bytes_(std::move(server_bytes)), piece_(std::max<std::size_t>(piece, 1)),
+      : server_bytes_(std::move(server_bytes)),
+        piece_(std::max<std::size_t>(piece, 1)),
         tls_starts_(tls_starts) {}
 
   bool receive(std::string& buffer) override {
