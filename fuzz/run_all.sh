@@ -11,7 +11,7 @@ SOURCE_DIR=$(cd "$(dirname "$0")/.." && pwd)
 BUILD_DIR=${FUZZ_BUILD_DIR:-$SOURCE_DIR/build-fuzz}
 RESULTS=${FUZZ_RESULTS:-$BUILD_DIR/fuzz-results}
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-30}
-TARGETS=(fuzz_prefs fuzz_reg fuzz_becky fuzz_accountrc fuzz_oeaccount fuzz_policy)
+TARGETS=(fuzz_prefs fuzz_reg fuzz_becky fuzz_accountrc fuzz_oeaccount fuzz_policy fuzz_probe)
 
 # libFuzzer learns only from code compiled with coverage, so the parsers' libraries are built
 # with -fsanitize=fuzzer-no-link too, not only the targets' own sources.
