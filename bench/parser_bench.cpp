@@ -8,11 +8,11 @@
 #include <utility>
 
 #include "bench/bench_inputs.h"
-#include "parsers/accountrc/accountrc_document.h"
-#include "parsers/becky/becky_ini_document.h"
-#include "parsers/oeaccount/oeaccount_document.h"
-#include "parsers/registry/reg_file.h"
-#include "parsers/thunderbird/prefs_document.h"
+#include "parsers/formats/accountrc/accountrc_document.h"
+#include "parsers/formats/ini/becky_ini_document.h"
+#include "parsers/formats/oeaccount/oeaccount_document.h"
+#include "parsers/formats/reg/reg_file.h"
+#include "parsers/formats/prefs_js/prefs_document.h"
 
 namespace {
 

@@ -7,10 +7,10 @@
 #include <string>
 
 #include "bench/bench_inputs.h"
-#include "parsers/accountrc/accountrc_profile.h"
-#include "parsers/registry/registry_profile.h"
-#include "parsers/thunderbird/thunderbird_profile.h"
-#include "src/engine/rule_engine.h"
+#include "parsers/clients/sylpheed/accountrc_profile.h"
+#include "parsers/clients/outlook/registry_profile.h"
+#include "parsers/clients/thunderbird/thunderbird_profile.h"
+#include "rules/rule_engine.h"
 #include "src/policy/policy.h"
 
 namespace {
@@ -106,10 +106,10 @@ void plan_file(benchmark::State& state, const InputFile& file, Load load) {
     std::size_t changes = 0;
     const std::vector<mailmig::Account> all = loaded.profile->accounts();
     for (const mailmig::Account& account : all) {
-      const mailmig::AccountPlan plan = mailmig::plan_account(account, policy);
+      const mailmig::EditPlan plan = mailmig::plan_account(account, policy);
       if (plan.changes.empty()) continue;
       changes += plan.changes.size();
-      std::vector<mailmig::Finding> findings = loaded.profile->apply(account.id, plan.changes);
+      std::vector<mailmig::Finding> findings = loaded.profile->apply(plan);
       benchmark::DoNotOptimize(findings.data());
     }
     if (changes == 0) {

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "parsers/accountrc/accountrc_document.h"
-#include "parsers/accountrc/accountrc_key_order.h"
-#include "parsers/accountrc/accountrc_profile.h"
+#include "parsers/formats/accountrc/accountrc_document.h"
+#include "parsers/formats/accountrc/accountrc_key_order.h"
+#include "parsers/clients/sylpheed/accountrc_profile.h"
 
 namespace {
 

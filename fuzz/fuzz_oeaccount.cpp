@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "parsers/oeaccount/oeaccount_document.h"
+#include "parsers/formats/oeaccount/oeaccount_document.h"
 
 namespace {
 

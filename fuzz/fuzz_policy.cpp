@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "src/engine/rule_engine.h"
+#include "rules/rule_engine.h"
 #include "src/policy/policy.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string host = move.match.starts_with("*.") ? "x" + move.match.substr(1) : move.match;
     (move.incoming.empty() ? account.outgoing->hostname : account.incoming.hostname) = host;
   }
-  const AccountPlan plan = plan_account(account, *first.policy);
+  const EditPlan plan = plan_account(account, *first.policy);
   if (!plan_account(plan.after, *first.policy).changes.empty()) __builtin_trap();
   return 0;
 }

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "parsers/thunderbird/prefs_document.h"
+#include "parsers/formats/prefs_js/prefs_document.h"
 
 namespace {
 

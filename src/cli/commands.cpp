@@ -11,11 +11,11 @@
 #include <iostream>
 #include <sstream>
 
-#include "rules/registry.h"
+#include "rules/rule_list.h"
 #include "src/cli/command_help.h"
 #include "src/cli/exit_status.h"
 #include "src/cli/home_owner.h"
-#include "src/cli/migration.h"
+#include "src/app/migration.h"
 #include "src/cli/policy_search.h"
 #include "src/cli/report_commands.h"
 #include "src/cli/state_commands.h"

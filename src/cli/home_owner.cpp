@@ -21,7 +21,7 @@
 #include <optional>
 
 #include "src/cli/exit_status.h"
-#include "src/discovery/discovery.h"
+#include "src/app/discovery.h"
 #include "src/i18n/i18n.h"
 #include "src/io/file_system.h"
 #include "src/model/finding.h"

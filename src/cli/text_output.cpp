@@ -7,8 +7,8 @@
 #include <string_view>
 #include <utility>
 
-#include "rules/registry.h"
-#include "src/cli/endpoint_verification.h"
+#include "rules/rule_list.h"
+#include "src/app/endpoint_verification.h"
 #include "src/i18n/i18n.h"
 #include "src/report/run_totals.h"
 #include "src/util/text_sanitize.h"

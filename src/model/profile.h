@@ -13,6 +13,7 @@
 #include "src/model/account.h"
 #include "src/model/change.h"
 #include "src/model/client.h"
+#include "src/model/edit_plan.h"
 #include "src/model/finding.h"
 
 namespace mailmig {
@@ -54,11 +55,17 @@ class Profile {
   // a change, a key that is locked by an enterprise policy).
   virtual std::vector<Finding> findings() const = 0;
 
-  // Edits the current bytes so that `account` (by id) carries every change, keeping the
-  // client's dependent settings consistent. Returns what could not be expressed in this client,
-  // or what the user must still do, as findings; it never throws for a valid change.
-  virtual std::vector<Finding> apply(const std::string& account_id,
-                                     const std::vector<Change>& changes) = 0;
+  // Edits the current bytes so that the plan's account reads as `plan.after` in the fields the
+  // plan changes, keeping the client's dependent settings consistent. Returns what the user must
+  // still do, as findings; it never throws for a valid plan.
+  virtual std::vector<Finding> apply(const EditPlan& plan) = 0;
+  // A plan of just these changes (tests and fuzz targets name the changes they want).
+  std::vector<Finding> apply(const std::string& account_id, const std::vector<Change>& changes) {
+    EditPlan plan;
+    plan.account_id = account_id;
+    plan.changes = changes;
+    return apply(plan);
+  }
 
   // Every file read or to be written, with original and current bytes.
   virtual const std::vector<ProfileFile>& files() const = 0;

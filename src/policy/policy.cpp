@@ -8,7 +8,7 @@
 #include <pugixml.hpp>
 #include <utility>
 
-#include "rules/registry.h"
+#include "rules/rule_list.h"
 #include "src/io/read_file.h"
 #include "src/policy/scope.h"
 #include "src/util/digest.h"

@@ -13,7 +13,7 @@
 #include <boost/filesystem.hpp>
 #include <chrono>
 
-#include "src/cli/migration.h"
+#include "src/app/migration.h"
 #include "src/io/journal.h"
 #include "src/policy/policy.h"
 #include "src/util/digest.h"

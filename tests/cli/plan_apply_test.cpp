@@ -7,7 +7,7 @@
 #include <boost/filesystem.hpp>
 #include <set>
 
-#include "src/cli/migration.h"
+#include "src/app/migration.h"
 #include "src/policy/policy.h"
 #include "tests/cli/cli_test_support.h"
 #include "tests/cli/file_edits.h"

@@ -6,7 +6,7 @@
 
 #include <boost/filesystem.hpp>
 
-#include "src/discovery/discovery.h"
+#include "src/app/discovery.h"
 #include "tests/cli/cli_test_support.h"
 
 namespace mailmig::cli_testing {

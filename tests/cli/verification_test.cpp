@@ -8,7 +8,7 @@
 #include <atomic>
 #include <mutex>
 
-#include "src/cli/migration.h"
+#include "src/app/migration.h"
 #include "tests/cli/cli_test_support.h"
 
 namespace mailmig::cli_testing {

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "rules/registry.h"
+#include "rules/rule_list.h"
 #include "src/io/read_file.h"
 #include "src/util/digest.h"
 #include "tests/rules/rule_test_support.h"

@@ -1,4 +1,4 @@
-#include "src/engine/rule_engine.h"
+#include "rules/rule_engine.h"
 
 #include <gtest/gtest.h>
 
@@ -36,7 +36,7 @@ Policy with_rules(Policy policy, const std::vector<std::string_view>& enabled) {
 
 TEST(RuleEngine, SylpheedClubAccountUnderTheExamplePolicy) {
   const Account before = test_accounts::sylpheed_apop_pop_before_smtp();
-  const AccountPlan plan = plan_account(before, fixture_policy("002-kyutech.xml"));
+  const EditPlan plan = plan_account(before, fixture_policy("002-kyutech.xml"));
   const std::string in_reason =
       "The server pop3.club.kyutech.ac.jp is replaced by mail.club.kyutech.ac.jp (policy move for "
       "pop3.club.kyutech.ac.jp)";
@@ -67,7 +67,7 @@ TEST(RuleEngine, SylpheedClubAccountUnderTheExamplePolicy) {
 
 TEST(RuleEngine, BuiltinDefaultOnAnOutlookExpressAccount) {
   const Account before = test_accounts::outlook_express_dti();
-  const AccountPlan plan = plan_account(before, builtin_default_policy());
+  const EditPlan plan = plan_account(before, builtin_default_policy());
   const std::string submission =
       "Many networks block port 25 for sending (OP25B): smtp.tanaka.dti.ne.jp is reached on the "
       "submission port 587 with STARTTLS";
@@ -101,7 +101,7 @@ TEST(RuleEngine, SpaOffSeesTheStartTlsOfTheSubmissionPort) {
   // turn SPA off on both sides (seed 000) and no manual step is left.
   const Policy policy =
       with_rules(builtin_default_policy(), {"incoming-tls", "spa-off", "smtp-submission-port"});
-  const AccountPlan plan = plan_account(test_accounts::outlook_pop_spa_smtp25(), policy);
+  const EditPlan plan = plan_account(test_accounts::outlook_pop_spa_smtp25(), policy);
   std::vector<std::string> fields;
   for (const Change& change : plan.changes) fields.push_back(change.rule + " " + change.field);
   EXPECT_EQ(fields,
@@ -111,7 +111,7 @@ TEST(RuleEngine, SpaOffSeesTheStartTlsOfTheSubmissionPort) {
                 "smtp-submission-port outgoing.socketType", "spa-off outgoing.authentication"}));
   EXPECT_TRUE(plan.findings.empty());
   // Without smtp-submission-port the outgoing SPA stays on, with a manual step.
-  const AccountPlan without = plan_account(test_accounts::outlook_pop_spa_smtp25(),
+  const EditPlan without = plan_account(test_accounts::outlook_pop_spa_smtp25(),
                                            with_rules(policy, {"incoming-tls", "spa-off"}));
   ASSERT_EQ(without.findings.size(), 1u);
   EXPECT_EQ(without.findings[0].rule, "spa-off");
@@ -130,7 +130,7 @@ TEST(RuleEngine, MergedChangeKeepsTheOriginalValueAndTheLastRule) {
       "</incomingServer></move></policy>",
       "", "n.xml");
   ASSERT_TRUE(loaded) << loaded.error;
-  const AccountPlan plan =
+  const EditPlan plan =
       plan_account(before, with_rules(*loaded.policy, {"server-move", "incoming-tls"}));
   const std::string tls =
       "Mail from pop.new.example.ac.jp travels unencrypted: it is read over SSL/TLS on port 995";
@@ -155,20 +155,20 @@ TEST(RuleEngine, FieldThatEndsWhereItStartedIsDropped) {
       "<socketType>plain</socketType></incomingServer></move></policy>",
       "", "n.xml");
   ASSERT_TRUE(loaded) << loaded.error;
-  const AccountPlan plan = plan_account(before, *loaded.policy);
+  const EditPlan plan = plan_account(before, *loaded.policy);
   EXPECT_TRUE(plan.changes.empty());
   EXPECT_EQ(plan.after, before);
 }
 
 TEST(RuleEngine, DisabledRulesDoNotRun) {
-  const AccountPlan plan =
+  const EditPlan plan =
       plan_account(test_accounts::outlook_express_dti(), with_rules(builtin_default_policy(), {}));
   EXPECT_TRUE(plan.changes.empty());
   EXPECT_TRUE(plan.findings.empty());
 }
 
 TEST(RuleEngine, KumailMoveToGmailPopWarnsAboutTheDownloadLimit) {
-  const AccountPlan plan =
+  const EditPlan plan =
       plan_account(test_accounts::windows_live_mail_kumail(), fixture_policy("004-kumail.xml"));
   ASSERT_EQ(plan.findings.size(), 3u);
   EXPECT_EQ(plan.findings[2].rule, "pop-download-limit");
@@ -201,7 +201,7 @@ TEST(RuleEngine, EachRuleSeesTheChangesOfTheRulesBeforeIt) {
   });
   Policy policy = builtin_default_policy();
   policy.rule_states = {{"first", true}, {"second", true}};
-  const AccountPlan plan =
+  const EditPlan plan =
       plan_account(test_accounts::outlook_express_dti(), policy, {&first, &second});
   EXPECT_EQ(seen_port, "2525");
   EXPECT_EQ(plan.changes, (std::vector<Change>{{"first", "outgoing.port", "25", "2525", "first"}}));
@@ -218,7 +218,7 @@ TEST(RuleEngine, RulesThatNeverSettleChangeNothing) {
   Policy policy = builtin_default_policy();
   policy.rule_states = {{"toggle", true}};
   const Account before = test_accounts::outlook_express_dti();
-  const AccountPlan plan = plan_account(before, policy, {&toggle});
+  const EditPlan plan = plan_account(before, policy, {&toggle});
   EXPECT_TRUE(plan.changes.empty());
   EXPECT_EQ(plan.after, before);
   ASSERT_EQ(plan.findings.size(), 1u);
@@ -236,7 +236,7 @@ TEST(RuleEngine, InvalidValueFromARuleIsSkippedAndReported) {
   Policy policy = builtin_default_policy();
   policy.rule_states = {{"broken", true}};
   const Account before = test_accounts::outlook_express_dti();
-  const AccountPlan plan = plan_account(before, policy, {&broken});
+  const EditPlan plan = plan_account(before, policy, {&broken});
   EXPECT_TRUE(plan.changes.empty());
   EXPECT_EQ(plan.after, before);
   ASSERT_EQ(plan.findings.size(), 2u);
@@ -270,7 +270,7 @@ TEST(RuleEngine, AMoveOntoItsOwnHostSettlesOnThePolicysPortWithTls) {
   const Policy policy = inline_policy(
       "<move match=\"pop.iis.u-tokyo.ac.jp\"><incomingServer type=\"pop3\">"
       "<hostname>pop.iis.u-tokyo.ac.jp</hostname><port>497</port></incomingServer></move>\n");
-  const AccountPlan plan = plan_account(apop_account("pop.iis.u-tokyo.ac.jp"), policy);
+  const EditPlan plan = plan_account(apop_account("pop.iis.u-tokyo.ac.jp"), policy);
   ASSERT_EQ(plan.changes.size(), 3u);
   EXPECT_EQ(plan.changes[0].rule, "server-move");
   EXPECT_EQ(plan.changes[0].field, "incoming.port");
@@ -282,7 +282,7 @@ TEST(RuleEngine, AMoveOntoItsOwnHostSettlesOnThePolicysPortWithTls) {
   EXPECT_EQ(plan.changes[2].field, "incoming.authentication");
   EXPECT_EQ(plan.changes[2].to, "password-cleartext");
 
-  const AccountPlan again = plan_account(plan.after, policy);
+  const EditPlan again = plan_account(plan.after, policy);
   EXPECT_TRUE(again.changes.empty());
   EXPECT_EQ(again.after, plan.after);
 }
@@ -294,7 +294,7 @@ TEST(RuleEngine, AMoveOntoItsOwnHostToPlainTextStillEndsOnTls) {
       "<move match=\"pop.iis.u-tokyo.ac.jp\"><incomingServer type=\"pop3\">"
       "<hostname>pop.iis.u-tokyo.ac.jp</hostname><port>110</port>"
       "<socketType>plain</socketType></incomingServer></move>\n");
-  const AccountPlan plan = plan_account(apop_account("pop.iis.u-tokyo.ac.jp"), policy);
+  const EditPlan plan = plan_account(apop_account("pop.iis.u-tokyo.ac.jp"), policy);
   EXPECT_EQ(plan.after.incoming.port, 995);
   EXPECT_EQ(plan.after.incoming.socket_type, SocketType::Ssl);
   EXPECT_EQ(plan.after.incoming.authentication, AuthMethod::PasswordCleartext);
@@ -306,7 +306,7 @@ TEST(RuleEngine, AMoveNamingOnlyTheHostLeavesTheConnectionToTheRules) {
   const Policy policy = inline_policy(
       "<move match=\"pop.iis.u-tokyo.ac.jp\"><incomingServer type=\"pop3\">"
       "<hostname>pop2.iis.u-tokyo.ac.jp</hostname></incomingServer></move>\n");
-  const AccountPlan plan = plan_account(apop_account("pop.iis.u-tokyo.ac.jp"), policy);
+  const EditPlan plan = plan_account(apop_account("pop.iis.u-tokyo.ac.jp"), policy);
   EXPECT_EQ(plan.after.incoming.hostname, "pop2.iis.u-tokyo.ac.jp");
   EXPECT_EQ(plan.after.incoming.port, 995);
   EXPECT_EQ(plan.after.incoming.socket_type, SocketType::Ssl);
@@ -317,8 +317,8 @@ TEST(RuleEngine, AMoveNamingOnlyTheHostLeavesTheConnectionToTheRules) {
 TEST(RuleEngine, PlanningAPlannedAccountChangesNothing) {
   for (const Policy& policy : seed_policies()) {
     for (const Account& account : client_accounts()) {
-      const AccountPlan plan = plan_account(account, policy);
-      const AccountPlan again = plan_account(plan.after, policy);
+      const EditPlan plan = plan_account(account, policy);
+      const EditPlan again = plan_account(plan.after, policy);
       EXPECT_TRUE(again.changes.empty()) << policy.name << " / " << account.id;
       EXPECT_EQ(again.after, plan.after) << policy.name << " / " << account.id;
     }
@@ -339,7 +339,7 @@ TEST(RuleEngine, AuthenticationNeverChangesOnAPlainConnection) {
       }
       const Policy combination = with_rules(policy, enabled);
       for (const Account& account : client_accounts()) {
-        const AccountPlan plan = plan_account(account, combination);
+        const EditPlan plan = plan_account(account, combination);
         for (const Change& change : plan.changes) {
           if (!change.field.ends_with(".authentication")) continue;
           const Side side = change.field.starts_with("incoming.") ? Side::Incoming : Side::Outgoing;
@@ -357,13 +357,13 @@ TEST(RuleEngine, AnAccountOutsideThePolicysScopeIsNotGovernedAndLeftAlone) {
   Account other = test_accounts::outlook_express_dti();
   other.incoming.hostname = "pop.other-isp.example.jp";
   other.outgoing->hostname = "smtp.other-isp.example.jp";
-  const AccountPlan plan = plan_account(other, fixture_policy("003-dti.xml"));
+  const EditPlan plan = plan_account(other, fixture_policy("003-dti.xml"));
   EXPECT_FALSE(plan.governed);
   EXPECT_TRUE(plan.changes.empty());
   EXPECT_TRUE(plan.findings.empty());
   EXPECT_EQ(plan.after, other);
 
-  const AccountPlan dti =
+  const EditPlan dti =
       plan_account(test_accounts::outlook_express_dti(), fixture_policy("003-dti.xml"));
   EXPECT_TRUE(dti.governed);
   EXPECT_EQ(dti.changes.size(), 4u);  // 587, STARTTLS, SMTP AUTH, the user name
@@ -373,7 +373,7 @@ TEST(RuleEngine, OnlyTheSidesInScopeChange) {
   // A club mailbox that sends through its ISP: the club's side moves, the ISP's stays.
   Account before = test_accounts::sylpheed_apop_pop_before_smtp();
   before.outgoing->hostname = "smtp.isp.example.ne.jp";
-  const AccountPlan plan = plan_account(before, fixture_policy("002-kyutech.xml"));
+  const EditPlan plan = plan_account(before, fixture_policy("002-kyutech.xml"));
   EXPECT_TRUE(plan.governed);
   EXPECT_FALSE(plan.changes.empty());
   for (const Change& change : plan.changes) {
@@ -385,7 +385,7 @@ TEST(RuleEngine, OnlyTheSidesInScopeChange) {
   // The same under a clientConfig move, which moves a whole provider: not the ISP's server.
   Account kumail = test_accounts::windows_live_mail_kumail();
   kumail.outgoing->hostname = "smtp.isp.example.ne.jp";
-  const AccountPlan moved = plan_account(kumail, fixture_policy("004-kumail-clientconfig.xml"));
+  const EditPlan moved = plan_account(kumail, fixture_policy("004-kumail-clientconfig.xml"));
   EXPECT_EQ(moved.after.incoming.hostname, "pop.gmail.com");
   EXPECT_EQ(moved.after.outgoing, kumail.outgoing);
 }
@@ -393,9 +393,9 @@ TEST(RuleEngine, OnlyTheSidesInScopeChange) {
 TEST(RuleEngine, AMovedAccountStaysGovernedAndSettled) {
   for (const char* seed : {"004-kumail.xml", "004-kumail-clientconfig.xml"}) {
     const Policy policy = fixture_policy(seed);
-    const AccountPlan first = plan_account(test_accounts::windows_live_mail_kumail(), policy);
+    const EditPlan first = plan_account(test_accounts::windows_live_mail_kumail(), policy);
     ASSERT_FALSE(first.changes.empty()) << seed;
-    const AccountPlan again = plan_account(first.after, policy);
+    const EditPlan again = plan_account(first.after, policy);
     EXPECT_TRUE(again.governed) << seed;
     EXPECT_TRUE(again.changes.empty()) << seed;
   }
@@ -409,14 +409,14 @@ TEST(RuleEngine, TheBuiltinDefaultLeavesLocalNewsAndLocalMailboxAccountsAlone) {
   news.outgoing = ServerSettings{Protocol::Smtp,    "smtp.example.ac.jp", 25,
                                  SocketType::Plain, AuthMethod::None,     ""};
   for (const Account& account : {bridge, news}) {
-    const AccountPlan plan = plan_account(account, builtin_default_policy());
+    const EditPlan plan = plan_account(account, builtin_default_policy());
     EXPECT_FALSE(plan.governed) << account.id;
     EXPECT_TRUE(plan.changes.empty()) << account.id;
   }
   // A mailbox on a local bridge that sends through the organisation: only the sending side.
   Account half = test_accounts::thunderbird_imap_plain();
   half.incoming.hostname = "127.0.0.1";
-  const AccountPlan plan = plan_account(half, builtin_default_policy());
+  const EditPlan plan = plan_account(half, builtin_default_policy());
   EXPECT_TRUE(plan.governed);
   EXPECT_EQ(plan.after.incoming, half.incoming);
   EXPECT_EQ(plan.after.outgoing->port, 587);

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "rules/registry.h"
+#include "rules/rule_list.h"
 #include "rules/rule.h"
 #include "src/model/account.h"
 #include "src/policy/policy.h"

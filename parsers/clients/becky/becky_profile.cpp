@@ -1,0 +1,461 @@
+#include "parsers/clients/becky/becky_profile.h"
+
+#include <boost/filesystem.hpp>
+#include <charconv>
+#include <map>
+#include <optional>
+
+#include "parsers/clients/becky/becky_data_folder.h"
+#include "src/i18n/i18n.h"
+#include "src/io/read_file.h"
+
+namespace mailmig {
+namespace {
+
+// Key names in Mailbox.ini's [Account] section, as Thunderbird's Becky! importer reads them
+// (shared/formats/outlook-becky-sylpheed.md §1.3). Keys marked [open] there -- the STARTTLS
+// choice, the POP-before-SMTP flag, the separate SMTP-AUTH user and password, the meaning of
+// SMTPAUTHMODE's bits, the password -- are never written: apply() reports a manual step.
+constexpr std::string_view kSection = "Account";
+constexpr std::string_view kName = "Name";
+constexpr std::string_view kMailAddress = "MailAddress";
+constexpr std::string_view kProtocol = "Protocol";
+constexpr std::string_view kMailServer = "MailServer";
+constexpr std::string_view kUserId = "UserID";
+constexpr std::string_view kPop3Port = "POP3Port";
+constexpr std::string_view kImap4Port = "IMAP4Port";
+constexpr std::string_view kSslPop = "SSLPOP";
+constexpr std::string_view kSslImap = "SSLIMAP";
+constexpr std::string_view kPop3Auth = "POP3Auth";
+constexpr std::string_view kSmtpServer = "SMTPServer";
+constexpr std::string_view kSmtpPort = "SMTPPort";
+constexpr std::string_view kSslSmtp = "SSLSMTP";
+constexpr std::string_view kSmtpAuth = "SMTPAUTH";
+constexpr std::string_view kSmtpAuthMode = "SMTPAUTHMODE";
+
+constexpr std::string_view kFormatRule = "becky-format";
+
+std::optional<int> parse_port(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  int port = 0;
+  const char* end = text->data() + text->size();
+  auto [stop, error] = std::from_chars(text->data(), end, port);
+  if (error != std::errc() || stop != end || port < 1 || port > 65535) return std::nullopt;
+  return port;
+}
+
+struct Keys {
+  std::string_view port;
+  std::string_view ssl;
+};
+
+Keys incoming_keys(Protocol protocol) {
+  return protocol == Protocol::Imap ? Keys{kImap4Port, kSslImap} : Keys{kPop3Port, kSslPop};
+}
+
+std::string_view ssl_checkbox(Protocol protocol) {
+  switch (protocol) {
+    case Protocol::Imap:
+      return "IMAP4S";
+    case Protocol::Smtp:
+      return "SMTPS";
+    default:
+      return "POP3S";
+  }
+}
+
+// Whether a login with this method can put the password on the wire as it is.
+bool may_send_password_in_clear(AuthMethod method) {
+  return method == AuthMethod::PasswordCleartext || method == AuthMethod::Any;
+}
+
+std::string mailbox_label(const Account& account) {
+  return account.name.empty() ? account.id : account.name;
+}
+
+Account read_account(const std::string& id, const BeckyIniDocument& document) {
+  auto get = [&](std::string_view key) { return document.value(kSection, key); };
+  Account account;
+  account.id = id;
+  account.name = get(kName).value_or("");
+  account.address = get(kMailAddress).value_or("");
+  const std::string user = get(kUserId).value_or("");
+
+  ServerSettings& in = account.incoming;
+  // Becky! treats every Protocol value but 1 (IMAP4) as POP3.
+  in.protocol = get(kProtocol) == "1" ? Protocol::Imap : Protocol::Pop3;
+  const Keys keys = incoming_keys(in.protocol);
+  in.hostname = get(kMailServer).value_or("");
+  in.socket_type = get(keys.ssl) == "1" ? SocketType::Ssl : SocketType::Plain;
+  // With SSL on and no port key, 995/993 is an assumption ([open]); findings() says so.
+  in.port = parse_port(get(keys.port)).value_or(default_port(in.protocol, in.socket_type));
+  in.authentication = AuthMethod::PasswordCleartext;
+  if (in.protocol == Protocol::Pop3) {
+    const auto pop3_auth = get(kPop3Auth);
+    if (pop3_auth == "1") in.authentication = AuthMethod::Apop;
+    if (pop3_auth == "2") in.authentication = AuthMethod::PasswordEncrypted;
+    if (pop3_auth == "3") in.authentication = AuthMethod::Ntlm;
+  }
+  in.username = user;
+
+  if (auto smtp_server = get(kSmtpServer)) {
+    ServerSettings out;
+    out.protocol = Protocol::Smtp;
+    out.hostname = *smtp_server;
+    out.socket_type = get(kSslSmtp) == "1" ? SocketType::Ssl : SocketType::Plain;
+    // As for POP3/IMAP: 465 with SSL and no SMTPPort is an assumption ([open]).
+    out.port = parse_port(get(kSmtpPort)).value_or(default_port(out.protocol, out.socket_type));
+    // SMTPAUTH absent or 0 reads as "none"; Becky!'s POP-before-SMTP flag is [open], so this
+    // view cannot tell "none" from POP-before-SMTP.
+    out.authentication = AuthMethod::None;
+    if (get(kSmtpAuth) == "1") {
+      const auto mode = get(kSmtpAuthMode);
+      out.authentication = AuthMethod::Any;
+      if (mode == "1") out.authentication = AuthMethod::PasswordEncrypted;
+      if (mode == "2" || mode == "4" || mode == "6") {
+        out.authentication = AuthMethod::PasswordCleartext;
+      }
+    }
+    out.username = user;  // Becky! logs in to SMTP with UserID
+    account.outgoing = out;
+  }
+  return account;
+}
+
+// Turns the wanted effective state of one mailbox into edits of its Mailbox.ini.
+class MailboxWriter {
+ public:
+  MailboxWriter(BeckyIniDocument& document, const Account& current, std::string first_rule)
+      : document_(document), current_(current), fallback_rule_(std::move(first_rule)) {}
+
+  std::vector<Finding> write(const std::vector<Change>& changes) {
+    Account wanted = current_;
+    if (!wanted.outgoing) {
+      wanted.outgoing = ServerSettings{
+          Protocol::Smtp, "", 25, SocketType::Plain, AuthMethod::None, current_.incoming.username};
+    }
+    const ServerSettings current_outgoing = *wanted.outgoing;
+    for (const Change& change : changes) {
+      auto field = parse_field_name(change.field);
+      if (!field || !write_field(wanted, *field, change.to)) {
+        add(change.rule, Severity::Warning,
+            N_("mailmig cannot set {field} to \"{value}\" for the Becky! mailbox \"{mailbox}\"."),
+            {{"field", change.field}, {"value", change.to}});
+        continue;
+      }
+      rules_[change.field] = change.rule;
+    }
+    write_incoming(wanted.incoming);
+    write_outgoing(current_outgoing, *wanted.outgoing, wanted.incoming.username);
+    return std::move(findings_);
+  }
+
+ private:
+  std::string rule_for(Side side, FieldKind kind) const {
+    auto it = rules_.find(field_name(FieldRef{side, kind}));
+    return it != rules_.end() ? it->second : fallback_rule_;
+  }
+  void add(const std::string& rule, Severity severity, const char* message,
+           std::initializer_list<std::pair<std::string, std::string>> values) {
+    Finding finding = make_finding(rule, severity, message, values);
+    finding.values.emplace_back("mailbox", mailbox_label(current_));
+    findings_.push_back(std::move(finding));
+  }
+
+  void set(const std::string& rule, std::string_view key, const std::string& value) {
+    if (auto result = document_.set_value(kSection, key, value); !result) {
+      add(rule, Severity::Warning,
+          N_("mailmig could not write {key} for the Becky! mailbox \"{mailbox}\": {error}"),
+          {{"key", std::string(key)}, {"error", result.message}});
+    }
+  }
+
+  void write_port_and_socket(Side side, const ServerSettings& now, const ServerSettings& wanted,
+                             const Keys& keys) {
+    const bool socket_changed = wanted.socket_type != now.socket_type;
+    // A port left to Becky!'s default would follow the SSL switch; write it so it stays put.
+    if (wanted.port != now.port || (socket_changed && !document_.value(kSection, keys.port))) {
+      set(rule_for(side, FieldKind::Port), keys.port, std::to_string(wanted.port));
+    }
+    if (socket_changed) {
+      set(rule_for(side, FieldKind::SocketType), keys.ssl,
+          wanted.socket_type == SocketType::Ssl ? "1" : "0");
+    }
+  }
+
+  // True when the new settings would put a password on an unencrypted connection that did not
+  // carry one before: the project never leaves a client like that.
+  static bool exposes_password(const ServerSettings& now, const ServerSettings& wanted) {
+    const bool exposed_before =
+        now.socket_type == SocketType::Plain && may_send_password_in_clear(now.authentication);
+    const bool exposed_after = wanted.socket_type == SocketType::Plain &&
+                               may_send_password_in_clear(wanted.authentication);
+    return exposed_after && !exposed_before;
+  }
+
+  void write_incoming(const ServerSettings& wanted) {
+    const ServerSettings& now = current_.incoming;
+    const Side side = Side::Incoming;
+    if (wanted.protocol != now.protocol) {
+      add(rule_for(side, FieldKind::Protocol), Severity::ActionRequired,
+          N_("Becky! cannot switch the mailbox \"{mailbox}\" from {from} to {to} in place. In "
+             "Becky!, create a new mailbox with File > Mailbox > New and enter the new server "
+             "settings there."),
+          {{"from", std::string(to_string(now.protocol))},
+           {"to", std::string(to_string(wanted.protocol))}});
+      return;
+    }
+    if (wanted.hostname != now.hostname) {
+      set(rule_for(side, FieldKind::Hostname), kMailServer, wanted.hostname);
+    }
+    if (wanted.username != now.username) {
+      set(rule_for(side, FieldKind::Username), kUserId, wanted.username);
+    }
+    const bool connection_changed = wanted.port != now.port ||
+                                    wanted.socket_type != now.socket_type ||
+                                    wanted.authentication != now.authentication;
+    if (!connection_changed) return;
+    const Keys keys = incoming_keys(now.protocol);
+    if (wanted.socket_type == SocketType::StartTls) {
+      // Becky!'s STARTTLS choice is stored in a key nobody has documented ([open]). Port and
+      // login are part of the same step, so none of it is written.
+      add(rule_for(side, FieldKind::SocketType), Severity::ActionRequired,
+          N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\". On the Advanced tab set "
+             "the {protocol} port to {port} and choose STARTTLS for receiving under SSL/TLS; on "
+             "the Basic tab set the authentication to {auth}. mailmig left the receiving "
+             "settings unchanged because it cannot set STARTTLS in Becky!."),
+          {{"protocol", now.protocol == Protocol::Imap ? "IMAP4" : "POP3"},
+           {"port", std::to_string(wanted.port)},
+           {"auth", std::string(to_string(wanted.authentication))}});
+      return;
+    }
+    if (exposes_password(now, wanted)) {
+      add(rule_for(side, FieldKind::Authentication), Severity::ActionRequired,
+          N_("mailmig did not change how the Becky! mailbox \"{mailbox}\" receives mail, because "
+             "the password would then be sent unencrypted. In Becky!, open Tools > Mailbox Setup "
+             "and turn on {ssl_box} on the Basic tab before you switch the authentication to "
+             "{auth}."),
+          {{"ssl_box", std::string(ssl_checkbox(now.protocol))},
+           {"auth", std::string(to_string(wanted.authentication))}});
+      return;
+    }
+    write_port_and_socket(side, now, wanted, keys);
+    if (wanted.authentication == now.authentication) return;
+    if (now.protocol == Protocol::Pop3 && wanted.authentication == AuthMethod::PasswordCleartext) {
+      set(rule_for(side, FieldKind::Authentication), kPop3Auth, "0");
+      return;
+    }
+    add(rule_for(side, FieldKind::Authentication), Severity::ActionRequired,
+        N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\" and choose {auth} as the "
+           "authentication for receiving on the Basic tab; mailmig cannot write that setting for "
+           "Becky!."),
+        {{"auth", std::string(to_string(wanted.authentication))}});
+  }
+
+  void write_outgoing(const ServerSettings& now, const ServerSettings& wanted,
+                      const std::string& incoming_user) {
+    const Side side = Side::Outgoing;
+    if (wanted.hostname != now.hostname) {
+      set(rule_for(side, FieldKind::Hostname), kSmtpServer, wanted.hostname);
+    }
+    if (wanted.username != now.username && wanted.username != incoming_user) {
+      // Becky! sends with UserID; a separate SMTP-AUTH user is stored in a key that is [open].
+      add(rule_for(side, FieldKind::Username), Severity::ActionRequired,
+          N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\", click SMTP Authentication "
+             "on the Basic tab and enter {user} as the user name for sending, with its password; "
+             "mailmig cannot write a separate sending user for Becky!."),
+          {{"user", wanted.username}});
+    }
+    const bool connection_changed = wanted.port != now.port ||
+                                    wanted.socket_type != now.socket_type ||
+                                    wanted.authentication != now.authentication;
+    if (!connection_changed) return;
+    if (wanted.socket_type == SocketType::StartTls) {
+      // STARTTLS cannot be set ([open]). Port 587 alone would leave Becky! sending without
+      // TLS, where SMTP AUTH would expose the password and a submission server refuses mail
+      // without it; so port, STARTTLS and authentication stay one manual step.
+      add(rule_for(side, FieldKind::SocketType), Severity::ActionRequired,
+          wanted.authentication == AuthMethod::None
+              ? N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\". On the Advanced tab "
+                   "set the SMTP port to {port} and choose STARTTLS for sending under SSL/TLS. "
+                   "mailmig left the sending settings unchanged because it cannot set STARTTLS "
+                   "in Becky!.")
+              : N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\". On the Basic tab "
+                   "check SMTP Authentication; on the Advanced tab set the SMTP port to {port} "
+                   "and choose STARTTLS for sending under SSL/TLS. mailmig left the sending "
+                   "settings unchanged because it cannot set STARTTLS in Becky!, and SMTP "
+                   "authentication without it would send the password unencrypted."),
+          {{"port", std::to_string(wanted.port)}});
+      return;
+    }
+    if (exposes_password(now, wanted)) {
+      add(rule_for(side, FieldKind::Authentication), Severity::ActionRequired,
+          N_("mailmig did not change how the Becky! mailbox \"{mailbox}\" sends mail, because "
+             "the password would then be sent unencrypted. In Becky!, open Tools > Mailbox Setup "
+             "and turn on SMTPS on the Basic tab before you check SMTP Authentication."),
+          {});
+      return;
+    }
+    write_port_and_socket(side, now, wanted, Keys{kSmtpPort, kSslSmtp});
+    if (wanted.authentication != now.authentication) write_smtp_auth(now, wanted);
+  }
+
+  void write_smtp_auth(const ServerSettings& now, const ServerSettings& wanted) {
+    const std::string rule = rule_for(Side::Outgoing, FieldKind::Authentication);
+    const auto mode = document_.value(kSection, kSmtpAuthMode);
+    switch (wanted.authentication) {
+      case AuthMethod::None:
+        set(rule, kSmtpAuth, "0");
+        return;
+      case AuthMethod::PasswordCleartext:
+      case AuthMethod::PasswordEncrypted:
+      case AuthMethod::Any: {
+        set(rule, kSmtpAuth, "1");
+        if (now.authentication == AuthMethod::None) {
+          add(rule, Severity::Info,
+              N_("The Becky! mailbox \"{mailbox}\" now logs in to send mail. If POP before SMTP "
+                 "is still on in Tools > Mailbox Setup, it is no longer needed; mailmig cannot "
+                 "see that setting."),
+              {});
+        }
+        // SMTPAUTHMODE's bits are [open]: only a value already meaning the wanted method is
+        // kept; anything else is the user's choice in the dialog.
+        const bool mode_fits =
+            wanted.authentication == AuthMethod::Any ||
+            (wanted.authentication == AuthMethod::PasswordEncrypted && mode == "1") ||
+            (wanted.authentication == AuthMethod::PasswordCleartext &&
+             (mode == "2" || mode == "4" || mode == "6"));
+        if (!mode_fits) {
+          add(rule, Severity::ActionRequired,
+              N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\", click SMTP "
+                 "Authentication on the Basic tab and choose {methods}; mailmig turned SMTP "
+                 "authentication on but cannot choose the method for Becky!."),
+              {{"methods", wanted.authentication == AuthMethod::PasswordEncrypted
+                               ? "CRAM-MD5"
+                               : "LOGIN or PLAIN"}});
+        }
+        return;
+      }
+      case AuthMethod::SmtpAfterPop:
+        add(rule, Severity::ActionRequired,
+            N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\" and turn on POP before "
+               "SMTP; mailmig cannot write that setting for Becky!."),
+            {});
+        return;
+      default:
+        add(rule, Severity::ActionRequired,
+            N_("Becky! mailbox \"{mailbox}\": mailmig cannot set the sending authentication to "
+               "{auth}. Choose it in Tools > Mailbox Setup > Basic > SMTP Authentication if "
+               "Becky! offers it."),
+            {{"auth", std::string(to_string(wanted.authentication))}});
+        return;
+    }
+  }
+
+  BeckyIniDocument& document_;
+  const Account& current_;
+  std::string fallback_rule_;
+  std::map<std::string, std::string> rules_;  // field name -> rule that asked for it
+  std::vector<Finding> findings_;
+};
+
+}  // namespace
+
+std::vector<Account> BeckyProfile::accounts() const {
+  std::vector<Account> result;
+  for (const Mailbox& mailbox : mailboxes_) {
+    if (mailbox.document.has_section(kSection)) {
+      result.push_back(read_account(mailbox.id, mailbox.document));
+    }
+  }
+  return result;
+}
+
+std::optional<Account> BeckyProfile::account(const std::string& account_id) const {
+  for (const Mailbox& mailbox : mailboxes_) {
+    if (mailbox.id == account_id && mailbox.document.has_section(kSection)) {
+      return read_account(mailbox.id, mailbox.document);
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<Finding> BeckyProfile::findings() const {
+  std::vector<Finding> result;
+  for (const Mailbox& mailbox : mailboxes_) {
+    if (!mailbox.document.has_section(kSection)) continue;
+    const Account account = read_account(mailbox.id, mailbox.document);
+    auto check = [&](const ServerSettings& server, std::string_view port_key, const char* label) {
+      if (server.socket_type == SocketType::Ssl && !mailbox.document.value(kSection, port_key)) {
+        result.push_back(make_finding(
+            std::string(kFormatRule), Severity::Warning,
+            N_("The Becky! mailbox \"{mailbox}\" uses {protocol} over SSL without a port set. "
+               "mailmig assumes port {port}, but which port Becky! then uses is not documented: "
+               "check it on the Advanced tab of Tools > Mailbox Setup."),
+            {{"mailbox", mailbox_label(account)},
+             {"protocol", label},
+             {"port", std::to_string(server.port)}}));
+      }
+    };
+    check(account.incoming, incoming_keys(account.incoming.protocol).port,
+          account.incoming.protocol == Protocol::Imap ? "IMAP4" : "POP3");
+    if (account.outgoing) check(*account.outgoing, kSmtpPort, "SMTP");
+  }
+  return result;
+}
+
+std::vector<Finding> BeckyProfile::apply(const std::string& account_id,
+                                         const std::vector<Change>& changes) {
+  const std::string first_rule = changes.empty() ? std::string(kFormatRule) : changes.front().rule;
+  for (std::size_t i = 0; i < mailboxes_.size(); ++i) {
+    Mailbox& mailbox = mailboxes_[i];
+    if (mailbox.id != account_id || !mailbox.document.has_section(kSection)) continue;
+    const Account current = read_account(mailbox.id, mailbox.document);
+    MailboxWriter writer(mailbox.document, current, first_rule);
+    std::vector<Finding> result = writer.write(changes);
+    files_[i].current = mailbox.document.bytes();
+    return result;
+  }
+  return {make_finding(first_rule, Severity::Warning,
+                       N_("There is no Becky! mailbox \"{account}\" in this profile."),
+                       {{"account", account_id}})};
+}
+
+std::string BeckyProfile::display_text(const ProfileFile& file, std::string_view bytes) const {
+  BeckyIniDocument document;
+  if (auto result = BeckyIniDocument::parse(std::string(bytes), document); !result) {
+    return result.describe(file.path) + "\n";
+  }
+  return document.display_text();
+}
+
+LoadResult load_becky_profile(const std::string& path) {
+  namespace fs = boost::filesystem;
+  boost::system::error_code error;
+  std::vector<std::string> inis;
+  if (fs::is_directory(fs::path(path), error)) {
+    inis = find_becky_mailboxes(path);
+    if (inis.empty()) return {nullptr, path + ": no Becky! mailbox (<folder>/Mailbox.ini) found"};
+  } else {
+    inis.push_back(path);
+  }
+  auto profile = std::unique_ptr<BeckyProfile>(new BeckyProfile());
+  profile->path_ = path;
+  for (const std::string& ini : inis) {
+    auto read = read_file(ini);
+    if (!read) return {nullptr, read.error};
+    if (read.bytes.empty()) {
+      return {nullptr, ini + ": empty file, expected a Becky! Mailbox.ini with an [Account] section"};
+    }
+    BeckyProfile::Mailbox mailbox;
+    mailbox.id = fs::absolute(fs::path(ini)).parent_path().filename().string();
+    if (auto result = BeckyIniDocument::parse(read.bytes, mailbox.document); !result) {
+      return {nullptr, result.describe(ini)};
+    }
+    profile->files_.push_back(ProfileFile{ini, read.bytes, read.bytes, false});
+    profile->mailboxes_.push_back(std::move(mailbox));
+  }
+  return {std::move(profile), {}};
+}
+
+}  // namespace mailmig

@@ -1,0 +1,45 @@
+// Becky! Internet Mail 2: a data folder whose mailboxes each keep one account in Mailbox.ini.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/formats/ini/becky_ini_document.h"
+#include "src/model/profile.h"
+
+namespace mailmig {
+
+class BeckyProfile final : public Profile {
+ public:
+  ClientKind client() const override { return ClientKind::Becky; }
+  std::string path() const override { return path_; }
+  // One account per Mailbox.ini with an [Account] section; the id is the mailbox folder name.
+  std::vector<Account> accounts() const override;
+  // One mailbox's account read alone (accounts() reads every mailbox).
+  std::optional<Account> account(const std::string& account_id) const override;
+  // Facts the normalized view hides: a port Becky! leaves to its own (undocumented) default.
+  std::vector<Finding> findings() const override;
+  std::vector<Finding> apply(const EditPlan& plan) override {
+    return apply(plan.account_id, plan.changes);
+  }
+  std::vector<Finding> apply(const std::string& account_id, const std::vector<Change>& changes);
+  const std::vector<ProfileFile>& files() const override { return files_; }
+  std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
+
+ private:
+  friend LoadResult load_becky_profile(const std::string& path);
+  struct Mailbox {
+    std::string id;  // the mailbox folder name, e.g. "4e4d186e.mb"
+    BeckyIniDocument document;
+  };  // files_[i] belongs to mailboxes_[i]
+
+  std::string path_;
+  std::vector<ProfileFile> files_;
+  std::vector<Mailbox> mailboxes_;
+};
+
+// `path` is a Becky! data folder (every mailbox in it) or one Mailbox.ini.
+LoadResult load_becky_profile(const std::string& path);
+
+}  // namespace mailmig

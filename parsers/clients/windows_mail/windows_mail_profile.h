@@ -1,0 +1,45 @@
+// Windows Mail (Vista) and Windows Live Mail: a store folder holding one
+// account{GUID}.oeaccount file per account.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/formats/oeaccount/oeaccount_document.h"
+#include "src/model/profile.h"
+
+namespace mailmig {
+
+class WindowsMailProfile final : public Profile {
+ public:
+  ClientKind client() const override { return ClientKind::WindowsMail; }
+  std::string path() const override { return path_; }
+  // One account per file with a POP3 or IMAP server (news and directory accounts are left
+  // out); the id is the file name, e.g. "account{1B2C...}.oeaccount".
+  std::vector<Account> accounts() const override;
+  // How "This server requires a secure connection" for sending is most likely used.
+  std::vector<Finding> findings() const override;
+  std::vector<Finding> apply(const EditPlan& plan) override {
+    return apply(plan.account_id, plan.changes);
+  }
+  std::vector<Finding> apply(const std::string& account_id, const std::vector<Change>& changes);
+  const std::vector<ProfileFile>& files() const override { return files_; }
+  std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
+
+ private:
+  friend LoadResult load_windows_mail_store(const std::string& path);
+  struct AccountFile {
+    std::string id;
+    OeAccountDocument document;
+  };  // files_[i] belongs to account_files_[i]
+
+  std::string path_;
+  std::vector<ProfileFile> files_;
+  std::vector<AccountFile> account_files_;
+};
+
+// `path` is the store root (searched recursively for *.oeaccount) or one .oeaccount file.
+LoadResult load_windows_mail_store(const std::string& path);
+
+}  // namespace mailmig

@@ -1,0 +1,1226 @@
+#include "parsers/formats/prefs_js/prefs_document.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <iterator>
+#include <limits>
+#include <utility>
+
+#include "src/util/huge_pages.h"
+
+namespace mailmig {
+namespace {
+
+// What libpref's lexer returns. Single-character tokens carry the character; a NUL character is
+// end of file, as in Mozilla's parser.
+enum class TokenKind {
+  Char,
+  Pref,
+  StickyPref,
+  UserPref,
+  True,
+  False,
+  Sticky,
+  Locked,
+  String,
+  Int,
+  Error,
+};
+
+struct Token {
+  TokenKind kind = TokenKind::Error;
+  char ch = 0;           // for Char
+  bool escaped = false;  // for String: the literal holds a backslash escape
+  std::uint32_t int_value = 0;
+  const char* error = "";      // for Error
+  std::size_t error_line = 0;  // 0: report at the line where the error is noticed
+  std::size_t begin = 0;
+  std::size_t end = 0;
+
+  bool is_char(char c) const { return kind == TokenKind::Char && ch == c; }
+};
+
+bool is_keyword_char(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+// The bytes that end a run of plain bytes inside a string literal, by byte value: one table
+// look-up per byte in the loop that reads most of a prefs.js.
+constexpr std::array<bool, 256> kEndsStringRun = [] {
+  std::array<bool, 256> ends{};
+  for (const char c : {'"', '\'', '\\', '\n', '\r', '\0'})
+    ends[static_cast<unsigned char>(c)] = true;
+  return ends;
+}();
+bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+bool is_line_end(char c) { return c == '\n' || c == '\r'; }
+
+void append_utf8(std::string& out, std::uint32_t code_point) {
+  if (code_point < 0x80) {
+    out += static_cast<char>(code_point);
+  } else if (code_point < 0x800) {
+    out += static_cast<char>(0xC0 | (code_point >> 6));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  } else if (code_point < 0x10000) {
+    out += static_cast<char>(0xE0 | (code_point >> 12));
+    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code_point >> 18));
+    out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  }
+}
+
+// The tokens of Mozilla's prefs lexer (modules/libpref/parser), written afresh: the same
+// tokens, line counting and error texts.
+class Lexer {
+ public:
+  Lexer(std::string_view text, std::size_t pos) : text_(text), pos_(pos) {}
+
+  std::size_t line() const { return line_; }
+
+  Token next_token() {
+    while (true) {
+      const std::size_t begin = offset();
+      const char c = get();
+      const auto byte = static_cast<unsigned char>(c);
+      switch (c) {
+        case '\0':
+        case '(':
+        case ')':
+        case '+':
+        case ',':
+        case '-':
+        case ';': {
+          Token token = make(TokenKind::Char, begin);
+          token.ch = c;
+          return token;
+        }
+        case '\n':
+          ++line_;
+          continue;
+        case ' ':
+        case '\t':
+        case '\v':
+        case '\f':
+          continue;
+        case '\r':
+          match('\n');
+          ++line_;
+          continue;
+        case '"':
+        case '\'':
+          return string_token(c, begin, nullptr);
+        case '#':
+          skip_line_comment();
+          continue;
+        case '/': {
+          const char next = get();
+          if (next == '/') {
+            skip_line_comment();
+            continue;
+          }
+          if (next == '*') {
+            if (!skip_block_comment()) return error("unterminated /* comment", begin);
+            continue;
+          }
+          // A newline is read again, so that lines are still counted.
+          if (next == '\n' || next == '\r') unget();
+          return error("expected '/' or '*' after '/'", begin);
+        }
+        default:
+          break;
+      }
+      if (is_keyword_char(byte)) return keyword_token(begin);
+      if (is_digit(byte)) return int_token(c, begin);
+      return error("unexpected character", begin);
+    }
+  }
+
+  // The string literal whose opening quote is at `begin` (the lexer stands just after it).
+  // With `out`, the decoded bytes are appended to it.
+  Token string_token(char quote, std::size_t begin, std::string* out) {
+    Token token;
+    token.kind = TokenKind::String;
+    // Only the first problem inside one literal is reported, at the line where it is.
+    auto fail = [&](const char* message) {
+      if (token.kind == TokenKind::String) {
+        token.kind = TokenKind::Error;
+        token.error = message;
+        token.error_line = line_;
+      }
+    };
+    auto put = [out](char c) {
+      if (out) *out += c;
+    };
+    while (true) {
+      // Plain bytes, most of every literal, in one run (the other quote character ends it
+      // too, and is taken below like any plain byte).
+      const std::size_t run = pos_;
+      pos_ = skip_while(pos_, [](unsigned char c) { return !kEndsStringRun[c]; });
+      if (out) out->append(text_.substr(run, pos_ - run));
+      const char c = get();
+      if (c == quote) break;
+      if (c == '\\') {
+        token.escaped = true;
+        const char escaped = get();
+        switch (escaped) {
+          case '"':
+          case '\'':
+          case '\\':
+            put(escaped);
+            continue;
+          case 'n':
+            put('\n');
+            continue;
+          case 'r':
+            put('\r');
+            continue;
+          case 'x': {
+            const auto value = hex_digits(2);
+            if (!value) {
+              fail("malformed \\x escape sequence");
+            } else if (*value == 0) {
+              fail("\\x00 is not allowed");
+            } else {
+              put(static_cast<char>(*value));
+            }
+            continue;
+          }
+          case 'u': {
+            const auto value = hex_digits(4);
+            if (!value) {
+              fail("malformed \\u escape sequence");
+              continue;
+            }
+            std::uint32_t code_point = *value;
+            if ((*value & 0xFC00) == 0xD800) {
+              std::optional<std::uint32_t> low;
+              if (match('\\') && match('u')) {
+                low = hex_digits(4);
+                if (low && (*low & 0xFC00) != 0xDC00) {
+                  fail("invalid low surrogate after high surrogate");
+                  continue;
+                }
+              }
+              if (!low) {
+                fail("expected low surrogate after high surrogate");
+                continue;
+              }
+              code_point = 0x10000 + ((*value - 0xD800) << 10) + (*low - 0xDC00);
+            } else if ((*value & 0xFC00) == 0xDC00) {
+              fail("expected high surrogate before low surrogate");
+              continue;
+            } else if (*value == 0) {
+              fail("\\u0000 is not allowed");
+              continue;
+            }
+            if (out) append_utf8(*out, code_point);
+            continue;
+          }
+          default:
+            // No line continuation: the newline is read again and counted.
+            if (escaped == '\n' || escaped == '\r') unget();
+            fail("unexpected escape sequence character after '\\'");
+            continue;
+        }
+      }
+      if (c == '\n') {
+        ++line_;
+      } else if (c == '\r') {
+        ++line_;
+        put('\r');
+        if (match('\n')) put('\n');
+        continue;
+      } else if (c == '\0') {
+        fail("unterminated string literal");
+        break;
+      }
+      put(c);
+    }
+    token.begin = begin;
+    token.end = offset();
+    return token;
+  }
+
+ private:
+  // The text ends with an implicit NUL; reading past it keeps returning NUL without moving.
+  char get() {
+    if (pos_ < text_.size()) return text_[pos_++];
+    if (pos_ == text_.size()) ++pos_;
+    return '\0';
+  }
+  void unget() { --pos_; }
+  bool match(char c) {
+    if (pos_ < text_.size() && text_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  // The offset of the first byte from `at` on that `keep` does not accept (or the text's end).
+  // Locals, as the compiler must assume that the bytes read may alias the lexer's members.
+  template <typename Keep>
+  std::size_t skip_while(std::size_t at, Keep keep) const {
+    const char* const bytes = text_.data();
+    const std::size_t size = text_.size();
+    while (at < size && keep(static_cast<unsigned char>(bytes[at]))) ++at;
+    return at;
+  }
+  // Offsets never point past the text itself, even after reading the implicit NUL.
+  std::size_t offset() const { return std::min(pos_, text_.size()); }
+
+  void skip_line_comment() {
+    while (true) {
+      const char c = get();
+      if (c == '\n') {
+        ++line_;
+        return;
+      }
+      if (c == '\r') {
+        ++line_;
+        match('\n');
+        return;
+      }
+      if (c == '\0') return;
+    }
+  }
+
+  bool skip_block_comment() {
+    while (true) {
+      const char c = get();
+      if (c == '*') {
+        if (match('/')) return true;
+      } else if (c == '\n') {
+        ++line_;
+      } else if (c == '\r') {
+        ++line_;
+        match('\n');
+      } else if (c == '\0') {
+        return false;
+      }
+    }
+  }
+
+  std::optional<std::uint32_t> hex_digits(int count) {
+    std::uint32_t value = 0;
+    for (int i = 0; i < count; ++i) {
+      const char c = get();
+      value <<= 4;
+      if (c >= '0' && c <= '9') {
+        value += static_cast<std::uint32_t>(c - '0');
+      } else if (c >= 'A' && c <= 'F') {
+        value += static_cast<std::uint32_t>(c - 'A' + 10);
+      } else if (c >= 'a' && c <= 'f') {
+        value += static_cast<std::uint32_t>(c - 'a' + 10);
+      } else {
+        unget();
+        return std::nullopt;
+      }
+    }
+    return value;
+  }
+
+  Token make(TokenKind kind, std::size_t begin) {
+    Token token;
+    token.kind = kind;
+    token.begin = begin;
+    token.end = offset();
+    return token;
+  }
+
+  Token error(const char* message, std::size_t begin) {
+    Token token = make(TokenKind::Error, begin);
+    token.error = message;
+    return token;
+  }
+
+  Token keyword_token(std::size_t begin) {
+    pos_ = skip_while(pos_, is_keyword_char);
+    const std::string_view word = text_.substr(begin, offset() - begin);
+    static constexpr std::pair<std::string_view, TokenKind> kKeywords[] = {
+        {"user_pref", TokenKind::UserPref},
+        {"true", TokenKind::True},
+        {"false", TokenKind::False},
+        {"pref", TokenKind::Pref},
+        {"sticky", TokenKind::Sticky},
+        {"locked", TokenKind::Locked},
+        {"sticky_pref", TokenKind::StickyPref},
+    };
+    for (const auto& [spelling, kind] : kKeywords) {
+      if (word == spelling) return make(kind, begin);
+    }
+    return error("unknown keyword", begin);
+  }
+
+  Token int_token(char first, std::size_t begin) {
+    std::optional<std::uint32_t> value = static_cast<std::uint32_t>(first - '0');
+    while (true) {
+      const char c = get();
+      const auto byte = static_cast<unsigned char>(c);
+      if (is_digit(byte)) {
+        if (value) {
+          const std::uint64_t next = std::uint64_t{*value} * 10 + static_cast<unsigned>(c - '0');
+          if (next > std::numeric_limits<std::uint32_t>::max()) {
+            value.reset();
+          } else {
+            value = static_cast<std::uint32_t>(next);
+          }
+        }
+      } else if (is_keyword_char(byte)) {
+        // Recovery lexes again from the letter on, as Mozilla does.
+        unget();
+        return error("unexpected character in integer literal", begin);
+      } else {
+        unget();
+        break;
+      }
+    }
+    if (!value) return error("integer literal overflowed", begin);
+    Token token = make(TokenKind::Int, begin);
+    token.int_value = *value;
+    return token;
+  }
+
+  std::string_view text_;
+  std::size_t pos_;
+  std::size_t line_ = 1;
+};
+
+// The decoded bytes of a string literal (quotes included) that the lexer accepted.
+std::string decode_literal(std::string_view literal) {
+  const std::string_view body = literal.substr(1, literal.size() - 2);
+  if (body.find('\\') == std::string_view::npos) return std::string(body);
+  std::string out;
+  Lexer(literal, 1).string_token(literal.front(), 0, &out);
+  return out;
+}
+
+std::uint32_t to_offset(std::size_t offset) { return static_cast<std::uint32_t>(offset); }
+
+using EntryArray = std::vector<PrefEntry, LargeArrayAllocator<PrefEntry>>;
+
+// Mozilla's prefs parser: the same statements, error texts and "skip to the next ';'" recovery.
+class PrefsParser {
+ public:
+  PrefsParser(std::string_view text, PrefsFileKind kind, EntryArray& entries,
+              std::vector<PrefsError>& errors, std::string& decoded_names)
+      : text_(text),
+        lexer_(text, text.starts_with("\xEF\xBB\xBF") ? 3 : 0),
+        kind_(kind),
+        entries_(entries),
+        errors_(errors),
+        decoded_names_(decoded_names) {}
+
+  // Parses every statement; returns where parsing stopped (the text's end or a NUL byte).
+  std::size_t parse() {
+    Token token = lexer_.next_token();
+    while (true) {
+      PrefEntry entry;
+      if (token.kind == TokenKind::UserPref) {
+        entry.specifier = PrefSpecifier::UserPref;
+      } else if (token.kind == TokenKind::Pref && kind_ == PrefsFileKind::Default) {
+        entry.specifier = PrefSpecifier::Pref;
+      } else if (token.kind == TokenKind::StickyPref && kind_ == PrefsFileKind::Default) {
+        entry.specifier = PrefSpecifier::StickyPref;
+        entry.sticky = true;
+      } else if (token.is_char('\0')) {
+        return token.begin;
+      } else {
+        token = recover(token, kind_ == PrefsFileKind::Default
+                                   ? "expected pref specifier at start of pref definition"
+                                   : "expected 'user_pref' at start of pref definition");
+        continue;
+      }
+      entry.line = static_cast<std::uint32_t>(lexer_.line());
+      entry.statement_begin = to_offset(token.begin);
+
+      token = lexer_.next_token();
+      if (!token.is_char('(')) {
+        token = recover(token, "expected '(' after pref specifier");
+        continue;
+      }
+
+      token = lexer_.next_token();
+      if (token.kind != TokenKind::String) {
+        token = recover(token, "expected pref name after '('");
+        continue;
+      }
+      const Token name = token;
+
+      token = lexer_.next_token();
+      if (!token.is_char(',')) {
+        token = recover(token, "expected ',' after pref name");
+        continue;
+      }
+
+      token = lexer_.next_token();
+      if (!read_value(token, entry)) continue;
+
+      bool has_attributes = false;
+      bool attributes_ok = true;
+      token = lexer_.next_token();
+      if (kind_ == PrefsFileKind::Default) {
+        while (token.is_char(',')) {
+          token = lexer_.next_token();
+          if (token.kind == TokenKind::Sticky) {
+            entry.sticky = true;
+          } else if (token.kind == TokenKind::Locked) {
+            entry.locked = true;
+          } else {
+            token = recover(token, "expected pref attribute after ','");
+            attributes_ok = false;
+            break;
+          }
+          has_attributes = true;
+          token = lexer_.next_token();
+        }
+        if (!attributes_ok) continue;
+      }
+
+      if (!token.is_char(')')) {
+        const char* expected = "expected ')' after pref value";
+        if (kind_ == PrefsFileKind::Default) {
+          expected = has_attributes ? "expected ',' or ')' after pref attribute"
+                                    : "expected ',' or ')' after pref value";
+        }
+        token = recover(token, expected);
+        continue;
+      }
+
+      token = lexer_.next_token();
+      if (!token.is_char(';')) {
+        token = recover(token, "expected ';' after ')'");
+        continue;
+      }
+      entry.statement_end = to_offset(token.end);
+      set_name(entry, name);
+      entries_.push_back(entry);
+      token = lexer_.next_token();
+    }
+  }
+
+ private:
+  // A name is used as its bytes unless it holds escapes; then its decoded form is kept aside.
+  void set_name(PrefEntry& entry, const Token& name) {
+    if (!name.escaped) {
+      entry.name_begin = to_offset(name.begin + 1);
+      entry.name_end = to_offset(name.end - 1);
+      return;
+    }
+    entry.flags |= PrefEntry::kNameDecoded;
+    entry.name_begin = to_offset(decoded_names_.size());
+    decoded_names_ += decode_literal(text_.substr(name.begin, name.end - name.begin));
+    entry.name_end = to_offset(decoded_names_.size());
+  }
+
+  // Reads the value starting at `token` into `entry`; on an error, recovers and leaves the next
+  // token in `token`.
+  bool read_value(Token& token, PrefEntry& entry) {
+    entry.value_begin = to_offset(token.begin);
+    constexpr std::uint32_t kMax = std::numeric_limits<std::int32_t>::max();
+    switch (token.kind) {
+      case TokenKind::True:
+      case TokenKind::False:
+        entry.type = PrefType::Bool;
+        entry.bool_value = token.kind == TokenKind::True;
+        entry.value_end = to_offset(token.end);
+        return true;
+      case TokenKind::String:
+        entry.type = PrefType::String;
+        entry.value_end = to_offset(token.end);
+        return true;
+      case TokenKind::Int:
+        if (token.int_value > kMax) {
+          token = recover(overflow_token(), "");
+          return false;
+        }
+        entry.type = PrefType::Int;
+        entry.int_value = static_cast<std::int32_t>(token.int_value);
+        entry.value_end = to_offset(token.end);
+        return true;
+      case TokenKind::Char:
+        if (token.ch == '-' || token.ch == '+') {
+          const bool negative = token.ch == '-';
+          const Token digits = lexer_.next_token();
+          if (digits.kind != TokenKind::Int) {
+            token = recover(digits, negative ? "expected integer literal after '-'"
+                                             : "expected integer literal after '+'");
+            return false;
+          }
+          const std::uint32_t limit = negative ? kMax + 1u : kMax;
+          if (digits.int_value > limit) {
+            token = recover(overflow_token(), "");
+            return false;
+          }
+          entry.type = PrefType::Int;
+          entry.int_value =
+              negative ? static_cast<std::int32_t>(-static_cast<std::int64_t>(digits.int_value))
+                       : static_cast<std::int32_t>(digits.int_value);
+          entry.value_end = to_offset(digits.end);
+          return true;
+        }
+        break;
+      default:
+        break;
+    }
+    token = recover(token, "expected pref value after ','");
+    return false;
+  }
+
+  static Token overflow_token() {
+    Token token;
+    token.error = "integer literal overflowed";
+    return token;
+  }
+
+  // Records the error (a lexing error carries its own message), then skips tokens up to and
+  // including the next ';' and returns the token after it (or end of file).
+  Token recover(Token token, const char* parse_message) {
+    if (token.kind == TokenKind::Error) {
+      errors_.push_back({token.error_line != 0 ? token.error_line : lexer_.line(), token.error});
+    } else {
+      errors_.push_back({lexer_.line(), parse_message});
+    }
+    while (true) {
+      if (token.is_char(';')) return lexer_.next_token();
+      if (token.is_char('\0')) return token;
+      token = lexer_.next_token();
+    }
+  }
+
+  std::string_view text_;
+  Lexer lexer_;
+  PrefsFileKind kind_;
+  EntryArray& entries_;
+  std::vector<PrefsError>& errors_;
+  std::string& decoded_names_;
+};
+
+std::size_t body_begin(std::string_view text) { return text.starts_with("\xEF\xBB\xBF") ? 3 : 0; }
+
+std::size_t line_begin(std::string_view text, std::size_t at) {
+  const std::size_t floor = body_begin(text);
+  while (at > floor && !is_line_end(text[at - 1])) --at;
+  return at;
+}
+
+// The end of the line holding `at`, before its line ending (at most `limit`).
+std::size_t line_content_end(std::string_view text, std::size_t at, std::size_t limit) {
+  while (at < limit && !is_line_end(text[at])) ++at;
+  return at;
+}
+
+// Just after the line ending that starts at `at` (which is the text's end when there is none).
+std::size_t skip_line_ending(std::string_view text, std::size_t at) {
+  if (at < text.size() && text[at] == '\r') {
+    ++at;
+    if (at < text.size() && text[at] == '\n') ++at;
+  } else if (at < text.size() && text[at] == '\n') {
+    ++at;
+  }
+  return at;
+}
+
+bool only_blanks(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f'; });
+}
+
+constexpr std::string_view kLineEndings[] = {"\n", "\r\n", "\r"};
+
+std::uint8_t line_ending_code(std::string_view eol) {
+  return eol == "\r\n" ? 1 : eol == "\r" ? 2 : 0;
+}
+
+std::string_view line_ending_of(const PrefEntry& entry) {
+  return kLineEndings[(entry.flags >> PrefEntry::kEolShift) & 3];
+}
+
+}  // namespace
+
+std::string escape_pref_string(std::string_view value) {
+  std::string out = "\"";
+  for (const char c : value) {
+    switch (c) {
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      default:
+        out += c;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+ParseResult PrefsDocument::load(std::string bytes, PrefsFileKind kind) {
+  text_ = std::move(bytes);
+  original_.clear();
+  reparsed_ = false;
+  if (text_.size() >= std::numeric_limits<std::uint32_t>::max()) {
+    // Offsets are 32 bits wide; no profile file comes near (read_file stops at 64 MiB).
+    entries_.clear();
+    errors_ = {{1, "file larger than 4 GiB"}};
+  } else {
+    parse(kind);
+  }
+  if (errors_.empty()) return ParseResult::success();
+  return ParseResult::failure(errors_.front().line, 0,
+                              "prefs parse error: " + errors_.front().message);
+}
+
+void PrefsDocument::parse(PrefsFileKind kind) {
+  kind_ = kind;
+  entries_.clear();
+  errors_.clear();
+  names_.clear();
+  added_.clear();
+  splices_.clear();
+  // Every statement ends with a ';': an upper bound, with room for lines that edits add.
+  // Counted with find (memchr), many times faster than std::count over the bytes.
+  const std::string_view text(text_);
+  std::size_t statements = 0;
+  for (std::size_t at = text.find(';'); at != std::string_view::npos; at = text.find(';', at + 1)) {
+    ++statements;
+  }
+  entries_.reserve(statements + statements / 8 + 16);
+  parsed_end_ = to_offset(PrefsParser(text_, kind, entries_, errors_, names_).parse());
+  parsed_count_ = to_offset(entries_.size());
+  live_ = parsed_count_;
+  build_index();
+  order_ = Order::Unchecked;
+}
+
+void PrefsDocument::build_index() {
+  slot_bits_ = 4;
+  while ((std::size_t{1} << slot_bits_) < 2 * (entries_.size() + 1)) ++slot_bits_;
+  slots_.assign(std::size_t{1} << slot_bits_, 0);
+  indexed_ = 0;
+  // A large file's slots are read in random order, each one a cache miss: the slots of the next
+  // few entries are asked for ahead, so that their misses overlap.
+  constexpr std::size_t kAhead = 8;
+  std::array<Probe, kAhead> ahead{};
+  auto fetch = [&](std::size_t number) {
+    const Probe next = probe(name(entries_[number]));
+    __builtin_prefetch(&slots_[next.slot]);
+    ahead[number % kAhead] = next;
+  };
+  for (std::size_t number = 0; number < std::min(kAhead, entries_.size()); ++number) fetch(number);
+  for (std::size_t number = 0; number < entries_.size(); ++number) {
+    const Probe current = ahead[number % kAhead];
+    if (number + kAhead < entries_.size()) fetch(number + kAhead);
+    index_entry(to_offset(number), current);
+  }
+}
+
+PrefsDocument::Probe PrefsDocument::probe(std::string_view name) const {
+  const std::size_t hash = std::hash<std::string_view>{}(name);
+  const std::uint32_t numbers = (std::uint32_t{1} << slot_bits_) - 1;
+  return {hash & numbers,
+          static_cast<std::uint32_t>(static_cast<std::uint64_t>(hash) >> 32) & ~numbers};
+}
+
+std::optional<std::uint32_t> PrefsDocument::number_in(std::uint32_t slot_value, std::uint32_t tag,
+                                                      std::string_view name) const {
+  const std::uint32_t numbers = (std::uint32_t{1} << slot_bits_) - 1;
+  if ((slot_value & ~numbers) != tag) return std::nullopt;
+  const std::uint32_t number = (slot_value & numbers) - 1;
+  if (this->name(entries_[number]) != name) return std::nullopt;
+  return number;
+}
+
+void PrefsDocument::index_entry(std::uint32_t number, Probe where) {
+  PrefEntry& entry = entries_[number];
+  const std::string_view key = name(entry);
+  const auto [first, tag] = where;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t slot = first;; slot = (slot + 1) & mask) {
+    if (slots_[slot] == 0) {
+      slots_[slot] = tag | (number + 1);
+      ++indexed_;
+      return;
+    }
+    if (const auto other = number_in(slots_[slot], tag, key)) {
+      if (!entries_[*other].removed()) entry.flags |= PrefEntry::kHasDuplicates;
+      slots_[slot] = tag | (number + 1);
+      return;
+    }
+  }
+}
+
+void PrefsDocument::find_order() {
+  if (parsed_count_ == 0) {
+    order_ = Order::Empty;
+    return;
+  }
+  // The order of the parsed bytes, then what the edits since may have changed in it.
+  const std::string_view text(text_);
+  auto parsed_statement = [&](std::uint32_t number) {
+    const PrefEntry& entry = entries_[number];
+    return text.substr(entry.statement_begin, entry.statement_end - entry.statement_begin);
+  };
+  for (std::uint32_t number = 1; number < parsed_count_; ++number) {
+    if (parsed_statement(number) < parsed_statement(number - 1)) {
+      order_ = Order::Unsorted;
+      descent_ = number;
+      const PrefEntry& later = entries_[number];
+      const PrefEntry& earlier = entries_[number - 1];
+      if (later.removed() || earlier.removed() ||
+          (((later.flags | earlier.flags) & PrefEntry::kValueEdited) &&
+           name(later) == name(earlier))) {
+        order_ = Order::Unknown;
+      }
+      return;
+    }
+  }
+  order_ = Order::Sorted;
+  constexpr std::uint8_t kEditedDuplicate = PrefEntry::kHasDuplicates | PrefEntry::kValueEdited;
+  for (std::uint32_t number = 0; number < parsed_count_; ++number) {
+    if ((entries_[number].flags & kEditedDuplicate) == kEditedDuplicate) order_ = Order::Unknown;
+  }
+}
+
+void PrefsDocument::reparse_current() {
+  std::string current = serialise();
+  if (!reparsed_) {
+    original_ = std::move(text_);
+    reparsed_ = true;
+  }
+  text_ = std::move(current);
+  parse(kind_);
+}
+
+std::string_view PrefsDocument::name(const PrefEntry& entry) const {
+  const std::string& bytes = (entry.flags & PrefEntry::kNameDecoded) ? names_ : text_;
+  return std::string_view(bytes).substr(entry.name_begin, entry.name_end - entry.name_begin);
+}
+
+std::string_view PrefsDocument::literal(const PrefEntry& entry) const {
+  if (entry.flags & PrefEntry::kValueEdited) return splices_.at(entry.value_begin).replacement;
+  const std::string& bytes = (entry.flags & PrefEntry::kInserted) ? added_ : text_;
+  return std::string_view(bytes).substr(entry.value_begin, entry.value_end - entry.value_begin);
+}
+
+std::string_view PrefsDocument::statement(const PrefEntry& entry, std::string& scratch) const {
+  if (entry.flags & PrefEntry::kInserted) {
+    return std::string_view(added_).substr(entry.statement_begin,
+                                           entry.statement_end - entry.statement_begin);
+  }
+  const std::string_view text(text_);
+  if (!(entry.flags & PrefEntry::kValueEdited)) {
+    return text.substr(entry.statement_begin, entry.statement_end - entry.statement_begin);
+  }
+  scratch.assign(text.substr(entry.statement_begin, entry.value_begin - entry.statement_begin));
+  scratch += literal(entry);
+  scratch += text.substr(entry.value_end, entry.statement_end - entry.value_end);
+  return scratch;
+}
+
+std::string_view PrefsDocument::line_text(const PrefEntry& entry) const {
+  const std::size_t eol = line_ending_of(entry).size();
+  const std::string_view bytes(added_);
+  if (entry.flags & PrefEntry::kEolFirst) {
+    return bytes.substr(entry.statement_begin - eol,
+                        entry.statement_end - entry.statement_begin + eol);
+  }
+  return bytes.substr(entry.statement_begin, entry.statement_end - entry.statement_begin + eol);
+}
+
+std::string PrefsDocument::string_value(const PrefEntry& entry) const {
+  return decode_literal(literal(entry));
+}
+
+const PrefEntry* PrefsDocument::find(std::string_view name) const {
+  if (slots_.empty()) return nullptr;
+  const auto [first, tag] = probe(name);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t slot = first; slots_[slot] != 0; slot = (slot + 1) & mask) {
+    if (const auto number = number_in(slots_[slot], tag, name)) {
+      const PrefEntry& entry = entries_[*number];
+      return entry.removed() ? nullptr : &entry;
+    }
+  }
+  return nullptr;
+}
+
+PrefEntry* PrefsDocument::find_live(std::string_view name) {
+  return const_cast<PrefEntry*>(std::as_const(*this).find(name));
+}
+
+std::optional<PrefType> PrefsDocument::type_of(std::string_view name) const {
+  const PrefEntry* entry = find(name);
+  if (!entry) return std::nullopt;
+  return entry->type;
+}
+
+std::optional<std::string> PrefsDocument::get_string(std::string_view name) const {
+  const PrefEntry* entry = find(name);
+  if (!entry || entry->type != PrefType::String) return std::nullopt;
+  return string_value(*entry);
+}
+
+std::optional<std::int32_t> PrefsDocument::get_int(std::string_view name) const {
+  const PrefEntry* entry = find(name);
+  if (!entry || entry->type != PrefType::Int) return std::nullopt;
+  return entry->int_value;
+}
+
+std::optional<bool> PrefsDocument::get_bool(std::string_view name) const {
+  const PrefEntry* entry = find(name);
+  if (!entry || entry->type != PrefType::Bool) return std::nullopt;
+  return entry->bool_value;
+}
+
+std::vector<std::string_view> PrefsDocument::names_with_prefix(std::string_view prefix) const {
+  std::vector<std::string_view> names;
+  for (const PrefEntry& entry : entries_) {
+    const std::string_view entry_name = name(entry);
+    if (!entry.removed() && entry_name.starts_with(prefix)) names.push_back(entry_name);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+bool PrefsDocument::set_string(std::string_view name, std::string_view value) {
+  if (value.find('\0') != std::string_view::npos) return false;
+  return set_literal(name, PrefType::String, escape_pref_string(value), 0, false);
+}
+
+bool PrefsDocument::set_int(std::string_view name, std::int32_t value) {
+  return set_literal(name, PrefType::Int, std::to_string(value), value, false);
+}
+
+bool PrefsDocument::set_bool(std::string_view name, bool value) {
+  return set_literal(name, PrefType::Bool, value ? "true" : "false", 0, value);
+}
+
+bool PrefsDocument::set_literal(std::string_view name, PrefType type, const std::string& literal,
+                                std::int32_t int_value, bool bool_value) {
+  if (name.find('\0') != std::string_view::npos) return false;
+  const std::string key(name);  // `name` may view bytes that an edit moves
+  if (PrefEntry* entry = find_live(key)) {
+    if (entry->type != type) return false;
+    replace_value(to_offset(entry - entries_.data()), literal);
+    entry->int_value = int_value;
+    entry->bool_value = bool_value;
+    return true;
+  }
+  insert_line(key, type, literal, int_value, bool_value);
+  return true;
+}
+
+void PrefsDocument::replace_value(std::uint32_t number, const std::string& literal) {
+  PrefEntry& entry = entries_[number];
+  if (entry.flags & PrefEntry::kInserted) {
+    // A line of our own: written again at the end of the store of new lines.
+    write_line(entry, "user_pref(" + escape_pref_string(name(entry)) + ", " + literal + ");",
+               literal.size());
+    return;
+  }
+  Splice& splice = splices_[entry.value_begin];
+  splice.erase_end = entry.value_end;
+  splice.replacement = literal;
+  entry.flags |= PrefEntry::kValueEdited;
+  // Only the value differs, so the order changes only against statements of the same name.
+  if (order_ == Order::Sorted && (entry.flags & PrefEntry::kHasDuplicates)) {
+    order_ = Order::Unknown;
+  } else if (order_ == Order::Unsorted && (number == descent_ || number + 1 == descent_) &&
+             name(entries_[descent_]) == name(entries_[descent_ - 1])) {
+    order_ = Order::Unknown;
+  }
+}
+
+void PrefsDocument::insert_line(std::string_view name, PrefType type, const std::string& literal,
+                                std::int32_t int_value, bool bool_value) {
+  const std::string line = "user_pref(" + escape_pref_string(name) + ", " + literal + ");";
+  while (true) {
+    if (order_ == Order::Unchecked) find_order();
+    if (order_ == Order::Unknown || (order_ == Order::Sorted && live_ == 0)) reparse_current();
+    if (order_ == Order::Unchecked) find_order();
+    // Each placement either succeeds or finds nearby edits whose effect on the line it does not
+    // model; then the bytes are parsed again, and on fresh bytes placement always succeeds.
+    const bool placed = order_ == Order::Sorted ? insert_sorted(line, literal.size())
+                                                : insert_at_end(line, literal.size());
+    if (placed) break;
+    reparse_current();
+  }
+  if (order_ == Order::Empty) order_ = Order::Unknown;  // one statement now: sorted, next time
+  const auto number = to_offset(entries_.size() - 1);
+  PrefEntry& entry = entries_.back();
+  entry.type = type;
+  entry.int_value = int_value;
+  entry.bool_value = bool_value;
+  entry.flags |= PrefEntry::kNameDecoded;
+  entry.name_begin = to_offset(names_.size());
+  names_ += name;
+  entry.name_end = to_offset(names_.size());
+  ++live_;
+  if (2 * (std::size_t{indexed_} + 1) > slots_.size()) {
+    build_index();
+  } else {
+    index_entry(number, probe(this->name(entries_[number])));
+  }
+}
+
+void PrefsDocument::write_line(PrefEntry& entry, std::string_view line, std::size_t literal_size) {
+  const std::string_view eol = line_ending_of(entry);
+  const bool eol_first = (entry.flags & PrefEntry::kEolFirst) != 0;
+  if (eol_first) added_ += eol;
+  entry.statement_begin = to_offset(added_.size());
+  entry.value_begin = to_offset(added_.size() + line.size() - literal_size - 2);
+  entry.value_end = to_offset(entry.value_begin + literal_size);
+  added_ += line;
+  entry.statement_end = to_offset(added_.size());
+  if (!eol_first) added_ += eol;
+}
+
+void PrefsDocument::place_line(std::uint32_t at, std::size_t position, std::string_view line,
+                               std::size_t literal_size, bool eol_first) {
+  PrefEntry entry;
+  entry.flags =
+      static_cast<std::uint8_t>(PrefEntry::kInserted | (eol_first ? PrefEntry::kEolFirst : 0) |
+                                (line_ending_code(line_ending()) << PrefEntry::kEolShift));
+  write_line(entry, line, literal_size);
+  entries_.push_back(entry);
+  auto [splice, created] = splices_.try_emplace(at);
+  if (created) splice->second.erase_end = at;
+  std::vector<std::uint32_t>& lines = splice->second.lines;
+  lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(position),
+               to_offset(entries_.size() - 1));
+}
+
+bool PrefsDocument::insert_sorted(std::string_view line, std::size_t literal_size) {
+  std::string scratch;
+  auto greater = [&](std::uint32_t number) { return statement(entries_[number], scratch) > line; };
+  // The line goes before the first statement greater than it; parsed statements (removed ones
+  // included) keep their order, so a binary search finds the first greater one among them.
+  std::uint32_t low = 0;
+  std::uint32_t high = parsed_count_;
+  while (low < high) {
+    const std::uint32_t middle = low + (high - low) / 2;
+    if (greater(middle)) {
+      high = middle;
+    } else {
+      low = middle + 1;
+    }
+  }
+  // Lines inserted before one of them come before it and are in order too.
+  auto first_greater_line = [&](std::uint32_t at) -> std::optional<std::size_t> {
+    const auto found = splices_.find(at);
+    if (found == splices_.end()) return std::nullopt;
+    const std::vector<std::uint32_t>& lines = found->second.lines;
+    const auto before = std::find_if(lines.begin(), lines.end(), greater);
+    if (before == lines.end()) return std::nullopt;
+    return static_cast<std::size_t>(before - lines.begin());
+  };
+  for (std::uint32_t number = low; number < parsed_count_; ++number) {
+    const auto at = to_offset(line_begin(text_, entries_[number].statement_begin));
+    if (const auto position = first_greater_line(at)) {
+      place_line(at, *position, line, literal_size, false);
+      return true;
+    }
+    if (entries_[number].removed()) continue;
+    // Before that statement's line, which puts it before any statement sharing the line.
+    for (std::uint32_t earlier = number; earlier > 0; --earlier) {
+      const PrefEntry& entry = entries_[earlier - 1];
+      if (entry.statement_end <= at) break;
+      if (!entry.removed()) order_ = Order::Unknown;
+    }
+    const auto found = splices_.find(at);
+    place_line(at, found == splices_.end() ? 0 : found->second.lines.size(), line, literal_size,
+               false);
+    return true;
+  }
+
+  // Greater than every statement: after the last one, on its own line.
+  std::uint32_t last = parsed_count_;
+  while (last > 0 && entries_[last - 1].removed()) --last;
+  if (last == 0) return false;
+  const PrefEntry& final_statement = entries_[last - 1];
+  const std::size_t content_end =
+      line_content_end(text_, final_statement.statement_end, parsed_end_);
+  const bool eol_first = content_end >= parsed_end_;
+  const auto at = to_offset(eol_first ? content_end : skip_line_ending(text_, content_end));
+  for (auto it = splices_.upper_bound(final_statement.statement_begin); it != splices_.end();
+       ++it) {
+    if (!it->second.lines.empty() && it->first != at) return false;
+  }
+  // A lone CR with a removal after it may meet an LF in the current bytes.
+  if (!eol_first && text_[at - 1] == '\r' && splices_.contains(at)) return false;
+  const auto found = splices_.find(at);
+  const std::size_t group = found == splices_.end() ? 0 : found->second.lines.size();
+  const std::size_t position = first_greater_line(at).value_or(group);
+  // Before a line written as line ending + statement, the new line would be the other way round.
+  if (eol_first && position < group) return false;
+  place_line(at, position, line, literal_size, eol_first);
+  return true;
+}
+
+bool PrefsDocument::insert_at_end(std::string_view line, std::size_t literal_size) {
+  // At the end of what Mozilla reads: before a NUL byte that ends the file early. The line
+  // ending goes first when the bytes before do not end a line.
+  auto after = splices_.lower_bound(parsed_end_);
+  if (after != splices_.begin() && std::prev(after)->second.erase_end >= parsed_end_) return false;
+  bool eol_first = !(parsed_end_ == body_begin(text_) || is_line_end(text_[parsed_end_ - 1]));
+  std::size_t position = 0;
+  if (after != splices_.end() && after->first == parsed_end_) {
+    const Splice& group = after->second;
+    if (group.lines.empty() || group.erase_end != parsed_end_ || !group.replacement.empty()) {
+      return false;
+    }
+    eol_first = (entries_[group.lines.front()].flags & PrefEntry::kEolFirst) != 0;
+    position = group.lines.size();
+  }
+  place_line(parsed_end_, position, line, literal_size, eol_first);
+  return true;
+}
+
+bool PrefsDocument::remove(std::string_view name) {
+  const std::string key(name);  // `name` may view bytes that an edit moves
+  bool removed = false;
+  while (const PrefEntry* last = find(key)) {
+    const auto last_number = to_offset(last - entries_.data());
+    // From the last statement backwards.
+    std::vector<std::uint32_t> numbers = {last_number};
+    if (last->flags & PrefEntry::kHasDuplicates) {
+      for (std::uint32_t number = last_number; number-- > 0;) {
+        if (!entries_[number].removed() && this->name(entries_[number]) == key) {
+          numbers.push_back(number);
+        }
+      }
+    }
+    bool done = true;
+    for (const std::uint32_t number : numbers) {
+      if (!remove_statement(number)) {
+        done = false;
+        break;
+      }
+      removed = true;
+    }
+    if (done) break;
+    reparse_current();
+  }
+  return removed;
+}
+
+bool PrefsDocument::remove_statement(std::uint32_t number) {
+  PrefEntry& entry = entries_[number];
+  if (entry.flags & PrefEntry::kInserted) return false;
+  const std::string_view text(text_);
+  const std::size_t first = line_begin(text, entry.statement_begin);
+  const std::size_t content_end = line_content_end(text, entry.statement_end, text.size());
+  const std::size_t line_end = skip_line_ending(text, content_end);
+  if (!clear_around(to_offset(first), to_offset(line_end), entry)) return false;
+  const bool whole_line =
+      only_blanks(text.substr(first, entry.statement_begin - first)) &&
+      only_blanks(text.substr(entry.statement_end, content_end - entry.statement_end));
+  if (entry.flags & PrefEntry::kValueEdited) {
+    splices_.erase(entry.value_begin);
+    entry.flags &= static_cast<std::uint8_t>(~PrefEntry::kValueEdited);
+  }
+  const auto begin = whole_line ? to_offset(first) : entry.statement_begin;
+  auto [splice, created] = splices_.try_emplace(begin);
+  splice->second.erase_end = whole_line ? to_offset(line_end) : entry.statement_end;
+  entry.flags |= PrefEntry::kRemoved;
+  --live_;
+  if (order_ == Order::Unsorted && (number == descent_ || number + 1 == descent_)) {
+    order_ = Order::Unknown;
+  }
+  return true;
+}
+
+bool PrefsDocument::clear_around(std::uint32_t first, std::uint32_t line_end,
+                                 const PrefEntry& own) const {
+  auto it = splices_.lower_bound(first);
+  if (it != splices_.begin() && std::prev(it)->second.erase_end > first) return false;
+  for (; it != splices_.end() && it->first <= line_end; ++it) {
+    const Splice& splice = it->second;
+    // Whole lines inserted before this line or the next one leave this line as it is.
+    const bool lines_only = !splice.lines.empty() && splice.erase_end == it->first &&
+                            splice.replacement.empty() &&
+                            !(entries_[splice.lines.front()].flags & PrefEntry::kEolFirst);
+    if (it->first == first && lines_only) continue;
+    // The next line's own edits, unless this line ends in a lone CR that a removal after it
+    // could join with an LF into one line ending.
+    if (it->first == line_end && text_[line_end - 1] == '\n' &&
+        (lines_only || splice.lines.empty())) {
+      continue;
+    }
+    if ((own.flags & PrefEntry::kValueEdited) && it->first == own.value_begin) continue;
+    return false;
+  }
+  return true;
+}
+
+template <typename Visit>
+bool PrefsDocument::for_each_piece(Visit visit) const {
+  const std::string_view text(text_);
+  std::uint32_t pos = 0;
+  for (const auto& [at, splice] : splices_) {
+    if (at > pos && !visit(text.substr(pos, at - pos))) return false;
+    for (const std::uint32_t number : splice.lines) {
+      if (!visit(line_text(entries_[number]))) return false;
+    }
+    if (!splice.replacement.empty() && !visit(std::string_view(splice.replacement))) return false;
+    pos = std::max({pos, at, splice.erase_end});
+  }
+  return visit(text.substr(pos));
+}
+
+std::string PrefsDocument::serialise() const {
+  std::string out;
+  out.reserve(text_.size() + added_.size());
+  for_each_piece([&](std::string_view piece) {
+    out += piece;
+    return true;
+  });
+  return out;
+}
+
+bool PrefsDocument::changed() const {
+  const std::string_view before(original());
+  std::size_t offset = 0;
+  const bool same = for_each_piece([&](std::string_view piece) {
+    if (before.substr(offset, piece.size()) != piece) return false;
+    offset += piece.size();
+    return true;
+  });
+  return !same || offset != before.size();
+}
+
+std::string_view PrefsDocument::line_ending() const {
+  char first = 0;
+  char second = 0;
+  for_each_piece([&](std::string_view piece) {
+    if (first != 0) {
+      if (piece.empty()) return true;
+      second = piece.front();
+      return false;
+    }
+    const std::size_t at = piece.find_first_of("\r\n");
+    if (at == std::string_view::npos) return true;
+    first = piece[at];
+    if (at + 1 == piece.size()) return true;
+    second = piece[at + 1];
+    return false;
+  });
+  if (first != '\r') return "\n";
+  return second == '\n' ? "\r\n" : "\r";
+}
+
+}  // namespace mailmig

@@ -1,0 +1,108 @@
+#include "rules/rule_engine.h"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <string>
+
+#include "rules/rule_list.h"
+#include "src/i18n/i18n.h"
+
+namespace mailmig {
+namespace {
+
+constexpr std::array<FieldKind, 6> kFieldKinds{FieldKind::Protocol,       FieldKind::Hostname,
+                                               FieldKind::Port,           FieldKind::SocketType,
+                                               FieldKind::Authentication, FieldKind::Username};
+
+// Which rule last set a field, and why.
+struct LastWriter {
+  std::string field;
+  std::string rule;
+  std::string reason;
+};
+
+}  // namespace
+
+// At most this many passes of the rules: a policy whose moves chase each other (a -> b, b -> a)
+// never settles, and such an account is left alone.
+constexpr int kMaxPasses = 8;
+
+EditPlan plan_account(const Account& before, const Policy& policy,
+                         const std::vector<const Rule*>& rules) {
+  EditPlan plan{before.id, before, {}, {}};
+  if (!policy.governs(before)) {
+    plan.governed = false;
+    return plan;
+  }
+  std::vector<LastWriter> writers;
+  auto add_finding = [&plan](Finding finding) {
+    if (std::find(plan.findings.begin(), plan.findings.end(), finding) == plan.findings.end()) {
+      plan.findings.push_back(std::move(finding));
+    }
+  };
+  // The rules run again until a whole pass leaves the account as it found it. A move onto its
+  // own host whose target a later rule refines (port 497 without TLS, which apop-to-tls takes
+  // to SSL) fires again on the next pass; planning to that fixed point here is what makes the
+  // next run find nothing to do.
+  std::vector<const Rule*> enabled;  // asked once, not at every pass
+  enabled.reserve(rules.size());
+  for (const Rule* rule : rules) {
+    if (policy.rule_enabled(rule->id())) enabled.push_back(rule);
+  }
+  bool settled = false;
+  for (int pass = 0; pass < kMaxPasses && !settled; ++pass) {
+    const Account pass_start = plan.after;
+    for (const Rule* rule : enabled) {
+      RuleOutput output = rule->check(plan.after, policy);
+      for (Change& change : output.changes) {
+        const auto field = parse_field_name(change.field);
+        if (!field || !write_field(plan.after, *field, change.to)) {
+          // A rule bug must not reach the writers; the person sees what was skipped.
+          add_finding(make_finding(
+              change.rule, Severity::ActionRequired,
+              N_("Internal error: rule {rule} asked to set {field} to the invalid value "
+                 "{value}; the change was skipped"),
+              {{"rule", change.rule}, {"field", change.field}, {"value", change.to}}));
+          continue;
+        }
+        std::erase_if(writers,
+                      [&](const LastWriter& writer) { return writer.field == change.field; });
+        writers.push_back({change.field, std::move(change.rule), std::move(change.reason)});
+      }
+      for (Finding& finding : output.findings) add_finding(std::move(finding));
+    }
+    settled = plan.after == pass_start;
+  }
+  if (!settled) {
+    plan.after = before;
+    plan.findings.push_back(make_finding(
+        "server-move", Severity::ActionRequired,
+        N_("The policy's moves and the built-in rules keep undoing each other for {host}, so "
+           "nothing was changed in this account; check the policy's moves for this host"),
+        {{"host", before.incoming.hostname}}));
+    return plan;
+  }
+  for (const Side side : {Side::Incoming, Side::Outgoing}) {
+    for (const FieldKind kind : kFieldKinds) {
+      const FieldRef field{side, kind};
+      const std::string from = read_field(before, field).value_or("");
+      const std::string to = read_field(plan.after, field).value_or("");
+      if (from == to) continue;
+      const std::string name = field_name(field);
+      for (const LastWriter& writer : writers) {
+        if (writer.field == name)
+          plan.changes.push_back({writer.rule, name, from, to, writer.reason});
+      }
+    }
+  }
+  return plan;
+}
+
+EditPlan plan_account(const Account& before, const Policy& policy) {
+  std::vector<const Rule*> rules;
+  for (const auto& rule : builtin_rules()) rules.push_back(rule.get());
+  return plan_account(before, policy, rules);
+}
+
+}  // namespace mailmig

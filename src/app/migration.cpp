@@ -1,0 +1,281 @@
+#include "src/app/migration.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+
+#include "src/app/endpoint_verification.h"
+#include "src/app/safe_apply.h"
+#include "src/app/discovery.h"
+#include "rules/rule_engine.h"
+#include "src/i18n/i18n.h"
+#include "src/io/journal.h"
+#include "src/report/run_totals.h"
+
+namespace mailmig {
+namespace {
+
+std::string host_name() {
+  std::array<char, 256> buffer{};
+  if (gethostname(buffer.data(), buffer.size() - 1) != 0) return "unknown";
+  return buffer.data();
+}
+
+std::string user_name() {
+  if (const passwd* entry = getpwuid(getuid()); entry && entry->pw_name) return entry->pw_name;
+  if (const char* user = std::getenv("USER")) return user;
+  return "unknown";
+}
+
+std::string_view command_name(Command command) {
+  switch (command) {
+    case Command::Scan:
+      return "scan";
+    case Command::Plan:
+      return "plan";
+    case Command::Apply:
+      return "apply";
+  }
+  return "scan";
+}
+
+// A profile that profiles.ini places outside the home named with --home: reported, not read.
+ProfileResult profile_outside_home(const std::string& path, const std::string& home) {
+  ProfileResult result;
+  result.client = ClientKind::Thunderbird;
+  result.path = path;
+  result.findings.push_back(make_finding(
+      "thunderbird-profile", Severity::Warning,
+      N_("profiles.ini places the profile {path} outside the home {home}; mailmig left it "
+         "alone. Run mailmig as the user the profile belongs to, naming it on the command line."),
+      {{"path", path}, {"home", home}}));
+  return result;
+}
+
+// A mail program mailmig cannot edit: its user must make the notice's changes by hand, and the
+// census counts them as such instead of as done.
+ProfileResult uneditable_client(const UneditableClient& found) {
+  ProfileResult result;
+  result.client = found.client;
+  result.path = found.path;
+  const char* steps =
+      found.client == ClientKind::Shuriken
+          ? N_("Shuriken was found ({path}); mailmig cannot change its settings. In Shuriken, "
+               "open the account settings and enter what your organisation's notice gives: the "
+               "receiving and sending servers, IMAPS or POP3S for receiving, OP25B and SMTPS for "
+               "sending (in the detailed settings: the ports, and STARTTLS for sending), your "
+               "user ID and password (an application password where the notice says so), and the "
+               "authentication method.")
+          : N_("The new Outlook for Windows was found ({path}); mailmig cannot change its "
+               "settings. In Outlook, open Settings > Accounts, choose the account and enter what "
+               "your organisation's notice gives: the incoming and outgoing servers, their ports "
+               "and encryption (SSL/TLS or STARTTLS), the user name and password (an "
+               "application password where the notice says so). If a setting cannot be changed "
+               "there, remove the account and add it again with the new settings.");
+  result.findings.push_back(
+      make_finding("uneditable-client", Severity::ActionRequired, steps, {{"path", found.path}}));
+  return result;
+}
+
+std::vector<ProfileLocation> locations_to_process(const MigrationOptions& options,
+                                                  std::vector<ProfileResult>& unreadable) {
+  if (options.paths.empty()) {
+    for (const UneditableClient& found : discover_uneditable_clients(options.home)) {
+      unreadable.push_back(uneditable_client(found));
+    }
+    if (!options.home_given) return discover_profiles(options.home);
+    std::vector<std::string> outside_home;
+    std::vector<ProfileLocation> found = discover_profiles(options.home, &outside_home);
+    for (const std::string& path : outside_home) {
+      unreadable.push_back(profile_outside_home(path, options.home));
+    }
+    return found;
+  }
+  std::vector<ProfileLocation> locations;
+  for (const std::string& path : options.paths) {
+    ClassifyResult classified = classify_path(path);
+    if (!classified.error.empty()) {
+      ProfileResult failed;
+      failed.path = path;
+      failed.status = ProfileStatus::Error;
+      failed.error = classified.error;
+      unreadable.push_back(std::move(failed));
+      continue;
+    }
+    for (auto& location : classified.locations) {
+      if (std::find(locations.begin(), locations.end(), location) == locations.end()) {
+        locations.push_back(std::move(location));
+      }
+    }
+  }
+  return locations;
+}
+
+// The changes the writer really made: a change it could not express (it said so in a finding)
+// is not reported as done. Moved, not copied, into a vector of their exact number: every
+// account's are kept until the report is written.
+std::vector<Change> changes_realized(std::vector<Change> planned, const Account& after) {
+  std::vector<Change> realized;
+  realized.reserve(planned.size());
+  for (Change& change : planned) {
+    const auto field = parse_field_name(change.field);
+    if (field && read_field(after, *field) == change.to) realized.push_back(std::move(change));
+  }
+  return realized;
+}
+
+// Plans and makes (in memory) every account's changes; accounts that share a server (one SMTP
+// server for several Thunderbird accounts) are planned against the bytes as already edited.
+void migrate_accounts(Profile& profile, const Policy& policy, EndpointVerification& verification,
+                      ProfileResult& out, std::size_t& left_alone_unverified) {
+  std::vector<Account> before = profile.accounts();
+  verification.check_ahead(before, policy);  // the profile's new servers, in parallel
+  out.accounts.reserve(out.accounts.size() + before.size());
+  // Until an account is edited, every account reads as it did before; in a format whose edits
+  // stay in their account, it always does.
+  bool edited = false;
+  const bool read_again_after_edits = !profile.edits_stay_in_their_account();
+  for (Account& original : before) {
+    AccountResult account_result;
+    std::optional<Account> reread;
+    if (edited && read_again_after_edits) reread = profile.account(original.id);
+    const Account& current = reread ? *reread : original;
+    EditPlan plan = plan_account(current, policy);
+    if (verification.screen(current, plan)) {
+      account_result.awaiting_server = true;
+      ++left_alone_unverified;
+    }
+    account_result.findings = std::move(plan.findings);
+    account_result.governed = plan.governed;
+    if (!plan.changes.empty()) {
+      edited = true;
+      std::vector<Finding> writer_findings = profile.apply(plan);
+      const Account after = profile.account(original.id).value_or(current);
+      account_result.changes = changes_realized(std::move(plan.changes), after);
+      for (Finding& finding : writer_findings) {
+        account_result.findings.push_back(std::move(finding));
+      }
+    }
+    account_result.account = std::move(original);  // the account as it was before the run
+    out.accounts.push_back(std::move(account_result));
+  }
+  out.findings = profile.findings();
+}
+
+}  // namespace
+
+Migration run_migration(const MigrationOptions& options, const Policy& policy) {
+  Migration migration;
+  RunInfo& info = migration.result.info;
+  info.run_id = make_run_id();
+  info.command = std::string(command_name(options.command));
+  info.machine = options.machine.empty() ? host_name() : options.machine;
+  info.group = options.group;
+  info.user = user_name();
+  info.time = utc_now_iso8601();
+  info.mailmig_version = MAILMIG_VERSION;
+  info.policy_name = policy.name;
+  info.policy_hash = policy.hash;
+  info.builtin_policy = !policy.scope.has_value();
+
+  // The deadline counts discovery and recovery too: the whole run must end in time.
+  const auto deadline = options.clock() + options.timeout;
+  std::vector<ProfileResult> unreadable;
+  const std::vector<ProfileLocation> locations = locations_to_process(options, unreadable);
+  const bool uneditable_found =
+      std::any_of(unreadable.begin(), unreadable.end(), [](const ProfileResult& found) {
+        return found.client == ClientKind::NewOutlook || found.client == ClientKind::Shuriken;
+      });
+  if (options.paths.empty() && locations.empty() && !uneditable_found) {
+    // Said in words: a home searched in vain must not read like a home with nothing to change.
+    migration.result.notices.push_back(
+        make_finding({}, Severity::Info, N_("no mail program's settings were found in {home}"),
+                     {{"home", options.home}}));
+  }
+  SafeApply writer(options, info);
+  const VerificationMode verification_mode =
+      options.command == Command::Scan ? VerificationMode::Off
+                                       : options.verification.value_or(policy.verification.mode);
+  std::optional<std::chrono::steady_clock::time_point> probe_deadline;
+  if (options.timeout.count() > 0)
+    probe_deadline = std::chrono::steady_clock::now() + options.timeout;
+  ProbeSettings probe_settings;
+  probe_settings.extra_ca_file = policy.verification.ca_file;
+  EndpointVerification verification(verification_mode, probe_settings, probe_deadline,
+                                    options.probe);
+  // Once the deadline has passed, this profile and the ones after it are not processed.
+  auto leave_for_the_next_run = [&](std::size_t first) {
+    for (std::size_t i = first; i < locations.size(); ++i) {
+      migration.not_processed.push_back(locations[i].path);
+    }
+  };
+
+  for (std::size_t index = 0; index < locations.size(); ++index) {
+    const ProfileLocation& location = locations[index];
+    ProfileResult profile_result;
+    profile_result.client = provisional_client(location);
+    profile_result.path = location.path;
+
+    std::chrono::milliseconds lock_timeout = kProfileLockTimeout;
+    if (options.timeout.count() > 0) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - options.clock());
+      if (left.count() <= 0) {
+        leave_for_the_next_run(index);
+        break;
+      }
+      lock_timeout = std::min(lock_timeout, left);
+    }
+
+    // apply holds the profile's lock from before reading until after writing, so a second
+    // run started at the same time waits, then finds nothing left to do.
+    bool lock_timed_out = false;
+    auto guard = writer.enter_profile(location, profile_result, lock_timeout, lock_timed_out);
+    if (lock_timed_out && lock_timeout < kProfileLockTimeout) {
+      // The wait ended at the run's deadline.
+      leave_for_the_next_run(index);
+      break;
+    }
+    if (profile_result.status != ProfileStatus::Ok) {
+      migration.result.profiles.push_back(std::move(profile_result));
+      continue;
+    }
+
+    LoadResult loaded = load_profile(location);
+    if (!loaded) {
+      profile_result.status = ProfileStatus::Error;
+      profile_result.error = loaded.error;
+      migration.result.profiles.push_back(std::move(profile_result));
+      continue;
+    }
+    Profile& profile = *loaded.profile;
+    profile_result.client = profile.client();
+    profile_result.path = profile.path();
+
+    if (options.command == Command::Scan) {
+      for (const Account& account : profile.accounts()) {
+        profile_result.accounts.push_back(AccountResult{account, {}, {}, true});
+      }
+      profile_result.findings = profile.findings();
+    } else {
+      migrate_accounts(profile, policy, verification, profile_result,
+                       migration.left_alone_unverified);
+    }
+    for (const FileChange& file : profile.file_changes()) {
+      profile_result.files.push_back(FileResult{file.path, file.changed, {}});
+    }
+    writer.commit(location, profile, profile_result);
+    migration.result.profiles.push_back(std::move(profile_result));
+    if (options.keep_profiles) migration.profiles.push_back(std::move(loaded.profile));
+  }
+  for (ProfileResult& failed : unreadable) migration.result.profiles.push_back(std::move(failed));
+  migration.result.verification = std::string(to_string(verification_mode));
+  migration.result.endpoint_checks = verification.checks();
+  writer.finish(migration.result);
+  migration.undo_advice = writer.undo_advice();
+  return migration;
+}
+
+}  // namespace mailmig
