@@ -1396,6 +1396,73 @@ RegEdit RegFile::put_value(std::string_view key_path, const RegValue& value) {
   return add_value(key_path, value);
 }
 
+RegEdit RegFile::delete_value(std::string_view key_path, std::string_view name) {
+  const std::size_t found = find_index(key_path, name, true);
+  if (found == RegEntry::npos || entry_at(found).kind != RegLineKind::Value) {
+    return RegEdit::success();
+  }
+  RegEntry& entry = entry_at(found);
+  std::string line;  // in the value's own spelling of its name
+  if (RegEdit formatted = format_value_deletion(entry.value.name, line); !formatted) {
+    return formatted;
+  }
+  Replacement replacement{std::move(line), entry.replacement == RegEntry::npos
+                                               ? Ending::AsParsed
+                                               : replacements_[entry.replacement].ending};
+  if (entry.replacement == RegEntry::npos) {
+    entry.replacement = static_cast<std::uint32_t>(replacements_.size());
+    replacements_.push_back(std::move(replacement));
+  } else {
+    replacements_[entry.replacement] = std::move(replacement);
+  }
+  entry.kind = RegLineKind::ValueDeletion;
+  if (!entry.edited) {
+    entry.edited = true;
+    edited_.push_back(found);
+  }
+  return RegEdit::success();
+}
+
+std::vector<std::string> RegFile::value_names(std::string_view key_path) const {
+  std::vector<std::string> names;
+  const std::vector<std::size_t>* sections = sections_of(key_path);
+  if (!sections) return names;
+  for (const std::size_t key : *sections) {
+    for_each_in_section(key, [&](std::size_t i) {
+      const RegEntry& entry = entry_at(i);
+      if (entry.kind != RegLineKind::Value && entry.kind != RegLineKind::ValueDeletion) return;
+      const bool seen = std::any_of(names.begin(), names.end(), [&](const std::string& name) {
+        return reg_names_equal(name, entry.value.name);
+      });
+      if (!seen) names.push_back(entry.value.name);
+    });
+  }
+  names.erase(std::remove_if(names.begin(), names.end(),
+                             [&](const std::string& name) {
+                               return find_value(key_path, name) == nullptr;
+                             }),
+              names.end());
+  return names;
+}
+
+bool RegFile::has_key(std::string_view key_path) const {
+  // The last key line that opens the key or one below it, and the last deletion of it or of a
+  // key above it: the later of the two decides.
+  std::size_t opened = RegEntry::npos;
+  for (const auto& [path, sections] : key_sections_) {
+    if (reg_names_equal(path, key_path) || is_ancestor_path(key_path, path)) {
+      if (opened == RegEntry::npos || sections.back() > opened) opened = sections.back();
+    }
+  }
+  if (opened == RegEntry::npos) return false;
+  for (auto deletion = key_deletions_.rbegin(); deletion != key_deletions_.rend(); ++deletion) {
+    if (*deletion < opened) break;
+    const std::string& deleted = this->key_path(entries_[*deletion]);
+    if (reg_names_equal(deleted, key_path) || is_ancestor_path(deleted, key_path)) return false;
+  }
+  return true;
+}
+
 std::string RegFile::render_export(const std::vector<Section>& sections) const {
   std::string text(version_ == 5 ? kHeader5 : kHeader4);
   text += line_ending_;

@@ -160,6 +160,16 @@ class RegFile {
   RegEdit add_value(std::string_view key_path, const RegValue& value);
   // set_value when the value is present, add_value otherwise.
   RegEdit put_value(std::string_view key_path, const RegValue& value);
+  // Rewrites the value's line(s) as `"name"=-`, which deletes it on import; find_value no
+  // longer sees it. A value that is not there is left alone (success).
+  RegEdit delete_value(std::string_view key_path, std::string_view name);
+
+  // The names of the values the key holds after import, edits included, each once (its first
+  // spelling), in file order.
+  std::vector<std::string> value_names(std::string_view key_path) const;
+  // Whether the key exists after import: opened by a key line (its own or a subkey's, as
+  // regedit creates the keys above one it opens) that no later deletion removes.
+  bool has_key(std::string_view key_path) const;
 
   // The line regedit exports for a value (continuation lines in this file's line ending), in
   // the document's text encoding, without the final line ending.

@@ -1,0 +1,139 @@
+#include "parsers/formats/reg/registry_store.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "src/encoding/codec.h"
+
+namespace mailmig {
+
+std::optional<RegistryValue> RegistryValue::string(std::string name, std::string_view utf8) {
+  Conversion units = from_utf8(utf8, "UTF-16LE");
+  if (!units) return std::nullopt;
+  units.text.append(2, '\0');
+  return RegistryValue{std::move(name), kRegSz, std::move(units.text)};
+}
+
+RegistryValue RegistryValue::dword(std::string name, std::uint32_t number) {
+  std::string data(4, '\0');
+  for (std::size_t i = 0; i < 4; ++i) data[i] = static_cast<char>((number >> (8 * i)) & 0xFF);
+  return RegistryValue{std::move(name), kRegDword, std::move(data)};
+}
+
+RegistryValue RegistryValue::binary(std::string name, std::string data, std::uint32_t type) {
+  return RegistryValue{std::move(name), type, std::move(data)};
+}
+
+std::optional<std::uint32_t> RegistryValue::as_dword() const {
+  if ((type != kRegDword && type != kRegBinary) || data.size() != 4) return std::nullopt;
+  std::uint32_t number = 0;
+  for (std::size_t i = 4; i-- > 0;) number = (number << 8) | static_cast<unsigned char>(data[i]);
+  return number;
+}
+
+std::optional<std::string> RegistryValue::as_string() const {
+  if ((type != kRegSz && type != kRegExpandSz) || data.size() % 2 != 0) return std::nullopt;
+  std::string_view units = data;
+  for (std::size_t i = 0; i < units.size(); i += 2) {
+    if (units[i] == 0 && units[i + 1] == 0) {
+      units = units.substr(0, i);
+      break;
+    }
+  }
+  Conversion text = to_utf8(units, "UTF-16LE");
+  if (!text) return std::nullopt;
+  return std::move(text.text);
+}
+
+namespace {
+
+// A value of the export in the store's terms.
+std::optional<RegistryValue> to_registry_value(const RegValue& value) {
+  switch (value.kind) {
+    case RegDataKind::String:
+      return RegistryValue::string(value.name, value.text);
+    case RegDataKind::Dword:
+      return RegistryValue::dword(value.name, value.dword);
+    case RegDataKind::Hex:
+      return RegistryValue::binary(value.name, value.bytes, value.type);
+  }
+  return std::nullopt;
+}
+
+// REG_SZ data that a "..." string holds exactly: NUL-terminated UTF-16 text without another NUL.
+std::optional<std::string> quotable_text(const RegistryValue& value) {
+  if (value.type != kRegSz || value.data.size() < 2 || value.data.size() % 2 != 0) {
+    return std::nullopt;
+  }
+  const std::string_view units = std::string_view(value.data).substr(0, value.data.size() - 2);
+  if (value.data[value.data.size() - 2] != 0 || value.data[value.data.size() - 1] != 0) {
+    return std::nullopt;
+  }
+  for (std::size_t i = 0; i < units.size(); i += 2) {
+    if (units[i] == 0 && units[i + 1] == 0) return std::nullopt;
+  }
+  Conversion text = to_utf8(units, "UTF-16LE");
+  if (!text) return std::nullopt;
+  return std::move(text.text);
+}
+
+// How the export writes `value`: in the form the value it replaces has, where that form can
+// hold it (a hex value stays hex), else the plainest form regedit reads back the same.
+RegValue to_reg_value(const RegistryValue& value, const RegValue* existing) {
+  const bool keep_hex = existing && existing->kind == RegDataKind::Hex;
+  if (!keep_hex) {
+    if (value.type == kRegDword && value.data.size() == 4) {
+      return RegValue::dword_value(value.name, *value.as_dword());
+    }
+    if (std::optional<std::string> text = quotable_text(value)) {
+      return RegValue::string(value.name, std::move(*text));
+    }
+  }
+  return RegValue::binary(value.name, value.data, value.type);
+}
+
+}  // namespace
+
+bool RegFileStore::has_key(std::string_view key_path) const { return file_.has_key(key_path); }
+
+std::vector<std::string> RegFileStore::subkeys(std::string_view key_path) const {
+  std::vector<std::string> names;
+  for (const std::string& path : file_.key_paths()) {
+    if (path.size() <= key_path.size() + 1 || path[key_path.size()] != '\\' ||
+        !reg_names_equal(std::string_view(path).substr(0, key_path.size()), key_path)) {
+      continue;
+    }
+    const std::string_view rest = std::string_view(path).substr(key_path.size() + 1);
+    const std::string_view name = rest.substr(0, rest.find('\\'));
+    const bool seen = std::any_of(names.begin(), names.end(),
+                                  [&](const std::string& known) { return reg_names_equal(known, name); });
+    if (!seen && file_.has_key(std::string(key_path) + "\\" + std::string(name))) {
+      names.emplace_back(name);
+    }
+  }
+  return names;
+}
+
+std::vector<std::string> RegFileStore::value_names(std::string_view key_path) const {
+  return file_.value_names(key_path);
+}
+
+std::optional<RegistryValue> RegFileStore::read(std::string_view key_path,
+                                                std::string_view name) const {
+  const RegValue* value = file_.find_value(key_path, name);
+  if (!value) return std::nullopt;
+  return to_registry_value(*value);
+}
+
+RegEdit RegFileStore::write(std::string_view key_path, const RegistryValue& value) {
+  if (!file_.has_key(key_path)) {
+    return RegEdit::failure("no key [" + std::string(key_path) + "]");
+  }
+  return file_.put_value(key_path, to_reg_value(value, file_.find_value(key_path, value.name)));
+}
+
+RegEdit RegFileStore::remove(std::string_view key_path, std::string_view name) {
+  return file_.delete_value(key_path, name);
+}
+
+}  // namespace mailmig
