@@ -1,0 +1,77 @@
+#include "parsers/formats/span_editor.h"
+
+#include <iterator>
+
+namespace mailmig {
+
+namespace {
+
+// Whether [a, a + a_length) and [b, b + b_length) cannot both be edited: they share a byte, or
+// one is an insertion strictly inside the other.
+bool overlap(std::size_t a, std::size_t a_length, std::size_t b, std::size_t b_length) {
+  if (a_length == 0) return b < a && a < b + b_length;
+  if (b_length == 0) return a < b && b < a + a_length;
+  return a < b + b_length && b < a + a_length;
+}
+
+}  // namespace
+
+bool SpanEditor::replace(std::size_t offset, std::size_t length, std::string text) {
+  const std::pair<std::size_t, std::size_t> key{offset, length};
+  auto existing = edits_.find(key);
+  if (existing == edits_.end()) {
+    // Only the edit just before and the edits starting inside the span can overlap it.
+    auto next = edits_.lower_bound(key);
+    if (next != edits_.begin()) {
+      const auto& [before, unused] = *std::prev(next);
+      if (overlap(offset, length, before.first, before.second)) return false;
+    }
+    for (; next != edits_.end() && next->first.first <= offset + length; ++next) {
+      if (overlap(offset, length, next->first.first, next->first.second)) return false;
+    }
+    growth_ += static_cast<std::ptrdiff_t>(text.size()) - static_cast<std::ptrdiff_t>(length);
+    edits_.emplace(key, std::move(text));
+    return true;
+  }
+  growth_ += static_cast<std::ptrdiff_t>(text.size()) -
+             static_cast<std::ptrdiff_t>(existing->second.size());
+  existing->second = std::move(text);
+  return true;
+}
+
+void SpanEditor::append_insertion(std::size_t offset, std::string_view text) {
+  const std::string* inserted = replacement(offset, 0);
+  replace(offset, 0, (inserted ? *inserted : std::string()) + std::string(text));
+}
+
+const std::string* SpanEditor::replacement(std::size_t offset, std::size_t length) const {
+  const auto found = edits_.find({offset, length});
+  return found == edits_.end() ? nullptr : &found->second;
+}
+
+bool SpanEditor::changes(std::string_view input) const {
+  for (const auto& [span, text] : edits_) {
+    if (input.substr(span.first, span.second) != text) return true;
+  }
+  return false;
+}
+
+std::size_t SpanEditor::applied_size(std::size_t input_size) const {
+  return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(input_size) + growth_);
+}
+
+std::string SpanEditor::apply(std::string_view input) const {
+  if (edits_.empty()) return std::string(input);
+  std::string out;
+  out.reserve(applied_size(input.size()));
+  std::size_t copied = 0;
+  for (const auto& [span, text] : edits_) {
+    out.append(input.substr(copied, span.first - copied));
+    out += text;
+    copied = span.first + span.second;
+  }
+  out.append(input.substr(copied));
+  return out;
+}
+
+}  // namespace mailmig

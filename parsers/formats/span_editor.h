@@ -1,0 +1,42 @@
+// The one way a format document edits its bytes: replacements of byte spans of the parsed input,
+// kept sorted by offset and applied only when the bytes are asked for. An edit costs its own
+// bytes, never a copy or a re-parse of the whole document, and a document without edits gives
+// its input back unchanged.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace mailmig {
+
+class SpanEditor {
+ public:
+  // Replaces the input's bytes [offset, offset + length) by `text`; length 0 inserts `text`
+  // before the byte at `offset` (an insertion goes before a replacement that starts there).
+  // The same span may be replaced again: the last text wins. Returns false, changing nothing,
+  // when the span overlaps another edit's span, or an insertion falls inside one.
+  bool replace(std::size_t offset, std::size_t length, std::string text);
+  // Adds `text` after what is already inserted at `offset` (one insertion per offset).
+  void append_insertion(std::size_t offset, std::string_view text);
+
+  // The text that replaces exactly [offset, offset + length), or nullptr when there is none.
+  const std::string* replacement(std::size_t offset, std::size_t length) const;
+
+  bool empty() const { return edits_.empty(); }
+  // Whether the edits give other bytes than `input`, found without building them.
+  bool changes(std::string_view input) const;
+  // `input` with every edit applied, in one pass.
+  std::string apply(std::string_view input) const;
+  // The size apply(input) would have.
+  std::size_t applied_size(std::size_t input_size) const;
+
+ private:
+  // By (offset, length): an insertion sorts before the replacement of a span at its offset.
+  std::map<std::pair<std::size_t, std::size_t>, std::string> edits_;
+  std::ptrdiff_t growth_ = 0;  // applied size minus input size
+};
+
+}  // namespace mailmig
