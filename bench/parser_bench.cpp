@@ -103,7 +103,7 @@ bool parse_becky(const std::string& bytes, bool serialise) {
   mailmig::BeckyIniDocument document;
   const bool ok = static_cast<bool>(mailmig::BeckyIniDocument::parse(bytes, document));
   if (!serialise) return ok;
-  std::string written = document.bytes();
+  std::string written = document.serialize();
   benchmark::DoNotOptimize(written.data());
   return ok && written.size() == bytes.size();
 }
@@ -143,7 +143,7 @@ bool parse_oeaccount(const std::string& bytes, bool serialise) {
   mailmig::OeAccountDocument document;
   const bool ok = static_cast<bool>(mailmig::OeAccountDocument::parse(bytes, document));
   if (!serialise) return ok;
-  std::string written = document.bytes();
+  std::string written = document.serialize();
   benchmark::DoNotOptimize(written.data());
   return ok && written.size() == bytes.size();
 }

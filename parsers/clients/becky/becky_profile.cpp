@@ -413,7 +413,7 @@ std::vector<Finding> BeckyProfile::apply(const std::string& account_id,
     const Account current = read_account(mailbox.id, mailbox.document);
     MailboxWriter writer(mailbox.document, current, first_rule);
     std::vector<Finding> result = writer.write(changes);
-    files_[i].current = mailbox.document.bytes();
+    files_[i].current = mailbox.document.serialize();
     return result;
   }
   return {make_finding(first_rule, Severity::Warning,

@@ -176,7 +176,7 @@ ParseResult BeckyIniDocument::parse(std::string bytes, BeckyIniDocument& documen
         while (line.name_end > line.name_begin && is_blank(text[line.name_end - 1])) {
           --line.name_end;
         }
-        parsed.sections_.push_back(Section{parsed.lines_.size(), parsed.lines_.size()});
+        parsed.sections_.push_back(Section{parsed.lines_.size(), parsed.lines_.size(), {}});
       } else {
         if (parsed.sections_.empty()) {
           return ParseResult::failure(line_number, first - line.begin + 1,
@@ -188,6 +188,7 @@ ParseResult BeckyIniDocument::parse(std::string bytes, BeckyIniDocument& documen
           line.kind = LineKind::Other;
         } else {
           line.kind = LineKind::Entry;
+          line.equals = equals;
           line.name_begin = first;
           line.name_end = equals;
           while (line.name_end > line.name_begin && is_blank(text[line.name_end - 1])) {
@@ -226,6 +227,14 @@ std::optional<std::size_t> BeckyIniDocument::find_section(std::string_view cp932
   return std::nullopt;
 }
 
+std::string_view BeckyIniDocument::current_value(const Line& line) const {
+  // An edit replaces the bytes from the '=' to the value's end, so that it has a span even when
+  // the value is empty at the end of the file, where added lines are inserted.
+  const std::string* edited = edits_.replacement(line.equals, line.value_end - line.equals);
+  if (!edited) return slice(line.value_begin, line.value_end);
+  return std::string_view(*edited).substr(line.value_begin - line.equals);
+}
+
 std::optional<std::size_t> BeckyIniDocument::find_entry(std::size_t section,
                                                         std::string_view cp932_key) const {
   for (std::size_t i = sections_[section].header_line + 1; i < lines_.size(); ++i) {
@@ -251,11 +260,15 @@ std::optional<std::string> BeckyIniDocument::value(std::string_view section,
   if (!section_name || !key_name) return std::nullopt;
   auto section_index = find_section(section_name.text);
   if (!section_index) return std::nullopt;
-  auto entry = find_entry(*section_index, key_name.text);
-  if (!entry) return std::nullopt;
-  const Line& line = lines_[*entry];
-  // Entry lines were checked to be CP932 when parsed, so decoding cannot fail here.
-  return cp932_to_utf8(slice(line.value_begin, line.value_end)).text;
+  // Entry lines were checked to be CP932 when parsed, and edits when made, so decoding cannot
+  // fail here.
+  if (auto entry = find_entry(*section_index, key_name.text)) {
+    return cp932_to_utf8(current_value(lines_[*entry])).text;
+  }
+  for (const AddedEntry& added : sections_[*section_index].added) {
+    if (equal_names_cp932(added.key, key_name.text)) return cp932_to_utf8(added.value).text;
+  }
+  return std::nullopt;
 }
 
 std::string_view BeckyIniDocument::line_ending_near(const Line& line) const {
@@ -294,30 +307,50 @@ ParseResult BeckyIniDocument::set_value(std::string_view section, std::string_vi
     return ParseResult::failure(0, 0, "there is no [" + std::string(section) + "] section");
   }
 
-  std::string edited;
   if (auto entry = find_entry(*section_index, key_name.text)) {
     const Line& line = lines_[*entry];
-    edited = bytes_.substr(0, line.value_begin) + encoded.text + bytes_.substr(line.value_end);
-  } else {
-    // Windows appends a new key after the section's last line, before any blank lines.
-    const Line& last = lines_[sections_[*section_index].last_line];
-    const std::string eol(line_ending_near(last));
-    std::string added = key_name.text + "=" + encoded.text;
-    if (last.end > last.content_end) {
-      edited = bytes_.substr(0, last.end) + added + eol + bytes_.substr(last.end);
-    } else {
-      // The file ends without a line break: give the old last line one, and keep the new last
-      // line without it as the file had.
-      edited = bytes_.substr(0, last.end) + eol + added;
+    edits_.replace(line.equals, line.value_end - line.equals,
+                   std::string(slice(line.equals, line.value_begin)) + encoded.text);
+    return ParseResult::success();
+  }
+  Section& target = sections_[*section_index];
+  for (AddedEntry& added : target.added) {
+    if (equal_names_cp932(added.key, key_name.text)) {
+      added.value = std::move(encoded.text);
+      write_added(target);
+      return ParseResult::success();
     }
   }
-  BeckyIniDocument reparsed;
-  if (auto result = parse(std::move(edited), reparsed); !result) return result;
-  *this = std::move(reparsed);
+  target.added.push_back({std::move(key_name.text), std::move(encoded.text)});
+  write_added(target);
   return ParseResult::success();
 }
 
+// Windows appends a new key after the section's last line, before any blank lines.
+void BeckyIniDocument::write_added(const Section& section) {
+  const Line& last = lines_[section.last_line];
+  const std::string_view eol = line_ending_near(last);
+  // After a last line without a line break, the old last line gets one and the new last line
+  // goes without it, as the file had.
+  const bool last_has_eol = last.end > last.content_end;
+  std::string lines;
+  for (const AddedEntry& added : section.added) {
+    if (!last_has_eol) lines += eol;
+    lines += added.key + "=" + added.value;
+    if (last_has_eol) lines += eol;
+  }
+  edits_.replace(last.end, 0, std::move(lines));
+}
+
 std::string BeckyIniDocument::display_text() const {
+  if (edits_.empty()) return display_text_of_original();
+  BeckyIniDocument current;
+  // The edits keep the file valid (set_value checks what it writes), so this parses.
+  parse(serialize(), current);
+  return current.display_text_of_original();
+}
+
+std::string BeckyIniDocument::display_text_of_original() const {
   std::string out;
   for (const Line& line : lines_) {
     if (line.kind == LineKind::Entry && contains_pass(slice(line.name_begin, line.name_end))) {

@@ -41,7 +41,7 @@ TEST(BeckyIniDocument, EveryWellFormedFixtureRoundTripsByteForByte) {
   for (const fs::path& input : inputs) {
     const std::string bytes = read_bytes(input);
     ASSERT_FALSE(bytes.empty()) << input;
-    EXPECT_EQ(parse_ok(bytes).bytes(), bytes) << input;
+    EXPECT_EQ(parse_ok(bytes).serialize(), bytes) << input;
   }
 }
 
@@ -77,12 +77,12 @@ TEST(BeckyIniDocument, SetValueReplacesOnlyTheValueBytes) {
   ASSERT_TRUE(document.set_value("Account", "Name", "ソフト表"));
   std::string expected = input;
   expected.replace(expected.find("\x95\x5c \n"), 2, "\x83\x5c\x83\x74\x83\x67\x95\x5c");
-  EXPECT_EQ(document.bytes(), expected);
+  EXPECT_EQ(document.serialize(), expected);
   EXPECT_EQ(document.value("Account", "Name"), "ソフト表");
 
   ASSERT_TRUE(document.set_value("account", "MAILSERVER", "imap.example.ac.jp"));
   expected.replace(expected.find("imap.iis.u-tokyo.ac.jp"), 22, "imap.example.ac.jp");
-  EXPECT_EQ(document.bytes(), expected);
+  EXPECT_EQ(document.serialize(), expected);
 }
 
 TEST(BeckyIniDocument, MissingKeyIsAddedAfterTheSectionsLastLine) {
@@ -92,11 +92,11 @@ TEST(BeckyIniDocument, MissingKeyIsAddedAfterTheSectionsLastLine) {
   std::string expected = input;
   const std::string after = "no equals sign here\r\n";
   expected.insert(expected.find(after) + after.size(), "SMTPPort=587\r\n");
-  EXPECT_EQ(document.bytes(), expected);
+  EXPECT_EQ(document.serialize(), expected);
 
   // In the second section the new key goes before the trailing blank line.
   ASSERT_TRUE(document.set_value("ゾ", "Added", "1"));
-  EXPECT_EQ(document.bytes(), expected.substr(0, expected.size() - 1) + "Added=1\r\n\n");
+  EXPECT_EQ(document.serialize(), expected.substr(0, expected.size() - 1) + "Added=1\r\n\n");
 }
 
 TEST(BeckyIniDocument, AddingToAFileWithoutFinalNewlineKeepsItWithout) {
@@ -104,9 +104,41 @@ TEST(BeckyIniDocument, AddingToAFileWithoutFinalNewlineKeepsItWithout) {
   ASSERT_EQ(input.back(), 'o');
   auto document = parse_ok(input);
   ASSERT_TRUE(document.set_value("Account", "SSLPOP", "1"));
-  EXPECT_EQ(document.bytes(), input + "\r\nSSLPOP=1");
+  EXPECT_EQ(document.serialize(), input + "\r\nSSLPOP=1");
   EXPECT_EQ(document.value("Account", "SSLPOP"), "1");
   EXPECT_EQ(document.value("Account", "UserID"), "hanako");
+}
+
+TEST(BeckyIniDocument, AnUneditedDocumentSerializesToItsInput) {
+  const std::string input = read_bytes(kFixtures / "becky/mailbox-mixed.ini");
+  auto document = parse_ok(input);
+  EXPECT_FALSE(document.changed());
+  EXPECT_EQ(document.serialize(), input);
+  EXPECT_EQ(document.original(), input);
+  // Writing a value as it is leaves the bytes as they were.
+  ASSERT_TRUE(document.set_value("Account", "MailServer", "imap.iis.u-tokyo.ac.jp"));
+  EXPECT_FALSE(document.changed());
+  EXPECT_EQ(document.serialize(), input);
+}
+
+TEST(BeckyIniDocument, EditsOfAddedKeysAndEmptyLastValuesStayInPlace) {
+  const std::string input = "[A]\r\nK=1\r\n\r\n[B]\r\nEmpty=";
+  auto document = parse_ok(input);
+  ASSERT_TRUE(document.set_value("A", "New", "x"));
+  ASSERT_TRUE(document.set_value("A", "Second", "y"));
+  ASSERT_TRUE(document.set_value("A", "new", "z"));  // the added key, rewritten
+  ASSERT_TRUE(document.set_value("B", "Empty", "v"));
+  ASSERT_TRUE(document.set_value("B", "Last", "w"));
+  EXPECT_TRUE(document.changed());
+  EXPECT_EQ(document.value("A", "NEW"), "z");
+  EXPECT_EQ(document.value("A", "Second"), "y");
+  EXPECT_EQ(document.value("B", "Empty"), "v");
+  EXPECT_EQ(document.value("B", "Last"), "w");
+  EXPECT_EQ(document.serialize(),
+            "[A]\r\nK=1\r\nNew=z\r\nSecond=y\r\n\r\n[B]\r\nEmpty=v\r\nLast=w");
+  EXPECT_EQ(document.original(), input);
+  EXPECT_EQ(document.display_text(),
+            "[A]\r\nK=1\r\nNew=z\r\nSecond=y\r\n\r\n[B]\r\nEmpty=v\r\nLast=w");
 }
 
 TEST(BeckyIniDocument, LoneCarriageReturnIsContentNotALineEnding) {
@@ -115,14 +147,14 @@ TEST(BeckyIniDocument, LoneCarriageReturnIsContentNotALineEnding) {
   auto document = parse_ok("[Account]\r\nSMTPServer=\r");
   EXPECT_EQ(document.value("Account", "SMTPServer"), "\r");
   ASSERT_TRUE(document.set_value("Account", "MailServer", "pop.example.jp"));
-  EXPECT_EQ(document.bytes(), "[Account]\r\nSMTPServer=\r\r\nMailServer=pop.example.jp");
+  EXPECT_EQ(document.serialize(), "[Account]\r\nSMTPServer=\r\r\nMailServer=pop.example.jp");
   EXPECT_EQ(document.value("Account", "MailServer"), "pop.example.jp");
 }
 
 TEST(BeckyIniDocument, LfOnlyFileGetsLfForANewKey) {
   auto document = parse_ok("[Account]\nName=a\n\n[Other]\nX=1\n");
   ASSERT_TRUE(document.set_value("Account", "UserID", "tanaka"));
-  EXPECT_EQ(document.bytes(), "[Account]\nName=a\nUserID=tanaka\n\n[Other]\nX=1\n");
+  EXPECT_EQ(document.serialize(), "[Account]\nName=a\nUserID=tanaka\n\n[Other]\nX=1\n");
 }
 
 TEST(BeckyIniDocument, UnrepresentableTextIsAnErrorAndChangesNothing) {
@@ -135,7 +167,7 @@ TEST(BeckyIniDocument, UnrepresentableTextIsAnErrorAndChangesNothing) {
   EXPECT_FALSE(document.set_value("Account", "Name", " padded"));
   EXPECT_FALSE(document.set_value("Account", "Bad=Key", "x"));
   EXPECT_FALSE(document.set_value("NoSuchSection", "Name", "x"));
-  EXPECT_EQ(document.bytes(), input);
+  EXPECT_EQ(document.serialize(), input);
 }
 
 struct MalformedCase {
@@ -180,7 +212,7 @@ TEST(BeckyIniDocument, CharactersSeenOnEarlierLinesDoNotHideInvalidCp932) {
   EXPECT_EQ(result.message,
             "invalid CP932 (Shift_JIS) text: a character that cannot be converted from CP932 to "
             "UTF-8");
-  EXPECT_EQ(document.bytes(), "");
+  EXPECT_EQ(document.serialize(), "");
 }
 
 TEST(BeckyIniDocument, RepeatedCharactersOnLaterLinesDecode) {
@@ -192,7 +224,7 @@ TEST(BeckyIniDocument, RepeatedCharactersOnLaterLinesDecode) {
 TEST(BeckyIniDocument, CommentsAreKeptWithoutACp932Check) {
   const std::string input = "[A]\r\n; \x85\x40\r\nK=1\r\n";
   auto document = parse_ok(input);
-  EXPECT_EQ(document.bytes(), input);
+  EXPECT_EQ(document.serialize(), input);
   EXPECT_EQ(document.value("A", "K"), "1");
 }
 
