@@ -10,8 +10,8 @@ namespace {
 
 void check_round_trip(const mailmig::OeAccountDocument& document) {
   mailmig::OeAccountDocument reparsed;
-  if (!mailmig::OeAccountDocument::parse(document.bytes(), reparsed)) __builtin_trap();
-  if (reparsed.bytes() != document.bytes()) __builtin_trap();
+  if (!mailmig::OeAccountDocument::parse(document.serialize(), reparsed)) __builtin_trap();
+  if (reparsed.serialize() != document.serialize()) __builtin_trap();
 }
 
 }  // namespace
@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string input(reinterpret_cast<const char*>(data), size);
   mailmig::OeAccountDocument document;
   if (!mailmig::OeAccountDocument::parse(input, document)) return 0;
-  if (document.bytes() != input) __builtin_trap();
+  if (document.serialize() != input) __builtin_trap();
   (void)document.display_text();
 
   // An edit may be refused (an element holding more than text, a root without a closing tag,

@@ -413,7 +413,7 @@ std::vector<Finding> WindowsMailProfile::apply(const std::string& account_id,
     if (!current || !keys) break;
     AccountWriter writer(file.document, *current, *keys, first_rule);
     std::vector<Finding> result = writer.write(changes);
-    files_[i].current = file.document.bytes();
+    files_[i].current = file.document.serialize();
     return result;
   }
   return {make_finding(first_rule, Severity::Warning,

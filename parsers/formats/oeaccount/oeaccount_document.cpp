@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <pugixml.hpp>
+#include <utility>
 
 #include "src/encoding/codec.h"
 
@@ -202,6 +203,10 @@ const OeAccountDocument::Property* OeAccountDocument::find(std::string_view name
   return nullptr;
 }
 
+OeAccountDocument::Property* OeAccountDocument::find(std::string_view name) {
+  return const_cast<Property*>(std::as_const(*this).find(name));
+}
+
 std::optional<std::string> OeAccountDocument::text(std::string_view name) const {
   const Property* property = find(name);
   if (!property) return std::nullopt;
@@ -249,17 +254,14 @@ std::optional<std::string> OeAccountDocument::encode(std::string_view utf8) cons
   return wide.text;
 }
 
-ParseResult OeAccountDocument::reparse(std::string edited) {
-  OeAccountDocument reparsed;
-  if (auto result = parse(std::move(edited), reparsed); !result) return result;
-  *this = std::move(reparsed);
-  return ParseResult::success();
-}
-
-ParseResult OeAccountDocument::replace_text(const Property& property,
+ParseResult OeAccountDocument::replace_text(Property& property, std::string text,
                                             const std::string& escaped_text) {
   if (!property.editable) {
     return ParseResult::failure(0, 0, "<" + property.name + "> holds more than text");
+  }
+  if (property.added) {
+    property.text = std::move(text);
+    return write_added();
   }
   std::size_t begin = property.content_begin;
   std::size_t end = property.content_end;
@@ -272,21 +274,36 @@ ParseResult OeAccountDocument::replace_text(const Property& property,
   auto encoded = encode(replacement);
   if (!encoded) return ParseResult::failure(0, 0, "the value is not valid UTF-8 text");
   const std::size_t from = original_offset(begin);
-  const std::size_t to = original_offset(end);
-  return reparse(bytes_.substr(0, from) + *encoded + bytes_.substr(to));
+  edits_.replace(from, original_offset(end) - from, std::move(*encoded));
+  property.text = std::move(text);
+  return ParseResult::success();
 }
 
 ParseResult OeAccountDocument::add_property(std::string_view name, std::string_view type,
-                                            const std::string& escaped_text) {
+                                            std::string text, const std::string& escaped_text) {
   if (!is_xml_name(name)) return ParseResult::failure(0, 0, "not an XML element name");
   if (root_close_ == std::string::npos) {
     return ParseResult::failure(0, 0, "<MessageAccount/> has no closing tag to add before");
   }
-  // Indentation and line ending of the last property's line, as Windows Mail wrote them.
+  // Checked here so that a failed add leaves the document as it was.
+  if (!encode(escaped_text)) return ParseResult::failure(0, 0, "the value is not valid UTF-8 text");
+  Property& property = properties_.emplace_back();
+  property.name = std::string(name);
+  property.type = std::string(type);
+  property.text = std::move(text);
+  property.editable = true;
+  property.added = true;
+  return write_added();
+}
+
+ParseResult OeAccountDocument::write_added() {
+  // Indentation and line ending of the last parsed property's line, as Windows Mail wrote them.
+  const auto last_parsed = std::find_if(properties_.rbegin(), properties_.rend(),
+                                        [](const Property& property) { return !property.added; });
   std::string indent = "\t";
   std::string eol;
-  if (!properties_.empty()) {
-    const std::size_t element = properties_.back().element_begin;
+  if (last_parsed != properties_.rend()) {
+    const std::size_t element = last_parsed->element_begin;
     const std::size_t line_start = utf8_.rfind('\n', element);
     const std::size_t indent_begin = line_start == std::string::npos ? 0 : line_start + 1;
     const std::string between = utf8_.substr(indent_begin, element - indent_begin);
@@ -301,23 +318,23 @@ ParseResult OeAccountDocument::add_property(std::string_view name, std::string_v
           : newline != std::string::npos                                            ? "\n"
                                                                                     : "\r\n";
   }
-  const std::string element = "<" + std::string(name) + " type=\"" + std::string(type) + "\">" +
-                              escaped_text + "</" + std::string(name) + ">";
   const std::size_t line_start = utf8_.rfind('\n', root_close_);
   const std::size_t close_line = line_start == std::string::npos ? 0 : line_start + 1;
-  const bool close_on_own_line =
+  const bool own_line =
+      line_start != std::string::npos &&
       utf8_.substr(close_line, root_close_ - close_line).find_first_not_of(" \t") ==
-      std::string::npos;
-  std::size_t at = root_close_;
-  std::string inserted = element;
-  if (close_on_own_line && line_start != std::string::npos) {
-    at = close_line;
-    inserted = indent + element + eol;
+          std::string::npos;
+  std::string inserted;
+  for (const Property& property : properties_) {
+    if (!property.added) continue;
+    const std::string element = "<" + property.name + " type=\"" + property.type + "\">" +
+                                escape_xml_text(property.text) + "</" + property.name + ">";
+    inserted += own_line ? indent + element + eol : element;
   }
   auto encoded = encode(inserted);
   if (!encoded) return ParseResult::failure(0, 0, "the value is not valid UTF-8 text");
-  const std::size_t offset = original_offset(at);
-  return reparse(bytes_.substr(0, offset) + *encoded + bytes_.substr(offset));
+  edits_.replace(original_offset(own_line ? close_line : root_close_), 0, std::move(*encoded));
+  return ParseResult::success();
 }
 
 ParseResult OeAccountDocument::set_string(std::string_view name, std::string_view value) {
@@ -326,24 +343,37 @@ ParseResult OeAccountDocument::set_string(std::string_view name, std::string_vie
       })) {
     return ParseResult::failure(0, 0, "a text property cannot hold control characters");
   }
-  const Property* property = find(name);
+  Property* property = find(name);
   if (property && !property->type.empty() && property->type != "SZ") {
     return ParseResult::failure(0, 0, "<" + std::string(name) + "> is not a text (SZ) property");
   }
   const std::string escaped = escape_xml_text(value);
-  return property ? replace_text(*property, escaped) : add_property(name, "SZ", escaped);
+  return property ? replace_text(*property, std::string(value), escaped)
+                  : add_property(name, "SZ", std::string(value), escaped);
 }
 
 ParseResult OeAccountDocument::set_dword(std::string_view name, std::uint32_t value) {
-  const Property* property = find(name);
+  Property* property = find(name);
   if (property && !property->type.empty() && property->type != "DWORD") {
     return ParseResult::failure(0, 0, "<" + std::string(name) + "> is not a DWORD property");
   }
-  if (!property) return add_property(name, "DWORD", format_dword(value, "00000000"));
-  return replace_text(*property, format_dword(value, property->text));
+  if (!property) {
+    const std::string text = format_dword(value, "00000000");
+    return add_property(name, "DWORD", text, text);
+  }
+  const std::string text = format_dword(value, property->text);
+  return replace_text(*property, text, text);
 }
 
 std::string OeAccountDocument::display_text() const {
+  if (edits_.empty()) return display_text_of_original();
+  OeAccountDocument current;
+  // The edits keep the document well-formed (set_string and set_dword check what they write).
+  parse(serialize(), current);
+  return current.display_text_of_original();
+}
+
+std::string OeAccountDocument::display_text_of_original() const {
   std::string out;
   std::size_t copied = 0;
   for (const Property& property : properties_) {

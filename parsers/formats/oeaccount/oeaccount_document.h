@@ -1,7 +1,8 @@
 // A Windows Mail / Windows Live Mail account file (account{GUID}.oeaccount): XML with a
 // <MessageAccount> root whose children are typed properties (SZ, DWORD, BINARY). pugixml finds
-// the elements in a UTF-8 copy; edits splice the original bytes, so everything else (BOM,
-// declaration, indentation, quoting, line endings) stays exactly as it was.
+// the elements in a UTF-8 copy; edits are span replacements of the original bytes (never a
+// re-parse), so everything else (BOM, declaration, indentation, quoting, line endings) stays
+// exactly as it was.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/formats/span_editor.h"
 #include "src/model/parse_result.h"
 
 namespace mailmig {
@@ -24,7 +26,12 @@ class OeAccountDocument {
   // invalid UTF-16/UTF-8 sequence.
   static ParseResult parse(std::string bytes, OeAccountDocument& document);
 
-  const std::string& bytes() const { return bytes_; }
+  // The bytes given to parse().
+  const std::string& original() const { return bytes_; }
+  // The file's bytes as they stand: the input, unchanged, until edited.
+  std::string serialize() const { return edits_.apply(bytes_); }
+  // Whether serialize() differs from original(), found without building it.
+  bool changed() const { return edits_.changes(bytes_); }
   OeAccountEncoding encoding() const { return encoding_; }
 
   // The text of the first property element `name` (entities decoded), and its type attribute.
@@ -55,17 +62,23 @@ class OeAccountDocument {
     std::size_t content_end = 0;
     bool self_closing = false;
     bool editable = false;
+    bool added = false;  // added by an edit, written before </MessageAccount>
   };
 
   const Property* find(std::string_view name) const;
+  Property* find(std::string_view name);
   std::size_t original_offset(std::size_t utf8_offset) const;
   std::optional<std::string> encode(std::string_view utf8) const;
-  ParseResult replace_text(const Property& property, const std::string& escaped_text);
-  ParseResult add_property(std::string_view name, std::string_view type,
+  // Sets the property's text, given decoded and as written (escaped).
+  ParseResult replace_text(Property& property, std::string text, const std::string& escaped_text);
+  ParseResult add_property(std::string_view name, std::string_view type, std::string text,
                            const std::string& escaped_text);
-  ParseResult reparse(std::string edited);
+  // Writes every added property as one insertion before </MessageAccount>.
+  ParseResult write_added();
+  std::string display_text_of_original() const;
 
   std::string bytes_;
+  SpanEditor edits_;
   OeAccountEncoding encoding_ = OeAccountEncoding::Utf8;
   std::string utf8_;  // the text after the BOM, decoded
   std::vector<Property> properties_;

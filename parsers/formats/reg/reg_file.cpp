@@ -1437,10 +1437,9 @@ std::vector<std::string> RegFile::value_names(std::string_view key_path) const {
       if (!seen) names.push_back(entry.value.name);
     });
   }
-  names.erase(std::remove_if(names.begin(), names.end(),
-                             [&](const std::string& name) {
-                               return find_value(key_path, name) == nullptr;
-                             }),
+  names.erase(std::remove_if(
+                  names.begin(), names.end(),
+                  [&](const std::string& name) { return find_value(key_path, name) == nullptr; }),
               names.end());
   return names;
 }

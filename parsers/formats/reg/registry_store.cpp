@@ -105,8 +105,9 @@ std::vector<std::string> RegFileStore::subkeys(std::string_view key_path) const 
     }
     const std::string_view rest = std::string_view(path).substr(key_path.size() + 1);
     const std::string_view name = rest.substr(0, rest.find('\\'));
-    const bool seen = std::any_of(names.begin(), names.end(),
-                                  [&](const std::string& known) { return reg_names_equal(known, name); });
+    const bool seen = std::any_of(names.begin(), names.end(), [&](const std::string& known) {
+      return reg_names_equal(known, name);
+    });
     if (!seen && file_.has_key(std::string(key_path) + "\\" + std::string(name))) {
       names.emplace_back(name);
     }

@@ -60,7 +60,7 @@ TEST(OeAccountDocument, EveryFixtureAndThePeerSampleRoundTrip) {
   for (const fs::path& input : inputs) {
     const std::string bytes = read_bytes(input);
     ASSERT_FALSE(bytes.empty()) << input;
-    EXPECT_EQ(parse_ok(bytes).bytes(), bytes) << input;
+    EXPECT_EQ(parse_ok(bytes).serialize(), bytes) << input;
   }
 }
 
@@ -100,7 +100,7 @@ TEST(OeAccountDocument, DwordEditsKeepTheExistingStyle) {
   ASSERT_TRUE(document.set_dword("Connection_Type", 2));
   std::string expected = replaced(input, wide(">3e1<"), wide(">8f<"));
   expected = replaced(expected, wide(">00000003<"), wide(">00000002<"));
-  EXPECT_EQ(document.bytes(), expected);
+  EXPECT_EQ(document.serialize(), expected);
   EXPECT_EQ(document.dword("IMAP_Port"), 143u);
 
   const std::string utf8_input = read_bytes(kFixtures / "oeaccount/utf8-bom-spa.oeaccount");
@@ -109,7 +109,7 @@ TEST(OeAccountDocument, DwordEditsKeepTheExistingStyle) {
   ASSERT_TRUE(utf8.set_dword("POP3_Use_Sicily", 0));
   std::string utf8_expected = replaced(utf8_input, ">1D1<", ">24B<");
   utf8_expected = replaced(utf8_expected, ">TRUE<", ">FALSE<");
-  EXPECT_EQ(utf8.bytes(), utf8_expected);
+  EXPECT_EQ(utf8.serialize(), utf8_expected);
 }
 
 TEST(OeAccountDocument, TextEditsEscapeAndOpenSelfClosingElements) {
@@ -120,7 +120,7 @@ TEST(OeAccountDocument, TextEditsEscapeAndOpenSelfClosingElements) {
   std::string expected = replaced(input, "R&amp;D &lt;lab&gt;", "生研 &amp; &lt;lab&gt;");
   expected = replaced(expected, "<POP3_User_Name type=\"SZ\"/>",
                       "<POP3_User_Name type=\"SZ\">tanaka</POP3_User_Name>");
-  EXPECT_EQ(document.bytes(), expected);
+  EXPECT_EQ(document.serialize(), expected);
   EXPECT_EQ(document.text("Account_Name"), "生研 & <lab>");
   EXPECT_EQ(document.text("POP3_User_Name"), "tanaka");
 }
@@ -130,7 +130,7 @@ TEST(OeAccountDocument, NewPropertiesFollowTheFilesIndentationAndLineEnding) {
   auto document = parse_ok(home);
   ASSERT_TRUE(document.set_dword("POP3_Port", 995));
   ASSERT_TRUE(document.set_string("SMTP_User_Name", "hanako"));
-  EXPECT_EQ(document.bytes(),
+  EXPECT_EQ(document.serialize(),
             replaced(home, wide("</MessageAccount>"),
                      wide("\t<POP3_Port type=\"DWORD\">000003e3</POP3_Port>\r\n"
                           "\t<SMTP_User_Name type=\"SZ\">hanako</SMTP_User_Name>\r\n"
@@ -143,16 +143,53 @@ TEST(OeAccountDocument, NewPropertiesFollowTheFilesIndentationAndLineEnding) {
   std::string expected = replaced(peer, ">19<", ">24b<");
   expected = replaced(expected, "</MessageAccount>",
                       "    <POP3_Port type=\"DWORD\">0000024b</POP3_Port>\n</MessageAccount>");
-  EXPECT_EQ(four_spaces.bytes(), expected);
+  EXPECT_EQ(four_spaces.serialize(), expected);
 
   // No final newline, LF, two spaces.
   const std::string utf8_input = read_bytes(kFixtures / "oeaccount/utf8-bom-spa.oeaccount");
   auto utf8 = parse_ok(utf8_input);
   ASSERT_TRUE(utf8.set_dword("POP3_Secure_Connection", 1));
-  EXPECT_EQ(utf8.bytes(),
+  EXPECT_EQ(utf8.serialize(),
             replaced(utf8_input, "</MessageAccount>",
                      "  <POP3_Secure_Connection type=\"DWORD\">00000001</POP3_Secure_Connection>\n"
                      "</MessageAccount>"));
+}
+
+TEST(OeAccountDocument, AnUneditedDocumentSerializesToItsInput) {
+  const std::string input = read_bytes(kHomeAccount);
+  auto document = parse_ok(input);
+  EXPECT_FALSE(document.changed());
+  EXPECT_EQ(document.serialize(), input);
+  EXPECT_EQ(document.original(), input);
+}
+
+TEST(OeAccountDocument, RepeatedEditsRewriteTheirOwnSpans) {
+  const std::string input = read_bytes(kFixtures / "oeaccount/utf8-bom-spa.oeaccount");
+  auto document = parse_ok(input);
+  ASSERT_TRUE(document.set_string("POP3_User_Name", "first"));  // self-closing
+  ASSERT_TRUE(document.set_string("POP3_User_Name", "second"));
+  ASSERT_TRUE(document.set_dword("SMTP_Port", 1));
+  ASSERT_TRUE(document.set_dword("SMTP_Port", 587));
+  ASSERT_TRUE(document.set_dword("POP3_Secure_Connection", 0));  // added
+  ASSERT_TRUE(document.set_string("POP3_Password2", "secret"));  // added
+  ASSERT_TRUE(document.set_dword("POP3_Secure_Connection", 1));
+  EXPECT_TRUE(document.changed());
+  EXPECT_EQ(document.text("POP3_User_Name"), "second");
+  EXPECT_EQ(document.dword("SMTP_Port"), 587u);
+  EXPECT_EQ(document.dword("POP3_Secure_Connection"), 1u);
+  std::string expected = replaced(input, "<POP3_User_Name type=\"SZ\"/>",
+                                  "<POP3_User_Name type=\"SZ\">second</POP3_User_Name>");
+  expected = replaced(expected, ">1D1<", ">24b<");  // in the style of "1"
+  expected = replaced(expected, "</MessageAccount>",
+                      "  <POP3_Secure_Connection type=\"DWORD\">00000001</POP3_Secure_Connection>\n"
+                      "  <POP3_Password2 type=\"SZ\">secret</POP3_Password2>\n"
+                      "</MessageAccount>");
+  EXPECT_EQ(document.serialize(), expected);
+  EXPECT_EQ(document.original(), input);
+  const std::string shown = document.display_text();
+  EXPECT_EQ(shown.find("secret"), std::string::npos);
+  EXPECT_NE(shown.find("<POP3_Password2 type=\"SZ\">********</POP3_Password2>"), std::string::npos);
+  EXPECT_NE(shown.find(">second<"), std::string::npos);
 }
 
 TEST(OeAccountDocument, InvalidEditsAreErrorsAndChangeNothing) {
@@ -162,10 +199,10 @@ TEST(OeAccountDocument, InvalidEditsAreErrorsAndChangeNothing) {
   EXPECT_FALSE(document.set_string("SMTP_Port", "25"));
   EXPECT_FALSE(document.set_string("Account_Name", "two\nlines"));
   EXPECT_FALSE(document.set_dword("1bad name", 1));
-  EXPECT_EQ(document.bytes(), input);
+  EXPECT_EQ(document.serialize(), input);
   auto commented = parse_ok("<MessageAccount>\n</MessageAccount>\n<!-- </MessageAccount> -->");
   ASSERT_TRUE(commented.set_dword("POP3_Port", 995));
-  EXPECT_EQ(commented.bytes(),
+  EXPECT_EQ(commented.serialize(),
             "<MessageAccount>\n\t<POP3_Port type=\"DWORD\">000003e3</POP3_Port>\n"
             "</MessageAccount>\n<!-- </MessageAccount> -->");
   auto root_only = parse_ok("<MessageAccount/>");
