@@ -1,4 +1,4 @@
-// Throughput of every parser: parsing alone, and parsing then serialising (the round trip every
+// Throughput of every parser: parsing alone, and parsing then serializing (the round trip every
 // unedited file makes). Bytes processed are the file's bytes; the copy of the input that each
 // parser takes by value is part of the measured time, as it is in mailmig.
 #include <benchmark/benchmark.h>
@@ -48,7 +48,7 @@ void BM_PrefsParse(benchmark::State& state) {
   measure(state, input(prefs_with_servers, static_cast<std::size_t>(state.range(0))),
           [](const std::string& bytes) {
             mailmig::PrefsDocument document;
-            const bool ok = static_cast<bool>(document.load(bytes));
+            const bool ok = static_cast<bool>(mailmig::PrefsDocument::parse(bytes, document));
             benchmark::DoNotOptimize(document.entries().data());
             return ok;
           });
@@ -58,18 +58,18 @@ void BM_PrefsRoundTrip(benchmark::State& state) {
   measure(state, input(prefs_with_servers, static_cast<std::size_t>(state.range(0))),
           [](const std::string& bytes) {
             mailmig::PrefsDocument document;
-            const bool ok = static_cast<bool>(document.load(bytes));
-            std::string written = document.serialise();
+            const bool ok = static_cast<bool>(mailmig::PrefsDocument::parse(bytes, document));
+            std::string written = document.serialize();
             benchmark::DoNotOptimize(written.data());
             return ok && written.size() == bytes.size();
           });
 }
 
-bool parse_reg(const std::string& bytes, bool serialise) {
+bool parse_reg(const std::string& bytes, bool serialize) {
   mailmig::RegFile document;
   const bool ok = static_cast<bool>(mailmig::RegFile::parse(bytes, document));
   benchmark::DoNotOptimize(document.entries().data());
-  if (!serialise) return ok;
+  if (!serialize) return ok;
   std::string written = document.serialize();
   benchmark::DoNotOptimize(written.data());
   return ok && written.size() == bytes.size();
@@ -99,10 +99,10 @@ void BM_Regedit4RoundTrip(benchmark::State& state) {
       [](const std::string& bytes) { return parse_reg(bytes, true); });
 }
 
-bool parse_becky(const std::string& bytes, bool serialise) {
+bool parse_becky(const std::string& bytes, bool serialize) {
   mailmig::BeckyIniDocument document;
   const bool ok = static_cast<bool>(mailmig::BeckyIniDocument::parse(bytes, document));
-  if (!serialise) return ok;
+  if (!serialize) return ok;
   std::string written = document.serialize();
   benchmark::DoNotOptimize(written.data());
   return ok && written.size() == bytes.size();
@@ -118,10 +118,10 @@ void BM_BeckyRoundTrip(benchmark::State& state) {
           [](const std::string& bytes) { return parse_becky(bytes, true); });
 }
 
-bool parse_accountrc(const std::string& bytes, bool serialise) {
+bool parse_accountrc(const std::string& bytes, bool serialize) {
   mailmig::AccountrcParse parsed = mailmig::AccountrcDocument::parse(bytes);
   benchmark::DoNotOptimize(parsed.document.sections().data());
-  if (!serialise) return static_cast<bool>(parsed.result);
+  if (!serialize) return static_cast<bool>(parsed.result);
   std::string written = parsed.document.bytes();
   benchmark::DoNotOptimize(written.data());
   return parsed.result && written.size() == bytes.size();
@@ -139,10 +139,10 @@ void BM_AccountrcRoundTrip(benchmark::State& state) {
           [](const std::string& bytes) { return parse_accountrc(bytes, true); });
 }
 
-bool parse_oeaccount(const std::string& bytes, bool serialise) {
+bool parse_oeaccount(const std::string& bytes, bool serialize) {
   mailmig::OeAccountDocument document;
   const bool ok = static_cast<bool>(mailmig::OeAccountDocument::parse(bytes, document));
-  if (!serialise) return ok;
+  if (!serialize) return ok;
   std::string written = document.serialize();
   benchmark::DoNotOptimize(written.data());
   return ok && written.size() == bytes.size();

@@ -1,4 +1,4 @@
-// prefs.js under fuzzing: any bytes parse without a crash; an unedited document serialises to
+// prefs.js under fuzzing: any bytes parse without a crash; an unedited document serializes to
 // its input; after an edit the document re-reads with the new value and keeps its other prefs.
 #include <cstddef>
 #include <cstdint>
@@ -20,12 +20,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string input(reinterpret_cast<const char*>(data), size);
 
   PrefsDocument defaults;
-  defaults.load(input, PrefsFileKind::Default);
-  check(defaults.serialise() == input);
+  PrefsDocument::parse(input, defaults, PrefsFileKind::Default);
+  check(defaults.serialize() == input);
 
   PrefsDocument document;
-  document.load(input);
-  check(document.serialise() == input);
+  PrefsDocument::parse(input, document);
+  check(document.serialize() == input);
   if (!document.ok()) return 0;
 
   // Replace the value of the last pref (or insert a new one), then read the bytes again.
@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!edited) return 0;  // a name holding a NUL byte cannot be written back
 
   PrefsDocument reread;
-  reread.load(document.serialise());
+  PrefsDocument::parse(document.serialize(), reread);
   check(reread.ok());
   check(reread.entries().size() == count + (had_name ? 0 : 1));
   switch (*reread.type_of(name)) {

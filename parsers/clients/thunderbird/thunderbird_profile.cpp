@@ -835,8 +835,8 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
 const std::vector<ProfileFile>& ThunderbirdProfile::files() const {
   if (files_stale_) {
     if (files_.front().original.empty()) files_.front().original = prefs_.original();
-    files_.front().current = prefs_.serialise();
-    if (user_js_) files_[user_js_index_].current = user_js_->serialise();
+    files_.front().current = prefs_.serialize();
+    if (user_js_) files_[user_js_index_].current = user_js_->serialize();
     if (logins_) files_[logins_index_].current = logins_->serialise();
     for (const FilterFile& filter : filters_) {
       files_[filter.file_index].current = filter.rules.serialise();
@@ -868,7 +868,7 @@ std::string ThunderbirdProfile::display_text(const ProfileFile& file,
   if (name == "prefs.js" || name == "user.js") {
     // Very old profiles kept passwords in prefs ("mail.server.server1.password").
     PrefsDocument document;
-    document.load(std::string(bytes));
+    PrefsDocument::parse(std::string(bytes), document);
     std::string masked(bytes);
     const auto& entries = document.entries();
     for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
@@ -894,7 +894,9 @@ LoadResult load_thunderbird_profile(const std::string& profile_dir) {
     result.error = prefs_bytes.error;
     return result;
   }
-  if (const ParseResult parsed = profile->prefs_.load(std::move(prefs_bytes.bytes)); !parsed) {
+  if (const ParseResult parsed =
+          PrefsDocument::parse(std::move(prefs_bytes.bytes), profile->prefs_);
+      !parsed) {
     result.error = parsed.describe(prefs_path);
     return result;
   }
@@ -909,7 +911,8 @@ LoadResult load_thunderbird_profile(const std::string& profile_dir) {
       return result;
     }
     profile->user_js_.emplace();
-    profile->user_js_->load(bytes.bytes);  // Thunderbird applies what parses, so do we
+    // Thunderbird applies what parses, so do we.
+    PrefsDocument::parse(bytes.bytes, *profile->user_js_);
     profile->user_js_index_ = profile->files_.size();
     profile->files_.push_back({user_js.string(), bytes.bytes, std::move(bytes.bytes), false});
   }

@@ -34,8 +34,9 @@ struct Token {
   char ch = 0;           // for Char
   bool escaped = false;  // for String: the literal holds a backslash escape
   std::uint32_t int_value = 0;
-  const char* error = "";      // for Error
-  std::size_t error_line = 0;  // 0: report at the line where the error is noticed
+  const char* error = "";        // for Error
+  std::size_t error_line = 0;    // 0: report at the line where the error is noticed
+  std::size_t error_column = 0;  // with error_line
   std::size_t begin = 0;
   std::size_t end = 0;
 
@@ -82,6 +83,11 @@ class Lexer {
   Lexer(std::string_view text, std::size_t pos) : text_(text), pos_(pos) {}
 
   std::size_t line() const { return line_; }
+  // The 1-based byte column of offset `at` on the current line; of the lexer's position when
+  // `at` lies on an earlier line (a token that spans lines).
+  std::size_t column_of(std::size_t at) const {
+    return (at >= line_start_ ? at : offset()) - line_start_ + 1;
+  }
 
   Token next_token() {
     while (true) {
@@ -101,7 +107,7 @@ class Lexer {
           return token;
         }
         case '\n':
-          ++line_;
+          count_line();
           continue;
         case ' ':
         case '\t':
@@ -110,7 +116,7 @@ class Lexer {
           continue;
         case '\r':
           match('\n');
-          ++line_;
+          count_line();
           continue;
         case '"':
         case '\'':
@@ -152,6 +158,7 @@ class Lexer {
         token.kind = TokenKind::Error;
         token.error = message;
         token.error_line = line_;
+        token.error_column = column_of(offset());
       }
     };
     auto put = [out](char c) {
@@ -230,9 +237,9 @@ class Lexer {
         }
       }
       if (c == '\n') {
-        ++line_;
+        count_line();
       } else if (c == '\r') {
-        ++line_;
+        count_line();
         put('\r');
         if (match('\n')) put('\n');
         continue;
@@ -278,11 +285,11 @@ class Lexer {
     while (true) {
       const char c = get();
       if (c == '\n') {
-        ++line_;
+        count_line();
         return;
       }
       if (c == '\r') {
-        ++line_;
+        count_line();
         match('\n');
         return;
       }
@@ -296,9 +303,9 @@ class Lexer {
       if (c == '*') {
         if (match('/')) return true;
       } else if (c == '\n') {
-        ++line_;
+        count_line();
       } else if (c == '\r') {
-        ++line_;
+        count_line();
         match('\n');
       } else if (c == '\0') {
         return false;
@@ -386,9 +393,18 @@ class Lexer {
     return token;
   }
 
+  // Counts the line ending just read (after a CR, the LF that may follow is not yet read).
+  void count_line() {
+    ++line_;
+    const bool lf_follows_cr =
+        text_[pos_ - 1] == '\r' && pos_ < text_.size() && text_[pos_] == '\n';
+    line_start_ = pos_ + (lf_follows_cr ? 1 : 0);
+  }
+
   std::string_view text_;
   std::size_t pos_;
   std::size_t line_ = 1;
+  std::size_t line_start_ = pos_;
 };
 
 // The decoded bytes of a string literal (quotes included) that the lexer accepted.
@@ -408,7 +424,7 @@ using EntryArray = std::vector<PrefEntry, LargeArrayAllocator<PrefEntry>>;
 class PrefsParser {
  public:
   PrefsParser(std::string_view text, PrefsFileKind kind, EntryArray& entries,
-              std::vector<PrefsError>& errors, std::string& decoded_names)
+              std::vector<ParseResult>& errors, std::string& decoded_names)
       : text_(text),
         lexer_(text, text.starts_with("\xEF\xBB\xBF") ? 3 : 0),
         kind_(kind),
@@ -581,10 +597,12 @@ class PrefsParser {
   // Records the error (a lexing error carries its own message), then skips tokens up to and
   // including the next ';' and returns the token after it (or end of file).
   Token recover(Token token, const char* parse_message) {
-    if (token.kind == TokenKind::Error) {
-      errors_.push_back({token.error_line != 0 ? token.error_line : lexer_.line(), token.error});
+    if (token.kind == TokenKind::Error && token.error_line != 0) {
+      errors_.push_back(ParseResult::failure(token.error_line, token.error_column, token.error));
     } else {
-      errors_.push_back({lexer_.line(), parse_message});
+      errors_.push_back(
+          ParseResult::failure(lexer_.line(), lexer_.column_of(token.begin),
+                               token.kind == TokenKind::Error ? token.error : parse_message));
     }
     while (true) {
       if (token.is_char(';')) return lexer_.next_token();
@@ -597,7 +615,7 @@ class PrefsParser {
   Lexer lexer_;
   PrefsFileKind kind_;
   EntryArray& entries_;
-  std::vector<PrefsError>& errors_;
+  std::vector<ParseResult>& errors_;
   std::string& decoded_names_;
 };
 
@@ -667,23 +685,27 @@ std::string escape_pref_string(std::string_view value) {
   return out;
 }
 
-ParseResult PrefsDocument::load(std::string bytes, PrefsFileKind kind) {
+ParseResult PrefsDocument::parse(std::string bytes, PrefsDocument& document, PrefsFileKind kind) {
+  return document.read(std::move(bytes), kind);
+}
+
+ParseResult PrefsDocument::read(std::string bytes, PrefsFileKind kind) {
   text_ = std::move(bytes);
   original_.clear();
   reparsed_ = false;
   if (text_.size() >= std::numeric_limits<std::uint32_t>::max()) {
     // Offsets are 32 bits wide; no profile file comes near (read_file stops at 64 MiB).
     entries_.clear();
-    errors_ = {{1, "file larger than 4 GiB"}};
+    errors_ = {ParseResult::failure(1, 0, "file larger than 4 GiB")};
   } else {
-    parse(kind);
+    parse_text(kind);
   }
   if (errors_.empty()) return ParseResult::success();
-  return ParseResult::failure(errors_.front().line, 0,
+  return ParseResult::failure(errors_.front().line, errors_.front().column,
                               "prefs parse error: " + errors_.front().message);
 }
 
-void PrefsDocument::parse(PrefsFileKind kind) {
+void PrefsDocument::parse_text(PrefsFileKind kind) {
   kind_ = kind;
   entries_.clear();
   errors_.clear();
@@ -795,13 +817,13 @@ void PrefsDocument::find_order() {
 }
 
 void PrefsDocument::reparse_current() {
-  std::string current = serialise();
+  std::string current = serialize();
   if (!reparsed_) {
     original_ = std::move(text_);
     reparsed_ = true;
   }
   text_ = std::move(current);
-  parse(kind_);
+  parse_text(kind_);
 }
 
 std::string_view PrefsDocument::name(const PrefEntry& entry) const {
@@ -1182,7 +1204,7 @@ bool PrefsDocument::for_each_piece(Visit visit) const {
   return visit(text.substr(pos));
 }
 
-std::string PrefsDocument::serialise() const {
+std::string PrefsDocument::serialize() const {
   std::string out;
   out.reserve(text_.size() + added_.size());
   for_each_piece([&](std::string_view piece) {

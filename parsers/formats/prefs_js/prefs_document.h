@@ -4,7 +4,7 @@
 // A profile's prefs.js can hold hundreds of thousands of prefs, so the document keeps the bytes
 // once, a small fixed-size entry per statement (offsets, no copies) and a hash index by name.
 // Edits are recorded as splices over the bytes (a new value literal, a removed line, inserted
-// lines) instead of re-parsing; reads see them, and serialise() builds the new bytes in one pass.
+// lines) instead of re-parsing; reads see them, and serialize() builds the new bytes in one pass.
 #pragma once
 
 #include <cstddef>
@@ -28,12 +28,7 @@ enum class PrefsFileKind { User, Default };
 enum class PrefType : std::uint8_t { String, Int, Bool };
 enum class PrefSpecifier : std::uint8_t { Pref, StickyPref, UserPref };
 
-struct PrefsError {
-  std::size_t line = 0;
-  std::string message;  // Mozilla's text, e.g. "expected ')' after pref value"
-};
-
-// One pref statement. Offsets index the bytes given to load() (for a statement inserted since,
+// One pref statement. Offsets index the bytes given to parse() (for a statement inserted since,
 // the document's own store of new lines); PrefsDocument::name() and string_value() decode them.
 struct PrefEntry {
   std::uint32_t line = 0;             // line of the specifier keyword; 0 for an inserted line
@@ -66,11 +61,15 @@ class PrefsDocument {
  public:
   // Parses like Mozilla: every error is collected and parsing resumes after the next ';'.
   // Returns the first error (message prefixed "prefs parse error: " as Mozilla prints it), or
-  // success; the prefs that did parse are available either way. Bytes past 4 GiB are refused.
-  ParseResult load(std::string bytes, PrefsFileKind kind = PrefsFileKind::User);
+  // success. Unlike the other formats, `document` holds the prefs that did parse either way,
+  // as Thunderbird keeps them. Bytes past 4 GiB are refused.
+  static ParseResult parse(std::string bytes, PrefsDocument& document,
+                           PrefsFileKind kind = PrefsFileKind::User);
 
   bool ok() const { return errors_.empty(); }
-  const std::vector<PrefsError>& errors() const { return errors_; }
+  // Every error: the line where Mozilla notices it, the byte column of the token it was noticed
+  // at, and Mozilla's text (e.g. "expected ')' after pref value").
+  const std::vector<ParseResult>& errors() const { return errors_; }
   // Every statement parsed, in the order of the bytes, then every statement inserted since;
   // an edit marks the statements it removes as removed().
   std::span<const PrefEntry> entries() const { return entries_; }
@@ -101,11 +100,12 @@ class PrefsDocument {
   // is alone on its line(s), else just the statement. False when there was none.
   bool remove(std::string_view name);
 
-  // The current bytes, built in one pass from the bytes and the edits.
-  std::string serialise() const;
-  // The bytes given to load().
+  // The current bytes, built in one pass from the bytes and the edits: the input, unchanged,
+  // until edited.
+  std::string serialize() const;
+  // The bytes given to parse().
   const std::string& original() const { return reparsed_ ? original_ : text_; }
-  // Whether serialise() differs from original(), found without building the new bytes.
+  // Whether serialize() differs from original(), found without building the new bytes.
   bool changed() const;
   // The file's line ending ("\r\n", "\r" or "\n"), from its first line; "\n" without one.
   std::string_view line_ending() const;
@@ -126,7 +126,8 @@ class PrefsDocument {
     std::uint32_t tag;  // the bits of its hash kept above the entry number in a slot
   };
 
-  void parse(PrefsFileKind kind);
+  ParseResult read(std::string bytes, PrefsFileKind kind);
+  void parse_text(PrefsFileKind kind);
   void build_index();
   // Indexes entry `number`, whose name probes from `where`.
   void index_entry(std::uint32_t number, Probe where);
@@ -161,13 +162,13 @@ class PrefsDocument {
   bool for_each_piece(Visit visit) const;
 
   std::string text_;      // the bytes as last parsed
-  std::string original_;  // the bytes given to load(), once the text was parsed again
+  std::string original_;  // the bytes given to parse(), once the text was parsed again
   bool reparsed_ = false;
   PrefsFileKind kind_ = PrefsFileKind::User;
   // The two large arrays of a large file, in memory that huge pages can back.
   std::vector<PrefEntry, LargeArrayAllocator<PrefEntry>> entries_;
   std::uint32_t parsed_count_ = 0;  // entries_[0, parsed_count_) were parsed from text_
-  std::vector<PrefsError> errors_;
+  std::vector<ParseResult> errors_;
   std::uint32_t parsed_end_ = 0;  // where parsing stopped: the text's end or a NUL byte
   std::string names_;             // decoded names: those holding escapes, and inserted ones
   std::string added_;             // the inserted lines

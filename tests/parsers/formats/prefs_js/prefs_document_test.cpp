@@ -15,13 +15,13 @@ using Errors = std::vector<std::pair<std::size_t, std::string>>;
 
 PrefsDocument parse(std::string text, PrefsFileKind kind = PrefsFileKind::User) {
   PrefsDocument document;
-  document.load(std::move(text), kind);
+  PrefsDocument::parse(std::move(text), document, kind);
   return document;
 }
 
 Errors errors_of(const PrefsDocument& document) {
   Errors errors;
-  for (const PrefsError& error : document.errors()) errors.emplace_back(error.line, error.message);
+  for (const ParseResult& error : document.errors()) errors.emplace_back(error.line, error.message);
   return errors;
 }
 
@@ -42,7 +42,7 @@ TEST(PrefsGrammar, EmptyWhitespaceAndCommentOnlyFilesAreValid) {
     const PrefsDocument document = parse(text);
     EXPECT_TRUE(document.ok()) << text;
     EXPECT_TRUE(document.entries().empty()) << text;
-    EXPECT_EQ(document.serialise(), text);
+    EXPECT_EQ(document.serialize(), text);
   }
 }
 
@@ -144,7 +144,7 @@ TEST(PrefsGrammar, NulByteEndsTheFileAndBomIsSkipped) {
   EXPECT_TRUE(document.ok());
   EXPECT_EQ(document.get_int("a"), 1);
   EXPECT_FALSE(document.find("b"));
-  EXPECT_EQ(document.serialise(), text);
+  EXPECT_EQ(document.serialize(), text);
 }
 
 TEST(PrefsGrammar, GrammarFixtureParsesEveryForm) {
@@ -162,7 +162,7 @@ TEST(PrefsGrammar, GrammarFixtureParsesEveryForm) {
   EXPECT_EQ(document.get_string("multi.line"), "a\nb");
   EXPECT_EQ(document.find("cr.only")->line, 17u);
   EXPECT_EQ(document.find("multi.line")->line, 18u);
-  EXPECT_EQ(document.serialise(), text);
+  EXPECT_EQ(document.serialize(), text);
 }
 
 // --- Errors: Mozilla's message and line, and recovery after the next ';' ---
@@ -192,7 +192,7 @@ TEST(PrefsErrors, PrefsAroundAnErrorAreKept) {
   EXPECT_FALSE(document.find("int.unexpected"));
 
   PrefsDocument file;
-  const ParseResult result = file.load(fixture("thunderbird/prefs-bad-escape.js"));
+  const ParseResult result = PrefsDocument::parse(fixture("thunderbird/prefs-bad-escape.js"), file);
   EXPECT_FALSE(result.ok);
   EXPECT_EQ(result.line, 2u);
   EXPECT_EQ(result.describe("prefs.js"),
@@ -298,11 +298,50 @@ TEST(PrefsErrors, ParsingInDefaultFiles) {
 
 TEST(PrefsErrors, MissingSemicolonIsReportedAtTheNextToken) {
   PrefsDocument document;
-  const ParseResult result = document.load(fixture("thunderbird/prefs-missing-semicolon.js"));
+  const ParseResult result =
+      PrefsDocument::parse(fixture("thunderbird/prefs-missing-semicolon.js"), document);
   EXPECT_EQ(result.describe("prefs.js"), "prefs.js:2: prefs parse error: expected ';' after ')'");
   EXPECT_FALSE(document.find("first"));
   EXPECT_FALSE(document.find("swallowed"));
   EXPECT_EQ(document.get_int("kept"), 2);
+}
+
+TEST(PrefsErrors, ErrorsNameTheColumnOfTheTokenWhereTheyAreNoticed) {
+  using Positions = std::vector<std::pair<std::size_t, std::size_t>>;
+  auto positions_of = [](std::string text) {
+    PrefsDocument document;
+    PrefsDocument::parse(std::move(text), document);
+    Positions positions;
+    for (const ParseResult& error : document.errors()) {
+      positions.emplace_back(error.line, error.column);
+    }
+    return positions;
+  };
+  // The ';' is missing: noticed at the next statement's first token.
+  EXPECT_EQ(positions_of("user_pref(\"a\", 1)\n  user_pref(\"b\", 2);"), (Positions{{2, 3}}));
+  // After CR LF and after a lone CR, columns count from the start of the line.
+  EXPECT_EQ(positions_of("user_pref(\"a\", 1);\r\nuser_pref(\"b\" 2);"), (Positions{{2, 15}}));
+  EXPECT_EQ(positions_of("user_pref(\"a\", 1);\ruser_pref(\"b\", @);"), (Positions{{2, 16}}));
+  // A bad escape is reported on its own line, just after it.
+  EXPECT_EQ(positions_of("user_pref(\"a\",\n \"x\\q\");"), (Positions{{2, 6}}));
+  // A token spanning lines: the column of where the lexer stands.
+  EXPECT_EQ(positions_of("user_pref(\"a\" \"b\nc\");"), (Positions{{2, 3}}));
+
+  PrefsDocument document;
+  const ParseResult result =
+      PrefsDocument::parse(fixture("thunderbird/prefs-missing-semicolon.js"), document);
+  EXPECT_EQ(result.line, 2u);
+  EXPECT_EQ(result.column, document.errors().front().column);
+  EXPECT_GT(result.column, 0u);
+}
+
+TEST(PrefsDocument, AnUneditedDocumentSerializesToItsInput) {
+  const std::string text = "# c\r\nuser_pref(\"a\", 1);\r\n  user_pref(\"b\", \"x\"); // y\r\n";
+  PrefsDocument document;
+  ASSERT_TRUE(PrefsDocument::parse(text, document));
+  EXPECT_FALSE(document.changed());
+  EXPECT_EQ(document.serialize(), text);
+  EXPECT_EQ(document.original(), text);
 }
 
 TEST(PrefsErrors, CutOffAtTheEnd) {
@@ -352,16 +391,16 @@ TEST(PrefsErrors, LineEndsAreLfCrAndCrLf) {
 TEST(PrefsEdit, ReplacesOnlyTheValueOfTheLastOccurrence) {
   PrefsDocument document = parse("user_pref(\"a\", 1);\nuser_pref(\"a\", - /*c*/ 2); // x\n");
   ASSERT_TRUE(document.set_int("a", 587));
-  EXPECT_EQ(document.serialise(), "user_pref(\"a\", 1);\nuser_pref(\"a\", 587); // x\n");
+  EXPECT_EQ(document.serialize(), "user_pref(\"a\", 1);\nuser_pref(\"a\", 587); // x\n");
   EXPECT_EQ(document.get_int("a"), 587);
 
   PrefsDocument quoted = parse("user_pref('s', 'old' );\r\n");
   ASSERT_TRUE(quoted.set_string("s", "new"));
-  EXPECT_EQ(quoted.serialise(), "user_pref('s', \"new\" );\r\n");
+  EXPECT_EQ(quoted.serialize(), "user_pref('s', \"new\" );\r\n");
 
   PrefsDocument flag = parse("user_pref(\"b\", false);");
   ASSERT_TRUE(flag.set_bool("b", true));
-  EXPECT_EQ(flag.serialise(), "user_pref(\"b\", true);");
+  EXPECT_EQ(flag.serialize(), "user_pref(\"b\", true);");
 }
 
 TEST(PrefsEdit, KeepsTheExistingType) {
@@ -369,7 +408,7 @@ TEST(PrefsEdit, KeepsTheExistingType) {
   EXPECT_FALSE(document.set_int("port", 587));
   EXPECT_FALSE(document.set_bool("port", true));
   EXPECT_FALSE(document.set_string("other", std::string("a\0b", 3)));
-  EXPECT_EQ(document.serialise(), "user_pref(\"port\", \"25\");\n");
+  EXPECT_EQ(document.serialize(), "user_pref(\"port\", \"25\");\n");
 }
 
 TEST(PrefsEdit, EscapesNewStringsLikeStrEscape) {
@@ -377,7 +416,7 @@ TEST(PrefsEdit, EscapesNewStringsLikeStrEscape) {
             "\"a\\\"b\\\\c\\nd\\re\tf'g\xE6\x97\xA5\"");
   PrefsDocument document = parse("user_pref(\"s\", \"x\");\n");
   ASSERT_TRUE(document.set_string("s", "C:\\Users\\\xE7\x94\xB0\xE4\xB8\xAD\n"));
-  EXPECT_EQ(document.serialise(),
+  EXPECT_EQ(document.serialize(),
             "user_pref(\"s\", \"C:\\\\Users\\\\\xE7\x94\xB0\xE4\xB8\xAD\\n\");\n");
   EXPECT_EQ(document.get_string("s"), "C:\\Users\\\xE7\x94\xB0\xE4\xB8\xAD\n");
 }
@@ -387,7 +426,7 @@ TEST(PrefsEdit, InsertsInByteSortedOrder) {
   ASSERT_TRUE(document.set_int("a.b.c", 5));
   ASSERT_TRUE(document.set_string("A", "upper"));
   ASSERT_TRUE(document.set_bool("z", true));
-  EXPECT_EQ(document.serialise(),
+  EXPECT_EQ(document.serialize(),
             "// header\n\nuser_pref(\"A\", \"upper\");\nuser_pref(\"a.b\", 1);\n"
             "user_pref(\"a.b.c\", 5);\nuser_pref(\"a.d\", 1);\nuser_pref(\"z\", true);\n");
 }
@@ -400,7 +439,7 @@ TEST(PrefsEdit, InsertsWithTheFilesLineEnding) {
   std::string expected = text;
   const std::string before = "user_pref(\"mail.server.server1.type\"";
   expected.insert(expected.find(before), "user_pref(\"mail.server.server1.socketType\", 3);\r\n");
-  EXPECT_EQ(document.serialise(), expected);
+  EXPECT_EQ(document.serialize(), expected);
 }
 
 TEST(PrefsEdit, AppendsToUnsortedFilesAndKeepsAMissingFinalNewline) {
@@ -408,34 +447,34 @@ TEST(PrefsEdit, AppendsToUnsortedFilesAndKeepsAMissingFinalNewline) {
   ASSERT_TRUE(unsorted.set_int("c", 2));
   ASSERT_TRUE(unsorted.set_int("0", 3));
   EXPECT_EQ(
-      unsorted.serialise(),
+      unsorted.serialize(),
       "user_pref(\"b\", 1);\nuser_pref(\"a\", 1);\nuser_pref(\"c\", 2);\nuser_pref(\"0\", 3);\n");
 
   PrefsDocument no_newline = parse("user_pref(\"a\", 1);");
   ASSERT_TRUE(no_newline.set_int("b", 2));
-  EXPECT_EQ(no_newline.serialise(), "user_pref(\"a\", 1);\nuser_pref(\"b\", 2);");
+  EXPECT_EQ(no_newline.serialize(), "user_pref(\"a\", 1);\nuser_pref(\"b\", 2);");
 
   PrefsDocument comment_last = parse("# only a comment");
   ASSERT_TRUE(comment_last.set_int("b", 2));
-  EXPECT_EQ(comment_last.serialise(), "# only a comment\nuser_pref(\"b\", 2);");
+  EXPECT_EQ(comment_last.serialize(), "# only a comment\nuser_pref(\"b\", 2);");
 
   PrefsDocument empty = parse("");
   ASSERT_TRUE(empty.set_string("a", "x"));
-  EXPECT_EQ(empty.serialise(), "user_pref(\"a\", \"x\");\n");
+  EXPECT_EQ(empty.serialize(), "user_pref(\"a\", \"x\");\n");
 
   // A NUL byte ends what Mozilla reads, so new lines go before it.
   PrefsDocument nul = parse(std::string("user_pref(\"a\", 1);\n\0junk", 24));
   ASSERT_TRUE(nul.set_int("b", 2));
-  EXPECT_EQ(nul.serialise(), std::string("user_pref(\"a\", 1);\nuser_pref(\"b\", 2);\n\0junk", 43));
+  EXPECT_EQ(nul.serialize(), std::string("user_pref(\"a\", 1);\nuser_pref(\"b\", 2);\n\0junk", 43));
   PrefsDocument nul_unsorted = parse(std::string("user_pref(\"b\", 1);user_pref(\"a\", 1);\0", 37));
   ASSERT_TRUE(nul_unsorted.set_int("c", 2));
-  EXPECT_EQ(nul_unsorted.serialise(),
+  EXPECT_EQ(nul_unsorted.serialize(),
             std::string("user_pref(\"b\", 1);user_pref(\"a\", 1);\nuser_pref(\"c\", 2);\0", 56));
-  EXPECT_EQ(parse(nul_unsorted.serialise()).get_int("c"), 2);
+  EXPECT_EQ(parse(nul_unsorted.serialize()).get_int("c"), 2);
 
   PrefsDocument bom = parse("\xEF\xBB\xBFuser_pref(\"b\", 1);\n");
   ASSERT_TRUE(bom.set_int("a", 0));
-  EXPECT_EQ(bom.serialise(), "\xEF\xBB\xBFuser_pref(\"a\", 0);\nuser_pref(\"b\", 1);\n");
+  EXPECT_EQ(bom.serialize(), "\xEF\xBB\xBFuser_pref(\"a\", 0);\nuser_pref(\"b\", 1);\n");
 }
 
 TEST(PrefsEdit, RemovesWholeLinesOfEveryOccurrence) {
@@ -443,13 +482,13 @@ TEST(PrefsEdit, RemovesWholeLinesOfEveryOccurrence) {
       "user_pref(\"a\", 1);\r\nuser_pref(\"gone\", 1);\r\n  user_pref(\"gone\",\r\n 2);\r\n"
       "user_pref(\"b\", 1);\r\n");
   ASSERT_TRUE(document.remove("gone"));
-  EXPECT_EQ(document.serialise(), "user_pref(\"a\", 1);\r\nuser_pref(\"b\", 1);\r\n");
+  EXPECT_EQ(document.serialize(), "user_pref(\"a\", 1);\r\nuser_pref(\"b\", 1);\r\n");
   EXPECT_FALSE(document.remove("gone"));
 
   PrefsDocument shared = parse("user_pref(\"a\", 1); user_pref(\"b\", 2);\nuser_pref(\"c\", 3);");
   ASSERT_TRUE(shared.remove("a"));
   ASSERT_TRUE(shared.remove("c"));
-  EXPECT_EQ(shared.serialise(), " user_pref(\"b\", 2);\n");
+  EXPECT_EQ(shared.serialize(), " user_pref(\"b\", 2);\n");
 }
 
 // Edits are recorded, not re-parsed: every sequence must give the bytes that editing the text
@@ -469,7 +508,7 @@ TEST(PrefsEdit, EditSequencesGiveTheBytesOfStepByStepEdits) {
   const std::string expected =
       "# header\nuser_pref(\"a\", 2);\nuser_pref(\"b\", 5);\nuser_pref(\"c\", \"again\");\n"
       "user_pref(\"d\", \"new\");\nuser_pref(\"e\", true);\nuser_pref(\"f\", false);\n";
-  EXPECT_EQ(document.serialise(), expected);
+  EXPECT_EQ(document.serialize(), expected);
   EXPECT_TRUE(document.changed());
   EXPECT_EQ(document.get_int("b"), 5);
   EXPECT_EQ(document.get_string("c"), "again");
@@ -485,12 +524,12 @@ TEST(PrefsEdit, EditSequencesGiveTheBytesOfStepByStepEdits) {
 TEST(PrefsEdit, RemovingTheLastLineAfterAnAppendToAFileWithoutFinalNewline) {
   PrefsDocument document = parse("user_pref(\"a\", 1);\nuser_pref(\"m\", 1);");
   ASSERT_TRUE(document.set_int("z", 2));
-  EXPECT_EQ(document.serialise(),
+  EXPECT_EQ(document.serialize(),
             "user_pref(\"a\", 1);\nuser_pref(\"m\", 1);\nuser_pref(\"z\", 2);");
   ASSERT_TRUE(document.remove("m"));
-  EXPECT_EQ(document.serialise(), "user_pref(\"a\", 1);\nuser_pref(\"z\", 2);");
+  EXPECT_EQ(document.serialize(), "user_pref(\"a\", 1);\nuser_pref(\"z\", 2);");
   ASSERT_TRUE(document.remove("z"));
-  EXPECT_EQ(document.serialise(), "user_pref(\"a\", 1);\n");
+  EXPECT_EQ(document.serialize(), "user_pref(\"a\", 1);\n");
   EXPECT_EQ(document.get_int("a"), 1);
   EXPECT_FALSE(document.find("z"));
 }
@@ -501,12 +540,12 @@ TEST(PrefsEdit, StatementsSharingALineAndEscapedNames) {
   // new line goes at the end.
   ASSERT_TRUE(shared.set_int("b", 9));
   ASSERT_TRUE(shared.set_int("a0", 8));
-  EXPECT_EQ(shared.serialise(),
+  EXPECT_EQ(shared.serialize(),
             "user_pref(\"b\", 9);\nuser_pref(\"a\", 1); user_pref(\"c\", 2);\n"
             "user_pref(\"d\", 3);\nuser_pref(\"a0\", 8);\n");
   ASSERT_TRUE(shared.remove("a"));
   ASSERT_TRUE(shared.remove("c"));
-  EXPECT_EQ(shared.serialise(),
+  EXPECT_EQ(shared.serialize(),
             "user_pref(\"b\", 9);\nuser_pref(\"d\", 3);\nuser_pref(\"a0\", 8);\n");
 
   PrefsDocument escaped = parse("user_pref(\"q\\\"1\", 1);\nuser_pref(\"\\u00c4\", \"\\x41\");\n");
@@ -514,7 +553,7 @@ TEST(PrefsEdit, StatementsSharingALineAndEscapedNames) {
   EXPECT_EQ(escaped.get_string("\xC3\x84"), "A");
   ASSERT_TRUE(escaped.set_string("\xC3\x84", "B\""));
   EXPECT_EQ(escaped.get_string("\xC3\x84"), "B\"");
-  EXPECT_EQ(escaped.serialise(), "user_pref(\"q\\\"1\", 1);\nuser_pref(\"\\u00c4\", \"B\\\"\");\n");
+  EXPECT_EQ(escaped.serialize(), "user_pref(\"q\\\"1\", 1);\nuser_pref(\"\\u00c4\", \"B\\\"\");\n");
 }
 
 TEST(PrefsEdit, ChangedComparesTheBytes) {
@@ -525,7 +564,7 @@ TEST(PrefsEdit, ChangedComparesTheBytes) {
   ASSERT_TRUE(document.remove("b"));
   EXPECT_TRUE(document.changed());
   ASSERT_TRUE(document.set_int("b", 2));
-  EXPECT_EQ(document.serialise(), "user_pref(\"a\", 1);\nuser_pref(\"b\", 2);\n");
+  EXPECT_EQ(document.serialize(), "user_pref(\"a\", 1);\nuser_pref(\"b\", 2);\n");
   EXPECT_FALSE(document.changed());
 }
 
@@ -534,12 +573,12 @@ TEST(PrefsEdit, UnsortedFilesAppendAfterRemovals) {
       parse("user_pref(\"b\", 1);\nuser_pref(\"a\", 1);\nuser_pref(\"c\", 1);\n");
   ASSERT_TRUE(document.remove("c"));
   ASSERT_TRUE(document.set_int("d", 2));
-  EXPECT_EQ(document.serialise(),
+  EXPECT_EQ(document.serialize(),
             "user_pref(\"b\", 1);\nuser_pref(\"a\", 1);\nuser_pref(\"d\", 2);\n");
   // Without "b" the file is sorted again, so the next line goes in byte order.
   ASSERT_TRUE(document.remove("b"));
   ASSERT_TRUE(document.set_int("b", 3));
-  EXPECT_EQ(document.serialise(),
+  EXPECT_EQ(document.serialize(),
             "user_pref(\"a\", 1);\nuser_pref(\"b\", 3);\nuser_pref(\"d\", 2);\n");
 }
 
@@ -559,7 +598,7 @@ TEST(PrefsLarge, EveryNameIsFoundAndEditedInAFileOfManyPrefs) {
   PrefsDocument document = parse(text);
   ASSERT_TRUE(document.ok());
   ASSERT_EQ(document.entries().size(), std::size_t{kCount} + 1);
-  EXPECT_EQ(document.serialise(), text);
+  EXPECT_EQ(document.serialize(), text);
   for (int number = 1; number < kCount; ++number) {
     ASSERT_EQ(document.get_int(name_of(number)), number) << number;
   }
@@ -579,7 +618,7 @@ TEST(PrefsLarge, EveryNameIsFoundAndEditedInAFileOfManyPrefs) {
   ASSERT_NE(at, std::string::npos);
   expected.replace(at, old_line.size(),
                    "user_pref(\"p123456\", 7);\nuser_pref(\"p1234560\", 8);\n");
-  EXPECT_EQ(document.serialise(), expected);
+  EXPECT_EQ(document.serialize(), expected);
   EXPECT_EQ(document.get_int("p1234560"), 8);
   EXPECT_EQ(document.find("p000000"), nullptr);
 }
@@ -592,7 +631,7 @@ TEST(PrefsRoundTrip, EveryFixtureAndPeerSample) {
     ASSERT_TRUE(read.ok) << read.error;  // the peer samples must be there
     const PrefsDocument document = parse(read.bytes);
     EXPECT_TRUE(document.ok()) << path;
-    EXPECT_EQ(document.serialise(), read.bytes) << path;
+    EXPECT_EQ(document.serialize(), read.bytes) << path;
   }
   const PrefsDocument peer = parse(read_file(shared + "thunderbird-153/prefs.js").bytes);
   EXPECT_EQ(peer.entries().size(), 117u);
@@ -611,7 +650,7 @@ TEST(PrefsRoundTrip, EveryFixtureAndPeerSample) {
         "homes/linux/.thunderbird/p7q1w5zc.hanako/prefs.js",
         "homes/windows/AppData/Roaming/Thunderbird/Profiles/x8f2k1qz.default-release/prefs.js"}) {
     const std::string text = fixture(name);
-    EXPECT_EQ(parse(text).serialise(), text) << name;
+    EXPECT_EQ(parse(text).serialize(), text) << name;
   }
 }
 
