@@ -1,4 +1,4 @@
-// Fuzzes the accountrc document and the Sylpheed/Claws profile: a parsed input serialises back
+// Fuzzes the accountrc document and the Sylpheed/Claws profile: a parsed input serializes back
 // to itself, an edit reads back, and apply() on every account keeps the file parseable.
 #include <algorithm>
 #include <cstddef>
@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "parsers/clients/sylpheed/accountrc_profile.h"
 #include "parsers/formats/accountrc/accountrc_document.h"
 #include "parsers/formats/accountrc/accountrc_key_order.h"
-#include "parsers/clients/sylpheed/accountrc_profile.h"
 
 namespace {
 
@@ -36,7 +36,9 @@ void fuzz_profile(mailmig::ClientKind client, const std::string& bytes) {
                      {"fuzz", "incoming.authentication", "", "password-cleartext", ""},
                      {"fuzz", "incoming.port", "", "995", ""}});
     if (!findings.empty()) accounts_with_findings.push_back(account.id);
-    check(static_cast<bool>(mailmig::AccountrcDocument::parse(profile.files()[0].current).result));
+    mailmig::AccountrcDocument written;
+    check(
+        static_cast<bool>(mailmig::AccountrcDocument::parse(profile.files()[0].current, written)));
   }
   for (const mailmig::Account& account : profile.accounts()) {
     const bool explained = std::find(accounts_with_findings.begin(), accounts_with_findings.end(),
@@ -49,21 +51,20 @@ void fuzz_profile(mailmig::ClientKind client, const std::string& bytes) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);
-  mailmig::AccountrcParse parsed = mailmig::AccountrcDocument::parse(bytes);
-  if (!parsed.result) return 0;
-  mailmig::AccountrcDocument& document = parsed.document;
-  check(document.bytes() == bytes);
+  mailmig::AccountrcDocument document;
+  if (!mailmig::AccountrcDocument::parse(bytes, document)) return 0;
+  check(document.serialize() == bytes);
 
   if (!document.sections().empty()) {
     const std::string section = document.sections().front().name;
     check(document.set_value(section, "smtp_port", "587", mailmig::sylpheed_key_order()));
     check(document.set_value(section, "x_mailmig_fuzz", "-- ", mailmig::claws_key_order()));
-    mailmig::AccountrcParse reparsed = mailmig::AccountrcDocument::parse(document.bytes());
-    check(static_cast<bool>(reparsed.result));
-    const auto* edited = reparsed.document.find_section(section);
+    mailmig::AccountrcDocument reparsed;
+    check(static_cast<bool>(mailmig::AccountrcDocument::parse(document.serialize(), reparsed)));
+    const auto* edited = reparsed.find_section(section);
     check(edited != nullptr);
-    check(reparsed.document.value(*edited, "smtp_port") == "587");
-    check(reparsed.document.value(*edited, "x_mailmig_fuzz") == "-- ");
+    check(reparsed.value(*edited, "smtp_port") == "587");
+    check(reparsed.value(*edited, "x_mailmig_fuzz") == "-- ");
   }
 
   fuzz_profile(mailmig::ClientKind::Sylpheed, bytes);

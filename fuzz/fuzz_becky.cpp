@@ -1,4 +1,4 @@
-// Becky! Mailbox.ini: whatever parses must serialise to the same bytes, and an edit must read
+// Becky! Mailbox.ini: whatever parses must serialize to the same bytes, and an edit must read
 // back.
 #include <cstddef>
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Windows Mail .oeaccount: whatever parses must serialise to the same bytes, and edits (a
+// Windows Mail .oeaccount: whatever parses must serialize to the same bytes, and edits (a
 // replaced and an added property) must read back.
 #include <cstddef>
 #include <cstdint>

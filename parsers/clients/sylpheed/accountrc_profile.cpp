@@ -401,13 +401,14 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
 
   // The document is parsed from the bytes read and holds the current bytes; files() builds them
   // when asked (a plan never asks), so a large file is not held twice more.
-  AccountrcParse parsed = AccountrcDocument::parse(files.accountrc.original);
+  AccountrcDocument document;
+  const ParseResult parsed = AccountrcDocument::parse(files.accountrc.original, document);
   std::string().swap(files.accountrc.current);
-  if (!parsed.result) {
-    loaded.error = parsed.result.describe(files.accountrc.path);
+  if (!parsed) {
+    loaded.error = parsed.describe(files.accountrc.path);
     return loaded;
   }
-  const auto& sections = parsed.document.sections();
+  const auto& sections = document.sections();
   profile->section_of_id_.reserve(sections.size());
   for (std::size_t index = 0; index < sections.size(); ++index) {
     const auto& section = sections[index];
@@ -429,18 +430,20 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
       return loaded;
     }
   }
-  profile->document_ = std::move(parsed.document);
+  profile->document_ = std::move(document);
   profile->files_.push_back(std::move(files.accountrc));
   profile->current_stale_ = true;
 
   if (files.clawsrc) {
-    AccountrcParse clawsrc = AccountrcDocument::parse(files.clawsrc->current);
-    if (!clawsrc.result) {
-      loaded.error = clawsrc.result.describe(files.clawsrc->path);
+    AccountrcDocument clawsrc;
+    if (const ParseResult parsed_clawsrc =
+            AccountrcDocument::parse(files.clawsrc->current, clawsrc);
+        !parsed_clawsrc) {
+      loaded.error = parsed_clawsrc.describe(files.clawsrc->path);
       return loaded;
     }
-    if (const auto* common = clawsrc.document.find_section("Common")) {
-      if (auto version = clawsrc.document.value(*common, "config_version")) {
+    if (const auto* common = clawsrc.find_section("Common")) {
+      if (auto version = clawsrc.value(*common, "config_version")) {
         profile->clawsrc_config_version_ = static_cast<int>(c_atoi(*version));
       }
     }
@@ -462,7 +465,7 @@ const AccountrcDocument::Section* AccountrcProfile::section_of(
 
 const std::vector<ProfileFile>& AccountrcProfile::files() const {
   if (current_stale_) {
-    files_.front().current = document_.bytes();
+    files_.front().current = document_.serialize();
     current_stale_ = false;
   }
   return files_;

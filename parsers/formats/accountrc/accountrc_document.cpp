@@ -18,9 +18,8 @@ bool holds_line_break_or_nul(std::string_view text) {
 
 }  // namespace
 
-AccountrcParse AccountrcDocument::parse(std::string_view text) {
-  AccountrcParse parsed;
-  AccountrcDocument& document = parsed.document;
+ParseResult AccountrcDocument::parse(std::string_view text, AccountrcDocument& out) {
+  AccountrcDocument document;
   std::size_t begin = 0;
   std::size_t number = 0;
   std::size_t section_begin = 0;  // in text: where the open section's header starts
@@ -52,10 +51,7 @@ AccountrcParse AccountrcDocument::parse(std::string_view text) {
     if (const std::size_t nul =
             holds_nul ? text.substr(begin, end - begin).find('\0') : std::string_view::npos;
         nul != std::string_view::npos) {
-      parsed.result =
-          ParseResult::failure(number, nul + 1, "NUL byte: this is not a text settings file");
-      parsed.document = AccountrcDocument();
-      return parsed;
+      return ParseResult::failure(number, nul + 1, "NUL byte: this is not a text settings file");
     }
 
     Line line;
@@ -64,11 +60,8 @@ AccountrcParse AccountrcDocument::parse(std::string_view text) {
     } else if (content.front() == '[') {
       // The client takes the label as everything between the first and the last character.
       if (content.size() < 2 || content.back() != ']') {
-        parsed.result = ParseResult::failure(
-            number, content.size() + 1,
-            "invalid section header: expected ']' at the end of the line");
-        parsed.document = AccountrcDocument();
-        return parsed;
+        return ParseResult::failure(number, content.size() + 1,
+                                    "invalid section header: expected ']' at the end of the line");
       }
       line.kind = LineKind::Header;
       if (document.sections_.empty()) {
@@ -85,29 +78,23 @@ AccountrcParse AccountrcDocument::parse(std::string_view text) {
       section.lines.reserve(lines_before);
       section.name = std::string(content.substr(1, content.size() - 2));
     } else if (document.sections_.empty()) {
-      parsed.result = ParseResult::failure(
+      return ParseResult::failure(
           number, 1, "expected a section header such as [Account: 1] before the first setting");
-      parsed.document = AccountrcDocument();
-      return parsed;
     } else if (const std::size_t equals = content.find('='); equals != std::string_view::npos) {
       line.kind = LineKind::KeyValue;
       line.value_begin = static_cast<std::uint32_t>(begin - section_begin + equals + 1);
     } else if (newline == std::string_view::npos) {
       // The client ignores a line without '=', but writes every line with its newline: a last
       // one without either is a copy cut short.
-      parsed.result = ParseResult::failure(
+      return ParseResult::failure(
           number, content.size() + 1,
           "the file ends in the middle of this line, which has no '=': it looks cut short");
-      parsed.document = AccountrcDocument();
-      return parsed;
     } else {
       line.kind = LineKind::Other;
     }
     if (!document.sections_.empty()) {
       if (end - section_begin > UINT32_MAX || number > kMaxLineNumber) {
-        parsed.result = ParseResult::failure(number, 0, "section too large (over 4 GiB)");
-        parsed.document = AccountrcDocument();
-        return parsed;
+        return ParseResult::failure(number, 0, "section too large (over 4 GiB)");
       }
       line.number = static_cast<std::uint32_t>(number & kMaxLineNumber);  // checked above
       line.begin = static_cast<std::uint32_t>(begin - section_begin);
@@ -121,11 +108,11 @@ AccountrcParse AccountrcDocument::parse(std::string_view text) {
   } else {
     close_section(text.size());
   }
-  parsed.result = ParseResult::success();
-  return parsed;
+  out = std::move(document);
+  return ParseResult::success();
 }
 
-std::string AccountrcDocument::bytes() const {
+std::string AccountrcDocument::serialize() const {
   std::size_t size = preamble_.size();
   for (const Section& section : sections_) size += section.bytes.size();
   std::string out;
@@ -227,8 +214,7 @@ bool AccountrcDocument::replace_value(std::size_t section_index, std::size_t lin
                                       std::string_view value) {
   if (holds_line_break_or_nul(value) || section_index >= sections_.size()) return false;
   Section& section = sections_[section_index];
-  if (line_index >= section.lines.size() ||
-      section.lines[line_index].kind != LineKind::KeyValue ||
+  if (line_index >= section.lines.size() || section.lines[line_index].kind != LineKind::KeyValue ||
       section.bytes.size() + value.size() > UINT32_MAX) {
     return false;
   }

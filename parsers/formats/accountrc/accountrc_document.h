@@ -1,6 +1,6 @@
 // Sylpheed's and Claws Mail's rc files (accountrc, clawsrc, sylpheedrc) as a lossless document:
 // `[Section]` header lines, then `key=value` lines split at the first '='. Every byte is kept;
-// serialising an unedited document gives the input back, and an edit splices only value bytes
+// serializing an unedited document gives the input back, and an edit splices only value bytes
 // (or inserts one line where the client itself would write it).
 #pragma once
 
@@ -16,8 +16,6 @@
 #include "src/model/parse_result.h"
 
 namespace mailmig {
-
-struct AccountrcParse;
 
 class AccountrcDocument {
  public:
@@ -67,13 +65,14 @@ class AccountrcDocument {
     }
   };
 
-  // Parses bytes (copied into the sections); on failure the result says where and what was
-  // expected.
-  static AccountrcParse parse(std::string_view bytes);
+  // Parses bytes (copied into the sections); on failure the result says where (line and byte
+  // column) and what was expected, and `document` is left unchanged.
+  static ParseResult parse(std::string_view bytes, AccountrcDocument& document);
 
-  // The whole file: the blank lines before the first section, then every section.
-  std::string bytes() const;
-  // bytes() == other, without building bytes().
+  // The whole file: the blank lines before the first section, then every section (the input,
+  // unchanged, until edited).
+  std::string serialize() const;
+  // serialize() == other, without building serialize().
   bool has_bytes(std::string_view other) const;
   const std::vector<Section>& sections() const { return sections_; }
 
@@ -104,8 +103,7 @@ class AccountrcDocument {
 
  private:
   std::string_view line_ending_for_insert(const Section& section, std::size_t after_line) const;
-  static void replace_line_value(Section& section, std::size_t line_index,
-                                 std::string_view value);
+  static void replace_line_value(Section& section, std::size_t line_index, std::string_view value);
 
   std::string preamble_;  // blank lines before the first header
   std::vector<Section> sections_;
@@ -114,11 +112,6 @@ class AccountrcDocument {
   mutable std::unordered_map<std::string, std::size_t> section_index_;
   mutable bool section_index_built_ = false;
   std::string first_line_ending_ = "\n";
-};
-
-struct AccountrcParse {
-  ParseResult result;
-  AccountrcDocument document;
 };
 
 }  // namespace mailmig

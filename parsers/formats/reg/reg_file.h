@@ -1,7 +1,7 @@
 // A lossless regedit export (.reg): REGEDIT4 in an ANSI code page, or "Windows Registry Editor
 // Version 5.00" in UTF-16LE with a BOM. Lines are classified the way Wine's regedit import
 // (programs/regedit/regproc.c) reads them; every byte, including lines regedit ignores or
-// rejects, is kept, so serialising an unedited file gives back its input.
+// rejects, is kept, so serializing an unedited file gives back its input.
 #pragma once
 
 #include <array>
