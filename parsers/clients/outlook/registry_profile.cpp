@@ -387,11 +387,11 @@ class RegistryProfile::Writer {
   bool has(std::string_view name) const { return document().find_value(key_, name) != nullptr; }
 
   void put(const RegValue& value, const std::string& rule) {
-    RegEdit edit = profile_.document_.put_value(key_, value);
+    ParseResult edit = profile_.document_.put_value(key_, value);
     if (!edit) {
       findings_.push_back(make_finding(
           rule, Severity::Warning, N_("Could not write \"{value}\" in [{key}]: {error}"),
-          {{"value", value.name}, {"key", key_}, {"error", edit.error}}));
+          {{"value", value.name}, {"key", key_}, {"error", edit.message}}));
       return;
     }
     profile_.files_stale_ = true;

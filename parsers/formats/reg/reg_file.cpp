@@ -1187,28 +1187,28 @@ const RegValue* RegFile::find_value(std::string_view key_path, std::string_view 
   return entry && entry->kind == RegLineKind::Value ? &entry->value : nullptr;
 }
 
-RegEdit RegFile::encode_text_line(std::string_view utf8, std::string_view name,
-                                  std::string& out) const {
+ParseResult RegFile::encode_text_line(std::string_view utf8, std::string_view name,
+                                      std::string& out) const {
   if (utf8.find('\0') != std::string_view::npos) {
-    return RegEdit::failure("regedit cannot write a NUL character in a name or string");
+    return ParseResult::failure(0, 0, "regedit cannot write a NUL character in a name or string");
   }
-  if (!is_valid_utf8(utf8)) return RegEdit::failure("the text is not valid UTF-8");
+  if (!is_valid_utf8(utf8)) return ParseResult::failure(0, 0, "the text is not valid UTF-8");
   // ASCII needs no iconv (whose iconv_open costs more than a whole edit) where the code page
   // reads it as ASCII.
   if (encoding_ == RegEncoding::Utf16Le || (keeps_ascii_ && is_ascii(utf8))) {
     out = std::string(utf8);
-    return RegEdit::success();
+    return ParseResult::success();
   }
   Conversion converted = from_utf8(utf8, codepage_.c_str());
   if (!converted) {
-    return RegEdit::failure("value \"" + std::string(name) + "\" cannot be written in " +
-                            codepage_);
+    return ParseResult::failure(
+        0, 0, "value \"" + std::string(name) + "\" cannot be written in " + codepage_);
   }
   out = std::move(converted.text);
-  return RegEdit::success();
+  return ParseResult::success();
 }
 
-RegEdit RegFile::format_value_line(const RegValue& value, std::string& line) const {
+ParseResult RegFile::format_value_line(const RegValue& value, std::string& line) const {
   const std::string name_part =
       value.name.empty() ? std::string("@=") : "\"" + escape_reg_string(value.name) + "\"=";
   std::string utf8 = name_part;
@@ -1250,7 +1250,7 @@ RegEdit RegFile::format_value_line(const RegValue& value, std::string& line) con
   return encode_text_line(utf8, value.name, line);
 }
 
-RegEdit RegFile::format_value_deletion(std::string_view name, std::string& line) const {
+ParseResult RegFile::format_value_deletion(std::string_view name, std::string& line) const {
   return encode_text_line("\"" + escape_reg_string(name) + "\"=-", name, line);
 }
 
@@ -1289,20 +1289,21 @@ bool RegFile::reads_back(std::string_view line, const RegValue& value, RegValue&
   return true;
 }
 
-RegEdit RegFile::set_value(std::string_view key_path, const RegValue& value) {
+ParseResult RegFile::set_value(std::string_view key_path, const RegValue& value) {
   const std::size_t found = find_index(key_path, value.name, true);
   if (found == RegEntry::npos || entry_at(found).kind != RegLineKind::Value) {
-    return RegEdit::failure("no value \"" + value.name + "\" in [" + std::string(key_path) + "]");
+    return ParseResult::failure(
+        0, 0, "no value \"" + value.name + "\" in [" + std::string(key_path) + "]");
   }
   return set_entry(found, value);
 }
 
-RegEdit RegFile::set_entry(std::size_t found, const RegValue& value) {
+ParseResult RegFile::set_entry(std::size_t found, const RegValue& value) {
   std::string line;
-  if (RegEdit formatted = format_value_line(value, line); !formatted) return formatted;
+  if (ParseResult formatted = format_value_line(value, line); !formatted) return formatted;
   RegValue parsed;
   if (!reads_back(line, value, parsed)) {
-    return RegEdit::failure("the edited value \"" + value.name + "\" does not read back");
+    return ParseResult::failure(0, 0, "the edited value \"" + value.name + "\" does not read back");
   }
   RegEntry& entry = entry_at(found);
   Replacement replacement{std::move(line), entry.replacement == RegEntry::npos
@@ -1319,27 +1320,28 @@ RegEdit RegFile::set_entry(std::size_t found, const RegValue& value) {
     entry.edited = true;
     edited_.push_back(found);
   }
-  return RegEdit::success();
+  return ParseResult::success();
 }
 
-RegEdit RegFile::set_dword(std::string_view key_path, std::string_view name, std::uint32_t number) {
+ParseResult RegFile::set_dword(std::string_view key_path, std::string_view name,
+                               std::uint32_t number) {
   return set_value(key_path, RegValue::dword_value(std::string(name), number));
 }
 
-RegEdit RegFile::set_binary(std::string_view key_path, std::string_view name,
-                            std::string_view data) {
+ParseResult RegFile::set_binary(std::string_view key_path, std::string_view name,
+                                std::string_view data) {
   return set_value(key_path, RegValue::binary(std::string(name), std::string(data)));
 }
 
-RegEdit RegFile::set_string(std::string_view key_path, std::string_view name,
-                            std::string_view utf8) {
+ParseResult RegFile::set_string(std::string_view key_path, std::string_view name,
+                                std::string_view utf8) {
   return set_value(key_path, RegValue::string(std::string(name), std::string(utf8)));
 }
 
-RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
+ParseResult RegFile::add_value(std::string_view key_path, const RegValue& value) {
   const auto sections = key_sections_.find(key_path);
   if (sections == key_sections_.end()) {
-    return RegEdit::failure("no key [" + std::string(key_path) + "]");
+    return ParseResult::failure(0, 0, "no key [" + std::string(key_path) + "]");
   }
   const std::size_t key = sections->second.back();
   std::size_t after = key;
@@ -1349,7 +1351,7 @@ RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
     }
   });
   std::string line;
-  if (RegEdit formatted = format_value_line(value, line); !formatted) return formatted;
+  if (ParseResult formatted = format_value_line(value, line); !formatted) return formatted;
   RegValue parsed;
   // A deletion of the key (or of a key above it) further down would delete the value again.
   const bool deleted_later =
@@ -1359,7 +1361,7 @@ RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
                (reg_names_equal(deleted, key_path) || is_ancestor_path(deleted, key_path));
       });
   if (deleted_later || !reads_back(line, value, parsed)) {
-    return RegEdit::failure("the added value \"" + value.name + "\" does not read back");
+    return ParseResult::failure(0, 0, "the added value \"" + value.name + "\" does not read back");
   }
   // After a last line without a line ending, the new line becomes the last one, without one.
   Ending ending = Ending::File;
@@ -1385,10 +1387,10 @@ RegEdit RegFile::add_value(std::string_view key_path, const RegValue& value) {
   added.next_added = anchor.next_added;
   anchor.next_added = static_cast<std::uint32_t>(entries_.size() + added_.size() - 1);
   edited_.push_back(anchor.next_added);
-  return RegEdit::success();
+  return ParseResult::success();
 }
 
-RegEdit RegFile::put_value(std::string_view key_path, const RegValue& value) {
+ParseResult RegFile::put_value(std::string_view key_path, const RegValue& value) {
   const std::size_t found = find_index(key_path, value.name, true);
   if (found != RegEntry::npos && entry_at(found).kind == RegLineKind::Value) {
     return set_entry(found, value);
@@ -1396,14 +1398,14 @@ RegEdit RegFile::put_value(std::string_view key_path, const RegValue& value) {
   return add_value(key_path, value);
 }
 
-RegEdit RegFile::delete_value(std::string_view key_path, std::string_view name) {
+ParseResult RegFile::delete_value(std::string_view key_path, std::string_view name) {
   const std::size_t found = find_index(key_path, name, true);
   if (found == RegEntry::npos || entry_at(found).kind != RegLineKind::Value) {
-    return RegEdit::success();
+    return ParseResult::success();
   }
   RegEntry& entry = entry_at(found);
   std::string line;  // in the value's own spelling of its name
-  if (RegEdit formatted = format_value_deletion(entry.value.name, line); !formatted) {
+  if (ParseResult formatted = format_value_deletion(entry.value.name, line); !formatted) {
     return formatted;
   }
   Replacement replacement{std::move(line), entry.replacement == RegEntry::npos
@@ -1420,7 +1422,7 @@ RegEdit RegFile::delete_value(std::string_view key_path, std::string_view name) 
     entry.edited = true;
     edited_.push_back(found);
   }
-  return RegEdit::success();
+  return ParseResult::success();
 }
 
 std::vector<std::string> RegFile::value_names(std::string_view key_path) const {

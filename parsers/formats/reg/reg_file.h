@@ -93,16 +93,7 @@ inline bool reg_names_equal(std::string_view a, std::string_view b) {
   return a.size() == b.size() && (a == b || reg_names_equal_ignoring_case(a, b));
 }
 
-// The outcome of an edit: ok, or why the document was left as it was.
-struct RegEdit {
-  bool ok = true;
-  std::string error;
-
-  explicit operator bool() const { return ok; }
-  static RegEdit success() { return {}; }
-  static RegEdit failure(std::string message) { return RegEdit{false, std::move(message)}; }
-};
-
+// Edits return a ParseResult: ok, or why the document was left as it was (no line: 0).
 class RegFile {
  public:
   // `ansi_codepage` (an iconv name) decodes files without a UTF-16 BOM; regedit reads them in
@@ -152,17 +143,17 @@ class RegFile {
   const RegValue* find_value(std::string_view key_path, std::string_view name) const;
 
   // Replaces an existing value's whole logical line(s) by what regedit exports for it.
-  RegEdit set_value(std::string_view key_path, const RegValue& value);
-  RegEdit set_dword(std::string_view key_path, std::string_view name, std::uint32_t number);
-  RegEdit set_binary(std::string_view key_path, std::string_view name, std::string_view data);
-  RegEdit set_string(std::string_view key_path, std::string_view name, std::string_view utf8);
+  ParseResult set_value(std::string_view key_path, const RegValue& value);
+  ParseResult set_dword(std::string_view key_path, std::string_view name, std::uint32_t number);
+  ParseResult set_binary(std::string_view key_path, std::string_view name, std::string_view data);
+  ParseResult set_string(std::string_view key_path, std::string_view name, std::string_view utf8);
   // Adds a value after the last value line of the key's last section.
-  RegEdit add_value(std::string_view key_path, const RegValue& value);
+  ParseResult add_value(std::string_view key_path, const RegValue& value);
   // set_value when the value is present, add_value otherwise.
-  RegEdit put_value(std::string_view key_path, const RegValue& value);
+  ParseResult put_value(std::string_view key_path, const RegValue& value);
   // Rewrites the value's line(s) as `"name"=-`, which deletes it on import; find_value no
   // longer sees it. A value that is not there is left alone (success).
-  RegEdit delete_value(std::string_view key_path, std::string_view name);
+  ParseResult delete_value(std::string_view key_path, std::string_view name);
 
   // The names of the values the key holds after import, edits included, each once (its first
   // spelling), in file order.
@@ -173,9 +164,9 @@ class RegFile {
 
   // The line regedit exports for a value (continuation lines in this file's line ending), in
   // the document's text encoding, without the final line ending.
-  RegEdit format_value_line(const RegValue& value, std::string& line) const;
+  ParseResult format_value_line(const RegValue& value, std::string& line) const;
   // `"name"=-` in the document's text encoding.
-  RegEdit format_value_deletion(std::string_view name, std::string& line) const;
+  ParseResult format_value_deletion(std::string_view name, std::string& line) const;
 
   // A file in this file's header, encoding and line ending holding only the given keys, each
   // with its lines (document text encoding), laid out as regedit exports.
@@ -190,7 +181,8 @@ class RegFile {
 
  private:
   // A formatted UTF-8 line in the document's text encoding; `name` names it in errors.
-  RegEdit encode_text_line(std::string_view utf8, std::string_view name, std::string& out) const;
+  ParseResult encode_text_line(std::string_view utf8, std::string_view name,
+                               std::string& out) const;
 
   // Edits are kept beside the parsed text, so that one costs its own lines and not a copy and a
   // new parse of the whole file; serialize() puts them in.
@@ -223,7 +215,7 @@ class RegFile {
   // read back as `value`.
   bool reads_back(std::string_view line, const RegValue& value, RegValue& parsed) const;
   // set_value for the value's entry, found by index.
-  RegEdit set_entry(std::size_t index, const RegValue& value);
+  ParseResult set_entry(std::size_t index, const RegValue& value);
 
   // An entry by index: entries_ (as parsed), then added_.
   const RegEntry& entry_at(std::size_t index) const;

@@ -126,14 +126,14 @@ std::optional<RegistryValue> RegFileStore::read(std::string_view key_path,
   return to_registry_value(*value);
 }
 
-RegEdit RegFileStore::write(std::string_view key_path, const RegistryValue& value) {
+ParseResult RegFileStore::write(std::string_view key_path, const RegistryValue& value) {
   if (!file_.has_key(key_path)) {
-    return RegEdit::failure("no key [" + std::string(key_path) + "]");
+    return ParseResult::failure(0, 0, "no key [" + std::string(key_path) + "]");
   }
   return file_.put_value(key_path, to_reg_value(value, file_.find_value(key_path, value.name)));
 }
 
-RegEdit RegFileStore::remove(std::string_view key_path, std::string_view name) {
+ParseResult RegFileStore::remove(std::string_view key_path, std::string_view name) {
   return file_.delete_value(key_path, name);
 }
 

@@ -60,9 +60,9 @@ class RegistryStore {
                                             std::string_view name) const = 0;
   // Sets the value (creating it in the key), its type and bytes exactly as given. The key must
   // exist: an error says why the store was left as it was.
-  virtual RegEdit write(std::string_view key_path, const RegistryValue& value) = 0;
+  virtual ParseResult write(std::string_view key_path, const RegistryValue& value) = 0;
   // Deletes the value; a value that is not there is success.
-  virtual RegEdit remove(std::string_view key_path, std::string_view name) = 0;
+  virtual ParseResult remove(std::string_view key_path, std::string_view name) = 0;
 };
 
 // A regedit export as a registry store. Edits go through RegFile's own edits, so the file keeps
@@ -78,8 +78,8 @@ class RegFileStore final : public RegistryStore {
   std::vector<std::string> value_names(std::string_view key_path) const override;
   std::optional<RegistryValue> read(std::string_view key_path,
                                     std::string_view name) const override;
-  RegEdit write(std::string_view key_path, const RegistryValue& value) override;
-  RegEdit remove(std::string_view key_path, std::string_view name) override;
+  ParseResult write(std::string_view key_path, const RegistryValue& value) override;
+  ParseResult remove(std::string_view key_path, std::string_view name) override;
 
   const RegFile& file() const { return file_; }
 

@@ -636,9 +636,9 @@ TEST(RegEdits, SetStringEscapesAndEncodesInCp932) {
 TEST(RegEdits, TextThatCp932CannotHoldIsRefused) {
   const std::string bytes = "REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"b\"\r\n\r\n";
   RegFile file = parse_ok(bytes);
-  const RegEdit edit = file.set_string("HKEY_CURRENT_USER\\A", "a", "\xF0\x9F\x93\xA7");
+  const ParseResult edit = file.set_string("HKEY_CURRENT_USER\\A", "a", "\xF0\x9F\x93\xA7");
   EXPECT_FALSE(edit.ok);
-  EXPECT_EQ(edit.error, "value \"a\" cannot be written in CP932");
+  EXPECT_EQ(edit.message, "value \"a\" cannot be written in CP932");
   EXPECT_EQ(file.serialize(), bytes);
 }
 
@@ -688,9 +688,9 @@ TEST(RegEdits, AddValueToUtf16FileNewDword) {
 
 TEST(RegEdits, MissingKeyOrValueIsAnError) {
   RegFile file = parse_ok("REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=-\r\n");
-  EXPECT_EQ(file.set_dword("HKEY_CURRENT_USER\\A", "a", 1).error,
+  EXPECT_EQ(file.set_dword("HKEY_CURRENT_USER\\A", "a", 1).message,
             "no value \"a\" in [HKEY_CURRENT_USER\\A]");
-  EXPECT_EQ(file.add_value("HKEY_CURRENT_USER\\B", RegValue::dword_value("a", 1)).error,
+  EXPECT_EQ(file.add_value("HKEY_CURRENT_USER\\B", RegValue::dword_value("a", 1)).message,
             "no key [HKEY_CURRENT_USER\\B]");
   // put_value adds a value after its deletion line, so it is set again on import.
   ASSERT_TRUE(file.put_value("HKEY_CURRENT_USER\\A", RegValue::dword_value("a", 2)));
@@ -703,9 +703,9 @@ TEST(RegEdits, AnAddThatWouldNotReadBackIsRolledBack) {
   const std::string bytes =
       "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=dword:1\r\n[-HKEY_CURRENT_USER\\A]\r\n";
   RegFile file = parse_ok(bytes);
-  const RegEdit edit = file.add_value("HKEY_CURRENT_USER\\A", RegValue::dword_value("b", 1));
+  const ParseResult edit = file.add_value("HKEY_CURRENT_USER\\A", RegValue::dword_value("b", 1));
   EXPECT_FALSE(edit.ok);
-  EXPECT_EQ(edit.error, "the added value \"b\" does not read back");
+  EXPECT_EQ(edit.message, "the added value \"b\" does not read back");
   EXPECT_EQ(file.serialize(), bytes);
 }
 
