@@ -148,22 +148,27 @@ std::size_t find_non_ascii_unit(std::string_view units, std::size_t pos) {
   return pos;
 }
 
-std::size_t line_at_offset(std::string_view text, std::size_t offset) {
+// A failure at a byte offset of `text`: its 1-based line and byte column.
+ParseResult failure_at_offset(std::string_view text, std::size_t offset, std::string message) {
+  const std::vector<Line> lines = split_lines(text.substr(0, offset));
   std::size_t line = 1;
-  for (const Line& candidate : split_lines(text.substr(0, offset))) {
+  for (const Line& candidate : lines) {
     if (candidate.end != candidate.content_end) ++line;
   }
-  return line;
+  const bool on_a_new_line = lines.empty() || lines.back().end != lines.back().content_end;
+  const std::size_t column = on_a_new_line ? 1 : offset - lines.back().begin + 1;
+  return ParseResult::failure(line, column, std::move(message));
 }
 
-// The 1-based line of a byte offset in UTF-16LE text (counted in code units).
-std::size_t line_at_utf16_offset(std::string_view units, std::size_t offset) {
+// The same at a byte offset in UTF-16LE text, the column counted in code units.
+ParseResult failure_at_utf16_offset(std::string_view units, std::size_t offset,
+                                    std::string message) {
   std::string ascii;
   for (std::size_t i = 0; i + 1 < units.size() && i < offset; i += 2) {
     const bool is_break = units[i + 1] == 0 && (units[i] == '\r' || units[i] == '\n');
     ascii += is_break ? units[i] : 'x';
   }
-  return line_at_offset(ascii, ascii.size());
+  return failure_at_offset(ascii, ascii.size(), std::move(message));
 }
 
 // Where converting the whole of `bytes` from the ANSI code page would stop, or nullopt when it
@@ -965,14 +970,14 @@ ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ans
     file.encoding_ = RegEncoding::Utf16Le;
     const std::string_view units = bytes.substr(2);
     if (units.size() % 2 != 0) {
-      return ParseResult::failure(line_at_utf16_offset(units, units.size()), 0,
-                                  "the UTF-16 file ends in the middle of a character (odd "
-                                  "number of bytes)");
+      return failure_at_utf16_offset(units, units.size(),
+                                     "the UTF-16 file ends in the middle of a character (odd "
+                                     "number of bytes)");
     }
     Conversion decoded = utf16le_to_utf8(units);
     if (!decoded) {
-      return ParseResult::failure(line_at_utf16_offset(units, decoded.error_offset), 0,
-                                  "invalid UTF-16 text (an unpaired surrogate)");
+      return failure_at_utf16_offset(units, decoded.error_offset,
+                                     "invalid UTF-16 text (an unpaired surrogate)");
     }
     file.text_ = std::move(decoded.text);
   } else {
@@ -988,7 +993,7 @@ ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ans
                       static_cast<unsigned char>(bytes[*invalid]));
         message = std::string("byte ") + byte_text + " is not valid " + file.codepage_ + " text";
       }
-      return ParseResult::failure(line_at_offset(bytes, *invalid), 0, message);
+      return failure_at_offset(bytes, *invalid, message);
     }
     file.text_ = std::string(bytes);
   }
@@ -997,8 +1002,8 @@ ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ans
     return ParseResult::failure(0, 0, "the text is 4 GiB or more, which mailmig does not read");
   }
   if (const std::size_t nul = file.text_.find('\0'); nul != std::string::npos) {
-    return ParseResult::failure(line_at_offset(file.text_, nul), 0,
-                                "a NUL character, which ends regedit's reading of the line");
+    return failure_at_offset(file.text_, nul,
+                             "a NUL character, which ends regedit's reading of the line");
   }
   if (const std::size_t brk = file.text_.find_first_of("\r\n"); brk != std::string::npos) {
     const bool crlf =

@@ -463,6 +463,30 @@ TEST(RegMalformed, RefusedWithLineAndReason) {
   }
 }
 
+TEST(RegMalformed, ErrorsNameTheColumnToo) {
+  struct Case {
+    std::string bytes;
+    std::size_t line;
+    std::size_t column;
+  };
+  const Case cases[] = {
+      {"REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"x\x81\"\r\n", 4, 7},      // bad CP932
+      {std::string("REGEDIT4\n[HKEY_CURRENT_USER\\A]\n\"a\"=\"\0\"\n", 38), 3, 6},  // NUL
+      {std::string("\xFF\xFE") +
+           from_utf8("Windows Registry Editor Version 5.00\r\n\"", "UTF-16LE").text +
+           std::string("\x00\xD8", 2),
+       2, 2},  // an unpaired surrogate, in code units
+      {"REGEDIT5\r\n", 1, 1},
+  };
+  for (const Case& item : cases) {
+    RegFile file;
+    const ParseResult result = RegFile::parse(item.bytes, file);
+    EXPECT_FALSE(result.ok) << item.bytes;
+    EXPECT_EQ(result.line, item.line) << result.message;
+    EXPECT_EQ(result.column, item.column) << result.message;
+  }
+}
+
 TEST(RegMalformed, EmptyFileAndUnknownCodePage) {
   RegFile file;
   EXPECT_EQ(RegFile::parse("", file).describe("x"),
