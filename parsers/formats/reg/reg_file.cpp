@@ -1098,6 +1098,14 @@ std::vector<const RegEntry*> RegFile::edited_entries() const {
   return entries;
 }
 
+bool RegFile::changed() const {
+  // An added value is a new line; a parsed one changed when its line did (a deletion too).
+  return std::any_of(edited_.begin(), edited_.end(), [&](std::size_t index) {
+    const RegEntry& entry = entry_at(index);
+    return !was_parsed(entry) || entry_content(entry) != parsed_content(entry);
+  });
+}
+
 bool RegFile::was_parsed(const RegEntry& entry) const {
   const std::less<const RegEntry*> before;
   return !entries_.empty() && !before(&entry, entries_.data()) &&

@@ -101,7 +101,13 @@ class RegFile {
   static ParseResult parse(std::string_view bytes, RegFile& out,
                            const char* ansi_codepage = "CP932");
 
+  // The file's bytes with the edits: the input, unchanged, until edited.
   std::string serialize() const;
+  // The bytes given to parse(): for ANSI files the text itself, for UTF-16 files encoded again
+  // from it (exactly the input, as the parse refuses what would not convert back).
+  std::string original() const { return encode_text(text_); }
+  // Whether serialize() differs from original(), found without building either.
+  bool changed() const;
 
   RegEncoding encoding() const { return encoding_; }
   int version() const { return version_; }  // 4 (REGEDIT4) or 5

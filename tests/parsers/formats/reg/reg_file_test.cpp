@@ -589,6 +589,28 @@ TEST(RegFileMemory, AnEntryHoldsItsValueAndAtMost48BytesMore) {
   EXPECT_LE(sizeof(RegEntry), sizeof(RegValue) + 48);
 }
 
+TEST(RegEdits, AnUneditedFileSerializesToItsInput) {
+  const std::string ansi = "REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=dword:00000001\r\n";
+  const std::string utf16 = utf16_file(
+      "Windows Registry Editor Version "
+      "5.00\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"\xE6\x97\xA5\"\r\n");
+  for (const std::string& input : {ansi, utf16}) {
+    RegFile file = parse_ok(input);
+    EXPECT_FALSE(file.changed());
+    EXPECT_EQ(file.serialize(), input);
+    EXPECT_EQ(file.original(), input);
+  }
+  RegFile file = parse_ok(ansi);
+  ASSERT_TRUE(file.set_dword("HKEY_CURRENT_USER\\A", "a", 1));  // as it was
+  EXPECT_FALSE(file.changed());
+  ASSERT_TRUE(file.set_dword("HKEY_CURRENT_USER\\A", "a", 2));
+  EXPECT_TRUE(file.changed());
+  EXPECT_EQ(file.original(), ansi);
+  RegFile added = parse_ok(ansi);
+  ASSERT_TRUE(added.add_value("HKEY_CURRENT_USER\\A", RegValue::dword_value("b", 1)));
+  EXPECT_TRUE(added.changed());
+}
+
 TEST(RegEdits, SetDwordReplacesOnlyThatLine) {
   const std::string bytes = bytes_of(peer("real-clients/wine-regedit-8.0/oe-account-regedit4.reg"));
   RegFile file = parse_ok(bytes);
