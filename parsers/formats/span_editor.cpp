@@ -39,11 +39,6 @@ bool SpanEditor::replace(std::size_t offset, std::size_t length, std::string tex
   return true;
 }
 
-void SpanEditor::append_insertion(std::size_t offset, std::string_view text) {
-  const std::string* inserted = replacement(offset, 0);
-  replace(offset, 0, (inserted ? *inserted : std::string()) + std::string(text));
-}
-
 const std::string* SpanEditor::replacement(std::size_t offset, std::size_t length) const {
   const auto found = edits_.find({offset, length});
   return found == edits_.end() ? nullptr : &found->second;

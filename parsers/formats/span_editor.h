@@ -19,8 +19,6 @@ class SpanEditor {
   // The same span may be replaced again: the last text wins. Returns false, changing nothing,
   // when the span overlaps another edit's span, or an insertion falls inside one.
   bool replace(std::size_t offset, std::size_t length, std::string text);
-  // Adds `text` after what is already inserted at `offset` (one insertion per offset).
-  void append_insertion(std::size_t offset, std::string_view text);
 
   // The text that replaces exactly [offset, offset + length), or nullptr when there is none.
   const std::string* replacement(std::size_t offset, std::size_t length) const;

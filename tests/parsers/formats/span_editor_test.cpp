@@ -43,11 +43,12 @@ TEST(SpanEditor, AnInsertionGoesBeforeAReplacementAtItsOffset) {
   EXPECT_EQ(editor.apply("abc"), "a+X-c");
 }
 
-TEST(SpanEditor, AppendedInsertionsKeepTheirOrder) {
+TEST(SpanEditor, AnInsertionReplacedAgainKeepsTheLastText) {
   SpanEditor editor;
-  editor.append_insertion(3, "x=1\n");
-  editor.append_insertion(3, "y=2\n");
+  ASSERT_TRUE(editor.replace(3, 0, "x=1\n"));
+  ASSERT_TRUE(editor.replace(3, 0, "x=1\ny=2\n"));
   EXPECT_EQ(editor.apply("[s]"), "[s]x=1\ny=2\n");
+  EXPECT_EQ(editor.applied_size(3), 11u);
 }
 
 TEST(SpanEditor, RefusesOverlappingSpans) {
