@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <boost/filesystem.hpp>
 
+#include "parsers/clients/client_list.h"
 #include "src/i18n/i18n.h"
 #include "src/io/file_transaction.h"
-#include "src/io/running_client.h"
 #include "src/io/state_dir.h"
 #include "src/util/text_sanitize.h"
 

@@ -15,8 +15,8 @@
 #include <functional>
 #include <vector>
 
+#include "parsers/clients/client_list.h"
 #include "src/io/profile_lock.h"
-#include "src/io/running_client.h"
 #include "tests/io/io_test_support.h"
 
 namespace mailmig {

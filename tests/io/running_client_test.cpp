@@ -1,4 +1,6 @@
-#include "src/io/running_client.h"
+// The running-client checks of each client (parsers/clients/<client>/<client>_client.cpp) on the
+// primitives of src/io/running_client_platform.h.
+#include "parsers/clients/client_list.h"
 
 #include <fcntl.h>
 #include <gmock/gmock.h>
@@ -12,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "parsers/clients/sylpheed/sylpheed_client.h"
 #include "src/util/digest.h"
 #include "tests/io/io_test_support.h"
 
