@@ -18,19 +18,19 @@ const std::vector<const ClientDescriptor*>& all_clients() {
   return clients;
 }
 
-const ClientDescriptor& client_descriptor(ClientKind client) {
+const ClientDescriptor* find_client(ClientKind client) {
   for (const ClientDescriptor* descriptor : all_clients()) {
-    if (descriptor->kind == client) return *descriptor;
+    if (descriptor->kind == client) return descriptor;
   }
-  // Every ClientKind has its descriptor on the list (tests/parsers/clients/client_list_test.cpp).
-  return *all_clients().front();
+  return nullptr;
 }
 
 RunningClientCheck check_client_running(ClientKind client, const std::string& profile_path) {
-  const ClientDescriptor& descriptor = client_descriptor(client);
-  return running_client_check(
-      client_display_name(client),
-      descriptor.find_running ? descriptor.find_running(profile_path) : std::string());
+  const ClientDescriptor* descriptor = find_client(client);
+  return running_client_check(client_display_name(client),
+                              descriptor && descriptor->find_running
+                                  ? descriptor->find_running(profile_path)
+                                  : std::string());
 }
 
 }  // namespace mailmig

@@ -12,8 +12,8 @@ namespace mailmig {
 // In the order discovery reports their profiles and PATH arguments are offered to them.
 const std::vector<const ClientDescriptor*>& all_clients();
 
-// The descriptor of a client.
-const ClientDescriptor& client_descriptor(ClientKind client);
+// The descriptor of a client; none for a result that belongs to no client.
+const ClientDescriptor* find_client(ClientKind client);
 
 // Whether `client` runs with the profile at `profile_path` (its folder, or its file).
 RunningClientCheck check_client_running(ClientKind client, const std::string& profile_path);

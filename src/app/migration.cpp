@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 
+#include "parsers/clients/thunderbird/thunderbird_client.h"
 #include "src/app/endpoint_verification.h"
 #include "src/app/safe_apply.h"
 #include "src/app/discovery.h"
@@ -45,7 +46,7 @@ std::string_view command_name(Command command) {
 // A profile that profiles.ini places outside the home named with --home: reported, not read.
 ProfileResult profile_outside_home(const std::string& path, const std::string& home) {
   ProfileResult result;
-  result.client = ClientKind::Thunderbird;
+  result.client = kThunderbird;
   result.path = path;
   result.findings.push_back(make_finding(
       "thunderbird-profile", Severity::Warning,
@@ -61,7 +62,7 @@ ProfileResult uneditable_client(const UneditableClient& found) {
   ProfileResult result;
   result.client = found.client;
   result.path = found.path;
-  const char* steps = client_descriptor(found.client).manual_steps;
+  const char* steps = find_client(found.client)->manual_steps;
   result.findings.push_back(
       make_finding("uneditable-client", Severity::ActionRequired, steps, {{"path", found.path}}));
   return result;
@@ -86,6 +87,8 @@ std::vector<ProfileLocation> locations_to_process(const MigrationOptions& option
     ClassifyResult classified = classify_path(path);
     if (!classified.error.empty()) {
       ProfileResult failed;
+      // A PATH that is no profile has always been reported under Thunderbird's id and name.
+      failed.client = kThunderbird;
       failed.path = path;
       failed.status = ProfileStatus::Error;
       failed.error = classified.error;
@@ -174,7 +177,8 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
   const std::vector<ProfileLocation> locations = locations_to_process(options, unreadable);
   const bool uneditable_found =
       std::any_of(unreadable.begin(), unreadable.end(), [](const ProfileResult& found) {
-        return !client_descriptor(found.client).editable();
+        const ClientDescriptor* client = find_client(found.client);
+        return client && !client->editable();
       });
   if (options.paths.empty() && locations.empty() && !uneditable_found) {
     // Said in words: a home searched in vain must not read like a home with nothing to change.

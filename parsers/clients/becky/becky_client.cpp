@@ -1,4 +1,6 @@
 // Becky! 2: a data folder of mailboxes, each with its Mailbox.ini.
+#include "parsers/clients/becky/becky_client.h"
+
 #include <algorithm>
 #include <boost/filesystem.hpp>
 
@@ -52,7 +54,7 @@ std::string find_running(const std::string&) { return windows_process_evidence({
 }  // namespace
 
 const ClientDescriptor kBeckyClient{
-    .kind = ClientKind::Becky,
+    .kind = kBecky,
     .find_in_home = find_in_home,
     .recognise = recognise,
     .file_hint = "Mailbox.ini",

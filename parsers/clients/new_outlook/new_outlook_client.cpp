@@ -1,4 +1,6 @@
 // The new Outlook for Windows: found, never edited. Its users get the steps to take by hand.
+#include "parsers/clients/new_outlook/new_outlook_client.h"
+
 #include "parsers/clients/client.h"
 #include "src/i18n/i18n.h"
 
@@ -24,7 +26,7 @@ std::vector<ProfileLocation> find_in_home(const HomeFolder& home) {
 }  // namespace
 
 const ClientDescriptor kNewOutlookClient{
-    .kind = ClientKind::NewOutlook,
+    .kind = kNewOutlook,
     .find_in_home = find_in_home,
     .manual_steps =
         N_("The new Outlook for Windows was found ({path}); mailmig cannot change its "

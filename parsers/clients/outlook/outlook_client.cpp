@@ -1,6 +1,8 @@
 // Outlook and Outlook Express: their accounts live in the Windows registry, which mailmig reads
 // from a .reg export named on the command line (nothing in a home folder is one). Which of the
 // two wrote an export is known once it is read: an export with a MAPI account is Outlook's.
+#include "parsers/clients/outlook/outlook_client.h"
+
 #include "parsers/clients/client.h"
 #include "parsers/clients/outlook/registry_profile.h"
 #include "src/io/running_client_platform.h"
@@ -35,7 +37,7 @@ std::string find_outlook_express_running(const std::string&) {
 }  // namespace
 
 const ClientDescriptor kOutlookClient{
-    .kind = ClientKind::Outlook,
+    .kind = kOutlook,
     .recognise = recognise,
     .file_hint = ".reg",
     .load = load,
@@ -45,7 +47,7 @@ const ClientDescriptor kOutlookClient{
 };
 
 const ClientDescriptor kOutlookExpressClient{
-    .kind = ClientKind::OutlookExpress,
+    .kind = kOutlookExpress,
     .recognise = recognise,
     .file_hint = ".reg",
     .load = load,

@@ -1,4 +1,6 @@
 // Shuriken (JustSystems): found, never edited. Its users get the steps to take by hand.
+#include "parsers/clients/shuriken/shuriken_client.h"
+
 #include <algorithm>
 #include <boost/filesystem.hpp>
 
@@ -39,7 +41,7 @@ std::vector<ProfileLocation> find_in_home(const HomeFolder& home) {
 }  // namespace
 
 const ClientDescriptor kShurikenClient{
-    .kind = ClientKind::Shuriken,
+    .kind = kShuriken,
     .find_in_home = find_in_home,
     .manual_steps =
         N_("Shuriken was found ({path}); mailmig cannot change its settings. In Shuriken, "

@@ -108,7 +108,7 @@ std::vector<std::string> claws_mail_socket_paths(const std::string& config_folde
 #endif
 
 const ClientDescriptor kSylpheedClient{
-    .kind = ClientKind::Sylpheed,
+    .kind = kSylpheed,
     .find_in_home = find_sylpheed_in_home,
     .recognise = recognise,
     .file_hint = "accountrc",
@@ -119,7 +119,7 @@ const ClientDescriptor kSylpheedClient{
 };
 
 const ClientDescriptor kClawsMailClient{
-    .kind = ClientKind::ClawsMail,
+    .kind = kClawsMail,
     .find_in_home = find_claws_mail_in_home,
     .recognise = recognise,
     .file_hint = "accountrc",

@@ -5,7 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "src/model/client.h"
+
 namespace mailmig {
+
+inline constexpr ClientKind kSylpheed{"sylpheed", "Sylpheed"};
+inline constexpr ClientKind kClawsMail{"claws-mail", "Claws Mail"};
 
 #ifndef _WIN32
 // The socket paths Claws Mail may be listening on for this configuration folder, in the order

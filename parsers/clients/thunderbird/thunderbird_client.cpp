@@ -1,4 +1,6 @@
 // Thunderbird: a profile folder holding prefs.js, listed by profiles.ini in the client's root.
+#include "parsers/clients/thunderbird/thunderbird_client.h"
+
 #include <charconv>
 
 #include "parsers/clients/client.h"
@@ -89,7 +91,7 @@ std::string find_running(const std::string& profile_path) {
 }  // namespace
 
 const ClientDescriptor kThunderbirdClient{
-    .kind = ClientKind::Thunderbird,
+    .kind = kThunderbird,
     .find_in_home = find_in_home,
     .recognise = recognise,
     .file_hint = "prefs.js",

@@ -1,4 +1,6 @@
 // Windows Mail and Windows Live Mail: a store folder of .oeaccount files, one an account.
+#include "parsers/clients/windows_mail/windows_mail_client.h"
+
 #include <boost/filesystem.hpp>
 
 #include "parsers/clients/client.h"
@@ -47,7 +49,7 @@ std::string find_running(const std::string&) {
 }  // namespace
 
 const ClientDescriptor kWindowsMailClient{
-    .kind = ClientKind::WindowsMail,
+    .kind = kWindowsMail,
     .find_in_home = find_in_home,
     .recognise = recognise,
     .file_hint = ".oeaccount",
