@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "parsers/clients/sylpheed/accountrc_profile.h"
+#include "parsers/clients/sylpheed/sylpheed_client.h"
 #include "parsers/formats/accountrc/accountrc_document.h"
 #include "parsers/formats/accountrc/accountrc_key_order.h"
 
@@ -67,7 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(reparsed.value(*edited, "x_mailmig_fuzz") == "-- ");
   }
 
-  fuzz_profile(mailmig::ClientKind::Sylpheed, bytes);
-  fuzz_profile(mailmig::ClientKind::ClawsMail, bytes);
+  fuzz_profile(mailmig::kSylpheed, bytes);
+  fuzz_profile(mailmig::kClawsMail, bytes);
   return 0;
 }

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "parsers/clients/thunderbird/thunderbird_client.h"
 #include "src/model/run_result.h"
 #include "src/report/report_db.h"
 
@@ -74,7 +75,7 @@ AccountResult account_of(std::size_t index, int number, bool applied) {
 
 ProfileResult profile_of(std::size_t index, bool applied) {
   ProfileResult profile;
-  profile.client = ClientKind::Thunderbird;
+  profile.client = kThunderbird;
   profile.path = "/home/user" + padded(index, 5) + "/.thunderbird/x1y2z3.default";
   for (int number = 1; number <= 3; ++number) profile.accounts.push_back(account_of(index, number, applied));
   profile.files.push_back(FileResult{profile.path + "/prefs.js", !applied, ""});
@@ -136,7 +137,7 @@ std::vector<RunResult> machine_runs(std::size_t index, std::size_t machines) {
     RunResult busy;
     busy.info = run_info(index, "apply", day + (day < 5 ? 1 : 0), hour + 1);
     ProfileResult running;
-    running.client = ClientKind::Thunderbird;
+    running.client = kThunderbird;
     running.path = planned.path;
     running.status = ProfileStatus::ClientRunning;
     running.error = "Thunderbird is running; close it and run mailmig again";

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <array>
 
+#include "parsers/clients/thunderbird/thunderbird_client.h"
 #include "src/app/endpoint_verification.h"
 #include "src/app/safe_apply.h"
 #include "src/app/discovery.h"
+#include "parsers/clients/client_list.h"
 #include "rules/rule_engine.h"
 #include "src/i18n/i18n.h"
 #include "src/io/journal.h"
@@ -44,7 +46,7 @@ std::string_view command_name(Command command) {
 // A profile that profiles.ini places outside the home named with --home: reported, not read.
 ProfileResult profile_outside_home(const std::string& path, const std::string& home) {
   ProfileResult result;
-  result.client = ClientKind::Thunderbird;
+  result.client = kThunderbird;
   result.path = path;
   result.findings.push_back(make_finding(
       "thunderbird-profile", Severity::Warning,
@@ -60,20 +62,7 @@ ProfileResult uneditable_client(const UneditableClient& found) {
   ProfileResult result;
   result.client = found.client;
   result.path = found.path;
-  const char* steps =
-      found.client == ClientKind::Shuriken
-          ? N_("Shuriken was found ({path}); mailmig cannot change its settings. In Shuriken, "
-               "open the account settings and enter what your organisation's notice gives: the "
-               "receiving and sending servers, IMAPS or POP3S for receiving, OP25B and SMTPS for "
-               "sending (in the detailed settings: the ports, and STARTTLS for sending), your "
-               "user ID and password (an application password where the notice says so), and the "
-               "authentication method.")
-          : N_("The new Outlook for Windows was found ({path}); mailmig cannot change its "
-               "settings. In Outlook, open Settings > Accounts, choose the account and enter what "
-               "your organisation's notice gives: the incoming and outgoing servers, their ports "
-               "and encryption (SSL/TLS or STARTTLS), the user name and password (an "
-               "application password where the notice says so). If a setting cannot be changed "
-               "there, remove the account and add it again with the new settings.");
+  const char* steps = find_client(found.client)->manual_steps;
   result.findings.push_back(
       make_finding("uneditable-client", Severity::ActionRequired, steps, {{"path", found.path}}));
   return result;
@@ -98,6 +87,8 @@ std::vector<ProfileLocation> locations_to_process(const MigrationOptions& option
     ClassifyResult classified = classify_path(path);
     if (!classified.error.empty()) {
       ProfileResult failed;
+      // A PATH that is no profile has always been reported under Thunderbird's id and name.
+      failed.client = kThunderbird;
       failed.path = path;
       failed.status = ProfileStatus::Error;
       failed.error = classified.error;
@@ -186,7 +177,8 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
   const std::vector<ProfileLocation> locations = locations_to_process(options, unreadable);
   const bool uneditable_found =
       std::any_of(unreadable.begin(), unreadable.end(), [](const ProfileResult& found) {
-        return found.client == ClientKind::NewOutlook || found.client == ClientKind::Shuriken;
+        const ClientDescriptor* client = find_client(found.client);
+        return client && !client->editable();
       });
   if (options.paths.empty() && locations.empty() && !uneditable_found) {
     // Said in words: a home searched in vain must not read like a home with nothing to change.

@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <boost/filesystem.hpp>
 
+#include "parsers/clients/client_list.h"
+#include "parsers/clients/thunderbird/thunderbird_client.h"
 #include "src/i18n/i18n.h"
 #include "src/io/file_transaction.h"
-#include "src/io/running_client.h"
 #include "src/io/state_dir.h"
 #include "src/util/text_sanitize.h"
 
@@ -193,6 +194,8 @@ void SafeApply::finish(RunResult& result) {
   // Rows of a hostile or damaged journal that recovery left alone: errors of this run.
   for (const std::string& refused : refused_journal_rows_) {
     ProfileResult journal_row;
+    // Reported, as always, under Thunderbird's id and name: the row belongs to no client.
+    journal_row.client = kThunderbird;
     journal_row.path = join_path(state_dir_, "journal.sqlite");
     journal_row.status = ProfileStatus::Error;
     journal_row.error = refused;

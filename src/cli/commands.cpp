@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "parsers/clients/client_list.h"
 #include "rules/rule_list.h"
 #include "src/cli/command_help.h"
 #include "src/cli/exit_status.h"
@@ -433,6 +434,20 @@ void localize_cli_chrome(CLI::App& app) {
   });
 }
 
+// The mail programs, from the one list of clients: those mailmig edits, then those it only finds.
+std::string clients_help() {
+  std::string edited;
+  std::string found;
+  for (const ClientDescriptor* client : all_clients()) {
+    std::string& names = client->editable() ? edited : found;
+    if (!names.empty()) names += ", ";
+    names += client_display_name(client->kind);
+  }
+  return fill_placeholders(
+      tr(N_("Mail programs: {edited}; found, with the steps to take by hand: {found}.")),
+      {{"edited", edited}, {"found", found}});
+}
+
 std::string exit_codes_help() {
   return tr(
       N_("Exit codes: 0 done or nothing to do; 1 some profile could not be read or "
@@ -469,7 +484,7 @@ int run_cli(int argc, char** argv) {
   CLI::App app{tr(N_("mailmig: migrates the mail settings inside mail client profiles.")),
                "mailmig"};
   localize_cli_chrome(app);
-  app.footer(exit_codes_help());
+  app.footer(clients_help() + "\n\n" + exit_codes_help());
   app.set_version_flag("--version", version_text());
   app.add_option("--lang", language, translate(N_("language of messages: ja or en")))
       ->check(CLI::IsMember({"ja", "en"}));

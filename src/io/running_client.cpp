@@ -1,7 +1,6 @@
 #include "src/io/running_client.h"
 
 #include "src/i18n/i18n.h"
-#include "src/io/running_client_platform.h"
 #include "src/model/finding.h"
 
 namespace mailmig {
@@ -16,10 +15,10 @@ std::string RunningClientCheck::localized_message() const {
                            {{"client", client}, {"evidence", evidence}});
 }
 
-RunningClientCheck check_client_running(ClientKind client, const std::string& profile_path) {
+RunningClientCheck running_client_check(std::string_view client, std::string evidence) {
   RunningClientCheck check;
-  check.client = std::string(client_display_name(client));
-  check.evidence = find_running_client(client, profile_path);
+  check.client = std::string(client);
+  check.evidence = std::move(evidence);
   check.running = !check.evidence.empty();
   if (check.running) {
     check.message_template =

@@ -3,19 +3,13 @@
 // ClientRunning) with advice for the user. A lock file's mere presence proves nothing: the
 // checks test the lock or the socket itself.
 //
-// Unix: Thunderbird's fcntl lock on <profile>/.parentlock and its "lock" symlink
-// "<IP>:<PID>" / "<IP>:+<PID>"; Sylpheed's control socket $TMPDIR/sylpheed-<uid>; Claws Mail's
-// $XDG_RUNTIME_DIR/claws-mail/<md5 of its config folder path> and the legacy
-// $TMPDIR/claws-mail-<uid>. Becky!, Outlook, Outlook Express and Windows Mail run on Windows
-// only: on Unix their files are copies or exports and they report "not running".
-// Windows (running_client_windows.cpp, not built or tested here): parent.lock opened without
-// sharing, the named mutexes "Sylpheed" and "ClawsMail", and the process list.
+// What each client leaves behind while it runs is the client's own knowledge, in its folder
+// (parsers/clients/<client>/<client>_client.cpp); this file says what was found, and
+// running_client_platform.h holds the operating system's primitives the clients' checks use.
 #pragma once
 
 #include <string>
-#include <vector>
-
-#include "src/model/client.h"
+#include <string_view>
 
 namespace mailmig {
 
@@ -29,15 +23,7 @@ struct RunningClientCheck {
   std::string localized_message() const;  // in the user's language
 };
 
-// `profile_path` is the profile folder (Thunderbird), the configuration folder (Sylpheed,
-// Claws Mail), or the profile's file or folder for the Windows-only clients.
-RunningClientCheck check_client_running(ClientKind client, const std::string& profile_path);
-
-#ifndef _WIN32
-// The socket paths Claws Mail may be listening on for this configuration folder, in the order
-// they are tried. Claws hashes the exact string of its folder ($HOME + "/.claws-mail", or the
-// --alternate-config-dir it was given), so both the path as given and its real path are hashed.
-std::vector<std::string> claws_mail_socket_paths(const std::string& config_folder);
-#endif
+// The check of `client` (its display name): running when there is `evidence`.
+RunningClientCheck running_client_check(std::string_view client, std::string evidence);
 
 }  // namespace mailmig

@@ -1,54 +1,21 @@
 #pragma once
 
-#include <optional>
 #include <string_view>
 
 namespace mailmig {
 
-enum class ClientKind {
-  Thunderbird,
-  Outlook,
-  OutlookExpress,
-  WindowsMail,
-  Becky,
-  Sylpheed,
-  ClawsMail,
-  // Found but never edited: mailmig only tells their users the steps to take by hand.
-  NewOutlook,
-  Shuriken,
+// Which mail program a profile belongs to: the id JSON, CSV and reports use ("claws-mail") and
+// the name a person knows it by ("Claws Mail"). Each client defines its own in its folder
+// (parsers/clients/<client>/<client>_client.h) and puts it in its descriptor; the floor lists
+// none of them.
+struct ClientKind {
+  std::string_view id;
+  std::string_view display_name;
+
+  constexpr bool operator==(const ClientKind& other) const { return id == other.id; }
 };
 
-// The ids JSON and reports use: "thunderbird", "outlook", "outlook-express", "windows-mail",
-// "becky", "sylpheed", "claws-mail", "new-outlook", "shuriken".
-constexpr std::string_view client_id(ClientKind client) {
-  switch (client) {
-    case ClientKind::Thunderbird: return "thunderbird";
-    case ClientKind::Outlook: return "outlook";
-    case ClientKind::OutlookExpress: return "outlook-express";
-    case ClientKind::WindowsMail: return "windows-mail";
-    case ClientKind::Becky: return "becky";
-    case ClientKind::Sylpheed: return "sylpheed";
-    case ClientKind::ClawsMail: return "claws-mail";
-    case ClientKind::NewOutlook: return "new-outlook";
-    case ClientKind::Shuriken: return "shuriken";
-  }
-  return "unknown";
-}
-
-// The name a person knows the client by: "Thunderbird", "Claws Mail", "Becky!".
-constexpr std::string_view client_display_name(ClientKind client) {
-  switch (client) {
-    case ClientKind::Thunderbird: return "Thunderbird";
-    case ClientKind::Outlook: return "Outlook";
-    case ClientKind::OutlookExpress: return "Outlook Express";
-    case ClientKind::WindowsMail: return "Windows Mail";
-    case ClientKind::Becky: return "Becky!";
-    case ClientKind::Sylpheed: return "Sylpheed";
-    case ClientKind::ClawsMail: return "Claws Mail";
-    case ClientKind::NewOutlook: return "new Outlook for Windows";
-    case ClientKind::Shuriken: return "Shuriken";
-  }
-  return "unknown";
-}
+constexpr std::string_view client_id(ClientKind client) { return client.id; }
+constexpr std::string_view client_display_name(ClientKind client) { return client.display_name; }
 
 }  // namespace mailmig

@@ -74,7 +74,7 @@ struct FileResult {
 };
 
 struct ProfileResult {
-  ClientKind client = ClientKind::Thunderbird;
+  ClientKind client;
   std::string path;
   ProfileStatus status = ProfileStatus::Ok;
   std::string error;  // "file:line: message" when status is Error; the advice when ClientRunning

@@ -5,6 +5,7 @@
 
 #include <regex>
 
+#include "parsers/clients/client_list.h"
 #include "src/cli/command_help.h"
 #include "tests/cli/cli_test_support.h"
 
@@ -47,6 +48,16 @@ TEST_F(CommandLineTest, HelpListsTheCommands) {
         << command << " missing from:\n" << output.out;
   }
   EXPECT_EQ(output.out, run_mailmig({"--help"}, options_).out);
+}
+
+// The clients come from the one list, so a new client is in the help without a word here.
+TEST_F(CommandLineTest, HelpNamesEveryClient) {
+  const RunOutput output = run_mailmig({"--help"}, options_);
+  EXPECT_EQ(output.exit_code, 0) << output.err;
+  for (const ClientDescriptor* client : all_clients()) {
+    EXPECT_NE(output.out.find(client_display_name(client->kind)), std::string::npos)
+        << client_display_name(client->kind) << " missing from:\n" << output.out;
+  }
 }
 
 TEST_F(CommandLineTest, HelpOfOneCommandIsThatCommandsHelp) {

@@ -7,6 +7,7 @@
 #include <boost/filesystem.hpp>
 #include <set>
 
+#include "parsers/clients/sylpheed/sylpheed_client.h"
 #include "src/app/migration.h"
 #include "src/policy/policy.h"
 #include "tests/cli/cli_test_support.h"
@@ -489,7 +490,7 @@ TEST(RunMigration, KeepsTheProfilesInMemoryOnlyWhenAsked) {
   options.keep_profiles = true;
   const Migration kept = run_migration(options, policy);
   ASSERT_EQ(kept.profiles.size(), 1u);
-  EXPECT_EQ(kept.profiles[0]->client(), ClientKind::Sylpheed);
+  EXPECT_EQ(kept.profiles[0]->client(), kSylpheed);
   EXPECT_EQ(kept.result.profiles.size(), 1u);
 }
 

@@ -6,6 +6,8 @@
 
 #include <boost/filesystem.hpp>
 
+#include "parsers/clients/new_outlook/new_outlook_client.h"
+#include "parsers/clients/shuriken/shuriken_client.h"
 #include "src/app/discovery.h"
 #include "tests/cli/cli_test_support.h"
 
@@ -91,8 +93,8 @@ TEST(UneditableClients, NewOutlookAndShurikenAreFoundInAWindowsUserFolder) {
   make_folder(sandbox.path("home/AppData/Roaming/Justsystem/Shuriken"));
   EXPECT_EQ(discover_uneditable_clients(sandbox.home()),
             (std::vector<UneditableClient>{
-                {ClientKind::NewOutlook, sandbox.path("home/AppData/Local/Microsoft/Olk")},
-                {ClientKind::Shuriken, sandbox.path("home/AppData/Roaming/Justsystem/Shuriken")}}));
+                {kNewOutlook, sandbox.path("home/AppData/Local/Microsoft/Olk")},
+                {kShuriken, sandbox.path("home/AppData/Roaming/Justsystem/Shuriken")}}));
 }
 
 TEST(UneditableClients, ThePackagedNewOutlookAndOtherSpellingsCountToo) {
@@ -105,8 +107,8 @@ TEST(UneditableClients, ThePackagedNewOutlookAndOtherSpellingsCountToo) {
   EXPECT_EQ(
       discover_uneditable_clients(sandbox.home()),
       (std::vector<UneditableClient>{
-          {ClientKind::NewOutlook, sandbox.path(package)},
-          {ClientKind::Shuriken, sandbox.path("home/AppData/Roaming/JUSTSYSTEMS/shuriken")}}));
+          {kNewOutlook, sandbox.path(package)},
+          {kShuriken, sandbox.path("home/AppData/Roaming/JUSTSYSTEMS/shuriken")}}));
 }
 
 TEST(UneditableClients, EachIsAPersonsStepInTheRun) {

@@ -15,8 +15,10 @@
 #include <functional>
 #include <vector>
 
+#include "parsers/clients/client_list.h"
+#include "parsers/clients/sylpheed/sylpheed_client.h"
+#include "parsers/clients/thunderbird/thunderbird_client.h"
 #include "src/io/profile_lock.h"
-#include "src/io/running_client.h"
 #include "tests/io/io_test_support.h"
 
 namespace mailmig {
@@ -70,7 +72,7 @@ TEST(NoBlocking, AFifoInPlaceOfParentlockIsNotALock) {
   TempFolder profile;
   ASSERT_EQ(::mkfifo((profile / ".parentlock").c_str(), 0644), 0);
   const int code = exit_code_under_watchdog([&] {
-    return check_client_running(ClientKind::Thunderbird, profile.path()).running ? 1 : 0;
+    return check_client_running(kThunderbird, profile.path()).running ? 1 : 0;
   });
   EXPECT_EQ(code, 0) << "a FIFO .parentlock blocked the probe or counted as a running client";
 }
@@ -98,7 +100,7 @@ TEST(NoBlocking, ASocketWithAFullBacklogIsNotARunningClient) {
   const int listener = listening_socket(path, 0);
   std::vector<int> queued = fill_backlog(path);
   const int code = exit_code_under_watchdog(
-      [&] { return check_client_running(ClientKind::Sylpheed, config.path()).running ? 1 : 0; });
+      [&] { return check_client_running(kSylpheed, config.path()).running ? 1 : 0; });
   EXPECT_EQ(code, 0) << "the probe blocked on a full backlog or counted it as running";
   for (int fd : queued) ::close(fd);
   ::close(listener);
@@ -111,10 +113,10 @@ TEST(NoBlocking, ASocketOfAnotherUserIsNotTheClientOfThisProfile) {
   ::setenv("TMPDIR", tmp.path().c_str(), 1);
   const std::string path = tmp / ("sylpheed-" + std::to_string(::getuid()));
   const int listener = listening_socket(path, 4);
-  ASSERT_TRUE(check_client_running(ClientKind::Sylpheed, config.path()).running);
+  ASSERT_TRUE(check_client_running(kSylpheed, config.path()).running);
   // Planted by someone else: the profile's owner did not make it.
   ASSERT_EQ(::lchown(path.c_str(), ::getuid() + 4242, static_cast<gid_t>(-1)), 0);
-  EXPECT_FALSE(check_client_running(ClientKind::Sylpheed, config.path()).running);
+  EXPECT_FALSE(check_client_running(kSylpheed, config.path()).running);
   ::close(listener);
   ::unsetenv("TMPDIR");
 }

@@ -1,4 +1,6 @@
-#include "src/io/running_client.h"
+// The running-client checks of each client (parsers/clients/<client>/<client>_client.cpp) on the
+// primitives of src/io/running_client_platform.h.
+#include "parsers/clients/client_list.h"
 
 #include <fcntl.h>
 #include <gmock/gmock.h>
@@ -12,6 +14,11 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "parsers/clients/becky/becky_client.h"
+#include "parsers/clients/outlook/outlook_client.h"
+#include "parsers/clients/sylpheed/sylpheed_client.h"
+#include "parsers/clients/thunderbird/thunderbird_client.h"
+#include "parsers/clients/windows_mail/windows_mail_client.h"
 #include "src/util/digest.h"
 #include "tests/io/io_test_support.h"
 
@@ -77,7 +84,7 @@ TEST(RunningClient, ThunderbirdWithParentlockHeldByAnotherProcessIsRunning) {
   TempFolder profile;
   const std::string parent_lock = profile / ".parentlock";
   write_whole_file(parent_lock, "", 0644);
-  EXPECT_FALSE(check_client_running(ClientKind::Thunderbird, profile.path()).running);
+  EXPECT_FALSE(check_client_running(kThunderbird, profile.path()).running);
 
   int to_parent[2];
   int to_child[2];
@@ -101,7 +108,7 @@ TEST(RunningClient, ThunderbirdWithParentlockHeldByAnotherProcessIsRunning) {
   ASSERT_EQ(::read(to_parent[0], &ready, 1), 1);
   ASSERT_EQ(ready, 'L');
 
-  const RunningClientCheck check = check_client_running(ClientKind::Thunderbird, profile.path());
+  const RunningClientCheck check = check_client_running(kThunderbird, profile.path());
   EXPECT_TRUE(check.running);
   EXPECT_EQ(check.evidence, parent_lock + " is locked by process " + std::to_string(child));
   EXPECT_EQ(check.message(), "Thunderbird is running (" + check.evidence +
@@ -113,7 +120,7 @@ TEST(RunningClient, ThunderbirdWithParentlockHeldByAnotherProcessIsRunning) {
   ASSERT_EQ(::waitpid(child, &status, 0), child);
   for (int fd : {to_parent[0], to_parent[1], to_child[0], to_child[1]}) ::close(fd);
   // The file stays after Thunderbird exits; only the lock proves anything.
-  const RunningClientCheck after = check_client_running(ClientKind::Thunderbird, profile.path());
+  const RunningClientCheck after = check_client_running(kThunderbird, profile.path());
   EXPECT_FALSE(after.running);
   EXPECT_EQ(after.message(), "");
 }
@@ -123,7 +130,7 @@ TEST(RunningClient, ThunderbirdLockSymlinkWithALivePidIsRunning) {
   const std::string link = profile / "lock";
   const std::string target = "127.0.1.1:" + std::to_string(::getpid());
   ASSERT_EQ(::symlink(target.c_str(), link.c_str()), 0);
-  const RunningClientCheck check = check_client_running(ClientKind::Thunderbird, profile.path());
+  const RunningClientCheck check = check_client_running(kThunderbird, profile.path());
   EXPECT_TRUE(check.running);
   EXPECT_EQ(check.evidence,
             link + " -> " + target + ": process " + std::to_string(::getpid()) + " is alive");
@@ -133,7 +140,7 @@ TEST(RunningClient, ThunderbirdLockSymlinkWithADeadPidIsStale) {
   TempFolder profile;
   const std::string target = "127.0.1.1:" + std::to_string(dead_pid());
   ASSERT_EQ(::symlink(target.c_str(), (profile / "lock").c_str()), 0);
-  EXPECT_FALSE(check_client_running(ClientKind::Thunderbird, profile.path()).running);
+  EXPECT_FALSE(check_client_running(kThunderbird, profile.path()).running);
 }
 
 TEST(RunningClient, ThunderbirdPlusFormSymlinkWithoutTheFcntlLockIsStale) {
@@ -141,24 +148,24 @@ TEST(RunningClient, ThunderbirdPlusFormSymlinkWithoutTheFcntlLockIsStale) {
   write_whole_file(profile / ".parentlock", "", 0644);
   const std::string target = "127.0.1.1:+" + std::to_string(::getpid());
   ASSERT_EQ(::symlink(target.c_str(), (profile / "lock").c_str()), 0);
-  EXPECT_FALSE(check_client_running(ClientKind::Thunderbird, profile.path()).running);
+  EXPECT_FALSE(check_client_running(kThunderbird, profile.path()).running);
 }
 
 TEST(RunningClient, SylpheedListeningSocketIsRunningAndAStaleSocketFileIsNot) {
   TempFolder tmp;
   TempFolder config;
   ScopedEnvironment tmpdir("TMPDIR", tmp.path());
-  EXPECT_FALSE(check_client_running(ClientKind::Sylpheed, config.path()).running);
+  EXPECT_FALSE(check_client_running(kSylpheed, config.path()).running);
   const std::string socket_path = tmp / ("sylpheed-" + std::to_string(::getuid()));
   ListeningSocket socket(socket_path);
-  const RunningClientCheck check = check_client_running(ClientKind::Sylpheed, config.path());
+  const RunningClientCheck check = check_client_running(kSylpheed, config.path());
   EXPECT_TRUE(check.running);
   EXPECT_EQ(check.evidence, socket_path + " accepts connections");
   EXPECT_EQ(check.message(), "Sylpheed is running (" + socket_path +
                                  " accepts connections). Close Sylpheed and run mailmig again.");
   socket.close();
   EXPECT_TRUE(testing::path_exists(socket_path));
-  EXPECT_FALSE(check_client_running(ClientKind::Sylpheed, config.path()).running);
+  EXPECT_FALSE(check_client_running(kSylpheed, config.path()).running);
 }
 
 TEST(RunningClient, ClawsMailSocketIsNamedAfterTheMd5OfItsConfigFolder) {
@@ -171,15 +178,15 @@ TEST(RunningClient, ClawsMailSocketIsNamedAfterTheMd5OfItsConfigFolder) {
   ASSERT_EQ(::mkdir(config.c_str(), 0700), 0);
   const std::string socket_path = runtime / ("claws-mail/" + md5_hex(config));
   EXPECT_THAT(claws_mail_socket_paths(config + "/"), Contains(socket_path));
-  EXPECT_FALSE(check_client_running(ClientKind::ClawsMail, config).running);
+  EXPECT_FALSE(check_client_running(kClawsMail, config).running);
 
   ASSERT_EQ(::mkdir((runtime / "claws-mail").c_str(), 0700), 0);
   ListeningSocket socket(socket_path);
-  const RunningClientCheck check = check_client_running(ClientKind::ClawsMail, config);
+  const RunningClientCheck check = check_client_running(kClawsMail, config);
   EXPECT_TRUE(check.running);
   EXPECT_EQ(check.evidence, socket_path + " accepts connections");
   socket.close();
-  EXPECT_FALSE(check_client_running(ClientKind::ClawsMail, config).running);
+  EXPECT_FALSE(check_client_running(kClawsMail, config).running);
 }
 
 TEST(RunningClient, ClawsMailLegacySocketInTmpdirIsRunning) {
@@ -190,13 +197,13 @@ TEST(RunningClient, ClawsMailLegacySocketInTmpdirIsRunning) {
   ScopedEnvironment tmpdir("TMPDIR", tmp.path());
   const std::string socket_path = tmp / ("claws-mail-" + std::to_string(::getuid()));
   ListeningSocket socket(socket_path);
-  EXPECT_TRUE(check_client_running(ClientKind::ClawsMail, config.path()).running);
+  EXPECT_TRUE(check_client_running(kClawsMail, config.path()).running);
 }
 
 TEST(RunningClient, WindowsOnlyClientsAreNotRunningOnUnix) {
   TempFolder folder;
-  for (ClientKind client : {ClientKind::Becky, ClientKind::Outlook, ClientKind::OutlookExpress,
-                            ClientKind::WindowsMail}) {
+  for (ClientKind client : {kBecky, kOutlook, kOutlookExpress,
+                            kWindowsMail}) {
     const RunningClientCheck check = check_client_running(client, folder.path());
     EXPECT_FALSE(check.running) << client_id(client);
     EXPECT_EQ(check.client, client_display_name(client));

@@ -6,6 +6,11 @@
 #include <fstream>
 #include <optional>
 
+#include "parsers/clients/becky/becky_client.h"
+#include "parsers/clients/outlook/outlook_client.h"
+#include "parsers/clients/sylpheed/sylpheed_client.h"
+#include "parsers/clients/thunderbird/thunderbird_client.h"
+#include "parsers/clients/windows_mail/windows_mail_client.h"
 #include "src/cli/report_commands.h"
 #include "src/report/report_db.h"
 #include "src/report/report_summary.h"
@@ -429,10 +434,10 @@ struct Expected {
   std::map<std::string, std::size_t> pending_by_host;
 };
 
-constexpr std::array kClients{ClientKind::Thunderbird,    ClientKind::Outlook,
-                              ClientKind::OutlookExpress, ClientKind::WindowsMail,
-                              ClientKind::Becky,          ClientKind::Sylpheed,
-                              ClientKind::ClawsMail};
+constexpr std::array kClients{kThunderbird,    kOutlook,
+                              kOutlookExpress, kWindowsMail,
+                              kBecky,          kSylpheed,
+                              kClawsMail};
 constexpr std::array<const char*, 3> kHosts{"mail.iis.u-tokyo.ac.jp", "smtp.tanaka.dti.ne.jp",
                                             "smtp.club.kyutech.ac.jp"};
 

@@ -10,6 +10,11 @@
 #include <fstream>
 #include <thread>
 
+#include "parsers/clients/becky/becky_client.h"
+#include "parsers/clients/outlook/outlook_client.h"
+#include "parsers/clients/sylpheed/sylpheed_client.h"
+#include "parsers/clients/thunderbird/thunderbird_client.h"
+#include "parsers/clients/windows_mail/windows_mail_client.h"
 #include "tests/report/sample_runs.h"
 
 namespace mailmig {
@@ -118,10 +123,10 @@ TEST(ReportDb, InvalidUtf8IsStoredAsTheReplacementCharacter) {
 }
 
 TEST(ReportDb, StoresAProfileOfEveryClient) {
-  constexpr std::array kClients{ClientKind::Thunderbird,    ClientKind::Outlook,
-                                ClientKind::OutlookExpress, ClientKind::WindowsMail,
-                                ClientKind::Becky,          ClientKind::Sylpheed,
-                                ClientKind::ClawsMail};
+  constexpr std::array kClients{kThunderbird,    kOutlook,
+                                kOutlookExpress, kWindowsMail,
+                                kBecky,          kSylpheed,
+                                kClawsMail};
   RunResult run;
   run.info = testing::sample_info("run-clients", "scan", "pc", "2026-11-23T10:00:00Z");
   for (const ClientKind client : kClients) {
@@ -130,7 +135,7 @@ TEST(ReportDb, StoresAProfileOfEveryClient) {
     profile.path = "/profiles/" + std::string(client_id(client));
     AccountResult account;
     account.account = testing::sample_account("1", std::string(client_id(client)) + "-user");
-    if (client == ClientKind::Sylpheed) account.account.outgoing.reset();
+    if (client == kSylpheed) account.account.outgoing.reset();
     profile.accounts.push_back(account);
     run.profiles.push_back(profile);
   }

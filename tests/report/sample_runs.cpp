@@ -2,6 +2,9 @@
 
 #include <boost/filesystem.hpp>
 
+#include "parsers/clients/becky/becky_client.h"
+#include "parsers/clients/outlook/outlook_client.h"
+#include "parsers/clients/thunderbird/thunderbird_client.h"
 #include "src/i18n/i18n.h"
 
 namespace mailmig::testing {
@@ -51,7 +54,7 @@ RunResult sample_plan_run() {
   run.info.group = "lab-floor-2";
 
   ProfileResult thunderbird;
-  thunderbird.client = ClientKind::Thunderbird;
+  thunderbird.client = kThunderbird;
   thunderbird.path = "/home/tanaka/.thunderbird/x1y2z3.default";
   AccountResult account;
   account.account = sample_account("account1", "tanaka");
@@ -71,14 +74,14 @@ RunResult sample_plan_run() {
   run.profiles.push_back(thunderbird);
 
   ProfileResult outlook_express;
-  outlook_express.client = ClientKind::OutlookExpress;
+  outlook_express.client = kOutlookExpress;
   outlook_express.path = "/home/tanaka/oe-accounts.reg";
   outlook_express.status = ProfileStatus::Error;
   outlook_express.error = "/home/tanaka/oe-accounts.reg:12: expected ']' after the key name";
   run.profiles.push_back(outlook_express);
 
   ProfileResult becky;
-  becky.client = ClientKind::Becky;
+  becky.client = kBecky;
   becky.path = "/home/tanaka/Becky";
   becky.status = ProfileStatus::ClientRunning;
   becky.error = "Close Becky! and run mailmig again";

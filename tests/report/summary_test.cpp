@@ -4,6 +4,10 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
+#include "parsers/clients/becky/becky_client.h"
+#include "parsers/clients/outlook/outlook_client.h"
+#include "parsers/clients/sylpheed/sylpheed_client.h"
+#include "parsers/clients/thunderbird/thunderbird_client.h"
 #include "src/i18n/i18n.h"
 #include "src/report/csv.h"
 #include "src/report/report_db.h"
@@ -49,7 +53,7 @@ std::vector<RunResult> history() {
   // pc-a planned, then applied: nothing pending, one manual step left.
   RunResult a_plan =
       run_of("a1", "plan", "pc-a", "2026-11-20T09:00:00Z",
-             {profile_of(ClientKind::Thunderbird, tb,
+             {profile_of(kThunderbird, tb,
                          {account_with("account1", "imap.iis.u-tokyo.ac.jp",
                                        {"smtp-submission-port", "smtp-starttls"}),
                           account_with("account2", "pop.tanaka.dti.ne.jp", {"smtp-auth"})})});
@@ -65,23 +69,23 @@ std::vector<RunResult> history() {
 
   // pc-b planned, then the client was running: the plan's change is still pending.
   RunResult b_plan = run_of("b1", "plan", "pc-b", "2026-11-20T10:00:00Z",
-                            {profile_of(ClientKind::Becky, "C:/Users/hanako/Becky",
+                            {profile_of(kBecky, "C:/Users/hanako/Becky",
                                         {account_with("4a1b2c3d.mb", "pop3.club.kyutech.ac.jp",
                                                       {"smtp-submission-port"})})});
   RunResult b_running = run_of("b2", "scan", "pc-b", "2026-11-22T10:00:00Z",
-                               {profile_of(ClientKind::Becky, "C:/Users/hanako/Becky", {})});
+                               {profile_of(kBecky, "C:/Users/hanako/Becky", {})});
   b_running.profiles[0].status = ProfileStatus::ClientRunning;
   b_running.profiles[0].error = "Close Becky! & run again";
 
   // pc-c scanned: pending changes on one account, a profile-level manual step, an unreadable
   // Outlook Express export.
   ProfileResult sylpheed = profile_of(
-      ClientKind::Sylpheed, "/home/hanako/.sylpheed-2.0",
+      kSylpheed, "/home/hanako/.sylpheed-2.0",
       {account_with("1", "popper.sc.itc.keio.ac.jp", {"smtp-submission-port", "pop-ssl"}),
        account_with("2", "popper.sc.itc.keio.ac.jp", {})});
   sylpheed.findings.push_back(make_finding("pop-before-smtp", Severity::ActionRequired,
                                            "Ask the <helpdesk> for SMTP AUTH"));
-  ProfileResult outlook_express = profile_of(ClientKind::OutlookExpress, "/home/hanako/oe.reg", {});
+  ProfileResult outlook_express = profile_of(kOutlookExpress, "/home/hanako/oe.reg", {});
   outlook_express.status = ProfileStatus::Error;
   outlook_express.error = "/home/hanako/oe.reg:3: expected '='";
   RunResult c_scan =
@@ -89,7 +93,7 @@ std::vector<RunResult> history() {
 
   // pc-d applied with nothing to change.
   RunResult d_apply = run_of("d1", "apply", "pc-d", "2026-11-23T08:00:00Z",
-                             {profile_of(ClientKind::ClawsMail, "/home/jiro/.claws-mail",
+                             {profile_of(kClawsMail, "/home/jiro/.claws-mail",
                                          {account_with("1", "imap.iis.u-tokyo.ac.jp", {})})});
 
   // The apply is recorded before the plan it follows: time decides, not insertion order.
@@ -339,10 +343,10 @@ TEST(Census, PoliciesGroupsDaysWithoutRunsAndMachinesNotHeardFrom) {
   TempDir dir(/*in_memory=*/true);
   const std::string db = dir.path("report.db");
   RunResult early = run_of("e1", "plan", "osaka-pc-01", "2026-12-01T09:00:00Z",
-                           {profile_of(ClientKind::Thunderbird, "/home/a/.thunderbird/p",
+                           {profile_of(kThunderbird, "/home/a/.thunderbird/p",
                                        {account_with("account1", "pop.example.jp", {"pop-ssl"})})});
   RunResult late = run_of("l1", "plan", "tokyo-pc-02", "2026-12-04T09:00:00Z",
-                          {profile_of(ClientKind::Thunderbird, "/home/b/.thunderbird/p",
+                          {profile_of(kThunderbird, "/home/b/.thunderbird/p",
                                       {account_with("account1", "pop.example.jp", {})})});
   late.info.group = "pilot";
   late.info.policy_hash = "old";

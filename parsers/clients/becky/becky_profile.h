@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/clients/becky/becky_client.h"
 #include "parsers/formats/ini/becky_ini_document.h"
 #include "src/model/profile.h"
 
@@ -12,7 +13,7 @@ namespace mailmig {
 
 class BeckyProfile final : public Profile {
  public:
-  ClientKind client() const override { return ClientKind::Becky; }
+  ClientKind client() const override { return kBecky; }
   std::string path() const override { return path_; }
   // One account per Mailbox.ini with an [Account] section; the id is the mailbox folder name.
   std::vector<Account> accounts() const override;

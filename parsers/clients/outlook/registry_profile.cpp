@@ -7,6 +7,7 @@
 #include <optional>
 #include <utility>
 
+#include "parsers/clients/outlook/outlook_client.h"
 #include "src/encoding/codec.h"
 #include "src/i18n/i18n.h"
 #include "src/io/read_file.h"
@@ -172,7 +173,7 @@ RegistryProfile::RegistryProfile(std::string path, std::string bytes, RegFile do
     : document_(std::move(document)), account_keys_(std::move(account_keys)) {
   for (std::size_t i = 0; i < account_keys_.size(); ++i) {
     account_index_.emplace(account_keys_[i].key_path, i);
-    if (account_keys_[i].kind == RegistryAccountKind::OutlookMapi) client_ = ClientKind::Outlook;
+    if (account_keys_[i].kind == RegistryAccountKind::OutlookMapi) client_ = kOutlook;
   }
   ProfileFile file;
   file.path = std::move(path);

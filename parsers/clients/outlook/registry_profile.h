@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "parsers/clients/outlook/outlook_client.h"
 #include "parsers/formats/reg/reg_file.h"
 #include "src/model/profile.h"
 
@@ -64,7 +65,7 @@ class RegistryProfile : public Profile {
   std::string line_before_edits(const RegEntry& now) const;
   void add_output_file(const std::string& path, std::string bytes) const;
 
-  ClientKind client_ = ClientKind::OutlookExpress;  // Outlook when any account is a MAPI one
+  ClientKind client_ = kOutlookExpress;  // Outlook when any account is a MAPI one
   RegFile document_;  // remembers the text as parsed, for the undo file
   std::vector<RegistryAccountKey> account_keys_;
   std::unordered_map<std::string, std::size_t> account_index_;  // id -> index in account_keys_

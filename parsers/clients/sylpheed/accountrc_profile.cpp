@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "parsers/clients/sylpheed/sylpheed_client.h"
 #include "parsers/formats/accountrc/accountrc_key_order.h"
 #include "src/encoding/codec.h"
 #include "src/i18n/i18n.h"
@@ -189,7 +190,7 @@ class AccountKeys {
   int port(std::string_view key, int fallback) const {
     return integer(key, fallback) & 0xFFFF;  // stored as an unsigned short
   }
-  bool claws() const { return client_ == ClientKind::ClawsMail; }
+  bool claws() const { return client_ == kClawsMail; }
   // Claws defaults to SSL/TLS when built with GnuTLS (formats notes §5.2); Sylpheed to none.
   int ssl(std::string_view key) const { return integer(key, claws() ? 1 : 0); }
 
@@ -490,7 +491,7 @@ int AccountrcProfile::config_version(const std::string& account_id) const {
 }
 
 bool AccountrcProfile::uses_sylpheed_numbering(const std::string& account_id) const {
-  return client_ == ClientKind::Sylpheed || config_version(account_id) < 1;
+  return client_ == kSylpheed || config_version(account_id) < 1;
 }
 
 bool AccountrcProfile::has_saved_password(const std::string& account_id,
@@ -609,7 +610,7 @@ class AccountWriter {
     if (!reading_) reading_ = read_account(keys(), sylpheed_numbering_, "");
     return *reading_;
   }
-  bool claws() const { return client_ == ClientKind::ClawsMail; }
+  bool claws() const { return client_ == kClawsMail; }
 
   void set(std::string_view key, std::string_view value) {
     reading_.reset();
@@ -676,7 +677,7 @@ std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
     return findings;
   }
 
-  const bool claws = client_ == ClientKind::ClawsMail;
+  const bool claws = client_ == kClawsMail;
   const bool sylpheed_numbering = uses_sylpheed_numbering(account_id);
   AccountWriter writer(document_, static_cast<std::size_t>(section - document_.sections().data()),
                        client_, sylpheed_numbering);
@@ -918,7 +919,7 @@ LoadResult load_profile(ClientKind client, const std::string& dir) {
   files.accountrc.path = accountrc.string();
   // Not copied into `current`: make() parses the original, and the document holds the current.
   files.accountrc.original = std::move(read.bytes);
-  if (client == ClientKind::ClawsMail) {
+  if (client == kClawsMail) {
     files.clawsrc = read_optional(folder / "clawsrc", loaded.error);
     if (!loaded.error.empty()) return loaded;
     files.passwordstorerc = read_optional(folder / "passwordstorerc", loaded.error);
@@ -930,11 +931,11 @@ LoadResult load_profile(ClientKind client, const std::string& dir) {
 }  // namespace
 
 LoadResult load_sylpheed_profile(const std::string& dir) {
-  return load_profile(ClientKind::Sylpheed, dir);
+  return load_profile(kSylpheed, dir);
 }
 
 LoadResult load_claws_profile(const std::string& dir) {
-  return load_profile(ClientKind::ClawsMail, dir);
+  return load_profile(kClawsMail, dir);
 }
 
 bool looks_like_claws_accountrc(std::string_view bytes) {

@@ -13,6 +13,7 @@
 
 #include "parsers/clients/thunderbird/filter_rules.h"
 #include "parsers/clients/thunderbird/logins_json.h"
+#include "parsers/clients/thunderbird/thunderbird_client.h"
 #include "parsers/formats/prefs_js/prefs_document.h"
 #include "src/model/profile.h"
 
@@ -39,7 +40,7 @@ class ThunderbirdProfile final : public Profile {
     std::string smtp;  // the outgoing server actually used; empty when there is none
   };
 
-  ClientKind client() const override { return ClientKind::Thunderbird; }
+  ClientKind client() const override { return kThunderbird; }
   std::string path() const override { return dir_; }
   std::vector<Account> accounts() const override;
   std::optional<Account> account(const std::string& account_id) const override;

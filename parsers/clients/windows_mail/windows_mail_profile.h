@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/clients/windows_mail/windows_mail_client.h"
 #include "parsers/formats/oeaccount/oeaccount_document.h"
 #include "src/model/profile.h"
 
@@ -13,7 +14,7 @@ namespace mailmig {
 
 class WindowsMailProfile final : public Profile {
  public:
-  ClientKind client() const override { return ClientKind::WindowsMail; }
+  ClientKind client() const override { return kWindowsMail; }
   std::string path() const override { return path_; }
   // One account per file with a POP3 or IMAP server (news and directory accounts are left
   // out); the id is the file name, e.g. "account{1B2C...}.oeaccount".

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "parsers/clients/becky/becky_client.h"
 #include "parsers/clients/becky/becky_data_folder.h"
 
 namespace mailmig {
@@ -65,7 +66,7 @@ TEST(BeckyDataFolder, FindsTheDataFolderAndItsMailboxesDefaultFirst) {
 
 TEST(BeckyProfile, AccountsCarryEffectiveValues) {
   auto profile = load(kDataDir);
-  EXPECT_EQ(profile->client(), ClientKind::Becky);
+  EXPECT_EQ(profile->client(), kBecky);
   EXPECT_EQ(profile->path(), kDataDir.string());
   ASSERT_EQ(profile->files().size(), 2u);
   for (const ProfileFile& file : profile->files()) {

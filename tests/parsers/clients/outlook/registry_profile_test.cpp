@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "parsers/clients/outlook/outlook_client.h"
 #include "src/encoding/codec.h"
 #include "src/io/read_file.h"
 
@@ -100,7 +101,7 @@ const std::string kIisPopName =  // 生産研 POP (田中)
 TEST(RegistryAccounts, Outlook2016UnicodeExport) {
   auto profile = load(fixture("outlook2016-unicode.reg"));
   ASSERT_TRUE(profile);
-  EXPECT_EQ(profile->client(), ClientKind::Outlook);
+  EXPECT_EQ(profile->client(), kOutlook);
   EXPECT_EQ(profile->path(), fixture("outlook2016-unicode.reg"));
   const std::vector<Account> accounts = profile->accounts();
   ASSERT_EQ(accounts.size(), 2u);  // 00000001 is the address book, not a mail account
@@ -123,7 +124,7 @@ TEST(RegistryAccounts, Outlook2016UnicodeExport) {
 TEST(RegistryAccounts, Outlook2010MessagingSubsystemPopBeforeSmtp) {
   auto profile = load(fixture("outlook2010-nt.reg"));
   ASSERT_TRUE(profile);
-  EXPECT_EQ(profile->client(), ClientKind::Outlook);
+  EXPECT_EQ(profile->client(), kOutlook);
   const std::vector<Account> accounts = profile->accounts();
   ASSERT_EQ(accounts.size(), 1u);
   Account expected{kOutlook2010, "DTI \xE3\x83\xA1\xE3\x83\xBC\xE3\x83\xAB",
@@ -138,7 +139,7 @@ TEST(RegistryAccounts, Outlook2010MessagingSubsystemPopBeforeSmtp) {
 TEST(RegistryAccounts, OutlookExpressCp932Export) {
   auto profile = load(fixture("oe-regedit4-cp932.reg"));
   ASSERT_TRUE(profile);
-  EXPECT_EQ(profile->client(), ClientKind::OutlookExpress);
+  EXPECT_EQ(profile->client(), kOutlookExpress);
   const std::vector<Account> accounts = profile->accounts();
   ASSERT_EQ(accounts.size(), 1u);  // 00000002 is an LDAP directory account
   Account expected{kOeAccount, kOeName, "tanaka@club.kyutech.ac.jp",
@@ -166,7 +167,7 @@ TEST(RegistryAccounts, WineRegeditPeerSamples) {
     SCOPED_TRACE(name);
     auto profile = load(peer(name));
     ASSERT_TRUE(profile);
-    EXPECT_EQ(profile->client(), ClientKind::Outlook);
+    EXPECT_EQ(profile->client(), kOutlook);
     const Account account = profile->accounts().at(0);
     EXPECT_EQ(account.name, "\xE7\xA0\x94\xE7\xA9\xB6\xE5\xAE\xA4 POP (\xE7\x94\xB0\xE4\xB8\xAD)");
     EXPECT_EQ(account.incoming, server(Protocol::Pop3, "pop.example.ac.jp", 110, SocketType::Plain,
@@ -178,7 +179,7 @@ TEST(RegistryAccounts, WineRegeditPeerSamples) {
     SCOPED_TRACE(name);
     auto profile = load(peer(name));
     ASSERT_TRUE(profile);
-    EXPECT_EQ(profile->client(), ClientKind::OutlookExpress);
+    EXPECT_EQ(profile->client(), kOutlookExpress);
     const Account account = profile->accounts().at(0);
     EXPECT_EQ(account.incoming, server(Protocol::Pop3, "pop.example.ac.jp", 110, SocketType::Plain,
                                        AuthMethod::PasswordCleartext, "tanaka"));

@@ -1,4 +1,5 @@
 #include "parsers/clients/sylpheed/accountrc_profile.h"
+#include "parsers/clients/sylpheed/sylpheed_client.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -72,7 +73,7 @@ ServerSettings server(Protocol protocol, std::string host, int port, SocketType 
 
 TEST(AccountrcProfile, ReadsTheLinuxSylpheedHome) {
   auto profile = load(load_sylpheed_profile((kFixtures / "homes/linux/.sylpheed-2.0").string()));
-  EXPECT_EQ(profile->client(), ClientKind::Sylpheed);
+  EXPECT_EQ(profile->client(), kSylpheed);
   EXPECT_EQ(profile->path(), (kFixtures / "homes/linux/.sylpheed-2.0").string());
   const auto accounts = profile->accounts();
   ASSERT_EQ(accounts.size(), 2u);
@@ -105,7 +106,7 @@ TEST(AccountrcProfile, AcceptsThePathOfTheAccountrcItself) {
 TEST(AccountrcProfile, ReadsTheLinuxClawsHome) {
   const fs::path folder = kFixtures / "homes/linux/.claws-mail";
   auto profile = load(load_claws_profile(folder.string()));
-  EXPECT_EQ(profile->client(), ClientKind::ClawsMail);
+  EXPECT_EQ(profile->client(), kClawsMail);
   const auto accounts = profile->accounts();
   ASSERT_EQ(accounts.size(), 2u);
   EXPECT_EQ(accounts[0].name, "DTI (田中)");
@@ -206,25 +207,25 @@ TEST(AccountrcProfile, InterpretsProtocolByConfigVersion) {
   };
   const std::string imap_in_sylpheed_numbering =
       "[Account: 1]\nprotocol=3\nreceive_server=imap.iis.u-tokyo.ac.jp\n";
-  EXPECT_EQ(first_incoming(ClientKind::Sylpheed, imap_in_sylpheed_numbering), Protocol::Imap);
+  EXPECT_EQ(first_incoming(kSylpheed, imap_in_sylpheed_numbering), Protocol::Imap);
   // Claws without any config_version assumes 0: Sylpheed's numbering.
-  EXPECT_EQ(first_incoming(ClientKind::ClawsMail, imap_in_sylpheed_numbering), Protocol::Imap);
-  EXPECT_EQ(first_incoming(ClientKind::ClawsMail, imap_in_sylpheed_numbering,
+  EXPECT_EQ(first_incoming(kClawsMail, imap_in_sylpheed_numbering), Protocol::Imap);
+  EXPECT_EQ(first_incoming(kClawsMail, imap_in_sylpheed_numbering,
                            "[Common]\nconfig_version=4\n"),
             Protocol::None);
-  EXPECT_EQ(first_incoming(ClientKind::ClawsMail, "[Account: 1]\nprotocol=1\nconfig_version=4\n",
+  EXPECT_EQ(first_incoming(kClawsMail, "[Account: 1]\nprotocol=1\nconfig_version=4\n",
                            "[Common]\n"),
             Protocol::Imap);
   // The account's own config_version wins over clawsrc's.
-  EXPECT_EQ(first_incoming(ClientKind::ClawsMail, "[Account: 1]\nprotocol=1\nconfig_version=0\n",
+  EXPECT_EQ(first_incoming(kClawsMail, "[Account: 1]\nprotocol=1\nconfig_version=0\n",
                            "[Common]\nconfig_version=4\n"),
             Protocol::Pop3);
-  EXPECT_EQ(first_incoming(ClientKind::ClawsMail, "[Account: 1]\nprotocol=2\nconfig_version=4\n"),
+  EXPECT_EQ(first_incoming(kClawsMail, "[Account: 1]\nprotocol=2\nconfig_version=4\n"),
             Protocol::Nntp);
-  EXPECT_EQ(first_incoming(ClientKind::Sylpheed, "[Account: 1]\nprotocol=4\n"), Protocol::Nntp);
-  EXPECT_EQ(first_incoming(ClientKind::Sylpheed, "[Account: 1]\nprotocol=5\n"), Protocol::None);
+  EXPECT_EQ(first_incoming(kSylpheed, "[Account: 1]\nprotocol=4\n"), Protocol::Nntp);
+  EXPECT_EQ(first_incoming(kSylpheed, "[Account: 1]\nprotocol=5\n"), Protocol::None);
 
-  auto v4 = make_profile(ClientKind::ClawsMail,
+  auto v4 = make_profile(kClawsMail,
                          slurp(kFixtures / "accountrc/claws-config-version-4.accountrc"));
   const auto accounts = v4->accounts();
   ASSERT_EQ(accounts.size(), 3u);
@@ -241,7 +242,7 @@ TEST(AccountrcProfile, InterpretsProtocolByConfigVersion) {
             server(Protocol::Smtp, "mail.iis.u-tokyo.ac.jp", 25, SocketType::Plain,
                    AuthMethod::PasswordCleartext, "tanaka"));
 
-  auto v0 = make_profile(ClientKind::ClawsMail,
+  auto v0 = make_profile(kClawsMail,
                          slurp(kFixtures / "accountrc/claws-config-version-0.accountrc"));
   EXPECT_EQ(v0->accounts()[0].incoming,
             server(Protocol::Imap, "imap.iis.u-tokyo.ac.jp", 143, SocketType::Plain,
@@ -251,7 +252,7 @@ TEST(AccountrcProfile, InterpretsProtocolByConfigVersion) {
 }
 
 TEST(AccountrcProfile, UsesPortsOnlyWhenSetPortIsOn) {
-  auto profile = make_profile(ClientKind::Sylpheed,
+  auto profile = make_profile(kSylpheed,
                               "[Account: 1]\nprotocol=0\nreceive_server=p\nsmtp_server=s\n"
                               "ssl_pop=1\nset_popport=0\npop_port=11110\nssl_smtp=1\n"
                               "set_smtpport=1\nsmtp_port=587\n\n"
@@ -274,13 +275,13 @@ TEST(AccountrcProfile, UsesPortsOnlyWhenSetPortIsOn) {
 
 TEST(AccountrcProfile, UsesEachClientsDefaultsForMissingKeys) {
   const std::string rc = slurp(kFixtures / "accountrc/sylpheed-missing-keys.accountrc");
-  const Account sylpheed = make_profile(ClientKind::Sylpheed, rc)->accounts().at(0);
+  const Account sylpheed = make_profile(kSylpheed, rc)->accounts().at(0);
   EXPECT_EQ(sylpheed.incoming, server(Protocol::Pop3, "pop.tanaka.dti.ne.jp", 110,
                                       SocketType::Plain, AuthMethod::PasswordCleartext, "tanaka"));
   EXPECT_EQ(sylpheed.outgoing, server(Protocol::Smtp, "smtp.tanaka.dti.ne.jp", 25,
                                       SocketType::Plain, AuthMethod::None, "tanaka"));
   // Claws defaults to SSL/TLS and to SMTP AUTH.
-  const Account claws = make_profile(ClientKind::ClawsMail, rc)->accounts().at(0);
+  const Account claws = make_profile(kClawsMail, rc)->accounts().at(0);
   EXPECT_EQ(claws.incoming.port, 995);
   EXPECT_EQ(claws.incoming.socket_type, SocketType::Ssl);
   EXPECT_EQ(claws.outgoing, server(Protocol::Smtp, "smtp.tanaka.dti.ne.jp", 465, SocketType::Ssl,
@@ -288,7 +289,7 @@ TEST(AccountrcProfile, UsesEachClientsDefaultsForMissingKeys) {
 }
 
 TEST(AccountrcProfile, ReadsLegacyApopDuplicatesAndTheMailCommand) {
-  const Account legacy = make_profile(ClientKind::Sylpheed,
+  const Account legacy = make_profile(kSylpheed,
                                       slurp(kFixtures / "accountrc/sylpheed-legacy-apop.accountrc"))
                              ->accounts()
                              .at(0);
@@ -297,7 +298,7 @@ TEST(AccountrcProfile, ReadsLegacyApopDuplicatesAndTheMailCommand) {
   EXPECT_EQ(legacy.incoming.authentication, AuthMethod::Apop);
 
   auto duplicates =
-      make_profile(ClientKind::Sylpheed, slurp(kFixtures / "accountrc/duplicate-keys.accountrc"));
+      make_profile(kSylpheed, slurp(kFixtures / "accountrc/duplicate-keys.accountrc"));
   EXPECT_EQ(duplicates->accounts().at(0).outgoing->port, 2525);
   const auto findings = duplicates->findings();
   ASSERT_EQ(findings.size(), 1u);
@@ -305,7 +306,7 @@ TEST(AccountrcProfile, ReadsLegacyApopDuplicatesAndTheMailCommand) {
             "cfg/accountrc:11: smtp_port appears more than once in [Account: 1]; Sylpheed uses "
             "the last one.");
 
-  auto command = make_profile(ClientKind::ClawsMail,
+  auto command = make_profile(kClawsMail,
                               "[Account: 1]\nprotocol=0\nsmtp_server=s\nuse_mail_command=1\n");
   EXPECT_FALSE(command->accounts().at(0).outgoing.has_value());
 }
@@ -317,7 +318,7 @@ TEST(AccountrcProfile, RepeatedKeysAreFoundTheSameWhetherAccountsWereReadFirstOr
       "[Account: 1]\nprotocol=0\nreceive_server=pop.example.org\nsmtp_port=25\nuser_id=a\n"
       "smtp_port=2525\nuser_id=b\nsmtp_port=587\nsmtp_server=smtp.example.org\n\n"
       "[Account: 2]\nprotocol=0\nreceive_server=pop.example.org\nssl_pop=0\nssl_pop=0\n";
-  const std::vector<Finding> unread = make_profile(ClientKind::Sylpheed, rc)->findings();
+  const std::vector<Finding> unread = make_profile(kSylpheed, rc)->findings();
   ASSERT_EQ(unread.size(), 3u);
   EXPECT_EQ(unread[0].message(),
             "cfg/accountrc:6: smtp_port appears more than once in [Account: 1]; Sylpheed uses "
@@ -329,12 +330,12 @@ TEST(AccountrcProfile, RepeatedKeysAreFoundTheSameWhetherAccountsWereReadFirstOr
             "cfg/accountrc:15: ssl_pop appears more than once in [Account: 2]; Sylpheed uses the "
             "last one.");
 
-  auto read = make_profile(ClientKind::Sylpheed, rc);
+  auto read = make_profile(kSylpheed, rc);
   EXPECT_EQ(read->accounts().size(), 2u);
   EXPECT_EQ(read->findings(), unread);
   read->apply("2", {change("incoming.port", "110", "995")});
   EXPECT_EQ(read->findings(), unread);
-  auto edited = make_profile(ClientKind::Sylpheed, read->files()[0].current);
+  auto edited = make_profile(kSylpheed, read->files()[0].current);
   EXPECT_EQ(edited->findings().size(), 3u);
 }
 
@@ -400,7 +401,7 @@ TEST(AccountrcProfile, AppliesTheSeed003MigrationToClawsWithoutTouchingOtherFile
 }
 
 TEST(AccountrcProfile, AddsMissingKeysWhereSylpheedWritesThem) {
-  auto profile = make_profile(ClientKind::Sylpheed,
+  auto profile = make_profile(kSylpheed,
                               slurp(kFixtures / "accountrc/sylpheed-missing-keys.accountrc"));
   const std::vector<Change> changes = {
       change("incoming.socketType", "plain", "SSL"),
@@ -418,7 +419,7 @@ TEST(AccountrcProfile, AddsMissingKeysWhereSylpheedWritesThem) {
 
 TEST(AccountrcProfile, AnAccountWhoseNumberIsWrittenWithALeadingZeroIsEditedToo) {
   // The client reads "[Account: 07]" as account 7 (atoi), and so does accounts().
-  auto profile = make_profile(ClientKind::Sylpheed,
+  auto profile = make_profile(kSylpheed,
                               "[Account: 07]\nreceive_server=pop.example.jp\nuser_id=tanaka\n");
   ASSERT_EQ(profile->accounts().at(0).id, "7");
   ASSERT_TRUE(profile->account("7").has_value());
@@ -431,7 +432,7 @@ TEST(AccountrcProfile, AnAccountWhoseNumberIsWrittenWithALeadingZeroIsEditedToo)
 
 TEST(AccountrcProfile, KeepsCrlfAndTheMissingFinalNewline) {
   auto profile =
-      make_profile(ClientKind::Sylpheed, slurp(kFixtures / "accountrc/sylpheed-crlf.accountrc"));
+      make_profile(kSylpheed, slurp(kFixtures / "accountrc/sylpheed-crlf.accountrc"));
   EXPECT_TRUE(profile
                   ->apply("3", {change("incoming.port", "110", "995"),
                                 change("incoming.socketType", "plain", "SSL")})
@@ -445,7 +446,7 @@ TEST(AccountrcProfile, KeepsCrlfAndTheMissingFinalNewline) {
 
 TEST(AccountrcProfile, TurnsApopOffInEveryFormItTakes) {
   // Sylpheed's legacy protocol=1 becomes POP3.
-  auto legacy = make_profile(ClientKind::Sylpheed,
+  auto legacy = make_profile(kSylpheed,
                              slurp(kFixtures / "accountrc/sylpheed-legacy-apop.accountrc"));
   EXPECT_TRUE(legacy->apply("2", {change("incoming.authentication", "apop", "password-cleartext")})
                   .empty());
@@ -457,7 +458,7 @@ TEST(AccountrcProfile, TurnsApopOffInEveryFormItTakes) {
 
   // Claws 4: use_pop_auth + pop_auth_method.
   const std::string rc = slurp(kFixtures / "accountrc/claws-config-version-4.accountrc");
-  auto claws = make_profile(ClientKind::ClawsMail, rc);
+  auto claws = make_profile(kClawsMail, rc);
   EXPECT_TRUE(
       claws->apply("2", {change("incoming.authentication", "apop", "password-cleartext")}).empty());
   std::string expected = with_value(rc, "[Account: 2]", "use_pop_auth", "0");
@@ -478,14 +479,14 @@ TEST(AccountrcProfile, WritesProtocolInTheNumberingInForceAndNeverTheConfigVersi
     std::string expected;
   };
   const std::vector<Case> cases = {
-      {ClientKind::Sylpheed, "[Account: 1]\nprotocol=0\nreceive_server=mail\n", std::nullopt,
+      {kSylpheed, "[Account: 1]\nprotocol=0\nreceive_server=mail\n", std::nullopt,
        "[Account: 1]\nprotocol=3\nreceive_server=mail\n"},
-      {ClientKind::ClawsMail, "[Account: 1]\nprotocol=0\nconfig_version=4\nssl_pop=0\n",
+      {kClawsMail, "[Account: 1]\nprotocol=0\nconfig_version=4\nssl_pop=0\n",
        std::nullopt, "[Account: 1]\nprotocol=1\nconfig_version=4\nssl_pop=0\nssl_imap=0\n"},
-      {ClientKind::ClawsMail, "[Account: 1]\nprotocol=0\nconfig_version=0\nssl_pop=0\n",
+      {kClawsMail, "[Account: 1]\nprotocol=0\nconfig_version=0\nssl_pop=0\n",
        "[Common]\nconfig_version=4\n",
        "[Account: 1]\nprotocol=3\nconfig_version=0\nssl_pop=0\nssl_imap=0\n"},
-      {ClientKind::ClawsMail, "[Account: 1]\nprotocol=0\nssl_pop=0\n",
+      {kClawsMail, "[Account: 1]\nprotocol=0\nssl_pop=0\n",
        "[Common]\nconfig_version=4\n", "[Account: 1]\nprotocol=1\nssl_pop=0\nssl_imap=0\n"},
   };
   for (const Case& c : cases) {
@@ -506,7 +507,7 @@ TEST(AccountrcProfile, WritesProtocolInTheNumberingInForceAndNeverTheConfigVersi
 
 TEST(AccountrcProfile, KeepsThePortWhenOnlyTheSocketTypeChanges) {
   const std::string rc = slurp(kFixtures / "accountrc/sylpheed-minimal.accountrc");
-  auto profile = make_profile(ClientKind::Sylpheed, rc);
+  auto profile = make_profile(kSylpheed, rc);
   EXPECT_TRUE(profile->apply("1", {change("outgoing.socketType", "plain", "SSL")}).empty());
   std::string expected = with_value(rc, "[Account: 1]", "ssl_smtp", "1");
   expected = with_value(expected, "[Account: 1]", "set_smtpport", "1");
@@ -516,7 +517,7 @@ TEST(AccountrcProfile, KeepsThePortWhenOnlyTheSocketTypeChanges) {
 
 TEST(AccountrcProfile, WritesTheSmtpUserOnlyWhenItDiffersFromTheReceiveUser) {
   const std::string rc = slurp(kFixtures / "accountrc/sylpheed-minimal.accountrc");
-  auto profile = make_profile(ClientKind::Sylpheed, rc);
+  auto profile = make_profile(kSylpheed, rc);
   const auto findings =
       profile->apply("1", {change("outgoing.authentication", "none", "password-encrypted"),
                            change("outgoing.username", "tanaka", "tanaka@club.kyutech.ac.jp")});
@@ -542,7 +543,7 @@ TEST(AccountrcProfile, WritesTheSmtpUserOnlyWhenItDiffersFromTheReceiveUser) {
 
 TEST(AccountrcProfile, ANewReceiveUserAlsoCarriesTheSendingLogin) {
   const std::string rc = slurp(kFixtures / "accountrc/sylpheed-minimal.accountrc");
-  auto profile = make_profile(ClientKind::Sylpheed, rc);
+  auto profile = make_profile(kSylpheed, rc);
   const auto findings =
       profile->apply("1", {change("incoming.username", "tanaka", "tanaka@club.kyutech.ac.jp")});
   ASSERT_EQ(findings.size(), 1u);
@@ -555,7 +556,7 @@ TEST(AccountrcProfile, ANewReceiveUserAlsoCarriesTheSendingLogin) {
 
 TEST(AccountrcProfile, ChangesHostsAndPopBeforeSmtp) {
   const std::string rc = slurp(kFixtures / "accountrc/sylpheed-minimal.accountrc");
-  auto profile = make_profile(ClientKind::Sylpheed, rc);
+  auto profile = make_profile(kSylpheed, rc);
   EXPECT_TRUE(
       profile
           ->apply("1", {change("incoming.hostname", "pop3.club.kyutech.ac.jp", "pop.gmail.com"),
@@ -573,14 +574,14 @@ TEST(AccountrcProfile, ChangesHostsAndPopBeforeSmtp) {
 // must be the account as the written bytes give it, on the first read-back and on any later one.
 TEST(AccountrcProfile, AnAccountReadBackAfterItsEditReadsAsTheWrittenBytes) {
   const std::string rc = slurp(kFixtures / "accountrc/sylpheed-minimal.accountrc");
-  auto profile = make_profile(ClientKind::Sylpheed, rc);
+  auto profile = make_profile(kSylpheed, rc);
   EXPECT_TRUE(
       profile
           ->apply("1", {change("incoming.hostname", "pop3.club.kyutech.ac.jp", "pop.gmail.com"),
                         change("incoming.port", "110", "995"),
                         change("outgoing.authentication", "none", "smtp-after-pop")})
           .empty());
-  auto reread = make_profile(ClientKind::Sylpheed, profile->files()[0].current);
+  auto reread = make_profile(kSylpheed, profile->files()[0].current);
   const std::optional<Account> written = reread->account("1");
   ASSERT_TRUE(written);
   EXPECT_EQ(written->incoming.port, 995);
@@ -591,7 +592,7 @@ TEST(AccountrcProfile, AnAccountReadBackAfterItsEditReadsAsTheWrittenBytes) {
 
 TEST(AccountrcProfile, ReportsWhatItCannotExpress) {
   const std::string rc = slurp(kFixtures / "accountrc/sylpheed-minimal.accountrc");
-  auto profile = make_profile(ClientKind::Sylpheed, rc);
+  auto profile = make_profile(kSylpheed, rc);
   const auto findings = profile->apply(
       "1", {change("outgoing.authentication", "none", "OAuth2"),
             change("incoming.authentication", "apop", "password-encrypted"),
@@ -628,7 +629,7 @@ TEST(AccountrcProfile, MasksEverySecretInDisplayText) {
   EXPECT_THAT(shown, HasSubstr("account_name=大学メール (田中)\n"));
   EXPECT_EQ(shown.size(), rc.current.size() - 9 - 15 + 16);
 
-  auto masked = make_profile(ClientKind::Sylpheed,
+  auto masked = make_profile(kSylpheed,
                              "[Account: 1]\r\nsmtp_password=s3cret\r\nproxy_pass=p\r\nuser_id=x");
   EXPECT_EQ(masked->display_text(masked->files()[0], masked->files()[0].current),
             "[Account: 1]\r\nsmtp_password=********\r\nproxy_pass=********\r\nuser_id=x");
@@ -638,7 +639,7 @@ TEST(AccountrcProfile, MasksEverySecretInDisplayText) {
   EXPECT_EQ(claws->display_text(store, store.current),
             "[config_version:4]\n\n[account:1]\nrecv ********\n\n[account:2]\nrecv ********\n");
 
-  auto euc = make_profile(ClientKind::ClawsMail,
+  auto euc = make_profile(kClawsMail,
                           slurp(kFixtures / "accountrc/claws-eucjp-name.accountrc"));
   EXPECT_THAT(
       euc->display_text(euc->files()[0], euc->files()[0].current),

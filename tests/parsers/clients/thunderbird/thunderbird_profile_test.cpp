@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "parsers/clients/thunderbird/thunderbird_client.h"
 #include "src/io/read_file.h"
 #include "tests/parsers/clients/thunderbird/guid_shape.h"
 
@@ -96,7 +97,7 @@ std::vector<std::string> messages(const std::vector<Finding>& findings) {
 TEST(ThunderbirdProfile, AccountsWithEffectiveValues) {
   const auto profile = load(kLinuxTanaka);
   ASSERT_TRUE(profile);
-  EXPECT_EQ(profile->client(), ClientKind::Thunderbird);
+  EXPECT_EQ(profile->client(), kThunderbird);
   EXPECT_EQ(profile->path(), kLinuxTanaka);
   const std::vector<Account> accounts = profile->accounts();
   ASSERT_EQ(accounts.size(), 2u);  // Local Folders is no mail account

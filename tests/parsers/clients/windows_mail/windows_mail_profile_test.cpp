@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "parsers/clients/windows_mail/windows_mail_client.h"
 #include "src/encoding/codec.h"
 
 namespace mailmig {
@@ -42,7 +43,7 @@ std::unique_ptr<Profile> load(const fs::path& path) {
 
 TEST(WindowsMailProfile, StoreIsSearchedRecursivelyAndReadsEffectiveValues) {
   auto profile = load(kStore);
-  EXPECT_EQ(profile->client(), ClientKind::WindowsMail);
+  EXPECT_EQ(profile->client(), kWindowsMail);
   ASSERT_EQ(profile->files().size(), 1u);
   EXPECT_EQ(profile->files()[0].path, (kStore / "Local Folders" / kKeioId).string());
   EXPECT_EQ(profile->files()[0].current, read_bytes(profile->files()[0].path));

@@ -1,0 +1,10 @@
+// The client's id in JSON, CSV and reports, and the name a person knows it by.
+#pragma once
+
+#include "src/model/client.h"
+
+namespace mailmig {
+
+inline constexpr ClientKind kThunderbird{"thunderbird", "Thunderbird"};
+
+}  // namespace mailmig
