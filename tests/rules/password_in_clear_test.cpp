@@ -20,10 +20,38 @@ bool sends_password_in_clear(const ServerSettings& server) {
 }
 
 std::vector<Account> accounts() {
-  return {test_accounts::thunderbird_imap_plain(), test_accounts::sylpheed_apop_pop_before_smtp(),
-          test_accounts::outlook_pop_spa_smtp25(), test_accounts::becky_apop_keio(),
-          test_accounts::outlook_express_dti(),    test_accounts::windows_live_mail_kumail(),
-          test_accounts::claws_imap_starttls(),    test_accounts::thunderbird_news()};
+  // The Becky! and Windows Mail fixtures whose writers once refused such plans themselves: a
+  // club mailbox with APOP that sends without a login, an account with SPA (NTLM) on plain POP3
+  // that sends over SSL, and one that logs in over plain POP3 and sends without a login.
+  Account becky_club{
+      "5a6b7c8d.mb", "九工大サークル(ソフト部)", "hanako@club.kyutech.ac.jp", {}, {}};
+  becky_club.incoming = {Protocol::Pop3,    "pop3.club.kyutech.ac.jp", 110,
+                         SocketType::Plain, AuthMethod::Apop,          "hanako"};
+  becky_club.outgoing = ServerSettings{Protocol::Smtp,    "smtp.club.kyutech.ac.jp", 25,
+                                       SocketType::Plain, AuthMethod::None,          "hanako"};
+  Account windows_mail_spa{"utf8-bom-spa.oeaccount", "R&D <lab>", "", {}, {}};
+  windows_mail_spa.incoming = {Protocol::Pop3,    "pop.iis.u-tokyo.ac.jp", 110,
+                               SocketType::Plain, AuthMethod::Ntlm,        ""};
+  windows_mail_spa.outgoing =
+      ServerSettings{Protocol::Smtp,  "mail.iis.u-tokyo.ac.jp",      465,
+                     SocketType::Ssl, AuthMethod::PasswordCleartext, "tanaka"};
+  Account windows_mail_keio{
+      "account{5D2A8C41}.oeaccount", "慶應 信濃町", "hanako@sc.itc.keio.ac.jp", {}, {}};
+  windows_mail_keio.incoming = {Protocol::Pop3,    "popper.sc.itc.keio.ac.jp",    110,
+                                SocketType::Plain, AuthMethod::PasswordCleartext, "hanako"};
+  windows_mail_keio.outgoing = ServerSettings{Protocol::Smtp,    "popper.sc.itc.keio.ac.jp", 25,
+                                              SocketType::Plain, AuthMethod::None,           ""};
+  return {test_accounts::thunderbird_imap_plain(),
+          test_accounts::sylpheed_apop_pop_before_smtp(),
+          test_accounts::outlook_pop_spa_smtp25(),
+          test_accounts::becky_apop_keio(),
+          test_accounts::outlook_express_dti(),
+          test_accounts::windows_live_mail_kumail(),
+          test_accounts::claws_imap_starttls(),
+          test_accounts::thunderbird_news(),
+          becky_club,
+          windows_mail_spa,
+          windows_mail_keio};
 }
 
 Policy policy_from(const std::string& body) {
@@ -39,10 +67,14 @@ Policy policy_from(const std::string& body) {
 Policy move_to_plain(const std::string& authentication) {
   const std::string login =
       authentication.empty() ? "" : "<authentication>" + authentication + "</authentication>";
-  return policy_from("<move match='*.jp'><incomingServer><hostname>mail.example.jp</hostname>"
-                     "<socketType>plain</socketType>" + login + "</incomingServer>"
-                     "<outgoingServer><hostname>smtp.example.jp</hostname><port>25</port>"
-                     "<socketType>plain</socketType>" + login + "</outgoingServer></move>");
+  return policy_from(
+      "<move match='*.jp'><incomingServer><hostname>mail.example.jp</hostname>"
+      "<socketType>plain</socketType>" +
+      login +
+      "</incomingServer>"
+      "<outgoingServer><hostname>smtp.example.jp</hostname><port>25</port>"
+      "<socketType>plain</socketType>" +
+      login + "</outgoingServer></move>");
 }
 
 std::vector<Policy> policies() {

@@ -168,20 +168,6 @@ TEST(BeckyProfile, IncomingStartTlsIsAManualStep) {
   EXPECT_FALSE(file_of(*profile, kUtokyo).changed());
 }
 
-TEST(BeckyProfile, SmtpAuthIsNeverSwitchedOnWithoutTls) {
-  auto profile = load(kDataDir);
-  auto findings = profile->apply(
-      kKyutech, {{"smtp-auth", "outgoing.authentication", "none", "password-cleartext", ""}});
-  ASSERT_EQ(findings.size(), 1u);
-  EXPECT_EQ(findings[0].severity, Severity::ActionRequired);
-  EXPECT_EQ(findings[0].message(),
-            "mailmig did not change how the Becky! mailbox \"九工大サークル(ソフト部)\" sends "
-            "mail, because the password would then be sent unencrypted. In Becky!, open Tools > "
-            "Mailbox Setup and turn on SMTPS on the Basic tab before you check SMTP "
-            "Authentication.");
-  EXPECT_FALSE(file_of(*profile, kKyutech).changed());
-}
-
 TEST(BeckyProfile, SmtpsWithAuthIsWrittenAndTheOpenPartsAreReported) {
   auto profile = load(kDataDir);
   const std::string before = file_of(*profile, kKyutech).current;
