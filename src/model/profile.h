@@ -13,6 +13,7 @@
 #include "src/model/account.h"
 #include "src/model/change.h"
 #include "src/model/client.h"
+#include "src/model/client_capabilities.h"
 #include "src/model/edit_plan.h"
 #include "src/model/finding.h"
 
@@ -50,6 +51,15 @@ class Profile {
   // True when an edit of one account never changes how another account reads (each account has
   // its own section), so a plan need not read the others again after an edit.
   virtual bool edits_stay_in_their_account() const { return false; }
+
+  // What the client can store for this account (Outlook and Outlook Express accounts of one
+  // registry export differ; a Thunderbird account renamed before 102 cannot be renamed). The
+  // engine plans within it. By default, everything.
+  virtual ClientCapabilities capabilities(const Account& /*account*/) const {
+    ClientCapabilities everything;
+    everything.client_name = client_display_name(client());
+    return everything;
+  }
 
   // Format-specific facts about the profile that rules cannot see (a user.js that would undo
   // a change, a key that is locked by an enterprise policy).
