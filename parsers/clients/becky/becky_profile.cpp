@@ -307,6 +307,59 @@ std::optional<Account> BeckyProfile::account(const std::string& account_id) cons
   return std::nullopt;
 }
 
+ClientCapabilities BeckyProfile::capabilities(const Account& /*account*/) const {
+  ClientCapabilities can;
+  can.client_name = client_display_name(ClientKind::Becky);
+  can.switches_protocol_in_place = false;
+  // STARTTLS is stored in a key nobody has documented ([open]). Port, TLS and login are one step:
+  // port 587 alone would send without TLS, where a login would expose the password.
+  ServerCapabilities receiving;
+  receiving.socket_types = {SocketType::Plain, SocketType::Ssl};
+  receiving.authentication = {AuthMethod::PasswordCleartext};  // POP3Auth=0; the rest is [open]
+  receiving.connection_is_one_step = true;
+  can.pop3 = receiving;
+  can.imap = receiving;
+  can.smtp.socket_types = {SocketType::Plain, SocketType::Ssl};
+  // SMTPAUTH=1; which method SMTPAUTHMODE's bits choose is [open] (apply() says so).
+  can.smtp.authentication = {AuthMethod::None, AuthMethod::PasswordCleartext,
+                             AuthMethod::PasswordEncrypted, AuthMethod::Any};
+  can.smtp.connection_is_one_step = true;
+  can.stores_outgoing_username = false;  // Becky! sends with UserID; an SMTP-AUTH user is [open]
+  RefusalWordings& say = can.wordings;
+  say.protocol_switch =
+      N_("Becky! cannot switch the mailbox \"{mailbox}\" from {from} to {to} in place. In "
+         "Becky!, create a new mailbox with File > Mailbox > New and enter the new server "
+         "settings there.");
+  say.incoming_starttls =
+      N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\". On the Advanced tab set "
+         "the {protocol} port to {port} and choose STARTTLS for receiving under SSL/TLS; on "
+         "the Basic tab set the authentication to {auth}. mailmig left the receiving "
+         "settings unchanged because it cannot set STARTTLS in Becky!.");
+  say.incoming_authentication =
+      N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\": on the Basic tab choose "
+         "{auth} as the authentication for receiving, and on the Advanced tab set the {protocol} "
+         "port to {port} and SSL/TLS to {socket}. mailmig left the receiving settings unchanged "
+         "because it cannot write that authentication for Becky!.");
+  say.outgoing_starttls =
+      N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\". On the Advanced tab set the "
+         "SMTP port to {port} and choose STARTTLS for sending under SSL/TLS; on the Basic tab "
+         "set SMTP Authentication to {auth}. mailmig left the sending settings unchanged "
+         "because it cannot set STARTTLS in Becky!.");
+  say.outgoing_authentication =
+      N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\": on the Basic tab choose "
+         "{auth} for sending (SMTP Authentication, or POP before SMTP), and on the Advanced tab "
+         "set the SMTP port to {port} and SSL/TLS to {socket}. mailmig left the sending "
+         "settings unchanged because it cannot write that authentication for Becky!.");
+  say.outgoing_username =
+      N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\", click SMTP Authentication "
+         "on the Basic tab and enter {user} as the user name for sending, with its password; "
+         "mailmig cannot write a separate sending user for Becky!.");
+  say.invalid_value =
+      N_("mailmig cannot set {field} to \"{value}\" for the Becky! mailbox \"{account}\".");
+  say.other = say.invalid_value;
+  return can;
+}
+
 std::vector<Finding> BeckyProfile::findings() const {
   std::vector<Finding> result;
   for (const Mailbox& mailbox : mailboxes_) {

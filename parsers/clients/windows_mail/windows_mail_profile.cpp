@@ -315,6 +315,50 @@ std::vector<Account> WindowsMailProfile::accounts() const {
   return result;
 }
 
+ClientCapabilities WindowsMailProfile::capabilities(const Account& /*account*/) const {
+  ClientCapabilities can;
+  can.client_name = client_display_name(ClientKind::WindowsMail);
+  can.switches_protocol_in_place = false;
+  // Port, TLS and login change together or not at all, so that no refused part leaves a login
+  // on a connection it was not planned for.
+  ServerCapabilities receiving;
+  receiving.socket_types = {SocketType::Plain, SocketType::Ssl};
+  receiving.authentication = {AuthMethod::PasswordCleartext, AuthMethod::Ntlm};
+  receiving.connection_is_one_step = true;
+  can.pop3 = receiving;
+  can.imap = receiving;
+  can.smtp.tls_kind_follows_port = true;
+  can.smtp.authentication = {AuthMethod::None, AuthMethod::PasswordCleartext, AuthMethod::Ntlm};
+  can.smtp.connection_is_one_step = true;
+  RefusalWordings& say = can.wordings;
+  say.protocol_switch =
+      N_("Windows Mail cannot turn the account \"{account}\" from {from} into {to}. Add a "
+         "new account with the new server settings (Tools > Accounts > Add) and remove the "
+         "old one when the new one works.");
+  say.incoming_starttls =
+      N_("Windows Mail cannot use STARTTLS for receiving, only SSL on its own port. Ask "
+         "your provider for the SSL port of {host}, or set the account \"{account}\" up in "
+         "another mail program; mailmig left the receiving settings unchanged.");
+  say.incoming_authentication =
+      N_("Windows Mail cannot log on with {auth} for receiving mail in the account "
+         "\"{account}\"; it offers only a plain password or Secure Password Authentication. "
+         "mailmig left the receiving settings unchanged.");
+  say.outgoing_tls_for_port =
+      N_("Windows Mail uses SSL for sending only on port 465 and STARTTLS on every other "
+         "port, so it cannot send with {socket} on port {port} for the account "
+         "\"{account}\". mailmig left the sending settings unchanged; ask your provider "
+         "which port to use.");
+  say.outgoing_authentication =
+      N_("Windows Mail cannot log on with {auth} for sending mail in the account "
+         "\"{account}\"; it offers no authentication, a password, or Secure Password "
+         "Authentication. mailmig left the sending settings unchanged.");
+  say.invalid_value =
+      N_("mailmig cannot set {field} to \"{value}\" for the Windows Mail account "
+         "\"{account}\".");
+  say.other = say.invalid_value;
+  return can;
+}
+
 std::vector<Finding> WindowsMailProfile::findings() const {
   std::vector<Finding> result;
   for (const Account& account : accounts()) {
