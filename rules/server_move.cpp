@@ -77,18 +77,20 @@ class ServerMoveRule final : public Rule {
     // that knows the provider list gets OAuth2, any other a step with an app password.
     const bool oauth2_host = thunderbird_signs_in_with_oauth2(next.hostname);
     const bool host_changes = !host_matches(next.hostname, current.hostname);
+    auto refuse_password_in_clear = [&](const char* message) {
+      output.findings.push_back(make_finding(std::string(kId), Severity::ActionRequired, message,
+                                             {{"hostname", next.hostname}}));
+    };
     if (oauth2_host && account.oauth2_on_provider_hosts) {
       next.authentication = AuthMethod::OAuth2;
     } else if (to.authentication) {
       ServerSettings asked = next;
       asked.authentication = *to.authentication;
       if (asked.authentication != current.authentication && sends_password_in_clear(asked)) {
-        output.findings.push_back(make_finding(
-            std::string(kId), Severity::ActionRequired,
+        refuse_password_in_clear(
             N_("The policy asks for a normal password on {hostname} without an encrypted "
                "connection; mailmig does not switch that on: check the policy's socketType for "
-               "{hostname}"),
-            {{"hostname", next.hostname}}));
+               "{hostname}"));
       } else {
         next.authentication = *to.authentication;
       }
@@ -97,12 +99,10 @@ class ServerMoveRule final : public Rule {
     // as it is: the connection stays encrypted, on the port that goes with it.
     ServerTarget port_target = to;
     if (sends_password_in_clear(next) && !sends_password_in_clear(current)) {
-      output.findings.push_back(make_finding(
-          std::string(kId), Severity::ActionRequired,
+      refuse_password_in_clear(
           N_("The policy asks for an unencrypted connection to {hostname}, which would send the "
              "password unencrypted; mailmig keeps the connection encrypted: check the policy's "
-             "socketType for {hostname}"),
-          {{"hostname", next.hostname}}));
+             "socketType for {hostname}"));
       next.socket_type = current.socket_type;
       port_target.port.reset();
     }
