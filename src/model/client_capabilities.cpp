@@ -190,39 +190,40 @@ void keep_within(const ClientCapabilities& capabilities, const Account& before, 
 EditPlan plan_of_changes(const ClientCapabilities& capabilities, const Account& before,
                          std::vector<Change> changes) {
   EditPlan plan{before.id, before, {}, {}};
-  Refusals refusals(capabilities, before, plan);
   const RefusalWordings& wordings = capabilities.wordings;
+  std::vector<Change> for_the_writer;  // malformed, with no wording of the client's for them
   for (Change& change : changes) {
     const auto field = parse_field_name(change.field);
-    if (!field) {
+    const bool no_such_server = field && field->side == Side::Outgoing && !before.outgoing;
+    Account wanted = plan.after;
+    if (field && !no_such_server && write_field(wanted, *field, change.to)) {
+      plan.after = std::move(wanted);
+      std::erase_if(plan.changes,
+                    [&](const Change& planned) { return planned.field == change.field; });
+      plan.changes.push_back(std::move(change));
+      continue;
+    }
+    if (!wordings.invalid_value) {
+      for_the_writer.push_back(std::move(change));
+    } else if (!field) {
       plan.findings.push_back(make_finding(change.rule, Severity::Warning,
                                            N_("Unknown field {field}; nothing was changed for it."),
                                            {{"field", change.field}}));
-      continue;
+    } else {
+      const char* wording = no_such_server && wordings.no_outgoing_server
+                                ? wordings.no_outgoing_server
+                                : wordings.invalid_value;
+      Finding finding = refusal(change.rule, wording,
+                                {{"client", std::string(capabilities.client_name)},
+                                 {"account", label(before)},
+                                 {"field", change.field},
+                                 {"value", change.to}});
+      finding.severity = wordings.invalid_value_severity;
+      plan.findings.push_back(std::move(finding));
     }
-    if (field->side == Side::Outgoing && !before.outgoing) {
-      plan.findings.push_back(refusal(
-          change.rule, wordings.no_outgoing_server ? wordings.no_outgoing_server
-                                                   : refusals.general_wording(),
-          {{"client", std::string(capabilities.client_name)},
-           {"account", label(before)},
-           {"field", change.field},
-           {"value", change.to}}));
-      continue;
-    }
-    if (!write_field(plan.after, *field, change.to)) {
-      plan.findings.push_back(refusal(
-          change.rule, wordings.invalid_value ? wordings.invalid_value : refusals.general_wording(),
-          {{"client", std::string(capabilities.client_name)},
-           {"account", label(before)},
-           {"field", change.field},
-           {"value", change.to}}));
-      continue;
-    }
-    std::erase_if(plan.changes, [&](const Change& planned) { return planned.field == change.field; });
-    plan.changes.push_back(std::move(change));
   }
   keep_within(capabilities, before, plan);
+  for (Change& change : for_the_writer) plan.changes.push_back(std::move(change));
   return plan;
 }
 

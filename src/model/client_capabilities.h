@@ -11,6 +11,7 @@
 #include "src/model/account.h"
 #include "src/model/change.h"
 #include "src/model/edit_plan.h"
+#include "src/model/finding.h"
 
 namespace mailmig {
 
@@ -60,7 +61,11 @@ struct RefusalWordings {
   const char* outgoing_username = nullptr;
   const char* rename = nullptr;  // a new incoming host or user name
   const char* no_outgoing_server = nullptr;
-  const char* invalid_value = nullptr;  // a change whose value is not valid for its field
+  // A change naming an unknown field or a value not valid for its field (only tests and fuzz
+  // targets name such changes; the engine never plans one). nullptr: the change is handed to
+  // the writer as it is, which reports it.
+  const char* invalid_value = nullptr;
+  Severity invalid_value_severity = Severity::ActionRequired;
   const char* other = nullptr;          // any refusal without a wording of its own
 };
 
