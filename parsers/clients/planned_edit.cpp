@@ -41,6 +41,12 @@ void PlannedEdit::add(const std::string& rule, Severity severity, const char* me
   findings_.push_back(std::move(finding));
 }
 
+void PlannedEdit::cannot_store(Side side, FieldKind kind) {
+  const FieldRef field{side, kind};
+  add(rule_for(side, kind), Severity::Warning, wording_.cannot_set,
+      {{"field", field_name(field)}, {"value", read_field(wanted_, field).value_or("")}});
+}
+
 void PlannedEdit::check_written(const std::string& rule, std::string_view key,
                                 const ParseResult& result) {
   if (result) return;

@@ -43,6 +43,9 @@ class PlannedEdit {
 
   void add(const std::string& rule, Severity severity, const char* message,
            std::initializer_list<std::pair<std::string, std::string>> values);
+  // Reports a wanted value no key of the client can hold. The engine plans within the client's
+  // capabilities, so only a plan made without them (a fuzz target's) gets here.
+  void cannot_store(Side side, FieldKind kind);
   // Reports a key the document could not take.
   void check_written(const std::string& rule, std::string_view key, const ParseResult& result);
 

@@ -168,11 +168,12 @@ TEST(WindowsMailProfile, WhatOneFlagCannotSayIsAManualStep) {
   EXPECT_EQ(pop_before_smtp[0].message(),
             "Windows Mail cannot log on with smtp-after-pop for sending mail in the account "
             "\"慶應 信濃町\"; it offers no authentication, a password, or Secure Password "
-            "Authentication.");
-  // Port and SSL went in; the authentication did not.
+            "Authentication. mailmig left the sending settings unchanged.");
+  // Port, SSL and login are one step: none of it went in.
   EXPECT_EQ(profile->accounts()[0].outgoing,
-            (ServerSettings{Protocol::Smtp, "popper.sc.itc.keio.ac.jp", 465, SocketType::Ssl,
+            (ServerSettings{Protocol::Smtp, "popper.sc.itc.keio.ac.jp", 25, SocketType::Plain,
                             AuthMethod::None, ""}));
+  EXPECT_FALSE(profile->files()[0].changed());
   auto unknown = profile->apply("nope", {{"r", "incoming.port", "110", "995", ""}});
   ASSERT_EQ(unknown.size(), 1u);
   EXPECT_EQ(unknown[0].message(), "There is no Windows Mail mail account \"nope\" in this store.");
