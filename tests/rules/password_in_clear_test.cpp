@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "parsers/clients/becky/becky_profile.h"
+#include "parsers/clients/windows_mail/windows_mail_profile.h"
 #include "rules/rule_engine.h"
 #include "tests/rules/rule_test_support.h"
 
@@ -98,27 +100,45 @@ Policy with_rules(Policy policy, const std::vector<std::string_view>& enabled) {
   return policy;
 }
 
+// What each client can store: everything, and the two clients whose writers once checked this
+// themselves (a change they cannot store is taken out of the plan, with what goes with it).
+std::vector<ClientCapabilities> capabilities() {
+  const std::string homes = std::string(MAILMIG_SOURCE_DIR) + "/fixtures/homes/windows";
+  std::vector<ClientCapabilities> result{ClientCapabilities{}};
+  for (const LoadResult& loaded :
+       {load_becky_profile(homes + "/Documents/Becky"),
+        load_windows_mail_store(homes + "/AppData/Local/Microsoft/Windows Live Mail")}) {
+    EXPECT_TRUE(loaded) << loaded.error;
+    if (loaded) result.push_back(loaded.profile->capabilities(loaded.profile->accounts()[0]));
+  }
+  return result;
+}
+
 // Every combination of the built-in rules (the TLS rules switched off too) on every account.
 TEST(PasswordInClear, NoPlanSendsAPasswordUnencryptedThatWasEncryptedOrNotSentBefore) {
   std::vector<std::string_view> ids;
   for (const auto& rule : builtin_rules()) ids.push_back(rule->id());
   const std::size_t combinations = std::size_t{1} << ids.size();
-  for (const Policy& policy : policies()) {
-    for (std::size_t mask = 0; mask < combinations; ++mask) {
-      std::vector<std::string_view> enabled;
-      for (std::size_t bit = 0; bit < ids.size(); ++bit) {
-        if (mask & (std::size_t{1} << bit)) enabled.push_back(ids[bit]);
-      }
-      const Policy combination = with_rules(policy, enabled);
-      for (const Account& before : accounts()) {
-        const EditPlan plan = plan_account(before, combination);
-        EXPECT_FALSE(sends_password_in_clear(plan.after.incoming) &&
-                     !sends_password_in_clear(before.incoming))
-            << policy.name << " mask " << mask << " " << before.id << " incoming";
-        if (!before.outgoing) continue;
-        EXPECT_FALSE(sends_password_in_clear(*plan.after.outgoing) &&
-                     !sends_password_in_clear(*before.outgoing))
-            << policy.name << " mask " << mask << " " << before.id << " outgoing";
+  for (const ClientCapabilities& client : capabilities()) {
+    for (const Policy& policy : policies()) {
+      for (std::size_t mask = 0; mask < combinations; ++mask) {
+        std::vector<std::string_view> enabled;
+        for (std::size_t bit = 0; bit < ids.size(); ++bit) {
+          if (mask & (std::size_t{1} << bit)) enabled.push_back(ids[bit]);
+        }
+        const Policy combination = with_rules(policy, enabled);
+        for (const Account& before : accounts()) {
+          const EditPlan plan = plan_account(before, combination, client);
+          EXPECT_FALSE(sends_password_in_clear(plan.after.incoming) &&
+                       !sends_password_in_clear(before.incoming))
+              << client.client_name << " " << policy.name << " mask " << mask << " " << before.id
+              << " incoming";
+          if (!before.outgoing) continue;
+          EXPECT_FALSE(sends_password_in_clear(*plan.after.outgoing) &&
+                       !sends_password_in_clear(*before.outgoing))
+              << client.client_name << " " << policy.name << " mask " << mask << " " << before.id
+              << " outgoing";
+        }
       }
     }
   }
