@@ -29,7 +29,7 @@ struct LastWriter {
 constexpr int kMaxPasses = 8;
 
 EditPlan plan_account(const Account& before, const Policy& policy,
-                         const std::vector<const Rule*>& rules) {
+                      const std::vector<const Rule*>& rules, const ClientCapabilities& capabilities) {
   EditPlan plan{before.id, before, {}, {}};
   if (!policy.governs(before)) {
     plan.governed = false;
@@ -96,13 +96,15 @@ EditPlan plan_account(const Account& before, const Policy& policy,
       }
     }
   }
+  keep_within(capabilities, before, plan);
   return plan;
 }
 
-EditPlan plan_account(const Account& before, const Policy& policy) {
+EditPlan plan_account(const Account& before, const Policy& policy,
+                      const ClientCapabilities& capabilities) {
   std::vector<const Rule*> rules;
   for (const auto& rule : builtin_rules()) rules.push_back(rule.get());
-  return plan_account(before, policy, rules);
+  return plan_account(before, policy, rules, capabilities);
 }
 
 }  // namespace mailmig

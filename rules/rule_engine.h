@@ -8,6 +8,7 @@
 #include "rules/rule.h"
 #include "src/model/account.h"
 #include "src/model/change.h"
+#include "src/model/client_capabilities.h"
 #include "src/model/edit_plan.h"
 #include "src/model/finding.h"
 #include "src/policy/policy.h"
@@ -15,11 +16,14 @@
 namespace mailmig {
 
 // Runs every built-in rule the policy enables, in registry order, on an account the policy
-// governs; each rule changes only the sides the policy governs.
-EditPlan plan_account(const Account& before, const Policy& policy);
+// governs; each rule changes only the sides the policy governs. A change the client cannot
+// store is not planned: the plan tells the user what to set by hand instead.
+EditPlan plan_account(const Account& before, const Policy& policy,
+                      const ClientCapabilities& capabilities = {});
 
 // Runs the given rules in the given order (each still only when the policy enables it).
 EditPlan plan_account(const Account& before, const Policy& policy,
-                         const std::vector<const Rule*>& rules);
+                      const std::vector<const Rule*>& rules,
+                      const ClientCapabilities& capabilities = {});
 
 }  // namespace mailmig

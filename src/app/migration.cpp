@@ -133,7 +133,7 @@ void migrate_accounts(Profile& profile, const Policy& policy, EndpointVerificati
     std::optional<Account> reread;
     if (edited && read_again_after_edits) reread = profile.account(original.id);
     const Account& current = reread ? *reread : original;
-    EditPlan plan = plan_account(current, policy);
+    EditPlan plan = plan_account(current, policy, profile.capabilities(current));
     if (verification.screen(current, plan)) {
       account_result.awaiting_server = true;
       ++left_alone_unverified;

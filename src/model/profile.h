@@ -13,6 +13,7 @@
 #include "src/model/account.h"
 #include "src/model/change.h"
 #include "src/model/client.h"
+#include "src/model/client_capabilities.h"
 #include "src/model/edit_plan.h"
 #include "src/model/finding.h"
 
@@ -43,13 +44,27 @@ class Profile {
   // The accounts as they stand in the current bytes, with effective values.
   virtual std::vector<Account> accounts() const = 0;
 
-  // One account as it stands in the current bytes. A format whose accounts are costly to build
-  // all at once (a prefs.js with thousands of servers) reads just this one.
+  // One account as it stands in the current bytes.
   virtual std::optional<Account> account(const std::string& account_id) const;
 
   // True when an edit of one account never changes how another account reads (each account has
   // its own section), so a plan need not read the others again after an edit.
   virtual bool edits_stay_in_their_account() const { return false; }
+
+  // The outgoing server of the account when other accounts of the profile may use it too
+  // (Thunderbird's "smtp1"), else empty: a plan that edits it edits theirs too.
+  virtual std::string shared_outgoing_server(const std::string& /*account_id*/) const {
+    return {};
+  }
+
+  // What the client can store for this account (Outlook and Outlook Express accounts of one
+  // registry export differ; a Thunderbird account renamed before 102 cannot be renamed). The
+  // engine plans within it. By default, everything.
+  virtual ClientCapabilities capabilities(const Account& /*account*/) const {
+    ClientCapabilities everything;
+    everything.client_name = client_display_name(client());
+    return everything;
+  }
 
   // Format-specific facts about the profile that rules cannot see (a user.js that would undo
   // a change, a key that is locked by an enterprise policy).
@@ -59,9 +74,19 @@ class Profile {
   // plan changes, keeping the client's dependent settings consistent. Returns what the user must
   // still do, as findings; it never throws for a valid plan.
   virtual std::vector<Finding> apply(const EditPlan& plan) = 0;
-  // A plan of just these changes (tests and fuzz targets name the changes they want).
+  // A plan of just these changes, kept within the account's capabilities (tests and fuzz targets
+  // name the changes they want). Returns the plan's findings, then the writer's.
   std::vector<Finding> apply(const std::string& account_id, const std::vector<Change>& changes) {
-    EditPlan plan;
+    for (const Account& account : accounts()) {
+      if (account.id != account_id) continue;
+      EditPlan plan = plan_of_changes(capabilities(account), account, changes);
+      std::vector<Finding> findings = std::move(plan.findings);
+      plan.findings.clear();
+      if (plan.changes.empty()) return findings;
+      for (Finding& finding : apply(plan)) findings.push_back(std::move(finding));
+      return findings;
+    }
+    EditPlan plan;  // no such account: the writer says so
     plan.account_id = account_id;
     plan.changes = changes;
     return apply(plan);

@@ -88,6 +88,39 @@ TEST(RuleEngine, BuiltinDefaultOnAnOutlookExpressAccount) {
   EXPECT_TRUE(plan.findings.empty());
 }
 
+// A change the client cannot store is not planned: the user is told what to set by hand, in
+// the client's wording, under the rule that asked for it.
+TEST(RuleEngine, PlansOnlyWhatTheClientCanStore) {
+  const Account before = test_accounts::outlook_express_dti();
+  ClientCapabilities capabilities;
+  capabilities.client_name = "Mailer";
+  capabilities.smtp.socket_types = {SocketType::Plain, SocketType::Ssl};
+  capabilities.smtp.connection_is_one_step = true;
+  capabilities.wordings.outgoing_starttls = "{client}: set {mailbox} to STARTTLS on port {port}.";
+  const EditPlan plan = plan_account(before, builtin_default_policy(), capabilities);
+  std::vector<std::string> fields;
+  for (const Change& change : plan.changes) fields.push_back(change.rule + " " + change.field);
+  // Port, STARTTLS and authentication are one step: none of them is planned.
+  EXPECT_EQ(fields, (std::vector<std::string>{"incoming-tls incoming.port",
+                                              "incoming-tls incoming.socketType",
+                                              "smtp-auth outgoing.username"}));
+  EXPECT_EQ(plan.after, with_changes(before, plan.changes));
+  ASSERT_EQ(plan.findings.size(), 1u);
+  EXPECT_EQ(plan.findings[0].rule, "smtp-submission-port");
+  EXPECT_EQ(plan.findings[0].severity, Severity::ActionRequired);
+  EXPECT_EQ(plan.findings[0].message(), "Mailer: set " + before.name + " to STARTTLS on port 587.");
+
+  // Where the client stores each field on its own, only the socket type is left to the user.
+  capabilities.smtp.connection_is_one_step = false;
+  const EditPlan separate = plan_account(before, builtin_default_policy(), capabilities);
+  fields.clear();
+  for (const Change& change : separate.changes) fields.push_back(change.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"incoming.port", "incoming.socketType",
+                                              "outgoing.port", "outgoing.authentication",
+                                              "outgoing.username"}));
+  EXPECT_EQ(separate.after, with_changes(before, separate.changes));
+}
+
 TEST(RuleEngine, RulesRunInRegistryOrder) {
   std::vector<std::string_view> ids;
   for (const auto& rule : builtin_rules()) ids.push_back(rule->id());

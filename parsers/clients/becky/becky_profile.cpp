@@ -2,10 +2,11 @@
 
 #include <boost/filesystem.hpp>
 #include <charconv>
-#include <map>
 #include <optional>
 
 #include "parsers/clients/becky/becky_data_folder.h"
+#include "parsers/clients/capability_presets.h"
+#include "parsers/clients/planned_edit.h"
 #include "src/i18n/i18n.h"
 #include "src/io/read_file.h"
 
@@ -15,7 +16,8 @@ namespace {
 // Key names in Mailbox.ini's [Account] section, as Thunderbird's Becky! importer reads them
 // (shared/formats/outlook-becky-sylpheed.md §1.3). Keys marked [open] there -- the STARTTLS
 // choice, the POP-before-SMTP flag, the separate SMTP-AUTH user and password, the meaning of
-// SMTPAUTHMODE's bits, the password -- are never written: apply() reports a manual step.
+// SMTPAUTHMODE's bits, the password -- are never written: capabilities() leaves them to a step
+// by hand.
 constexpr std::string_view kSection = "Account";
 constexpr std::string_view kName = "Name";
 constexpr std::string_view kMailAddress = "MailAddress";
@@ -51,22 +53,6 @@ struct Keys {
 
 Keys incoming_keys(Protocol protocol) {
   return protocol == Protocol::Imap ? Keys{kImap4Port, kSslImap} : Keys{kPop3Port, kSslPop};
-}
-
-std::string_view ssl_checkbox(Protocol protocol) {
-  switch (protocol) {
-    case Protocol::Imap:
-      return "IMAP4S";
-    case Protocol::Smtp:
-      return "SMTPS";
-    default:
-      return "POP3S";
-  }
-}
-
-// Whether a login with this method can put the password on the wire as it is.
-bool may_send_password_in_clear(AuthMethod method) {
-  return method == AuthMethod::PasswordCleartext || method == AuthMethod::Any;
 }
 
 std::string mailbox_label(const Account& account) {
@@ -122,201 +108,93 @@ Account read_account(const std::string& id, const BeckyIniDocument& document) {
   return account;
 }
 
-// Turns the wanted effective state of one mailbox into edits of its Mailbox.ini.
+// Maps the planned fields of one mailbox onto the keys of its Mailbox.ini. The engine keeps the
+// plan within capabilities(): a value no key can hold is only reported.
 class MailboxWriter {
  public:
-  MailboxWriter(BeckyIniDocument& document, const Account& current, std::string first_rule)
-      : document_(document), current_(current), fallback_rule_(std::move(first_rule)) {}
+  MailboxWriter(BeckyIniDocument& document, PlannedEdit& edit) : document_(document), edit_(edit) {}
 
-  std::vector<Finding> write(const std::vector<Change>& changes) {
-    Account wanted = current_;
-    if (!wanted.outgoing) {
-      wanted.outgoing = ServerSettings{
-          Protocol::Smtp, "", 25, SocketType::Plain, AuthMethod::None, current_.incoming.username};
-    }
-    const ServerSettings current_outgoing = *wanted.outgoing;
-    for (const Change& change : changes) {
-      auto field = parse_field_name(change.field);
-      if (!field || !write_field(wanted, *field, change.to)) {
-        add(change.rule, Severity::Warning,
-            N_("mailmig cannot set {field} to \"{value}\" for the Becky! mailbox \"{mailbox}\"."),
-            {{"field", change.field}, {"value", change.to}});
-        continue;
-      }
-      rules_[change.field] = change.rule;
-    }
-    write_incoming(wanted.incoming);
-    write_outgoing(current_outgoing, *wanted.outgoing, wanted.incoming.username);
-    return std::move(findings_);
+  void write() {
+    write_incoming();
+    write_outgoing();
   }
 
  private:
-  std::string rule_for(Side side, FieldKind kind) const {
-    auto it = rules_.find(field_name(FieldRef{side, kind}));
-    return it != rules_.end() ? it->second : fallback_rule_;
-  }
-  void add(const std::string& rule, Severity severity, const char* message,
-           std::initializer_list<std::pair<std::string, std::string>> values) {
-    Finding finding = make_finding(rule, severity, message, values);
-    finding.values.emplace_back("mailbox", mailbox_label(current_));
-    findings_.push_back(std::move(finding));
+  void set(Side side, FieldKind kind, std::string_view key, const std::string& value) {
+    edit_.check_written(edit_.rule_for(side, kind), key, document_.set_value(kSection, key, value));
   }
 
-  void set(const std::string& rule, std::string_view key, const std::string& value) {
-    if (auto result = document_.set_value(kSection, key, value); !result) {
-      add(rule, Severity::Warning,
-          N_("mailmig could not write {key} for the Becky! mailbox \"{mailbox}\": {error}"),
-          {{"key", std::string(key)}, {"error", result.message}});
+  // Port and SSL; false when the plan asks for STARTTLS, which Becky! stores in an [open] key.
+  bool write_port_and_socket(Side side, const Keys& keys) {
+    const ServerSettings& now = edit_.current_server(side);
+    const ServerSettings& wanted = edit_.wanted_server(side);
+    if (wanted.socket_type == SocketType::StartTls) {
+      edit_.cannot_store(side, FieldKind::SocketType);
+      return false;
     }
-  }
-
-  void write_port_and_socket(Side side, const ServerSettings& now, const ServerSettings& wanted,
-                             const Keys& keys) {
     const bool socket_changed = wanted.socket_type != now.socket_type;
     // A port left to Becky!'s default would follow the SSL switch; write it so it stays put.
     if (wanted.port != now.port || (socket_changed && !document_.value(kSection, keys.port))) {
-      set(rule_for(side, FieldKind::Port), keys.port, std::to_string(wanted.port));
+      set(side, FieldKind::Port, keys.port, std::to_string(wanted.port));
     }
     if (socket_changed) {
-      set(rule_for(side, FieldKind::SocketType), keys.ssl,
-          wanted.socket_type == SocketType::Ssl ? "1" : "0");
+      set(side, FieldKind::SocketType, keys.ssl, wanted.socket_type == SocketType::Ssl ? "1" : "0");
     }
+    return true;
   }
 
-  // True when the new settings would put a password on an unencrypted connection that did not
-  // carry one before: the project never leaves a client like that.
-  static bool exposes_password(const ServerSettings& now, const ServerSettings& wanted) {
-    const bool exposed_before =
-        now.socket_type == SocketType::Plain && may_send_password_in_clear(now.authentication);
-    const bool exposed_after = wanted.socket_type == SocketType::Plain &&
-                               may_send_password_in_clear(wanted.authentication);
-    return exposed_after && !exposed_before;
-  }
-
-  void write_incoming(const ServerSettings& wanted) {
-    const ServerSettings& now = current_.incoming;
+  void write_incoming() {
     const Side side = Side::Incoming;
+    const ServerSettings& now = edit_.current().incoming;
+    const ServerSettings& wanted = edit_.wanted().incoming;
     if (wanted.protocol != now.protocol) {
-      add(rule_for(side, FieldKind::Protocol), Severity::ActionRequired,
-          N_("Becky! cannot switch the mailbox \"{mailbox}\" from {from} to {to} in place. In "
-             "Becky!, create a new mailbox with File > Mailbox > New and enter the new server "
-             "settings there."),
-          {{"from", std::string(to_string(now.protocol))},
-           {"to", std::string(to_string(wanted.protocol))}});
+      edit_.cannot_store(side, FieldKind::Protocol);
       return;
     }
-    if (wanted.hostname != now.hostname) {
-      set(rule_for(side, FieldKind::Hostname), kMailServer, wanted.hostname);
-    }
-    if (wanted.username != now.username) {
-      set(rule_for(side, FieldKind::Username), kUserId, wanted.username);
-    }
-    const bool connection_changed = wanted.port != now.port ||
-                                    wanted.socket_type != now.socket_type ||
-                                    wanted.authentication != now.authentication;
-    if (!connection_changed) return;
-    const Keys keys = incoming_keys(now.protocol);
-    if (wanted.socket_type == SocketType::StartTls) {
-      // Becky!'s STARTTLS choice is stored in a key nobody has documented ([open]). Port and
-      // login are part of the same step, so none of it is written.
-      add(rule_for(side, FieldKind::SocketType), Severity::ActionRequired,
-          N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\". On the Advanced tab set "
-             "the {protocol} port to {port} and choose STARTTLS for receiving under SSL/TLS; on "
-             "the Basic tab set the authentication to {auth}. mailmig left the receiving "
-             "settings unchanged because it cannot set STARTTLS in Becky!."),
-          {{"protocol", now.protocol == Protocol::Imap ? "IMAP4" : "POP3"},
-           {"port", std::to_string(wanted.port)},
-           {"auth", std::string(to_string(wanted.authentication))}});
-      return;
-    }
-    if (exposes_password(now, wanted)) {
-      add(rule_for(side, FieldKind::Authentication), Severity::ActionRequired,
-          N_("mailmig did not change how the Becky! mailbox \"{mailbox}\" receives mail, because "
-             "the password would then be sent unencrypted. In Becky!, open Tools > Mailbox Setup "
-             "and turn on {ssl_box} on the Basic tab before you switch the authentication to "
-             "{auth}."),
-          {{"ssl_box", std::string(ssl_checkbox(now.protocol))},
-           {"auth", std::string(to_string(wanted.authentication))}});
-      return;
-    }
-    write_port_and_socket(side, now, wanted, keys);
+    if (wanted.hostname != now.hostname)
+      set(side, FieldKind::Hostname, kMailServer, wanted.hostname);
+    if (wanted.username != now.username) set(side, FieldKind::Username, kUserId, wanted.username);
+    if (!write_port_and_socket(side, incoming_keys(now.protocol))) return;
     if (wanted.authentication == now.authentication) return;
     if (now.protocol == Protocol::Pop3 && wanted.authentication == AuthMethod::PasswordCleartext) {
-      set(rule_for(side, FieldKind::Authentication), kPop3Auth, "0");
-      return;
+      set(side, FieldKind::Authentication, kPop3Auth, "0");
+    } else {
+      edit_.cannot_store(side, FieldKind::Authentication);
     }
-    add(rule_for(side, FieldKind::Authentication), Severity::ActionRequired,
-        N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\" and choose {auth} as the "
-           "authentication for receiving on the Basic tab; mailmig cannot write that setting for "
-           "Becky!."),
-        {{"auth", std::string(to_string(wanted.authentication))}});
   }
 
-  void write_outgoing(const ServerSettings& now, const ServerSettings& wanted,
-                      const std::string& incoming_user) {
+  void write_outgoing() {
     const Side side = Side::Outgoing;
-    if (wanted.hostname != now.hostname) {
-      set(rule_for(side, FieldKind::Hostname), kSmtpServer, wanted.hostname);
+    const ServerSettings& now = *edit_.current().outgoing;
+    const ServerSettings& wanted = *edit_.wanted().outgoing;
+    if (wanted.hostname != now.hostname)
+      set(side, FieldKind::Hostname, kSmtpServer, wanted.hostname);
+    // Becky! sends with UserID; a separate SMTP-AUTH user is stored in a key that is [open].
+    if (wanted.username != now.username && wanted.username != edit_.wanted().incoming.username) {
+      edit_.cannot_store(side, FieldKind::Username);
     }
-    if (wanted.username != now.username && wanted.username != incoming_user) {
-      // Becky! sends with UserID; a separate SMTP-AUTH user is stored in a key that is [open].
-      add(rule_for(side, FieldKind::Username), Severity::ActionRequired,
-          N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\", click SMTP Authentication "
-             "on the Basic tab and enter {user} as the user name for sending, with its password; "
-             "mailmig cannot write a separate sending user for Becky!."),
-          {{"user", wanted.username}});
-    }
-    const bool connection_changed = wanted.port != now.port ||
-                                    wanted.socket_type != now.socket_type ||
-                                    wanted.authentication != now.authentication;
-    if (!connection_changed) return;
-    if (wanted.socket_type == SocketType::StartTls) {
-      // STARTTLS cannot be set ([open]). Port 587 alone would leave Becky! sending without
-      // TLS, where SMTP AUTH would expose the password and a submission server refuses mail
-      // without it; so port, STARTTLS and authentication stay one manual step.
-      add(rule_for(side, FieldKind::SocketType), Severity::ActionRequired,
-          wanted.authentication == AuthMethod::None
-              ? N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\". On the Advanced tab "
-                   "set the SMTP port to {port} and choose STARTTLS for sending under SSL/TLS. "
-                   "mailmig left the sending settings unchanged because it cannot set STARTTLS "
-                   "in Becky!.")
-              : N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\". On the Basic tab "
-                   "check SMTP Authentication; on the Advanced tab set the SMTP port to {port} "
-                   "and choose STARTTLS for sending under SSL/TLS. mailmig left the sending "
-                   "settings unchanged because it cannot set STARTTLS in Becky!, and SMTP "
-                   "authentication without it would send the password unencrypted."),
-          {{"port", std::to_string(wanted.port)}});
-      return;
-    }
-    if (exposes_password(now, wanted)) {
-      add(rule_for(side, FieldKind::Authentication), Severity::ActionRequired,
-          N_("mailmig did not change how the Becky! mailbox \"{mailbox}\" sends mail, because "
-             "the password would then be sent unencrypted. In Becky!, open Tools > Mailbox Setup "
-             "and turn on SMTPS on the Basic tab before you check SMTP Authentication."),
-          {});
-      return;
-    }
-    write_port_and_socket(side, now, wanted, Keys{kSmtpPort, kSslSmtp});
+    if (!write_port_and_socket(side, Keys{kSmtpPort, kSslSmtp})) return;
     if (wanted.authentication != now.authentication) write_smtp_auth(now, wanted);
   }
 
   void write_smtp_auth(const ServerSettings& now, const ServerSettings& wanted) {
-    const std::string rule = rule_for(Side::Outgoing, FieldKind::Authentication);
+    const Side side = Side::Outgoing;
+    const std::string rule = edit_.rule_for(side, FieldKind::Authentication);
     const auto mode = document_.value(kSection, kSmtpAuthMode);
     switch (wanted.authentication) {
       case AuthMethod::None:
-        set(rule, kSmtpAuth, "0");
+        set(side, FieldKind::Authentication, kSmtpAuth, "0");
         return;
       case AuthMethod::PasswordCleartext:
       case AuthMethod::PasswordEncrypted:
       case AuthMethod::Any: {
-        set(rule, kSmtpAuth, "1");
+        set(side, FieldKind::Authentication, kSmtpAuth, "1");
         if (now.authentication == AuthMethod::None) {
-          add(rule, Severity::Info,
-              N_("The Becky! mailbox \"{mailbox}\" now logs in to send mail. If POP before SMTP "
-                 "is still on in Tools > Mailbox Setup, it is no longer needed; mailmig cannot "
-                 "see that setting."),
-              {});
+          edit_.add(rule, Severity::Info,
+                    N_("The Becky! mailbox \"{mailbox}\" now logs in to send mail. If POP before "
+                       "SMTP is still on in Tools > Mailbox Setup, it is no longer needed; mailmig "
+                       "cannot see that setting."),
+                    {});
         }
         // SMTPAUTHMODE's bits are [open]: only a value already meaning the wanted method is
         // kept; anything else is the user's choice in the dialog.
@@ -326,37 +204,24 @@ class MailboxWriter {
             (wanted.authentication == AuthMethod::PasswordCleartext &&
              (mode == "2" || mode == "4" || mode == "6"));
         if (!mode_fits) {
-          add(rule, Severity::ActionRequired,
-              N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\", click SMTP "
-                 "Authentication on the Basic tab and choose {methods}; mailmig turned SMTP "
-                 "authentication on but cannot choose the method for Becky!."),
-              {{"methods", wanted.authentication == AuthMethod::PasswordEncrypted
-                               ? "CRAM-MD5"
-                               : "LOGIN or PLAIN"}});
+          edit_.add(rule, Severity::ActionRequired,
+                    N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\", click SMTP "
+                       "Authentication on the Basic tab and choose {methods}; mailmig turned SMTP "
+                       "authentication on but cannot choose the method for Becky!."),
+                    {{"methods", wanted.authentication == AuthMethod::PasswordEncrypted
+                                     ? "CRAM-MD5"
+                                     : "LOGIN or PLAIN"}});
         }
         return;
       }
-      case AuthMethod::SmtpAfterPop:
-        add(rule, Severity::ActionRequired,
-            N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\" and turn on POP before "
-               "SMTP; mailmig cannot write that setting for Becky!."),
-            {});
-        return;
       default:
-        add(rule, Severity::ActionRequired,
-            N_("Becky! mailbox \"{mailbox}\": mailmig cannot set the sending authentication to "
-               "{auth}. Choose it in Tools > Mailbox Setup > Basic > SMTP Authentication if "
-               "Becky! offers it."),
-            {{"auth", std::string(to_string(wanted.authentication))}});
+        edit_.cannot_store(side, FieldKind::Authentication);
         return;
     }
   }
 
   BeckyIniDocument& document_;
-  const Account& current_;
-  std::string fallback_rule_;
-  std::map<std::string, std::string> rules_;  // field name -> rule that asked for it
-  std::vector<Finding> findings_;
+  PlannedEdit& edit_;
 };
 
 }  // namespace
@@ -378,6 +243,50 @@ std::optional<Account> BeckyProfile::account(const std::string& account_id) cons
     }
   }
   return std::nullopt;
+}
+
+ClientCapabilities BeckyProfile::capabilities(const Account& /*account*/) const {
+  ClientCapabilities can;
+  can.client_name = client_display_name(ClientKind::Becky);
+  can.switches_protocol_in_place = false;
+  // STARTTLS is stored in a key nobody has documented ([open]); port 587 alone would send
+  // without TLS, where a login would expose the password. POP3Auth=0 is the one login whose
+  // key is known for receiving; SMTPAUTH=1 turns a login on for sending, whose method
+  // SMTPAUTHMODE's [open] bits choose (apply() says so).
+  can.pop3 = can.imap = plain_or_ssl_in_one_step({AuthMethod::PasswordCleartext});
+  can.smtp = plain_or_ssl_in_one_step({AuthMethod::None, AuthMethod::PasswordCleartext,
+                                       AuthMethod::PasswordEncrypted, AuthMethod::Any});
+  can.stores_outgoing_username = false;  // Becky! sends with UserID; an SMTP-AUTH user is [open]
+  RefusalWordings& say = can.wordings;
+  say.protocol_switch =
+      N_("Becky! cannot switch the mailbox \"{mailbox}\" from {from} to {to} in place. In "
+         "Becky!, create a new mailbox with File > Mailbox > New and enter the new server "
+         "settings there.");
+  say.incoming_starttls =
+      N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\". On the Advanced tab set "
+         "the {protocol} port to {port} and choose STARTTLS for receiving under SSL/TLS; on "
+         "the Basic tab set the authentication to {auth}. mailmig left the receiving "
+         "settings unchanged because it cannot set STARTTLS in Becky!.");
+  say.incoming_authentication =
+      N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\": on the Basic tab choose "
+         "{auth} as the authentication for receiving, and on the Advanced tab set the {protocol} "
+         "port to {port} and SSL/TLS to {socket}. mailmig left the receiving settings unchanged "
+         "because it cannot write that authentication for Becky!.");
+  say.outgoing_starttls =
+      N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\". On the Advanced tab set the "
+         "SMTP port to {port} and choose STARTTLS for sending under SSL/TLS; on the Basic tab "
+         "set SMTP Authentication to {auth}. mailmig left the sending settings unchanged "
+         "because it cannot set STARTTLS in Becky!.");
+  say.outgoing_authentication =
+      N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\": on the Basic tab choose "
+         "{auth} for sending (SMTP Authentication, or POP before SMTP), and on the Advanced tab "
+         "set the SMTP port to {port} and SSL/TLS to {socket}. mailmig left the sending "
+         "settings unchanged because it cannot write that authentication for Becky!.");
+  say.outgoing_username =
+      N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\", click SMTP Authentication "
+         "on the Basic tab and enter {user} as the user name for sending, with its password; "
+         "mailmig cannot write a separate sending user for Becky!.");
+  return can;
 }
 
 std::vector<Finding> BeckyProfile::findings() const {
@@ -404,21 +313,30 @@ std::vector<Finding> BeckyProfile::findings() const {
   return result;
 }
 
-std::vector<Finding> BeckyProfile::apply(const std::string& account_id,
-                                         const std::vector<Change>& changes) {
-  const std::string first_rule = changes.empty() ? std::string(kFormatRule) : changes.front().rule;
+std::vector<Finding> BeckyProfile::apply(const EditPlan& plan) {
   for (std::size_t i = 0; i < mailboxes_.size(); ++i) {
     Mailbox& mailbox = mailboxes_[i];
-    if (mailbox.id != account_id || !mailbox.document.has_section(kSection)) continue;
-    const Account current = read_account(mailbox.id, mailbox.document);
-    MailboxWriter writer(mailbox.document, current, first_rule);
-    std::vector<Finding> result = writer.write(changes);
+    if (mailbox.id != plan.account_id || !mailbox.document.has_section(kSection)) continue;
+    Account current = read_account(mailbox.id, mailbox.document);
+    if (!current.outgoing) {
+      current.outgoing = ServerSettings{
+          Protocol::Smtp, "", 25, SocketType::Plain, AuthMethod::None, current.incoming.username};
+    }
+    PlannedEdit edit(std::move(current), plan,
+                     {"mailbox",
+                      N_("mailmig cannot set {field} to \"{value}\" for the Becky! mailbox "
+                         "\"{mailbox}\"."),
+                      N_("mailmig could not write {key} for the Becky! mailbox \"{mailbox}\": "
+                         "{error}")});
+    MailboxWriter(mailbox.document, edit).write();
     files_[i].current = mailbox.document.serialize();
-    return result;
+    return edit.take_findings();
   }
-  return {make_finding(first_rule, Severity::Warning,
+  const std::string rule =
+      plan.changes.empty() ? std::string(kFormatRule) : plan.changes.front().rule;
+  return {make_finding(rule, Severity::Warning,
                        N_("There is no Becky! mailbox \"{account}\" in this profile."),
-                       {{"account", account_id}})};
+                       {{"account", plan.account_id}})};
 }
 
 std::string BeckyProfile::display_text(const ProfileFile& file, std::string_view bytes) const {
@@ -445,7 +363,8 @@ LoadResult load_becky_profile(const std::string& path) {
     auto read = read_file(ini);
     if (!read) return {nullptr, read.error};
     if (read.bytes.empty()) {
-      return {nullptr, ini + ": empty file, expected a Becky! Mailbox.ini with an [Account] section"};
+      return {nullptr,
+              ini + ": empty file, expected a Becky! Mailbox.ini with an [Account] section"};
     }
     BeckyProfile::Mailbox mailbox;
     mailbox.id = fs::absolute(fs::path(ini)).parent_path().filename().string();

@@ -433,7 +433,15 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
   }
   profile->document_ = std::move(document);
   profile->files_.push_back(std::move(files.accountrc));
-  profile->current_stale_ = true;
+  std::vector<std::size_t> repeats;
+  for (const auto& section : profile->document_.sections()) {
+    repeats.clear();
+    const AccountKeys keys(section, client, &repeats);
+    for (const std::size_t line : repeats) {
+      profile->repeated_key_findings_.push_back(
+          profile->repeated_key_finding(section, section.lines[line]));
+    }
+  }
 
   if (files.clawsrc) {
     AccountrcDocument clawsrc;
@@ -465,17 +473,15 @@ const AccountrcDocument::Section* AccountrcProfile::section_of(
 }
 
 const std::vector<ProfileFile>& AccountrcProfile::files() const {
-  if (current_stale_) {
-    files_.front().current = document_.serialize();
-    current_stale_ = false;
-  }
+  // Replaced only when the document differs: a caller may hold views of the bytes.
+  if (!document_.has_bytes(files_.front().current)) files_.front().current = document_.serialize();
   return files_;
 }
 
 std::vector<FileChange> AccountrcProfile::file_changes() const {
   std::vector<FileChange> changes;
   for (const ProfileFile& file : files_) changes.push_back({file.path, file.changed()});
-  if (current_stale_) changes.front().changed = !document_.has_bytes(files_.front().original);
+  changes.front().changed = !document_.has_bytes(files_.front().original);
   return changes;
 }
 
@@ -503,33 +509,12 @@ bool AccountrcProfile::has_saved_password(const std::string& account_id,
 std::vector<Account> AccountrcProfile::accounts() const {
   std::vector<Account> result;
   result.reserve(document_.sections().size());
-  // The key tables built here also find the repeated keys: findings() need not hash them again.
-  std::vector<Finding> repeated_keys;
-  std::vector<std::size_t> repeats;
   for (const auto& section : document_.sections()) {
     const std::string id = std::to_string(*account_number(section.name));
-    repeats.clear();
-    const AccountKeys keys(section, client_, &repeats);
-    for (const std::size_t line : repeats) {
-      repeated_keys.push_back(repeated_key_finding(section, section.lines[line]));
-    }
+    const AccountKeys keys(section, client_);
     result.push_back(read_account(keys, uses_sylpheed_numbering(id), id).account);
   }
-  repeated_key_findings_ = std::move(repeated_keys);
   return result;
-}
-
-std::optional<Account> AccountrcProfile::account(const std::string& account_id) const {
-  if (last_applied_ && last_applied_->id == account_id) {
-    std::optional<Account> applied = std::move(last_applied_);
-    last_applied_.reset();
-    return applied;
-  }
-  const auto* section = section_of(account_id);
-  if (section == nullptr) return std::nullopt;
-  return read_account(AccountKeys(*section, client_), uses_sylpheed_numbering(account_id),
-                      account_id)
-      .account;
 }
 
 Finding AccountrcProfile::repeated_key_finding(const AccountrcDocument::Section& section,
@@ -545,21 +530,7 @@ Finding AccountrcProfile::repeated_key_finding(const AccountrcDocument::Section&
        {"client", std::string(client_display_name(client_))}});
 }
 
-std::vector<Finding> AccountrcProfile::findings() const {
-  // An edit never adds or removes a repeated key, nor moves an original line's number: what
-  // accounts() found still holds.
-  if (repeated_key_findings_) return *repeated_key_findings_;
-  std::vector<Finding> found;
-  std::vector<std::size_t> repeats;
-  for (const auto& section : document_.sections()) {
-    repeats.clear();
-    const AccountKeys keys(section, client_, &repeats);
-    for (const std::size_t line : repeats) {
-      found.push_back(repeated_key_finding(section, section.lines[line]));
-    }
-  }
-  return found;
-}
+std::vector<Finding> AccountrcProfile::findings() const { return repeated_key_findings_; }
 
 std::string AccountrcProfile::display_text(const ProfileFile& file, std::string_view bytes) const {
   if (boost::filesystem::path(file.path).filename() == "passwordstorerc") {
@@ -657,10 +628,33 @@ std::string rule_for(const std::vector<Change>& changes, FieldRef field) {
 
 }  // namespace
 
-std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
-                                             const std::vector<Change>& changes) {
+const char* const kCannotSet =
+    N_("{client} cannot be set to {field} = {value} by mailmig for account {account}; set "
+       "it by hand in the account settings.");
+
+ClientCapabilities accountrc_capabilities(ClientKind client, Protocol incoming) {
+  ClientCapabilities capabilities;
+  capabilities.client_name = client_display_name(client);
+  capabilities.pop3.authentication = {AuthMethod::PasswordCleartext, AuthMethod::Apop};
+  capabilities.imap.authentication = {AuthMethod::PasswordCleartext,
+                                      AuthMethod::PasswordEncrypted};
+  capabilities.nntp.authentication = {AuthMethod::PasswordCleartext, AuthMethod::None};
+  capabilities.smtp.authentication = {AuthMethod::None, AuthMethod::PasswordCleartext,
+                                      AuthMethod::PasswordEncrypted};
+  if (incoming == Protocol::Pop3) capabilities.smtp.authentication.push_back(AuthMethod::SmtpAfterPop);
+  capabilities.wordings.other = kCannotSet;
+  capabilities.wordings.invalid_value = kCannotSet;
+  return capabilities;
+}
+
+ClientCapabilities AccountrcProfile::capabilities(const Account& account) const {
+  return accountrc_capabilities(client_, account.incoming.protocol);
+}
+
+std::vector<Finding> AccountrcProfile::apply(const EditPlan& plan) {
+  const std::string& account_id = plan.account_id;
+  const std::vector<Change>& changes = plan.changes;
   std::vector<Finding> findings;
-  last_applied_.reset();
   const std::string client_name(client_display_name(client_));
   const AccountrcDocument::Section* section = section_of(account_id);
   if (section == nullptr) {
@@ -683,36 +677,10 @@ std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
                        client_, sylpheed_numbering);
   const AccountReading before = writer.read();
   const std::string account_name = before.account.name;
-  Account wanted = before.account;
+  Account wanted = plan.after;
   std::vector<FieldRef> changed;
-  std::vector<FieldRef> refused;  // fields already reported as not expressible
-
-  auto cannot = [&](FieldRef field, std::string_view value) {
-    refused.push_back(field);
-    findings.push_back(make_finding(
-        rule_for(changes, field), Severity::ActionRequired,
-        N_("{client} cannot be set to {field} = {value} by mailmig for account {account}; set "
-           "it by hand in the account settings."),
-        {{"client", client_name},
-         {"field", field_name(field)},
-         {"value", std::string(value)},
-         {"account", account_name}}));
-  };
-
   for (const Change& change : changes) {
-    const auto field = parse_field_name(change.field);
-    if (!field || (field->side == Side::Outgoing && !wanted.outgoing) ||
-        !write_field(wanted, *field, change.to)) {
-      if (field) {
-        cannot(*field, change.to);
-      } else {
-        findings.push_back(make_finding(change.rule, Severity::Warning,
-                                        N_("Unknown field {field}; nothing was changed for it."),
-                                        {{"field", change.field}}));
-      }
-      continue;
-    }
-    changed.push_back(*field);
+    if (const auto field = parse_field_name(change.field)) changed.push_back(*field);
   }
   auto is_changed = [&](Side side, FieldKind kind) {
     return std::find(changed.begin(), changed.end(), FieldRef{side, kind}) != changed.end();
@@ -723,11 +691,7 @@ std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
   const ServerSettings& in_before = before.account.incoming;
   const bool protocol_change = in.protocol != in_before.protocol;
   if (protocol_change) {
-    const auto supported = [](Protocol p) { return p == Protocol::Pop3 || p == Protocol::Imap; };
-    if (!supported(in.protocol) || !supported(in_before.protocol)) {
-      cannot({Side::Incoming, FieldKind::Protocol}, to_string(in.protocol));
-      in.protocol = in_before.protocol;
-    } else {
+    {
       // A port the client chose by default stays the client's default for the new protocol.
       if (!is_changed(Side::Incoming, FieldKind::Port) &&
           in.port == default_port(in_before.protocol, in.socket_type)) {
@@ -759,7 +723,6 @@ std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
 
     const AccountReading now = writer.read();
     if (in.authentication != now.account.incoming.authentication) {
-      const FieldRef field{Side::Incoming, FieldKind::Authentication};
       const auto method = in.authentication;
       if (in.protocol == Protocol::Pop3 && method == AuthMethod::PasswordCleartext) {
         writer.ensure_boolean("use_apop_auth", false, false);
@@ -785,8 +748,6 @@ std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
       } else if (in.protocol == Protocol::Nntp &&
                  (method == AuthMethod::PasswordCleartext || method == AuthMethod::None)) {
         writer.ensure_boolean("use_nntp_auth", method == AuthMethod::PasswordCleartext, false);
-      } else {
-        cannot(field, to_string(method));
       }
     }
 
@@ -836,8 +797,6 @@ std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
         writer.ensure_boolean("pop_before_smtp", false, false);
         writer.ensure_boolean("use_smtp_auth", true, claws);
         writer.ensure_integer("smtp_auth_method", 2, 0);  // CRAM-MD5
-      } else {
-        cannot({Side::Outgoing, FieldKind::Authentication}, to_string(method));
       }
     }
 
@@ -859,12 +818,9 @@ std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
     }
   }
 
-  current_stale_ = true;
-
   // Every change must read back from the new bytes; report any that does not.
   Account after = writer.read().account;
   for (const FieldRef field : changed) {
-    if (std::find(refused.begin(), refused.end(), field) != refused.end()) continue;
     const auto value = read_field(after, field);
     const auto target = read_field(wanted, field);
     if (value != target) {
@@ -878,8 +834,6 @@ std::vector<Finding> AccountrcProfile::apply(const std::string& account_id,
            {"client", client_name}}));
     }
   }
-  after.id = account_id;
-  last_applied_ = std::move(after);
   return findings;
 }
 

@@ -23,6 +23,9 @@ struct AccountrcFiles {
   std::optional<ProfileFile> passwordstorerc;  // Claws Mail only
 };
 
+// What a Sylpheed or Claws Mail account can store; SMTP after POP only with a POP3 account.
+ClientCapabilities accountrc_capabilities(ClientKind client, Protocol incoming);
+
 class AccountrcProfile final : public Profile {
  public:
   // Parses and checks the files; a malformed file gives LoadResult.error "path:line: message".
@@ -32,16 +35,11 @@ class AccountrcProfile final : public Profile {
   ClientKind client() const override { return client_; }
   std::string path() const override { return folder_; }
   std::vector<Account> accounts() const override;
-  // One account's section read alone (accounts() reads every section).
-  std::optional<Account> account(const std::string& account_id) const override;
-  // apply() edits only the account's own [Account: N] section.
-  bool edits_stay_in_their_account() const override { return true; }
+  ClientCapabilities capabilities(const Account& account) const override;
   std::vector<Finding> findings() const override;
-  std::vector<Finding> apply(const EditPlan& plan) override {
-    return apply(plan.account_id, plan.changes);
-  }
-  std::vector<Finding> apply(const std::string& account_id, const std::vector<Change>& changes);
-  // Builds the accountrc's current bytes once, after any number of apply() calls.
+  using Profile::apply;
+  std::vector<Finding> apply(const EditPlan& plan) override;
+  // Copies the accountrc's current bytes from the document when asked.
   const std::vector<ProfileFile>& files() const override;
   std::vector<FileChange> file_changes() const override;
   std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
@@ -66,15 +64,11 @@ class AccountrcProfile final : public Profile {
 
   ClientKind client_;
   std::string folder_;
-  // accountrc first, then clawsrc and passwordstorerc if read; files_[0].current is stale while
-  // document_ holds edits that files() has not copied yet.
+  // accountrc first, then clawsrc and passwordstorerc if read; files() copies the document's
+  // current bytes into files_[0].
   mutable std::vector<ProfileFile> files_;
-  mutable bool current_stale_ = false;
-  // The account as the last apply() left it, until account() is asked for it: a plan reads
-  // every edited account back right after its edit, and apply() has just read it.
-  mutable std::optional<Account> last_applied_;
-  // The repeated keys that accounts() found while reading every section, for findings().
-  mutable std::optional<std::vector<Finding>> repeated_key_findings_;
+  // Found at load: an edit never adds or removes a repeated key, nor moves an original line.
+  std::vector<Finding> repeated_key_findings_;
   AccountrcDocument document_;  // the current bytes of files_[0]
   std::unordered_map<std::string, std::size_t> section_of_id_;  // "1" -> index in sections()
   int clawsrc_config_version_ = 0;  // Claws assumes 0 when clawsrc has none

@@ -496,15 +496,7 @@ void ThunderbirdProfile::read_account_keys() {
   for (std::size_t number = 0; number < account_keys_.size(); ++number) {
     account_numbers_.emplace(account_keys_[number].account, number);
     accounts_by_smtp_[account_keys_[number].smtp].push_back(number);
-    accounts_by_server_[account_keys_[number].server].push_back(number);
   }
-  built_accounts_.assign(account_keys_.size(), std::nullopt);
-}
-
-const Account& ThunderbirdProfile::built_account(std::size_t number) const {
-  std::optional<Account>& built = built_accounts_[number];
-  if (!built) built = account_of(effective_prefs(), account_keys_[number]);
-  return *built;
 }
 
 const ThunderbirdProfile::AccountKeys* ThunderbirdProfile::keys_of(
@@ -529,16 +521,9 @@ void ThunderbirdProfile::index_folder_uris() {
 std::vector<Account> ThunderbirdProfile::accounts() const {
   std::vector<Account> accounts;
   accounts.reserve(account_keys_.size());
-  for (std::size_t number = 0; number < account_keys_.size(); ++number) {
-    accounts.push_back(built_account(number));
-  }
+  const EffectivePrefs prefs = effective_prefs();
+  for (const AccountKeys& keys : account_keys_) accounts.push_back(account_of(prefs, keys));
   return accounts;
-}
-
-std::optional<Account> ThunderbirdProfile::account(const std::string& account_id) const {
-  const auto found = account_numbers_.find(account_id);
-  if (found == account_numbers_.end()) return std::nullopt;
-  return built_account(found->second);
 }
 
 std::vector<Finding> ThunderbirdProfile::findings() const {
@@ -568,13 +553,55 @@ std::vector<Finding> ThunderbirdProfile::findings() const {
   return findings;
 }
 
-std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
-                                               const std::vector<Change>& changes) {
+ClientCapabilities thunderbird_capabilities() {
+  ClientCapabilities capabilities;
+  capabilities.client_name = "Thunderbird";
+  capabilities.switches_protocol_in_place = false;
+  for (ServerCapabilities* incoming : {&capabilities.pop3, &capabilities.imap, &capabilities.nntp}) {
+    std::erase(incoming->authentication, AuthMethod::SmtpAfterPop);
+  }
+  RefusalWordings& wordings = capabilities.wordings;
+  wordings.protocol_switch =
+      N_("Thunderbird cannot change {account} from {from} to {to}: add a new account with the "
+         "new settings in Thunderbird, then remove the old one.");
+  wordings.incoming_authentication =
+      N_("Thunderbird has no incoming authentication {value}: choose the authentication of "
+         "{account} by hand.");
+  wordings.no_outgoing_server =
+      N_("Set {field} of {account} to {value} by hand: Thunderbird has no such setting for "
+         "this account.");
+  wordings.invalid_value =
+      N_("Set {field} of {account} to {value} by hand: it is not a valid value for it.");
+  // Thunderbird's own start-up migration must first fold the real* names and their URIs.
+  wordings.rename =
+      N_("{account} was renamed in a Thunderbird older than 102: start Thunderbird once so it "
+         "updates the profile, then run mailmig again to change the server name or user name.");
+  return capabilities;
+}
+
+ClientCapabilities ThunderbirdProfile::capabilities(const Account& account) const {
+  ClientCapabilities capabilities = thunderbird_capabilities();
+  if (const AccountKeys* keys = keys_of(account.id)) {
+    capabilities.renames_incoming_server =
+        !prefs_.find(server_pref(keys->server, "realhostname")) &&
+        !prefs_.find(server_pref(keys->server, "realuserName"));
+  }
+  return capabilities;
+}
+
+std::string ThunderbirdProfile::shared_outgoing_server(const std::string& account_id) const {
+  const AccountKeys* keys = keys_of(account_id);
+  if (!keys || keys->smtp.empty() || accounts_by_smtp_.at(keys->smtp).size() < 2) return {};
+  return keys->smtp;
+}
+
+std::vector<Finding> ThunderbirdProfile::apply(const EditPlan& plan) {
+  const std::string& account_id = plan.account_id;
   Editor editor(*this);
   std::vector<Finding>& findings = editor.findings;
   const AccountKeys* account_keys = keys_of(account_id);
   if (!account_keys) {
-    for (const Change& change : changes) {
+    for (const Change& change : plan.changes) {
       findings.push_back(make_finding(change.rule, Severity::ActionRequired,
                                       N_("There is no mail account {account} in {profile}."),
                                       {{"account", account_id}, {"profile", dir_}}));
@@ -582,36 +609,10 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
     return findings;
   }
   const AccountKeys& keys = *account_keys;
-  const Account before = built_account(account_numbers_.find(account_id)->second);
-  // The edits below touch only these accounts' views; none is read back from the cache before
-  // apply returns.
-  for (const std::size_t number : accounts_by_server_.at(keys.server)) {
-    built_accounts_[number].reset();
-  }
-  for (const std::size_t number : accounts_by_smtp_.at(keys.smtp)) {
-    built_accounts_[number].reset();
-  }
-  Account after = before;
+  const Account before = account_of(effective_prefs(), keys);
+  const Account& after = plan.after;
   std::map<std::string, std::string> rule_of;  // field name → the rule that asked for it
-  for (const Change& change : changes) {
-    const auto field = parse_field_name(change.field);
-    if (!field || (field->side == Side::Outgoing && !before.outgoing)) {
-      findings.push_back(make_finding(
-          change.rule, Severity::ActionRequired,
-          N_("Set {field} of {account} to {value} by hand: Thunderbird has no such setting for "
-             "this account."),
-          {{"field", change.field}, {"account", before.name}, {"value", change.to}}));
-      continue;
-    }
-    if (!write_field(after, *field, change.to)) {
-      findings.push_back(make_finding(
-          change.rule, Severity::ActionRequired,
-          N_("Set {field} of {account} to {value} by hand: it is not a valid value for it."),
-          {{"field", change.field}, {"account", before.name}, {"value", change.to}}));
-      continue;
-    }
-    rule_of[change.field] = change.rule;
-  }
+  for (const Change& change : plan.changes) rule_of[change.field] = change.rule;
   auto rule = [&](Side side, FieldKind kind) {
     const auto found = rule_of.find(field_name({side, kind}));
     return found == rule_of.end() ? std::string() : found->second;
@@ -623,31 +624,11 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
   // Incoming server.
   const ServerSettings& in_before = before.incoming;
   const ServerSettings& in_after = after.incoming;
-  if (asked(Side::Incoming, FieldKind::Protocol) && in_after.protocol != in_before.protocol) {
-    findings.push_back(make_finding(
-        rule(Side::Incoming, FieldKind::Protocol), Severity::ActionRequired,
-        N_("Thunderbird cannot change {account} from {from} to {to}: add a new account with the "
-           "new settings in Thunderbird, then remove the old one."),
-        {{"account", before.name},
-         {"from", std::string(to_string(in_before.protocol))},
-         {"to", std::string(to_string(in_after.protocol))}}));
-  }
   const bool host_changed =
       asked(Side::Incoming, FieldKind::Hostname) && in_after.hostname != in_before.hostname;
   const bool user_changed =
       asked(Side::Incoming, FieldKind::Username) && in_after.username != in_before.username;
-  const bool renamed_before_102 = prefs_.find(server_pref(keys.server, "realhostname")) ||
-                                  prefs_.find(server_pref(keys.server, "realuserName"));
-  if ((host_changed || user_changed) && renamed_before_102) {
-    // Thunderbird's own start-up migration must first fold the real* names and their URIs.
-    findings.push_back(make_finding(
-        host_changed ? rule(Side::Incoming, FieldKind::Hostname)
-                     : rule(Side::Incoming, FieldKind::Username),
-        Severity::ActionRequired,
-        N_("{account} was renamed in a Thunderbird older than 102: start Thunderbird once so it "
-           "updates the profile, then run mailmig again to change the server name or user name."),
-        {{"account", before.name}}));
-  } else if (host_changed || user_changed) {
+  if (host_changed || user_changed) {
     const std::string rename_rule = host_changed ? rule(Side::Incoming, FieldKind::Hostname)
                                                  : rule(Side::Incoming, FieldKind::Username);
     const std::string name_pref = server_pref(keys.server, "name");
@@ -727,13 +708,7 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
   if (asked(Side::Incoming, FieldKind::Authentication) &&
       in_after.authentication != in_before.authentication) {
     const std::string auth_rule = rule(Side::Incoming, FieldKind::Authentication);
-    if (in_after.authentication == AuthMethod::SmtpAfterPop) {
-      findings.push_back(make_finding(
-          auth_rule, Severity::ActionRequired,
-          N_("Thunderbird has no incoming authentication {value}: choose the authentication of "
-             "{account} by hand."),
-          {{"value", std::string(to_string(in_after.authentication))}, {"account", before.name}}));
-    } else if (in_after.authentication == AuthMethod::PasswordCleartext) {
+    if (in_after.authentication == AuthMethod::PasswordCleartext) {
       editor.remove(server_pref(keys.server, "authMethod"));
     } else {
       editor.set_int(server_pref(keys.server, "authMethod"),
@@ -828,20 +803,20 @@ std::vector<Finding> ThunderbirdProfile::apply(const std::string& account_id,
     }
   }
   editor.report_user_js_edits();
-  files_stale_ = true;
   return findings;
 }
 
 const std::vector<ProfileFile>& ThunderbirdProfile::files() const {
-  if (files_stale_) {
-    if (files_.front().original.empty()) files_.front().original = prefs_.original();
-    files_.front().current = prefs_.serialize();
-    if (user_js_) files_[user_js_index_].current = user_js_->serialize();
-    if (logins_) files_[logins_index_].current = logins_->serialise();
-    for (const FilterFile& filter : filters_) {
-      files_[filter.file_index].current = filter.rules.serialise();
-    }
-    files_stale_ = false;
+  // A file's bytes are replaced only when they differ: a caller may hold views of them.
+  auto update = [](std::string& current, std::string bytes) {
+    if (current != bytes) current = std::move(bytes);
+  };
+  if (files_.front().original.empty()) files_.front().original = prefs_.original();
+  update(files_.front().current, prefs_.serialize());
+  if (user_js_) update(files_[user_js_index_].current, user_js_->serialize());
+  if (logins_) update(files_[logins_index_].current, logins_->serialise());
+  for (const FilterFile& filter : filters_) {
+    update(files_[filter.file_index].current, filter.rules.serialise());
   }
   return files_;
 }

@@ -29,6 +29,9 @@ std::string encode_uri_component(std::string_view text);
 std::string thunderbird_server_uri(std::string_view store, std::string_view user,
                                    std::string_view host);
 
+// What a Thunderbird account can store (an account renamed before 102 cannot be renamed).
+ClientCapabilities thunderbird_capabilities();
+
 class ThunderbirdProfile final : public Profile {
  public:
   // One mail account of the profile and the keys it refers to.
@@ -43,13 +46,12 @@ class ThunderbirdProfile final : public Profile {
   ClientKind client() const override { return kThunderbird; }
   std::string path() const override { return dir_; }
   std::vector<Account> accounts() const override;
-  std::optional<Account> account(const std::string& account_id) const override;
+  ClientCapabilities capabilities(const Account& account) const override;
+  std::string shared_outgoing_server(const std::string& account_id) const override;
   std::vector<Finding> findings() const override;
-  std::vector<Finding> apply(const EditPlan& plan) override {
-    return apply(plan.account_id, plan.changes);
-  }
-  std::vector<Finding> apply(const std::string& account_id, const std::vector<Change>& changes);
-  // The current bytes are built when first asked for after an edit (prefs.js can be large).
+  using Profile::apply;
+  std::vector<Finding> apply(const EditPlan& plan) override;
+  // The current bytes are built when asked for (prefs.js can be large; a plan never needs them).
   const std::vector<ProfileFile>& files() const override;
   std::vector<FileChange> file_changes() const override;
   std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
@@ -69,24 +71,17 @@ class ThunderbirdProfile final : public Profile {
   EffectivePrefs effective_prefs() const;
   void read_account_keys();
   const AccountKeys* keys_of(std::string_view account_id) const;
-  // The account view of account_keys_[number], built from the prefs when first asked for.
-  const Account& built_account(std::size_t number) const;
   void index_folder_uris();
 
   std::string dir_;
-  mutable std::vector<ProfileFile> files_;  // prefs.js first; see files()
-  mutable bool files_stale_ = true;
+  // prefs.js first; files() writes each document's current bytes into it when asked.
+  mutable std::vector<ProfileFile> files_;
   PrefsDocument prefs_;
   // apply() never edits the prefs that tie accounts to servers, identities and outgoing
   // servers, so they are read once.
   std::vector<AccountKeys> account_keys_;
   std::map<std::string, std::size_t, std::less<>> account_numbers_;
   std::map<std::string, std::vector<std::size_t>, std::less<>> accounts_by_smtp_;
-  std::map<std::string, std::vector<std::size_t>, std::less<>> accounts_by_server_;
-  // Accounts already built, by number: a plan reads each account several times. apply() edits
-  // only the prefs of the account's incoming and outgoing server (and folder URIs, which the
-  // account view does not read), so it forgets the accounts that use either server.
-  mutable std::vector<std::optional<Account>> built_accounts_;
   // Identity and server prefs that hold folder URIs, by the server URI they are below
   // ("imap://user@host"); read when a server is first renamed, then kept up to date.
   std::optional<std::multimap<std::string, std::string>> folder_uri_prefs_;
