@@ -247,7 +247,7 @@ std::optional<Account> BeckyProfile::account(const std::string& account_id) cons
 
 ClientCapabilities BeckyProfile::capabilities(const Account& /*account*/) const {
   ClientCapabilities can;
-  can.client_name = client_display_name(ClientKind::Becky);
+  can.client_name = client_display_name(kBecky);
   can.switches_protocol_in_place = false;
   // STARTTLS is stored in a key nobody has documented ([open]); port 587 alone would send
   // without TLS, where a login would expose the password. POP3Auth=0 is the one login whose

@@ -283,7 +283,7 @@ std::vector<Account> WindowsMailProfile::accounts() const {
 
 ClientCapabilities WindowsMailProfile::capabilities(const Account& /*account*/) const {
   ClientCapabilities can;
-  can.client_name = client_display_name(ClientKind::WindowsMail);
+  can.client_name = client_display_name(kWindowsMail);
   can.switches_protocol_in_place = false;
   can.pop3 = can.imap = plain_or_ssl_in_one_step({AuthMethod::PasswordCleartext, AuthMethod::Ntlm});
   can.smtp.tls_kind_follows_port = true;
