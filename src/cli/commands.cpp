@@ -114,8 +114,8 @@ void add_run_options(CLI::App& command, RunSettings& settings, bool with_policy,
 // else the built-in default (find_policy_file). An invalid policy is a usage error.
 std::optional<Policy> resolve_policy(const RunSettings& settings, std::string& error) {
   const std::string path = find_policy_file(settings.policy_path, executable_path());
-  if (path.empty()) return builtin_default_policy();
-  PolicyLoadResult loaded = load_policy_file(path);
+  if (path.empty()) return builtin_default_policy(known_rules());
+  PolicyLoadResult loaded = load_policy_file(path, known_rules());
   if (!loaded) {
     error = loaded.error;
     return std::nullopt;
@@ -262,8 +262,8 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
 int run_migration_command(Command command, const RunSettings& settings, KeptRun* kept = nullptr) {
   if (!check_home_option(settings.home)) return kExitUsage;
   std::string policy_error;
-  std::optional<Policy> policy =
-      command == Command::Scan ? builtin_default_policy() : resolve_policy(settings, policy_error);
+  std::optional<Policy> policy = command == Command::Scan ? builtin_default_policy(known_rules())
+                                                          : resolve_policy(settings, policy_error);
   if (!policy) {
     std::cerr << "mailmig: " << tr(N_("invalid policy:")) << " " << printable(policy_error) << "\n";
     return kExitUsage;
