@@ -208,7 +208,8 @@ TEST(RuleEngine, EachRuleSeesTheChangesOfTheRulesBeforeIt) {
 }
 
 // Rules that keep undoing each other never settle: the account is left alone and the person is
-// told, rather than planning a change that the next run would take back.
+// told, rather than planning a change that the next run would take back. The finding is the
+// first rule's that changed the account in the last pass (the engine names no rule itself).
 TEST(RuleEngine, RulesThatNeverSettleChangeNothing) {
   const FakeRule toggle("toggle", [](const Account& account) {
     const std::string from = std::to_string(account.outgoing->port);
@@ -222,6 +223,7 @@ TEST(RuleEngine, RulesThatNeverSettleChangeNothing) {
   EXPECT_TRUE(plan.changes.empty());
   EXPECT_EQ(plan.after, before);
   ASSERT_EQ(plan.findings.size(), 1u);
+  EXPECT_EQ(plan.findings[0].rule, "toggle");
   EXPECT_EQ(plan.findings[0].severity, Severity::ActionRequired);
   EXPECT_EQ(plan.findings[0].values,
             (std::vector<std::pair<std::string, std::string>>{{"host", before.incoming.hostname}}));
