@@ -12,10 +12,10 @@
 #include <sstream>
 
 #include "rules/rule_list.h"
+#include "src/app/migration.h"
 #include "src/cli/command_help.h"
 #include "src/cli/exit_status.h"
 #include "src/cli/home_owner.h"
-#include "src/app/migration.h"
 #include "src/cli/policy_search.h"
 #include "src/cli/report_commands.h"
 #include "src/cli/state_commands.h"
@@ -232,7 +232,8 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
                                          "these profiles were not processed, run mailmig again:")),
                                    {{"seconds", format_seconds(settings.timeout_seconds)}})
               << "\n";
-    for (const std::string& path : migration.not_processed) std::cerr << "  " << printable(path) << "\n";
+    for (const std::string& path : migration.not_processed)
+      std::cerr << "  " << printable(path) << "\n";
     if (status != kExitError) status = kExitClientRunning;
   }
   if (migration.left_alone_unverified > 0) {
@@ -374,13 +375,13 @@ int run_interactive(const RunSettings& settings) {
 // option's name, in every command.
 std::string_view value_placeholder(const std::string& name) {
   static const std::pair<std::string_view, std::string_view> kPlaceholders[] = {
-      {"--home", "DIR"},        {"--state-dir", "DIR"}, {"--backup-dir", "DIR"},
-      {"--policy", "FILE"},     {"--report", "FILE"},   {"--log", "FILE"},
-      {"out", "FILE"},          {"db", "FILE"},         {"inputs", "FILE"},
-      {"command", "COMMAND"},
-      {"paths", "PATH"},        {"run", "RUN_ID"},      {"--machine", "NAME"},
-      {"--timeout", "SECONDS"}, {"--format", "FORMAT"}, {"--lang", "LANG"},
-      {"--verify", "MODE"},     {"--group", "LABEL"},   {"--stale-since", "DATE"}};
+      {"--home", "DIR"},        {"--state-dir", "DIR"},   {"--backup-dir", "DIR"},
+      {"--policy", "FILE"},     {"--report", "FILE"},     {"--log", "FILE"},
+      {"out", "FILE"},          {"db", "FILE"},           {"inputs", "FILE"},
+      {"command", "COMMAND"},   {"paths", "PATH"},        {"run", "RUN_ID"},
+      {"--machine", "NAME"},    {"--timeout", "SECONDS"}, {"--format", "FORMAT"},
+      {"--lang", "LANG"},       {"--verify", "MODE"},     {"--group", "LABEL"},
+      {"--stale-since", "DATE"}};
   for (const auto& [option, placeholder] : kPlaceholders) {
     if (name == option) return placeholder;
   }

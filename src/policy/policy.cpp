@@ -447,8 +447,9 @@ class PolicyParser {
       } else if (name == "verification") {
         if (!parse_verification(child)) return false;
       } else {
-        return source_.fail(child, "unknown element <" + std::string(name) +
-                                       "> in <policy> (expected <scope>, <verification>, <rule> or <move>)");
+        return source_.fail(
+            child, "unknown element <" + std::string(name) +
+                       "> in <policy> (expected <scope>, <verification>, <rule> or <move>)");
       }
     }
     if (!policy_.scope) {
