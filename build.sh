@@ -4,6 +4,7 @@
 #   ./build.sh test   install what is missing, build, run every test with ctest
 #   ./build.sh build  install what is missing and build only
 #   ./build.sh fuzz   build the libFuzzer targets with clang and run each for FUZZ_SECONDS (30)
+#   ./build.sh lint   the include layering, clang-format and clang-tidy over the product code
 # Environment: BUILD_DIR (default build), MAILMIG_WERROR=1, MAILMIG_SANITIZE=1, JOBS.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -22,6 +23,9 @@ PACKAGES=(
   sqlite3 python3 dpkg-dev groff-base ansible-core lintian
   file passwd
 )
+
+# `./build.sh lint` only (Debian 12's are version 14; run-clang-tidy comes with clang-tidy).
+LINT_PACKAGES=(clang-format clang-tidy)
 
 # The census page test (tests/report/census_page_test.sh) opens the page in a real browser; a
 # Japanese font so names are drawn. Installed by `./build.sh test` only: the demo needs neither.
@@ -84,12 +88,18 @@ case "$command_name" in
     install_missing
     configure_and_build "$BUILD_DIR"
     ;;
+  lint)
+    install_missing "${LINT_PACKAGES[@]}"
+    # clang-tidy needs only the compile database, not a build.
+    cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    sh scripts/lint.sh "$BUILD_DIR" "$JOBS"
+    ;;
   fuzz)
     install_missing clang libclang-rt-14-dev
     FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz} bash fuzz/run_all.sh
     ;;
   *)
-    echo "usage: ./build.sh demo|test|build|fuzz" >&2
+    echo "usage: ./build.sh demo|test|build|fuzz|lint" >&2
     exit 2
     ;;
 esac

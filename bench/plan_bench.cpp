@@ -7,10 +7,11 @@
 #include <string>
 
 #include "bench/bench_inputs.h"
-#include "parsers/clients/sylpheed/accountrc_profile.h"
 #include "parsers/clients/outlook/registry_profile.h"
+#include "parsers/clients/sylpheed/accountrc_profile.h"
 #include "parsers/clients/thunderbird/thunderbird_profile.h"
 #include "rules/rule_engine.h"
+#include "rules/rule_list.h"
 #include "src/policy/policy.h"
 
 namespace {
@@ -40,7 +41,7 @@ class ProfileFolder {
 
 void BM_PlanLargeThunderbirdProfile(benchmark::State& state) {
   const ProfileFolder folder(static_cast<std::size_t>(state.range(0)));
-  const mailmig::Policy policy = mailmig::builtin_default_policy();
+  const mailmig::Policy policy = mailmig::builtin_default_policy(mailmig::known_rules());
   std::size_t accounts = 0;
   for (auto _ : state) {
     mailmig::LoadResult loaded = mailmig::load_thunderbird_profile(folder.path());
@@ -95,7 +96,7 @@ class InputFile {
 // small and the large input of a format should show the same MB/s: a plan linear in its input.
 template <typename Load>
 void plan_file(benchmark::State& state, const InputFile& file, Load load) {
-  const mailmig::Policy policy = mailmig::builtin_default_policy();
+  const mailmig::Policy policy = mailmig::builtin_default_policy(mailmig::known_rules());
   std::size_t accounts = 0;
   for (auto _ : state) {
     mailmig::LoadResult loaded = load(file.path());

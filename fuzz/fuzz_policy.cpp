@@ -5,17 +5,18 @@
 #include <string_view>
 
 #include "rules/rule_engine.h"
+#include "rules/rule_list.h"
 #include "src/policy/policy.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace mailmig;
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  const PolicyLoadResult first = parse_policy(bytes, ".", "fuzz.xml");
+  const PolicyLoadResult first = parse_policy(bytes, ".", "fuzz.xml", known_rules());
   if (!first) {
     if (first.error.empty()) __builtin_trap();
     return 0;
   }
-  const PolicyLoadResult second = parse_policy(bytes, ".", "fuzz.xml");
+  const PolicyLoadResult second = parse_policy(bytes, ".", "fuzz.xml", known_rules());
   if (!second || !(*second.policy == *first.policy)) __builtin_trap();
 
   Account account{"1", "fuzz", "tanaka@example.ac.jp", {}, {}};

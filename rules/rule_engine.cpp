@@ -51,8 +51,12 @@ EditPlan plan_account(const Account& before, const Policy& policy,
     if (policy.rule_enabled(rule->id())) enabled.push_back(rule);
   }
   bool settled = false;
+  // The first rule that changed the account in the last pass: a plan that never settles is
+  // reported under its id (a policy move, when moves fight the built-in rules).
+  const Rule* first_to_change = nullptr;
   for (int pass = 0; pass < kMaxPasses && !settled; ++pass) {
     const Account pass_start = plan.after;
+    first_to_change = nullptr;
     for (const Rule* rule : enabled) {
       RuleOutput output = rule->check(plan.after, policy);
       for (Change& change : output.changes) {
@@ -66,6 +70,7 @@ EditPlan plan_account(const Account& before, const Policy& policy,
               {{"rule", change.rule}, {"field", change.field}, {"value", change.to}}));
           continue;
         }
+        if (!first_to_change) first_to_change = rule;
         std::erase_if(writers,
                       [&](const LastWriter& writer) { return writer.field == change.field; });
         writers.push_back({change.field, std::move(change.rule), std::move(change.reason)});
@@ -77,7 +82,7 @@ EditPlan plan_account(const Account& before, const Policy& policy,
   if (!settled) {
     plan.after = before;
     plan.findings.push_back(make_finding(
-        "server-move", Severity::ActionRequired,
+        std::string(first_to_change->id()), Severity::ActionRequired,
         N_("The policy's moves and the built-in rules keep undoing each other for {host}, so "
            "nothing was changed in this account; check the policy's moves for this host"),
         {{"host", before.incoming.hostname}}));

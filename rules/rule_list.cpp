@@ -30,6 +30,17 @@ const std::vector<std::unique_ptr<Rule>>& builtin_rules() {
   return rules;
 }
 
+const std::vector<KnownRule>& known_rules() {
+  static const std::vector<KnownRule> known = [] {
+    std::vector<KnownRule> list;
+    for (const auto& rule : builtin_rules()) {
+      list.push_back({std::string(rule->id()), rule->enabled_by_default()});
+    }
+    return list;
+  }();
+  return known;
+}
+
 const Rule* find_rule(std::string_view id) {
   for (const auto& rule : builtin_rules()) {
     if (rule->id() == id) return rule.get();

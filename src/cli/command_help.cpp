@@ -23,8 +23,8 @@ std::size_t edit_distance(std::string_view from, std::string_view to) {
   for (std::size_t i = 1; i <= from.size(); ++i) {
     for (std::size_t j = 1; j <= to.size(); ++j) {
       const std::size_t replace = from[i - 1] == to[j - 1] ? 0 : 1;
-      distance[i][j] = std::min({distance[i - 1][j] + 1, distance[i][j - 1] + 1,
-                                 distance[i - 1][j - 1] + replace});
+      distance[i][j] = std::min(
+          {distance[i - 1][j] + 1, distance[i][j - 1] + 1, distance[i - 1][j - 1] + replace});
       if (i > 1 && j > 1 && from[i - 1] == to[j - 2] && from[i - 2] == to[j - 1]) {
         distance[i][j] = std::min(distance[i][j], distance[i - 2][j - 2] + 1);
       }
@@ -54,12 +54,13 @@ int unknown_command(const std::string& typed, const CLI::App& parent, const std:
   const std::string suggestion = nearest_command(typed, command_names(parent));
   std::string message;
   if (suggestion.empty()) {
-    message = fill_placeholders(translate(N_("unknown command \"{command}\".")),
-                                {{"command", command}});
+    message =
+        fill_placeholders(translate(N_("unknown command \"{command}\".")), {{"command", command}});
   } else {
     message = fill_placeholders(
         translate(N_("unknown command \"{command}\". Did you mean \"{suggestion}\"?")),
-        {{"command", command}, {"suggestion", path.empty() ? suggestion : path + " " + suggestion}});
+        {{"command", command},
+         {"suggestion", path.empty() ? suggestion : path + " " + suggestion}});
   }
   const std::string help = path.empty() ? "mailmig help" : "mailmig help " + path;
   std::cerr << "mailmig: " << message << "\n"

@@ -13,10 +13,10 @@
 
 #include "parsers/clients/client_list.h"
 #include "rules/rule_list.h"
+#include "src/app/migration.h"
 #include "src/cli/command_help.h"
 #include "src/cli/exit_status.h"
 #include "src/cli/home_owner.h"
-#include "src/app/migration.h"
 #include "src/cli/policy_search.h"
 #include "src/cli/report_commands.h"
 #include "src/cli/state_commands.h"
@@ -115,8 +115,8 @@ void add_run_options(CLI::App& command, RunSettings& settings, bool with_policy,
 // else the built-in default (find_policy_file). An invalid policy is a usage error.
 std::optional<Policy> resolve_policy(const RunSettings& settings, std::string& error) {
   const std::string path = find_policy_file(settings.policy_path, executable_path());
-  if (path.empty()) return builtin_default_policy();
-  PolicyLoadResult loaded = load_policy_file(path);
+  if (path.empty()) return builtin_default_policy(known_rules());
+  PolicyLoadResult loaded = load_policy_file(path, known_rules());
   if (!loaded) {
     error = loaded.error;
     return std::nullopt;
@@ -233,7 +233,8 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
                                          "these profiles were not processed, run mailmig again:")),
                                    {{"seconds", format_seconds(settings.timeout_seconds)}})
               << "\n";
-    for (const std::string& path : migration.not_processed) std::cerr << "  " << printable(path) << "\n";
+    for (const std::string& path : migration.not_processed)
+      std::cerr << "  " << printable(path) << "\n";
     if (status != kExitError) status = kExitClientRunning;
   }
   if (migration.left_alone_unverified > 0) {
@@ -263,8 +264,8 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
 int run_migration_command(Command command, const RunSettings& settings, KeptRun* kept = nullptr) {
   if (!check_home_option(settings.home)) return kExitUsage;
   std::string policy_error;
-  std::optional<Policy> policy =
-      command == Command::Scan ? builtin_default_policy() : resolve_policy(settings, policy_error);
+  std::optional<Policy> policy = command == Command::Scan ? builtin_default_policy(known_rules())
+                                                          : resolve_policy(settings, policy_error);
   if (!policy) {
     std::cerr << "mailmig: " << tr(N_("invalid policy:")) << " " << printable(policy_error) << "\n";
     return kExitUsage;
@@ -375,13 +376,13 @@ int run_interactive(const RunSettings& settings) {
 // option's name, in every command.
 std::string_view value_placeholder(const std::string& name) {
   static const std::pair<std::string_view, std::string_view> kPlaceholders[] = {
-      {"--home", "DIR"},        {"--state-dir", "DIR"}, {"--backup-dir", "DIR"},
-      {"--policy", "FILE"},     {"--report", "FILE"},   {"--log", "FILE"},
-      {"out", "FILE"},          {"db", "FILE"},         {"inputs", "FILE"},
-      {"command", "COMMAND"},
-      {"paths", "PATH"},        {"run", "RUN_ID"},      {"--machine", "NAME"},
-      {"--timeout", "SECONDS"}, {"--format", "FORMAT"}, {"--lang", "LANG"},
-      {"--verify", "MODE"},     {"--group", "LABEL"},   {"--stale-since", "DATE"}};
+      {"--home", "DIR"},        {"--state-dir", "DIR"},   {"--backup-dir", "DIR"},
+      {"--policy", "FILE"},     {"--report", "FILE"},     {"--log", "FILE"},
+      {"out", "FILE"},          {"db", "FILE"},           {"inputs", "FILE"},
+      {"command", "COMMAND"},   {"paths", "PATH"},        {"run", "RUN_ID"},
+      {"--machine", "NAME"},    {"--timeout", "SECONDS"}, {"--format", "FORMAT"},
+      {"--lang", "LANG"},       {"--verify", "MODE"},     {"--group", "LABEL"},
+      {"--stale-since", "DATE"}};
   for (const auto& [option, placeholder] : kPlaceholders) {
     if (name == option) return placeholder;
   }

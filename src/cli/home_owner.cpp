@@ -20,8 +20,8 @@
 #include <iostream>
 #include <optional>
 
-#include "src/cli/exit_status.h"
 #include "src/app/discovery.h"
+#include "src/cli/exit_status.h"
 #include "src/i18n/i18n.h"
 #include "src/io/file_system.h"
 #include "src/model/finding.h"
@@ -53,6 +53,7 @@ struct HomeOwner {
 void complain(const char* english,
               const std::vector<std::pair<std::string, std::string> >& values) {
   std::vector<std::pair<std::string, std::string> > shown;
+  shown.reserve(values.size());
   for (const auto& [name, value] : values) shown.emplace_back(name, printable(value));
   std::cerr << "mailmig: " << fill_placeholders(translate(english), shown) << "\n";
 }
@@ -296,9 +297,8 @@ std::string printable_lines(const std::string& text) {
 
 bool append_to_log(const std::string& log_path, const std::string& text) {
   // Never through a link, and only into a regular file: the log is appended to as root.
-  const int fd =
-      ::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
-             0644);
+  const int fd = ::open(log_path.c_str(),
+                        O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
   if (fd < 0) return false;
   struct stat status {};
   if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
@@ -333,7 +333,8 @@ bool merge_into_report(const std::string& report_db, const std::string& bytes) {
       const MergeResult result = merge_reports(report_db, {copy});
       if (!result) std::cerr << "mailmig: " << printable(result.error) << "\n";
       for (const MergeFailure& failure : result.failed_inputs) {
-        std::cerr << "mailmig: " << printable(report_db) << ": " << printable(failure.error) << "\n";
+        std::cerr << "mailmig: " << printable(report_db) << ": " << printable(failure.error)
+                  << "\n";
       }
       merged = result && result.failed_inputs.empty();
     }
@@ -392,7 +393,8 @@ int run_for_home(const HomeRun& run, const std::function<int(const RunOutputs&)>
   std::size_t pos = 0;
   const std::optional<std::string> log_text = take_part(received, pos);
   const std::optional<std::string> report_bytes = take_part(received, pos);
-  if (log_text && !log_text->empty() && !append_to_log(run.outputs.log_path, printable_lines(*log_text))) {
+  if (log_text && !log_text->empty() &&
+      !append_to_log(run.outputs.log_path, printable_lines(*log_text))) {
     std::cerr << "mailmig: " << printable(run.outputs.log_path) << ": "
               << translate(N_("cannot write the log")) << "\n";
     status = std::max(status, static_cast<int>(kExitError));

@@ -102,9 +102,8 @@ void add_report_subcommands(CLI::App& report, ReportSettings& settings) {
                    translate(N_("list the machines not heard from since DATE (YYYY-MM-DD)")))
       ->check([](const std::string& date) {
         const bool shaped = date.size() == 10 && date[4] == '-' && date[7] == '-' &&
-                            std::all_of(date.begin(), date.end(), [](char c) {
-                              return c == '-' || (c >= '0' && c <= '9');
-                            });
+                            std::all_of(date.begin(), date.end(),
+                                        [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
         return shaped ? std::string() : std::string(translate(N_("expected a date YYYY-MM-DD")));
       });
 }

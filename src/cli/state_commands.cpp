@@ -109,8 +109,9 @@ int run_rollback(const StateSettings& settings) {
                                          "or not at all.")),
                                    {{"run", printable(restored.run_id)}});
     if (refused > 0) {
-      std::cerr << " " << tr(N_("Use --force to restore files changed since the run (their "
-                                "newer content is lost)."));
+      std::cerr << " "
+                << tr(N_("Use --force to restore files changed since the run (their "
+                         "newer content is lost)."));
     }
     std::cerr << "\n";
     return kExitError;

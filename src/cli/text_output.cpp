@@ -51,7 +51,6 @@ class TextBuffer {
   std::string text_;
 };
 
-
 std::string_view describe_socket(SocketType socket_type) {
   switch (socket_type) {
     case SocketType::Plain:
@@ -212,8 +211,7 @@ std::string_view shown_error(const ProfileResult& profile) {
                                          : std::string_view(profile.error_localized);
 }
 
-void write_findings(TextBuffer& out, const std::vector<Finding>& findings,
-                    const char* indent) {
+void write_findings(TextBuffer& out, const std::vector<Finding>& findings, const char* indent) {
   for (const Finding& finding : findings) {
     out << indent << "! " << describe_severity(finding.severity) << ": "
         << printable(for_people(finding)) << "\n";
@@ -243,8 +241,7 @@ std::string format_text(const RunResult& result) {
     if (profile.accounts.empty()) out << "  " << tr(N_("(no mail accounts)")) << "\n";
     for (const AccountResult& account : profile.accounts) {
       out << "  " << Shown{account.account.name};
-      if (!account.account.address.empty())
-        out << " <" << Shown{account.account.address} << ">";
+      if (!account.account.address.empty()) out << " <" << Shown{account.account.address} << ">";
       out << "\n    " << tr(N_("receiving:")) << " ";
       write_server(out, account.account.incoming);
       out << "\n";

@@ -44,11 +44,10 @@ Conversion convert_encoding(std::string_view input, const char* from, const char
       continue;
     }
     result.error_offset = input.size() - in_left;
-    result.error = errno == EILSEQ
-                       ? std::string("a character that cannot be converted from ") + from +
-                             " to " + to
-                       : std::string("an incomplete character at the end of the ") + from +
-                             " text";
+    result.error =
+        errno == EILSEQ
+            ? std::string("a character that cannot be converted from ") + from + " to " + to
+            : std::string("an incomplete character at the end of the ") + from + " text";
     return result;
   }
   out.resize(out_used);

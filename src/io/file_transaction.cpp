@@ -278,7 +278,8 @@ void FileTransaction::remove_temp_files() {
 std::string FileTransaction::restore_replaced() {
   std::string errors;
   std::set<std::string> folders;
-  for (auto it = files_.rbegin(); it != files_.rend(); ++it) {
+  // Newest first. Not std::views::reverse: clang-tidy 14 cannot compile it with libstdc++ 12.
+  for (auto it = files_.rbegin(); it != files_.rend(); ++it) {  // NOLINT(modernize-loop-convert)
     StagedFile& file = *it;
     if (!file.replaced) continue;
     const OpenedFolder& folder = folder_of(file);

@@ -822,7 +822,7 @@ RecoveryResult Journal::recover_interrupted_runs(FileSystem& fs,
   for (const JournalRun& run : runs.runs) {
     if (run.state != RunState::InProgress) continue;
     if (!is_safe_run_id(run.info.run_id)) {
-      result.refused.push_back("journal row names an invalid run id: refused");
+      result.refused.emplace_back("journal row names an invalid run id: refused");
       continue;
     }
     const std::string lock_path = run_lock_path(state_dir_, run.info.run_id);

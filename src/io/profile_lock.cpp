@@ -94,7 +94,7 @@ FileLockResult lock_with_timeout(const std::string& path, const std::string& nam
     }
     if (::flock(opened.fd, LOCK_EX | LOCK_NB) == 0) {
       if (still_named(opened.fd, named_path)) {
-        result.lock.reset(new FileLock(opened.fd, path));
+        result.lock = std::make_unique<FileLock>(opened.fd, path);
         return result;
       }
       ::close(opened.fd);
@@ -151,7 +151,7 @@ FileLockResult lock_existing_file(const std::string& lock_path) {
     ::close(opened.fd);
     return result;
   }
-  result.lock.reset(new FileLock(opened.fd, lock_path));
+  result.lock = std::make_unique<FileLock>(opened.fd, lock_path);
   return result;
 }
 

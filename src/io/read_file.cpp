@@ -47,7 +47,7 @@ ReadResult read_open_file(int fd, const std::string& path, std::uintmax_t max_by
     result.error = path + ": " + describe_file_type(info.st_mode) + ", expected a regular file";
   } else if (static_cast<std::uintmax_t>(info.st_size) > max_bytes) {
     result.error = path + ": " + std::to_string(info.st_size) + " bytes, larger than the " +
-                   std::to_string(max_bytes / (1024 * 1024)) + " MiB a profile file may have";
+                   std::to_string(max_bytes / kMebibyte) + " MiB a profile file may have";
   }
   if (!result.error.empty()) {
     ::close(fd);

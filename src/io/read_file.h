@@ -8,7 +8,8 @@
 namespace mailmig {
 
 // Profile files are small; refusing anything larger keeps memory bounded on hostile input.
-inline constexpr std::uintmax_t kMaxProfileFileBytes = 64u * 1024u * 1024u;
+inline constexpr std::uintmax_t kMebibyte = std::uintmax_t{1024} * 1024;
+inline constexpr std::uintmax_t kMaxProfileFileBytes = 64 * kMebibyte;
 
 struct ReadResult {
   bool ok = false;

@@ -161,8 +161,7 @@ bool write_field(Account& account, FieldRef field, std::string_view value) {
     case FieldKind::Port: {
       int port = 0;
       auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), port);
-      if (error != std::errc() || end != value.data() + value.size() || port < 1 ||
-          port > 65535) {
+      if (error != std::errc() || end != value.data() + value.size() || port < 1 || port > 65535) {
         return false;
       }
       server.port = port;

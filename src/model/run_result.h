@@ -17,9 +17,12 @@ namespace mailmig {
 enum class ProfileStatus { Ok, Error, ClientRunning };
 constexpr std::string_view to_string(ProfileStatus status) {
   switch (status) {
-    case ProfileStatus::Ok: return "ok";
-    case ProfileStatus::Error: return "error";
-    case ProfileStatus::ClientRunning: return "client-running";
+    case ProfileStatus::Ok:
+      return "ok";
+    case ProfileStatus::Error:
+      return "error";
+    case ProfileStatus::ClientRunning:
+      return "client-running";
   }
   return "error";
 }
@@ -47,11 +50,16 @@ enum class AccountStatus {
 };
 constexpr std::string_view to_string(AccountStatus status) {
   switch (status) {
-    case AccountStatus::Done: return "done";
-    case AccountStatus::Pending: return "pending";
-    case AccountStatus::Changed: return "changed";
-    case AccountStatus::ActionRequired: return "action-required";
-    case AccountStatus::NotGoverned: return "not-governed";
+    case AccountStatus::Done:
+      return "done";
+    case AccountStatus::Pending:
+      return "pending";
+    case AccountStatus::Changed:
+      return "changed";
+    case AccountStatus::ActionRequired:
+      return "action-required";
+    case AccountStatus::NotGoverned:
+      return "not-governed";
   }
   return "done";
 }
@@ -69,8 +77,8 @@ inline AccountStatus account_status(const AccountResult& result, bool applied) {
 
 struct FileResult {
   std::string path;
-  bool changed = false;      // planned (plan) or written (apply)
-  std::string backup_path;   // apply only: where the original bytes were kept
+  bool changed = false;     // planned (plan) or written (apply)
+  std::string backup_path;  // apply only: where the original bytes were kept
 };
 
 struct ProfileResult {
@@ -88,9 +96,9 @@ struct RunInfo {
   std::string run_id;   // a UUID
   std::string command;  // "scan", "plan", "apply"
   std::string machine;
-  std::string group;    // `--group LABEL` at plan or apply time, for the census; may be empty
+  std::string group;  // `--group LABEL` at plan or apply time, for the census; may be empty
   std::string user;
-  std::string time;     // UTC, ISO 8601: 2026-11-23T21:30:00Z
+  std::string time;  // UTC, ISO 8601: 2026-11-23T21:30:00Z
   std::string mailmig_version;
   std::string policy_name;
   std::string policy_hash;  // sha256 hex of the policy bytes; of "" for the built-in default

@@ -8,7 +8,6 @@
 #include <pugixml.hpp>
 #include <utility>
 
-#include "rules/rule_list.h"
 #include "src/io/read_file.h"
 #include "src/policy/scope.h"
 #include "src/util/digest.h"
@@ -92,20 +91,18 @@ std::size_t line_at(std::string_view bytes, std::ptrdiff_t offset) {
   return line;
 }
 
-std::string known_rule_ids() {
+std::string known_rule_ids(const std::vector<KnownRule>& rules) {
   std::string list;
-  for (const auto& rule : builtin_rules()) {
+  for (const KnownRule& rule : rules) {
     if (!list.empty()) list += ", ";
-    list += rule->id();
+    list += rule.id;
   }
   return list;
 }
 
-std::map<std::string, bool, std::less<>> default_rule_states() {
+std::map<std::string, bool, std::less<>> default_rule_states(const std::vector<KnownRule>& rules) {
   std::map<std::string, bool, std::less<>> states;
-  for (const auto& rule : builtin_rules()) {
-    states.emplace(std::string(rule->id()), rule->enabled_by_default());
-  }
+  for (const KnownRule& rule : rules) states.emplace(rule.id, rule.enabled_by_default);
   return states;
 }
 
@@ -389,10 +386,12 @@ std::string parent_dir(const std::string& path) {
 
 class PolicyParser {
  public:
-  PolicyParser(std::string_view bytes, std::string base_dir, std::string display_path)
+  PolicyParser(std::string_view bytes, std::string base_dir, std::string display_path,
+               const std::vector<KnownRule>& rules)
       : bytes_(bytes),
         base_dir_(std::move(base_dir)),
         display_path_(std::move(display_path)),
+        rules_(rules),
         source_(bytes, display_path_) {}
 
   PolicyLoadResult run() {
@@ -435,7 +434,7 @@ class PolicyParser {
     if (policy_.name.empty()) return source_.fail(root, "missing name on <policy>");
     policy_.path = display_path_;
     policy_.hash = sha256_hex(bytes_);
-    policy_.rule_states = default_rule_states();
+    policy_.rule_states = default_rule_states(rules_);
     for (const pugi::xml_node& child : root.children()) {
       if (child.type() != pugi::node_element) continue;
       const std::string_view name = child.name();
@@ -448,8 +447,9 @@ class PolicyParser {
       } else if (name == "verification") {
         if (!parse_verification(child)) return false;
       } else {
-        return source_.fail(child, "unknown element <" + std::string(name) +
-                                       "> in <policy> (expected <scope>, <verification>, <rule> or <move>)");
+        return source_.fail(
+            child, "unknown element <" + std::string(name) +
+                       "> in <policy> (expected <scope>, <verification>, <rule> or <move>)");
       }
     }
     if (!policy_.scope) {
@@ -583,9 +583,11 @@ class PolicyParser {
     if (!check_attributes_only(source_, element, {"id", "enabled"})) return false;
     const pugi::xml_attribute id = element.attribute("id");
     if (!id) return source_.fail(element, "missing id on <rule>");
-    if (!find_rule(id.value())) {
-      return source_.fail(
-          element, "unknown rule " + quoted(id.value()) + " (known: " + known_rule_ids() + ")");
+    const bool known = std::any_of(rules_.begin(), rules_.end(),
+                                   [&](const KnownRule& rule) { return rule.id == id.value(); });
+    if (!known) {
+      return source_.fail(element, "unknown rule " + quoted(id.value()) +
+                                       " (known: " + known_rule_ids(rules_) + ")");
     }
     const std::string_view enabled = element.attribute("enabled").value();
     if (enabled != "true" && enabled != "false") {
@@ -691,6 +693,7 @@ class PolicyParser {
   std::string_view bytes_;
   std::string base_dir_;
   std::string display_path_;
+  const std::vector<KnownRule>& rules_;
   XmlSource source_;
   Policy policy_;
   bool seen_verification_ = false;
@@ -798,25 +801,26 @@ std::optional<VerificationMode> parse_verification_mode(std::string_view text) {
 }
 
 PolicyLoadResult parse_policy(std::string_view bytes, const std::string& base_dir,
-                              const std::string& display_path) {
-  return PolicyParser(bytes, base_dir, display_path).run();
+                              const std::string& display_path,
+                              const std::vector<KnownRule>& rules) {
+  return PolicyParser(bytes, base_dir, display_path, rules).run();
 }
 
-PolicyLoadResult load_policy_file(const std::string& path) {
+PolicyLoadResult load_policy_file(const std::string& path, const std::vector<KnownRule>& rules) {
   const ReadResult read = read_file(path);
   if (!read) {
     PolicyLoadResult result;
     result.error = read.error;
     return result;
   }
-  return parse_policy(read.bytes, parent_dir(path), path);
+  return parse_policy(read.bytes, parent_dir(path), path, rules);
 }
 
-Policy builtin_default_policy() {
+Policy builtin_default_policy(const std::vector<KnownRule>& rules) {
   Policy policy;
   policy.name = "built-in default";
   policy.hash = sha256_hex("");
-  policy.rule_states = default_rule_states();
+  policy.rule_states = default_rule_states(rules);
   return policy;
 }
 

@@ -67,11 +67,19 @@ struct Verification {
   bool operator==(const Verification&) const = default;
 };
 
+// A rule a policy may name in <rule id="..." enabled="..."/>, and whether it runs when the policy
+// does not name it. The policy stands below the rules and knows none of them: its callers pass
+// the built-in list (rules/rule_list.h, known_rules()).
+struct KnownRule {
+  std::string id;
+  bool enabled_by_default = true;
+};
+
 struct Policy {
   std::string name;
   std::string path;  // as shown in messages; empty for the built-in default
   std::string hash;  // sha256 hex of the policy file's bytes (of "" for the built-in default)
-  // Every built-in rule's id with whether it runs; an id not listed does not run.
+  // Every known rule's id with whether it runs; an id not listed does not run.
   std::map<std::string, bool, std::less<>> rule_states;
   std::vector<Move> moves;
   // The organisation's servers, from <scope>: host patterns as a move's match, lower case.
@@ -121,14 +129,15 @@ struct PolicyLoadResult {
 };
 
 // Reads and parses a policy file; a clientConfig target is read relative to the file's folder.
-PolicyLoadResult load_policy_file(const std::string& path);
+// A <rule> must name one of `rules`; the ones it does not name keep their default.
+PolicyLoadResult load_policy_file(const std::string& path, const std::vector<KnownRule>& rules);
 
 // Parses policy bytes. `base_dir` resolves relative clientConfig paths; `display_path` names the
 // file in errors (a clientConfig's errors name it beside display_path).
 PolicyLoadResult parse_policy(std::string_view bytes, const std::string& base_dir,
-                              const std::string& display_path);
+                              const std::string& display_path, const std::vector<KnownRule>& rules);
 
-// No moves, every built-in rule at its default.
-Policy builtin_default_policy();
+// No moves, every one of `rules` at its default.
+Policy builtin_default_policy(const std::vector<KnownRule>& rules);
 
 }  // namespace mailmig

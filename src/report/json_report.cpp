@@ -107,9 +107,12 @@ Json run_to_json(const RunResult& run, bool with_accounts) {
   for (const Finding& notice : run.notices) notices.push_back(notice.message());
   out["notices"] = std::move(notices);
   const RunTotals totals = count_run_totals(run);
-  out["summary"] = Json{{"profiles", totals.profiles}, {"accounts", totals.accounts},
-                        {"changes", totals.changes},   {"findings", totals.findings},
-                        {"errors", totals.errors},     {"client_running", totals.client_running},
+  out["summary"] = Json{{"profiles", totals.profiles},
+                        {"accounts", totals.accounts},
+                        {"changes", totals.changes},
+                        {"findings", totals.findings},
+                        {"errors", totals.errors},
+                        {"client_running", totals.client_running},
                         {"action_required", totals.action_required}};
   return out;
 }

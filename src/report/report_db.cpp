@@ -223,7 +223,8 @@ class RunWriter {
       }
     });
     const std::int64_t profile_id = db_.getLastInsertRowid();
-    for (const AccountResult& account : profile.accounts) write_account(profile_id, account, applied);
+    for (const AccountResult& account : profile.accounts)
+      write_account(profile_id, account, applied);
     for (const Finding& finding : profile.findings)
       write_finding(std::nullopt, profile_id, finding);
     for (const FileResult& file : profile.files) {
@@ -716,7 +717,8 @@ MergeResult merge_reports(const std::string& out_db, const std::vector<std::stri
     } else {
       ++result.inputs_merged;
       staged_inputs.push_back(input);
-      if (staged_inputs.size() >= kInputsPerCommit) commit_stage(*db, out_db, staged_inputs, result);
+      if (staged_inputs.size() >= kInputsPerCommit)
+        commit_stage(*db, out_db, staged_inputs, result);
     }
     if (progress) progress(++done, inputs.size());
     if (!result.error.empty()) return result;

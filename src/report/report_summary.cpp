@@ -22,8 +22,8 @@ namespace {
 // The UTC day after `day` (YYYY-MM-DD); `day` itself when it is not a date.
 std::string next_day(const std::string& day) {
   std::tm date{};
-  if (day.size() != 10 || std::sscanf(day.c_str(), "%4d-%2d-%2d", &date.tm_year, &date.tm_mon,
-                                      &date.tm_mday) != 3) {
+  if (day.size() != 10 ||
+      std::sscanf(day.c_str(), "%4d-%2d-%2d", &date.tm_year, &date.tm_mon, &date.tm_mday) != 3) {
     return day;
   }
   date.tm_year -= 1900;
@@ -117,12 +117,24 @@ CensusStatus census_status_of(const std::string& account_status) {
 
 void count(StatusCounts& counts, CensusStatus status) {
   switch (status) {
-    case CensusStatus::Error: ++counts.errors; break;
-    case CensusStatus::ClientRunning: ++counts.client_running; break;
-    case CensusStatus::ActionRequired: ++counts.action_required; break;
-    case CensusStatus::Pending: ++counts.pending; break;
-    case CensusStatus::Done: ++counts.done; break;
-    case CensusStatus::NotGoverned: ++counts.not_governed; break;
+    case CensusStatus::Error:
+      ++counts.errors;
+      break;
+    case CensusStatus::ClientRunning:
+      ++counts.client_running;
+      break;
+    case CensusStatus::ActionRequired:
+      ++counts.action_required;
+      break;
+    case CensusStatus::Pending:
+      ++counts.pending;
+      break;
+    case CensusStatus::Done:
+      ++counts.done;
+      break;
+    case CensusStatus::NotGoverned:
+      ++counts.not_governed;
+      break;
   }
 }
 
@@ -166,8 +178,9 @@ class CensusCounter {
     for (const auto& [policy, machines] : policies) {
       summary.policies.push_back({policy.first, policy.second, machines});
     }
-    std::stable_sort(summary.policies.begin(), summary.policies.end(),
-                     [](const PolicyUse& a, const PolicyUse& b) { return a.machines > b.machines; });
+    std::stable_sort(
+        summary.policies.begin(), summary.policies.end(),
+        [](const PolicyUse& a, const PolicyUse& b) { return a.machines > b.machines; });
     summary.work_by_rule = listed(by_rule_);
     summary.work_by_client = listed(by_client_);
     summary.work_by_host = listed(by_host_);
@@ -190,6 +203,7 @@ class CensusCounter {
   // Most accounts still to do first.
   static std::vector<WorkCounts> listed(const std::map<std::string, Tally>& tallies) {
     std::vector<WorkCounts> rows;
+    rows.reserve(tallies.size());
     for (const auto& [key, tally] : tallies) {
       rows.push_back({key, tally.accounts, tally.machines.size()});
     }
@@ -375,10 +389,10 @@ class CurrentAccountReader {
         ++summary.pending_by_client[entry.client];
         ++summary.pending_by_host[entry.hostname];
       }
-      const CensusStatus status =
-          latest_status == "error"            ? CensusStatus::Error
-          : latest_status == "client-running" ? CensusStatus::ClientRunning
-                                              : census_status_of(accounts_.getColumn(5).getString());
+      const CensusStatus status = latest_status == "error" ? CensusStatus::Error
+                                  : latest_status == "client-running"
+                                      ? CensusStatus::ClientRunning
+                                      : census_status_of(accounts_.getColumn(5).getString());
       census.add_account(entry, status);
       entry.status = census_status_name(status);
       if (!entry.rules.empty() || !entry.manual_steps.empty()) {
@@ -439,10 +453,9 @@ ReportSummary summarize(SQLite::Database& db, const SummaryOptions& options) {
     for (const MachineLine& line : summary.machine_lines) {
       if (line.last_seen < options.stale_since) summary.stale_machines.push_back(line);
     }
-    std::stable_sort(summary.stale_machines.begin(), summary.stale_machines.end(),
-                     [](const MachineLine& a, const MachineLine& b) {
-                       return a.last_seen < b.last_seen;
-                     });
+    std::stable_sort(
+        summary.stale_machines.begin(), summary.stale_machines.end(),
+        [](const MachineLine& a, const MachineLine& b) { return a.last_seen < b.last_seen; });
   }
   return summary;
 }
@@ -451,12 +464,18 @@ ReportSummary summarize(SQLite::Database& db, const SummaryOptions& options) {
 
 std::string_view census_status_name(CensusStatus status) {
   switch (status) {
-    case CensusStatus::Error: return "error";
-    case CensusStatus::ClientRunning: return "client-running";
-    case CensusStatus::ActionRequired: return "action-required";
-    case CensusStatus::Pending: return "pending";
-    case CensusStatus::Done: return "done";
-    case CensusStatus::NotGoverned: return "not-governed";
+    case CensusStatus::Error:
+      return "error";
+    case CensusStatus::ClientRunning:
+      return "client-running";
+    case CensusStatus::ActionRequired:
+      return "action-required";
+    case CensusStatus::Pending:
+      return "pending";
+    case CensusStatus::Done:
+      return "done";
+    case CensusStatus::NotGoverned:
+      return "not-governed";
   }
   return "error";
 }

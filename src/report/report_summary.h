@@ -15,8 +15,8 @@
 
 #include <cstddef>
 #include <map>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mailmig {
@@ -160,13 +160,13 @@ struct ReportSummary {
 
   StatusCounts account_status;  // of the current accounts
   StatusCounts machine_status;
-  std::vector<PolicyUse> policies;        // most machines first
-  std::vector<DayProgress> progress;      // one a day from the first run's to the last run's
-  std::vector<WorkCounts> work_by_rule;   // accounts pending for the rule, by status
+  std::vector<PolicyUse> policies;       // most machines first
+  std::vector<DayProgress> progress;     // one a day from the first run's to the last run's
+  std::vector<WorkCounts> work_by_rule;  // accounts pending for the rule, by status
   std::vector<WorkCounts> work_by_client;
   std::vector<WorkCounts> work_by_host;
   std::vector<WorkCounts> work_by_group;
-  std::vector<MachineLine> machine_lines;  // worst status first, then oldest last seen
+  std::vector<MachineLine> machine_lines;   // worst status first, then oldest last seen
   std::string stale_since;                  // the --stale-since date, when given
   std::vector<MachineLine> stale_machines;  // last seen before stale_since, oldest first
   // "New servers checked": most machines failing first, then fewest passing, then by host, port.

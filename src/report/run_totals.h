@@ -12,8 +12,8 @@ struct RunTotals {
   std::size_t accounts = 0;
   std::size_t changes = 0;
   std::size_t files_changed = 0;  // planned (plan) or written (apply)
-  std::size_t findings = 0;  // about accounts and about whole profiles
-  std::size_t errors = 0;    // profiles with status error
+  std::size_t findings = 0;       // about accounts and about whole profiles
+  std::size_t errors = 0;         // profiles with status error
   std::size_t client_running = 0;
   // Steps a person must do (action-required findings, about accounts and whole profiles): the
   // run is not done while there are any.

@@ -2,12 +2,12 @@
 // well-formed XML (every element closed, attributes quoted, no named entities beyond XML's),
 // with the style inline and nothing fetched from elsewhere.
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <string>
 
-#include "src/model/finding.h"
-
 #include "src/i18n/i18n.h"
+#include "src/model/finding.h"
 #include "src/report/report_summary.h"
 #include "src/util/text_sanitize.h"
 
@@ -146,9 +146,7 @@ std::string grouped(std::size_t value) {
   return digits;
 }
 
-std::string count_cell(std::size_t value) {
-  return "<td class=\"n\">" + grouped(value) + "</td>";
-}
+std::string count_cell(std::size_t value) { return "<td class=\"n\">" + grouped(value) + "</td>"; }
 
 std::string percent_text(std::size_t part, std::size_t whole) {
   return whole == 0 ? "0%" : std::to_string((part * 100 + whole / 2) / whole) + "%";
@@ -176,8 +174,8 @@ std::string status_label(std::string_view status) {
 }
 
 std::string status_cell(std::string_view status) {
-  return "<td class=\"s\"><span class=\"s-" + escape(status) + "\">" + escape(status_label(status)) +
-         "</span></td>";
+  return "<td class=\"s\"><span class=\"s-" + escape(status) + "\">" +
+         escape(status_label(status)) + "</span></td>";
 }
 
 // "2026-12-05T17:59:00Z" as "2026-12-05 17:59 UTC".
@@ -203,7 +201,8 @@ std::string short_path(const std::string& path) {
   const std::size_t last = shortened.find_last_of("/\\");
   if (last == std::string::npos || last == 0) return shortened;
   const std::size_t before_last = shortened.find_last_of("/\\", last - 1);
-  const bool two_fit = before_last != std::string::npos && shortened.size() - before_last <= kLongest;
+  const bool two_fit =
+      before_last != std::string::npos && shortened.size() - before_last <= kLongest;
   return "\xE2\x80\xA6" + shortened.substr(two_fit ? before_last : last);
 }
 
@@ -230,7 +229,8 @@ void append_headline(std::string& out, const ReportSummary& summary) {
       {"not-governed", {accounts.not_governed, machines.not_governed}},
   };
   out += "<table class=\"glance\">\n<thead>" +
-         heading_row({N_("Status"), N_("Accounts"), "", N_("Machines"), ""}) + "</thead>\n<tbody>\n";
+         heading_row({N_("Status"), N_("Accounts"), "", N_("Machines"), ""}) +
+         "</thead>\n<tbody>\n";
   for (const auto& [status, counts] : rows) {
     out += "<tr>" + status_cell(status) + count_cell(counts.first) +
            percent_cell(counts.first, accounts.total()) + count_cell(counts.second) +
@@ -267,9 +267,8 @@ void append_progress_chart(std::string& out, const std::vector<DayProgress>& day
   const double slot = static_cast<double>(kWidth - kLeft - 10) / static_cast<double>(days.size());
   const double scale = static_cast<double>(kHeight - kBottom - kTop) / static_cast<double>(largest);
   const std::size_t label_every = days.size() / 15 + 1;
-  const auto number = [](double value) { return std::to_string(static_cast<long>(value + 0.5)); };
-  std::string svg = "<svg viewBox=\"0 0 " +
-                    std::to_string(kWidth) + " " + std::to_string(kHeight) +
+  const auto number = [](double value) { return std::to_string(std::lround(value)); };
+  std::string svg = "<svg viewBox=\"0 0 " + std::to_string(kWidth) + " " + std::to_string(kHeight) +
                     "\" style=\"width:100%;max-width:" + std::to_string(kWidth) +
                     "px\" role=\"img\">\n";
   const int axis_y = kHeight - kBottom;
@@ -291,18 +290,21 @@ void append_progress_chart(std::string& out, const std::vector<DayProgress>& day
            escape(day.day) + ": " + grouped(day.done) + "</title></rect>\n";
     svg += "<rect x=\"" + number(x) + "\" y=\"" + number(axis_y - done_height - remaining_height) +
            "\" width=\"" + number(width) + "\" height=\"" + number(remaining_height) +
-           "\" fill=\"#e39b3a\"><title>" + escape(day.day) + ": " +
-           grouped(day.remaining) + "</title></rect>\n";
+           "\" fill=\"#e39b3a\"><title>" + escape(day.day) + ": " + grouped(day.remaining) +
+           "</title></rect>\n";
     if (index % label_every == 0) {
       svg += "<text x=\"" + number(x + width / 2) + "\" y=\"" + std::to_string(axis_y + 16) +
              "\" text-anchor=\"middle\">" + escape(day.day.substr(5)) + "</text>\n";
     }
   }
-  svg += "<rect x=\"" + std::to_string(kLeft) + "\" y=\"6\" width=\"12\" height=\"12\" "
-         "fill=\"#3c8d40\"/><text x=\"" + std::to_string(kLeft + 16) + "\" y=\"16\">" +
-         escape(translate(N_("done"))) + "</text>\n";
-  svg += "<rect x=\"" + std::to_string(kLeft + 120) + "\" y=\"6\" width=\"12\" height=\"12\" "
-         "fill=\"#e39b3a\"/><text x=\"" + std::to_string(kLeft + 136) + "\" y=\"16\">" +
+  svg += "<rect x=\"" + std::to_string(kLeft) +
+         "\" y=\"6\" width=\"12\" height=\"12\" "
+         "fill=\"#3c8d40\"/><text x=\"" +
+         std::to_string(kLeft + 16) + "\" y=\"16\">" + escape(translate(N_("done"))) + "</text>\n";
+  svg += "<rect x=\"" + std::to_string(kLeft + 120) +
+         "\" y=\"6\" width=\"12\" height=\"12\" "
+         "fill=\"#e39b3a\"/><text x=\"" +
+         std::to_string(kLeft + 136) + "\" y=\"16\">" +
          escape(translate(N_("still to do (pending or by hand)"))) + "</text>\n";
   out += svg + "</svg>\n";
 }
@@ -334,10 +336,9 @@ void append_work_table(std::string& out, const char* title, const char* key_labe
   for (std::size_t index = 0; index < shown; ++index) {
     const WorkCounts& row = rows[index];
     const StatusCounts& counts = row.accounts;
-    out += "<tr>" + element("td", row.key) + count_cell(counts.total()) +
-           count_cell(counts.done) + count_cell(counts.pending) +
-           count_cell(counts.action_required) + count_cell(row.machines) +
-           percent_cell(counts.done, counts.total()) + "</tr>\n";
+    out += "<tr>" + element("td", row.key) + count_cell(counts.total()) + count_cell(counts.done) +
+           count_cell(counts.pending) + count_cell(counts.action_required) +
+           count_cell(row.machines) + percent_cell(counts.done, counts.total()) + "</tr>\n";
   }
   out += "</tbody>\n</table>\n";
   append_more(out, shown, rows.size());
@@ -420,9 +421,10 @@ void append_worklist(std::string& out, const ReportSummary& summary) {
   }
   out += "<table class=\"work\" id=\"worklist\" data-filter=\"" +
          escape(translate(N_("Filter: machine, user, host, rule..."))) + "\">\n";
-  out += "<colgroup><col class=\"user\"/><col class=\"client\"/><col class=\"profile\"/>"
-         "<col class=\"account\"/><col class=\"host\"/><col class=\"status\"/>"
-         "<col class=\"rules\"/><col class=\"todo\"/></colgroup>\n";
+  out +=
+      "<colgroup><col class=\"user\"/><col class=\"client\"/><col class=\"profile\"/>"
+      "<col class=\"account\"/><col class=\"host\"/><col class=\"status\"/>"
+      "<col class=\"rules\"/><col class=\"todo\"/></colgroup>\n";
   out += "<thead>" +
          heading_row({N_("User"), N_("Client"), N_("Profile"), N_("Account"), N_("Incoming server"),
                       N_("Status"), N_("Pending rules"), N_("To do by hand")}) +
@@ -453,9 +455,8 @@ void append_machine_rows(std::string& out, const std::vector<MachineLine>& machi
     out += "<tr>" + element("td", line.machine) + element("td", line.group) +
            element("td", readable_time(line.last_seen)) +
            status_cell(census_status_name(line.status)) + "<td class=\"n\">" +
-           grouped(line.accounts.done) + " / " + grouped(line.accounts.total()) +
-           "</td>" + element("td", line.policy_name + " " + line.policy_hash.substr(0, 12)) +
-           "</tr>\n";
+           grouped(line.accounts.done) + " / " + grouped(line.accounts.total()) + "</td>" +
+           element("td", line.policy_name + " " + line.policy_hash.substr(0, 12)) + "</tr>\n";
   }
   out += "</tbody>\n</table>\n";
   append_more(out, shown, machines.size());
@@ -484,25 +485,25 @@ std::string summary_html(const ReportSummary& summary) {
   const char* language = current_language() == Language::Japanese ? "ja" : "en";
   std::string out = "<!DOCTYPE html>\n<html lang=\"";
   out += language;
-  out += "\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-         "<meta name=\"viewport\" content=\"width=device-width\"/>\n" +
-         element("title", title) + "\n<style>" + std::string(kStyle) +
-         "</style>\n</head>\n<body>\n" + element("h1", title) + "\n";
-  out += "<p class=\"latest\">" +
-         escape(fill_placeholders(
-             translate(N_("{machines} machines, {runs} runs; latest run {time}")),
-             {{"machines", grouped(summary.machines)},
-              {"runs", grouped(summary.runs)},
-              {"time", readable_time(summary.latest_run_time)}})) +
-         "</p>\n";
+  out +=
+      "\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+      "<meta name=\"viewport\" content=\"width=device-width\"/>\n" +
+      element("title", title) + "\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n" +
+      element("h1", title) + "\n";
+  out +=
+      "<p class=\"latest\">" +
+      escape(fill_placeholders(translate(N_("{machines} machines, {runs} runs; latest run {time}")),
+                               {{"machines", grouped(summary.machines)},
+                                {"runs", grouped(summary.runs)},
+                                {"time", readable_time(summary.latest_run_time)}})) +
+      "</p>\n";
   append_headline(out, summary);
   append_policies(out, summary);
   append_progress_chart(out, summary.progress);
   out += "<div class=\"grid\">\n";
   append_work_table(out, N_("Pending by rule"), N_("Rule"), summary.work_by_rule);
   append_work_table(out, N_("By client"), N_("Client"), summary.work_by_client);
-  append_work_table(out, N_("By old incoming server"), N_("Incoming server"),
-                    summary.work_by_host);
+  append_work_table(out, N_("By old incoming server"), N_("Incoming server"), summary.work_by_host);
   append_work_table(out, N_("By machine group"), N_("Group"), summary.work_by_group);
   out += "</div>\n";
   append_failing_endpoints(out, summary);

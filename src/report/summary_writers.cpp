@@ -210,9 +210,12 @@ std::string summary_json(const ReportSummary& summary) {
   out["work_by_host"] = work(summary.work_by_host);
   out["work_by_group"] = work(summary.work_by_group);
   const auto machine_json = [&](const MachineLine& line) {
-    return Json{{"machine", line.machine},         {"group", line.group},
-                {"last_seen", line.last_seen},     {"command", line.command},
-                {"policy_name", line.policy_name}, {"policy_hash", line.policy_hash},
+    return Json{{"machine", line.machine},
+                {"group", line.group},
+                {"last_seen", line.last_seen},
+                {"command", line.command},
+                {"policy_name", line.policy_name},
+                {"policy_hash", line.policy_hash},
                 {"status", census_status_name(line.status)},
                 {"accounts", status_counts(line.accounts)}};
   };
@@ -281,8 +284,8 @@ std::string summary_json(const ReportSummary& summary) {
 
 const std::vector<std::string>& summary_csv_columns() {
   static const std::vector<std::string> columns{
-      "machine", "group",   "user",     "client",       "profile", "status", "account", "name",
-      "address", "hostname", "rules",   "manual_steps", "error",   "command", "time"};
+      "machine", "group",    "user",  "client",       "profile", "status",  "account", "name",
+      "address", "hostname", "rules", "manual_steps", "error",   "command", "time"};
   return columns;
 }
 
@@ -294,13 +297,12 @@ std::string summary_csv(const ReportSummary& summary) {
   for (const WorklistEntry& entry : summary.worklist) {
     append_csv_row(out, {entry.machine, groups[entry.machine], entry.user, entry.client,
                          entry.profile, entry.status, entry.account, entry.name, entry.address,
-                         entry.hostname, join(entry.rules, " "), join(entry.manual_steps, "\n"),
-                         "", entry.command, entry.time});
+                         entry.hostname, join(entry.rules, " "), join(entry.manual_steps, "\n"), "",
+                         entry.command, entry.time});
   }
   for (const ProfileAttention& item : summary.attention) {
     append_csv_row(out, {item.machine, groups[item.machine], item.user, item.client, item.profile,
-                         item.status, "", "", "", "", "", "", item.error, item.command,
-                         item.time});
+                         item.status, "", "", "", "", "", "", item.error, item.command, item.time});
   }
   return out;
 }

@@ -40,7 +40,7 @@ bool is_ip_literal(const std::string& host) {
 class Connection : public ProbeTransport {
  public:
   explicit Connection(Clock::time_point deadline) : deadline_(deadline) {}
-  ~Connection() {
+  ~Connection() override {
     if (session_) gnutls_deinit(session_);
     if (credentials_) gnutls_certificate_free_credentials(credentials_);
     if (fd_ >= 0) ::close(fd_);
@@ -75,7 +75,7 @@ class Connection : public ProbeTransport {
     // Blocking from here on: GnuTLS waits with poll() itself when given a timeout.
     ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
     const int left = milliseconds_left(deadline_);
-    timeval send_timeout{left / 1000, (left % 1000) * 1000};
+    timeval send_timeout{left / 1000, static_cast<suseconds_t>(left % 1000) * 1000};
     ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
     return std::nullopt;
   }

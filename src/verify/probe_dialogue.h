@@ -25,7 +25,7 @@ Verdict fail(EndpointOutcome outcome, std::string_view detail);
 // A server's reply is read no further than this: no mail server's line is longer (a line is
 // given up once this much of it has been read), nor any reply to a command as long, capability
 // lists (EHLO, CAPA, CAPABILITY) included.
-inline constexpr std::size_t kMaxReplyLine = 64 * 1024;
+inline constexpr std::size_t kMaxReplyLine = std::size_t{64} * 1024;
 inline constexpr std::size_t kMaxReplyLines = 500;
 
 class ProbeTransport {

@@ -13,6 +13,7 @@
 #include <boost/filesystem.hpp>
 #include <chrono>
 
+#include "rules/rule_list.h"
 #include "src/app/migration.h"
 #include "src/io/journal.h"
 #include "src/policy/policy.h"
@@ -132,7 +133,7 @@ TEST_F(AdminSafetyTest, TheDeadlineStopsTheRunBetweenProfiles) {
   copy_small_home(sandbox_);
   const std::string home = sandbox_.home();
   const Snapshot before = snapshot(home);
-  const PolicyLoadResult policy = load_policy_file(fixture_path(kPolicy));
+  const PolicyLoadResult policy = load_policy_file(fixture_path(kPolicy), known_rules());
   ASSERT_TRUE(policy.policy) << policy.error;
   MigrationOptions options;
   options.command = Command::Apply;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "parsers/clients/sylpheed/sylpheed_client.h"
+#include "rules/rule_list.h"
 #include "src/app/migration.h"
 #include "src/policy/policy.h"
 #include "tests/cli/cli_test_support.h"
@@ -481,7 +482,7 @@ TEST(RunMigration, KeepsTheProfilesInMemoryOnlyWhenAsked) {
   options.command = Command::Plan;
   options.paths = {fixture_path("homes/linux/.sylpheed-2.0")};
   options.verification = VerificationMode::Off;  // the fixtures' servers do not exist
-  const Policy policy = builtin_default_policy();
+  const Policy policy = builtin_default_policy(known_rules());
   const Migration freed = run_migration(options, policy);
   EXPECT_TRUE(freed.profiles.empty());
   ASSERT_EQ(freed.result.profiles.size(), 1u);

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "rules/rule_list.h"
 #include "src/app/migration.h"
 #include "tests/cli/cli_test_support.h"
 
@@ -62,14 +63,14 @@ std::vector<std::string> messages(const AccountResult& account) {
 
 TEST(Verification, EveryServerPassingLeavesThePlanAsItWas) {
   FakeServers servers;
-  const Migration unchecked =
-      run_migration(plan_options(servers, VerificationMode::Off), builtin_default_policy());
+  const Migration unchecked = run_migration(plan_options(servers, VerificationMode::Off),
+                                            builtin_default_policy(known_rules()));
   EXPECT_TRUE(servers.probed.empty());
   EXPECT_EQ(unchecked.result.verification, "off");
   EXPECT_TRUE(unchecked.result.endpoint_checks.empty());
 
   const Migration checked =
-      run_migration(plan_options(servers, std::nullopt), builtin_default_policy());
+      run_migration(plan_options(servers, std::nullopt), builtin_default_policy(known_rules()));
   EXPECT_EQ(checked.result.verification, "required");  // the built-in default
   EXPECT_EQ(checked.left_alone_unverified, 0u);
   const AccountResult& account = account_of(checked, "pop3.club.kyutech.ac.jp");
@@ -94,8 +95,8 @@ TEST(Verification, EveryServerPassingLeavesThePlanAsItWas) {
 TEST(Verification, RequiredLeavesTheAccountOfAFailingServerAlone) {
   FakeServers servers;
   servers.down = {"pop3.club.kyutech.ac.jp"};
-  const Migration migration =
-      run_migration(plan_options(servers, VerificationMode::Required), builtin_default_policy());
+  const Migration migration = run_migration(plan_options(servers, VerificationMode::Required),
+                                            builtin_default_policy(known_rules()));
   const AccountResult& account = account_of(migration, "pop3.club.kyutech.ac.jp");
   EXPECT_TRUE(account.changes.empty());
   EXPECT_EQ(messages(account),
@@ -114,8 +115,8 @@ TEST(Verification, RequiredLeavesTheAccountOfAFailingServerAlone) {
 TEST(Verification, AdvisoryMakesTheChangeWithAWarning) {
   FakeServers servers;
   servers.down = {"pop3.club.kyutech.ac.jp"};
-  const Migration migration =
-      run_migration(plan_options(servers, VerificationMode::Advisory), builtin_default_policy());
+  const Migration migration = run_migration(plan_options(servers, VerificationMode::Advisory),
+                                            builtin_default_policy(known_rules()));
   const AccountResult& account = account_of(migration, "pop3.club.kyutech.ac.jp");
   EXPECT_FALSE(account.changes.empty());
   ASSERT_EQ(messages(account).size(), 1u);
@@ -128,7 +129,7 @@ TEST(Verification, AdvisoryMakesTheChangeWithAWarning) {
 
 TEST(Verification, ThePolicysModeHoldsUnlessOverridden) {
   FakeServers servers;
-  Policy policy = builtin_default_policy();
+  Policy policy = builtin_default_policy(known_rules());
   policy.verification.mode = VerificationMode::Off;
   run_migration(plan_options(servers, std::nullopt), policy);
   EXPECT_TRUE(servers.probed.empty());
@@ -140,7 +141,8 @@ TEST(Verification, ScanChecksNothing) {
   FakeServers servers;
   MigrationOptions options = plan_options(servers, VerificationMode::Required);
   options.command = Command::Scan;
-  EXPECT_EQ(run_migration(options, builtin_default_policy()).result.verification, "off");
+  EXPECT_EQ(run_migration(options, builtin_default_policy(known_rules())).result.verification,
+            "off");
   EXPECT_TRUE(servers.probed.empty());
 }
 

@@ -26,12 +26,12 @@ ServerTarget target(std::optional<Protocol> protocol, std::string hostname, std:
 }
 
 PolicyLoadResult parse_text(std::string_view text, const std::string& base_dir = "") {
-  return parse_policy(text, base_dir, "policy.xml");
+  return parse_policy(text, base_dir, "policy.xml", known_rules());
 }
 
 TEST(Policy, ParsesTheExamplePolicy) {
   const std::string path = kPolicies + "002-kyutech.xml";
-  const PolicyLoadResult loaded = load_policy_file(path);
+  const PolicyLoadResult loaded = load_policy_file(path, known_rules());
   ASSERT_TRUE(loaded) << loaded.error;
   const Policy& policy = *loaded.policy;
   EXPECT_EQ(policy.name, "Example University 2026");
@@ -70,7 +70,7 @@ TEST(Policy, RuleStatesFollowDefaultsUnlessTheFileSetsThem) {
 }
 
 TEST(Policy, BuiltinDefaultRunsEveryRuleButSpaOff) {
-  const Policy policy = builtin_default_policy();
+  const Policy policy = builtin_default_policy(known_rules());
   EXPECT_EQ(policy.name, "built-in default");
   EXPECT_EQ(policy.path, "");
   EXPECT_EQ(policy.hash, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
@@ -218,7 +218,7 @@ TEST(Policy, EverySeedPolicyLoads) {
       {"000-iis-u-tokyo.xml", 3}, {"001-keio.xml", 1},   {"002-kyutech.xml", 2},
       {"003-dti.xml", 1},         {"004-kumail.xml", 2}, {"004-kumail-clientconfig.xml", 1}};
   for (const auto& [file, moves] : seeds) {
-    const PolicyLoadResult loaded = load_policy_file(kPolicies + file);
+    const PolicyLoadResult loaded = load_policy_file(kPolicies + file, known_rules());
     ASSERT_TRUE(loaded) << loaded.error;
     EXPECT_EQ(loaded.policy->moves.size(), moves) << file;
     EXPECT_FALSE(loaded.policy->name.empty()) << file;
@@ -280,7 +280,7 @@ TEST(Policy, EveryInvalidPolicyNamesItsLineAndReason) {
        "to <scope>, or the accounts it moves are left alone at the next run"},
   };
   for (const auto& [file, expected] : cases) {
-    const PolicyLoadResult loaded = load_policy_file(kInvalid + file);
+    const PolicyLoadResult loaded = load_policy_file(kInvalid + file, known_rules());
     EXPECT_FALSE(loaded) << file;
     EXPECT_EQ(loaded.error, kInvalid + file + ":" + expected);
   }
@@ -371,7 +371,7 @@ TEST(Policy, BadScopesAreRefusedWithTheirLine) {
 }
 
 TEST(Policy, BuiltinDefaultScopesEveryHostButLocalOnes) {
-  const Policy policy = builtin_default_policy();
+  const Policy policy = builtin_default_policy(known_rules());
   EXPECT_EQ(policy.scope, std::nullopt);
   EXPECT_TRUE(policy.in_scope("pop.other-isp.example.jp"));
   EXPECT_FALSE(policy.in_scope("localhost"));
@@ -394,15 +394,15 @@ TEST(Policy, AttributeOnlyElementsRefuseChildrenAndText) {
 }
 
 TEST(Policy, MissingFileIsAnError) {
-  const PolicyLoadResult loaded = load_policy_file(kPolicies + "no-such-policy.xml");
+  const PolicyLoadResult loaded = load_policy_file(kPolicies + "no-such-policy.xml", known_rules());
   EXPECT_FALSE(loaded);
   EXPECT_EQ(loaded.error, kPolicies + "no-such-policy.xml: No such file or directory");
 }
 
 TEST(Policy, VerificationIsRequiredUnlessThePolicySaysOtherwise) {
-  EXPECT_EQ(builtin_default_policy().verification, Verification{});
-  EXPECT_EQ(builtin_default_policy().verification.mode, VerificationMode::Required);
-  const PolicyLoadResult loaded = load_policy_file(kPolicies + "002-kyutech.xml");
+  EXPECT_EQ(builtin_default_policy(known_rules()).verification, Verification{});
+  EXPECT_EQ(builtin_default_policy(known_rules()).verification.mode, VerificationMode::Required);
+  const PolicyLoadResult loaded = load_policy_file(kPolicies + "002-kyutech.xml", known_rules());
   ASSERT_TRUE(loaded) << loaded.error;
   EXPECT_EQ(loaded.policy->verification.mode, VerificationMode::Required);
 }

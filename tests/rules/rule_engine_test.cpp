@@ -18,7 +18,7 @@ std::vector<Account> client_accounts() {
 }
 
 std::vector<Policy> seed_policies() {
-  return {builtin_default_policy(),
+  return {builtin_default_policy(known_rules()),
           fixture_policy("000-iis-u-tokyo.xml"),
           fixture_policy("001-keio.xml"),
           fixture_policy("002-kyutech.xml"),
@@ -67,7 +67,7 @@ TEST(RuleEngine, SylpheedClubAccountUnderTheExamplePolicy) {
 
 TEST(RuleEngine, BuiltinDefaultOnAnOutlookExpressAccount) {
   const Account before = test_accounts::outlook_express_dti();
-  const EditPlan plan = plan_account(before, builtin_default_policy());
+  const EditPlan plan = plan_account(before, builtin_default_policy(known_rules()));
   const std::string submission =
       "Many networks block port 25 for sending (OP25B): smtp.tanaka.dti.ne.jp is reached on the "
       "submission port 587 with STARTTLS";
@@ -132,8 +132,8 @@ TEST(RuleEngine, RulesRunInRegistryOrder) {
 TEST(RuleEngine, SpaOffSeesTheStartTlsOfTheSubmissionPort) {
   // Outlook's SPA on SMTP port 25: smtp-submission-port brings STARTTLS first, so spa-off can
   // turn SPA off on both sides (seed 000) and no manual step is left.
-  const Policy policy =
-      with_rules(builtin_default_policy(), {"incoming-tls", "spa-off", "smtp-submission-port"});
+  const Policy policy = with_rules(builtin_default_policy(known_rules()),
+                                   {"incoming-tls", "spa-off", "smtp-submission-port"});
   const EditPlan plan = plan_account(test_accounts::outlook_pop_spa_smtp25(), policy);
   std::vector<std::string> fields;
   for (const Change& change : plan.changes) fields.push_back(change.rule + " " + change.field);
@@ -161,7 +161,7 @@ TEST(RuleEngine, MergedChangeKeepsTheOriginalValueAndTheLastRule) {
       "</scope><move match='pop.old.example.ac.jp'>"
       "<incomingServer><hostname>pop.new.example.ac.jp</hostname><port>110</port>"
       "</incomingServer></move></policy>",
-      "", "n.xml");
+      "", "n.xml", known_rules());
   ASSERT_TRUE(loaded) << loaded.error;
   const EditPlan plan =
       plan_account(before, with_rules(*loaded.policy, {"server-move", "incoming-tls"}));
@@ -186,7 +186,7 @@ TEST(RuleEngine, FieldThatEndsWhereItStartedIsDropped) {
       "</scope><move match='pop.kumail.kyoto-u.ac.jp'>"
       "<incomingServer><hostname>pop.kumail.kyoto-u.ac.jp</hostname><port>110</port>"
       "<socketType>plain</socketType></incomingServer></move></policy>",
-      "", "n.xml");
+      "", "n.xml", known_rules());
   ASSERT_TRUE(loaded) << loaded.error;
   const EditPlan plan = plan_account(before, *loaded.policy);
   EXPECT_TRUE(plan.changes.empty());
@@ -194,8 +194,8 @@ TEST(RuleEngine, FieldThatEndsWhereItStartedIsDropped) {
 }
 
 TEST(RuleEngine, DisabledRulesDoNotRun) {
-  const EditPlan plan =
-      plan_account(test_accounts::outlook_express_dti(), with_rules(builtin_default_policy(), {}));
+  const EditPlan plan = plan_account(test_accounts::outlook_express_dti(),
+                                     with_rules(builtin_default_policy(known_rules()), {}));
   EXPECT_TRUE(plan.changes.empty());
   EXPECT_TRUE(plan.findings.empty());
 }
@@ -232,7 +232,7 @@ TEST(RuleEngine, EachRuleSeesTheChangesOfTheRulesBeforeIt) {
     seen_port = std::to_string(account.outgoing->port);
     return RuleOutput{};
   });
-  Policy policy = builtin_default_policy();
+  Policy policy = builtin_default_policy(known_rules());
   policy.rule_states = {{"first", true}, {"second", true}};
   const EditPlan plan =
       plan_account(test_accounts::outlook_express_dti(), policy, {&first, &second});
@@ -241,20 +241,22 @@ TEST(RuleEngine, EachRuleSeesTheChangesOfTheRulesBeforeIt) {
 }
 
 // Rules that keep undoing each other never settle: the account is left alone and the person is
-// told, rather than planning a change that the next run would take back.
+// told, rather than planning a change that the next run would take back. The finding is the
+// first rule's that changed the account in the last pass (the engine names no rule itself).
 TEST(RuleEngine, RulesThatNeverSettleChangeNothing) {
   const FakeRule toggle("toggle", [](const Account& account) {
     const std::string from = std::to_string(account.outgoing->port);
     return RuleOutput{{{"toggle", "outgoing.port", from, from == "25" ? "2525" : "25", "toggle"}},
                       {}};
   });
-  Policy policy = builtin_default_policy();
+  Policy policy = builtin_default_policy(known_rules());
   policy.rule_states = {{"toggle", true}};
   const Account before = test_accounts::outlook_express_dti();
   const EditPlan plan = plan_account(before, policy, {&toggle});
   EXPECT_TRUE(plan.changes.empty());
   EXPECT_EQ(plan.after, before);
   ASSERT_EQ(plan.findings.size(), 1u);
+  EXPECT_EQ(plan.findings[0].rule, "toggle");
   EXPECT_EQ(plan.findings[0].severity, Severity::ActionRequired);
   EXPECT_EQ(plan.findings[0].values,
             (std::vector<std::pair<std::string, std::string>>{{"host", before.incoming.hostname}}));
@@ -266,7 +268,7 @@ TEST(RuleEngine, InvalidValueFromARuleIsSkippedAndReported) {
                        {"broken", "outgoing.colour", "", "blue", "broken"}},
                       {}};
   });
-  Policy policy = builtin_default_policy();
+  Policy policy = builtin_default_policy(known_rules());
   policy.rule_states = {{"broken", true}};
   const Account before = test_accounts::outlook_express_dti();
   const EditPlan plan = plan_account(before, policy, {&broken});
@@ -284,7 +286,7 @@ Policy inline_policy(const std::string& moves) {
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<policy xmlns=\"urn:mailmig:policy:1\" "
       "name=\"test\">\n" +
           moves + "<scope><host match=\"*.jp\"/></scope></policy>\n",
-      ".", "test.xml");
+      ".", "test.xml", known_rules());
   EXPECT_TRUE(loaded) << loaded.error;
   return loaded ? *loaded.policy : Policy{};
 }
@@ -442,14 +444,14 @@ TEST(RuleEngine, TheBuiltinDefaultLeavesLocalNewsAndLocalMailboxAccountsAlone) {
   news.outgoing = ServerSettings{Protocol::Smtp,    "smtp.example.ac.jp", 25,
                                  SocketType::Plain, AuthMethod::None,     ""};
   for (const Account& account : {bridge, news}) {
-    const EditPlan plan = plan_account(account, builtin_default_policy());
+    const EditPlan plan = plan_account(account, builtin_default_policy(known_rules()));
     EXPECT_FALSE(plan.governed) << account.id;
     EXPECT_TRUE(plan.changes.empty()) << account.id;
   }
   // A mailbox on a local bridge that sends through the organisation: only the sending side.
   Account half = test_accounts::thunderbird_imap_plain();
   half.incoming.hostname = "127.0.0.1";
-  const EditPlan plan = plan_account(half, builtin_default_policy());
+  const EditPlan plan = plan_account(half, builtin_default_policy(known_rules()));
   EXPECT_TRUE(plan.governed);
   EXPECT_EQ(plan.after.incoming, half.incoming);
   EXPECT_EQ(plan.after.outgoing->port, 587);

@@ -110,7 +110,7 @@ inline Account thunderbird_news() {
 
 // Runs one built-in rule by id.
 inline RuleOutput run_rule(std::string_view id, const Account& account,
-                           const Policy& policy = builtin_default_policy()) {
+                           const Policy& policy = builtin_default_policy(known_rules())) {
   const Rule* rule = find_rule(id);
   if (!rule) {
     ADD_FAILURE() << "no rule " << id;
@@ -133,8 +133,8 @@ inline Account with_changes(Account account, const std::vector<Change>& changes)
 
 // A policy loaded from fixtures/policies; fails the test when it does not load.
 inline Policy fixture_policy(const std::string& name) {
-  const PolicyLoadResult loaded =
-      load_policy_file(std::string(MAILMIG_SOURCE_DIR) + "/fixtures/policies/" + name);
+  const PolicyLoadResult loaded = load_policy_file(
+      std::string(MAILMIG_SOURCE_DIR) + "/fixtures/policies/" + name, known_rules());
   EXPECT_TRUE(loaded) << loaded.error;
   return loaded ? *loaded.policy : Policy{};
 }

@@ -48,14 +48,14 @@ TEST(Scope, APolicyGovernsEachSideByItsOwnHost) {
 
   account.incoming.hostname = "pop.other-isp.example.jp";
   EXPECT_FALSE(dti.governs(account));
-  EXPECT_TRUE(builtin_default_policy().governs(account));
+  EXPECT_TRUE(builtin_default_policy(known_rules()).governs(account));
 
   account.outgoing.reset();
   EXPECT_FALSE(dti.governs(account, Side::Outgoing));
 }
 
 TEST(Scope, NothingLocalAndNoAccountWithoutMailIsGovernedEvenByTheDefault) {
-  const Policy policy = builtin_default_policy();
+  const Policy policy = builtin_default_policy(known_rules());
   Account tunnel = test_accounts::thunderbird_imap_plain();
   tunnel.incoming.hostname = "127.0.0.1";  // a local bridge (stunnel, a ProtonMail bridge)
   tunnel.outgoing->hostname = "localhost";
@@ -88,7 +88,7 @@ TEST(Scope, NoRuleTouchesAnAccountOutsideTheScope) {
 
 // Every rule, golden: the side on a local host is left as it is, under any policy.
 TEST(Scope, NoRuleTouchesALocalSide) {
-  Policy policy = builtin_default_policy();
+  Policy policy = builtin_default_policy(known_rules());
   for (const auto& rule : builtin_rules()) policy.rule_states[std::string(rule->id())] = true;
   for (Account account :
        {test_accounts::thunderbird_imap_plain(), test_accounts::sylpheed_apop_pop_before_smtp(),

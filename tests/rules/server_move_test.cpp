@@ -12,7 +12,7 @@ Policy inline_policy(std::string_view moves) {
   const std::string text =
       "<policy xmlns='urn:mailmig:policy:1' name='test'><scope><host match='*.jp'/></scope>" +
       std::string(moves) + "</policy>";
-  const PolicyLoadResult loaded = parse_policy(text, "", "test.xml");
+  const PolicyLoadResult loaded = parse_policy(text, "", "test.xml", known_rules());
   EXPECT_TRUE(loaded) << loaded.error;
   return loaded ? *loaded.policy : Policy{};
 }

@@ -9,7 +9,7 @@ constexpr std::string_view kRule = "spa-off";
 
 TEST(SpaOffRule, IsOffUnlessThePolicyTurnsItOn) {
   EXPECT_FALSE(find_rule(kRule)->enabled_by_default());
-  EXPECT_FALSE(builtin_default_policy().rule_enabled(kRule));
+  EXPECT_FALSE(builtin_default_policy(known_rules()).rule_enabled(kRule));
   EXPECT_TRUE(fixture_policy("000-iis-u-tokyo.xml").rule_enabled(kRule));
 }
 
