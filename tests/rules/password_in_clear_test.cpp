@@ -9,6 +9,7 @@
 #include "parsers/clients/becky/becky_profile.h"
 #include "parsers/clients/windows_mail/windows_mail_profile.h"
 #include "rules/rule_engine.h"
+#include "rules/rule_list.h"
 #include "tests/rules/rule_test_support.h"
 
 namespace mailmig {
@@ -60,7 +61,7 @@ Policy policy_from(const std::string& body) {
   const std::string text =
       "<policy xmlns='urn:mailmig:policy:1' name='test'><scope><host match='*.jp'/></scope>" +
       body + "</policy>";
-  const PolicyLoadResult loaded = parse_policy(text, "", "test.xml");
+  const PolicyLoadResult loaded = parse_policy(text, "", "test.xml", known_rules());
   EXPECT_TRUE(loaded) << loaded.error;
   return loaded ? *loaded.policy : Policy{};
 }
@@ -80,7 +81,7 @@ Policy move_to_plain(const std::string& authentication) {
 }
 
 std::vector<Policy> policies() {
-  return {builtin_default_policy(),
+  return {builtin_default_policy(known_rules()),
           fixture_policy("000-iis-u-tokyo.xml"),
           fixture_policy("001-keio.xml"),
           fixture_policy("002-kyutech.xml"),

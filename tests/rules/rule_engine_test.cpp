@@ -1,4 +1,5 @@
 #include "rules/rule_engine.h"
+#include "rules/rule_list.h"
 
 #include <gtest/gtest.h>
 
@@ -97,7 +98,7 @@ TEST(RuleEngine, PlansOnlyWhatTheClientCanStore) {
   capabilities.smtp.socket_types = {SocketType::Plain, SocketType::Ssl};
   capabilities.smtp.connection_is_one_step = true;
   capabilities.wordings.outgoing_starttls = "{client}: set {mailbox} to STARTTLS on port {port}.";
-  const EditPlan plan = plan_account(before, builtin_default_policy(), capabilities);
+  const EditPlan plan = plan_account(before, builtin_default_policy(known_rules()), capabilities);
   std::vector<std::string> fields;
   for (const Change& change : plan.changes) fields.push_back(change.rule + " " + change.field);
   // Port, STARTTLS and authentication are one step: none of them is planned.
@@ -112,7 +113,7 @@ TEST(RuleEngine, PlansOnlyWhatTheClientCanStore) {
 
   // Where the client stores each field on its own, only the socket type is left to the user.
   capabilities.smtp.connection_is_one_step = false;
-  const EditPlan separate = plan_account(before, builtin_default_policy(), capabilities);
+  const EditPlan separate = plan_account(before, builtin_default_policy(known_rules()), capabilities);
   fields.clear();
   for (const Change& change : separate.changes) fields.push_back(change.field);
   EXPECT_EQ(fields, (std::vector<std::string>{"incoming.port", "incoming.socketType",
