@@ -54,7 +54,8 @@ step "sqlite3 $SQLITE3 (amalgamation)"
 mkdir sqlite-src
 tar xJf sqlite3_*.orig.tar.xz -C sqlite-src --strip-components=1
 (cd sqlite-src && ./configure >>"$log" 2>&1 && make sqlite3.c >>"$log" 2>&1)
-"$cc" -O2 -DSQLITE_THREADSAFE=1 -DSQLITE_ENABLE_FTS5 -c sqlite-src/sqlite3.c -o sqlite3.o
+# Column metadata: SQLiteCpp calls sqlite3_column_origin_name (Debian enables it too).
+"$cc" -O2 -DSQLITE_THREADSAFE=1 -DSQLITE_ENABLE_FTS5 -DSQLITE_ENABLE_COLUMN_METADATA -c sqlite-src/sqlite3.c -o sqlite3.o
 "$triplet-ar" rcs "$prefix/lib/libsqlite3.a" sqlite3.o
 cp sqlite-src/sqlite3.h sqlite-src/sqlite3ext.h "$prefix/include/"
 

@@ -201,6 +201,12 @@ std::string file_name(const std::string& path);
 // Joins with exactly one '/'.
 std::string join_path(const std::string& folder, const std::string& name);
 
+// The user running mailmig as FileStatus::uid names owners (geteuid). Windows' stat reports 0
+// for every owner and this is 0 there too: ownership is an ACL on Windows, not checked yet.
+std::uint32_t current_user_id();
+// Removes the file at `path` by name (a lock file its holder is done with).
+IoStatus remove_file(const std::string& path);
+
 // Random lower-case hex from the kernel's generator (getrandom, /dev/urandom as a fallback);
 // empty when neither is available.
 std::string random_hex(std::size_t byte_count);
