@@ -22,7 +22,8 @@ class JapaneseFolder : public ::testing::Test {
     std::wstring temp(MAX_PATH + 1, L'\0');
     temp.resize(GetTempPathW(static_cast<DWORD>(temp.size()), temp.data()));
     folder_ = narrow(temp) + "mailmig-" + random_hex(4) + "-山田表ソ能";
-    ASSERT_TRUE(fs_.make_folders(folder_, 0700)) << folder_;
+    const IoStatus made = fs_.make_folders(folder_, 0700);
+    ASSERT_TRUE(made) << made.error;
   }
   void TearDown() override {
     for (const std::string& name : fs_.list_folder(folder_).names) {
