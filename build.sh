@@ -87,10 +87,12 @@ windows_deps_folder() {
 # here, detached, with every standard stream on a file, and lingers a minute after the last test.
 start_wine_server() {
   export WINEPREFIX=$PWD/$WINDOWS_BUILD_DIR/wine-prefix WINEDEBUG=-all WINEDLLOVERRIDES=mscoree,mshtml=
+  mkdir -p "$WINEPREFIX"
+  # Fails (exit 2) when a server for this prefix still runs from a moment ago: that one serves.
+  setsid wineserver -p60 </dev/null >"$WINDOWS_BUILD_DIR/wineserver.log" 2>&1 || true
   if [ ! -f "$WINEPREFIX/system.reg" ]; then
     wineboot -i </dev/null >"$WINDOWS_BUILD_DIR/wineboot.log" 2>&1
   fi
-  setsid wineserver -p60 </dev/null >"$WINDOWS_BUILD_DIR/wineserver.log" 2>&1
 }
 
 build_windows() {

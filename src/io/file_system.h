@@ -198,6 +198,9 @@ std::string without_trailing_slashes(std::string path);
 // The folder part of a path ("/a/b/c" -> "/a/b", "c" -> ".") and the last component.
 std::string parent_folder(const std::string& path);
 std::string file_name(const std::string& path);
+// How long the root of an absolute path is: 1 for "/..."; on Windows also 3 for a drive
+// ("C:/...", "C:\\..."). 0 for a relative path.
+std::size_t absolute_root_length(const std::string& path);
 // Joins with exactly one '/'.
 std::string join_path(const std::string& folder, const std::string& name);
 

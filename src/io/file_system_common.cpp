@@ -57,6 +57,15 @@ std::string file_name(const std::string& path) {
   return slash == std::string::npos ? trimmed : trimmed.substr(slash + 1);
 }
 
+std::size_t absolute_root_length(const std::string& path) {
+#ifdef _WIN32
+  const bool drive = path.size() >= 3 && ((path[0] >= 'A' && path[0] <= 'Z') ||
+                                          (path[0] >= 'a' && path[0] <= 'z'));
+  if (drive && path[1] == ':' && is_separator(path[2])) return 3;
+#endif
+  return !path.empty() && is_separator(path.front()) ? 1 : 0;
+}
+
 std::string join_path(const std::string& folder, const std::string& name) {
   if (folder.empty()) return name;
   if (is_separator(folder.back())) return folder + name;

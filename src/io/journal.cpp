@@ -76,8 +76,9 @@ std::vector<std::string> path_components(const std::string& relative) {
 
 // An absolute path spelled without empty, "." or ".." components.
 bool is_plain_absolute(const std::string& path) {
-  if (path.size() < 2 || path.front() != '/') return false;
-  for (const std::string& component : path_components(path.substr(1))) {
+  const std::size_t root = absolute_root_length(path);
+  if (root == 0 || path.size() <= root) return false;
+  for (const std::string& component : path_components(path.substr(root))) {
     if (component.empty() || component == "." || component == "..") return false;
   }
   return true;

@@ -99,6 +99,15 @@ TEST(WindowsPaths, SplitOnBackslashesAndSlashes) {
   EXPECT_EQ(join_path("C:\\Users\\", "x"), "C:\\Users\\x");
 }
 
+// The journal checks that the paths it restores are absolute: a drive is a root on Windows.
+TEST(WindowsPaths, ADriveIsAnAbsoluteRoot) {
+  EXPECT_EQ(absolute_root_length("C:/Users/x/prefs.js"), 3u);
+  EXPECT_EQ(absolute_root_length("z:\\tmp"), 3u);
+  EXPECT_EQ(absolute_root_length("/tmp"), 1u);
+  EXPECT_EQ(absolute_root_length("C:relative"), 0u);
+  EXPECT_EQ(absolute_root_length("Users/x"), 0u);
+}
+
 TEST(WindowsCodePages, Cp932KeepsItsBackslashTrailBytes) {
   const std::string hyou_so_nou = "\x95\x5c\x83\x5c\x94\x5c";  // 表ソ能
   const Conversion utf8 = to_utf8(hyou_so_nou, "CP932");
