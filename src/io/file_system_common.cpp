@@ -59,8 +59,8 @@ std::string file_name(const std::string& path) {
 
 std::size_t absolute_root_length(const std::string& path) {
 #ifdef _WIN32
-  const bool drive = path.size() >= 3 && ((path[0] >= 'A' && path[0] <= 'Z') ||
-                                          (path[0] >= 'a' && path[0] <= 'z'));
+  const bool drive = path.size() >= 3 &&
+                     ((path[0] >= 'A' && path[0] <= 'Z') || (path[0] >= 'a' && path[0] <= 'z'));
   if (drive && path[1] == ':' && is_separator(path[2])) return 3;
 #endif
   return !path.empty() && is_separator(path.front()) ? 1 : 0;
