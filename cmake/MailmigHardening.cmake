@@ -9,7 +9,9 @@ option(MAILMIG_HARDEN "Build with Debian's hardening flags (not with MAILMIG_SAN
 
 # Read by the lintian test: only a fully hardened (so optimised) build can pass it.
 set(MAILMIG_HARDENED OFF)
-if(MAILMIG_HARDEN AND NOT MAILMIG_SANITIZE AND NOT MAILMIG_FUZZ)
+# The Windows build is not an ELF file: MinGW's linker makes it ASLR and DEP by default, and its
+# stack protector would need libssp beside the .exe.
+if(MAILMIG_HARDEN AND NOT MAILMIG_SANITIZE AND NOT MAILMIG_FUZZ AND NOT WIN32)
   if(NOT CMAKE_BUILD_TYPE STREQUAL "Debug")
     set(MAILMIG_HARDENED ON)
   endif()

@@ -23,6 +23,12 @@ function(mailmig_add_test name)
     target_compile_definitions(${name} PRIVATE MAILMIG_EXE="$<TARGET_FILE:mailmig>")
     add_dependencies(${name} mailmig)
   endif()
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
-                       PROPERTIES ENVIRONMENT "LANG=C;LC_ALL=;LANGUAGE=")
+  # Under Wine (the Windows build) a start costs seconds on a busy machine, not milliseconds,
+  # and Wine names Linux files in the Linux locale's charset: C.UTF-8 lets a Japanese name exist.
+  set(test_locale C)
+  if(WIN32)
+    set(test_locale C.UTF-8)
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 120
+                       PROPERTIES ENVIRONMENT "LANG=${test_locale};LC_ALL=;LANGUAGE=")
 endfunction()

@@ -1,9 +1,5 @@
 #include "src/app/discovery.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <boost/filesystem.hpp>
 #include <cerrno>
@@ -18,26 +14,8 @@ namespace {
 
 // The first bytes of a file, enough to recognise its format.
 // Only those are read: the whole file is read once, by its loader. Opened without blocking and
-// read only when it is (still) a regular file; a file too large to load has no head, as before.
-std::string head_of(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0) return {};
-  std::string head(4096, '\0');
-  std::size_t done = 0;
-  struct stat info {};
-  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
-      static_cast<std::uintmax_t>(info.st_size) <= kMaxProfileFileBytes) {
-    while (done < head.size()) {
-      const ssize_t n = ::read(fd, head.data() + done, head.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      done += static_cast<std::size_t>(n);
-    }
-  }
-  ::close(fd);
-  head.resize(done);
-  return head;
-}
+// read only when it is (still) a regular file; a file too large to load has no head.
+std::string head_of(const fs::path& path) { return read_file_head(path.string(), 4096); }
 
 // A relative PATH made absolute: a bare "accountrc" has an empty parent folder, and the profile
 // root, its lock and the journal all name the folder the file is in. Links are kept as they are

@@ -1,8 +1,5 @@
 #include "src/app/migration.h"
 
-#include <pwd.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 
@@ -15,21 +12,10 @@
 #include "src/i18n/i18n.h"
 #include "src/io/journal.h"
 #include "src/report/run_totals.h"
+#include "src/util/identity.h"
 
 namespace mailmig {
 namespace {
-
-std::string host_name() {
-  std::array<char, 256> buffer{};
-  if (gethostname(buffer.data(), buffer.size() - 1) != 0) return "unknown";
-  return buffer.data();
-}
-
-std::string user_name() {
-  if (const passwd* entry = getpwuid(getuid()); entry && entry->pw_name) return entry->pw_name;
-  if (const char* user = std::getenv("USER")) return user;
-  return "unknown";
-}
 
 std::string_view command_name(Command command) {
   switch (command) {
@@ -162,7 +148,7 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
   RunInfo& info = migration.result.info;
   info.run_id = make_run_id();
   info.command = std::string(command_name(options.command));
-  info.machine = options.machine.empty() ? host_name() : options.machine;
+  info.machine = options.machine.empty() ? machine_name() : options.machine;
   info.group = options.group;
   info.user = user_name();
   info.time = utc_now_iso8601();

@@ -29,6 +29,7 @@
 #include "src/report/report_db.h"
 #include "src/report/run_totals.h"
 #include "src/util/text_sanitize.h"
+#include "src/util/utc_time.h"
 
 namespace mailmig {
 namespace {
@@ -125,9 +126,7 @@ std::optional<Policy> resolve_policy(const RunSettings& settings, std::string& e
 }
 
 std::string timestamp_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
+  const std::tm utc = utc_time(std::time(nullptr));
   char buffer[32];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return buffer;

@@ -179,12 +179,6 @@ OpenedFolder& OpenedFolder::operator=(OpenedFolder&& other) noexcept {
   return *this;
 }
 
-std::string OpenedFolder::path_of(const std::string& name) const { return join_path(path_, name); }
-
-IoStatus io_error(const std::string& path, std::string_view operation, int error_number) {
-  return {path + ": " + std::string(operation) + " failed: " + std::strerror(error_number)};
-}
-
 ReadResult RealFileSystem::read_file(const std::string& path, std::uintmax_t max_bytes) {
   return mailmig::read_file(path, max_bytes);
 }
@@ -372,42 +366,11 @@ IoStatus RealFileSystem::make_folders(const std::string& folder, std::uint32_t m
   return {};
 }
 
-IoStatus write_new_file_durably(FileSystem& fs, const OpenedFolder& folder, const std::string& name,
-                                std::string_view bytes, std::uint32_t mode) {
-  OpenedFile file = fs.create_new_file(folder, name, mode);
-  if (!file) return {file.error};
-  IoStatus status = fs.write(file, bytes);
-  if (status) status = fs.fsync_file(file);
-  const IoStatus closed = fs.close_file(file);
-  if (status && !closed) status = closed;
-  if (status) status = fs.fsync_open_folder(folder);
-  if (!status) fs.unlink_in(folder, name);
-  return status;
-}
+std::uint32_t current_user_id() { return ::geteuid(); }
 
-std::string without_trailing_slashes(std::string path) {
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  return path;
-}
-
-std::string parent_folder(const std::string& path) {
-  const std::string trimmed = without_trailing_slashes(path);
-  const std::size_t slash = trimmed.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return trimmed.substr(0, slash);
-}
-
-std::string file_name(const std::string& path) {
-  const std::string trimmed = without_trailing_slashes(path);
-  const std::size_t slash = trimmed.rfind('/');
-  return slash == std::string::npos ? trimmed : trimmed.substr(slash + 1);
-}
-
-std::string join_path(const std::string& folder, const std::string& name) {
-  if (folder.empty()) return name;
-  if (folder.back() == '/') return folder + name;
-  return folder + "/" + name;
+IoStatus remove_file(const std::string& path) {
+  if (::unlink(path.c_str()) != 0) return io_error(path, "unlink", errno);
+  return {};
 }
 
 std::string random_hex(std::size_t byte_count) {

@@ -198,8 +198,17 @@ std::string without_trailing_slashes(std::string path);
 // The folder part of a path ("/a/b/c" -> "/a/b", "c" -> ".") and the last component.
 std::string parent_folder(const std::string& path);
 std::string file_name(const std::string& path);
+// How long the root of an absolute path is: 1 for "/..."; on Windows also 3 for a drive
+// ("C:/...", "C:\\..."). 0 for a relative path.
+std::size_t absolute_root_length(const std::string& path);
 // Joins with exactly one '/'.
 std::string join_path(const std::string& folder, const std::string& name);
+
+// The user running mailmig as FileStatus::uid names owners (geteuid). Windows' stat reports 0
+// for every owner and this is 0 there too: ownership is an ACL on Windows, not checked yet.
+std::uint32_t current_user_id();
+// Removes the file at `path` by name (a lock file its holder is done with).
+IoStatus remove_file(const std::string& path);
 
 // Random lower-case hex from the kernel's generator (getrandom, /dev/urandom as a fallback);
 // empty when neither is available.

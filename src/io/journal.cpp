@@ -4,9 +4,6 @@
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -18,6 +15,7 @@
 #include "src/io/file_transaction.h"
 #include "src/io/state_dir.h"
 #include "src/util/digest.h"
+#include "src/util/utc_time.h"
 
 namespace mailmig {
 namespace {
@@ -46,8 +44,9 @@ std::string run_lock_path(const std::string& state_dir, const std::string& run_i
 }
 
 bool run_lock_exists(const std::string& state_dir, const std::string& run_id) {
-  struct stat status {};
-  return ::lstat(run_lock_path(state_dir, run_id).c_str(), &status) == 0 || errno != ENOENT;
+  RealFileSystem fs;
+  const StatResult lock = fs.lstat(run_lock_path(state_dir, run_id));
+  return !lock || lock.status.type != FileType::Missing;
 }
 
 JournalFile read_file_row(const SQLite::Statement& row) {
@@ -77,8 +76,9 @@ std::vector<std::string> path_components(const std::string& relative) {
 
 // An absolute path spelled without empty, "." or ".." components.
 bool is_plain_absolute(const std::string& path) {
-  if (path.size() < 2 || path.front() != '/') return false;
-  for (const std::string& component : path_components(path.substr(1))) {
+  const std::size_t root = absolute_root_length(path);
+  if (root == 0 || path.size() <= root) return false;
+  for (const std::string& component : path_components(path.substr(root))) {
     if (component.empty() || component == "." || component == "..") return false;
   }
   return true;
@@ -101,18 +101,19 @@ bool is_safe_run_id(const std::string& run_id) {
 }
 
 // A state folder that another user owns, or can write, is not this user's journal.
-std::string untrusted_owner(const std::string& path, const struct stat& status) {
-  if (status.st_uid != ::geteuid()) {
-    return path + ": refused: owned by uid " + std::to_string(status.st_uid) +
-           ", not by the user running mailmig (uid " + std::to_string(::geteuid()) + ")";
+std::string untrusted_owner(const std::string& path, const FileStatus& status) {
+  if (status.uid != current_user_id()) {
+    return path + ": refused: owned by uid " + std::to_string(status.uid) +
+           ", not by the user running mailmig (uid " + std::to_string(current_user_id()) + ")";
   }
-  if ((status.st_mode & 022) != 0) return path + ": refused: writable by its group or others";
+  if ((status.mode & 022) != 0) return path + ": refused: writable by its group or others";
   return {};
 }
 
 // The state folder and, below `home`, each of its parents that exists must be a real folder:
 // a symbolic link would send the journal, the locks and the backups wherever its owner points.
 std::string symlinked_state_component(const std::string& home, const std::string& state_dir) {
+  RealFileSystem fs;
   std::string current = parent_folder(state_dir);
   std::string below = file_name(state_dir);
   if (!home.empty() && state_dir != home && is_within(state_dir, home)) {
@@ -122,15 +123,13 @@ std::string symlinked_state_component(const std::string& home, const std::string
   for (const std::string& component : path_components(below)) {
     if (component.empty()) continue;
     current = join_path(current, component);
-    struct stat status {};
-    if (::lstat(current.c_str(), &status) != 0) {
-      if (errno == ENOENT) return {};
-      return io_error(current, "check the state folder", errno).error;
-    }
-    if (S_ISLNK(status.st_mode)) {
+    const StatResult status = fs.lstat(current);
+    if (!status) return status.error;
+    if (status.status.type == FileType::Missing) return {};
+    if (status.status.type == FileType::Symlink) {
       return current + ": refused: a symbolic link (mailmig's state folder must be a real folder)";
     }
-    if (!S_ISDIR(status.st_mode)) return current + ": refused: not a folder";
+    if (status.status.type != FileType::Directory) return current + ": refused: not a folder";
   }
   return {};
 }
@@ -205,35 +204,36 @@ JournalOpenResult Journal::open(const std::string& state_dir_given, const std::s
     result.error = made.error;
     return result;
   }
-  struct stat folder {};
   if (std::string refused = symlinked_state_component(home, state_dir); !refused.empty()) {
     result.error = refused;
     return result;
   }
-  if (::lstat(state_dir.c_str(), &folder) != 0) {
-    result.error = io_error(state_dir, "open the state folder", errno).error;
+  OpenedFolder folder = fs.open_folder(state_dir);
+  if (!folder) {
+    result.error = folder.error();
     return result;
   }
-  if (std::string refused = untrusted_owner(state_dir, folder); !refused.empty()) {
+  if (std::string refused = untrusted_owner(state_dir, folder.status()); !refused.empty()) {
     result.error = refused;
     return result;
   }
   const std::string path = join_path(state_dir, "journal.sqlite");
   // Created here so that it is 0600 from the start; SQLite gives its own journal files the
-  // database's mode.
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    result.error = io_error(path, "open journal", errno).error;
-    return result;
+  // database's mode. Another run may create it meanwhile (EEXIST): that one is checked below.
+  if (fs.stat_in(folder, "journal.sqlite").status.type == FileType::Missing) {
+    OpenedFile created = fs.create_new_file(folder, "journal.sqlite", 0600);
+    if (!created && errno != EEXIST) {
+      result.error = created.error;
+      return result;
+    }
+    fs.close_file(created);
   }
-  struct stat file {};
-  const bool stated = ::fstat(fd, &file) == 0;
-  ::close(fd);
-  if (!stated || !S_ISREG(file.st_mode)) {
+  const StatResult file = fs.stat_in(folder, "journal.sqlite");
+  if (!file || file.status.type != FileType::Regular) {
     result.error = path + ": refused: not a regular file";
     return result;
   }
-  if (std::string refused = untrusted_owner(path, file); !refused.empty()) {
+  if (std::string refused = untrusted_owner(path, file.status); !refused.empty()) {
     result.error = refused;
     return result;
   }
@@ -360,7 +360,7 @@ void Journal::release_run_lock(const std::string& run_id) {
   const auto held = std::find_if(run_locks_.begin(), run_locks_.end(),
                                  [&](const auto& lock) { return lock->path() == lock_path; });
   if (held != run_locks_.end()) {
-    ::unlink(lock_path.c_str());
+    remove_file(lock_path);
     run_locks_.erase(held);
   }
 }
@@ -555,9 +555,9 @@ std::string Journal::out_of_bounds(FileSystem& fs, const JournalFile& file) cons
   bool in_run_folder = is_plain_absolute(file.backup_path) && backup_folder == run_backups;
   if (!in_run_folder && is_plain_absolute(file.backup_path) &&
       file_name(backup_folder) == file.run_id) {
-    struct stat status {};
-    in_run_folder = ::lstat(backup_folder.c_str(), &status) == 0 && S_ISDIR(status.st_mode) &&
-                    status.st_uid == ::geteuid() && (status.st_mode & 077) == 0;
+    const StatResult status = fs.lstat(backup_folder);
+    in_run_folder = status && status.status.type == FileType::Directory &&
+                    status.status.uid == current_user_id() && (status.status.mode & 077) == 0;
   }
   if (!in_run_folder || fs.lstat(file.backup_path).status.type == FileType::Symlink) {
     return "journal row names a backup outside " + run_backups + ": " + file.backup_path +
@@ -784,7 +784,7 @@ RestoreResult Journal::rollback(FileSystem& fs, const std::string& run_id_or_las
       }
     }
   }
-  ::unlink(run_lock.lock->path().c_str());
+  remove_file(run_lock.lock->path());
   return result;
 }
 
@@ -807,7 +807,7 @@ void Journal::remove_orphan_run_locks(FileSystem& fs, const std::vector<JournalR
         runs.begin(), runs.end(), [&](const JournalRun& run) { return run.info.run_id == run_id; });
     if (recorded) continue;  // recovered above, or finished and its lock about to go
     FileLockResult lock = acquire_file_lock(join_path(folder, name), std::chrono::milliseconds(0));
-    if (lock) ::unlink(lock.lock->path().c_str());  // free: its process is gone
+    if (lock) remove_file(lock.lock->path());  // free: its process is gone
   }
 }
 
@@ -858,7 +858,7 @@ RecoveryResult Journal::recover_interrupted_runs(FileSystem& fs,
       if (IoStatus finished = finish_run(run.info.run_id, RunState::Failed); !finished) {
         restored.error = finished.error;
       }
-      ::unlink(lock_path.c_str());
+      remove_file(lock_path);
     }
     if (!restored && result.error.empty()) {
       result.error = "an interrupted run could not be rolled back: " + restored.error;
@@ -881,8 +881,7 @@ std::string make_run_id() {
 
 std::string utc_now_iso8601() {
   const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  ::gmtime_r(&now, &utc);
+  const std::tm utc = utc_time(now);
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return text;

@@ -89,4 +89,24 @@ ReadResult read_open_file(int fd, const std::string& path, std::uintmax_t max_by
   return result;
 }
 
+std::string read_file_head(const std::string& path, std::size_t count) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return {};
+  std::string head(count, '\0');
+  std::size_t done = 0;
+  struct stat info {};
+  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
+      static_cast<std::uintmax_t>(info.st_size) <= kMaxProfileFileBytes) {
+    while (done < head.size()) {
+      const ssize_t n = ::read(fd, head.data() + done, head.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+  }
+  ::close(fd);
+  head.resize(done);
+  return head;
+}
+
 }  // namespace mailmig

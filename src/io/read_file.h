@@ -2,6 +2,7 @@
 // or a dangling link), readable, and not larger than mailmig is willing to hold in memory.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -24,5 +25,9 @@ ReadResult read_file(const std::string& path, std::uintmax_t max_bytes = kMaxPro
 // closes `fd`.
 ReadResult read_open_file(int fd, const std::string& path,
                           std::uintmax_t max_bytes = kMaxProfileFileBytes);
+
+// The first `count` bytes of a regular file no larger than kMaxProfileFileBytes, enough to
+// recognise its format; empty for anything else. Never blocks (a FIFO is not read).
+std::string read_file_head(const std::string& path, std::size_t count);
 
 }  // namespace mailmig

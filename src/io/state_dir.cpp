@@ -19,8 +19,12 @@ std::optional<std::string> process_environment(const std::string& name) {
 }
 
 std::string absolute_path(const std::string& path) {
+  // As UTF-8 both ways (a narrow path is the ANSI code page on Windows), with '/' between names.
   std::error_code ignored;
-  std::string absolute = std::filesystem::absolute(path, ignored).lexically_normal().string();
+  const std::filesystem::path given(std::u8string(path.begin(), path.end()));
+  const std::u8string normal =
+      std::filesystem::absolute(given, ignored).lexically_normal().generic_u8string();
+  std::string absolute(normal.begin(), normal.end());
   if (absolute.empty()) return path;
   while (absolute.size() > 1 && absolute.back() == '/') absolute.pop_back();
   return absolute;

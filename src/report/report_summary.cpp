@@ -15,6 +15,7 @@
 #include "src/model/endpoint_check.h"
 #include "src/report/report_db.h"
 #include "src/report/report_db_schema.h"
+#include "src/util/utc_time.h"
 
 namespace mailmig {
 namespace {
@@ -29,9 +30,7 @@ std::string next_day(const std::string& day) {
   date.tm_year -= 1900;
   date.tm_mon -= 1;
   date.tm_mday += 1;
-  const std::time_t next = timegm(&date);
-  std::tm normalized{};
-  gmtime_r(&next, &normalized);
+  const std::tm normalized = utc_time(utc_seconds(date));
   char text[16];
   std::strftime(text, sizeof text, "%Y-%m-%d", &normalized);
   return text;

@@ -1,0 +1,11 @@
+// Who and where a run is: the machine's and the user's names, for the journal and the reports.
+#pragma once
+
+#include <string>
+
+namespace mailmig {
+
+std::string machine_name();  // "unknown" when the system does not say
+std::string user_name();     // the account running mailmig; "unknown" when the system does not say
+
+}  // namespace mailmig
