@@ -23,16 +23,3 @@ endforeach()
 # Code pages and files come from kernel32, digests from bcrypt.
 set(MAILMIG_PLATFORM_LIBS)
 set(MAILMIG_PLATFORM_PRIVATE_LIBS bcrypt)
-
-# TEMPORARY, until their owners change two lines (issue 16 runs in parallel; issue 17 reports):
-# - src/io/running_client_windows.cpp includes <tlhelp32.h> before <windows.h>, which it needs;
-# - parsers/clients/outlook/registry_profile.cpp checks for an earlier output with ::lstat, which
-#   Windows lacks (only whether the file exists is asked; FileSystem::lstat is the real answer).
-# Called after the targets exist. Remove this function when both files are fixed.
-function(mailmig_windows_bridges)
-  set_source_files_properties(src/io/running_client_windows.cpp TARGET_DIRECTORY mailmig_core
-                              PROPERTIES COMPILE_OPTIONS "-include;windows.h")
-  set_source_files_properties(parsers/clients/outlook/registry_profile.cpp
-                              TARGET_DIRECTORY mailmig_client_outlook
-                              PROPERTIES COMPILE_DEFINITIONS "lstat=stat")
-endfunction()

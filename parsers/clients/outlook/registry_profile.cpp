@@ -1,7 +1,5 @@
 #include "parsers/clients/outlook/registry_profile.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <optional>
@@ -10,6 +8,7 @@
 #include "parsers/clients/outlook/outlook_client.h"
 #include "src/encoding/codec.h"
 #include "src/i18n/i18n.h"
+#include "src/io/file_system.h"
 #include "src/io/read_file.h"
 
 namespace mailmig {
@@ -929,8 +928,8 @@ LoadResult load_registry_file(const std::string& path, const char* ansi_codepage
   std::vector<ProfileFile> earlier;
   for (const char* suffix : {".delta.reg", ".undo.reg"}) {
     const std::string output = file_stem(path) + suffix;
-    struct stat ignored {};
-    if (::lstat(output.c_str(), &ignored) != 0) continue;  // none left by an earlier run
+    const StatResult found = RealFileSystem().lstat(output);
+    if (found && found.status.type == FileType::Missing) continue;  // none left by an earlier run
     ReadResult bytes = read_file(output);
     if (!bytes) return {nullptr, bytes.error};
     ProfileFile file;
