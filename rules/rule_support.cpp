@@ -4,6 +4,12 @@ namespace mailmig {
 
 bool is_encrypted(SocketType socket_type) { return socket_type != SocketType::Plain; }
 
+bool sends_password_in_clear(const ServerSettings& server) {
+  return !is_encrypted(server.socket_type) &&
+         (server.authentication == AuthMethod::PasswordCleartext ||
+          server.authentication == AuthMethod::Any);
+}
+
 void propose_change(RuleOutput& output, std::string_view rule, const Account& account,
                     FieldRef field, const std::string& to, const std::string& reason) {
   const std::string from = read_field(account, field).value_or("");

@@ -73,28 +73,40 @@ class ServerMoveRule final : public Rule {
     // A host that differs only in case is the same host: leave the user's spelling.
     if (!host_matches(to.hostname, current.hostname)) next.hostname = to.hostname;
     if (to.socket_type) next.socket_type = *to.socket_type;
-    next.port = moved_port(current, next, to);
     // A provider that signs in with OAuth2 (Gmail in seed 004) takes no old password: a client
     // that knows the provider list gets OAuth2, any other a step with an app password.
     const bool oauth2_host = thunderbird_signs_in_with_oauth2(next.hostname);
     const bool host_changes = !host_matches(next.hostname, current.hostname);
+    auto refuse_password_in_clear = [&](const char* message) {
+      output.findings.push_back(make_finding(std::string(kId), Severity::ActionRequired, message,
+                                             {{"hostname", next.hostname}}));
+    };
     if (oauth2_host && account.oauth2_on_provider_hosts) {
       next.authentication = AuthMethod::OAuth2;
     } else if (to.authentication) {
-      const bool password_in_clear = *to.authentication == AuthMethod::PasswordCleartext &&
-                                     current.authentication != AuthMethod::PasswordCleartext &&
-                                     !is_encrypted(next.socket_type);
-      if (password_in_clear) {
-        output.findings.push_back(make_finding(
-            std::string(kId), Severity::ActionRequired,
+      ServerSettings asked = next;
+      asked.authentication = *to.authentication;
+      if (asked.authentication != current.authentication && sends_password_in_clear(asked)) {
+        refuse_password_in_clear(
             N_("The policy asks for a normal password on {hostname} without an encrypted "
                "connection; mailmig does not switch that on: check the policy's socketType for "
-               "{hostname}"),
-            {{"hostname", next.hostname}}));
+               "{hostname}"));
       } else {
         next.authentication = *to.authentication;
       }
     }
+    // Nor does a move take the encryption away from a login that would then send the password
+    // as it is: the connection stays encrypted, on the port that goes with it.
+    ServerTarget port_target = to;
+    if (sends_password_in_clear(next) && !sends_password_in_clear(current)) {
+      refuse_password_in_clear(
+          N_("The policy asks for an unencrypted connection to {hostname}, which would send the "
+             "password unencrypted; mailmig keeps the connection encrypted: check the policy's "
+             "socketType for {hostname}"));
+      next.socket_type = current.socket_type;
+      port_target.port.reset();
+    }
+    next.port = moved_port(current, next, port_target);
     if (to.username) {
       if (const auto username = expand_username(*to.username, account.address)) {
         next.username = *username;

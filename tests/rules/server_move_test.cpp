@@ -266,6 +266,26 @@ TEST(ServerMoveRule, NeverSwitchesAPasswordOnOverPlainText) {
                 {{"hostname", "smtp.tanaka.dti.ne.jp"}})}));
 }
 
+// A move to an unencrypted connection keeps the encryption of a login that sends the password
+// as it is (Windows Live Mail on KUMail logs in over SSL); the host still moves.
+TEST(ServerMoveRule, NeverTakesTheEncryptionAwayFromAPasswordLogin) {
+  const Policy policy = inline_policy(
+      "<move match='pop.kumail.kyoto-u.ac.jp'><incomingServer type='pop3'>"
+      "<hostname>pop.example.jp</hostname><port>110</port><socketType>plain</socketType>"
+      "</incomingServer></move>");
+  const RuleOutput output = run_rule(kRule, test_accounts::windows_live_mail_kumail(), policy);
+  ASSERT_EQ(output.changes.size(), 1u);
+  EXPECT_EQ(output.changes[0].field, "incoming.hostname");
+  EXPECT_EQ(output.changes[0].to, "pop.example.jp");
+  ASSERT_FALSE(output.findings.empty());
+  EXPECT_EQ(output.findings[0],
+            make_finding("server-move", Severity::ActionRequired,
+                         "The policy asks for an unencrypted connection to {hostname}, which "
+                         "would send the password unencrypted; mailmig keeps the connection "
+                         "encrypted: check the policy's socketType for {hostname}",
+                         {{"hostname", "pop.example.jp"}}));
+}
+
 TEST(ServerMoveRule, HostSpelledInOtherCaseIsKept) {
   Account before = test_accounts::outlook_pop_spa_smtp25();
   before.incoming.hostname = "POP.IIS.U-Tokyo.AC.JP";

@@ -2,10 +2,10 @@
 
 #include <boost/filesystem.hpp>
 #include <charconv>
-#include <map>
 #include <optional>
 
 #include "parsers/clients/becky/becky_data_folder.h"
+#include "parsers/clients/planned_edit.h"
 #include "src/i18n/i18n.h"
 #include "src/io/read_file.h"
 
@@ -51,22 +51,6 @@ struct Keys {
 
 Keys incoming_keys(Protocol protocol) {
   return protocol == Protocol::Imap ? Keys{kImap4Port, kSslImap} : Keys{kPop3Port, kSslPop};
-}
-
-std::string_view ssl_checkbox(Protocol protocol) {
-  switch (protocol) {
-    case Protocol::Imap:
-      return "IMAP4S";
-    case Protocol::Smtp:
-      return "SMTPS";
-    default:
-      return "POP3S";
-  }
-}
-
-// Whether a login with this method can put the password on the wire as it is.
-bool may_send_password_in_clear(AuthMethod method) {
-  return method == AuthMethod::PasswordCleartext || method == AuthMethod::Any;
 }
 
 std::string mailbox_label(const Account& account) {
@@ -122,52 +106,26 @@ Account read_account(const std::string& id, const BeckyIniDocument& document) {
   return account;
 }
 
-// Turns the wanted effective state of one mailbox into edits of its Mailbox.ini.
+// Maps the planned fields of one mailbox onto the keys of its Mailbox.ini.
 class MailboxWriter {
  public:
-  MailboxWriter(BeckyIniDocument& document, const Account& current, std::string first_rule)
-      : document_(document), current_(current), fallback_rule_(std::move(first_rule)) {}
+  MailboxWriter(BeckyIniDocument& document, PlannedEdit& edit) : document_(document), edit_(edit) {}
 
-  std::vector<Finding> write(const std::vector<Change>& changes) {
-    Account wanted = current_;
-    if (!wanted.outgoing) {
-      wanted.outgoing = ServerSettings{
-          Protocol::Smtp, "", 25, SocketType::Plain, AuthMethod::None, current_.incoming.username};
-    }
-    const ServerSettings current_outgoing = *wanted.outgoing;
-    for (const Change& change : changes) {
-      auto field = parse_field_name(change.field);
-      if (!field || !write_field(wanted, *field, change.to)) {
-        add(change.rule, Severity::Warning,
-            N_("mailmig cannot set {field} to \"{value}\" for the Becky! mailbox \"{mailbox}\"."),
-            {{"field", change.field}, {"value", change.to}});
-        continue;
-      }
-      rules_[change.field] = change.rule;
-    }
-    write_incoming(wanted.incoming);
-    write_outgoing(current_outgoing, *wanted.outgoing, wanted.incoming.username);
-    return std::move(findings_);
+  void write() {
+    write_incoming(edit_.wanted().incoming);
+    write_outgoing(*edit_.current().outgoing, *edit_.wanted().outgoing,
+                   edit_.wanted().incoming.username);
   }
 
  private:
-  std::string rule_for(Side side, FieldKind kind) const {
-    auto it = rules_.find(field_name(FieldRef{side, kind}));
-    return it != rules_.end() ? it->second : fallback_rule_;
-  }
+  std::string rule_for(Side side, FieldKind kind) const { return edit_.rule_for(side, kind); }
   void add(const std::string& rule, Severity severity, const char* message,
            std::initializer_list<std::pair<std::string, std::string>> values) {
-    Finding finding = make_finding(rule, severity, message, values);
-    finding.values.emplace_back("mailbox", mailbox_label(current_));
-    findings_.push_back(std::move(finding));
+    edit_.add(rule, severity, message, values);
   }
 
   void set(const std::string& rule, std::string_view key, const std::string& value) {
-    if (auto result = document_.set_value(kSection, key, value); !result) {
-      add(rule, Severity::Warning,
-          N_("mailmig could not write {key} for the Becky! mailbox \"{mailbox}\": {error}"),
-          {{"key", std::string(key)}, {"error", result.message}});
-    }
+    edit_.check_written(rule, key, document_.set_value(kSection, key, value));
   }
 
   void write_port_and_socket(Side side, const ServerSettings& now, const ServerSettings& wanted,
@@ -183,18 +141,8 @@ class MailboxWriter {
     }
   }
 
-  // True when the new settings would put a password on an unencrypted connection that did not
-  // carry one before: the project never leaves a client like that.
-  static bool exposes_password(const ServerSettings& now, const ServerSettings& wanted) {
-    const bool exposed_before =
-        now.socket_type == SocketType::Plain && may_send_password_in_clear(now.authentication);
-    const bool exposed_after = wanted.socket_type == SocketType::Plain &&
-                               may_send_password_in_clear(wanted.authentication);
-    return exposed_after && !exposed_before;
-  }
-
   void write_incoming(const ServerSettings& wanted) {
-    const ServerSettings& now = current_.incoming;
+    const ServerSettings& now = edit_.current().incoming;
     const Side side = Side::Incoming;
     if (wanted.protocol != now.protocol) {
       add(rule_for(side, FieldKind::Protocol), Severity::ActionRequired,
@@ -226,16 +174,6 @@ class MailboxWriter {
              "settings unchanged because it cannot set STARTTLS in Becky!."),
           {{"protocol", now.protocol == Protocol::Imap ? "IMAP4" : "POP3"},
            {"port", std::to_string(wanted.port)},
-           {"auth", std::string(to_string(wanted.authentication))}});
-      return;
-    }
-    if (exposes_password(now, wanted)) {
-      add(rule_for(side, FieldKind::Authentication), Severity::ActionRequired,
-          N_("mailmig did not change how the Becky! mailbox \"{mailbox}\" receives mail, because "
-             "the password would then be sent unencrypted. In Becky!, open Tools > Mailbox Setup "
-             "and turn on {ssl_box} on the Basic tab before you switch the authentication to "
-             "{auth}."),
-          {{"ssl_box", std::string(ssl_checkbox(now.protocol))},
            {"auth", std::string(to_string(wanted.authentication))}});
       return;
     }
@@ -286,14 +224,6 @@ class MailboxWriter {
                    "settings unchanged because it cannot set STARTTLS in Becky!, and SMTP "
                    "authentication without it would send the password unencrypted."),
           {{"port", std::to_string(wanted.port)}});
-      return;
-    }
-    if (exposes_password(now, wanted)) {
-      add(rule_for(side, FieldKind::Authentication), Severity::ActionRequired,
-          N_("mailmig did not change how the Becky! mailbox \"{mailbox}\" sends mail, because "
-             "the password would then be sent unencrypted. In Becky!, open Tools > Mailbox Setup "
-             "and turn on SMTPS on the Basic tab before you check SMTP Authentication."),
-          {});
       return;
     }
     write_port_and_socket(side, now, wanted, Keys{kSmtpPort, kSslSmtp});
@@ -353,10 +283,7 @@ class MailboxWriter {
   }
 
   BeckyIniDocument& document_;
-  const Account& current_;
-  std::string fallback_rule_;
-  std::map<std::string, std::string> rules_;  // field name -> rule that asked for it
-  std::vector<Finding> findings_;
+  PlannedEdit& edit_;
 };
 
 }  // namespace
@@ -378,6 +305,60 @@ std::optional<Account> BeckyProfile::account(const std::string& account_id) cons
     }
   }
   return std::nullopt;
+}
+
+ClientCapabilities BeckyProfile::capabilities(const Account& /*account*/) const {
+  ClientCapabilities can;
+  can.client_name = client_display_name(ClientKind::Becky);
+  can.switches_protocol_in_place = false;
+  // STARTTLS is stored in a key nobody has documented ([open]). Port, TLS and login are one step:
+  // port 587 alone would send without TLS, where a login would expose the password.
+  ServerCapabilities receiving;
+  receiving.socket_types = {SocketType::Plain, SocketType::Ssl};
+  receiving.authentication = {AuthMethod::PasswordCleartext};  // POP3Auth=0; the rest is [open]
+  receiving.connection_is_one_step = true;
+  can.pop3 = receiving;
+  can.imap = receiving;
+  can.smtp.socket_types = {SocketType::Plain, SocketType::Ssl};
+  // SMTPAUTH=1; which method SMTPAUTHMODE's bits choose is [open] (apply() says so).
+  can.smtp.authentication = {AuthMethod::None, AuthMethod::PasswordCleartext,
+                             AuthMethod::PasswordEncrypted, AuthMethod::Any};
+  can.smtp.connection_is_one_step = true;
+  can.stores_outgoing_username = false;  // Becky! sends with UserID; an SMTP-AUTH user is [open]
+  RefusalWordings& say = can.wordings;
+  say.protocol_switch =
+      N_("Becky! cannot switch the mailbox \"{mailbox}\" from {from} to {to} in place. In "
+         "Becky!, create a new mailbox with File > Mailbox > New and enter the new server "
+         "settings there.");
+  say.incoming_starttls =
+      N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\". On the Advanced tab set "
+         "the {protocol} port to {port} and choose STARTTLS for receiving under SSL/TLS; on "
+         "the Basic tab set the authentication to {auth}. mailmig left the receiving "
+         "settings unchanged because it cannot set STARTTLS in Becky!.");
+  say.incoming_authentication =
+      N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\": on the Basic tab choose "
+         "{auth} as the authentication for receiving, and on the Advanced tab set the {protocol} "
+         "port to {port} and SSL/TLS to {socket}. mailmig left the receiving settings unchanged "
+         "because it cannot write that authentication for Becky!.");
+  say.outgoing_starttls =
+      N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\". On the Advanced tab set the "
+         "SMTP port to {port} and choose STARTTLS for sending under SSL/TLS; on the Basic tab "
+         "set SMTP Authentication to {auth}. mailmig left the sending settings unchanged "
+         "because it cannot set STARTTLS in Becky!.");
+  say.outgoing_authentication =
+      N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\": on the Basic tab choose "
+         "{auth} for sending (SMTP Authentication, or POP before SMTP), and on the Advanced tab "
+         "set the SMTP port to {port} and SSL/TLS to {socket}. mailmig left the sending "
+         "settings unchanged because it cannot write that authentication for Becky!.");
+  say.outgoing_username =
+      N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\", click SMTP Authentication "
+         "on the Basic tab and enter {user} as the user name for sending, with its password; "
+         "mailmig cannot write a separate sending user for Becky!.");
+  say.invalid_value =
+      N_("mailmig cannot set {field} to \"{value}\" for the Becky! mailbox \"{account}\".");
+  say.invalid_value_severity = Severity::Warning;
+  say.other = say.invalid_value;
+  return can;
 }
 
 std::vector<Finding> BeckyProfile::findings() const {
@@ -404,21 +385,30 @@ std::vector<Finding> BeckyProfile::findings() const {
   return result;
 }
 
-std::vector<Finding> BeckyProfile::apply(const std::string& account_id,
-                                         const std::vector<Change>& changes) {
-  const std::string first_rule = changes.empty() ? std::string(kFormatRule) : changes.front().rule;
+std::vector<Finding> BeckyProfile::apply(const EditPlan& plan) {
   for (std::size_t i = 0; i < mailboxes_.size(); ++i) {
     Mailbox& mailbox = mailboxes_[i];
-    if (mailbox.id != account_id || !mailbox.document.has_section(kSection)) continue;
-    const Account current = read_account(mailbox.id, mailbox.document);
-    MailboxWriter writer(mailbox.document, current, first_rule);
-    std::vector<Finding> result = writer.write(changes);
+    if (mailbox.id != plan.account_id || !mailbox.document.has_section(kSection)) continue;
+    Account current = read_account(mailbox.id, mailbox.document);
+    if (!current.outgoing) {
+      current.outgoing = ServerSettings{
+          Protocol::Smtp, "", 25, SocketType::Plain, AuthMethod::None, current.incoming.username};
+    }
+    PlannedEdit edit(std::move(current), plan,
+                     {"mailbox",
+                      N_("mailmig cannot set {field} to \"{value}\" for the Becky! mailbox "
+                         "\"{mailbox}\"."),
+                      N_("mailmig could not write {key} for the Becky! mailbox \"{mailbox}\": "
+                         "{error}")});
+    MailboxWriter(mailbox.document, edit).write();
     files_[i].current = mailbox.document.bytes();
-    return result;
+    return edit.take_findings();
   }
-  return {make_finding(first_rule, Severity::Warning,
+  const std::string rule =
+      plan.changes.empty() ? std::string(kFormatRule) : plan.changes.front().rule;
+  return {make_finding(rule, Severity::Warning,
                        N_("There is no Becky! mailbox \"{account}\" in this profile."),
-                       {{"account", account_id}})};
+                       {{"account", plan.account_id}})};
 }
 
 std::string BeckyProfile::display_text(const ProfileFile& file, std::string_view bytes) const {
@@ -445,7 +435,8 @@ LoadResult load_becky_profile(const std::string& path) {
     auto read = read_file(ini);
     if (!read) return {nullptr, read.error};
     if (read.bytes.empty()) {
-      return {nullptr, ini + ": empty file, expected a Becky! Mailbox.ini with an [Account] section"};
+      return {nullptr,
+              ini + ": empty file, expected a Becky! Mailbox.ini with an [Account] section"};
     }
     BeckyProfile::Mailbox mailbox;
     mailbox.id = fs::absolute(fs::path(ini)).parent_path().filename().string();

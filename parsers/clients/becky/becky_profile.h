@@ -20,10 +20,11 @@ class BeckyProfile final : public Profile {
   std::optional<Account> account(const std::string& account_id) const override;
   // Facts the normalized view hides: a port Becky! leaves to its own (undocumented) default.
   std::vector<Finding> findings() const override;
-  std::vector<Finding> apply(const EditPlan& plan) override {
-    return apply(plan.account_id, plan.changes);
-  }
-  std::vector<Finding> apply(const std::string& account_id, const std::vector<Change>& changes);
+  // No STARTTLS (its key is [open]), no protocol switch in place, no SMTP user of its own, and
+  // only the logins whose keys are known.
+  ClientCapabilities capabilities(const Account& account) const override;
+  using Profile::apply;
+  std::vector<Finding> apply(const EditPlan& plan) override;
   const std::vector<ProfileFile>& files() const override { return files_; }
   std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
 

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <boost/filesystem.hpp>
-#include <map>
 #include <optional>
 
+#include "parsers/clients/planned_edit.h"
 #include "src/i18n/i18n.h"
 #include "src/io/read_file.h"
 
@@ -109,93 +109,44 @@ std::optional<Account> read_account(const std::string& id, const OeAccountDocume
   return account;
 }
 
-bool may_send_password_in_clear(AuthMethod method) {
-  return method == AuthMethod::PasswordCleartext || method == AuthMethod::Any;
-}
-
-// True when the new settings would put a password on an unencrypted connection that did not
-// carry one before: the project never leaves a client like that.
-bool exposes_password(const ServerSettings& now, const ServerSettings& wanted) {
-  const bool before =
-      now.socket_type == SocketType::Plain && may_send_password_in_clear(now.authentication);
-  const bool after =
-      wanted.socket_type == SocketType::Plain && may_send_password_in_clear(wanted.authentication);
-  return after && !before;
-}
-
 std::string label(const Account& account) {
   return account.name.empty() ? account.id : account.name;
 }
 
+// Maps the planned fields of one account onto the properties of its .oeaccount file.
 class AccountWriter {
  public:
-  AccountWriter(OeAccountDocument& document, const Account& current, IncomingKeys keys,
-                std::string first_rule)
-      : document_(document),
-        current_(current),
-        keys_(std::move(keys)),
-        fallback_rule_(std::move(first_rule)) {}
+  AccountWriter(OeAccountDocument& document, PlannedEdit& edit, IncomingKeys keys)
+      : document_(document), edit_(edit), keys_(std::move(keys)) {}
 
-  std::vector<Finding> write(const std::vector<Change>& changes) {
-    Account wanted = current_;
-    if (!wanted.outgoing) {
-      wanted.outgoing =
-          ServerSettings{Protocol::Smtp, "", 25, SocketType::Plain, AuthMethod::None, ""};
-    }
-    const ServerSettings current_outgoing = *wanted.outgoing;
-    for (const Change& change : changes) {
-      auto field = parse_field_name(change.field);
-      if (!field || !write_field(wanted, *field, change.to)) {
-        add(change.rule, Severity::Warning,
-            N_("mailmig cannot set {field} to \"{value}\" for the Windows Mail account "
-               "\"{account}\"."),
-            {{"field", change.field}, {"value", change.to}});
-        continue;
-      }
-      rules_[change.field] = change.rule;
-    }
-    // "Same as my incoming mail server" follows the incoming user unless a change says else.
-    if (!requested(Side::Outgoing, FieldKind::Username) &&
+  void write() {
+    ServerSettings outgoing = *edit_.wanted().outgoing;
+    // "Same as my incoming mail server" follows the incoming user unless the plan says else.
+    if (!edit_.requested(Side::Outgoing, FieldKind::Username) &&
         document_.dword(kSmtpSicily) == kSicilySameAsIncoming) {
-      wanted.outgoing->username = wanted.incoming.username;
+      outgoing.username = edit_.wanted().incoming.username;
     }
-    write_incoming(wanted.incoming);
-    write_outgoing(current_outgoing, *wanted.outgoing, wanted.incoming);
-    return std::move(findings_);
+    write_incoming(edit_.wanted().incoming);
+    write_outgoing(*edit_.current().outgoing, outgoing, edit_.wanted().incoming);
   }
 
  private:
-  bool requested(Side side, FieldKind kind) const {
-    return rules_.count(field_name(FieldRef{side, kind})) > 0;
-  }
-  std::string rule_for(Side side, FieldKind kind) const {
-    auto it = rules_.find(field_name(FieldRef{side, kind}));
-    return it != rules_.end() ? it->second : fallback_rule_;
-  }
-
+  bool requested(Side side, FieldKind kind) const { return edit_.requested(side, kind); }
+  std::string rule_for(Side side, FieldKind kind) const { return edit_.rule_for(side, kind); }
   void add(const std::string& rule, Severity severity, const char* message,
            std::initializer_list<std::pair<std::string, std::string>> values) {
-    Finding finding = make_finding(rule, severity, message, values);
-    finding.values.emplace_back("account", label(current_));
-    findings_.push_back(std::move(finding));
+    edit_.add(rule, severity, message, values);
   }
 
-  void report_write_error(const std::string& rule, std::string_view key,
-                          const ParseResult& result) {
-    if (result) return;
-    add(rule, Severity::Warning,
-        N_("mailmig could not write {key} for the Windows Mail account \"{account}\": {error}"),
-        {{"key", std::string(key)}, {"error", result.message}});
-  }
   void set_string(const std::string& rule, std::string_view key, const std::string& value) {
-    report_write_error(rule, key, document_.set_string(key, value));
+    edit_.check_written(rule, key, document_.set_string(key, value));
   }
   void set_dword(const std::string& rule, std::string_view key, std::uint32_t value) {
-    report_write_error(rule, key, document_.set_dword(key, value));
+    edit_.check_written(rule, key, document_.set_dword(key, value));
   }
 
   void write_incoming(const ServerSettings& wanted) {
-    const ServerSettings& now = current_.incoming;
+    const ServerSettings& now = edit_.current().incoming;
     const Side side = Side::Incoming;
     if (wanted.protocol != now.protocol) {
       add(rule_for(side, FieldKind::Protocol), Severity::ActionRequired,
@@ -222,15 +173,6 @@ class AccountWriter {
              "your provider for the SSL port of {host}, or set the account \"{account}\" up in "
              "another mail program; mailmig left the receiving settings unchanged."),
           {{"host", wanted.hostname}});
-      return;
-    }
-    if (exposes_password(now, wanted)) {
-      add(rule_for(side, FieldKind::Authentication), Severity::ActionRequired,
-          N_("mailmig did not change how the Windows Mail account \"{account}\" receives mail, "
-             "because the password would then be sent unencrypted. Open the account's "
-             "Properties, check \"This server requires a secure connection (SSL)\" for incoming "
-             "mail on the Advanced tab, then change the logon setting on the Servers tab."),
-          {});
       return;
     }
     if (wanted.port != now.port ||
@@ -276,15 +218,6 @@ class AccountWriter {
              "which port to use."),
           {{"socket", std::string(to_string(wanted.socket_type))},
            {"port", std::to_string(wanted.port)}});
-      return;
-    }
-    if (exposes_password(now, wanted)) {
-      add(rule_for(side, FieldKind::Authentication), Severity::ActionRequired,
-          N_("mailmig did not change how the Windows Mail account \"{account}\" sends mail, "
-             "because the password would then be sent unencrypted. Open the account's "
-             "Properties and check \"This server requires a secure connection (SSL)\" for "
-             "outgoing mail on the Advanced tab first."),
-          {});
       return;
     }
     if (wanted.port != now.port) {
@@ -360,11 +293,8 @@ class AccountWriter {
   }
 
   OeAccountDocument& document_;
-  const Account& current_;
+  PlannedEdit& edit_;
   IncomingKeys keys_;
-  std::string fallback_rule_;
-  std::map<std::string, std::string> rules_;  // field name -> rule that asked for it
-  std::vector<Finding> findings_;
 };
 
 bool has_oeaccount_extension(const boost::filesystem::path& path) {
@@ -385,6 +315,50 @@ std::vector<Account> WindowsMailProfile::accounts() const {
   return result;
 }
 
+ClientCapabilities WindowsMailProfile::capabilities(const Account& /*account*/) const {
+  ClientCapabilities can;
+  can.client_name = client_display_name(ClientKind::WindowsMail);
+  can.switches_protocol_in_place = false;
+  // Port, TLS and login change together or not at all, so that no refused part leaves a login
+  // on a connection it was not planned for.
+  ServerCapabilities receiving;
+  receiving.socket_types = {SocketType::Plain, SocketType::Ssl};
+  receiving.authentication = {AuthMethod::PasswordCleartext, AuthMethod::Ntlm};
+  receiving.connection_is_one_step = true;
+  can.pop3 = receiving;
+  can.imap = receiving;
+  can.smtp.tls_kind_follows_port = true;
+  can.smtp.authentication = {AuthMethod::None, AuthMethod::PasswordCleartext, AuthMethod::Ntlm};
+  can.smtp.connection_is_one_step = true;
+  RefusalWordings& say = can.wordings;
+  say.protocol_switch =
+      N_("Windows Mail cannot turn the account \"{account}\" from {from} into {to}. Add a "
+         "new account with the new server settings (Tools > Accounts > Add) and remove the "
+         "old one when the new one works.");
+  say.incoming_starttls =
+      N_("Windows Mail cannot use STARTTLS for receiving, only SSL on its own port. Ask "
+         "your provider for the SSL port of {host}, or set the account \"{account}\" up in "
+         "another mail program; mailmig left the receiving settings unchanged.");
+  say.incoming_authentication =
+      N_("Windows Mail cannot log on with {auth} for receiving mail in the account "
+         "\"{account}\"; it offers only a plain password or Secure Password Authentication. "
+         "mailmig left the receiving settings unchanged.");
+  say.outgoing_tls_for_port =
+      N_("Windows Mail uses SSL for sending only on port 465 and STARTTLS on every other "
+         "port, so it cannot send with {socket} on port {port} for the account "
+         "\"{account}\". mailmig left the sending settings unchanged; ask your provider "
+         "which port to use.");
+  say.outgoing_authentication =
+      N_("Windows Mail cannot log on with {auth} for sending mail in the account "
+         "\"{account}\"; it offers no authentication, a password, or Secure Password "
+         "Authentication. mailmig left the sending settings unchanged.");
+  say.invalid_value =
+      N_("mailmig cannot set {field} to \"{value}\" for the Windows Mail account "
+         "\"{account}\".");
+  say.other = say.invalid_value;
+  return can;
+}
+
 std::vector<Finding> WindowsMailProfile::findings() const {
   std::vector<Finding> result;
   for (const Account& account : accounts()) {
@@ -402,23 +376,32 @@ std::vector<Finding> WindowsMailProfile::findings() const {
   return result;
 }
 
-std::vector<Finding> WindowsMailProfile::apply(const std::string& account_id,
-                                               const std::vector<Change>& changes) {
-  const std::string first_rule = changes.empty() ? std::string(kFormatRule) : changes.front().rule;
+std::vector<Finding> WindowsMailProfile::apply(const EditPlan& plan) {
   for (std::size_t i = 0; i < account_files_.size(); ++i) {
     AccountFile& file = account_files_[i];
-    if (file.id != account_id) continue;
-    const auto current = read_account(file.id, file.document);
+    if (file.id != plan.account_id) continue;
+    auto current = read_account(file.id, file.document);
     const auto keys = incoming_keys(file.document);
     if (!current || !keys) break;
-    AccountWriter writer(file.document, *current, *keys, first_rule);
-    std::vector<Finding> result = writer.write(changes);
+    if (!current->outgoing) {
+      current->outgoing =
+          ServerSettings{Protocol::Smtp, "", 25, SocketType::Plain, AuthMethod::None, ""};
+    }
+    PlannedEdit edit(std::move(*current), plan,
+                     {"account",
+                      N_("mailmig cannot set {field} to \"{value}\" for the Windows Mail account "
+                         "\"{account}\"."),
+                      N_("mailmig could not write {key} for the Windows Mail account "
+                         "\"{account}\": {error}")});
+    AccountWriter(file.document, edit, *keys).write();
     files_[i].current = file.document.bytes();
-    return result;
+    return edit.take_findings();
   }
-  return {make_finding(first_rule, Severity::Warning,
+  const std::string rule =
+      plan.changes.empty() ? std::string(kFormatRule) : plan.changes.front().rule;
+  return {make_finding(rule, Severity::Warning,
                        N_("There is no Windows Mail mail account \"{account}\" in this store."),
-                       {{"account", account_id}})};
+                       {{"account", plan.account_id}})};
 }
 
 std::string WindowsMailProfile::display_text(const ProfileFile& file,

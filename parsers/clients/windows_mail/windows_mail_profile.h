@@ -20,10 +20,11 @@ class WindowsMailProfile final : public Profile {
   std::vector<Account> accounts() const override;
   // How "This server requires a secure connection" for sending is most likely used.
   std::vector<Finding> findings() const override;
-  std::vector<Finding> apply(const EditPlan& plan) override {
-    return apply(plan.account_id, plan.changes);
-  }
-  std::vector<Finding> apply(const std::string& account_id, const std::vector<Change>& changes);
+  // No STARTTLS for receiving, one "secure connection" flag for sending (SSL on 465, STARTTLS
+  // elsewhere), no protocol switch in place, and only a password or SPA to log on.
+  ClientCapabilities capabilities(const Account& account) const override;
+  using Profile::apply;
+  std::vector<Finding> apply(const EditPlan& plan) override;
   const std::vector<ProfileFile>& files() const override { return files_; }
   std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
 

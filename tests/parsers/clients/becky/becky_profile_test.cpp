@@ -146,11 +146,10 @@ TEST(BeckyProfile, SubmissionWithStartTlsIsAManualStepAndWritesNothing) {
   EXPECT_EQ(findings[0].rule, "smtp-submission");
   EXPECT_EQ(findings[0].severity, Severity::ActionRequired);
   EXPECT_EQ(findings[0].message(),
-            "In Becky!, open Tools > Mailbox Setup for \"生産技術研究所\". On the Basic tab check "
-            "SMTP Authentication; on the Advanced tab set the SMTP port to 587 and choose "
-            "STARTTLS for sending under SSL/TLS. mailmig left the sending settings unchanged "
-            "because it cannot set STARTTLS in Becky!, and SMTP authentication without it would "
-            "send the password unencrypted.");
+            "In Becky!, open Tools > Mailbox Setup for \"生産技術研究所\". On the Advanced tab set "
+            "the SMTP port to 587 and choose STARTTLS for sending under SSL/TLS; on the Basic tab "
+            "set SMTP Authentication to password-cleartext. mailmig left the sending settings "
+            "unchanged because it cannot set STARTTLS in Becky!.");
   EXPECT_FALSE(file_of(*profile, kUtokyo).changed());
 }
 
@@ -166,20 +165,6 @@ TEST(BeckyProfile, IncomingStartTlsIsAManualStep) {
             "Basic tab set the authentication to password-cleartext. mailmig left the receiving "
             "settings unchanged because it cannot set STARTTLS in Becky!.");
   EXPECT_FALSE(file_of(*profile, kUtokyo).changed());
-}
-
-TEST(BeckyProfile, SmtpAuthIsNeverSwitchedOnWithoutTls) {
-  auto profile = load(kDataDir);
-  auto findings = profile->apply(
-      kKyutech, {{"smtp-auth", "outgoing.authentication", "none", "password-cleartext", ""}});
-  ASSERT_EQ(findings.size(), 1u);
-  EXPECT_EQ(findings[0].severity, Severity::ActionRequired);
-  EXPECT_EQ(findings[0].message(),
-            "mailmig did not change how the Becky! mailbox \"九工大サークル(ソフト部)\" sends "
-            "mail, because the password would then be sent unencrypted. In Becky!, open Tools > "
-            "Mailbox Setup and turn on SMTPS on the Basic tab before you check SMTP "
-            "Authentication.");
-  EXPECT_FALSE(file_of(*profile, kKyutech).changed());
 }
 
 TEST(BeckyProfile, SmtpsWithAuthIsWrittenAndTheOpenPartsAreReported) {
@@ -255,6 +240,69 @@ TEST(BeckyProfile, ProtocolChangesInvalidValuesAndUnknownAccountsAreReported) {
   auto unknown = profile->apply("nope.mb", {{"r", "incoming.port", "110", "995", ""}});
   ASSERT_EQ(unknown.size(), 1u);
   EXPECT_EQ(unknown[0].message(), "There is no Becky! mailbox \"nope.mb\" in this profile.");
+}
+
+// What Becky! cannot store is planned as a step by hand: STARTTLS with the port and login that
+// go with it, a switch to IMAP, a sending user of its own. The rest of the plan stays.
+TEST(BeckyProfile, CapabilitiesKeepThePlanToWhatBeckyCanStore) {
+  auto profile = load(kDataDir);
+  const Account utokyo = account_of(*profile, kUtokyo);
+  const EditPlan plan = plan_of_changes(
+      profile->capabilities(utokyo), utokyo,
+      {{"pop-starttls", "incoming.socketType", "plain", "STARTTLS", ""},
+       {"pop-starttls", "incoming.port", "110", "143", ""},
+       {"submission", "outgoing.port", "25", "587", ""},
+       {"submission", "outgoing.socketType", "plain", "STARTTLS", ""},
+       {"move", "outgoing.hostname", "mail.iis.u-tokyo.ac.jp", "smtp.gmail.com", ""},
+       {"move", "outgoing.username", "tanaka", "other@gmail.com", ""}});
+  ASSERT_EQ(plan.changes.size(), 1u);
+  EXPECT_EQ(plan.changes[0].field, "outgoing.hostname");
+  EXPECT_EQ(plan.after.incoming, utokyo.incoming);
+  ASSERT_EQ(plan.findings.size(), 3u);
+  for (const Finding& finding : plan.findings) {
+    EXPECT_EQ(finding.severity, Severity::ActionRequired);
+  }
+  EXPECT_EQ(plan.findings[0].rule, "pop-starttls");
+  EXPECT_EQ(plan.findings[0].message(),
+            "In Becky!, open Tools > Mailbox Setup for \"生産技術研究所\". On the Advanced tab "
+            "set the POP3 port to 143 and choose STARTTLS for receiving under SSL/TLS; on the "
+            "Basic tab set the authentication to password-cleartext. mailmig left the receiving "
+            "settings unchanged because it cannot set STARTTLS in Becky!.");
+  EXPECT_EQ(plan.findings[1].rule, "submission");
+  EXPECT_EQ(plan.findings[1].message(),
+            "In Becky!, open Tools > Mailbox Setup for \"生産技術研究所\". On the Advanced tab "
+            "set the SMTP port to 587 and choose STARTTLS for sending under SSL/TLS; on the Basic "
+            "tab set SMTP Authentication to password-cleartext. mailmig left the sending settings "
+            "unchanged because it cannot set STARTTLS in Becky!.");
+  EXPECT_EQ(plan.findings[2].rule, "move");
+  EXPECT_EQ(plan.findings[2].message(),
+            "In Becky!, open Tools > Mailbox Setup for \"生産技術研究所\", click SMTP "
+            "Authentication on the Basic tab and enter other@gmail.com as the user name for "
+            "sending, with its password; mailmig cannot write a separate sending user for "
+            "Becky!.");
+
+  const EditPlan imap = plan_of_changes(profile->capabilities(utokyo), utokyo,
+                                        {{"imap", "incoming.protocol", "pop3", "imap", ""}});
+  EXPECT_TRUE(imap.changes.empty());
+  ASSERT_EQ(imap.findings.size(), 1u);
+  EXPECT_EQ(imap.findings[0].message(),
+            "Becky! cannot switch the mailbox \"生産技術研究所\" from pop3 to imap in place. In "
+            "Becky!, create a new mailbox with File > Mailbox > New and enter the new server "
+            "settings there.");
+
+  // A login Becky!'s keys cannot say keeps the whole connection as it was.
+  const EditPlan cram = plan_of_changes(
+      profile->capabilities(utokyo), utokyo,
+      {{"r", "incoming.port", "110", "995", ""},
+       {"r", "incoming.socketType", "plain", "SSL", ""},
+       {"r", "incoming.authentication", "password-cleartext", "password-encrypted", ""}});
+  EXPECT_TRUE(cram.changes.empty());
+  ASSERT_EQ(cram.findings.size(), 1u);
+  EXPECT_EQ(cram.findings[0].message(),
+            "In Becky!, open Tools > Mailbox Setup for \"生産技術研究所\": on the Basic tab "
+            "choose password-encrypted as the authentication for receiving, and on the Advanced "
+            "tab set the POP3 port to 995 and SSL/TLS to SSL. mailmig left the receiving settings "
+            "unchanged because it cannot write that authentication for Becky!.");
 }
 
 TEST(BeckyProfile, DisplayTextDecodesAndMasks) {

@@ -129,21 +129,10 @@ TEST(WindowsMailProfile, PopSslAndSubmissionWithSmtpAuthAreWritten) {
   EXPECT_EQ(profile->accounts()[0].outgoing->username, "hanako@keio.jp");
 }
 
-TEST(WindowsMailProfile, SpaOffOnlyTogetherWithSsl) {
+TEST(WindowsMailProfile, SpaOffTogetherWithSslIsWritten) {
   auto profile = load(kFixtures / "oeaccount/utf8-bom-spa.oeaccount");
   const std::string id = "utf8-bom-spa.oeaccount";
   const std::string before = profile->files()[0].current;
-  auto refused = profile->apply(
-      id, {{"spa-off", "incoming.authentication", "NTLM", "password-cleartext", ""}});
-  ASSERT_EQ(refused.size(), 1u);
-  EXPECT_EQ(refused[0].severity, Severity::ActionRequired);
-  EXPECT_EQ(refused[0].message(),
-            "mailmig did not change how the Windows Mail account \"R&D <lab>\" receives mail, "
-            "because the password would then be sent unencrypted. Open the account's "
-            "Properties, check \"This server requires a secure connection (SSL)\" for incoming "
-            "mail on the Advanced tab, then change the logon setting on the Servers tab.");
-  EXPECT_FALSE(profile->files()[0].changed());
-
   auto findings = profile->apply(
       id, {{"pop3-ssl", "incoming.port", "110", "995", ""},
            {"pop3-ssl", "incoming.socketType", "plain", "SSL", ""},
@@ -171,10 +160,7 @@ TEST(WindowsMailProfile, WhatOneFlagCannotSayIsAManualStep) {
       profile->apply(kKeioId, {{"pop-starttls", "incoming.socketType", "plain", "STARTTLS", ""}});
   ASSERT_EQ(starttls_in.size(), 1u);
   EXPECT_EQ(starttls_in[0].severity, Severity::ActionRequired);
-  auto plain_auth = profile->apply(
-      kKeioId, {{"smtp-auth", "outgoing.authentication", "none", "password-cleartext", ""}});
-  ASSERT_EQ(plain_auth.size(), 1u);
-  EXPECT_EQ(plain_auth[0].severity, Severity::ActionRequired);
+  const auto outgoing_before = profile->accounts()[0].outgoing;
   auto pop_before_smtp =
       profile->apply(kKeioId, {{"pbs", "outgoing.socketType", "plain", "SSL", ""},
                                {"pbs", "outgoing.port", "25", "465", ""},
@@ -183,14 +169,73 @@ TEST(WindowsMailProfile, WhatOneFlagCannotSayIsAManualStep) {
   EXPECT_EQ(pop_before_smtp[0].message(),
             "Windows Mail cannot log on with smtp-after-pop for sending mail in the account "
             "\"慶應 信濃町\"; it offers no authentication, a password, or Secure Password "
-            "Authentication.");
-  // Port and SSL went in; the authentication did not.
-  EXPECT_EQ(profile->accounts()[0].outgoing,
-            (ServerSettings{Protocol::Smtp, "popper.sc.itc.keio.ac.jp", 465, SocketType::Ssl,
-                            AuthMethod::None, ""}));
+            "Authentication. mailmig left the sending settings unchanged.");
+  // Port, SSL and the logon are one step (the capabilities): none of them went in.
+  EXPECT_EQ(profile->accounts()[0].outgoing, outgoing_before);
   auto unknown = profile->apply("nope", {{"r", "incoming.port", "110", "995", ""}});
   ASSERT_EQ(unknown.size(), 1u);
   EXPECT_EQ(unknown[0].message(), "There is no Windows Mail mail account \"nope\" in this store.");
+}
+
+// What Windows Mail cannot store is planned as a step by hand: STARTTLS for receiving, a TLS
+// kind its one flag cannot say on that port, a login it does not offer, a switch to IMAP; port,
+// TLS and login of a side change together or not at all.
+TEST(WindowsMailProfile, CapabilitiesKeepThePlanToWhatWindowsMailCanStore) {
+  auto profile = load(kStore);
+  const Account keio = profile->accounts()[0];
+  const ClientCapabilities can = profile->capabilities(keio);
+  const EditPlan plan = plan_of_changes(
+      can, keio,
+      {{"pop-starttls", "incoming.socketType", "plain", "STARTTLS", ""},
+       {"smtps", "outgoing.port", "25", "587", ""},
+       {"smtps", "outgoing.socketType", "plain", "SSL", ""},
+       {"smtp-auth", "outgoing.authentication", "none", "password-cleartext", ""}});
+  EXPECT_TRUE(plan.changes.empty());
+  EXPECT_EQ(plan.after, keio);
+  ASSERT_EQ(plan.findings.size(), 2u);
+  EXPECT_EQ(plan.findings[0].severity, Severity::ActionRequired);
+  EXPECT_EQ(plan.findings[0].message(),
+            "Windows Mail cannot use STARTTLS for receiving, only SSL on its own port. Ask your "
+            "provider for the SSL port of popper.sc.itc.keio.ac.jp, or set the account \"慶應 "
+            "信濃町\" up in another mail program; mailmig left the receiving settings unchanged.");
+  EXPECT_EQ(plan.findings[1].severity, Severity::ActionRequired);
+  EXPECT_EQ(plan.findings[1].message(),
+            "Windows Mail uses SSL for sending only on port 465 and STARTTLS on every other "
+            "port, so it cannot send with SSL on port 587 for the account \"慶應 信濃町\". "
+            "mailmig left the sending settings unchanged; ask your provider which port to use.");
+
+  const EditPlan pop_before_smtp =
+      plan_of_changes(can, keio,
+                      {{"pbs", "outgoing.socketType", "plain", "SSL", ""},
+                       {"pbs", "outgoing.port", "25", "465", ""},
+                       {"pbs", "outgoing.authentication", "none", "smtp-after-pop", ""}});
+  EXPECT_TRUE(pop_before_smtp.changes.empty());
+  ASSERT_EQ(pop_before_smtp.findings.size(), 1u);
+  EXPECT_EQ(pop_before_smtp.findings[0].message(),
+            "Windows Mail cannot log on with smtp-after-pop for sending mail in the account "
+            "\"慶應 信濃町\"; it offers no authentication, a password, or Secure Password "
+            "Authentication. mailmig left the sending settings unchanged.");
+
+  const EditPlan imap =
+      plan_of_changes(can, keio, {{"imap", "incoming.protocol", "pop3", "imap", ""}});
+  EXPECT_TRUE(imap.changes.empty());
+  ASSERT_EQ(imap.findings.size(), 1u);
+  EXPECT_EQ(imap.findings[0].message(),
+            "Windows Mail cannot turn the account \"慶應 信濃町\" from pop3 into imap. Add a new "
+            "account with the new server settings (Tools > Accounts > Add) and remove the old "
+            "one when the new one works.");
+
+  // SSL on 465 and STARTTLS on 587 are what the flag says: planned as asked.
+  EXPECT_EQ(plan_of_changes(can, keio,
+                            {{"smtps", "outgoing.port", "25", "465", ""},
+                             {"smtps", "outgoing.socketType", "plain", "SSL", ""}})
+                .changes.size(),
+            2u);
+  EXPECT_EQ(plan_of_changes(can, keio,
+                            {{"sub", "outgoing.port", "25", "587", ""},
+                             {"sub", "outgoing.socketType", "plain", "STARTTLS", ""}})
+                .changes.size(),
+            2u);
 }
 
 TEST(WindowsMailProfile, SeparateSmtpUserAsksForItsPassword) {
