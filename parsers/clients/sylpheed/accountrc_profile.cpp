@@ -631,6 +631,7 @@ const char* const kCannotSet =
 ClientCapabilities accountrc_capabilities(ClientKind client, Protocol incoming) {
   ClientCapabilities capabilities;
   capabilities.client_name = client_display_name(client);
+  capabilities.adds_outgoing_server = false;
   capabilities.pop3.authentication = {AuthMethod::PasswordCleartext, AuthMethod::Apop};
   capabilities.imap.authentication = {AuthMethod::PasswordCleartext,
                                       AuthMethod::PasswordEncrypted};
