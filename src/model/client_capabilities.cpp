@@ -130,9 +130,8 @@ void keep_connection_within(Refusals& refusals, Side side, const ServerCapabilit
       wording = wordings.outgoing_starttls;  // STARTTLS on the SSL port
     }
     refusals.refuse(asked, wording);
-    refusals.keep(socket);
+    refusals.keep(socket);  // without one step, the port alone is stored
     refused = true;
-    if (!server.connection_is_one_step) return;  // the port alone is stored
   }
   // One step: one thing for the user to do. Otherwise each field the client cannot store.
   if (refusals.changed(auth) && !server.stores(wanted.authentication) &&
@@ -140,7 +139,6 @@ void keep_connection_within(Refusals& refusals, Side side, const ServerCapabilit
     refusals.refuse(auth, incoming ? wordings.incoming_authentication
                                    : wordings.outgoing_authentication);
     refused = true;
-    if (!server.connection_is_one_step) refusals.keep(auth);
   }
   if (!refused) return;
   if (server.connection_is_one_step) {
