@@ -298,15 +298,6 @@ std::vector<Account> BeckyProfile::accounts() const {
   return result;
 }
 
-std::optional<Account> BeckyProfile::account(const std::string& account_id) const {
-  for (const Mailbox& mailbox : mailboxes_) {
-    if (mailbox.id == account_id && mailbox.document.has_section(kSection)) {
-      return read_account(mailbox.id, mailbox.document);
-    }
-  }
-  return std::nullopt;
-}
-
 ClientCapabilities BeckyProfile::capabilities(const Account& /*account*/) const {
   ClientCapabilities can;
   can.client_name = client_display_name(ClientKind::Becky);

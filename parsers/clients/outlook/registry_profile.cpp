@@ -196,12 +196,6 @@ const RegistryAccountKey* RegistryProfile::account_key(const std::string& accoun
   return found == account_index_.end() ? nullptr : &account_keys_[found->second];
 }
 
-std::optional<Account> RegistryProfile::account(const std::string& account_id) const {
-  const RegistryAccountKey* key = account_key(account_id);
-  if (!key) return std::nullopt;
-  return read_account(*key);
-}
-
 Account RegistryProfile::read_account(const RegistryAccountKey& key) const {
   return key.kind == RegistryAccountKind::OutlookMapi ? read_outlook_account(key.key_path)
                                                       : read_iam_account(key.key_path);

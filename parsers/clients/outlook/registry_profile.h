@@ -34,7 +34,6 @@ class RegistryProfile : public Profile {
   ClientKind client() const override;
   std::string path() const override { return files_.front().path; }
   std::vector<Account> accounts() const override;
-  std::optional<Account> account(const std::string& account_id) const override;
   std::vector<Finding> findings() const override;
   ClientCapabilities capabilities(const Account& account) const override;
   using Profile::apply;
