@@ -431,15 +431,6 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
   }
   profile->document_ = std::move(parsed.document);
   profile->files_.push_back(std::move(files.accountrc));
-  std::vector<std::size_t> repeats;
-  for (const auto& section : profile->document_.sections()) {
-    repeats.clear();
-    const AccountKeys keys(section, client, &repeats);
-    for (const std::size_t line : repeats) {
-      profile->repeated_key_findings_.push_back(
-          profile->repeated_key_finding(section, section.lines[line]));
-    }
-  }
 
   if (files.clawsrc) {
     AccountrcParse clawsrc = AccountrcDocument::parse(files.clawsrc->current);
@@ -526,7 +517,19 @@ Finding AccountrcProfile::repeated_key_finding(const AccountrcDocument::Section&
        {"client", std::string(client_display_name(client_))}});
 }
 
-std::vector<Finding> AccountrcProfile::findings() const { return repeated_key_findings_; }
+std::vector<Finding> AccountrcProfile::findings() const {
+  // An edit never adds or removes a repeated key, nor moves an original line's number.
+  std::vector<Finding> found;
+  std::vector<std::size_t> repeats;
+  for (const auto& section : document_.sections()) {
+    repeats.clear();
+    const AccountKeys keys(section, client_, &repeats);
+    for (const std::size_t line : repeats) {
+      found.push_back(repeated_key_finding(section, section.lines[line]));
+    }
+  }
+  return found;
+}
 
 std::string AccountrcProfile::display_text(const ProfileFile& file, std::string_view bytes) const {
   if (boost::filesystem::path(file.path).filename() == "passwordstorerc") {
