@@ -52,7 +52,8 @@ void BM_PlanLargeThunderbirdProfile(benchmark::State& state) {
     std::size_t changes = 0;
     const std::vector<mailmig::Account> all = loaded.profile->accounts();
     for (const mailmig::Account& account : all) {
-      changes += mailmig::plan_account(account, policy).changes.size();
+      changes += mailmig::plan_account(account, policy, loaded.profile->capabilities(account))
+                     .changes.size();
     }
     if (changes == 0) {
       state.SkipWithError("the policy found nothing to change");
@@ -107,7 +108,8 @@ void plan_file(benchmark::State& state, const InputFile& file, Load load) {
     std::size_t changes = 0;
     const std::vector<mailmig::Account> all = loaded.profile->accounts();
     for (const mailmig::Account& account : all) {
-      const mailmig::EditPlan plan = mailmig::plan_account(account, policy);
+      const mailmig::EditPlan plan =
+          mailmig::plan_account(account, policy, loaded.profile->capabilities(account));
       if (plan.changes.empty()) continue;
       changes += plan.changes.size();
       std::vector<mailmig::Finding> findings = loaded.profile->apply(plan);

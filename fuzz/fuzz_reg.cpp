@@ -42,12 +42,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   mailmig::LoadResult loaded = mailmig::load_registry_bytes("fuzz.reg", std::string(bytes));
   if (!loaded) return 0;
   for (const mailmig::Account& account : loaded.profile->accounts()) {
-    mailmig::EditPlan plan;
-    plan.account_id = account.id;
-    plan.changes = {{"fuzz", "outgoing.port", "", "587", ""},
-                    {"fuzz", "outgoing.socketType", "", "STARTTLS", ""},
-                    {"fuzz", "incoming.hostname", "", "pop.example.jp", ""}};
-    const auto findings = loaded.profile->apply(plan);
+    const auto findings =
+        loaded.profile->apply(account.id, {{"fuzz", "outgoing.port", "", "587", ""},
+                                           {"fuzz", "outgoing.socketType", "", "STARTTLS", ""},
+                                           {"fuzz", "incoming.hostname", "", "pop.example.jp", ""}});
     bool written = true;
     for (const mailmig::Finding& finding : findings) {
       written = written && finding.severity != mailmig::Severity::Warning;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <optional>
 
 #include "parsers/clients/thunderbird/thunderbird_client.h"
 #include "src/app/endpoint_verification.h"
@@ -90,35 +92,25 @@ std::vector<ProfileLocation> locations_to_process(const MigrationOptions& option
   return locations;
 }
 
-// The changes the writer really made: a change it could not express (it said so in a finding)
-// is not reported as done. Moved, not copied, into a vector of their exact number: every
-// account's are kept until the report is written.
-std::vector<Change> changes_realized(std::vector<Change> planned, const Account& after) {
-  std::vector<Change> realized;
-  realized.reserve(planned.size());
-  for (Change& change : planned) {
-    const auto field = parse_field_name(change.field);
-    if (field && read_field(after, *field) == change.to) realized.push_back(std::move(change));
-  }
-  return realized;
-}
-
-// Plans and makes (in memory) every account's changes; accounts that share a server (one SMTP
-// server for several Thunderbird accounts) are planned against the bytes as already edited.
+// Plans and makes (in memory) every account's changes. The plan's changes are what the writer
+// does. An account whose outgoing server an earlier account's plan edited (one SMTP server for
+// several Thunderbird accounts) is planned with that server as the plan left it.
 void migrate_accounts(Profile& profile, const Policy& policy, EndpointVerification& verification,
                       ProfileResult& out, std::size_t& left_alone_unverified) {
   std::vector<Account> before = profile.accounts();
   verification.check_ahead(before, policy);  // the profile's new servers, in parallel
   out.accounts.reserve(out.accounts.size() + before.size());
-  // Until an account is edited, every account reads as it did before; in a format whose edits
-  // stay in their account, it always does.
-  bool edited = false;
-  const bool read_again_after_edits = !profile.edits_stay_in_their_account();
+  std::map<std::string, ServerSettings, std::less<>> edited_shared_servers;
   for (Account& original : before) {
     AccountResult account_result;
-    std::optional<Account> reread;
-    if (edited && read_again_after_edits) reread = profile.account(original.id);
-    const Account& current = reread ? *reread : original;
+    const std::string shared = profile.shared_outgoing_server(original.id);
+    std::optional<Account> with_edited_server;
+    if (const auto edited = edited_shared_servers.find(shared);
+        edited != edited_shared_servers.end() && original.outgoing) {
+      with_edited_server = original;
+      with_edited_server->outgoing = edited->second;
+    }
+    const Account& current = with_edited_server ? *with_edited_server : original;
     EditPlan plan = plan_account(current, policy, profile.capabilities(current));
     if (verification.screen(current, plan)) {
       account_result.awaiting_server = true;
@@ -127,10 +119,11 @@ void migrate_accounts(Profile& profile, const Policy& policy, EndpointVerificati
     account_result.findings = std::move(plan.findings);
     account_result.governed = plan.governed;
     if (!plan.changes.empty()) {
-      edited = true;
+      if (!shared.empty() && plan.after.outgoing) {
+        edited_shared_servers.insert_or_assign(shared, *plan.after.outgoing);
+      }
       std::vector<Finding> writer_findings = profile.apply(plan);
-      const Account after = profile.account(original.id).value_or(current);
-      account_result.changes = changes_realized(std::move(plan.changes), after);
+      account_result.changes = std::move(plan.changes);
       for (Finding& finding : writer_findings) {
         account_result.findings.push_back(std::move(finding));
       }

@@ -125,17 +125,20 @@ void keep_connection_within(Refusals& refusals, Side side, const ServerCapabilit
   } else if (server.tls_kind_follows_port && (refusals.changed(socket) || refusals.changed(port)) &&
              !tls_fits_port(wanted)) {
     const FieldRef asked = refusals.changed(socket) ? socket : port;
-    refusals.refuse(asked, incoming ? wordings.incoming_socket_type
-                                    : wordings.outgoing_tls_for_port);
-    refusals.keep(socket);
+    const char* wording = incoming ? wordings.incoming_socket_type : wordings.outgoing_tls_for_port;
+    if (!incoming && wanted.socket_type == SocketType::StartTls && wordings.outgoing_starttls) {
+      wording = wordings.outgoing_starttls;  // STARTTLS on the SSL port
+    }
+    refusals.refuse(asked, wording);
+    refusals.keep(socket);  // without one step, the port alone is stored
     refused = true;
-    if (!server.connection_is_one_step) return;  // the port alone is stored
   }
-  if (refusals.changed(auth) && !server.stores(wanted.authentication) && !refused) {
+  // One step: one thing for the user to do. Otherwise each field the client cannot store.
+  if (refusals.changed(auth) && !server.stores(wanted.authentication) &&
+      !(refused && server.connection_is_one_step)) {
     refusals.refuse(auth, incoming ? wordings.incoming_authentication
                                    : wordings.outgoing_authentication);
     refused = true;
-    if (!server.connection_is_one_step) refusals.keep(auth);
   }
   if (!refused) return;
   if (server.connection_is_one_step) {
@@ -171,6 +174,14 @@ void keep_within(const ClientCapabilities& capabilities, const Account& before, 
   }
   keep_connection_within(refusals, Side::Incoming, capabilities.incoming(after.incoming.protocol));
 
+  if (after.outgoing && !before.outgoing && !capabilities.adds_outgoing_server) {
+    for (const FieldKind kind : {FieldKind::Hostname, FieldKind::Port, FieldKind::SocketType,
+                                 FieldKind::Authentication, FieldKind::Username}) {
+      const FieldRef field{Side::Outgoing, kind};
+      if (!refusals.rule_of(field).empty()) refusals.refuse(field, wordings.no_outgoing_server);
+    }
+    after.outgoing.reset();
+  }
   if (after.outgoing && before.outgoing) {
     keep_connection_within(refusals, Side::Outgoing, capabilities.smtp);
     const FieldRef out_user{Side::Outgoing, FieldKind::Username};
@@ -194,9 +205,8 @@ EditPlan plan_of_changes(const ClientCapabilities& capabilities, const Account& 
   std::vector<Change> for_the_writer;  // malformed, with no wording of the client's for them
   for (Change& change : changes) {
     const auto field = parse_field_name(change.field);
-    const bool no_such_server = field && field->side == Side::Outgoing && !before.outgoing;
     Account wanted = plan.after;
-    if (field && !no_such_server && write_field(wanted, *field, change.to)) {
+    if (field && write_field(wanted, *field, change.to)) {
       plan.after = std::move(wanted);
       std::erase_if(plan.changes,
                     [&](const Change& planned) { return planned.field == change.field; });
@@ -210,10 +220,7 @@ EditPlan plan_of_changes(const ClientCapabilities& capabilities, const Account& 
                                            N_("Unknown field {field}; nothing was changed for it."),
                                            {{"field", change.field}}));
     } else {
-      const char* wording = no_such_server && wordings.no_outgoing_server
-                                ? wordings.no_outgoing_server
-                                : wordings.invalid_value;
-      Finding finding = refusal(change.rule, wording,
+      Finding finding = refusal(change.rule, wordings.invalid_value,
                                 {{"client", std::string(capabilities.client_name)},
                                  {"account", label(before)},
                                  {"field", change.field},

@@ -80,6 +80,8 @@ struct ClientCapabilities {
   ServerCapabilities smtp;
   // An SMTP user name of its own; without it the client logs in to send with the incoming user.
   bool stores_outgoing_username = true;
+  // An outgoing server for an account that has none.
+  bool adds_outgoing_server = true;
   // A new incoming host or user name (false for a Thunderbird profile renamed before 102).
   bool renames_incoming_server = true;
   RefusalWordings wordings;

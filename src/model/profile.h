@@ -44,12 +44,8 @@ class Profile {
   // The accounts as they stand in the current bytes, with effective values.
   virtual std::vector<Account> accounts() const = 0;
 
-  // One account as it stands in the current bytes.
-  virtual std::optional<Account> account(const std::string& account_id) const;
-
-  // True when an edit of one account never changes how another account reads (each account has
-  // its own section), so a plan need not read the others again after an edit.
-  virtual bool edits_stay_in_their_account() const { return false; }
+  // One account as it stands in the current bytes (tests name the account they look at).
+  std::optional<Account> account(const std::string& account_id) const;
 
   // The outgoing server of the account when other accounts of the profile may use it too
   // (Thunderbird's "smtp1"), else empty: a plan that edits it edits theirs too.

@@ -495,5 +495,48 @@ TEST(RunMigration, KeepsTheProfilesInMemoryOnlyWhenAsked) {
   EXPECT_EQ(kept.result.profiles.size(), 1u);
 }
 
+// Two Thunderbird accounts send through one SMTP server: the first account's plan edits it, and
+// the second is planned with the server as that plan left it, so it asks for nothing more and
+// the edit is told once.
+TEST(RunMigration, PlansAnAccountWithTheSharedServerAsAnEarlierPlanLeftIt) {
+  namespace fs = boost::filesystem;
+  const fs::path dir = fs::temp_directory_path() / fs::unique_path("mailmig-shared-%%%%%%%%");
+  fs::create_directories(dir);
+  write_file_bytes((dir / "prefs.js").string(),
+             "user_pref(\"mail.account.account1.identities\", \"id1\");\n"
+             "user_pref(\"mail.account.account1.server\", \"server1\");\n"
+             "user_pref(\"mail.account.account2.identities\", \"id2\");\n"
+             "user_pref(\"mail.account.account2.server\", \"server2\");\n"
+             "user_pref(\"mail.accountmanager.accounts\", \"account1,account2\");\n"
+             "user_pref(\"mail.identity.id1.smtpServer\", \"smtp1\");\n"
+             "user_pref(\"mail.server.server1.hostname\", \"pop.iis.u-tokyo.ac.jp\");\n"
+             "user_pref(\"mail.server.server1.name\", \"研究室\");\n"
+             "user_pref(\"mail.server.server1.type\", \"pop3\");\n"
+             "user_pref(\"mail.server.server2.hostname\", \"imap.iis.u-tokyo.ac.jp\");\n"
+             "user_pref(\"mail.server.server2.name\", \"東大 IMAP\");\n"
+             "user_pref(\"mail.server.server2.type\", \"imap\");\n"
+             "user_pref(\"mail.smtp.defaultserver\", \"smtp1\");\n"
+             "user_pref(\"mail.smtpserver.smtp1.hostname\", \"mail.iis.u-tokyo.ac.jp\");\n");
+  MigrationOptions options;
+  options.command = Command::Plan;
+  options.paths = {dir.string()};
+  options.verification = VerificationMode::Off;
+  const Migration migration = run_migration(options, builtin_default_policy());
+  fs::remove_all(dir);
+  ASSERT_EQ(migration.result.profiles.size(), 1u);
+  const auto& accounts = migration.result.profiles[0].accounts;
+  ASSERT_EQ(accounts.size(), 2u);
+  auto outgoing_fields = [](const AccountResult& account) {
+    std::vector<std::string> fields;
+    for (const Change& change : account.changes) {
+      if (change.field.starts_with("outgoing.")) fields.push_back(change.field);
+    }
+    return fields;
+  };
+  EXPECT_EQ(outgoing_fields(accounts[0]), std::vector<std::string>{"outgoing.socketType"});
+  EXPECT_TRUE(outgoing_fields(accounts[1]).empty());
+  EXPECT_FALSE(accounts[1].changes.empty());  // its own IMAP server still moves to TLS
+}
+
 }  // namespace
 }  // namespace mailmig::cli_testing

@@ -122,6 +122,26 @@ TEST(RuleEngine, PlansOnlyWhatTheClientCanStore) {
   EXPECT_EQ(separate.after, with_changes(before, separate.changes));
 }
 
+// A client whose one TLS flag follows the port, and which has no NTLM for sending: each field it
+// cannot store is told, and the port alone is stored.
+TEST(RuleEngine, EachFieldTheClientCannotStoreIsTold) {
+  const Account before = test_accounts::outlook_express_dti();
+  ClientCapabilities capabilities;
+  capabilities.smtp.tls_kind_follows_port = true;
+  capabilities.smtp.authentication = {AuthMethod::None, AuthMethod::PasswordCleartext};
+  const EditPlan plan =
+      plan_of_changes(capabilities, before,
+                      {{"tls", "outgoing.port", "25", "587", ""},
+                       {"tls", "outgoing.socketType", "plain", "SSL", ""},
+                       {"spa", "outgoing.authentication", "none", "NTLM", ""}});
+  ASSERT_EQ(plan.findings.size(), 2u);
+  EXPECT_EQ(plan.findings[0].rule, "tls");
+  EXPECT_EQ(plan.findings[1].rule, "spa");
+  ASSERT_EQ(plan.changes.size(), 1u);
+  EXPECT_EQ(plan.changes[0].field, "outgoing.port");
+  EXPECT_EQ(plan.after, with_changes(before, plan.changes));
+}
+
 TEST(RuleEngine, RulesRunInRegistryOrder) {
   std::vector<std::string_view> ids;
   for (const auto& rule : builtin_rules()) ids.push_back(rule->id());

@@ -236,15 +236,6 @@ std::vector<Account> BeckyProfile::accounts() const {
   return result;
 }
 
-std::optional<Account> BeckyProfile::account(const std::string& account_id) const {
-  for (const Mailbox& mailbox : mailboxes_) {
-    if (mailbox.id == account_id && mailbox.document.has_section(kSection)) {
-      return read_account(mailbox.id, mailbox.document);
-    }
-  }
-  return std::nullopt;
-}
-
 ClientCapabilities BeckyProfile::capabilities(const Account& /*account*/) const {
   ClientCapabilities can;
   can.client_name = client_display_name(kBecky);
@@ -286,6 +277,10 @@ ClientCapabilities BeckyProfile::capabilities(const Account& /*account*/) const 
       N_("In Becky!, open Tools > Mailbox Setup for \"{mailbox}\", click SMTP Authentication "
          "on the Basic tab and enter {user} as the user name for sending, with its password; "
          "mailmig cannot write a separate sending user for Becky!.");
+  say.invalid_value =
+      N_("mailmig cannot set {field} to \"{value}\" for the Becky! mailbox \"{account}\".");
+  say.invalid_value_severity = Severity::Warning;
+  say.other = say.invalid_value;
   return can;
 }
 

@@ -17,8 +17,6 @@ class BeckyProfile final : public Profile {
   std::string path() const override { return path_; }
   // One account per Mailbox.ini with an [Account] section; the id is the mailbox folder name.
   std::vector<Account> accounts() const override;
-  // One mailbox's account read alone (accounts() reads every mailbox).
-  std::optional<Account> account(const std::string& account_id) const override;
   // Facts the normalized view hides: a port Becky! leaves to its own (undocumented) default.
   std::vector<Finding> findings() const override;
   // No STARTTLS (its key is [open]), no protocol switch in place, no SMTP user of its own, and

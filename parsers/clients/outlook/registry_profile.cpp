@@ -196,12 +196,6 @@ const RegistryAccountKey* RegistryProfile::account_key(const std::string& accoun
   return found == account_index_.end() ? nullptr : &account_keys_[found->second];
 }
 
-std::optional<Account> RegistryProfile::account(const std::string& account_id) const {
-  const RegistryAccountKey* key = account_key(account_id);
-  if (!key) return std::nullopt;
-  return read_account(*key);
-}
-
 Account RegistryProfile::read_account(const RegistryAccountKey& key) const {
   return key.kind == RegistryAccountKind::OutlookMapi ? read_outlook_account(key.key_path)
                                                       : read_iam_account(key.key_path);
@@ -487,19 +481,6 @@ const char* const kOwnSmtpPassword =
        "\"{user}\". Enter that user's password for the outgoing server in {client}'s account "
        "settings.");
 
-void report_protocol_changes(RegistryProfile::Writer& writer, const Request& request) {
-  for (Side side : {Side::Incoming, Side::Outgoing}) {
-    const std::string* rule = request.rule(side, FieldKind::Protocol);
-    if (!rule) continue;
-    const FieldRef field{side, FieldKind::Protocol};
-    const auto from = read_field(request.current, field);
-    const auto to = read_field(request.desired, field);
-    if (from == to) continue;
-    writer.finding(*rule, Severity::ActionRequired, kProtocolChange,
-                   {{"from", from.value_or("none")}, {"to", to.value_or("none")}});
-  }
-}
-
 bool changed(const Request& request, Side side, FieldKind kind) {
   if (!request.rule(side, kind)) return false;
   const FieldRef field{side, kind};
@@ -523,34 +504,25 @@ void apply_outlook(RegistryProfile::Writer& w, const Request& r) {
   }
   if (changed(r, Side::Incoming, FieldKind::SocketType)) {
     const std::string& rule = *r.rule(Side::Incoming, FieldKind::SocketType);
-    if (in.socket_type == SocketType::StartTls) {
-      w.finding(rule, Severity::ActionRequired,
-                N_("Outlook account \"{account}\": mailmig cannot set STARTTLS for the incoming "
-                   "server, because Outlook keeps it in {prefix} Secure Connection, whose values "
-                   "are not documented. In Outlook open File > Account Settings > Account "
-                   "Settings, double-click the account, choose More Settings > Advanced and set "
-                   "the incoming server's encrypted connection to STARTTLS on port {port}."),
-                {{"prefix", prefix}, {"port", std::to_string(in.port)}});
+    // STARTTLS is kept out of the plan (the capabilities).
+    const bool ssl = in.socket_type == SocketType::Ssl;
+    if (ssl) {
+      w.put_dword(prefix + " Use SSL", 1, rule);
     } else {
-      const bool ssl = in.socket_type == SocketType::Ssl;
-      if (ssl) {
-        w.put_dword(prefix + " Use SSL", 1, rule);
-      } else {
-        w.clear_dword(prefix + " Use SSL", rule);
-      }
-      if (const auto secure = w.dword(prefix + " Secure Connection")) {
-        w.finding(rule, Severity::ActionRequired,
-                  N_("Outlook account \"{account}\": {prefix} Use SSL is now {ssl}, but Outlook "
+      w.clear_dword(prefix + " Use SSL", rule);
+    }
+    if (const auto secure = w.dword(prefix + " Secure Connection")) {
+      w.finding(rule, Severity::ActionRequired,
+                N_("Outlook account \"{account}\": {prefix} Use SSL is now {ssl}, but Outlook "
                      "also keeps {prefix} Secure Connection ({value}), whose values are not "
                      "documented, so mailmig left it alone. In Outlook open File > Account "
                      "Settings > Account Settings, double-click the account, choose More "
                      "Settings > Advanced and check that the incoming server's encrypted "
                      "connection is {socket}."),
-                  {{"prefix", prefix},
-                   {"ssl", ssl ? "1" : "0"},
-                   {"value", std::to_string(*secure)},
-                   {"socket", ssl ? "SSL/TLS" : "None"}});
-      }
+                {{"prefix", prefix},
+                 {"ssl", ssl ? "1" : "0"},
+                 {"value", std::to_string(*secure)},
+                 {"socket", ssl ? "SSL/TLS" : "None"}});
     }
   }
   if (changed(r, Side::Incoming, FieldKind::Authentication)) {
@@ -559,9 +531,6 @@ void apply_outlook(RegistryProfile::Writer& w, const Request& r) {
       w.clear_dword(prefix + " Use Sicily", rule);
     } else if (in.authentication == AuthMethod::Ntlm) {
       w.put_dword(prefix + " Use Sicily", 1, rule);
-    } else {
-      w.finding(rule, Severity::ActionRequired, kUnsupportedAuth,
-                {{"method", std::string(to_string(in.authentication))}, {"side", "incoming"}});
     }
   }
 
@@ -617,9 +586,7 @@ void apply_outlook(RegistryProfile::Writer& w, const Request& r) {
         }
         break;
       }
-      default:
-        w.finding(rule, Severity::ActionRequired, kUnsupportedAuth,
-                  {{"method", std::string(to_string(out.authentication))}, {"side", "outgoing"}});
+      default:  // kept out of the plan by the capabilities
         break;
     }
   }
@@ -642,15 +609,8 @@ void apply_iam(RegistryProfile::Writer& w, const Request& r) {
     const std::string& rule = *r.rule(Side::Incoming, FieldKind::SocketType);
     if (in.socket_type == SocketType::Ssl) {
       w.put_dword(prefix + " Secure Connection", 1, rule);
-    } else if (in.socket_type == SocketType::Plain) {
-      w.clear_dword(prefix + " Secure Connection", rule);
     } else {
-      w.finding(rule, Severity::ActionRequired,
-                N_("Outlook Express account \"{account}\": Outlook Express cannot use STARTTLS "
-                   "for the incoming server. Use SSL instead (port {ssl_port}): in Outlook "
-                   "Express open Tools > Accounts > Properties > Advanced and tick \"This server "
-                   "requires a secure connection (SSL)\" for incoming mail."),
-                {{"ssl_port", std::to_string(default_port(in.protocol, SocketType::Ssl))}});
+      w.clear_dword(prefix + " Secure Connection", rule);
     }
   }
   if (changed(r, Side::Incoming, FieldKind::Authentication)) {
@@ -659,9 +619,6 @@ void apply_iam(RegistryProfile::Writer& w, const Request& r) {
       w.clear_dword(prefix + " Use Sicily", rule);
     } else if (in.authentication == AuthMethod::Ntlm) {
       w.put_dword(prefix + " Use Sicily", 1, rule);
-    } else {
-      w.finding(rule, Severity::ActionRequired, kUnsupportedAuth,
-                {{"method", std::string(to_string(in.authentication))}, {"side", "incoming"}});
     }
   }
 
@@ -691,20 +648,7 @@ void apply_iam(RegistryProfile::Writer& w, const Request& r) {
                      "SP3 and Vista SP1); without it, sending fails."),
                   {{"port", std::to_string(out.port)}});
       }
-    } else if (on_465) {
-      w.finding(rule, Severity::ActionRequired,
-                N_("Outlook Express account \"{account}\": on port 465 Outlook Express always "
-                   "uses SSL, not STARTTLS. Set the outgoing server to port 587 in Tools > "
-                   "Accounts > Properties > Advanced."),
-                {});
-    } else {
-      w.finding(rule, Severity::ActionRequired,
-                N_("Outlook Express account \"{account}\": Outlook Express uses SSL for the "
-                   "outgoing server only on port 465 (on port {port} its \"requires a secure "
-                   "connection\" box means STARTTLS). Set the outgoing server to port 465 in "
-                   "Tools > Accounts > Properties > Advanced."),
-                {{"port", std::to_string(out.port)}});
-    }
+    }  // a kind of TLS the port does not allow is kept out of the plan (the capabilities)
   }
   if (changed(r, Side::Outgoing, FieldKind::Authentication) ||
       changed(r, Side::Outgoing, FieldKind::Username)) {
@@ -730,9 +674,7 @@ void apply_iam(RegistryProfile::Writer& w, const Request& r) {
           }
         }
         break;
-      default:
-        w.finding(rule, Severity::ActionRequired, kUnsupportedAuth,
-                  {{"method", std::string(to_string(out.authentication))}, {"side", "outgoing"}});
+      default:  // kept out of the plan by the capabilities
         break;
     }
   }
@@ -740,34 +682,80 @@ void apply_iam(RegistryProfile::Writer& w, const Request& r) {
 
 }  // namespace
 
-std::vector<Finding> RegistryProfile::apply(const std::string& account_id,
-                                            const std::vector<Change>& changes) {
+ClientCapabilities outlook_capabilities(RegistryAccountKind kind) {
+  ClientCapabilities capabilities;
+  const bool outlook = kind == RegistryAccountKind::OutlookMapi;
+  capabilities.client_name = outlook ? "Outlook" : "Outlook Express";
+  capabilities.switches_protocol_in_place = false;
+  ServerCapabilities incoming;
+  incoming.socket_types = {SocketType::Plain, SocketType::Ssl};
+  incoming.authentication = {AuthMethod::PasswordCleartext, AuthMethod::Ntlm};
+  capabilities.pop3 = incoming;
+  capabilities.imap = incoming;
+  capabilities.smtp.authentication = {AuthMethod::None, AuthMethod::PasswordCleartext,
+                                      AuthMethod::Ntlm};
+  RefusalWordings& wordings = capabilities.wordings;
+  wordings.protocol_switch = kProtocolChange;
+  wordings.incoming_authentication = kUnsupportedAuth;
+  wordings.outgoing_authentication = kUnsupportedAuth;
+  wordings.invalid_value =
+      N_("Could not apply {field} = \"{value}\": not a valid value for this field.");
+  wordings.invalid_value_severity = Severity::Warning;
+  if (outlook) {
+    capabilities.smtp.authentication.push_back(AuthMethod::SmtpAfterPop);
+    // Outlook keeps STARTTLS for POP3/IMAP in "Secure Connection", whose values are [open].
+    wordings.incoming_starttls =
+        N_("Outlook account \"{account}\": mailmig cannot set STARTTLS for the incoming "
+           "server, because Outlook keeps it in {prefix} Secure Connection, whose values "
+           "are not documented. In Outlook open File > Account Settings > Account "
+           "Settings, double-click the account, choose More Settings > Advanced and set "
+           "the incoming server's encrypted connection to STARTTLS on port {port}.");
+    return capabilities;
+  }
+  // The one "requires SSL" box for sending means SSL on 465 and STARTTLS elsewhere.
+  capabilities.smtp.tls_kind_follows_port = true;
+  wordings.incoming_starttls =
+      N_("Outlook Express account \"{account}\": Outlook Express cannot use STARTTLS "
+         "for the incoming server. Use SSL instead (port {ssl_port}): in Outlook "
+         "Express open Tools > Accounts > Properties > Advanced and tick \"This server "
+         "requires a secure connection (SSL)\" for incoming mail.");
+  wordings.outgoing_starttls =
+      N_("Outlook Express account \"{account}\": on port 465 Outlook Express always "
+         "uses SSL, not STARTTLS. Set the outgoing server to port 587 in Tools > "
+         "Accounts > Properties > Advanced.");
+  wordings.outgoing_tls_for_port =
+      N_("Outlook Express account \"{account}\": Outlook Express uses SSL for the "
+         "outgoing server only on port 465 (on port {port} its \"requires a secure "
+         "connection\" box means STARTTLS). Set the outgoing server to port 465 in "
+         "Tools > Accounts > Properties > Advanced.");
+  return capabilities;
+}
+
+ClientCapabilities RegistryProfile::capabilities(const Account& account) const {
+  const RegistryAccountKey* key = account_key(account.id);
+  return outlook_capabilities(key ? key->kind : RegistryAccountKind::OutlookMapi);
+}
+
+std::vector<Finding> RegistryProfile::apply(const EditPlan& plan) {
   std::vector<Finding> result;
-  const RegistryAccountKey* key = account_key(account_id);
+  const RegistryAccountKey* key = account_key(plan.account_id);
   if (!key) {
-    for (const Change& change : changes) {
+    for (const Change& change : plan.changes) {
       result.push_back(make_finding(change.rule, Severity::Warning,
                                     N_("There is no account {account} in this registry export."),
-                                    {{"account", account_id}}));
+                                    {{"account", plan.account_id}}));
     }
     return result;
   }
   Request request;
   request.current = read_account(*key);
-  request.desired = request.current;
-  for (const Change& change : changes) {
-    const auto field = parse_field_name(change.field);
-    if (!field || !write_field(request.desired, *field, change.to)) {
-      result.push_back(make_finding(change.rule, Severity::Warning,
-                                    N_("Could not apply {field} = \"{value}\": not a valid value "
-                                       "for this field."),
-                                    {{"field", change.field}, {"value", change.to}}));
-      continue;
+  request.desired = plan.after;
+  for (const Change& change : plan.changes) {
+    if (const auto field = parse_field_name(change.field)) {
+      request.fields.emplace_back(*field, change.rule);
     }
-    request.fields.emplace_back(*field, change.rule);
   }
   Writer writer(*this, request.current, result);
-  report_protocol_changes(writer, request);
   if (key->kind == RegistryAccountKind::OutlookMapi) {
     apply_outlook(writer, request);
   } else {

@@ -24,6 +24,9 @@ struct RegistryAccountKey {
   RegistryAccountKind kind;
 };
 
+// What an Outlook or an Outlook Express account of a registry export can store.
+ClientCapabilities outlook_capabilities(RegistryAccountKind kind);
+
 class RegistryProfile : public Profile {
  public:
   RegistryProfile(std::string path, std::string bytes, RegFile document,
@@ -32,12 +35,10 @@ class RegistryProfile : public Profile {
   ClientKind client() const override;
   std::string path() const override { return files_.front().path; }
   std::vector<Account> accounts() const override;
-  std::optional<Account> account(const std::string& account_id) const override;
   std::vector<Finding> findings() const override;
-  std::vector<Finding> apply(const EditPlan& plan) override {
-    return apply(plan.account_id, plan.changes);
-  }
-  std::vector<Finding> apply(const std::string& account_id, const std::vector<Change>& changes);
+  ClientCapabilities capabilities(const Account& account) const override;
+  using Profile::apply;
+  std::vector<Finding> apply(const EditPlan& plan) override;
   // Builds the current bytes (and the delta and undo files) once, after any number of apply().
   const std::vector<ProfileFile>& files() const override;
   // Whether each file changes, without building the files when no earlier run left any.

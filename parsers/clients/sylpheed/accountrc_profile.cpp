@@ -433,15 +433,6 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
   }
   profile->document_ = std::move(document);
   profile->files_.push_back(std::move(files.accountrc));
-  std::vector<std::size_t> repeats;
-  for (const auto& section : profile->document_.sections()) {
-    repeats.clear();
-    const AccountKeys keys(section, client, &repeats);
-    for (const std::size_t line : repeats) {
-      profile->repeated_key_findings_.push_back(
-          profile->repeated_key_finding(section, section.lines[line]));
-    }
-  }
 
   if (files.clawsrc) {
     AccountrcDocument clawsrc;
@@ -530,7 +521,19 @@ Finding AccountrcProfile::repeated_key_finding(const AccountrcDocument::Section&
        {"client", std::string(client_display_name(client_))}});
 }
 
-std::vector<Finding> AccountrcProfile::findings() const { return repeated_key_findings_; }
+std::vector<Finding> AccountrcProfile::findings() const {
+  // An edit never adds or removes a repeated key, nor moves an original line's number.
+  std::vector<Finding> found;
+  std::vector<std::size_t> repeats;
+  for (const auto& section : document_.sections()) {
+    repeats.clear();
+    const AccountKeys keys(section, client_, &repeats);
+    for (const std::size_t line : repeats) {
+      found.push_back(repeated_key_finding(section, section.lines[line]));
+    }
+  }
+  return found;
+}
 
 std::string AccountrcProfile::display_text(const ProfileFile& file, std::string_view bytes) const {
   if (boost::filesystem::path(file.path).filename() == "passwordstorerc") {
@@ -635,6 +638,7 @@ const char* const kCannotSet =
 ClientCapabilities accountrc_capabilities(ClientKind client, Protocol incoming) {
   ClientCapabilities capabilities;
   capabilities.client_name = client_display_name(client);
+  capabilities.adds_outgoing_server = false;
   capabilities.pop3.authentication = {AuthMethod::PasswordCleartext, AuthMethod::Apop};
   capabilities.imap.authentication = {AuthMethod::PasswordCleartext,
                                       AuthMethod::PasswordEncrypted};

@@ -67,8 +67,6 @@ class AccountrcProfile final : public Profile {
   // accountrc first, then clawsrc and passwordstorerc if read; files() copies the document's
   // current bytes into files_[0].
   mutable std::vector<ProfileFile> files_;
-  // Found at load: an edit never adds or removes a repeated key, nor moves an original line.
-  std::vector<Finding> repeated_key_findings_;
   AccountrcDocument document_;  // the current bytes of files_[0]
   std::unordered_map<std::string, std::size_t> section_of_id_;  // "1" -> index in sections()
   int clawsrc_config_version_ = 0;  // Claws assumes 0 when clawsrc has none

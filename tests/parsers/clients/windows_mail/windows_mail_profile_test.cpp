@@ -161,6 +161,7 @@ TEST(WindowsMailProfile, WhatOneFlagCannotSayIsAManualStep) {
       profile->apply(kKeioId, {{"pop-starttls", "incoming.socketType", "plain", "STARTTLS", ""}});
   ASSERT_EQ(starttls_in.size(), 1u);
   EXPECT_EQ(starttls_in[0].severity, Severity::ActionRequired);
+  const auto outgoing_before = profile->accounts()[0].outgoing;
   auto pop_before_smtp =
       profile->apply(kKeioId, {{"pbs", "outgoing.socketType", "plain", "SSL", ""},
                                {"pbs", "outgoing.port", "25", "465", ""},
@@ -171,6 +172,7 @@ TEST(WindowsMailProfile, WhatOneFlagCannotSayIsAManualStep) {
             "\"慶應 信濃町\"; it offers no authentication, a password, or Secure Password "
             "Authentication. mailmig left the sending settings unchanged.");
   // Port, SSL and login are one step: none of it went in.
+  EXPECT_EQ(profile->accounts()[0].outgoing, outgoing_before);
   EXPECT_EQ(profile->accounts()[0].outgoing,
             (ServerSettings{Protocol::Smtp, "popper.sc.itc.keio.ac.jp", 25, SocketType::Plain,
                             AuthMethod::None, ""}));
