@@ -521,7 +521,7 @@ TEST(RunMigration, PlansAnAccountWithTheSharedServerAsAnEarlierPlanLeftIt) {
   options.command = Command::Plan;
   options.paths = {dir.string()};
   options.verification = VerificationMode::Off;
-  const Migration migration = run_migration(options, builtin_default_policy());
+  const Migration migration = run_migration(options, builtin_default_policy(known_rules()));
   fs::remove_all(dir);
   ASSERT_EQ(migration.result.profiles.size(), 1u);
   const auto& accounts = migration.result.profiles[0].accounts;

@@ -224,19 +224,19 @@ TEST(BeckyProfile, ProtocolChangesInvalidValuesAndUnknownAccountsAreReported) {
   auto profile = load(kDataDir);
   auto findings = profile->apply(kUtokyo, {{"imap", "incoming.protocol", "pop3", "imap", ""},
                                            {"bad", "incoming.port", "110", "eleven", ""}});
-  // The plan's refusal comes first, then what the writer could not take.
+  // Both refusals are the plan's: the value no key can hold, then the switch Becky! cannot make.
   ASSERT_EQ(findings.size(), 2u);
-  EXPECT_EQ(findings[0].rule, "imap");
-  EXPECT_EQ(findings[0].severity, Severity::ActionRequired);
+  EXPECT_EQ(findings[0].rule, "bad");
+  EXPECT_EQ(findings[0].severity, Severity::Warning);
   EXPECT_EQ(findings[0].message(),
+            "mailmig cannot set incoming.port to \"eleven\" for the Becky! mailbox "
+            "\"生産技術研究所\".");
+  EXPECT_EQ(findings[1].rule, "imap");
+  EXPECT_EQ(findings[1].severity, Severity::ActionRequired);
+  EXPECT_EQ(findings[1].message(),
             "Becky! cannot switch the mailbox \"生産技術研究所\" from pop3 to imap in place. In "
             "Becky!, create a new mailbox with File > Mailbox > New and enter the new server "
             "settings there.");
-  EXPECT_EQ(findings[1].rule, "bad");
-  EXPECT_EQ(findings[1].severity, Severity::Warning);
-  EXPECT_EQ(findings[1].message(),
-            "mailmig cannot set incoming.port to \"eleven\" for the Becky! mailbox "
-            "\"生産技術研究所\".");
   EXPECT_FALSE(file_of(*profile, kUtokyo).changed());
 
   auto unknown = profile->apply("nope.mb", {{"r", "incoming.port", "110", "995", ""}});
