@@ -29,7 +29,8 @@ struct LastWriter {
 constexpr int kMaxPasses = 8;
 
 EditPlan plan_account(const Account& before, const Policy& policy,
-                      const std::vector<const Rule*>& rules, const ClientCapabilities& capabilities) {
+                      const std::vector<const Rule*>& rules,
+                      const ClientCapabilities& capabilities) {
   EditPlan plan{before.id, before, {}, {}};
   if (!policy.governs(before)) {
     plan.governed = false;

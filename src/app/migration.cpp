@@ -5,12 +5,12 @@
 #include <map>
 #include <optional>
 
+#include "parsers/clients/client_list.h"
 #include "parsers/clients/thunderbird/thunderbird_client.h"
+#include "rules/rule_engine.h"
+#include "src/app/discovery.h"
 #include "src/app/endpoint_verification.h"
 #include "src/app/safe_apply.h"
-#include "src/app/discovery.h"
-#include "parsers/clients/client_list.h"
-#include "rules/rule_engine.h"
 #include "src/i18n/i18n.h"
 #include "src/io/journal.h"
 #include "src/report/run_totals.h"

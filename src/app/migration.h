@@ -24,7 +24,7 @@ struct MigrationOptions {
   std::string state_dir;           // journal, locks (apply)
   std::string backup_dir;          // empty: beside the journal
   std::string machine;
-  std::string group;  // --group: the machine group the census counts this run under
+  std::string group;        // --group: the machine group the census counts this run under
   bool home_given = false;  // --home was given: the state folder is that home's
   // apply: how the undo line names the program (its full path: a double-click user has no
   // `mailmig` on the PATH), and whether it leaves out the run id (the double-click run: the

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "src/app/migration.h"
 #include "src/app/discovery.h"
+#include "src/app/migration.h"
 #include "src/io/file_system.h"
 #include "src/io/journal.h"
 #include "src/io/profile_lock.h"

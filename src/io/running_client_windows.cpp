@@ -2,9 +2,8 @@
 #ifdef _WIN32
 
 // windows.h first: tlhelp32.h uses its types.
-#include <windows.h>
-
 #include <tlhelp32.h>
+#include <windows.h>
 
 #include <string>
 

@@ -24,7 +24,9 @@ Finding refusal(std::string rule, const char* wording,
   return finding;
 }
 
-std::string label(const Account& account) { return account.name.empty() ? account.id : account.name; }
+std::string label(const Account& account) {
+  return account.name.empty() ? account.id : account.name;
+}
 
 // The refusals of one plan: what the user is told, and the fields set back.
 class Refusals {
@@ -119,7 +121,8 @@ void keep_connection_within(Refusals& refusals, Side side, const ServerCapabilit
     const char* wording = wanted.socket_type == SocketType::StartTls
                               ? (incoming ? wordings.incoming_starttls : wordings.outgoing_starttls)
                               : nullptr;
-    if (!wording) wording = incoming ? wordings.incoming_socket_type : wordings.outgoing_socket_type;
+    if (!wording)
+      wording = incoming ? wordings.incoming_socket_type : wordings.outgoing_socket_type;
     refusals.refuse(socket, wording);
     refused = true;
   } else if (server.tls_kind_follows_port && (refusals.changed(socket) || refusals.changed(port)) &&
@@ -136,8 +139,8 @@ void keep_connection_within(Refusals& refusals, Side side, const ServerCapabilit
   // One step: one thing for the user to do. Otherwise each field the client cannot store.
   if (refusals.changed(auth) && !server.stores(wanted.authentication) &&
       !(refused && server.connection_is_one_step)) {
-    refusals.refuse(auth, incoming ? wordings.incoming_authentication
-                                   : wordings.outgoing_authentication);
+    refusals.refuse(auth,
+                    incoming ? wordings.incoming_authentication : wordings.outgoing_authentication);
     refused = true;
   }
   if (!refused) return;

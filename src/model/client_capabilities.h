@@ -22,22 +22,25 @@ struct ServerCapabilities {
   // STARTTLS on any other (Outlook Express, Windows Mail sending): a socket type that does not
   // fit the port cannot be stored.
   bool tls_kind_follows_port = false;
-  std::vector<AuthMethod> authentication{
-      AuthMethod::None,    AuthMethod::PasswordCleartext, AuthMethod::PasswordEncrypted,
-      AuthMethod::Apop,    AuthMethod::Ntlm,              AuthMethod::Gssapi,
-      AuthMethod::OAuth2,  AuthMethod::TlsClientCert,     AuthMethod::SmtpAfterPop,
-      AuthMethod::Any};
+  std::vector<AuthMethod> authentication{AuthMethod::None,
+                                         AuthMethod::PasswordCleartext,
+                                         AuthMethod::PasswordEncrypted,
+                                         AuthMethod::Apop,
+                                         AuthMethod::Ntlm,
+                                         AuthMethod::Gssapi,
+                                         AuthMethod::OAuth2,
+                                         AuthMethod::TlsClientCert,
+                                         AuthMethod::SmtpAfterPop,
+                                         AuthMethod::Any};
   // Port, socket type and authentication are one step in the client's dialog: when one of them
   // cannot be stored, none of them is changed (the user makes the whole step by hand).
   bool connection_is_one_step = false;
 
   bool stores(SocketType socket_type) const {
-    return std::find(socket_types.begin(), socket_types.end(), socket_type) !=
-           socket_types.end();
+    return std::find(socket_types.begin(), socket_types.end(), socket_type) != socket_types.end();
   }
   bool stores(AuthMethod method) const {
-    return std::find(authentication.begin(), authentication.end(), method) !=
-           authentication.end();
+    return std::find(authentication.begin(), authentication.end(), method) != authentication.end();
   }
 };
 
@@ -66,7 +69,7 @@ struct RefusalWordings {
   // the writer as it is, which reports it.
   const char* invalid_value = nullptr;
   Severity invalid_value_severity = Severity::ActionRequired;
-  const char* other = nullptr;          // any refusal without a wording of its own
+  const char* other = nullptr;  // any refusal without a wording of its own
 };
 
 struct ClientCapabilities {
@@ -88,9 +91,12 @@ struct ClientCapabilities {
 
   const ServerCapabilities& incoming(Protocol protocol) const {
     switch (protocol) {
-      case Protocol::Imap: return imap;
-      case Protocol::Nntp: return nntp;
-      default: return pop3;
+      case Protocol::Imap:
+        return imap;
+      case Protocol::Nntp:
+        return nntp;
+      default:
+        return pop3;
     }
   }
 };

@@ -49,9 +49,7 @@ class Profile {
 
   // The outgoing server of the account when other accounts of the profile may use it too
   // (Thunderbird's "smtp1"), else empty: a plan that edits it edits theirs too.
-  virtual std::string shared_outgoing_server(const std::string& /*account_id*/) const {
-    return {};
-  }
+  virtual std::string shared_outgoing_server(const std::string& /*account_id*/) const { return {}; }
 
   // What the client can store for this account (Outlook and Outlook Express accounts of one
   // registry export differ; a Thunderbird account renamed before 102 cannot be renamed). The

@@ -514,11 +514,11 @@ void apply_outlook(RegistryProfile::Writer& w, const Request& r) {
     if (const auto secure = w.dword(prefix + " Secure Connection")) {
       w.finding(rule, Severity::ActionRequired,
                 N_("Outlook account \"{account}\": {prefix} Use SSL is now {ssl}, but Outlook "
-                     "also keeps {prefix} Secure Connection ({value}), whose values are not "
-                     "documented, so mailmig left it alone. In Outlook open File > Account "
-                     "Settings > Account Settings, double-click the account, choose More "
-                     "Settings > Advanced and check that the incoming server's encrypted "
-                     "connection is {socket}."),
+                   "also keeps {prefix} Secure Connection ({value}), whose values are not "
+                   "documented, so mailmig left it alone. In Outlook open File > Account "
+                   "Settings > Account Settings, double-click the account, choose More "
+                   "Settings > Advanced and check that the incoming server's encrypted "
+                   "connection is {socket}."),
                 {{"prefix", prefix},
                  {"ssl", ssl ? "1" : "0"},
                  {"value", std::to_string(*secure)},

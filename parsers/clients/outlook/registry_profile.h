@@ -67,7 +67,7 @@ class RegistryProfile : public Profile {
   void add_output_file(const std::string& path, std::string bytes) const;
 
   ClientKind client_ = kOutlookExpress;  // Outlook when any account is a MAPI one
-  RegFile document_;  // remembers the text as parsed, for the undo file
+  RegFile document_;                     // remembers the text as parsed, for the undo file
   std::vector<RegistryAccountKey> account_keys_;
   std::unordered_map<std::string, std::size_t> account_index_;  // id -> index in account_keys_
   mutable std::vector<ProfileFile> files_;

@@ -610,9 +610,7 @@ class AccountWriter {
   }
 
  private:
-  const AccountrcDocument::Section& section() const {
-    return document_.sections()[section_index_];
-  }
+  const AccountrcDocument::Section& section() const { return document_.sections()[section_index_]; }
 
   AccountrcDocument& document_;
   std::size_t section_index_;
@@ -640,12 +638,12 @@ ClientCapabilities accountrc_capabilities(ClientKind client, Protocol incoming) 
   capabilities.client_name = client_display_name(client);
   capabilities.adds_outgoing_server = false;
   capabilities.pop3.authentication = {AuthMethod::PasswordCleartext, AuthMethod::Apop};
-  capabilities.imap.authentication = {AuthMethod::PasswordCleartext,
-                                      AuthMethod::PasswordEncrypted};
+  capabilities.imap.authentication = {AuthMethod::PasswordCleartext, AuthMethod::PasswordEncrypted};
   capabilities.nntp.authentication = {AuthMethod::PasswordCleartext, AuthMethod::None};
   capabilities.smtp.authentication = {AuthMethod::None, AuthMethod::PasswordCleartext,
                                       AuthMethod::PasswordEncrypted};
-  if (incoming == Protocol::Pop3) capabilities.smtp.authentication.push_back(AuthMethod::SmtpAfterPop);
+  if (incoming == Protocol::Pop3)
+    capabilities.smtp.authentication.push_back(AuthMethod::SmtpAfterPop);
   capabilities.wordings.other = kCannotSet;
   capabilities.wordings.invalid_value = kCannotSet;
   return capabilities;
@@ -888,13 +886,9 @@ LoadResult load_profile(ClientKind client, const std::string& dir) {
 
 }  // namespace
 
-LoadResult load_sylpheed_profile(const std::string& dir) {
-  return load_profile(kSylpheed, dir);
-}
+LoadResult load_sylpheed_profile(const std::string& dir) { return load_profile(kSylpheed, dir); }
 
-LoadResult load_claws_profile(const std::string& dir) {
-  return load_profile(kClawsMail, dir);
-}
+LoadResult load_claws_profile(const std::string& dir) { return load_profile(kClawsMail, dir); }
 
 bool looks_like_claws_accountrc(std::string_view bytes) {
   static constexpr std::array<std::string_view, 8> kClawsOnlyKeys = {

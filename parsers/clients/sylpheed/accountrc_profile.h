@@ -67,7 +67,7 @@ class AccountrcProfile final : public Profile {
   // accountrc first, then clawsrc and passwordstorerc if read; files() copies the document's
   // current bytes into files_[0].
   mutable std::vector<ProfileFile> files_;
-  AccountrcDocument document_;  // the current bytes of files_[0]
+  AccountrcDocument document_;                                  // the current bytes of files_[0]
   std::unordered_map<std::string, std::size_t> section_of_id_;  // "1" -> index in sections()
   int clawsrc_config_version_ = 0;  // Claws assumes 0 when clawsrc has none
   std::map<std::string, std::set<std::string>> saved_passwords_;  // account id -> {recv, send}

@@ -558,7 +558,8 @@ ClientCapabilities thunderbird_capabilities() {
   capabilities.client_name = "Thunderbird";
   capabilities.switches_protocol_in_place = false;
   capabilities.adds_outgoing_server = false;
-  for (ServerCapabilities* incoming : {&capabilities.pop3, &capabilities.imap, &capabilities.nntp}) {
+  for (ServerCapabilities* incoming :
+       {&capabilities.pop3, &capabilities.imap, &capabilities.nntp}) {
     std::erase(incoming->authentication, AuthMethod::SmtpAfterPop);
   }
   RefusalWordings& wordings = capabilities.wordings;
