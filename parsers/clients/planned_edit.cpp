@@ -54,4 +54,10 @@ void PlannedEdit::check_written(const std::string& rule, std::string_view key,
       {{"key", std::string(key)}, {"error", result.message}});
 }
 
+bool PlannedEdit::keeps_protocol(Side side) {
+  if (wanted_server(side).protocol == current_server(side).protocol) return true;
+  cannot_store(side, FieldKind::Protocol);
+  return false;
+}
+
 }  // namespace mailmig

@@ -46,6 +46,9 @@ class PlannedEdit {
   // Reports a wanted value no key of the client can hold. The engine plans within the client's
   // capabilities, so only a plan made without them (a fuzz target's) gets here.
   void cannot_store(Side side, FieldKind kind);
+  // Whether the plan keeps the side's protocol; if not, reports it as not stored (a client that
+  // keeps one account a file cannot switch POP3 and IMAP in place, and writes nothing of it).
+  bool keeps_protocol(Side side);
   // Reports a key the document could not take.
   void check_written(const std::string& rule, std::string_view key, const ParseResult& result);
 

@@ -147,10 +147,7 @@ class MailboxWriter {
     const Side side = Side::Incoming;
     const ServerSettings& now = edit_.current().incoming;
     const ServerSettings& wanted = edit_.wanted().incoming;
-    if (wanted.protocol != now.protocol) {
-      edit_.cannot_store(side, FieldKind::Protocol);
-      return;
-    }
+    if (!edit_.keeps_protocol(side)) return;
     if (wanted.hostname != now.hostname)
       set(side, FieldKind::Hostname, kMailServer, wanted.hostname);
     if (wanted.username != now.username) set(side, FieldKind::Username, kUserId, wanted.username);
@@ -228,7 +225,7 @@ class MailboxWriter {
 
 std::vector<Account> BeckyProfile::accounts() const {
   std::vector<Account> result;
-  for (const Mailbox& mailbox : mailboxes_) {
+  for (const auto& mailbox : mailboxes_.entries()) {
     if (mailbox.document.has_section(kSection)) {
       result.push_back(read_account(mailbox.id, mailbox.document));
     }
@@ -286,7 +283,7 @@ ClientCapabilities BeckyProfile::capabilities(const Account& /*account*/) const 
 
 std::vector<Finding> BeckyProfile::findings() const {
   std::vector<Finding> result;
-  for (const Mailbox& mailbox : mailboxes_) {
+  for (const auto& mailbox : mailboxes_.entries()) {
     if (!mailbox.document.has_section(kSection)) continue;
     const Account account = read_account(mailbox.id, mailbox.document);
     auto check = [&](const ServerSettings& server, std::string_view port_key, const char* label) {
@@ -309,9 +306,9 @@ std::vector<Finding> BeckyProfile::findings() const {
 }
 
 std::vector<Finding> BeckyProfile::apply(const EditPlan& plan) {
-  for (std::size_t i = 0; i < mailboxes_.size(); ++i) {
-    Mailbox& mailbox = mailboxes_[i];
-    if (mailbox.id != plan.account_id || !mailbox.document.has_section(kSection)) continue;
+  std::vector<Finding> findings;
+  const bool edited = mailboxes_.edit(plan.account_id, [&](auto& mailbox) {
+    if (!mailbox.document.has_section(kSection)) return false;
     Account current = read_account(mailbox.id, mailbox.document);
     if (!current.outgoing) {
       current.outgoing = ServerSettings{
@@ -324,22 +321,16 @@ std::vector<Finding> BeckyProfile::apply(const EditPlan& plan) {
                       N_("mailmig could not write {key} for the Becky! mailbox \"{mailbox}\": "
                          "{error}")});
     MailboxWriter(mailbox.document, edit).write();
-    files_[i].current = mailbox.document.serialize();
-    return edit.take_findings();
-  }
-  const std::string rule =
-      plan.changes.empty() ? std::string(kFormatRule) : plan.changes.front().rule;
-  return {make_finding(rule, Severity::Warning,
-                       N_("There is no Becky! mailbox \"{account}\" in this profile."),
-                       {{"account", plan.account_id}})};
+    findings = edit.take_findings();
+    return true;
+  });
+  if (edited) return findings;
+  return {missing_account(plan, kFormatRule,
+                          N_("There is no Becky! mailbox \"{account}\" in this profile."))};
 }
 
 std::string BeckyProfile::display_text(const ProfileFile& file, std::string_view bytes) const {
-  BeckyIniDocument document;
-  if (auto result = BeckyIniDocument::parse(std::string(bytes), document); !result) {
-    return result.describe(file.path) + "\n";
-  }
-  return document.display_text();
+  return AccountFiles<BeckyIniDocument>::display_text(file, bytes);
 }
 
 LoadResult load_becky_profile(const std::string& path) {
@@ -354,21 +345,17 @@ LoadResult load_becky_profile(const std::string& path) {
   }
   auto profile = std::unique_ptr<BeckyProfile>(new BeckyProfile());
   profile->path_ = path;
-  for (const std::string& ini : inis) {
-    auto read = read_file(ini);
-    if (!read) return {nullptr, read.error};
-    if (read.bytes.empty()) {
-      return {nullptr,
-              ini + ": empty file, expected a Becky! Mailbox.ini with an [Account] section"};
-    }
-    BeckyProfile::Mailbox mailbox;
-    mailbox.id = fs::absolute(fs::path(ini)).parent_path().filename().string();
-    if (auto result = BeckyIniDocument::parse(read.bytes, mailbox.document); !result) {
-      return {nullptr, result.describe(ini)};
-    }
-    profile->files_.push_back(ProfileFile{ini, read.bytes, read.bytes, false});
-    profile->mailboxes_.push_back(std::move(mailbox));
-  }
+  const std::string unread = profile->mailboxes_.read(
+      inis,
+      [](const std::string& ini) {
+        return fs::absolute(fs::path(ini)).parent_path().filename().string();
+      },
+      [](const std::string& ini, const std::string& bytes) {
+        return bytes.empty()
+                   ? ini + ": empty file, expected a Becky! Mailbox.ini with an [Account] section"
+                   : std::string();
+      });
+  if (!unread.empty()) return {nullptr, unread};
   return {std::move(profile), {}};
 }
 

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/clients/account_files.h"
 #include "parsers/clients/becky/becky_client.h"
 #include "parsers/formats/ini/becky_ini_document.h"
 #include "src/model/profile.h"
@@ -24,19 +25,13 @@ class BeckyProfile final : public Profile {
   ClientCapabilities capabilities(const Account& account) const override;
   using Profile::apply;
   std::vector<Finding> apply(const EditPlan& plan) override;
-  const std::vector<ProfileFile>& files() const override { return files_; }
+  const std::vector<ProfileFile>& files() const override { return mailboxes_.files(); }
   std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
 
  private:
   friend LoadResult load_becky_profile(const std::string& path);
-  struct Mailbox {
-    std::string id;  // the mailbox folder name, e.g. "4e4d186e.mb"
-    BeckyIniDocument document;
-  };  // files_[i] belongs to mailboxes_[i]
-
   std::string path_;
-  std::vector<ProfileFile> files_;
-  std::vector<Mailbox> mailboxes_;
+  AccountFiles<BeckyIniDocument> mailboxes_;  // ids are the mailbox folders, e.g. "4e4d186e.mb"
 };
 
 // `path` is a Becky! data folder (every mailbox in it) or one Mailbox.ini.

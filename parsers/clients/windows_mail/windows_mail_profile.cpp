@@ -144,10 +144,7 @@ class AccountWriter {
     const Side side = Side::Incoming;
     const ServerSettings& now = edit_.current().incoming;
     const ServerSettings& wanted = edit_.wanted().incoming;
-    if (wanted.protocol != now.protocol) {
-      edit_.cannot_store(side, FieldKind::Protocol);
-      return;
-    }
+    if (!edit_.keeps_protocol(side)) return;
     if (wanted.hostname != now.hostname) {
       set_string(side, FieldKind::Hostname, keys_.server, wanted.hostname);
     }
@@ -275,7 +272,7 @@ bool has_oeaccount_extension(const boost::filesystem::path& path) {
 
 std::vector<Account> WindowsMailProfile::accounts() const {
   std::vector<Account> result;
-  for (const AccountFile& file : account_files_) {
+  for (const auto& file : account_files_.entries()) {
     if (auto account = read_account(file.id, file.document)) result.push_back(*account);
   }
   return result;
@@ -332,12 +329,11 @@ std::vector<Finding> WindowsMailProfile::findings() const {
 }
 
 std::vector<Finding> WindowsMailProfile::apply(const EditPlan& plan) {
-  for (std::size_t i = 0; i < account_files_.size(); ++i) {
-    AccountFile& file = account_files_[i];
-    if (file.id != plan.account_id) continue;
+  std::vector<Finding> findings;
+  const bool edited = account_files_.edit(plan.account_id, [&](auto& file) {
     auto current = read_account(file.id, file.document);
     const auto keys = incoming_keys(file.document);
-    if (!current || !keys) break;
+    if (!current || !keys) return false;
     if (!current->outgoing) {
       current->outgoing =
           ServerSettings{Protocol::Smtp, "", 25, SocketType::Plain, AuthMethod::None, ""};
@@ -349,23 +345,17 @@ std::vector<Finding> WindowsMailProfile::apply(const EditPlan& plan) {
                       N_("mailmig could not write {key} for the Windows Mail account "
                          "\"{account}\": {error}")});
     AccountWriter(file.document, edit, *keys).write();
-    files_[i].current = file.document.serialize();
-    return edit.take_findings();
-  }
-  const std::string rule =
-      plan.changes.empty() ? std::string(kFormatRule) : plan.changes.front().rule;
-  return {make_finding(rule, Severity::Warning,
-                       N_("There is no Windows Mail mail account \"{account}\" in this store."),
-                       {{"account", plan.account_id}})};
+    findings = edit.take_findings();
+    return true;
+  });
+  if (edited) return findings;
+  return {missing_account(
+      plan, kFormatRule, N_("There is no Windows Mail mail account \"{account}\" in this store."))};
 }
 
 std::string WindowsMailProfile::display_text(const ProfileFile& file,
                                              std::string_view bytes) const {
-  OeAccountDocument document;
-  if (auto result = OeAccountDocument::parse(std::string(bytes), document); !result) {
-    return result.describe(file.path) + "\n";
-  }
-  return document.display_text();
+  return AccountFiles<OeAccountDocument>::display_text(file, bytes);
 }
 
 LoadResult load_windows_mail_store(const std::string& path) {
@@ -387,17 +377,10 @@ LoadResult load_windows_mail_store(const std::string& path) {
   }
   auto profile = std::unique_ptr<WindowsMailProfile>(new WindowsMailProfile());
   profile->path_ = path;
-  for (const std::string& file : found) {
-    auto read = read_file(file);
-    if (!read) return {nullptr, read.error};
-    WindowsMailProfile::AccountFile account_file;
-    account_file.id = fs::path(file).filename().string();
-    if (auto result = OeAccountDocument::parse(read.bytes, account_file.document); !result) {
-      return {nullptr, result.describe(file)};
-    }
-    profile->files_.push_back(ProfileFile{file, read.bytes, read.bytes, false});
-    profile->account_files_.push_back(std::move(account_file));
-  }
+  const std::string unread = profile->account_files_.read(
+      found, [](const std::string& file) { return fs::path(file).filename().string(); },
+      [](const std::string&, const std::string&) { return std::string(); });
+  if (!unread.empty()) return {nullptr, unread};
   return {std::move(profile), {}};
 }
 

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/clients/account_files.h"
 #include "parsers/clients/windows_mail/windows_mail_client.h"
 #include "parsers/formats/oeaccount/oeaccount_document.h"
 #include "src/model/profile.h"
@@ -26,19 +27,13 @@ class WindowsMailProfile final : public Profile {
   ClientCapabilities capabilities(const Account& account) const override;
   using Profile::apply;
   std::vector<Finding> apply(const EditPlan& plan) override;
-  const std::vector<ProfileFile>& files() const override { return files_; }
+  const std::vector<ProfileFile>& files() const override { return account_files_.files(); }
   std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
 
  private:
   friend LoadResult load_windows_mail_store(const std::string& path);
-  struct AccountFile {
-    std::string id;
-    OeAccountDocument document;
-  };  // files_[i] belongs to account_files_[i]
-
   std::string path_;
-  std::vector<ProfileFile> files_;
-  std::vector<AccountFile> account_files_;
+  AccountFiles<OeAccountDocument> account_files_;  // ids are the file names
 };
 
 // `path` is the store root (searched recursively for *.oeaccount) or one .oeaccount file.
