@@ -39,7 +39,7 @@ std::string known_files() {
   for (const ClientDescriptor* client : all_clients()) {
     if (client->file_hint &&
         std::find(hints.begin(), hints.end(), client->file_hint) == hints.end()) {
-      hints.push_back(client->file_hint);
+      hints.emplace_back(client->file_hint);
     }
   }
   std::string text;

@@ -49,7 +49,7 @@ void skip_if_client_running(const ProfileLocation& location, ProfileResult& resu
 
 // A program path as a person types it: quoted when it holds a space or a shell character.
 std::string shell_word(const std::string& path) {
-  const std::string shown = printable(path);
+  std::string shown = printable(path);
 #ifdef _WIN32
   if (shown.find_first_of(" &()^") == std::string::npos) return shown;
   return "\"" + shown + "\"";

@@ -82,6 +82,7 @@ std::vector<std::string> find_becky_mailboxes(const std::string& data_dir) {
     return a.first < b.first;
   });
   std::vector<std::string> paths;
+  paths.reserve(found.size());
   for (auto& [folder, path] : found) paths.push_back(std::move(path));
   return paths;
 }

@@ -343,7 +343,7 @@ LoadResult load_becky_profile(const std::string& path) {
   } else {
     inis.push_back(path);
   }
-  auto profile = std::unique_ptr<BeckyProfile>(new BeckyProfile());
+  auto profile = std::make_unique<BeckyProfile>();
   profile->path_ = path;
   const std::string unread = profile->mailboxes_.read(
       inis,

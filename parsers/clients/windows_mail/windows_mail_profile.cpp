@@ -375,7 +375,7 @@ LoadResult load_windows_mail_store(const std::string& path) {
   } else {
     found.push_back(path);
   }
-  auto profile = std::unique_ptr<WindowsMailProfile>(new WindowsMailProfile());
+  auto profile = std::make_unique<WindowsMailProfile>();
   profile->path_ = path;
   const std::string unread = profile->account_files_.read(
       found, [](const std::string& file) { return fs::path(file).filename().string(); },
