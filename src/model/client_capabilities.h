@@ -4,9 +4,9 @@
 // nothing. A default-constructed ClientCapabilities can store everything.
 #pragma once
 
-#include <algorithm>
+#include <cstdint>
+#include <initializer_list>
 #include <string_view>
-#include <vector>
 
 #include "src/model/account.h"
 #include "src/model/change.h"
@@ -16,32 +16,48 @@
 namespace mailmig {
 
 // One server of an account: receiving with a given protocol, or sending.
+// A set of enum values as bits: the run loop asks for every account's capabilities, so they are
+// built without allocating.
+template <typename Enum>
+class EnumSet {
+ public:
+  constexpr EnumSet() = default;
+  constexpr EnumSet(std::initializer_list<Enum> values) {
+    for (const Enum value : values) bits_ |= bit(value);
+  }
+  constexpr bool contains(Enum value) const { return (bits_ & bit(value)) != 0; }
+  constexpr void add(Enum value) { bits_ |= bit(value); }
+  constexpr void remove(Enum value) { bits_ &= ~bit(value); }
+
+ private:
+  static constexpr std::uint32_t bit(Enum value) {
+    return std::uint32_t{1} << static_cast<unsigned>(value);
+  }
+  std::uint32_t bits_ = 0;
+};
+
 struct ServerCapabilities {
-  std::vector<SocketType> socket_types{SocketType::Plain, SocketType::StartTls, SocketType::Ssl};
+  EnumSet<SocketType> socket_types{SocketType::Plain, SocketType::StartTls, SocketType::Ssl};
   // One "secure connection" flag that means SSL on the standard port (995, 993, 465) and
   // STARTTLS on any other (Outlook Express, Windows Mail sending): a socket type that does not
   // fit the port cannot be stored.
   bool tls_kind_follows_port = false;
-  std::vector<AuthMethod> authentication{AuthMethod::None,
-                                         AuthMethod::PasswordCleartext,
-                                         AuthMethod::PasswordEncrypted,
-                                         AuthMethod::Apop,
-                                         AuthMethod::Ntlm,
-                                         AuthMethod::Gssapi,
-                                         AuthMethod::OAuth2,
-                                         AuthMethod::TlsClientCert,
-                                         AuthMethod::SmtpAfterPop,
-                                         AuthMethod::Any};
+  EnumSet<AuthMethod> authentication{AuthMethod::None,
+                                     AuthMethod::PasswordCleartext,
+                                     AuthMethod::PasswordEncrypted,
+                                     AuthMethod::Apop,
+                                     AuthMethod::Ntlm,
+                                     AuthMethod::Gssapi,
+                                     AuthMethod::OAuth2,
+                                     AuthMethod::TlsClientCert,
+                                     AuthMethod::SmtpAfterPop,
+                                     AuthMethod::Any};
   // Port, socket type and authentication are one step in the client's dialog: when one of them
   // cannot be stored, none of them is changed (the user makes the whole step by hand).
   bool connection_is_one_step = false;
 
-  bool stores(SocketType socket_type) const {
-    return std::find(socket_types.begin(), socket_types.end(), socket_type) != socket_types.end();
-  }
-  bool stores(AuthMethod method) const {
-    return std::find(authentication.begin(), authentication.end(), method) != authentication.end();
-  }
+  bool stores(SocketType socket_type) const { return socket_types.contains(socket_type); }
+  bool stores(AuthMethod method) const { return authentication.contains(method); }
 };
 
 // The message the user reads when a change cannot be stored: an N_() template (kept with its

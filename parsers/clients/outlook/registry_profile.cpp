@@ -702,7 +702,7 @@ ClientCapabilities outlook_capabilities(RegistryAccountKind kind) {
       N_("Could not apply {field} = \"{value}\": not a valid value for this field.");
   wordings.invalid_value_severity = Severity::Warning;
   if (outlook) {
-    capabilities.smtp.authentication.push_back(AuthMethod::SmtpAfterPop);
+    capabilities.smtp.authentication.add(AuthMethod::SmtpAfterPop);
     // Outlook keeps STARTTLS for POP3/IMAP in "Secure Connection", whose values are [open].
     wordings.incoming_starttls =
         N_("Outlook account \"{account}\": mailmig cannot set STARTTLS for the incoming "

@@ -643,7 +643,7 @@ ClientCapabilities accountrc_capabilities(ClientKind client, Protocol incoming) 
   capabilities.smtp.authentication = {AuthMethod::None, AuthMethod::PasswordCleartext,
                                       AuthMethod::PasswordEncrypted};
   if (incoming == Protocol::Pop3)
-    capabilities.smtp.authentication.push_back(AuthMethod::SmtpAfterPop);
+    capabilities.smtp.authentication.add(AuthMethod::SmtpAfterPop);
   capabilities.wordings.other = kCannotSet;
   capabilities.wordings.invalid_value = kCannotSet;
   return capabilities;

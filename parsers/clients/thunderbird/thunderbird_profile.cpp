@@ -560,7 +560,7 @@ ClientCapabilities thunderbird_capabilities() {
   capabilities.adds_outgoing_server = false;
   for (ServerCapabilities* incoming :
        {&capabilities.pop3, &capabilities.imap, &capabilities.nntp}) {
-    std::erase(incoming->authentication, AuthMethod::SmtpAfterPop);
+    incoming->authentication.remove(AuthMethod::SmtpAfterPop);
   }
   RefusalWordings& wordings = capabilities.wordings;
   wordings.protocol_switch =
