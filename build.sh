@@ -119,6 +119,9 @@ build_windows() {
     -DMAILMIG_WERROR="${MAILMIG_WERROR:-OFF}" >/dev/null
   cmake --build "$WINDOWS_BUILD_DIR" -j "$JOBS"
   ctest --test-dir "$WINDOWS_BUILD_DIR" --output-on-failure -j "$JOBS" </dev/null
+  # mailmig-<version>-windows-x64.zip (cmake/MailmigPackagingWindows.cmake), in the build folder.
+  (cd "$WINDOWS_BUILD_DIR" && cpack -G ZIP >/dev/null)
+  ls "$WINDOWS_BUILD_DIR"/mailmig-*-windows-x64.zip
 }
 
 case "$command_name" in
