@@ -6,7 +6,8 @@
 #   ./build.sh fuzz   build the libFuzzer targets with clang and run each for FUZZ_SECONDS (30)
 #   ./build.sh lint   the include layering, clang-format and clang-tidy over the product code
 #   ./build.sh windows  cross-build mailmig.exe and its tests with MinGW-w64, run them under Wine
-# Environment: BUILD_DIR (default build), MAILMIG_WERROR=1, MAILMIG_SANITIZE=1, JOBS.
+# Environment: BUILD_DIR (default build), MAILMIG_WERROR=1, MAILMIG_SANITIZE=1, JOBS,
+# MAILMIG_SHARED_DIR (the shared reference folder the tests read; default ../shared).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -114,9 +115,13 @@ build_windows() {
   start_wine_server
   cmake -S . -B "$WINDOWS_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-w64-x86_64.cmake -DMAILMIG_WINDOWS_DEPS="$deps" \
+    ${MAILMIG_SHARED_DIR:+-DMAILMIG_SHARED_DIR="$MAILMIG_SHARED_DIR"} \
     -DMAILMIG_WERROR="${MAILMIG_WERROR:-OFF}" >/dev/null
   cmake --build "$WINDOWS_BUILD_DIR" -j "$JOBS"
   ctest --test-dir "$WINDOWS_BUILD_DIR" --output-on-failure -j "$JOBS" </dev/null
+  # mailmig-<version>-windows-x64.zip (cmake/MailmigPackagingWindows.cmake), in the build folder.
+  (cd "$WINDOWS_BUILD_DIR" && cpack -G ZIP >/dev/null)
+  ls "$WINDOWS_BUILD_DIR"/mailmig-*-windows-x64.zip
 }
 
 case "$command_name" in

@@ -377,7 +377,8 @@ std::optional<ServerTarget> parse_client_config_server(XmlSource& source,
 std::string join_path(const std::string& dir, const std::string& relative) {
   const boost::filesystem::path path(relative);
   if (path.is_absolute() || dir.empty()) return relative;
-  return (boost::filesystem::path(dir) / path).string();
+  // generic_string: Boost joins with '\\' on Windows; mailmig's paths use '/' everywhere.
+  return (boost::filesystem::path(dir) / path).generic_string();
 }
 
 std::string parent_dir(const std::string& path) {

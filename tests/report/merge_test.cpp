@@ -409,6 +409,10 @@ TEST(MergeReports, OutputOfANewerSchemaIsFatal) {
 }
 
 TEST(MergeReports, PathsWithUriCharactersNameFiles) {
+#ifdef _WIN32
+  GTEST_SKIP() << "'?' and ':' cannot be in a Windows file name; SQLite's URI parsing is the "
+                  "same code on every platform and is tested where such names exist";
+#endif
   TempDir dir;
   const std::string input = dir.path("pc 1?#%&=機械.db");
   const std::string merged = dir.path("file:merged?mode=ro#.db");

@@ -844,13 +844,14 @@ namespace {
 std::optional<ProfileFile> read_optional(const boost::filesystem::path& path, std::string& error) {
   boost::system::error_code ignored;
   if (!boost::filesystem::exists(path, ignored)) return std::nullopt;
-  ReadResult read = read_file(path.string());
+  // generic_string() here and below: Boost joins with '\\' on Windows; mailmig's paths use '/'.
+  ReadResult read = read_file(path.generic_string());
   if (!read) {
     error = read.error;
     return std::nullopt;
   }
   ProfileFile file;
-  file.path = path.string();
+  file.path = path.generic_string();
   file.original = read.bytes;
   file.current = std::move(read.bytes);
   return file;
@@ -866,13 +867,13 @@ LoadResult load_profile(ClientKind client, const std::string& dir) {
     folder = folder.parent_path();
   }
   LoadResult loaded;
-  ReadResult read = read_file(accountrc.string());
+  ReadResult read = read_file(accountrc.generic_string());
   if (!read) {
     loaded.error = read.error;
     return loaded;
   }
   AccountrcFiles files;
-  files.accountrc.path = accountrc.string();
+  files.accountrc.path = accountrc.generic_string();
   // Not copied into `current`: make() parses the original, and the document holds the current.
   files.accountrc.original = std::move(read.bytes);
   if (client == kClawsMail) {
@@ -881,7 +882,7 @@ LoadResult load_profile(ClientKind client, const std::string& dir) {
     files.passwordstorerc = read_optional(folder / "passwordstorerc", loaded.error);
     if (!loaded.error.empty()) return loaded;
   }
-  return AccountrcProfile::make(client, folder.string(), std::move(files));
+  return AccountrcProfile::make(client, folder.generic_string(), std::move(files));
 }
 
 }  // namespace

@@ -50,7 +50,8 @@ std::vector<std::string> find_thunderbird_profiles(const std::string& root_dir) 
   namespace fs = boost::filesystem;
   std::vector<std::string> folders;
   const fs::path root = fs::absolute(fs::path(root_dir));
-  const ReadResult ini = read_file((root / "profiles.ini").string());
+  // generic_string: Boost joins with '\\' on Windows; mailmig's paths use '/' everywhere.
+  const ReadResult ini = read_file((root / "profiles.ini").generic_string());
   if (!ini) return folders;
   const auto sections = read_ini(ini.bytes);
   for (int index = 0;; ++index) {
@@ -62,7 +63,7 @@ std::vector<std::string> find_thunderbird_profiles(const std::string& root_dir) 
     if (name == keys.end() || path == keys.end() || path->second.empty()) continue;
     const auto relative = keys.find("IsRelative");
     if (relative != keys.end() && relative->second == "1") {
-      folders.push_back((root / fs::path(path->second)).lexically_normal().string());
+      folders.push_back((root / fs::path(path->second)).lexically_normal().generic_string());
     } else {
       folders.push_back(path->second);
     }

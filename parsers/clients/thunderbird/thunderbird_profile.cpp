@@ -868,7 +868,8 @@ LoadResult load_thunderbird_profile(const std::string& profile_dir) {
   profile->dir_ = profile_dir;
   const fs::path dir(profile_dir);
 
-  const std::string prefs_path = (dir / "prefs.js").string();
+  // generic_string() throughout: Boost joins with '\\' on Windows; mailmig's paths use '/'.
+  const std::string prefs_path = (dir / "prefs.js").generic_string();
   ReadResult prefs_bytes = read_file(prefs_path);
   if (!prefs_bytes) {
     result.error = prefs_bytes.error;
@@ -885,7 +886,7 @@ LoadResult load_thunderbird_profile(const std::string& profile_dir) {
 
   const fs::path user_js = dir / "user.js";
   if (fs::exists(user_js)) {
-    ReadResult bytes = read_file(user_js.string());
+    ReadResult bytes = read_file(user_js.generic_string());
     if (!bytes) {
       result.error = bytes.error;
       return result;
@@ -894,24 +895,26 @@ LoadResult load_thunderbird_profile(const std::string& profile_dir) {
     // Thunderbird applies what parses, so do we.
     PrefsDocument::parse(bytes.bytes, *profile->user_js_);
     profile->user_js_index_ = profile->files_.size();
-    profile->files_.push_back({user_js.string(), bytes.bytes, std::move(bytes.bytes), false});
+    profile->files_.push_back(
+        {user_js.generic_string(), bytes.bytes, std::move(bytes.bytes), false});
   }
   profile->read_account_keys();
 
   const fs::path logins_path = dir / "logins.json";
   if (fs::exists(logins_path)) {
-    ReadResult bytes = read_file(logins_path.string());
+    ReadResult bytes = read_file(logins_path.generic_string());
     if (!bytes) {
       result.error = bytes.error;
       return result;
     }
     profile->logins_.emplace();
     if (const ParseResult parsed = profile->logins_->load(bytes.bytes); !parsed) {
-      result.error = parsed.describe(logins_path.string());
+      result.error = parsed.describe(logins_path.generic_string());
       return result;
     }
     profile->logins_index_ = profile->files_.size();
-    profile->files_.push_back({logins_path.string(), bytes.bytes, std::move(bytes.bytes), false});
+    profile->files_.push_back(
+        {logins_path.generic_string(), bytes.bytes, std::move(bytes.bytes), false});
   }
 
   // Each server's filters live in its local folder: directory-rel ("[ProfD]ImapMail/host") as
@@ -939,18 +942,19 @@ LoadResult load_thunderbird_profile(const std::string& profile_dir) {
     const fs::path filter_path = folder / "msgFilterRules.dat";
     boost::system::error_code error;
     if (!fs::exists(filter_path, error)) continue;
-    ReadResult bytes = read_file(filter_path.string());
+    ReadResult bytes = read_file(filter_path.generic_string());
     if (!bytes) {
       result.error = bytes.error;
       return result;
     }
     ThunderbirdProfile::FilterFile filter;
     if (const ParseResult parsed = filter.rules.load(bytes.bytes); !parsed) {
-      result.error = parsed.describe(filter_path.string());
+      result.error = parsed.describe(filter_path.generic_string());
       return result;
     }
     filter.file_index = profile->files_.size();
-    profile->files_.push_back({filter_path.string(), bytes.bytes, std::move(bytes.bytes), false});
+    profile->files_.push_back(
+        {filter_path.generic_string(), bytes.bytes, std::move(bytes.bytes), false});
     profile->filters_.push_back(std::move(filter));
   }
   result.profile = std::move(profile);

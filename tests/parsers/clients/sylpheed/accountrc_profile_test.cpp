@@ -21,7 +21,7 @@ const fs::path kFixtures = fs::path(MAILMIG_SOURCE_DIR) / "fixtures";
 const fs::path kPeers = fs::path(MAILMIG_SHARED_DIR) / "peer-samples" / "real-clients";
 
 std::string slurp(const fs::path& path) {
-  std::ifstream in(path.string(), std::ios::binary);
+  std::ifstream in(path.generic_string(), std::ios::binary);
   EXPECT_TRUE(in.good()) << path;
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
@@ -72,9 +72,10 @@ ServerSettings server(Protocol protocol, std::string host, int port, SocketType 
 }
 
 TEST(AccountrcProfile, ReadsTheLinuxSylpheedHome) {
-  auto profile = load(load_sylpheed_profile((kFixtures / "homes/linux/.sylpheed-2.0").string()));
+  auto profile =
+      load(load_sylpheed_profile((kFixtures / "homes/linux/.sylpheed-2.0").generic_string()));
   EXPECT_EQ(profile->client(), kSylpheed);
-  EXPECT_EQ(profile->path(), (kFixtures / "homes/linux/.sylpheed-2.0").string());
+  EXPECT_EQ(profile->path(), (kFixtures / "homes/linux/.sylpheed-2.0").generic_string());
   const auto accounts = profile->accounts();
   ASSERT_EQ(accounts.size(), 2u);
   EXPECT_EQ(accounts[0].id, "1");
@@ -92,20 +93,22 @@ TEST(AccountrcProfile, ReadsTheLinuxSylpheedHome) {
   EXPECT_EQ(accounts[1].outgoing, server(Protocol::Smtp, "smtp.sc.itc.keio.ac.jp", 25,
                                          SocketType::Plain, AuthMethod::SmtpAfterPop, "hanako"));
   ASSERT_EQ(profile->files().size(), 1u);
-  EXPECT_EQ(profile->files()[0].path, (kFixtures / "homes/linux/.sylpheed-2.0/accountrc").string());
+  EXPECT_EQ(profile->files()[0].path,
+            (kFixtures / "homes/linux/.sylpheed-2.0/accountrc").generic_string());
   EXPECT_TRUE(profile->findings().empty());
 }
 
 TEST(AccountrcProfile, AcceptsThePathOfTheAccountrcItself) {
   auto profile =
-      load(load_sylpheed_profile((kFixtures / "homes/linux/.sylpheed-2.0/accountrc").string()));
-  EXPECT_EQ(profile->path(), (kFixtures / "homes/linux/.sylpheed-2.0").string());
+      load(load_sylpheed_profile(
+          (kFixtures / "homes/linux/.sylpheed-2.0/accountrc").generic_string()));
+  EXPECT_EQ(profile->path(), (kFixtures / "homes/linux/.sylpheed-2.0").generic_string());
   EXPECT_EQ(profile->accounts().size(), 2u);
 }
 
 TEST(AccountrcProfile, ReadsTheLinuxClawsHome) {
   const fs::path folder = kFixtures / "homes/linux/.claws-mail";
-  auto profile = load(load_claws_profile(folder.string()));
+  auto profile = load(load_claws_profile(folder.generic_string()));
   EXPECT_EQ(profile->client(), kClawsMail);
   const auto accounts = profile->accounts();
   ASSERT_EQ(accounts.size(), 2u);
@@ -123,8 +126,8 @@ TEST(AccountrcProfile, ReadsTheLinuxClawsHome) {
             server(Protocol::Smtp, "smtp.kumail.kyoto-u.ac.jp", 587, SocketType::Plain,
                    AuthMethod::PasswordCleartext, "a0123456"));
   ASSERT_EQ(profile->files().size(), 3u);
-  EXPECT_EQ(profile->files()[1].path, (folder / "clawsrc").string());
-  EXPECT_EQ(profile->files()[2].path, (folder / "passwordstorerc").string());
+  EXPECT_EQ(profile->files()[1].path, (folder / "clawsrc").generic_string());
+  EXPECT_EQ(profile->files()[2].path, (folder / "passwordstorerc").generic_string());
   const auto& claws = dynamic_cast<const AccountrcProfile&>(*profile);
   EXPECT_TRUE(claws.has_saved_password("1", "recv"));
   EXPECT_FALSE(claws.has_saved_password("1", "send"));
@@ -134,7 +137,7 @@ TEST(AccountrcProfile, ReadsTheLinuxClawsHome) {
 TEST(AccountrcProfile, OneAccountReadsAsInTheListOfAll) {
   for (const fs::path& folder : {kFixtures / "homes/linux/.claws-mail",
                                  kFixtures / "homes/windows/AppData/Roaming/Claws-mail"}) {
-    auto profile = load(load_claws_profile(folder.string()));
+    auto profile = load(load_claws_profile(folder.generic_string()));
     const auto accounts = profile->accounts();
     ASSERT_FALSE(accounts.empty());
     for (const Account& account : accounts) {
@@ -142,7 +145,8 @@ TEST(AccountrcProfile, OneAccountReadsAsInTheListOfAll) {
     }
     EXPECT_EQ(profile->account("99"), std::nullopt);
   }
-  auto sylpheed = load(load_sylpheed_profile((kFixtures / "homes/linux/.sylpheed-2.0").string()));
+  auto sylpheed =
+      load(load_sylpheed_profile((kFixtures / "homes/linux/.sylpheed-2.0").generic_string()));
   for (const Account& account : sylpheed->accounts()) {
     EXPECT_EQ(sylpheed->account(account.id), account) << account.id;
   }
@@ -150,7 +154,7 @@ TEST(AccountrcProfile, OneAccountReadsAsInTheListOfAll) {
 
 TEST(AccountrcProfile, ReadsTheWindowsHomes) {
   const fs::path roaming = kFixtures / "homes/windows/AppData/Roaming";
-  auto sylpheed = load(load_sylpheed_profile((roaming / "Sylpheed").string()));
+  auto sylpheed = load(load_sylpheed_profile((roaming / "Sylpheed").generic_string()));
   const auto accounts = sylpheed->accounts();
   ASSERT_EQ(accounts.size(), 2u);
   EXPECT_EQ(accounts[0].incoming,
@@ -163,7 +167,7 @@ TEST(AccountrcProfile, ReadsTheWindowsHomes) {
             server(Protocol::Pop3, "pop.kumail.kyoto-u.ac.jp", 995, SocketType::Ssl,
                    AuthMethod::PasswordCleartext, "a0123456"));
 
-  auto claws = load(load_claws_profile((roaming / "Claws-mail").string()));
+  auto claws = load(load_claws_profile((roaming / "Claws-mail").generic_string()));
   const auto claws_accounts = claws->accounts();
   ASSERT_EQ(claws_accounts.size(), 1u);
   EXPECT_EQ(claws_accounts[0].incoming, server(Protocol::Pop3, "pop.iis.u-tokyo.ac.jp", 110,
@@ -175,7 +179,7 @@ TEST(AccountrcProfile, ReadsTheWindowsHomes) {
 
 TEST(AccountrcProfile, ReadsThePeerSamplesAsTheClientsDid) {
   ASSERT_TRUE(fs::is_regular_file(kPeers / "sylpheed-3.8/accountrc"));
-  auto sylpheed = load(load_sylpheed_profile((kPeers / "sylpheed-3.8").string()));
+  auto sylpheed = load(load_sylpheed_profile((kPeers / "sylpheed-3.8").generic_string()));
   const auto accounts = sylpheed->accounts();
   ASSERT_EQ(accounts.size(), 2u);
   EXPECT_EQ(accounts[0].name, "大学メール (田中)");
@@ -191,7 +195,7 @@ TEST(AccountrcProfile, ReadsThePeerSamplesAsTheClientsDid) {
   // Claws 4.1.1 was given protocol=3 with config_version=4: in its numbering that is a local
   // mbox, not IMAP (and it kept it so), so the account receives from no server.
   ASSERT_TRUE(fs::is_regular_file(kPeers / "claws-mail-4.1.1/accountrc"));
-  auto claws = load(load_claws_profile((kPeers / "claws-mail-4.1.1").string()));
+  auto claws = load(load_claws_profile((kPeers / "claws-mail-4.1.1").generic_string()));
   const auto claws_accounts = claws->accounts();
   ASSERT_EQ(claws_accounts.size(), 2u);
   EXPECT_EQ(claws_accounts[0].incoming, accounts[0].incoming);
@@ -341,7 +345,7 @@ TEST(AccountrcProfile, RepeatedKeysAreFoundTheSameWhetherAccountsWereReadFirstOr
 
 TEST(AccountrcProfile, AppliesTheSeed002MigrationToSylpheed) {
   const fs::path rc = kFixtures / "homes/linux/.sylpheed-2.0/accountrc";
-  auto profile = load(load_sylpheed_profile(rc.string()));
+  auto profile = load(load_sylpheed_profile(rc.generic_string()));
   const std::vector<Change> changes = {
       change("incoming.authentication", "apop", "password-cleartext"),
       change("incoming.socketType", "plain", "SSL"),
@@ -374,7 +378,7 @@ TEST(AccountrcProfile, AppliesTheSeed002MigrationToSylpheed) {
 
 TEST(AccountrcProfile, AppliesTheSeed003MigrationToClawsWithoutTouchingOtherFiles) {
   const fs::path folder = kFixtures / "homes/linux/.claws-mail";
-  auto profile = load(load_claws_profile(folder.string()));
+  auto profile = load(load_claws_profile(folder.generic_string()));
   const std::vector<Change> changes = {
       change("outgoing.authentication", "smtp-after-pop", "password-cleartext"),
       change("outgoing.port", "25", "587"),
@@ -619,7 +623,7 @@ TEST(AccountrcProfile, ReportsWhatItCannotExpress) {
 }
 
 TEST(AccountrcProfile, MasksEverySecretInDisplayText) {
-  auto sylpheed = load(load_sylpheed_profile((kPeers / "sylpheed-3.8").string()));
+  auto sylpheed = load(load_sylpheed_profile((kPeers / "sylpheed-3.8").generic_string()));
   const ProfileFile& rc = sylpheed->files()[0];
   const std::string shown = sylpheed->display_text(rc, rc.current);
   EXPECT_THAT(shown, Not(HasSubstr("pop-Pass2")));
@@ -634,7 +638,7 @@ TEST(AccountrcProfile, MasksEverySecretInDisplayText) {
   EXPECT_EQ(masked->display_text(masked->files()[0], masked->files()[0].current),
             "[Account: 1]\r\nsmtp_password=********\r\nproxy_pass=********\r\nuser_id=x");
 
-  auto claws = load(load_claws_profile((kPeers / "claws-mail-4.1.1").string()));
+  auto claws = load(load_claws_profile((kPeers / "claws-mail-4.1.1").generic_string()));
   const ProfileFile& store = claws->files()[2];
   EXPECT_EQ(claws->display_text(store, store.current),
             "[config_version:4]\n\n[account:1]\nrecv ********\n\n[account:2]\nrecv ********\n");
@@ -664,13 +668,13 @@ TEST(AccountrcProfile, ReportsMalformedFilesWithPathAndLine) {
        "one twice"},
   };
   for (const Case& c : cases) {
-    const std::string path = (kFixtures / "accountrc" / c.fixture).string();
+    const std::string path = (kFixtures / "accountrc" / c.fixture).generic_string();
     const LoadResult sylpheed = load_sylpheed_profile(path);
     EXPECT_FALSE(sylpheed);
     EXPECT_EQ(sylpheed.error, path + c.message);
     EXPECT_EQ(load_claws_profile(path).error, path + c.message);
   }
-  EXPECT_FALSE(load_sylpheed_profile((kFixtures / "no-such-folder").string()));
+  EXPECT_FALSE(load_sylpheed_profile((kFixtures / "no-such-folder").generic_string()));
 }
 
 TEST(AccountrcProfile, TellsClawsFromSylpheed) {

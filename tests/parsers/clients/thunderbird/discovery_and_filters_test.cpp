@@ -20,7 +20,7 @@ std::string read_bytes(const std::string& path) {
 }
 
 std::string absolute(const std::string& path) {
-  return boost::filesystem::absolute(path).lexically_normal().string();
+  return boost::filesystem::absolute(path).lexically_normal().generic_string();
 }
 
 TEST(ProfilesIni, ReadsProfilesUpToTheFirstGap) {

@@ -61,7 +61,7 @@ class TempProfile {
     fs::create_directories(file.parent_path());
     std::ofstream(file.string(), std::ios::binary) << bytes;
   }
-  std::string path() const { return dir_.string(); }
+  std::string path() const { return dir_.generic_string(); }
 
  private:
   fs::path dir_;
