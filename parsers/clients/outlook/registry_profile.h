@@ -1,6 +1,7 @@
-// The mail accounts in one regedit export: Outlook 2003+ MAPI-profile accounts (strings as
-// REG_BINARY UTF-16LE) or Outlook Express / Outlook 98-2002 Internet Account Manager accounts
-// (REG_SZ strings). Edits go into the .reg itself; after any change the profile also holds
+// The mail accounts in one regedit export: the .reg-file part of the Outlook client. The
+// account mapping (OutlookAccounts) reads and writes the export's values through a
+// RegFileStore; this class owns the file, its bytes and its outputs. Edits go into the .reg
+// itself; after any change the profile also holds
 // "<name>.delta.reg" (only the changed values, for `reg import`) and "<name>.undo.reg"; when a
 // run changes nothing, those left by an earlier run are emptied (header only).
 #pragma once
@@ -8,35 +9,30 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
-#include "parsers/clients/outlook/outlook_client.h"
+#include "parsers/clients/outlook/outlook_accounts.h"
 #include "parsers/formats/reg/reg_file.h"
+#include "parsers/formats/reg/registry_store.h"
 #include "src/model/profile.h"
 
 namespace mailmig {
 
-enum class RegistryAccountKind { OutlookMapi, InternetAccountManager };
-
-struct RegistryAccountKey {
-  std::string key_path;  // also the account id
-  RegistryAccountKind kind;
-};
-
-// What an Outlook or an Outlook Express account of a registry export can store.
-ClientCapabilities outlook_capabilities(RegistryAccountKind kind);
-
 class RegistryProfile : public Profile {
  public:
-  RegistryProfile(std::string path, std::string bytes, RegFile document,
-                  std::vector<RegistryAccountKey> account_keys);
+  // The accounts are those find_account_keys() finds among the export's keys.
+  RegistryProfile(std::string path, std::string bytes, RegFile document);
+  // The store and the mapping refer to the document this object holds.
+  RegistryProfile(const RegistryProfile&) = delete;
+  RegistryProfile& operator=(const RegistryProfile&) = delete;
 
-  ClientKind client() const override;
+  ClientKind client() const override { return accounts_.client(); }
   std::string path() const override { return files_.front().path; }
-  std::vector<Account> accounts() const override;
+  std::vector<Account> accounts() const override { return accounts_.accounts(); }
   std::vector<Finding> findings() const override;
-  ClientCapabilities capabilities(const Account& account) const override;
+  ClientCapabilities capabilities(const Account& account) const override {
+    return accounts_.capabilities(account);
+  }
   using Profile::apply;
   std::vector<Finding> apply(const EditPlan& plan) override;
   // Builds the current bytes (and the delta and undo files) once, after any number of apply().
@@ -51,32 +47,21 @@ class RegistryProfile : public Profile {
   void adopt_earlier_outputs(std::vector<ProfileFile> earlier);
 
   const RegFile& document() const { return document_; }
-  const std::vector<RegistryAccountKey>& account_keys() const { return account_keys_; }
-
-  // apply()'s helper that writes one account's values (defined in the .cpp).
-  class Writer;
+  const std::vector<RegistryAccountKey>& account_keys() const { return accounts_.account_keys(); }
 
  private:
-  Account read_account(const RegistryAccountKey& key) const;
-  Account read_outlook_account(const std::string& key) const;
-  Account read_iam_account(const std::string& key) const;
-  const RegistryAccountKey* account_key(const std::string& account_id) const;
   void refresh_files() const;
   // The edited value's line in the file as read, or its deletion when the file had none.
   std::string line_before_edits(const RegEntry& now) const;
   void add_output_file(const std::string& path, std::string bytes) const;
 
-  ClientKind client_ = kOutlookExpress;  // Outlook when any account is a MAPI one
-  RegFile document_;                     // remembers the text as parsed, for the undo file
-  std::vector<RegistryAccountKey> account_keys_;
-  std::unordered_map<std::string, std::size_t> account_index_;  // id -> index in account_keys_
+  RegFile document_;          // remembers the text as parsed, for the undo file
+  RegFileStore store_;        // over document_
+  OutlookAccounts accounts_;  // over store_
   mutable std::vector<ProfileFile> files_;
   mutable bool files_stale_ = false;  // files_ does not hold document_'s edits (or bytes) yet
   std::vector<ProfileFile> earlier_outputs_;
 };
-
-// Finds the mail account keys of an export (keys holding "POP3 Server" or "IMAP Server").
-std::vector<RegistryAccountKey> find_account_keys(const RegFile& document);
 
 // Loads a .reg file; files without a UTF-16 BOM are read in `ansi_codepage` (an iconv name).
 LoadResult load_registry_file(const std::string& path, const char* ansi_codepage = "CP932");

@@ -1460,6 +1460,11 @@ std::vector<std::string> RegFile::value_names(std::string_view key_path) const {
 }
 
 bool RegFile::has_key(std::string_view key_path) const {
+  // The common case, found without a scan (a store writes into every account's key): the key
+  // has a section of its own that comes after every deletion in the file.
+  if (const auto own = key_sections_.find(key_path); own != key_sections_.end()) {
+    if (key_deletions_.empty() || key_deletions_.back() < own->second.back()) return true;
+  }
   // The last key line that opens the key or one below it, and the last deletion of it or of a
   // key above it: the later of the two decides.
   std::size_t opened = RegEntry::npos;

@@ -7,11 +7,79 @@
 
 namespace mailmig {
 
+namespace {
+
+void append_unit(std::string& units, std::uint32_t unit) {
+  units += static_cast<char>(unit & 0xFF);
+  units += static_cast<char>(unit >> 8);
+}
+
+// UTF-16LE of `utf8` when every character is in the Basic Multilingual Plane (nearly every
+// account value): a store reads and writes many short strings, and iconv_open costs more than
+// reading an account. nullopt sends the rest (and invalid input) to iconv.
+std::optional<std::string> bmp_utf16le(std::string_view utf8) {
+  std::string units;
+  units.reserve(utf8.size() * 2 + 2);
+  for (std::size_t i = 0; i < utf8.size();) {
+    const auto lead = static_cast<unsigned char>(utf8[i]);
+    auto continuation = [&](std::size_t at) {
+      return at < utf8.size() && (static_cast<unsigned char>(utf8[at]) & 0xC0) == 0x80;
+    };
+    if (lead < 0x80) {
+      append_unit(units, lead);
+      i += 1;
+    } else if (lead >= 0xC2 && lead <= 0xDF && continuation(i + 1)) {
+      append_unit(units, ((lead & 0x1Fu) << 6) | (static_cast<unsigned char>(utf8[i + 1]) & 0x3Fu));
+      i += 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF && continuation(i + 1) && continuation(i + 2)) {
+      const std::uint32_t unit = ((lead & 0x0Fu) << 12) |
+                                 ((static_cast<unsigned char>(utf8[i + 1]) & 0x3Fu) << 6) |
+                                 (static_cast<unsigned char>(utf8[i + 2]) & 0x3Fu);
+      if (unit < 0x800 || (unit >= 0xD800 && unit < 0xE000)) return std::nullopt;
+      append_unit(units, unit);
+      i += 3;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return units;
+}
+
+// UTF-8 of UTF-16LE `units` of the Basic Multilingual Plane other than surrogates; nullopt
+// sends the rest to iconv.
+std::optional<std::string> bmp_utf8(std::string_view units) {
+  std::string utf8;
+  utf8.reserve(units.size() * 3 / 2);
+  for (std::size_t i = 0; i + 1 < units.size(); i += 2) {
+    const auto unit = static_cast<std::uint32_t>(static_cast<unsigned char>(units[i]) |
+                                                 (static_cast<unsigned char>(units[i + 1]) << 8));
+    if (unit < 0x80) {
+      utf8 += static_cast<char>(unit);
+    } else if (unit < 0x800) {
+      utf8 += static_cast<char>(0xC0 | (unit >> 6));
+      utf8 += static_cast<char>(0x80 | (unit & 0x3F));
+    } else if (unit < 0xD800 || (unit >= 0xE000 && unit <= 0xFFFD)) {
+      utf8 += static_cast<char>(0xE0 | (unit >> 12));
+      utf8 += static_cast<char>(0x80 | ((unit >> 6) & 0x3F));
+      utf8 += static_cast<char>(0x80 | (unit & 0x3F));
+    } else {
+      return std::nullopt;
+    }
+  }
+  return utf8;
+}
+
+}  // namespace
+
 std::optional<RegistryValue> RegistryValue::string(std::string name, std::string_view utf8) {
-  Conversion units = from_utf8(utf8, "UTF-16LE");
-  if (!units) return std::nullopt;
-  units.text.append(2, '\0');
-  return RegistryValue{std::move(name), kRegSz, std::move(units.text)};
+  std::optional<std::string> units = bmp_utf16le(utf8);
+  if (!units) {
+    Conversion converted = from_utf8(utf8, "UTF-16LE");
+    if (!converted) return std::nullopt;
+    units = std::move(converted.text);
+  }
+  units->append(2, '\0');
+  return RegistryValue{std::move(name), kRegSz, std::move(*units)};
 }
 
 RegistryValue RegistryValue::dword(std::string name, std::uint32_t number) {
@@ -40,6 +108,7 @@ std::optional<std::string> RegistryValue::as_string() const {
       break;
     }
   }
+  if (std::optional<std::string> text = bmp_utf8(units)) return text;
   Conversion text = to_utf8(units, "UTF-16LE");
   if (!text) return std::nullopt;
   return std::move(text.text);
@@ -72,6 +141,7 @@ std::optional<std::string> quotable_text(const RegistryValue& value) {
   for (std::size_t i = 0; i < units.size(); i += 2) {
     if (units[i] == 0 && units[i + 1] == 0) return std::nullopt;
   }
+  if (std::optional<std::string> text = bmp_utf8(units)) return text;
   Conversion text = to_utf8(units, "UTF-16LE");
   if (!text) return std::nullopt;
   return std::move(text.text);
