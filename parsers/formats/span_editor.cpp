@@ -51,6 +51,21 @@ bool SpanEditor::changes(std::string_view input) const {
   return false;
 }
 
+bool SpanEditor::gives(std::string_view input, std::string_view other) const {
+  if (other.size() != applied_size(input.size())) return false;
+  std::size_t copied = 0;
+  std::size_t at = 0;  // in other
+  for (const auto& [span, text] : edits_) {
+    const std::size_t kept = span.first - copied;
+    if (other.substr(at, kept) != input.substr(copied, kept)) return false;
+    at += kept;
+    if (other.substr(at, text.size()) != text) return false;
+    at += text.size();
+    copied = span.first + span.second;
+  }
+  return other.substr(at) == input.substr(copied);
+}
+
 std::size_t SpanEditor::applied_size(std::size_t input_size) const {
   return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(input_size) + growth_);
 }

@@ -26,6 +26,8 @@ class SpanEditor {
   bool empty() const { return edits_.empty(); }
   // Whether the edits give other bytes than `input`, found without building them.
   bool changes(std::string_view input) const;
+  // Whether apply(input) == other, found without building it.
+  bool gives(std::string_view input, std::string_view other) const;
   // `input` with every edit applied, in one pass.
   std::string apply(std::string_view input) const;
   // The size apply(input) would have.
