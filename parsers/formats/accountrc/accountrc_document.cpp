@@ -149,7 +149,8 @@ AccountrcDocument::AddedLine& AccountrcDocument::added_line(std::size_t section_
 }
 
 void AccountrcDocument::write_insertion(const Section& section, std::uint32_t at) {
-  const std::vector<AddedLine>& added = added_lines_[static_cast<std::size_t>(&section - sections_.data())];
+  const std::vector<AddedLine>& added =
+      added_lines_[static_cast<std::size_t>(&section - sections_.data())];
   std::string text;
   for (const Line& line : section.lines) {
     if (line.number != 0) continue;
