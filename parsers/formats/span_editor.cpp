@@ -1,5 +1,6 @@
 #include "parsers/formats/span_editor.h"
 
+#include <algorithm>
 #include <iterator>
 
 namespace mailmig {
@@ -16,32 +17,40 @@ bool overlap(std::size_t a, std::size_t a_length, std::size_t b, std::size_t b_l
 
 }  // namespace
 
+std::vector<SpanEditor::Edit>::const_iterator SpanEditor::find_at_or_after(
+    std::pair<std::size_t, std::size_t> span) const {
+  return std::lower_bound(edits_.begin(), edits_.end(), span,
+                          [](const Edit& edit, const auto& key) { return edit.span < key; });
+}
+
 bool SpanEditor::replace(std::size_t offset, std::size_t length, std::string text) {
   const std::pair<std::size_t, std::size_t> key{offset, length};
-  auto existing = edits_.find(key);
-  if (existing == edits_.end()) {
-    // Only the edit just before and the edits starting inside the span can overlap it.
-    auto next = edits_.lower_bound(key);
-    if (next != edits_.begin()) {
-      const auto& [before, unused] = *std::prev(next);
-      if (overlap(offset, length, before.first, before.second)) return false;
-    }
-    for (; next != edits_.end() && next->first.first <= offset + length; ++next) {
-      if (overlap(offset, length, next->first.first, next->first.second)) return false;
-    }
-    growth_ += static_cast<std::ptrdiff_t>(text.size()) - static_cast<std::ptrdiff_t>(length);
-    edits_.emplace(key, std::move(text));
+  const auto found = find_at_or_after(key);
+  const auto index = static_cast<std::size_t>(found - edits_.begin());
+  if (found != edits_.end() && found->span == key) {
+    Edit& existing = edits_[index];
+    growth_ += static_cast<std::ptrdiff_t>(text.size()) -
+               static_cast<std::ptrdiff_t>(existing.text.size());
+    existing.text = std::move(text);
     return true;
   }
-  growth_ += static_cast<std::ptrdiff_t>(text.size()) -
-             static_cast<std::ptrdiff_t>(existing->second.size());
-  existing->second = std::move(text);
+  // Only the edit just before and the edits starting inside the span can overlap it.
+  if (found != edits_.begin()) {
+    const Edit& before = *std::prev(found);
+    if (overlap(offset, length, before.span.first, before.span.second)) return false;
+  }
+  for (auto next = found; next != edits_.end() && next->span.first <= offset + length; ++next) {
+    if (overlap(offset, length, next->span.first, next->span.second)) return false;
+  }
+  growth_ += static_cast<std::ptrdiff_t>(text.size()) - static_cast<std::ptrdiff_t>(length);
+  edits_.insert(edits_.begin() + static_cast<std::ptrdiff_t>(index), Edit{key, std::move(text)});
   return true;
 }
 
 const std::string* SpanEditor::replacement(std::size_t offset, std::size_t length) const {
-  const auto found = edits_.find({offset, length});
-  return found == edits_.end() ? nullptr : &found->second;
+  const std::pair<std::size_t, std::size_t> key{offset, length};
+  const auto found = find_at_or_after(key);
+  return found == edits_.end() || found->span != key ? nullptr : &found->text;
 }
 
 bool SpanEditor::changes(std::string_view input) const {
@@ -49,6 +58,21 @@ bool SpanEditor::changes(std::string_view input) const {
     if (input.substr(span.first, span.second) != text) return true;
   }
   return false;
+}
+
+bool SpanEditor::gives(std::string_view input, std::string_view other) const {
+  if (other.size() != applied_size(input.size())) return false;
+  std::size_t copied = 0;
+  std::size_t at = 0;  // in other
+  for (const auto& [span, text] : edits_) {
+    const std::size_t kept = span.first - copied;
+    if (other.substr(at, kept) != input.substr(copied, kept)) return false;
+    at += kept;
+    if (other.substr(at, text.size()) != text) return false;
+    at += text.size();
+    copied = span.first + span.second;
+  }
+  return other.substr(at) == input.substr(copied);
 }
 
 std::size_t SpanEditor::applied_size(std::size_t input_size) const {

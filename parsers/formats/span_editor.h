@@ -5,10 +5,10 @@
 #pragma once
 
 #include <cstddef>
-#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace mailmig {
 
@@ -26,14 +26,25 @@ class SpanEditor {
   bool empty() const { return edits_.empty(); }
   // Whether the edits give other bytes than `input`, found without building them.
   bool changes(std::string_view input) const;
+  // Whether apply(input) == other, found without building it.
+  bool gives(std::string_view input, std::string_view other) const;
   // `input` with every edit applied, in one pass.
   std::string apply(std::string_view input) const;
   // The size apply(input) would have.
   std::size_t applied_size(std::size_t input_size) const;
 
  private:
-  // By (offset, length): an insertion sorts before the replacement of a span at its offset.
-  std::map<std::pair<std::size_t, std::size_t>, std::string> edits_;
+  struct Edit {
+    std::pair<std::size_t, std::size_t> span;  // (offset, length)
+    std::string text;
+  };
+  // Sorted by span: an insertion sorts before the replacement of a span at its offset. A vector,
+  // not a map: a document's edits mostly come in file order and land at or near the end, and a
+  // large plan makes one edit for every few keys (no node allocation each).
+  std::vector<Edit> edits_;
+
+  std::vector<Edit>::const_iterator find_at_or_after(
+      std::pair<std::size_t, std::size_t> span) const;
   std::ptrdiff_t growth_ = 0;  // applied size minus input size
 };
 

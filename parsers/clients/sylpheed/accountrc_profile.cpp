@@ -472,7 +472,7 @@ const std::vector<ProfileFile>& AccountrcProfile::files() const {
 std::vector<FileChange> AccountrcProfile::file_changes() const {
   std::vector<FileChange> changes;
   for (const ProfileFile& file : files_) changes.push_back({file.path, file.changed()});
-  changes.front().changed = !document_.has_bytes(files_.front().original);
+  changes.front().changed = document_.changed();
   return changes;
 }
 

@@ -8,18 +8,25 @@
 namespace mailmig {
 namespace {
 
-// Room a section keeps for its edits: an account's plan adds some 30 bytes to its section, so
-// the first edits need not copy it.
-constexpr std::size_t kEditSlack = 64;
-
 bool holds_line_break_or_nul(std::string_view text) {
   return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
 }
 
 }  // namespace
 
-ParseResult AccountrcDocument::parse(std::string_view text, AccountrcDocument& out) {
+AccountrcDocument::AccountrcDocument() : text_(std::make_unique<Text>()) {}
+
+std::string_view AccountrcDocument::Section::edited_value(const Line& line) const {
+  // The edit replaces the '=' too, so that an empty value is a span, not an insertion.
+  const std::string* text =
+      edits->replacement(offset + line.value_begin - 1, line.content_end - line.value_begin + 1);
+  return std::string_view(*text).substr(1);
+}
+
+ParseResult AccountrcDocument::parse(std::string_view input, AccountrcDocument& out) {
   AccountrcDocument document;
+  document.text_->bytes.assign(input);
+  const std::string_view text = document.text_->bytes;
   std::size_t begin = 0;
   std::size_t number = 0;
   std::size_t section_begin = 0;  // in text: where the open section's header starts
@@ -29,8 +36,9 @@ ParseResult AccountrcDocument::parse(std::string_view text, AccountrcDocument& o
   auto close_section = [&](std::size_t end) {
     if (!document.sections_.empty()) {
       Section& section = document.sections_.back();
-      section.bytes.reserve(end - section_begin + kEditSlack);
-      section.bytes.assign(text.substr(section_begin, end - section_begin));
+      section.original = text.substr(section_begin, end - section_begin);
+      section.offset = section_begin;
+      section.edits = &document.text_->edits;
       section.lines.shrink_to_fit();  // a large file has many sections: no room to spare
     }
   };
@@ -64,11 +72,7 @@ ParseResult AccountrcDocument::parse(std::string_view text, AccountrcDocument& o
                                     "invalid section header: expected ']' at the end of the line");
       }
       line.kind = LineKind::Header;
-      if (document.sections_.empty()) {
-        document.preamble_.assign(text.substr(0, begin));
-      } else {
-        close_section(begin);
-      }
+      close_section(begin);
       section_begin = begin;
       // Sections of one file tend to have as many lines as the one before: room for that many
       // saves growing the index line by line and the copy of shrinking it.
@@ -103,33 +107,10 @@ ParseResult AccountrcDocument::parse(std::string_view text, AccountrcDocument& o
     }
     begin = end;
   }
-  if (document.sections_.empty()) {
-    document.preamble_.assign(text);
-  } else {
-    close_section(text.size());
-  }
+  close_section(text.size());
+  document.added_lines_.resize(document.sections_.size());
   out = std::move(document);
   return ParseResult::success();
-}
-
-std::string AccountrcDocument::serialize() const {
-  std::size_t size = preamble_.size();
-  for (const Section& section : sections_) size += section.bytes.size();
-  std::string out;
-  out.reserve(size);
-  out += preamble_;
-  for (const Section& section : sections_) out += section.bytes;
-  return out;
-}
-
-bool AccountrcDocument::has_bytes(std::string_view other) const {
-  if (!other.starts_with(preamble_)) return false;
-  std::size_t at = preamble_.size();
-  for (const Section& section : sections_) {
-    if (other.substr(at, section.bytes.size()) != section.bytes) return false;
-    at += section.bytes.size();
-  }
-  return at == other.size();
 }
 
 const AccountrcDocument::Section* AccountrcDocument::find_section(std::string_view name) const {
@@ -159,55 +140,60 @@ std::optional<std::string_view> AccountrcDocument::value(const Section& section,
   return std::nullopt;
 }
 
-std::string_view AccountrcDocument::line_ending_for_insert(const Section& section,
-                                                           std::size_t after_line) const {
-  const Line& line = section.lines[after_line];
-  const std::string_view ending =
-      std::string_view(section.bytes)
-          .substr(line.content_end, section.end_of(after_line) - line.content_end);
-  if (ending.ends_with("\r\n")) return "\r\n";
-  if (ending.ends_with('\n')) return "\n";
-  return first_line_ending_;
+AccountrcDocument::AddedLine& AccountrcDocument::added_line(std::size_t section_index,
+                                                            std::uint32_t added_begin) {
+  std::vector<AddedLine>& added = added_lines_[section_index];
+  return *std::find_if(added.begin(), added.end(), [added_begin](const AddedLine& line) {
+    return line.added_begin == added_begin;
+  });
 }
 
-namespace {
-
-// Lets `bytes` grow by `more` without doubling its capacity, as std::string would: every
-// section of a large file is edited, and a plan should not hold each one twice. The slack
-// serves the next few edits of the same section.
-void make_room(std::string& bytes, std::size_t more) {
-  if (bytes.size() + more <= bytes.capacity()) return;
-  std::string larger;
-  larger.reserve(bytes.size() + more + kEditSlack);
-  larger = bytes;
-  bytes.swap(larger);
-}
-
-// Moves the lines from `first` on by `delta` bytes, after an edit before them.
-void shift_lines(std::vector<AccountrcDocument::Line>& lines, std::size_t first,
-                 std::int64_t delta) {
-  const auto shift = [delta](std::uint32_t& offset) {
-    offset = static_cast<std::uint32_t>(static_cast<std::int64_t>(offset) + delta);
-  };
-  for (std::size_t i = first; i < lines.size(); ++i) {
-    shift(lines[i].begin);
-    shift(lines[i].content_end);
-    if (lines[i].kind == AccountrcDocument::LineKind::KeyValue) shift(lines[i].value_begin);
+void AccountrcDocument::write_insertion(const Section& section, std::uint32_t at) {
+  const std::vector<AddedLine>& added =
+      added_lines_[static_cast<std::size_t>(&section - sections_.data())];
+  std::string text;
+  for (const Line& line : section.lines) {
+    if (line.number != 0) continue;
+    const auto found = std::find_if(added.begin(), added.end(), [&line](const AddedLine& entry) {
+      return entry.added_begin == line.begin;
+    });
+    if (found->at != at) continue;
+    const std::string_view ending = found->crlf ? "\r\n" : "\n";
+    const std::string_view content =
+        std::string_view(section.added).substr(line.begin, line.content_end - line.begin);
+    if (found->ending_first) text += ending;
+    text += content;
+    if (!found->ending_first) text += ending;
   }
+  // No edit spans a line's end: values end before it, and insertions elsewhere are at other ends.
+  text_->edits.replace(section.offset + at, 0, std::move(text));
 }
-
-}  // namespace
 
 void AccountrcDocument::replace_line_value(Section& section, std::size_t line_index,
                                            std::string_view value) {
   Line& line = section.lines[line_index];
-  const std::size_t old_size = line.content_end - line.value_begin;
-  make_room(section.bytes, value.size());
-  section.bytes.replace(line.value_begin, old_size, value);
-  const std::int64_t delta =
-      static_cast<std::int64_t>(value.size()) - static_cast<std::int64_t>(old_size);
-  line.content_end = static_cast<std::uint32_t>(line.value_begin + value.size());
-  shift_lines(section.lines, line_index + 1, delta);
+  if (line.number != 0) {
+    line.edited = 1;
+    std::string text = "=";
+    text += value;
+    text_->edits.replace(section.offset + line.value_begin - 1,
+                         line.content_end - line.value_begin + 1, std::move(text));
+    return;
+  }
+  // An added line: its new text goes after the others (the old stays, unused), then its
+  // insertion is written again.
+  const std::size_t section_index = static_cast<std::size_t>(&section - sections_.data());
+  AddedLine& added = added_line(section_index, line.begin);
+  const std::string key(section.key_of(line));
+  const auto begin = static_cast<std::uint32_t>(section.added.size());
+  section.added += key;
+  section.added += '=';
+  section.added += value;
+  line.begin = begin;
+  line.value_begin = static_cast<std::uint32_t>(begin + key.size() + 1);
+  line.content_end = static_cast<std::uint32_t>(section.added.size());
+  added.added_begin = begin;
+  write_insertion(section, added.at);
 }
 
 bool AccountrcDocument::replace_value(std::size_t section_index, std::size_t line_index,
@@ -215,7 +201,8 @@ bool AccountrcDocument::replace_value(std::size_t section_index, std::size_t lin
   if (holds_line_break_or_nul(value) || section_index >= sections_.size()) return false;
   Section& section = sections_[section_index];
   if (line_index >= section.lines.size() || section.lines[line_index].kind != LineKind::KeyValue ||
-      section.bytes.size() + value.size() > UINT32_MAX) {
+      section.added.size() + section.key_of(section.lines[line_index]).size() + value.size() + 1 >
+          UINT32_MAX) {
     return false;
   }
   replace_line_value(section, line_index, value);
@@ -239,7 +226,7 @@ bool AccountrcDocument::set_value(std::size_t section_index, std::string_view ke
     return false;
   }
   Section& section = sections_[section_index];
-  if (section.bytes.size() + key.size() + value.size() + 3 > UINT32_MAX) return false;
+  if (section.added.size() + key.size() + value.size() + 1 > UINT32_MAX) return false;
 
   if (auto existing = effective_line(section, key)) {
     replace_line_value(section, *existing, value);
@@ -265,28 +252,36 @@ bool AccountrcDocument::set_value(std::size_t section_index, std::string_view ke
     }
   }
 
-  const std::uint32_t after_end = section.end_of(anchor);
-  const std::string ending(line_ending_for_insert(section, anchor));
-  const std::string key_value = std::string(key) + "=" + std::string(value);
+  // The new line goes right after the anchor: at the anchor's end in the original bytes, before
+  // the lines added there before it. It takes the anchor's line ending (else the file's first).
+  AddedLine entry;
+  const Line& after = section.lines[anchor];
+  if (after.number == 0) {
+    entry = added_line(section_index, after.begin);
+  } else {
+    const std::size_t newline = section.original.find('\n', after.content_end);
+    if (newline == std::string_view::npos) {
+      // After a last line without a newline, the new line becomes the last one, still without one.
+      entry.at = static_cast<std::uint32_t>(section.original.size());
+      entry.ending_first = true;
+      entry.crlf = first_line_ending_ == "\r\n";
+    } else {
+      entry.at = static_cast<std::uint32_t>(newline + 1);
+      entry.crlf = newline > after.content_end && section.original[newline - 1] == '\r';
+    }
+  }
   Line added;
   added.kind = LineKind::KeyValue;
-  std::string inserted;
-  // After a last line without a newline, the new line becomes the last one, still without one.
-  if (after_end == 0 || section.bytes[after_end - 1] != '\n') {
-    inserted = ending + key_value;
-    make_room(section.bytes, inserted.size());
-    section.bytes.insert(after_end, inserted);
-    added.begin = static_cast<std::uint32_t>(after_end + ending.size());
-  } else {
-    inserted = key_value + ending;
-    make_room(section.bytes, inserted.size());
-    section.bytes.insert(after_end, inserted);
-    added.begin = after_end;
-  }
-  added.content_end = static_cast<std::uint32_t>(added.begin + key_value.size());
+  added.begin = static_cast<std::uint32_t>(section.added.size());
+  section.added += key;
+  section.added += '=';
+  section.added += value;
   added.value_begin = static_cast<std::uint32_t>(added.begin + key.size() + 1);
-  shift_lines(section.lines, anchor + 1, static_cast<std::int64_t>(inserted.size()));
+  added.content_end = static_cast<std::uint32_t>(section.added.size());
+  entry.added_begin = added.begin;
+  added_lines_[section_index].push_back(entry);
   section.lines.insert(section.lines.begin() + static_cast<std::ptrdiff_t>(anchor + 1), added);
+  write_insertion(section, entry.at);
   return true;
 }
 

@@ -1,11 +1,12 @@
 // Sylpheed's and Claws Mail's rc files (accountrc, clawsrc, sylpheedrc) as a lossless document:
 // `[Section]` header lines, then `key=value` lines split at the first '='. Every byte is kept;
-// serializing an unedited document gives the input back, and an edit splices only value bytes
-// (or inserts one line where the client itself would write it).
+// serializing an unedited document gives the input back, and an edit replaces only value bytes
+// (or inserts one line where the client itself would write it), as a span of the shared editor.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -13,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "parsers/formats/span_editor.h"
 #include "src/model/parse_result.h"
 
 namespace mailmig {
@@ -26,54 +28,64 @@ class AccountrcDocument {
     Other,     // text without '=' inside a section (the client warns and ignores it)
   };
 
-  // Offsets into its section's bytes. `content_end` excludes the line ending (the client strips
-  // every trailing CR and LF); the line ends, its ending included, where the next one begins
-  // (Section::end_of). 16 bytes a line keep the index of a large file small; parse() refuses a
-  // section or a line number that does not fit.
+  // Offsets into its section's bytes as parsed (`Section::original`), or, for a line added since
+  // (number 0), into the section's `added` text. `content_end` excludes the line ending (the
+  // client strips every trailing CR and LF). 16 bytes a line keep the index of a large file
+  // small; parse() refuses a section or a line number that does not fit.
   struct Line {
-    std::uint32_t number : 30 = 0;  // 1-based, in the file as read (0 for a line added since)
+    std::uint32_t number : 29 = 0;  // 1-based, in the file as read (0 for a line added since)
+    std::uint32_t edited : 1 = 0;   // its value is an edit of the span editor's (parsed lines)
     LineKind kind : 2 = LineKind::Blank;
     std::uint32_t begin = 0;
     std::uint32_t content_end = 0;
     std::uint32_t value_begin = 0;  // KeyValue: just after the first '=' (the key ends before it)
   };
-  static constexpr std::size_t kMaxLineNumber = (std::size_t{1} << 30) - 1;
+  static constexpr std::size_t kMaxLineNumber = (std::size_t{1} << 29) - 1;
 
-  // A section holds its own bytes, from its header line to the line before the next header, so
-  // that an edit costs the size of the section, not of the file.
+  // A section: its lines from the header to the line before the next header, as views of the
+  // document's bytes. Edits go to the document's span editor; a section only keeps the text of
+  // the lines added to it, so that reading an edited account costs no serialize().
   struct Section {
-    std::string name;         // the header without its brackets: "Account: 1", "Common"
-    std::string bytes;        // the section's lines, line endings included
-    std::vector<Line> lines;  // lines[0] is the header
+    std::string name;           // the header without its brackets: "Account: 1", "Common"
+    std::vector<Line> lines;    // lines[0] is the header
+    std::string_view original;  // the section's bytes as parsed, line endings included
+    std::size_t offset = 0;     // where `original` begins in the document
+    std::string added;          // "key=value" of each line added since (lines with number 0)
+    const SpanEditor* edits = nullptr;  // the document's
 
-    // Where lines[index] ends, its line ending included.
-    std::uint32_t end_of(std::size_t index) const {
-      return index + 1 < lines.size() ? lines[index + 1].begin
-                                      : static_cast<std::uint32_t>(bytes.size());
-    }
-    // Inline: an account's read looks up keys of every line of its section.
-    std::string_view content(const Line& line) const {
-      return std::string_view(bytes).substr(line.begin, line.content_end - line.begin);
-    }
     std::string_view key_of(const Line& line) const {
       if (line.kind != LineKind::KeyValue) return {};
-      return std::string_view(bytes).substr(line.begin, line.value_begin - 1 - line.begin);
+      return text_of(line).substr(line.begin, line.value_begin - 1 - line.begin);
     }
+    // Inline: an account's read looks up values of many lines of its section.
     std::string_view value_of(const Line& line) const {
       if (line.kind != LineKind::KeyValue) return {};
-      return std::string_view(bytes).substr(line.value_begin, line.content_end - line.value_begin);
+      if (line.edited) return edited_value(line);
+      return text_of(line).substr(line.value_begin, line.content_end - line.value_begin);
     }
+
+   private:
+    friend class AccountrcDocument;
+    std::string_view text_of(const Line& line) const {
+      return line.number == 0 ? std::string_view(added) : original;
+    }
+    std::string_view edited_value(const Line& line) const;
   };
 
-  // Parses bytes (copied into the sections); on failure the result says where (line and byte
+  AccountrcDocument();
+
+  // Parses bytes (copied once into the document); on failure the result says where (line and byte
   // column) and what was expected, and `document` is left unchanged.
   static ParseResult parse(std::string_view bytes, AccountrcDocument& document);
 
-  // The whole file: the blank lines before the first section, then every section (the input,
-  // unchanged, until edited).
-  std::string serialize() const;
+  // The bytes given to parse().
+  const std::string& original() const { return text_->bytes; }
+  // The file's bytes as they stand: the input, unchanged, until edited.
+  std::string serialize() const { return text_->edits.apply(text_->bytes); }
+  // Whether serialize() differs from original(), found without building it.
+  bool changed() const { return text_->edits.changes(text_->bytes); }
   // serialize() == other, without building serialize().
-  bool has_bytes(std::string_view other) const;
+  bool has_bytes(std::string_view other) const { return text_->edits.gives(text_->bytes, other); }
   const std::vector<Section>& sections() const { return sections_; }
 
   // The first section with this name.
@@ -102,11 +114,27 @@ class AccountrcDocument {
   bool replace_value(std::size_t section_index, std::size_t line_index, std::string_view value);
 
  private:
-  std::string_view line_ending_for_insert(const Section& section, std::size_t after_line) const;
-  static void replace_line_value(Section& section, std::size_t line_index, std::string_view value);
+  // A line set_value() added: where in its section's original bytes it goes, and its line ending.
+  // The lines added at one offset are written, in line order, as one insertion there.
+  struct AddedLine {
+    std::uint32_t added_begin = 0;  // its Line::begin in Section::added
+    std::uint32_t at = 0;           // offset in Section::original
+    bool ending_first = false;      // after a last line without a newline: "\nkey=value"
+    bool crlf = false;
+  };
+  // The bytes and their edits stay where they are when the document moves: sections view them.
+  struct Text {
+    std::string bytes;
+    SpanEditor edits;
+  };
 
-  std::string preamble_;  // blank lines before the first header
+  void replace_line_value(Section& section, std::size_t line_index, std::string_view value);
+  void write_insertion(const Section& section, std::uint32_t at);
+  AddedLine& added_line(std::size_t section_index, std::uint32_t added_begin);
+
+  std::unique_ptr<Text> text_;
   std::vector<Section> sections_;
+  std::vector<std::vector<AddedLine>> added_lines_;  // by section, filled on the first addition
   // name -> first such section; built at the first find_section(), as a plan of a large
   // accountrc finds its sections by index and never by name.
   mutable std::unordered_map<std::string, std::size_t> section_index_;

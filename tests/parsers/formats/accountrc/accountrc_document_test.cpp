@@ -155,6 +155,35 @@ TEST(AccountrcDocument, AddedLinesUseTheFilesLineEndingAndKeepAMissingFinalNewli
             "set_imapport=1");
 }
 
+// Edits are spans over the parsed bytes: original() stays the input, changed() says whether the
+// edits give other bytes, and every value reads back as edited without a serialize().
+TEST(AccountrcDocument, KeepsItsInputAndReadsEditsBackAsSpans) {
+  const std::string rc = "[Account: 1]\nuser_id=tanaka\nsmtp_port=\nnote\n";
+  AccountrcDocument document = parse_ok(rc);
+  EXPECT_FALSE(document.changed());
+  ASSERT_TRUE(document.set_value("Account: 1", "user_id", "tanaka", sylpheed_key_order()));
+  EXPECT_FALSE(document.changed());
+
+  ASSERT_TRUE(document.set_value("Account: 1", "smtp_port", "587", sylpheed_key_order()));
+  ASSERT_TRUE(document.set_value("Account: 1", "x_extra", "1", sylpheed_key_order()));
+  ASSERT_TRUE(document.set_value("Account: 1", "x_extra", "22", sylpheed_key_order()));
+  ASSERT_TRUE(document.set_value("Account: 1", "smtp_port", "25", sylpheed_key_order()));
+  EXPECT_TRUE(document.changed());
+  EXPECT_EQ(document.original(), rc);
+  const std::string written = "[Account: 1]\nuser_id=tanaka\nsmtp_port=25\nnote\nx_extra=22\n";
+  EXPECT_EQ(document.serialize(), written);
+  EXPECT_TRUE(document.has_bytes(written));
+  EXPECT_FALSE(document.has_bytes(rc));
+  const auto& section = document.sections()[0];
+  EXPECT_EQ(document.value(section, "smtp_port"), "25");
+  EXPECT_EQ(document.value(section, "x_extra"), "22");
+  EXPECT_EQ(document.value(section, "user_id"), "tanaka");
+
+  ASSERT_TRUE(document.set_value("Account: 1", "smtp_port", "", sylpheed_key_order()));
+  ASSERT_TRUE(document.set_value("Account: 1", "x_extra", "", sylpheed_key_order()));
+  EXPECT_EQ(document.serialize(), "[Account: 1]\nuser_id=tanaka\nsmtp_port=\nnote\nx_extra=\n");
+}
+
 TEST(AccountrcDocument, RefusesValuesTheFormatCannotHold) {
   AccountrcDocument document = parse_ok("[Account: 1]\nuser_id=tanaka\n");
   EXPECT_FALSE(document.set_value("Account: 1", "user_id", "a\nb", sylpheed_key_order()));
