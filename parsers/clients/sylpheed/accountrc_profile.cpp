@@ -642,8 +642,7 @@ ClientCapabilities accountrc_capabilities(ClientKind client, Protocol incoming) 
   capabilities.nntp.authentication = {AuthMethod::PasswordCleartext, AuthMethod::None};
   capabilities.smtp.authentication = {AuthMethod::None, AuthMethod::PasswordCleartext,
                                       AuthMethod::PasswordEncrypted};
-  if (incoming == Protocol::Pop3)
-    capabilities.smtp.authentication.add(AuthMethod::SmtpAfterPop);
+  if (incoming == Protocol::Pop3) capabilities.smtp.authentication.add(AuthMethod::SmtpAfterPop);
   capabilities.wordings.other = kCannotSet;
   capabilities.wordings.invalid_value = kCannotSet;
   return capabilities;

@@ -75,8 +75,8 @@ class AccountrcDocument {
   AccountrcDocument();
 
   // Parses bytes (copied once into the document); on failure the result says where (line and byte
-  // column) and what was expected, and `document` is left unchanged.
-  static ParseResult parse(std::string_view bytes, AccountrcDocument& document);
+  // column) and what was expected, and `out` is left unchanged.
+  static ParseResult parse(std::string_view input, AccountrcDocument& out);
 
   // The bytes given to parse().
   const std::string& original() const { return text_->bytes; }

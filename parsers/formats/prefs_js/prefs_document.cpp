@@ -959,12 +959,12 @@ void PrefsDocument::replace_value(std::uint32_t number, const std::string& liter
   splice.replacement = literal;
   entry.flags |= PrefEntry::kValueEdited;
   // Only the value differs, so the order changes only against statements of the same name.
-  if (order_ == Order::Sorted && (entry.flags & PrefEntry::kHasDuplicates)) {
-    order_ = Order::Unknown;
-  } else if (order_ == Order::Unsorted && (number == descent_ || number + 1 == descent_) &&
-             name(entries_[descent_]) == name(entries_[descent_ - 1])) {
-    order_ = Order::Unknown;
-  }
+  const bool sorted_with_duplicates =
+      order_ == Order::Sorted && (entry.flags & PrefEntry::kHasDuplicates);
+  const bool at_the_descent = order_ == Order::Unsorted &&
+                              (number == descent_ || number + 1 == descent_) &&
+                              name(entries_[descent_]) == name(entries_[descent_ - 1]);
+  if (sorted_with_duplicates || at_the_descent) order_ = Order::Unknown;
 }
 
 void PrefsDocument::insert_line(std::string_view name, PrefType type, const std::string& literal,

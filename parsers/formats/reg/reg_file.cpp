@@ -36,10 +36,13 @@ constexpr std::array<signed char, 256> kHexDigits = [] {
   std::array<signed char, 256> digits{};
   digits.fill(-1);
   for (int i = 0; i < 10; ++i)
-    digits[static_cast<std::size_t>('0' + i)] = static_cast<signed char>(i);
+    digits[static_cast<std::size_t>('0') + static_cast<std::size_t>(i)] =
+        static_cast<signed char>(i);
   for (int i = 0; i < 6; ++i) {
-    digits[static_cast<std::size_t>('a' + i)] = static_cast<signed char>(10 + i);
-    digits[static_cast<std::size_t>('A' + i)] = static_cast<signed char>(10 + i);
+    digits[static_cast<std::size_t>('a') + static_cast<std::size_t>(i)] =
+        static_cast<signed char>(10 + i);
+    digits[static_cast<std::size_t>('A') + static_cast<std::size_t>(i)] =
+        static_cast<signed char>(10 + i);
   }
   return digits;
 }();
@@ -1072,9 +1075,9 @@ std::string RegFile::serialize() const {
     text += entry_content(entry);
     text += ending_of(entry);
   };
-  for (std::size_t i = 0; i < entries_.size(); ++i) {
-    append(entries_[i]);
-    for (std::size_t added = entries_[i].next_added; added != RegEntry::npos;
+  for (const RegEntry& entry : entries_) {
+    append(entry);
+    for (std::size_t added = entry.next_added; added != RegEntry::npos;
          added = entry_at(added).next_added) {
       append(entry_at(added));
     }
@@ -1184,6 +1187,8 @@ std::size_t RegFile::find_index(std::string_view key_path, std::string_view name
     }
   }
   // A section ends before any key line, so a deletion after the section's key is after it.
+  // Newest first (not std::views::reverse: clang-tidy 14 cannot compile it with libstdc++ 12).
+  // NOLINTNEXTLINE(modernize-loop-convert)
   for (auto deletion = key_deletions_.rbegin(); deletion != key_deletions_.rend(); ++deletion) {
     const RegEntry& entry = entries_[*deletion];
     if (found != RegEntry::npos && *deletion < found_section) break;
@@ -1474,6 +1479,8 @@ bool RegFile::has_key(std::string_view key_path) const {
     }
   }
   if (opened == RegEntry::npos) return false;
+  // Newest first (not std::views::reverse: clang-tidy 14 cannot compile it with libstdc++ 12).
+  // NOLINTNEXTLINE(modernize-loop-convert)
   for (auto deletion = key_deletions_.rbegin(); deletion != key_deletions_.rend(); ++deletion) {
     if (*deletion < opened) break;
     const std::string& deleted = this->key_path(entries_[*deletion]);

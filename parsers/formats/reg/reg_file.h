@@ -221,7 +221,7 @@ class RegFile {
   // read back as `value`.
   bool reads_back(std::string_view line, const RegValue& value, RegValue& parsed) const;
   // set_value for the value's entry, found by index.
-  ParseResult set_entry(std::size_t index, const RegValue& value);
+  ParseResult set_entry(std::size_t found, const RegValue& value);
 
   // An entry by index: entries_ (as parsed), then added_.
   const RegEntry& entry_at(std::size_t index) const;
