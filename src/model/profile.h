@@ -1,6 +1,6 @@
 // One client profile as mailmig holds it: the files read, their lossless documents, the
-// normalized accounts, and the writer that turns changes into minimal byte edits.
-// Every format implements this in parsers/<format>/; nothing above the parsers knows a format.
+// normalized accounts, and the writer that turns an edit plan into minimal byte edits.
+// Every client implements this in parsers/clients/<client>/; nothing above them knows a format.
 #pragma once
 
 #include <memory>
