@@ -7,7 +7,7 @@
 #include <string>
 
 #include "bench/bench_inputs.h"
-#include "parsers/clients/outlook/registry_profile.h"
+#include "parsers/clients/outlook/outlook_profile.h"
 #include "parsers/clients/sylpheed/accountrc_profile.h"
 #include "parsers/clients/thunderbird/thunderbird_profile.h"
 #include "rules/rule_engine.h"
@@ -131,24 +131,22 @@ void plan_file(benchmark::State& state, const InputFile& file, Load load) {
 }
 
 void BM_PlanAccountrc(benchmark::State& state) {
-  const InputFile file("accountrc", mailmig::bench::sylpheed_accountrc(
-                                        static_cast<std::size_t>(state.range(0))));
+  const InputFile file(
+      "accountrc", mailmig::bench::sylpheed_accountrc(static_cast<std::size_t>(state.range(0))));
   plan_file(state, file,
             [](const std::string& path) { return mailmig::load_sylpheed_profile(path); });
 }
 
 void BM_PlanRegUtf16(benchmark::State& state) {
-  const InputFile file("outlook.reg", mailmig::bench::outlook_reg_utf16(
-                                          static_cast<std::size_t>(state.range(0))));
-  plan_file(state, file,
-            [](const std::string& path) { return mailmig::load_registry_file(path); });
+  const InputFile file("outlook.reg",
+                       mailmig::bench::outlook_reg_utf16(static_cast<std::size_t>(state.range(0))));
+  plan_file(state, file, [](const std::string& path) { return mailmig::load_registry_file(path); });
 }
 
 void BM_PlanRegedit4(benchmark::State& state) {
   const InputFile file("oe.reg", mailmig::bench::outlook_express_reg_regedit4(
                                      static_cast<std::size_t>(state.range(0))));
-  plan_file(state, file,
-            [](const std::string& path) { return mailmig::load_registry_file(path); });
+  plan_file(state, file, [](const std::string& path) { return mailmig::load_registry_file(path); });
 }
 
 }  // namespace

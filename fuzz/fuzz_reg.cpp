@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "parsers/clients/outlook/outlook_profile.h"
 #include "parsers/formats/reg/reg_file.h"
-#include "parsers/clients/outlook/registry_profile.h"
 
 namespace {
 
@@ -42,10 +42,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   mailmig::LoadResult loaded = mailmig::load_registry_bytes("fuzz.reg", std::string(bytes));
   if (!loaded) return 0;
   for (const mailmig::Account& account : loaded.profile->accounts()) {
-    const auto findings =
-        loaded.profile->apply(account.id, {{"fuzz", "outgoing.port", "", "587", ""},
-                                           {"fuzz", "outgoing.socketType", "", "STARTTLS", ""},
-                                           {"fuzz", "incoming.hostname", "", "pop.example.jp", ""}});
+    const auto findings = loaded.profile->apply(
+        account.id, {{"fuzz", "outgoing.port", "", "587", ""},
+                     {"fuzz", "outgoing.socketType", "", "STARTTLS", ""},
+                     {"fuzz", "incoming.hostname", "", "pop.example.jp", ""}});
     bool written = true;
     for (const mailmig::Finding& finding : findings) {
       written = written && finding.severity != mailmig::Severity::Warning;

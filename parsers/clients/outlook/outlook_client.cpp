@@ -4,7 +4,7 @@
 #include "parsers/clients/outlook/outlook_client.h"
 
 #include "parsers/clients/client.h"
-#include "parsers/clients/outlook/registry_profile.h"
+#include "parsers/clients/outlook/outlook_profile.h"
 #include "src/io/running_client_platform.h"
 
 namespace mailmig {

@@ -1,4 +1,4 @@
-#include "parsers/clients/outlook/registry_profile.h"
+#include "parsers/clients/outlook/outlook_profile.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "parsers/clients/outlook/registry_profile.h"
+#include "parsers/clients/outlook/outlook_profile.h"
 
 #include <algorithm>
 #include <utility>
@@ -35,7 +35,7 @@ std::string file_stem(const std::string& path) {
 
 }  // namespace
 
-RegistryProfile::RegistryProfile(std::string path, std::string bytes, RegFile document)
+OutlookProfile::OutlookProfile(std::string path, std::string bytes, RegFile document)
     : document_(std::move(document)),
       store_(document_),
       accounts_(store_, find_account_keys(store_, document_.key_paths())) {
@@ -48,7 +48,7 @@ RegistryProfile::RegistryProfile(std::string path, std::string bytes, RegFile do
   files_stale_ = true;  // current is filled when files() is asked for, not copied now
 }
 
-std::vector<Finding> RegistryProfile::findings() const {
+std::vector<Finding> OutlookProfile::findings() const {
   std::vector<Finding> result;
   const std::string empty_export = document_.render_export({});
   // Only files an earlier run left can be reported, so without them no file is built here.
@@ -68,18 +68,18 @@ std::vector<Finding> RegistryProfile::findings() const {
   return result;
 }
 
-std::vector<Finding> RegistryProfile::apply(const EditPlan& plan) {
+std::vector<Finding> OutlookProfile::apply(const EditPlan& plan) {
   std::vector<Finding> result = accounts_.apply(plan);
   files_stale_ = true;  // the export may have changed through the store
   return result;
 }
 
-void RegistryProfile::adopt_earlier_outputs(std::vector<ProfileFile> earlier) {
+void OutlookProfile::adopt_earlier_outputs(std::vector<ProfileFile> earlier) {
   earlier_outputs_ = std::move(earlier);
   files_stale_ = true;
 }
 
-const std::vector<ProfileFile>& RegistryProfile::files() const {
+const std::vector<ProfileFile>& OutlookProfile::files() const {
   if (files_stale_) {
     refresh_files();
     files_stale_ = false;
@@ -87,7 +87,7 @@ const std::vector<ProfileFile>& RegistryProfile::files() const {
   return files_;
 }
 
-std::string RegistryProfile::line_before_edits(const RegEntry& now) const {
+std::string OutlookProfile::line_before_edits(const RegEntry& now) const {
   // An edited entry read from the file decided the value before the edits too; an added one
   // follows the value's last setting or deletion, if any.
   const RegEntry* before =
@@ -104,7 +104,7 @@ std::string RegistryProfile::line_before_edits(const RegEntry& now) const {
   return deletion;
 }
 
-std::vector<FileChange> RegistryProfile::file_changes() const {
+std::vector<FileChange> OutlookProfile::file_changes() const {
   // Files an earlier run left are compared byte for byte with what this run would write.
   if (!earlier_outputs_.empty()) return Profile::file_changes();
   // Otherwise the export changes exactly when an edited line differs from the line before the
@@ -122,7 +122,7 @@ std::vector<FileChange> RegistryProfile::file_changes() const {
   return changes;
 }
 
-void RegistryProfile::refresh_files() const {
+void OutlookProfile::refresh_files() const {
   files_.resize(1);
   ProfileFile& file = files_.front();
   if (document_.encoding() == RegEncoding::Ansi && file.original.empty()) {
@@ -151,7 +151,7 @@ void RegistryProfile::refresh_files() const {
 
 // A file this run writes beside the export; one with the same bytes already there is left as is,
 // and an empty one is not created where there is none.
-void RegistryProfile::add_output_file(const std::string& path, std::string bytes) const {
+void OutlookProfile::add_output_file(const std::string& path, std::string bytes) const {
   ProfileFile file;
   file.path = path;
   file.current = std::move(bytes);
@@ -165,7 +165,7 @@ void RegistryProfile::add_output_file(const std::string& path, std::string bytes
   files_.push_back(std::move(file));
 }
 
-std::string RegistryProfile::display_text(const ProfileFile& file, std::string_view bytes) const {
+std::string OutlookProfile::display_text(const ProfileFile& file, std::string_view bytes) const {
   RegFile parsed;
   const ParseResult result = RegFile::parse(bytes, parsed, document_.codepage().c_str());
   if (!result) return "(" + result.describe(file.path) + ")\n";
@@ -204,7 +204,7 @@ LoadResult load_registry_bytes(const std::string& path, std::string bytes,
     loaded.error = result.describe(path);
     return loaded;
   }
-  auto profile = std::make_unique<RegistryProfile>(path, std::move(bytes), std::move(document));
+  auto profile = std::make_unique<OutlookProfile>(path, std::move(bytes), std::move(document));
   if (profile->account_keys().empty()) {
     loaded.error = path + ": no mail account keys in this registry export";
     return loaded;
@@ -234,7 +234,7 @@ LoadResult load_registry_file(const std::string& path, const char* ansi_codepage
     file.original = std::move(bytes.bytes);
     earlier.push_back(std::move(file));
   }
-  static_cast<RegistryProfile&>(*loaded.profile).adopt_earlier_outputs(std::move(earlier));
+  static_cast<OutlookProfile&>(*loaded.profile).adopt_earlier_outputs(std::move(earlier));
   return loaded;
 }
 

@@ -18,13 +18,13 @@
 
 namespace mailmig {
 
-class RegistryProfile : public Profile {
+class OutlookProfile : public Profile {
  public:
   // The accounts are those find_account_keys() finds among the export's keys.
-  RegistryProfile(std::string path, std::string bytes, RegFile document);
+  OutlookProfile(std::string path, std::string bytes, RegFile document);
   // The store and the mapping refer to the document this object holds.
-  RegistryProfile(const RegistryProfile&) = delete;
-  RegistryProfile& operator=(const RegistryProfile&) = delete;
+  OutlookProfile(const OutlookProfile&) = delete;
+  OutlookProfile& operator=(const OutlookProfile&) = delete;
 
   ClientKind client() const override { return accounts_.client(); }
   std::string path() const override { return files_.front().path; }
