@@ -19,13 +19,11 @@ void check(bool condition) {
 
 void fuzz_profile(mailmig::ClientKind client, const std::string& bytes) {
   mailmig::AccountrcFiles files;
-  files.accountrc.path = "accountrc";
-  files.accountrc.original = bytes;
-  files.accountrc.current = bytes;
+  files.accountrc = {"accountrc", bytes};
   mailmig::LoadResult loaded = mailmig::AccountrcProfile::make(client, ".", std::move(files));
   if (!loaded) return;
   mailmig::Profile& profile = *loaded.profile;
-  profile.display_text(profile.files()[0], profile.files()[0].current);
+  profile.display_text(profile.files()[0], profile.files()[0].current());
   // apply() either makes a change or says in a finding why it could not: an account whose
   // writer raised no finding must read back the new port.
   std::vector<std::string> accounts_with_findings;
@@ -38,8 +36,8 @@ void fuzz_profile(mailmig::ClientKind client, const std::string& bytes) {
                      {"fuzz", "incoming.port", "", "995", ""}});
     if (!findings.empty()) accounts_with_findings.push_back(account.id);
     mailmig::AccountrcDocument written;
-    check(
-        static_cast<bool>(mailmig::AccountrcDocument::parse(profile.files()[0].current, written)));
+    check(static_cast<bool>(
+        mailmig::AccountrcDocument::parse(profile.files()[0].current(), written)));
   }
   for (const mailmig::Account& account : profile.accounts()) {
     const bool explained = std::find(accounts_with_findings.begin(), accounts_with_findings.end(),

@@ -56,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   for (const mailmig::ProfileFile& file_entry : loaded.profile->files()) {
-    loaded.profile->display_text(file_entry, file_entry.current);
+    loaded.profile->display_text(file_entry, file_entry.current());
   }
   return 0;
 }

@@ -3,7 +3,6 @@
 // named by its account's id, read one way, edited one way and shown one way.
 #pragma once
 
-#include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,6 +18,7 @@ class AccountFiles {
  public:
   struct Entry {
     std::string id;
+    std::string path;
     Document document;
   };
 
@@ -31,28 +31,29 @@ class AccountFiles {
       ReadResult read = read_file(path);
       if (!read) return read.error;
       if (std::string refused = refuse(path, read.bytes); !refused.empty()) return refused;
-      Entry entry{id_of(path), Document()};
-      if (auto result = Document::parse(read.bytes, entry.document); !result) {
+      Entry entry{id_of(path), path, Document()};
+      if (auto result = Document::parse(std::move(read.bytes), entry.document); !result) {
         return result.describe(path);
       }
-      files_.push_back(ProfileFile{path, read.bytes, std::move(read.bytes), false});
       entries_.push_back(std::move(entry));
     }
     return {};
   }
 
   const std::vector<Entry>& entries() const { return entries_; }
-  const std::vector<ProfileFile>& files() const { return files_; }
+  std::vector<ProfileFile> files() const {
+    std::vector<ProfileFile> files;
+    files.reserve(entries_.size());
+    for (const Entry& entry : entries_) files.push_back({entry.path, &entry.document});
+    return files;
+  }
 
-  // Finds the account's entry, edits its document with `edit(entry)`, and keeps the file's
-  // current bytes in step. Returns false when no entry accepts the edit (`edit` returns false).
+  // Finds the account's entry and edits its document with `edit(entry)`. Returns false when no
+  // entry accepts the edit (`edit` returns false).
   template <typename Edit>
   bool edit(const std::string& id, Edit edit) {
-    for (std::size_t i = 0; i < entries_.size(); ++i) {
-      if (entries_[i].id != id) continue;
-      if (!edit(entries_[i])) return false;
-      files_[i].current = entries_[i].document.serialize();
-      return true;
+    for (Entry& entry : entries_) {
+      if (entry.id == id) return edit(entry);
     }
     return false;
   }
@@ -68,7 +69,6 @@ class AccountFiles {
   }
 
  private:
-  std::vector<ProfileFile> files_;  // files_[i] belongs to entries_[i]
   std::vector<Entry> entries_;
 };
 

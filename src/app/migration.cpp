@@ -234,8 +234,8 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
       migrate_accounts(profile, policy, verification, profile_result,
                        migration.left_alone_unverified);
     }
-    for (const FileChange& file : profile.file_changes()) {
-      profile_result.files.push_back(FileResult{file.path, file.changed, {}});
+    for (const ProfileFile& file : profile.files()) {
+      profile_result.files.push_back(FileResult{file.path, file.changed(), {}});
     }
     writer.commit(location, profile, profile_result);
     migration.result.profiles.push_back(std::move(profile_result));

@@ -167,7 +167,7 @@ void SafeApply::commit(const ProfileLocation& location, const Profile& profile,
   bool reread = false;
   auto verifier = [&](const std::string& path, const std::string& bytes) -> std::string {
     for (const ProfileFile& file : profile.files()) {
-      if (file.path == path && file.current != bytes) {
+      if (file.path == path && file.current() != bytes) {
         return path + ": the bytes read back are not the bytes written";
       }
     }

@@ -357,8 +357,9 @@ std::string format_diff(const std::vector<std::unique_ptr<Profile>>& profiles) {
       if (!file.changed()) continue;
       const std::vector<std::string> before =
           file.created ? std::vector<std::string>{}
-                       : split_lines(profile->display_text(file, file.original));
-      const std::vector<std::string> after = split_lines(profile->display_text(file, file.current));
+                       : split_lines(profile->display_text(file, file.original()));
+      const std::vector<std::string> after =
+          split_lines(profile->display_text(file, file.current()));
       dtl::Diff<std::string, std::vector<std::string>> diff(before, after);
       diff.compose();
       diff.composeUnifiedHunks();

@@ -16,21 +16,21 @@
 #include "src/model/client_capabilities.h"
 #include "src/model/edit_plan.h"
 #include "src/model/finding.h"
+#include "src/model/lossless_document.h"
 
 namespace mailmig {
 
+// One file of a profile: where it is, and the document the profile holds its bytes in.
 struct ProfileFile {
-  std::string path;      // as found (absolute when discovered)
-  std::string original;  // the bytes read from disk (empty when `created`)
-  std::string current;   // the bytes after the edits so far; equal to `original` until edited
-  bool created = false;  // a file mailmig adds (a .delta.reg, a new logins.json)
+  std::string path;                            // as found (absolute when discovered)
+  const LosslessDocument* document = nullptr;  // owned by the profile; never null
+  bool created = false;                        // a file mailmig adds (a .delta.reg)
 
-  bool changed() const { return created || original != current; }
-};
-
-struct FileChange {
-  std::string path;
-  bool changed = false;
+  // The bytes read from disk (empty when `created`).
+  std::string_view original() const { return document->original(); }
+  // The bytes after the edits so far: original() until edited. Built when asked for.
+  std::string current() const { return document->serialize(); }
+  bool changed() const { return created || document->changed(); }
 };
 
 class Profile {
@@ -86,12 +86,9 @@ class Profile {
     return apply(plan);
   }
 
-  // Every file read or to be written, with original and current bytes.
-  virtual const std::vector<ProfileFile>& files() const = 0;
-
-  // Every file and whether it changed, without building the current bytes: a plan never needs
-  // them, and a format may build them only when asked for files().
-  virtual std::vector<FileChange> file_changes() const;
+  // Every file read or to be written, as views of the profile's documents: cheap, as no bytes
+  // are copied or built. They stay valid until the profile is edited or destroyed.
+  virtual std::vector<ProfileFile> files() const = 0;
 
   // The bytes of one of this profile's files decoded to UTF-8 for showing to a person, with
   // every secret (password, obfuscated or encrypted blob) replaced by "********".
@@ -103,12 +100,6 @@ inline std::optional<Account> Profile::account(const std::string& account_id) co
     if (account.id == account_id) return std::move(account);
   }
   return std::nullopt;
-}
-
-inline std::vector<FileChange> Profile::file_changes() const {
-  std::vector<FileChange> changes;
-  for (const ProfileFile& file : files()) changes.push_back({file.path, file.changed()});
-  return changes;
 }
 
 // What a loader returns: a profile, or an error naming the file and the line ("file:line: what

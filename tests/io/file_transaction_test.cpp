@@ -10,6 +10,9 @@
 
 #include <cerrno>
 #include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
 
 #include "src/util/digest.h"
 #include "tests/io/io_test_support.h"
@@ -245,12 +248,28 @@ TEST(FileTransaction, DestructorRollsBackWhenCommitIsLeftByAnException) {
   f.expect_all_old();
 }
 
+// A document whose edits are given as its new bytes.
+class EditedBytes final : public LosslessDocument {
+ public:
+  EditedBytes(std::string original, std::string current)
+      : original_(std::move(original)), current_(std::move(current)) {}
+  std::string_view original() const override { return original_; }
+  bool changed() const override { return current_ != original_; }
+  std::string serialize() const override { return current_; }
+
+ private:
+  std::string original_;
+  std::string current_;
+};
+
 TEST(FileTransaction, ProfileFileOverloadStagesOnlyChangedFiles) {
   Fixture f;
   RealFileSystem fs;
   FileTransaction transaction(fs, f.options());
-  ASSERT_TRUE(transaction.stage(ProfileFile{f.prefs, kPrefsOld, kPrefsNew, false}));
-  ASSERT_TRUE(transaction.stage(ProfileFile{f.accountrc, kAccountrcOld, kAccountrcOld, false}));
+  const EditedBytes prefs(kPrefsOld, kPrefsNew);
+  const EditedBytes accountrc(kAccountrcOld, kAccountrcOld);
+  ASSERT_TRUE(transaction.stage(ProfileFile{f.prefs, &prefs, false}));
+  ASSERT_TRUE(transaction.stage(ProfileFile{f.accountrc, &accountrc, false}));
   ASSERT_TRUE(transaction.commit(accept_all));
   ASSERT_EQ(transaction.files().size(), 1u);
   EXPECT_EQ(read_whole_file(f.prefs), kPrefsNew);

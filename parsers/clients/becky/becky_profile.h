@@ -25,7 +25,7 @@ class BeckyProfile final : public Profile {
   ClientCapabilities capabilities(const Account& account) const override;
   using Profile::apply;
   std::vector<Finding> apply(const EditPlan& plan) override;
-  const std::vector<ProfileFile>& files() const override { return mailboxes_.files(); }
+  std::vector<ProfileFile> files() const override { return mailboxes_.files(); }
   std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
 
  private:

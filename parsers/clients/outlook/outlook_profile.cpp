@@ -35,32 +35,30 @@ std::string file_stem(const std::string& path) {
 
 }  // namespace
 
-OutlookProfile::OutlookProfile(std::string path, std::string bytes, RegFile document)
-    : document_(std::move(document)),
+OutlookProfile::OutlookProfile(std::string path, RegFile document)
+    : path_(std::move(path)),
+      document_(std::move(document)),
       store_(document_),
-      accounts_(store_, find_account_keys(store_, document_.key_paths())) {
-  ProfileFile file;
-  file.path = std::move(path);
-  // An ANSI export's parsed text is its bytes: they are kept once, in the document, until
-  // files() is asked for (a plan never is).
-  if (document_.encoding() != RegEncoding::Ansi) file.original = std::move(bytes);
-  files_.push_back(std::move(file));
-  files_stale_ = true;  // current is filled when files() is asked for, not copied now
+      accounts_(store_, find_account_keys(store_, document_.key_paths())),
+      delta_(*this, false),
+      undo_(*this, true) {
+  const std::string stem = file_stem(path_);
+  delta_.path = stem + ".delta.reg";
+  undo_.path = stem + ".undo.reg";
 }
 
 std::vector<Finding> OutlookProfile::findings() const {
   std::vector<Finding> result;
-  const std::string empty_export = document_.render_export({});
-  // Only files an earlier run left can be reported, so without them no file is built here.
-  const std::vector<ProfileFile>& all_files = earlier_outputs_.empty() ? files_ : files();
-  for (std::size_t i = 1; i < all_files.size(); ++i) {
-    const ProfileFile& file = all_files[i];
-    if (file.created || !file.changed() || file.current != empty_export) continue;
+  // Only files an earlier run left can be reported, so without them nothing is built here.
+  for (const OutputDocument* output : {&delta_, &undo_}) {
+    if (!output->earlier) continue;
+    const std::string now = output->serialize();
+    if (now == *output->earlier || now != document_.render_export({})) continue;
     result.push_back(make_finding(
         std::string(kFormatRule), Severity::Info,
         N_("{file} is left from an earlier run and would import old values again: apply empties "
            "it (keeping a backup), so that importing it changes nothing."),
-        {{"file", file.path}}));
+        {{"file", output->path}}));
   }
   std::vector<Finding> account_findings = accounts_.findings();
   result.insert(result.end(), std::make_move_iterator(account_findings.begin()),
@@ -68,23 +66,26 @@ std::vector<Finding> OutlookProfile::findings() const {
   return result;
 }
 
-std::vector<Finding> OutlookProfile::apply(const EditPlan& plan) {
-  std::vector<Finding> result = accounts_.apply(plan);
-  files_stale_ = true;  // the export may have changed through the store
-  return result;
-}
+std::vector<Finding> OutlookProfile::apply(const EditPlan& plan) { return accounts_.apply(plan); }
 
-void OutlookProfile::adopt_earlier_outputs(std::vector<ProfileFile> earlier) {
-  earlier_outputs_ = std::move(earlier);
-  files_stale_ = true;
-}
-
-const std::vector<ProfileFile>& OutlookProfile::files() const {
-  if (files_stale_) {
-    refresh_files();
-    files_stale_ = false;
+void OutlookProfile::adopt_earlier_output(const std::string& path, std::string bytes) {
+  for (OutputDocument* output : {&delta_, &undo_}) {
+    if (output->path == path) output->earlier = std::move(bytes);
   }
-  return files_;
+}
+
+std::vector<ProfileFile> OutlookProfile::files() const {
+  std::vector<ProfileFile> files{{path_, &document_}};
+  // A file an earlier run left is replaced when this run's bytes differ; otherwise the delta
+  // and undo files are created when the export changes (with no change, both would be header
+  // only: importing them changes nothing).
+  const bool created = has_changed_lines();
+  for (const OutputDocument* output : {&delta_, &undo_}) {
+    if (output->earlier ? output->changed() : created) {
+      files.push_back({output->path, output, !output->earlier});
+    }
+  }
+  return files;
 }
 
 std::string OutlookProfile::line_before_edits(const RegEntry& now) const {
@@ -104,65 +105,26 @@ std::string OutlookProfile::line_before_edits(const RegEntry& now) const {
   return deletion;
 }
 
-std::vector<FileChange> OutlookProfile::file_changes() const {
-  // Files an earlier run left are compared byte for byte with what this run would write.
-  if (!earlier_outputs_.empty()) return Profile::file_changes();
-  // Otherwise the export changes exactly when an edited line differs from the line before the
-  // edits, and then the delta and undo files are created beside it (refresh_files).
+bool OutlookProfile::has_changed_lines() const {
   const std::vector<const RegEntry*> edited = document_.edited_entries();
-  const bool changed = std::any_of(edited.begin(), edited.end(), [&](const RegEntry* now) {
+  return std::any_of(edited.begin(), edited.end(), [&](const RegEntry* now) {
     return document_.entry_content(*now) != line_before_edits(*now);
   });
-  std::vector<FileChange> changes{{path(), changed}};
-  if (changed) {
-    const std::string stem = file_stem(path());
-    changes.push_back({stem + ".delta.reg", true});
-    changes.push_back({stem + ".undo.reg", true});
-  }
-  return changes;
 }
 
-void OutlookProfile::refresh_files() const {
-  files_.resize(1);
-  ProfileFile& file = files_.front();
-  if (document_.encoding() == RegEncoding::Ansi && file.original.empty()) {
-    file.original = document_.text();
-  }
-  file.current = document_.has_edited_entries() ? document_.serialize() : file.original;
-  std::vector<RegFile::Section> delta;
-  std::vector<RegFile::Section> undo;
+std::string OutlookProfile::render_output(bool undo) const {
+  std::vector<RegFile::Section> sections;
   for (const RegEntry* now : document_.edited_entries()) {
     const std::string_view now_line = document_.entry_content(*now);
     std::string old_line = line_before_edits(*now);
     if (now_line == old_line) continue;
     const std::string& raw_key = document_.raw_key_path(document_.entries()[now->section]);
-    if (delta.empty() || !reg_names_equal(delta.back().raw_key_path, raw_key)) {
-      delta.push_back({raw_key, {}});
-      undo.push_back({raw_key, {}});
+    if (sections.empty() || !reg_names_equal(sections.back().raw_key_path, raw_key)) {
+      sections.push_back({raw_key, {}});
     }
-    delta.back().lines.emplace_back(now_line);
-    undo.back().lines.push_back(std::move(old_line));
+    sections.back().lines.push_back(undo ? std::move(old_line) : std::string(now_line));
   }
-  // With no change, both are header only: importing them changes nothing.
-  const std::string stem = file_stem(files_.front().path);
-  add_output_file(stem + ".delta.reg", document_.render_export(delta));
-  add_output_file(stem + ".undo.reg", document_.render_export(undo));
-}
-
-// A file this run writes beside the export; one with the same bytes already there is left as is,
-// and an empty one is not created where there is none.
-void OutlookProfile::add_output_file(const std::string& path, std::string bytes) const {
-  ProfileFile file;
-  file.path = path;
-  file.current = std::move(bytes);
-  file.created = true;
-  for (const ProfileFile& earlier : earlier_outputs_) {
-    if (earlier.path != path) continue;
-    file.original = earlier.original;
-    file.created = false;
-  }
-  if (file.created ? file.current == document_.render_export({}) : !file.changed()) return;
-  files_.push_back(std::move(file));
+  return document_.render_export(sections);
 }
 
 std::string OutlookProfile::display_text(const ProfileFile& file, std::string_view bytes) const {
@@ -204,7 +166,7 @@ LoadResult load_registry_bytes(const std::string& path, std::string bytes,
     loaded.error = result.describe(path);
     return loaded;
   }
-  auto profile = std::make_unique<OutlookProfile>(path, std::move(bytes), std::move(document));
+  auto profile = std::make_unique<OutlookProfile>(path, std::move(document));
   if (profile->account_keys().empty()) {
     loaded.error = path + ": no mail account keys in this registry export";
     return loaded;
@@ -222,19 +184,15 @@ LoadResult load_registry_file(const std::string& path, const char* ansi_codepage
   }
   LoadResult loaded = load_registry_bytes(path, std::move(read.bytes), ansi_codepage);
   if (!loaded) return loaded;
-  std::vector<ProfileFile> earlier;
+  auto& profile = static_cast<OutlookProfile&>(*loaded.profile);
   for (const char* suffix : {".delta.reg", ".undo.reg"}) {
     const std::string output = file_stem(path) + suffix;
     const StatResult found = RealFileSystem().lstat(output);
     if (found && found.status.type == FileType::Missing) continue;  // none left by an earlier run
     ReadResult bytes = read_file(output);
     if (!bytes) return {nullptr, bytes.error};
-    ProfileFile file;
-    file.path = output;
-    file.original = std::move(bytes.bytes);
-    earlier.push_back(std::move(file));
+    profile.adopt_earlier_output(output, std::move(bytes.bytes));
   }
-  static_cast<OutlookProfile&>(*loaded.profile).adopt_earlier_outputs(std::move(earlier));
   return loaded;
 }
 

@@ -400,11 +400,10 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
   LoadResult loaded;
   std::unique_ptr<AccountrcProfile> profile(new AccountrcProfile(client, std::move(folder)));
 
-  // The document is parsed from the bytes read and holds the current bytes; files() builds them
-  // when asked (a plan never asks), so a large file is not held twice more.
   AccountrcDocument document;
-  const ParseResult parsed = AccountrcDocument::parse(files.accountrc.original, document);
-  std::string().swap(files.accountrc.current);
+  const ParseResult parsed = AccountrcDocument::parse(files.accountrc.bytes, document);
+  // The document holds the bytes from here on.
+  std::string().swap(files.accountrc.bytes);
   if (!parsed) {
     loaded.error = parsed.describe(files.accountrc.path);
     return loaded;
@@ -432,12 +431,11 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
     }
   }
   profile->document_ = std::move(document);
-  profile->files_.push_back(std::move(files.accountrc));
+  profile->accountrc_path_ = std::move(files.accountrc.path);
 
   if (files.clawsrc) {
     AccountrcDocument clawsrc;
-    if (const ParseResult parsed_clawsrc =
-            AccountrcDocument::parse(files.clawsrc->current, clawsrc);
+    if (const ParseResult parsed_clawsrc = AccountrcDocument::parse(files.clawsrc->bytes, clawsrc);
         !parsed_clawsrc) {
       loaded.error = parsed_clawsrc.describe(files.clawsrc->path);
       return loaded;
@@ -447,11 +445,14 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
         profile->clawsrc_config_version_ = static_cast<int>(c_atoi(*version));
       }
     }
-    profile->files_.push_back(std::move(*files.clawsrc));
+    profile->read_only_files_.push_back(
+        {std::move(files.clawsrc->path), ReadOnlyDocument(std::move(files.clawsrc->bytes))});
   }
   if (files.passwordstorerc) {
-    profile->saved_passwords_ = read_saved_passwords(files.passwordstorerc->current);
-    profile->files_.push_back(std::move(*files.passwordstorerc));
+    profile->saved_passwords_ = read_saved_passwords(files.passwordstorerc->bytes);
+    profile->read_only_files_.push_back(
+        {std::move(files.passwordstorerc->path),
+         ReadOnlyDocument(std::move(files.passwordstorerc->bytes))});
   }
   loaded.profile = std::move(profile);
   return loaded;
@@ -463,17 +464,10 @@ const AccountrcDocument::Section* AccountrcProfile::section_of(
   return found == section_of_id_.end() ? nullptr : &document_.sections()[found->second];
 }
 
-const std::vector<ProfileFile>& AccountrcProfile::files() const {
-  // Replaced only when the document differs: a caller may hold views of the bytes.
-  if (!document_.has_bytes(files_.front().current)) files_.front().current = document_.serialize();
-  return files_;
-}
-
-std::vector<FileChange> AccountrcProfile::file_changes() const {
-  std::vector<FileChange> changes;
-  for (const ProfileFile& file : files_) changes.push_back({file.path, file.changed()});
-  changes.front().changed = document_.changed();
-  return changes;
+std::vector<ProfileFile> AccountrcProfile::files() const {
+  std::vector<ProfileFile> files{{accountrc_path_, &document_}};
+  for (const ReadOnlyFile& file : read_only_files_) files.push_back({file.path, &file.document});
+  return files;
 }
 
 int AccountrcProfile::config_version(const std::string& account_id) const {
@@ -514,7 +508,7 @@ Finding AccountrcProfile::repeated_key_finding(const AccountrcDocument::Section&
       "accountrc-duplicate-key", Severity::Info,
       N_("{file}:{line}: {key} appears more than once in [{section}]; {client} uses the "
          "last one."),
-      {{"file", files_.front().path},
+      {{"file", accountrc_path_},
        {"line", std::to_string(line.number)},
        {"key", std::string(section.key_of(line))},
        {"section", section.name},
@@ -664,7 +658,7 @@ std::vector<Finding> AccountrcProfile::apply(const EditPlan& plan) {
                                       N_("Account {account} was not found in {file}; change "
                                          "{field} to {value} by hand in {client}."),
                                       {{"account", account_id},
-                                       {"file", files_.front().path},
+                                       {"file", accountrc_path_},
                                        {"field", change.field},
                                        {"value", change.to},
                                        {"client", client_name}}));
@@ -840,7 +834,8 @@ std::vector<Finding> AccountrcProfile::apply(const EditPlan& plan) {
 
 namespace {
 
-std::optional<ProfileFile> read_optional(const boost::filesystem::path& path, std::string& error) {
+std::optional<AccountrcFile> read_optional(const boost::filesystem::path& path,
+                                           std::string& error) {
   boost::system::error_code ignored;
   if (!boost::filesystem::exists(path, ignored)) return std::nullopt;
   // generic_string() here and below: Boost joins with '\\' on Windows; mailmig's paths use '/'.
@@ -849,11 +844,7 @@ std::optional<ProfileFile> read_optional(const boost::filesystem::path& path, st
     error = read.error;
     return std::nullopt;
   }
-  ProfileFile file;
-  file.path = path.generic_string();
-  file.original = read.bytes;
-  file.current = std::move(read.bytes);
-  return file;
+  return AccountrcFile{path.generic_string(), std::move(read.bytes)};
 }
 
 LoadResult load_profile(ClientKind client, const std::string& dir) {
@@ -872,9 +863,7 @@ LoadResult load_profile(ClientKind client, const std::string& dir) {
     return loaded;
   }
   AccountrcFiles files;
-  files.accountrc.path = accountrc.generic_string();
-  // Not copied into `current`: make() parses the original, and the document holds the current.
-  files.accountrc.original = std::move(read.bytes);
+  files.accountrc = {accountrc.generic_string(), std::move(read.bytes)};
   if (client == kClawsMail) {
     files.clawsrc = read_optional(folder / "clawsrc", loaded.error);
     if (!loaded.error.empty()) return loaded;

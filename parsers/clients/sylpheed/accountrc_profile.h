@@ -16,11 +16,17 @@
 
 namespace mailmig {
 
+// A file as read from disk.
+struct AccountrcFile {
+  std::string path;
+  std::string bytes;
+};
+
 // The files of one profile as read from disk (tests and the fuzzer build them in memory).
 struct AccountrcFiles {
-  ProfileFile accountrc;
-  std::optional<ProfileFile> clawsrc;          // Claws Mail only
-  std::optional<ProfileFile> passwordstorerc;  // Claws Mail only
+  AccountrcFile accountrc;
+  std::optional<AccountrcFile> clawsrc;          // Claws Mail only
+  std::optional<AccountrcFile> passwordstorerc;  // Claws Mail only
 };
 
 // What a Sylpheed or Claws Mail account can store; SMTP after POP only with a POP3 account.
@@ -29,7 +35,6 @@ ClientCapabilities accountrc_capabilities(ClientKind client, Protocol incoming);
 class AccountrcProfile final : public Profile {
  public:
   // Parses and checks the files; a malformed file gives LoadResult.error "path:line: message".
-  // The accountrc is parsed from its `original` bytes, its `current` is not read (it may be empty).
   static LoadResult make(ClientKind client, std::string folder, AccountrcFiles files);
 
   ClientKind client() const override { return client_; }
@@ -39,9 +44,8 @@ class AccountrcProfile final : public Profile {
   std::vector<Finding> findings() const override;
   using Profile::apply;
   std::vector<Finding> apply(const EditPlan& plan) override;
-  // Copies the accountrc's current bytes from the document when asked.
-  const std::vector<ProfileFile>& files() const override;
-  std::vector<FileChange> file_changes() const override;
+  // The accountrc, then clawsrc and passwordstorerc if read.
+  std::vector<ProfileFile> files() const override;
   std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
 
   // The protocol numbering in force for an account: Sylpheed's (0 POP3, 1 APOP, 2 RPOP, 3 IMAP4,
@@ -52,6 +56,11 @@ class AccountrcProfile final : public Profile {
   bool has_saved_password(const std::string& account_id, std::string_view kind) const;
 
  private:
+  struct ReadOnlyFile {
+    std::string path;
+    ReadOnlyDocument document;
+  };
+
   AccountrcProfile(ClientKind client, std::string folder)
       : client_(client), folder_(std::move(folder)) {}
   // The account's own config_version, else clawsrc's (Claws Mail's prefs_migration.c).
@@ -64,10 +73,9 @@ class AccountrcProfile final : public Profile {
 
   ClientKind client_;
   std::string folder_;
-  // accountrc first, then clawsrc and passwordstorerc if read; files() copies the document's
-  // current bytes into files_[0].
-  mutable std::vector<ProfileFile> files_;
-  AccountrcDocument document_;                                  // the current bytes of files_[0]
+  std::string accountrc_path_;
+  AccountrcDocument document_;                 // the accountrc
+  std::vector<ReadOnlyFile> read_only_files_;  // clawsrc and passwordstorerc, if read
   std::unordered_map<std::string, std::size_t> section_of_id_;  // "1" -> index in sections()
   int clawsrc_config_version_ = 0;  // Claws assumes 0 when clawsrc has none
   std::map<std::string, std::set<std::string>> saved_passwords_;  // account id -> {recv, send}

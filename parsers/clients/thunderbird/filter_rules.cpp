@@ -15,7 +15,12 @@ bool uri_is_below(std::string_view uri, std::string_view server_uri) {
 }
 
 ParseResult FilterRules::load(std::string bytes) {
+  original_ = bytes;
   text_ = std::move(bytes);
+  return scan();
+}
+
+ParseResult FilterRules::scan() {
   action_values_.clear();
   std::size_t line = 1;
   std::size_t line_start = 0;
@@ -83,7 +88,7 @@ std::size_t FilterRules::rewrite_folder_uris(std::string_view old_server_uri,
     text_.replace(it->begin, old_server_uri.size(), new_server_uri);
     ++rewritten;
   }
-  if (rewritten > 0) load(std::move(text_));
+  if (rewritten > 0) scan();
   return rewritten;
 }
 

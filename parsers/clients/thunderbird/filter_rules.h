@@ -8,11 +8,12 @@
 #include <string_view>
 #include <vector>
 
+#include "src/model/lossless_document.h"
 #include "src/model/parse_result.h"
 
 namespace mailmig {
 
-class FilterRules {
+class FilterRules final : public LosslessDocument {
  public:
   ParseResult load(std::string bytes);
 
@@ -24,14 +25,20 @@ class FilterRules {
   // host name such as "imap://u@host2/..." does not match). Returns how many changed.
   std::size_t rewrite_folder_uris(std::string_view old_server_uri, std::string_view new_server_uri);
 
-  const std::string& serialise() const { return text_; }
+  std::string_view original() const override { return original_; }
+  bool changed() const override { return text_ != original_; }
+  std::string serialize() const override { return text_; }
 
  private:
   struct ValueSpan {
     std::size_t begin = 0;  // after the opening quote
     std::size_t end = 0;    // at the closing quote
   };
-  std::string text_;
+  // Finds the actionValue spans in text_.
+  ParseResult scan();
+
+  std::string original_;  // the bytes given to load()
+  std::string text_;      // with the edits
   std::vector<ValueSpan> action_values_;
 };
 

@@ -156,6 +156,7 @@ std::string random_guid() {
 }
 
 ParseResult LoginsJson::load(std::string bytes) {
+  original_ = bytes;
   text_ = std::move(bytes);
   return rescan();
 }

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "src/model/lossless_document.h"
 #include "src/model/parse_result.h"
 
 namespace mailmig {
@@ -33,7 +34,7 @@ using GuidSource = std::function<std::string()>;
 // A fresh random version-4 UUID in braces, from /dev/urandom.
 std::string random_guid();
 
-class LoginsJson {
+class LoginsJson final : public LosslessDocument {
  public:
   ParseResult load(std::string bytes);
 
@@ -52,7 +53,9 @@ class LoginsJson {
   std::size_t copy_origin(std::string_view from, std::string_view to,
                           const GuidSource& guid = random_guid);
 
-  const std::string& serialise() const { return text_; }
+  std::string_view original() const override { return original_; }
+  bool changed() const override { return text_ != original_; }
+  std::string serialize() const override { return text_; }
 
  private:
   struct Span {
@@ -67,7 +70,8 @@ class LoginsJson {
   ParseResult rescan();
   ParseResult read_logins(const nlohmann::json& document);
 
-  std::string text_;
+  std::string original_;  // the bytes given to load()
+  std::string text_;      // with the edits
   std::vector<SavedLogin> logins_;
   std::vector<MemberSpans> spans_;
   std::optional<Span> next_id_;

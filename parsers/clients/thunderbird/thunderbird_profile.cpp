@@ -808,34 +808,12 @@ std::vector<Finding> ThunderbirdProfile::apply(const EditPlan& plan) {
   return findings;
 }
 
-const std::vector<ProfileFile>& ThunderbirdProfile::files() const {
-  // A file's bytes are replaced only when they differ: a caller may hold views of them.
-  auto update = [](std::string& current, std::string bytes) {
-    if (current != bytes) current = std::move(bytes);
-  };
-  if (files_.front().original.empty()) files_.front().original = prefs_.original();
-  update(files_.front().current, prefs_.serialize());
-  if (user_js_) update(files_[user_js_index_].current, user_js_->serialize());
-  if (logins_) update(files_[logins_index_].current, logins_->serialise());
-  for (const FilterFile& filter : filters_) {
-    update(files_[filter.file_index].current, filter.rules.serialise());
-  }
-  return files_;
-}
-
-std::vector<FileChange> ThunderbirdProfile::file_changes() const {
-  std::vector<FileChange> changes;
-  for (const ProfileFile& file : files_) changes.push_back({file.path, false});
-  changes.front().changed = prefs_.changed();
-  if (user_js_) changes[user_js_index_].changed = user_js_->changed();
-  if (logins_) {
-    changes[logins_index_].changed = logins_->serialise() != files_[logins_index_].original;
-  }
-  for (const FilterFile& filter : filters_) {
-    changes[filter.file_index].changed =
-        filter.rules.serialise() != files_[filter.file_index].original;
-  }
-  return changes;
+std::vector<ProfileFile> ThunderbirdProfile::files() const {
+  std::vector<ProfileFile> files{{prefs_path_, &prefs_}};
+  if (user_js_) files.push_back({user_js_path_, &*user_js_});
+  if (logins_) files.push_back({logins_path_, &*logins_});
+  for (const FilterFile& filter : filters_) files.push_back({filter.path, &filter.rules});
+  return files;
 }
 
 std::string ThunderbirdProfile::display_text(const ProfileFile& file,
@@ -881,8 +859,7 @@ LoadResult load_thunderbird_profile(const std::string& profile_dir) {
     result.error = parsed.describe(prefs_path);
     return result;
   }
-  // The bytes stay in the document alone until files() is asked for them.
-  profile->files_.push_back({prefs_path, {}, {}, false});
+  profile->prefs_path_ = prefs_path;
 
   const fs::path user_js = dir / "user.js";
   if (fs::exists(user_js)) {
@@ -893,10 +870,8 @@ LoadResult load_thunderbird_profile(const std::string& profile_dir) {
     }
     profile->user_js_.emplace();
     // Thunderbird applies what parses, so do we.
-    PrefsDocument::parse(bytes.bytes, *profile->user_js_);
-    profile->user_js_index_ = profile->files_.size();
-    profile->files_.push_back(
-        {user_js.generic_string(), bytes.bytes, std::move(bytes.bytes), false});
+    PrefsDocument::parse(std::move(bytes.bytes), *profile->user_js_);
+    profile->user_js_path_ = user_js.generic_string();
   }
   profile->read_account_keys();
 
@@ -908,13 +883,11 @@ LoadResult load_thunderbird_profile(const std::string& profile_dir) {
       return result;
     }
     profile->logins_.emplace();
-    if (const ParseResult parsed = profile->logins_->load(bytes.bytes); !parsed) {
+    if (const ParseResult parsed = profile->logins_->load(std::move(bytes.bytes)); !parsed) {
       result.error = parsed.describe(logins_path.generic_string());
       return result;
     }
-    profile->logins_index_ = profile->files_.size();
-    profile->files_.push_back(
-        {logins_path.generic_string(), bytes.bytes, std::move(bytes.bytes), false});
+    profile->logins_path_ = logins_path.generic_string();
   }
 
   // Each server's filters live in its local folder: directory-rel ("[ProfD]ImapMail/host") as
@@ -948,13 +921,11 @@ LoadResult load_thunderbird_profile(const std::string& profile_dir) {
       return result;
     }
     ThunderbirdProfile::FilterFile filter;
-    if (const ParseResult parsed = filter.rules.load(bytes.bytes); !parsed) {
-      result.error = parsed.describe(filter_path.generic_string());
+    filter.path = filter_path.generic_string();
+    if (const ParseResult parsed = filter.rules.load(std::move(bytes.bytes)); !parsed) {
+      result.error = parsed.describe(filter.path);
       return result;
     }
-    filter.file_index = profile->files_.size();
-    profile->files_.push_back(
-        {filter_path.generic_string(), bytes.bytes, std::move(bytes.bytes), false});
     profile->filters_.push_back(std::move(filter));
   }
   result.profile = std::move(profile);

@@ -51,9 +51,8 @@ class ThunderbirdProfile final : public Profile {
   std::vector<Finding> findings() const override;
   using Profile::apply;
   std::vector<Finding> apply(const EditPlan& plan) override;
-  // The current bytes are built when asked for (prefs.js can be large; a plan never needs them).
-  const std::vector<ProfileFile>& files() const override;
-  std::vector<FileChange> file_changes() const override;
+  // prefs.js, user.js, logins.json, then the filter files.
+  std::vector<ProfileFile> files() const override;
   std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
 
   const PrefsDocument& prefs() const { return prefs_; }
@@ -62,7 +61,7 @@ class ThunderbirdProfile final : public Profile {
   friend LoadResult load_thunderbird_profile(const std::string& profile_dir);
 
   struct FilterFile {
-    std::size_t file_index = 0;
+    std::string path;
     FilterRules rules;
   };
   class Editor;
@@ -74,8 +73,7 @@ class ThunderbirdProfile final : public Profile {
   void index_folder_uris();
 
   std::string dir_;
-  // prefs.js first; files() writes each document's current bytes into it when asked.
-  mutable std::vector<ProfileFile> files_;
+  std::string prefs_path_;
   PrefsDocument prefs_;
   // apply() never edits the prefs that tie accounts to servers, identities and outgoing
   // servers, so they are read once.
@@ -88,9 +86,9 @@ class ThunderbirdProfile final : public Profile {
   // user.js: its prefs win over prefs.js, so the account view reads them first and every edit
   // of a pref it sets is made there too.
   std::optional<PrefsDocument> user_js_;
-  std::size_t user_js_index_ = 0;
+  std::string user_js_path_;
   std::optional<LoginsJson> logins_;
-  std::size_t logins_index_ = 0;
+  std::string logins_path_;
   std::vector<FilterFile> filters_;
 };
 

@@ -27,7 +27,7 @@ class WindowsMailProfile final : public Profile {
   ClientCapabilities capabilities(const Account& account) const override;
   using Profile::apply;
   std::vector<Finding> apply(const EditPlan& plan) override;
-  const std::vector<ProfileFile>& files() const override { return account_files_.files(); }
+  std::vector<ProfileFile> files() const override { return account_files_.files(); }
   std::string display_text(const ProfileFile& file, std::string_view bytes) const override;
 
  private:

@@ -15,11 +15,12 @@
 #include <vector>
 
 #include "parsers/formats/span_editor.h"
+#include "src/model/lossless_document.h"
 #include "src/model/parse_result.h"
 
 namespace mailmig {
 
-class AccountrcDocument {
+class AccountrcDocument final : public LosslessDocument {
  public:
   enum class LineKind : std::uint8_t {
     Blank,     // empty after the line ending is removed (the client skips it)
@@ -79,11 +80,11 @@ class AccountrcDocument {
   static ParseResult parse(std::string_view input, AccountrcDocument& out);
 
   // The bytes given to parse().
-  const std::string& original() const { return text_->bytes; }
+  std::string_view original() const override { return text_->bytes; }
   // The file's bytes as they stand: the input, unchanged, until edited.
-  std::string serialize() const { return text_->edits.apply(text_->bytes); }
+  std::string serialize() const override { return text_->edits.apply(text_->bytes); }
   // Whether serialize() differs from original(), found without building it.
-  bool changed() const { return text_->edits.changes(text_->bytes); }
+  bool changed() const override { return text_->edits.changes(text_->bytes); }
   // serialize() == other, without building serialize().
   bool has_bytes(std::string_view other) const { return text_->edits.gives(text_->bytes, other); }
   const std::vector<Section>& sections() const { return sections_; }

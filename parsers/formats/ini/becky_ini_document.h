@@ -10,11 +10,12 @@
 #include <vector>
 
 #include "parsers/formats/span_editor.h"
+#include "src/model/lossless_document.h"
 #include "src/model/parse_result.h"
 
 namespace mailmig {
 
-class BeckyIniDocument {
+class BeckyIniDocument final : public LosslessDocument {
  public:
   // Parses `bytes`. On failure the error names the line (and byte column); `document` is left
   // unchanged. Rejects NUL bytes, invalid CP932 in section or key lines, a key before any
@@ -22,11 +23,11 @@ class BeckyIniDocument {
   static ParseResult parse(std::string bytes, BeckyIniDocument& document);
 
   // The bytes given to parse().
-  const std::string& original() const { return bytes_; }
+  std::string_view original() const override { return bytes_; }
   // The file's bytes as they stand: the input, unchanged, until edited.
-  std::string serialize() const { return edits_.apply(bytes_); }
+  std::string serialize() const override { return edits_.apply(bytes_); }
   // Whether serialize() differs from original(), found without building it.
-  bool changed() const { return edits_.changes(bytes_); }
+  bool changed() const override { return edits_.changes(bytes_); }
 
   // The value of the first `key` in the first `section` (names compared case-insensitively, as
   // Windows does), decoded to UTF-8 and without the spaces Windows trims.

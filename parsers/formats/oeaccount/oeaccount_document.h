@@ -13,13 +13,14 @@
 #include <vector>
 
 #include "parsers/formats/span_editor.h"
+#include "src/model/lossless_document.h"
 #include "src/model/parse_result.h"
 
 namespace mailmig {
 
 enum class OeAccountEncoding { Utf16LeBom, Utf8Bom, Utf8 };
 
-class OeAccountDocument {
+class OeAccountDocument final : public LosslessDocument {
  public:
   // Parses `bytes`: UTF-16LE with BOM (what Windows Mail writes), or UTF-8 with or without BOM.
   // Errors name the line and column (in the text) of malformed XML, a wrong root element or an
@@ -27,11 +28,11 @@ class OeAccountDocument {
   static ParseResult parse(std::string bytes, OeAccountDocument& document);
 
   // The bytes given to parse().
-  const std::string& original() const { return bytes_; }
+  std::string_view original() const override { return bytes_; }
   // The file's bytes as they stand: the input, unchanged, until edited.
-  std::string serialize() const { return edits_.apply(bytes_); }
+  std::string serialize() const override { return edits_.apply(bytes_); }
   // Whether serialize() differs from original(), found without building it.
-  bool changed() const { return edits_.changes(bytes_); }
+  bool changed() const override { return edits_.changes(bytes_); }
   OeAccountEncoding encoding() const { return encoding_; }
 
   // The text of the first property element `name` (entities decoded), and its type attribute.

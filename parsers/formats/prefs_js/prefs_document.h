@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "src/model/lossless_document.h"
 #include "src/model/parse_result.h"
 #include "src/util/huge_pages.h"
 
@@ -57,7 +58,7 @@ struct PrefEntry {
   bool removed() const { return (flags & kRemoved) != 0; }
 };
 
-class PrefsDocument {
+class PrefsDocument final : public LosslessDocument {
  public:
   // Parses like Mozilla: every error is collected and parsing resumes after the next ';'.
   // Returns the first error (message prefixed "prefs parse error: " as Mozilla prints it), or
@@ -102,11 +103,11 @@ class PrefsDocument {
 
   // The current bytes, built in one pass from the bytes and the edits: the input, unchanged,
   // until edited.
-  std::string serialize() const;
+  std::string serialize() const override;
   // The bytes given to parse().
-  const std::string& original() const { return reparsed_ ? original_ : text_; }
+  std::string_view original() const override { return reparsed_ ? original_ : text_; }
   // Whether serialize() differs from original(), found without building the new bytes.
-  bool changed() const;
+  bool changed() const override;
   // The file's line ending ("\r\n", "\r" or "\n"), from its first line; "\n" without one.
   std::string_view line_ending() const;
 

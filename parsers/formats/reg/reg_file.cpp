@@ -983,6 +983,7 @@ ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ans
                                      "invalid UTF-16 text (an unpaired surrogate)");
     }
     file.text_ = std::move(decoded.text);
+    file.utf16_bytes_ = std::string(bytes);
   } else {
     file.encoding_ = RegEncoding::Ansi;
     file.lead_bytes_ = lead_bytes_of(file.codepage_);

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "src/model/lossless_document.h"
 #include "src/model/parse_result.h"
 
 namespace mailmig {
@@ -94,7 +95,7 @@ inline bool reg_names_equal(std::string_view a, std::string_view b) {
 }
 
 // Edits return a ParseResult: ok, or why the document was left as it was (no line: 0).
-class RegFile {
+class RegFile final : public LosslessDocument {
  public:
   // `ansi_codepage` (an iconv name) decodes files without a UTF-16 BOM; regedit reads them in
   // the system's ANSI code page, CP932 on Japanese Windows.
@@ -102,12 +103,13 @@ class RegFile {
                            const char* ansi_codepage = "CP932");
 
   // The file's bytes with the edits: the input, unchanged, until edited.
-  std::string serialize() const;
-  // The bytes given to parse(): for ANSI files the text itself, for UTF-16 files encoded again
-  // from it (exactly the input, as the parse refuses what would not convert back).
-  std::string original() const { return encode_text(text_); }
+  std::string serialize() const override;
+  // The bytes given to parse(): for ANSI files the text itself.
+  std::string_view original() const override {
+    return encoding_ == RegEncoding::Ansi ? text_ : utf16_bytes_;
+  }
   // Whether serialize() differs from original(), found without building either.
-  bool changed() const;
+  bool changed() const override;
 
   RegEncoding encoding() const { return encoding_; }
   int version() const { return version_; }  // 4 (REGEDIT4) or 5
@@ -228,6 +230,7 @@ class RegFile {
   RegEntry& entry_at(std::size_t index);
 
   std::string text_;
+  std::string utf16_bytes_;  // a UTF-16 file's bytes as read (text_ holds them decoded)
   // The values add_value added, apart from the parsed entries so that a large file's entries are
   // never copied to grow (a deque does not move them).
   std::deque<RegEntry> added_;

@@ -88,7 +88,7 @@ TEST(ClientList, EveryEditedClientHasAFixtureThatRoundTrips) {
     ASSERT_FALSE(loaded.profile->files().empty()) << id;
     for (const ProfileFile& file : loaded.profile->files()) {
       EXPECT_FALSE(file.changed()) << id << ": " << file.path;
-      EXPECT_EQ(file.current, slurp(file.path)) << id << ": " << file.path;
+      EXPECT_EQ(file.current(), slurp(file.path)) << id << ": " << file.path;
     }
   }
 }

@@ -31,7 +31,7 @@ std::unique_ptr<Profile> load(const fs::path& path) {
   return std::move(loaded.profile);
 }
 
-const ProfileFile& file_of(const Profile& profile, const std::string& mailbox) {
+ProfileFile file_of(const Profile& profile, const std::string& mailbox) {
   for (const ProfileFile& file : profile.files()) {
     if (fs::path(file.path).parent_path().filename() == mailbox) return file;
   }
@@ -70,7 +70,7 @@ TEST(BeckyProfile, AccountsCarryEffectiveValues) {
   EXPECT_EQ(profile->path(), kDataDir.string());
   ASSERT_EQ(profile->files().size(), 2u);
   for (const ProfileFile& file : profile->files()) {
-    EXPECT_EQ(file.current, read_bytes(file.path));
+    EXPECT_EQ(file.current(), read_bytes(file.path));
     EXPECT_FALSE(file.changed());
   }
   const std::vector<Account> expected{
@@ -122,7 +122,7 @@ TEST(BeckyProfile, MalformedFileIsALoadErrorWithPathAndLine) {
 
 TEST(BeckyProfile, ApopToPop3sIsWrittenCompletely) {
   auto profile = load(kDataDir);
-  const std::string before = file_of(*profile, kKyutech).current;
+  const std::string before = file_of(*profile, kKyutech).current();
   auto findings = profile->apply(
       kKyutech, {{"pop3-ssl", "incoming.port", "110", "995", "POP3 over SSL"},
                  {"pop3-ssl", "incoming.socketType", "plain", "SSL", "POP3 over SSL"},
@@ -131,7 +131,7 @@ TEST(BeckyProfile, ApopToPop3sIsWrittenCompletely) {
   std::string expected = replaced(before, "POP3Port=110\r\n", "POP3Port=995\r\n");
   expected = replaced(expected, "SSLPOP=0\r\n", "SSLPOP=1\r\n");
   expected = replaced(expected, "POP3Auth=1\r\n", "POP3Auth=0\r\n");
-  EXPECT_EQ(file_of(*profile, kKyutech).current, expected);
+  EXPECT_EQ(file_of(*profile, kKyutech).current(), expected);
   EXPECT_EQ(account_of(*profile, kKyutech).incoming,
             (ServerSettings{Protocol::Pop3, "pop3.club.kyutech.ac.jp", 995, SocketType::Ssl,
                             AuthMethod::PasswordCleartext, "hanako"}));
@@ -170,14 +170,14 @@ TEST(BeckyProfile, IncomingStartTlsIsAManualStep) {
 
 TEST(BeckyProfile, SmtpsWithAuthIsWrittenAndTheOpenPartsAreReported) {
   auto profile = load(kDataDir);
-  const std::string before = file_of(*profile, kKyutech).current;
+  const std::string before = file_of(*profile, kKyutech).current();
   auto findings = profile->apply(
       kKyutech, {{"smtps", "outgoing.port", "25", "465", ""},
                  {"smtps", "outgoing.socketType", "plain", "SSL", ""},
                  {"smtp-auth", "outgoing.authentication", "none", "password-cleartext", ""}});
   std::string expected = replaced(before, "SMTPPort=25\r\n", "SMTPPort=465\r\n");
   expected = replaced(expected, "SSLSMTP=0\r\n", "SSLSMTP=1\r\nSMTPAUTH=1\r\n");
-  EXPECT_EQ(file_of(*profile, kKyutech).current, expected);
+  EXPECT_EQ(file_of(*profile, kKyutech).current(), expected);
   ASSERT_EQ(findings.size(), 2u);
   EXPECT_EQ(findings[0].rule, "smtp-auth");
   EXPECT_EQ(findings[0].severity, Severity::Info);
@@ -197,7 +197,7 @@ TEST(BeckyProfile, SmtpsWithAuthIsWrittenAndTheOpenPartsAreReported) {
 
 TEST(BeckyProfile, HostsAndUserAreWrittenAndASeparateSmtpUserIsManual) {
   auto profile = load(kDataDir);
-  const std::string before = file_of(*profile, kUtokyo).current;
+  const std::string before = file_of(*profile, kUtokyo).current();
   auto findings = profile->apply(
       kUtokyo, {{"move", "incoming.hostname", "pop.iis.u-tokyo.ac.jp", "pop.gmail.com", ""},
                 {"move", "outgoing.hostname", "mail.iis.u-tokyo.ac.jp", "smtp.gmail.com", ""},
@@ -206,7 +206,7 @@ TEST(BeckyProfile, HostsAndUserAreWrittenAndASeparateSmtpUserIsManual) {
   std::string expected = replaced(before, "=pop.iis.u-tokyo.ac.jp", "=pop.gmail.com");
   expected = replaced(expected, "=mail.iis.u-tokyo.ac.jp", "=smtp.gmail.com");
   expected = replaced(expected, "UserID=tanaka\r\n", "UserID=tanaka@gmail.com\r\n");
-  EXPECT_EQ(file_of(*profile, kUtokyo).current, expected);
+  EXPECT_EQ(file_of(*profile, kUtokyo).current(), expected);
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].severity, Severity::ActionRequired);
   EXPECT_EQ(findings[0].message(),
@@ -309,8 +309,8 @@ TEST(BeckyProfile, CapabilitiesKeepThePlanToWhatBeckyCanStore) {
 
 TEST(BeckyProfile, DisplayTextDecodesAndMasks) {
   auto profile = load(kFixtures / "becky/mailbox-mixed.ini");
-  const ProfileFile& file = profile->files().front();
-  const std::string shown = profile->display_text(file, file.current);
+  const ProfileFile file = profile->files().front();
+  const std::string shown = profile->display_text(file, file.current());
   EXPECT_NE(shown.find("Name = 表 \n"), std::string::npos);
   EXPECT_NE(shown.find("SMTPPass=********\r\n"), std::string::npos);
   EXPECT_EQ(shown.find("pop-Pass2"), std::string::npos);

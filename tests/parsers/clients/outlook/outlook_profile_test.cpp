@@ -347,18 +347,18 @@ TEST(RegistryApply, Outlook2016SpaOffPop3sAndSubmission) {
                "\"POP3 Use SSL\"=dword:00000001\r\n");
   const auto& files = profile->files();
   ASSERT_EQ(files.size(), 3u);
-  EXPECT_EQ(files[0].current, utf16_file(text));
+  EXPECT_EQ(files[0].current(), utf16_file(text));
   EXPECT_FALSE(files[0].created);
 
   EXPECT_EQ(files[1].path, fixture("outlook2016-unicode.delta.reg"));
   EXPECT_TRUE(files[1].created);
-  EXPECT_EQ(files[1].current,
+  EXPECT_EQ(files[1].current(),
             utf16_file("Windows Registry Editor Version 5.00\r\n\r\n[" + kOutlook2016Pop +
                        "]\r\n\"POP3 Port\"=dword:000003e3\r\n\"POP3 Use SSL\"=dword:00000001\r\n"
                        "\"POP3 Use Sicily\"=dword:00000000\r\n\"SMTP Port\"=dword:0000024b\r\n"
                        "\"SMTP Secure Connection\"=dword:00000002\r\n\r\n"));
   EXPECT_EQ(files[2].path, fixture("outlook2016-unicode.undo.reg"));
-  EXPECT_EQ(files[2].current,
+  EXPECT_EQ(files[2].current(),
             utf16_file("Windows Registry Editor Version 5.00\r\n\r\n[" + kOutlook2016Pop +
                        "]\r\n\"POP3 Port\"=-\r\n\"POP3 Use SSL\"=-\r\n"
                        "\"POP3 Use Sicily\"=dword:00000001\r\n\"SMTP Port\"=dword:00000019\r\n"
@@ -389,14 +389,14 @@ TEST(RegistryApply, Outlook2010PopBeforeSmtpBecomesSmtpAuthSameAsIncoming) {
       text, "\"Leave on Server\"=dword:00000001\r\n",
       "\"Leave on Server\"=dword:00000001\r\n\"SMTP Secure Connection\"=dword:00000002\r\n");
   ASSERT_EQ(profile->files().size(), 3u);
-  EXPECT_EQ(profile->files()[0].current, utf16_file(text));
-  EXPECT_EQ(profile->files()[1].current,
+  EXPECT_EQ(profile->files()[0].current(), utf16_file(text));
+  EXPECT_EQ(profile->files()[1].current(),
             utf16_file("Windows Registry Editor Version 5.00\r\n\r\n[" + kOutlook2010 +
                        "]\r\n\"SMTP Port\"=dword:0000024b\r\n"
                        "\"SMTP Secure Connection\"=dword:00000002\r\n"
                        "\"SMTP Use SSL\"=dword:00000001\r\n"
                        "\"SMTP Auth Method\"=dword:00000000\r\n\r\n"));
-  EXPECT_EQ(profile->files()[2].current,
+  EXPECT_EQ(profile->files()[2].current(),
             utf16_file("Windows Registry Editor Version 5.00\r\n\r\n[" + kOutlook2010 +
                        "]\r\n\"SMTP Port\"=dword:00000019\r\n\"SMTP Secure Connection\"=-\r\n"
                        "\"SMTP Use SSL\"=dword:00000000\r\n"
@@ -428,7 +428,7 @@ TEST(RegistryApply, OutlookOwnSmtpUserIsWrittenAsTerminatedUtf16) {
       "\"SMTP User\"=hex:74,00,61,00,6e,00,61,00,6b,00,61,00,40,00,69,00,69,00,73,00,2e,\\\r\n"
       "  00,75,00,2d,00,74,00,6f,00,6b,00,79,00,6f,00,2e,00,61,00,63,00,2e,00,6a,00,\\\r\n"
       "  70,00,00,00\r\n");
-  EXPECT_EQ(profile->files()[0].current, utf16_file(text));
+  EXPECT_EQ(profile->files()[0].current(), utf16_file(text));
   EXPECT_EQ(profile->accounts().at(0).outgoing->username, "tanaka@iis.u-tokyo.ac.jp");
   EXPECT_EQ(profile->accounts().at(0).outgoing->authentication, AuthMethod::PasswordCleartext);
 }
@@ -443,12 +443,12 @@ TEST(RegistryApply, OutlookHostKeepsAMissingTerminatorAndNewHostGetsOne) {
   replace_once(expected, "\"IMAP Server\"=hex:" + utf16_hex("imap.example.jp", false),
                "\"IMAP Server\"=hex:70,00,6f,00,70,00,2e,00,67,00,6d,00,61,00,69,00,6c,00,2e,00,"
                "\\\r\n  63,00,6f,00,6d,00");
-  EXPECT_EQ(profile->files()[0].current, utf16_file(expected));
+  EXPECT_EQ(profile->files()[0].current(), utf16_file(expected));
   EXPECT_EQ(profile->accounts().at(0).incoming.hostname, "pop.gmail.com");
 
   EXPECT_TRUE(profile->apply(kOutlookKey, {change("outgoing.hostname", "smtp.gmail.com")}).empty());
   EXPECT_EQ(profile->accounts().at(0).outgoing->hostname, "smtp.gmail.com");
-  const std::string current = profile->files()[0].current;
+  const std::string current = profile->files()[0].current();
   replace_once(expected, "\"IMAP User\"=hex:" + utf16_hex("hanako", true) + "\r\n",
                "\"IMAP User\"=hex:" + utf16_hex("hanako", true) + "\r\n\"SMTP Server\"=hex:" +
                    "73,00,6d,00,74,00,70,00,2e,00,67,00,6d,00,61,00,69,00,6c,00,\\\r\n"
@@ -502,7 +502,7 @@ TEST(RegistryApply, OutlookSmtpAuthOffAndNtlm) {
   EXPECT_EQ(profile->accounts().at(0).outgoing,
             server(Protocol::Smtp, "mail.iis.u-tokyo.ac.jp", 25, SocketType::Plain,
                    AuthMethod::Ntlm, "tanaka"));
-  const std::string delta = profile->files().at(1).current;
+  const std::string delta = profile->files().at(1).current();
   EXPECT_EQ(delta, utf16_file("Windows Registry Editor Version 5.00\r\n\r\n[" + kOutlook2016Pop +
                               "]\r\n\"SMTP Use Sicily\"=dword:00000001\r\n\r\n"));
 }
@@ -549,14 +549,14 @@ TEST(RegistryApply, OutlookExpressSeed002Cp932Bytes) {
                "\"SMTP Secure Connection\"=dword:00000001");
   replace_once(bytes, "\"SMTP Use Sicily\"=dword:00000000", "\"SMTP Use Sicily\"=dword:00000002");
   ASSERT_EQ(profile->files().size(), 3u);
-  EXPECT_EQ(profile->files()[0].current, bytes);
+  EXPECT_EQ(profile->files()[0].current(), bytes);
   EXPECT_EQ(profile->files()[1].path, fixture("oe-regedit4-cp932.delta.reg"));
-  EXPECT_EQ(profile->files()[1].current,
+  EXPECT_EQ(profile->files()[1].current(),
             "REGEDIT4\r\n\r\n[" + kOeAccount +
                 "]\r\n\"POP3 Port\"=dword:000003e3\r\n\"POP3 Secure Connection\"=dword:00000001\r\n"
                 "\"SMTP Port\"=dword:0000024b\r\n\"SMTP Secure Connection\"=dword:00000001\r\n"
                 "\"SMTP Use Sicily\"=dword:00000002\r\n\r\n");
-  EXPECT_EQ(profile->files()[2].current,
+  EXPECT_EQ(profile->files()[2].current(),
             "REGEDIT4\r\n\r\n[" + kOeAccount +
                 "]\r\n\"POP3 Port\"=dword:0000006e\r\n\"POP3 Secure Connection\"=dword:00000000\r\n"
                 "\"SMTP Port\"=dword:00000019\r\n\"SMTP Secure Connection\"=dword:00000000\r\n"
@@ -578,10 +578,10 @@ TEST(RegistryApply, OutlookExpressOwnSmtpUserAndAnUnchangedHost) {
                                     change("incoming.hostname", "pop.example.jp")});
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].severity, Severity::ActionRequired);
-  EXPECT_EQ(profile->files()[0].current,
+  EXPECT_EQ(profile->files()[0].current(),
             oe_text("\"SMTP Port\"=dword:00000019\r\n\"SMTP Use Sicily\"=dword:00000003\r\n"
                     "\"SMTP User Name\"=\"relay\"\r\n"));
-  EXPECT_EQ(profile->files()[2].current,
+  EXPECT_EQ(profile->files()[2].current(),
             "REGEDIT4\r\n\r\n[" + kOeInlineKey +
                 "]\r\n\"SMTP Use Sicily\"=-\r\n\"SMTP User Name\"=-\r\n\r\n");
 }
@@ -642,7 +642,7 @@ TEST(RegistryApply, OutlookExpressIncomingPasswordClearsSicily) {
   EXPECT_TRUE(
       profile->apply(kOeInlineKey, {change("incoming.authentication", "password-cleartext")})
           .empty());
-  EXPECT_EQ(profile->files()[0].current, oe_text("\"POP3 Use Sicily\"=dword:00000000\r\n"));
+  EXPECT_EQ(profile->files()[0].current(), oe_text("\"POP3 Use Sicily\"=dword:00000000\r\n"));
 }
 
 TEST(RegistryApply, InvalidChangesUnknownAccountsAndTypeChanges) {
@@ -677,34 +677,32 @@ TEST(RegistryApply, RevertingAChangeDropsTheDeltaFiles) {
   EXPECT_FALSE(profile->files()[0].changed());
 }
 
-// file_changes() answers without building the files; it must say what files() would.
-void expect_file_changes_match_files(const Profile& profile) {
-  std::vector<std::pair<std::string, bool>> built;
-  for (const ProfileFile& file : profile.files()) built.emplace_back(file.path, file.changed());
-  std::vector<std::pair<std::string, bool>> told;
-  for (const FileChange& file : profile.file_changes()) told.emplace_back(file.path, file.changed);
-  EXPECT_EQ(told, built);
+// changed() answers without building the bytes; it must say what the built bytes hold.
+void expect_changed_matches_bytes(const Profile& profile) {
+  for (const ProfileFile& file : profile.files()) {
+    EXPECT_EQ(file.changed(), file.created || file.current() != file.original()) << file.path;
+  }
 }
 
-TEST(RegistryApply, FileChangesSayWhatTheBuiltFilesHold) {
+TEST(RegistryApply, ChangedSaysWhatTheBuiltFilesHold) {
   auto unchanged = load(fixture("outlook2010-nt.reg"));
   ASSERT_TRUE(unchanged);
-  EXPECT_EQ(unchanged->file_changes().size(), 1u);
-  expect_file_changes_match_files(*unchanged);
+  EXPECT_EQ(unchanged->files().size(), 1u);
+  expect_changed_matches_bytes(*unchanged);
 
   auto edited = load(fixture("outlook2010-nt.reg"));
   ASSERT_TRUE(edited);
   edited->apply(kOutlook2010, {change("outgoing.port", "587")});
-  const std::vector<FileChange> changes = edited->file_changes();
+  const std::vector<ProfileFile> changes = edited->files();
   ASSERT_EQ(changes.size(), 3u);
-  EXPECT_TRUE(changes[0].changed);
-  expect_file_changes_match_files(*edited);
+  EXPECT_TRUE(changes[0].changed());
+  expect_changed_matches_bytes(*edited);
 
   // Set back to what the file held: the export is unchanged, and no delta is written.
   edited->apply(kOutlook2010, {change("outgoing.port", "25")});
-  EXPECT_EQ(edited->file_changes().size(), 1u);
-  EXPECT_FALSE(edited->file_changes()[0].changed);
-  expect_file_changes_match_files(*edited);
+  EXPECT_EQ(edited->files().size(), 1u);
+  EXPECT_FALSE(edited->files()[0].changed());
+  expect_changed_matches_bytes(*edited);
 }
 
 TEST(RegistryApply, AnAnsiExportKeepsItsBytesAsOriginal) {
@@ -713,11 +711,23 @@ TEST(RegistryApply, AnAnsiExportKeepsItsBytesAsOriginal) {
   auto profile = load_text(bytes);
   ASSERT_TRUE(profile);
   ASSERT_EQ(profile->files().size(), 1u);
-  EXPECT_EQ(profile->files()[0].original, bytes);
-  EXPECT_EQ(profile->files()[0].current, bytes);
+  EXPECT_EQ(profile->files()[0].original(), bytes);
+  EXPECT_EQ(profile->files()[0].current(), bytes);
   profile->apply(kOeInlineKey, {change("outgoing.port", "587")});
-  EXPECT_EQ(profile->files()[0].original, bytes);
-  EXPECT_NE(profile->files()[0].current, bytes);
+  EXPECT_EQ(profile->files()[0].original(), bytes);
+  EXPECT_NE(profile->files()[0].current(), bytes);
+}
+
+TEST(RegistryApply, TheExportsBytesAreHeldOnceInItsDocument) {
+  // UTF-16 too: the bytes read are the document's, not a copy beside it.
+  const std::string bytes = utf16_file(outlook_text("\"SMTP Port\"=dword:00000019\r\n"));
+  auto profile = load_text(bytes);
+  ASSERT_TRUE(profile);
+  const RegFile& document = static_cast<const OutlookProfile&>(*profile).document();
+  const ProfileFile file = profile->files().at(0);
+  EXPECT_EQ(file.document, &document);
+  EXPECT_EQ(file.original(), bytes);
+  EXPECT_EQ(file.original().data(), document.original().data());
 }
 
 // --- display_text ----------------------------------------------------------------------------
@@ -730,7 +740,7 @@ TEST(RegistryDisplay, PasswordsAreMasked) {
       "\"IMAP password\"=\"secret\"\r\n\r\n";
   auto profile = load_text(utf16_file(text));
   ASSERT_TRUE(profile);
-  EXPECT_EQ(profile->display_text(profile->files()[0], profile->files()[0].current),
+  EXPECT_EQ(profile->display_text(profile->files()[0], profile->files()[0].current()),
             "Windows Registry Editor Version 5.00\r\n\r\n[" + kOeInlineKey +
                 "]\r\n\"Account Name\"=\"\xE7\xA0\x94\"\r\n\"POP3 Server\"=\"pop.example.jp\"\r\n"
                 "\"POP3 Password2\"=********\r\n\"SMTP Password\"=********\r\n"
@@ -740,7 +750,7 @@ TEST(RegistryDisplay, PasswordsAreMasked) {
 TEST(RegistryDisplay, FixturesAreDecodedAndMasked) {
   auto oe = load(fixture("oe-regedit4-cp932.reg"));
   ASSERT_TRUE(oe);
-  const std::string shown = oe->display_text(oe->files()[0], oe->files()[0].current);
+  const std::string shown = oe->display_text(oe->files()[0], oe->files()[0].current());
   EXPECT_NE(shown.find("\"Account Name\"=\"" + kOeName + "\"\r\n"), std::string::npos);
   EXPECT_NE(shown.find("\"POP3 Password2\"=********\r\n\"POP3 Prompt"), std::string::npos);
   EXPECT_EQ(shown.find("01,02,00,00"), std::string::npos);
@@ -749,11 +759,12 @@ TEST(RegistryDisplay, FixturesAreDecodedAndMasked) {
   ASSERT_TRUE(outlook);
   outlook->apply(kOutlook2016Pop, {change("outgoing.port", "587")});
   for (const ProfileFile& file : outlook->files()) {
-    const std::string text = outlook->display_text(file, file.current);
+    const std::string text = outlook->display_text(file, file.current());
     EXPECT_TRUE(text.starts_with("Windows Registry Editor Version 5.00\r\n")) << file.path;
     EXPECT_EQ(text.find("02,01,00,00,00"), std::string::npos) << file.path;
   }
-  const std::string main = outlook->display_text(outlook->files()[0], outlook->files()[0].current);
+  const std::string main =
+      outlook->display_text(outlook->files()[0], outlook->files()[0].current());
   EXPECT_NE(main.find("\"POP3 Password\"=********\r\n\"SMTP Server\""), std::string::npos);
   EXPECT_NE(main.find("\"IMAP Password\"=********\r\n"), std::string::npos);
   EXPECT_NE(main.find("\"SMTP Password\"=********\r\n"), std::string::npos);

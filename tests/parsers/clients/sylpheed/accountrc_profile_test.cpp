@@ -26,19 +26,11 @@ std::string slurp(const fs::path& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-ProfileFile file_of(std::string path, std::string bytes) {
-  ProfileFile file;
-  file.path = std::move(path);
-  file.original = bytes;
-  file.current = std::move(bytes);
-  return file;
-}
-
 std::unique_ptr<Profile> make_profile(ClientKind client, std::string accountrc,
                                       std::optional<std::string> clawsrc = std::nullopt) {
   AccountrcFiles files;
-  files.accountrc = file_of("cfg/accountrc", std::move(accountrc));
-  if (clawsrc) files.clawsrc = file_of("cfg/clawsrc", std::move(*clawsrc));
+  files.accountrc = {"cfg/accountrc", std::move(accountrc)};
+  if (clawsrc) files.clawsrc = AccountrcFile{"cfg/clawsrc", std::move(*clawsrc)};
   LoadResult loaded = AccountrcProfile::make(client, "cfg", std::move(files));
   EXPECT_TRUE(loaded) << loaded.error;
   return std::move(loaded.profile);
@@ -339,7 +331,7 @@ TEST(AccountrcProfile, RepeatedKeysAreFoundTheSameWhetherAccountsWereReadFirstOr
   EXPECT_EQ(read->findings(), unread);
   read->apply("2", {change("incoming.port", "110", "995")});
   EXPECT_EQ(read->findings(), unread);
-  auto edited = make_profile(kSylpheed, read->files()[0].current);
+  auto edited = make_profile(kSylpheed, read->files()[0].current());
   EXPECT_EQ(edited->findings().size(), 3u);
 }
 
@@ -366,7 +358,7 @@ TEST(AccountrcProfile, AppliesTheSeed002MigrationToSylpheed) {
                                                         {"smtp_port", "587"}}) {
     expected = with_value(expected, "[Account: 1]", key, value);
   }
-  EXPECT_EQ(profile->files()[0].current, expected);
+  EXPECT_EQ(profile->files()[0].current(), expected);
   EXPECT_TRUE(profile->files()[0].changed());
   EXPECT_EQ(profile->accounts()[0].incoming,
             server(Protocol::Pop3, "pop3.club.kyutech.ac.jp", 995, SocketType::Ssl,
@@ -395,7 +387,7 @@ TEST(AccountrcProfile, AppliesTheSeed003MigrationToClawsWithoutTouchingOtherFile
                                                         {"smtp_port", "587"}}) {
     expected = with_value(expected, "[Account: 1]", key, value);
   }
-  EXPECT_EQ(profile->files()[0].current, expected);
+  EXPECT_EQ(profile->files()[0].current(), expected);
   EXPECT_FALSE(profile->files()[1].changed());
   EXPECT_FALSE(profile->files()[2].changed());
   // The SMTP login is the receive login (smtp_user_id stays empty: Claws uses `recv`).
@@ -415,7 +407,7 @@ TEST(AccountrcProfile, AddsMissingKeysWhereSylpheedWritesThem) {
       change("outgoing.authentication", "none", "password-cleartext"),
   };
   EXPECT_TRUE(profile->apply("1", changes).empty());
-  EXPECT_EQ(profile->files()[0].current,
+  EXPECT_EQ(profile->files()[0].current(),
             "[Account: 1]\naccount_name=DTI\nreceive_server=pop.tanaka.dti.ne.jp\n"
             "smtp_server=smtp.tanaka.dti.ne.jp\nuser_id=tanaka\nuse_smtp_auth=1\nssl_pop=1\n"
             "ssl_smtp=2\nset_smtpport=1\nsmtp_port=587\n");
@@ -428,10 +420,10 @@ TEST(AccountrcProfile, AnAccountWhoseNumberIsWrittenWithALeadingZeroIsEditedToo)
   ASSERT_EQ(profile->accounts().at(0).id, "7");
   ASSERT_TRUE(profile->account("7").has_value());
   EXPECT_TRUE(profile->apply("7", {change("incoming.port", "110", "995")}).empty());
-  EXPECT_EQ(profile->files()[0].current,
+  EXPECT_EQ(profile->files()[0].current(),
             "[Account: 07]\nreceive_server=pop.example.jp\nuser_id=tanaka\nset_popport=1\n"
             "pop_port=995\n");
-  EXPECT_TRUE(profile->file_changes().at(0).changed);
+  EXPECT_TRUE(profile->files().at(0).changed());
 }
 
 TEST(AccountrcProfile, KeepsCrlfAndTheMissingFinalNewline) {
@@ -441,7 +433,7 @@ TEST(AccountrcProfile, KeepsCrlfAndTheMissingFinalNewline) {
                   ->apply("3", {change("incoming.port", "110", "995"),
                                 change("incoming.socketType", "plain", "SSL")})
                   .empty());
-  EXPECT_EQ(profile->files()[0].current,
+  EXPECT_EQ(profile->files()[0].current(),
             "[Account: 3]\r\naccount_name=慶應 ITC\r\nprotocol=0\r\n"
             "receive_server=popper.sc.itc.keio.ac.jp\r\nsmtp_server=smtp.sc.itc.keio.ac.jp\r\n"
             "user_id=hanako\r\npassword=hanako-Pop7\r\npop_before_smtp=1\r\nssl_pop=1\r\n"
@@ -454,7 +446,7 @@ TEST(AccountrcProfile, TurnsApopOffInEveryFormItTakes) {
                              slurp(kFixtures / "accountrc/sylpheed-legacy-apop.accountrc"));
   EXPECT_TRUE(legacy->apply("2", {change("incoming.authentication", "apop", "password-cleartext")})
                   .empty());
-  EXPECT_EQ(legacy->files()[0].current,
+  EXPECT_EQ(legacy->files()[0].current(),
             "[Account: 2]\naccount_name=九工大 APOP\nprotocol=0\n"
             "receive_server=pop3.club.kyutech.ac.jp\nsmtp_server=smtp.club.kyutech.ac.jp\n"
             "user_id=tanaka\npassword=pop-Pass2\n");
@@ -467,12 +459,12 @@ TEST(AccountrcProfile, TurnsApopOffInEveryFormItTakes) {
       claws->apply("2", {change("incoming.authentication", "apop", "password-cleartext")}).empty());
   std::string expected = with_value(rc, "[Account: 2]", "use_pop_auth", "0");
   expected = with_value(expected, "[Account: 2]", "pop_auth_method", "0");
-  EXPECT_EQ(claws->files()[0].current, expected);
+  EXPECT_EQ(claws->files()[0].current(), expected);
 
   // And back: Claws 4 writes APOP into use_pop_auth, Sylpheed into use_apop_auth.
   EXPECT_TRUE(
       claws->apply("2", {change("incoming.authentication", "password-cleartext", "apop")}).empty());
-  EXPECT_EQ(claws->files()[0].current, rc);
+  EXPECT_EQ(claws->files()[0].current(), rc);
 }
 
 TEST(AccountrcProfile, WritesProtocolInTheNumberingInForceAndNeverTheConfigVersion) {
@@ -500,7 +492,7 @@ TEST(AccountrcProfile, WritesProtocolInTheNumberingInForceAndNeverTheConfigVersi
     EXPECT_EQ(findings[0].severity, Severity::ActionRequired);
     EXPECT_EQ(findings[0].rule, "test-rule");
     EXPECT_THAT(findings[0].message(), HasSubstr("now receives with imap"));
-    EXPECT_EQ(profile->files()[0].current, c.expected) << c.rc;
+    EXPECT_EQ(profile->files()[0].current(), c.expected) << c.rc;
     EXPECT_EQ(profile->accounts()[0].incoming.protocol, Protocol::Imap);
     EXPECT_EQ(profile->accounts()[0].incoming.port, 143);
     if (profile->files().size() > 1) {
@@ -515,7 +507,7 @@ TEST(AccountrcProfile, KeepsThePortWhenOnlyTheSocketTypeChanges) {
   EXPECT_TRUE(profile->apply("1", {change("outgoing.socketType", "plain", "SSL")}).empty());
   std::string expected = with_value(rc, "[Account: 1]", "ssl_smtp", "1");
   expected = with_value(expected, "[Account: 1]", "set_smtpport", "1");
-  EXPECT_EQ(profile->files()[0].current, expected);
+  EXPECT_EQ(profile->files()[0].current(), expected);
   EXPECT_EQ(profile->accounts()[0].outgoing->port, 25);
 }
 
@@ -535,14 +527,14 @@ TEST(AccountrcProfile, WritesTheSmtpUserOnlyWhenItDiffersFromTheReceiveUser) {
   expected = with_value(expected, "[Account: 1]", "smtp_user_id", "tanaka@club.kyutech.ac.jp");
   const std::size_t after_auth = expected.find("use_smtp_auth=1\n") + 16;
   expected.insert(after_auth, "smtp_auth_method=2\n");
-  EXPECT_EQ(profile->files()[0].current, expected);
+  EXPECT_EQ(profile->files()[0].current(), expected);
   EXPECT_EQ(profile->accounts()[0].outgoing->authentication, AuthMethod::PasswordEncrypted);
 
   // Back to the receive user: smtp_user_id is emptied so the receive password is used.
   EXPECT_TRUE(
       profile->apply("1", {change("outgoing.username", "tanaka@club.kyutech.ac.jp", "tanaka")})
           .empty());
-  EXPECT_EQ(profile->files()[0].current, with_value(expected, "[Account: 1]", "smtp_user_id", ""));
+  EXPECT_EQ(profile->files()[0].current(), with_value(expected, "[Account: 1]", "smtp_user_id", ""));
 }
 
 TEST(AccountrcProfile, ANewReceiveUserAlsoCarriesTheSendingLogin) {
@@ -553,7 +545,7 @@ TEST(AccountrcProfile, ANewReceiveUserAlsoCarriesTheSendingLogin) {
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].severity, Severity::ActionRequired);
   EXPECT_THAT(findings[0].message(), HasSubstr("saved password belongs to the old user name"));
-  EXPECT_EQ(profile->files()[0].current,
+  EXPECT_EQ(profile->files()[0].current(),
             with_value(rc, "[Account: 1]", "user_id", "tanaka@club.kyutech.ac.jp"));
   EXPECT_EQ(profile->accounts()[0].outgoing->username, "tanaka@club.kyutech.ac.jp");
 }
@@ -570,7 +562,7 @@ TEST(AccountrcProfile, ChangesHostsAndPopBeforeSmtp) {
   std::string expected = with_value(rc, "[Account: 1]", "receive_server", "pop.gmail.com");
   expected = with_value(expected, "[Account: 1]", "smtp_server", "smtp.gmail.com");
   expected = with_value(expected, "[Account: 1]", "pop_before_smtp", "1");
-  EXPECT_EQ(profile->files()[0].current, expected);
+  EXPECT_EQ(profile->files()[0].current(), expected);
   EXPECT_EQ(profile->accounts()[0].outgoing->authentication, AuthMethod::SmtpAfterPop);
 }
 
@@ -585,7 +577,7 @@ TEST(AccountrcProfile, AnAccountReadBackAfterItsEditReadsAsTheWrittenBytes) {
                         change("incoming.port", "110", "995"),
                         change("outgoing.authentication", "none", "smtp-after-pop")})
           .empty());
-  auto reread = make_profile(kSylpheed, profile->files()[0].current);
+  auto reread = make_profile(kSylpheed, profile->files()[0].current());
   const std::optional<Account> written = reread->account("1");
   ASSERT_TRUE(written);
   EXPECT_EQ(written->incoming.port, 995);
@@ -612,7 +604,7 @@ TEST(AccountrcProfile, ReportsWhatItCannotExpress) {
   EXPECT_THAT(findings[3].message(), HasSubstr("incoming.authentication = password-encrypted"));
   EXPECT_THAT(findings[4].message(), HasSubstr("outgoing.authentication = OAuth2"));
   for (const Finding& finding : findings) EXPECT_EQ(finding.rule, "test-rule");
-  EXPECT_EQ(profile->files()[0].current, rc);
+  EXPECT_EQ(profile->files()[0].current(), rc);
 
   const auto missing = profile->apply("7", {change("incoming.port", "110", "995")});
   ASSERT_EQ(missing.size(), 1u);
@@ -624,29 +616,29 @@ TEST(AccountrcProfile, ReportsWhatItCannotExpress) {
 
 TEST(AccountrcProfile, MasksEverySecretInDisplayText) {
   auto sylpheed = load(load_sylpheed_profile((kPeers / "sylpheed-3.8").generic_string()));
-  const ProfileFile& rc = sylpheed->files()[0];
-  const std::string shown = sylpheed->display_text(rc, rc.current);
+  const ProfileFile rc = sylpheed->files()[0];
+  const std::string shown = sylpheed->display_text(rc, rc.current());
   EXPECT_THAT(shown, Not(HasSubstr("pop-Pass2")));
   EXPECT_THAT(shown, Not(HasSubstr("gmail-app-pass3")));
   EXPECT_THAT(shown, HasSubstr("\npassword=********\ninbox=inbox\n"));
   EXPECT_THAT(shown, HasSubstr("\nsmtp_password=\npop_before_smtp=1\n"));
   EXPECT_THAT(shown, HasSubstr("account_name=大学メール (田中)\n"));
-  EXPECT_EQ(shown.size(), rc.current.size() - 9 - 15 + 16);
+  EXPECT_EQ(shown.size(), rc.current().size() - 9 - 15 + 16);
 
   auto masked = make_profile(kSylpheed,
                              "[Account: 1]\r\nsmtp_password=s3cret\r\nproxy_pass=p\r\nuser_id=x");
-  EXPECT_EQ(masked->display_text(masked->files()[0], masked->files()[0].current),
+  EXPECT_EQ(masked->display_text(masked->files()[0], masked->files()[0].current()),
             "[Account: 1]\r\nsmtp_password=********\r\nproxy_pass=********\r\nuser_id=x");
 
   auto claws = load(load_claws_profile((kPeers / "claws-mail-4.1.1").generic_string()));
-  const ProfileFile& store = claws->files()[2];
-  EXPECT_EQ(claws->display_text(store, store.current),
+  const ProfileFile store = claws->files()[2];
+  EXPECT_EQ(claws->display_text(store, store.current()),
             "[config_version:4]\n\n[account:1]\nrecv ********\n\n[account:2]\nrecv ********\n");
 
   auto euc = make_profile(kClawsMail,
                           slurp(kFixtures / "accountrc/claws-eucjp-name.accountrc"));
   EXPECT_THAT(
-      euc->display_text(euc->files()[0], euc->files()[0].current),
+      euc->display_text(euc->files()[0], euc->files()[0].current()),
       HasSubstr("account_name=\\xC5\\xC4\\xC3\\xE6\\xA4\\xCE\\xA5\\xE1\\xA1\\xBC\\xA5\\xEB\n"));
 }
 

@@ -54,7 +54,7 @@ TEST(FilterRules, RewritesOnlyFolderUrisOfTheOldServer) {
   const std::string text = read_bytes(kFixtures + "thunderbird/msgFilterRules.dat");
   FilterRules rules;
   ASSERT_TRUE(rules.load(text));
-  EXPECT_EQ(rules.serialise(), text);
+  EXPECT_EQ(rules.serialize(), text);
   EXPECT_EQ(rules.action_values(),
             (std::vector<std::string>{"imap://tanaka@imap.iis.u-tokyo.ac.jp/INBOX/lab",
                                       "imap://tanaka@imap.iis.u-tokyo.ac.jp.example/INBOX"}));
@@ -64,7 +64,7 @@ TEST(FilterRules, RewritesOnlyFolderUrisOfTheOldServer) {
   std::string expected = text;
   expected.replace(expected.find("imap://tanaka@imap.iis.u-tokyo.ac.jp/INBOX/lab"), 36,
                    "imap://tanaka%40gmail.com@imap.gmail.com");
-  EXPECT_EQ(rules.serialise(), expected);
+  EXPECT_EQ(rules.serialize(), expected);
   EXPECT_EQ(rules.action_values()[0], "imap://tanaka%40gmail.com@imap.gmail.com/INBOX/lab");
 }
 

@@ -40,7 +40,7 @@ TEST(LoginsJson, ReadsLoginsWithoutExposingSecrets) {
   EXPECT_FALSE(logins.logins()[1].has_encrypted_password);
   EXPECT_TRUE(logins.has_origin("MAILBOX://POP.A.JP"));
   EXPECT_FALSE(logins.has_origin("mailbox://pop.a"));
-  EXPECT_EQ(logins.serialise(), kSmall);
+  EXPECT_EQ(logins.serialize(), kSmall);
 }
 
 TEST(LoginsJson, KeysWrittenWithEscapesAreDecoded) {
@@ -52,7 +52,7 @@ TEST(LoginsJson, KeysWrittenWithEscapesAreDecoded) {
   ASSERT_EQ(logins.logins().size(), 1u);
   EXPECT_EQ(logins.logins()[0].hostname, "smtp://smtp.a.jp");
   EXPECT_TRUE(logins.has_origin("smtp://smtp.a.jp"));
-  EXPECT_EQ(logins.serialise(), text);
+  EXPECT_EQ(logins.serialize(), text);
 }
 
 TEST(LoginsJson, CopyAppendsACompactObjectAndBumpsNextId) {
@@ -60,7 +60,7 @@ TEST(LoginsJson, CopyAppendsACompactObjectAndBumpsNextId) {
   ASSERT_TRUE(logins.load(kSmall));
   EXPECT_EQ(logins.copy_origin("mailbox://POP.a.jp", "smtp://smtp.b.jp", fixed_guid), 1u);
   EXPECT_EQ(
-      logins.serialise(),
+      logins.serialize(),
       R"({"nextId":4,"logins":[{"id":1,"hostname":"mailbox://pop.a.jp","httpRealm":"mailbox://pop.a.jp",)"
       R"("formSubmitURL":null,"encryptedUsername":"VVNFUg==","encryptedPassword":"UEFTUw==",)"
       R"("guid":"{g-1}","x":[1,{"y":"}]"}]},{"id":2,"hostname":"smtp://smtp.a.jp",)"
@@ -80,7 +80,7 @@ TEST(LoginsJson, CopyKeepsTheSourcesStyleAndAddsMissingMembers) {
                   "\"imap://i.jp\", \"httpRealm\": \"imap://i.jp\", \"guid\": \"{g}\"}\n"
                   "  ]\n}\n"));
   EXPECT_EQ(pretty.copy_origin("imap://i.jp", "smtp://s.jp", fixed_guid), 1u);
-  EXPECT_EQ(pretty.serialise(),
+  EXPECT_EQ(pretty.serialize(),
             "{\n  \"nextId\": 3,\n  \"logins\": [\n    {\"id\": 1, \"hostname\": \"imap://i.jp\", "
             "\"httpRealm\": \"imap://i.jp\", \"guid\": \"{g}\"},{\"id\": 2, \"hostname\": "
             "\"smtp://s.jp\", \"httpRealm\": \"smtp://s.jp\", \"guid\": \"" +
@@ -90,7 +90,7 @@ TEST(LoginsJson, CopyKeepsTheSourcesStyleAndAddsMissingMembers) {
   ASSERT_TRUE(
       sparse.load(R"({"nextId":5,"logins":[{"hostname":"imap://i.jp","encryptedPassword":"P"}]})"));
   EXPECT_EQ(sparse.copy_origin("imap://i.jp", "smtp://s.jp", fixed_guid), 1u);
-  EXPECT_EQ(sparse.serialise(),
+  EXPECT_EQ(sparse.serialize(),
             R"({"nextId":6,"logins":[{"hostname":"imap://i.jp","encryptedPassword":"P"},)"
             R"({"id":5,"httpRealm":"smtp://s.jp","guid":")" +
                 kGuid + R"(","hostname":"smtp://s.jp","encryptedPassword":"P"}]})");
@@ -99,7 +99,7 @@ TEST(LoginsJson, CopyKeepsTheSourcesStyleAndAddsMissingMembers) {
   const std::string without = R"({"logins":[{"id":1,"hostname":"imap://i.jp"}]})";
   ASSERT_TRUE(no_next_id.load(without));
   EXPECT_EQ(no_next_id.copy_origin("imap://i.jp", "smtp://s.jp", fixed_guid), 0u);
-  EXPECT_EQ(no_next_id.serialise(), without);
+  EXPECT_EQ(no_next_id.serialize(), without);
 }
 
 TEST(LoginsJson, RenameChangesHostnameAndRealmOnly) {
@@ -113,7 +113,7 @@ TEST(LoginsJson, RenameChangesHostnameAndRealmOnly) {
     expected.replace(expected.find("mailbox://pop.iis.u-tokyo.ac.jp"), 31,
                      "mailbox://pop.gmail.com");
   }
-  EXPECT_EQ(logins.serialise(), expected);
+  EXPECT_EQ(logins.serialize(), expected);
   EXPECT_EQ(logins.logins()[0].hostname, "mailbox://pop.gmail.com");
   EXPECT_EQ(logins.rename_origin("mailbox://pop.iis.u-tokyo.ac.jp", "mailbox://x"), 0u);
 }
@@ -125,7 +125,7 @@ TEST(LoginsJson, PeerSampleRoundTripsAndCopiesFromPop3Origin) {
   ASSERT_TRUE(read.ok) << read.error;
   LoginsJson logins;
   ASSERT_TRUE(logins.load(read.bytes));
-  EXPECT_EQ(logins.serialise(), read.bytes);
+  EXPECT_EQ(logins.serialize(), read.bytes);
   ASSERT_EQ(logins.logins().size(), 3u);
   EXPECT_EQ(logins.logins()[1].hostname, "pop3://pop.example.ac.jp");
 
@@ -143,8 +143,8 @@ TEST(LoginsJson, PeerSampleRoundTripsAndCopiesFromPop3Origin) {
   std::string expected = text;
   expected.insert(expected.find("],\"potentiallyVulnerablePasswords\""), "," + copy);
   expected.replace(0, 11, "{\"nextId\":5");
-  EXPECT_EQ(logins.serialise(), expected);
-  EXPECT_EQ(nlohmann::json::parse(logins.serialise())["logins"].size(), 4u);
+  EXPECT_EQ(logins.serialize(), expected);
+  EXPECT_EQ(nlohmann::json::parse(logins.serialize())["logins"].size(), 4u);
 }
 
 TEST(LoginsJson, MalformedFileGivesLineAndNoSecret) {

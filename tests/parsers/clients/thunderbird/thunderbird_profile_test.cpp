@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "parsers/clients/thunderbird/thunderbird_client.h"
@@ -31,7 +32,8 @@ std::string read_bytes(const std::string& path) {
   return read.bytes;
 }
 
-std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+std::string replace_all(std::string_view bytes, const std::string& from, const std::string& to) {
+  std::string text(bytes);
   for (std::size_t at = text.find(from); at != std::string::npos;
        at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
@@ -39,7 +41,8 @@ std::string replace_all(std::string text, const std::string& from, const std::st
   return text;
 }
 
-std::string replace_once(std::string text, const std::string& from, const std::string& to) {
+std::string replace_once(std::string_view bytes, const std::string& from, const std::string& to) {
+  std::string text(bytes);
   const std::size_t at = text.find(from);
   EXPECT_NE(at, std::string::npos) << from;
   if (at != std::string::npos) text.replace(at, from.size(), to);
@@ -73,7 +76,7 @@ std::unique_ptr<Profile> load(const std::string& dir) {
   return std::move(result.profile);
 }
 
-const ProfileFile& file_named(const Profile& profile, const std::string& suffix) {
+ProfileFile file_named(const Profile& profile, const std::string& suffix) {
   for (const ProfileFile& file : profile.files()) {
     if (file.path.ends_with(suffix)) return file;
   }
@@ -125,9 +128,24 @@ TEST(ThunderbirdProfile, AccountsWithEffectiveValues) {
             kLinuxTanaka + "/ImapMail/imap.iis.u-tokyo.ac.jp/msgFilterRules.dat");
   EXPECT_EQ(profile->files()[3].path, kLinuxTanaka + "/Mail/Local Folders/msgFilterRules.dat");
   for (const ProfileFile& file : profile->files()) {
-    EXPECT_EQ(file.original, read_bytes(file.path));
+    EXPECT_EQ(file.original(), read_bytes(file.path));
     EXPECT_FALSE(file.changed());
   }
+}
+
+TEST(ThunderbirdProfile, AFileIsAViewOfTheDocumentHoldingItsBytes) {
+  const auto profile = load(kLinuxTanaka);
+  ASSERT_TRUE(profile);
+  const auto& thunderbird = static_cast<const ThunderbirdProfile&>(*profile);
+  const ProfileFile prefs = profile->files().at(0);
+  // The bytes read are held once, in prefs.js's document.
+  EXPECT_EQ(prefs.document, &thunderbird.prefs());
+  EXPECT_EQ(prefs.original().data(), thunderbird.prefs().original().data());
+  // A file taken before an edit shows it: nothing is copied out of the document.
+  EXPECT_FALSE(prefs.changed());
+  profile->apply("account1", {change("incoming.port", "143", "993")});
+  EXPECT_TRUE(prefs.changed());
+  EXPECT_NE(prefs.current().find("\"mail.server.server1.port\", 993"), std::string::npos);
 }
 
 TEST(ThunderbirdProfile, EffectiveValueRules) {
@@ -197,22 +215,22 @@ TEST(ThunderbirdProfile, IncomingHostRenameFollowsThunderbird) {
   EXPECT_EQ(messages(findings), std::vector<std::string>{});
 
   const ProfileFile& prefs = file_named(*profile, "/prefs.js");
-  std::string expected = replace_all(prefs.original, "tanaka@imap.iis.u-tokyo.ac.jp",
+  std::string expected = replace_all(prefs.original(), "tanaka@imap.iis.u-tokyo.ac.jp",
                                      "tanaka@imap2.iis.u-tokyo.ac.jp");
   expected = replace_once(
       expected, "user_pref(\"mail.server.server1.hostname\", \"imap.iis.u-tokyo.ac.jp\");",
       "user_pref(\"mail.server.server1.hostname\", \"imap2.iis.u-tokyo.ac.jp\");");
-  EXPECT_EQ(prefs.current, expected);
+  EXPECT_EQ(prefs.current(), expected);
   // The local folder keeps its name, as in Thunderbird.
-  EXPECT_NE(prefs.current.find("\"[ProfD]ImapMail/imap.iis.u-tokyo.ac.jp\""), std::string::npos);
+  EXPECT_NE(prefs.current().find("\"[ProfD]ImapMail/imap.iis.u-tokyo.ac.jp\""), std::string::npos);
 
   const ProfileFile& logins = file_named(*profile, "/logins.json");
-  EXPECT_EQ(logins.current, replace_all(logins.original, "imap://imap.iis.u-tokyo.ac.jp",
-                                        "imap://imap2.iis.u-tokyo.ac.jp"));
+  EXPECT_EQ(logins.current(), replace_all(logins.original(), "imap://imap.iis.u-tokyo.ac.jp",
+                                          "imap://imap2.iis.u-tokyo.ac.jp"));
   const ProfileFile& imap_filters =
       file_named(*profile, "ImapMail/imap.iis.u-tokyo.ac.jp/msgFilterRules.dat");
-  EXPECT_EQ(imap_filters.current,
-            replace_all(imap_filters.original, "tanaka@imap.iis.u-tokyo.ac.jp/",
+  EXPECT_EQ(imap_filters.current(),
+            replace_all(imap_filters.original(), "tanaka@imap.iis.u-tokyo.ac.jp/",
                         "tanaka@imap2.iis.u-tokyo.ac.jp/"));
   EXPECT_FALSE(file_named(*profile, "Local Folders/msgFilterRules.dat").changed());
   EXPECT_EQ(profile->accounts()[0].incoming.hostname, "imap2.iis.u-tokyo.ac.jp");
@@ -235,16 +253,16 @@ TEST(ThunderbirdProfile, UserNameChangeRewritesUrisAndAsksForThePassword) {
 
   const ProfileFile& prefs = file_named(*profile, "/prefs.js");
   std::string expected =
-      replace_all(prefs.original, "mailbox://tanaka@pop3.club.kyutech.ac.jp",
+      replace_all(prefs.original(), "mailbox://tanaka@pop3.club.kyutech.ac.jp",
                   "mailbox://tanaka%40club.kyutech.ac.jp@pop3.club.kyutech.ac.jp");
   expected =
       replace_once(expected, "user_pref(\"mail.server.server2.userName\", \"tanaka\");",
                    "user_pref(\"mail.server.server2.userName\", \"tanaka@club.kyutech.ac.jp\");");
-  EXPECT_EQ(prefs.current, expected);
+  EXPECT_EQ(prefs.current(), expected);
   EXPECT_FALSE(file_named(*profile, "/logins.json").changed());
   const ProfileFile& local_filters = file_named(*profile, "Local Folders/msgFilterRules.dat");
-  EXPECT_EQ(local_filters.current,
-            replace_once(local_filters.original, "mailbox://tanaka@pop3.club.kyutech.ac.jp/",
+  EXPECT_EQ(local_filters.current(),
+            replace_once(local_filters.original(), "mailbox://tanaka@pop3.club.kyutech.ac.jp/",
                          "mailbox://tanaka%40club.kyutech.ac.jp@pop3.club.kyutech.ac.jp/"));
   EXPECT_EQ(profile->accounts()[1].incoming.username, "tanaka@club.kyutech.ac.jp");
 }
@@ -252,7 +270,7 @@ TEST(ThunderbirdProfile, UserNameChangeRewritesUrisAndAsksForThePassword) {
 TEST(ThunderbirdProfile, IncomingSecurityPortAndAuthentication) {
   const auto profile = load(kLinuxTanaka);
   ASSERT_TRUE(profile);
-  const std::string original = profile->files()[0].original;
+  const std::string original(profile->files()[0].original());
   EXPECT_TRUE(profile
                   ->apply("account1", {change("incoming.socketType", "plain", "SSL"),
                                        change("incoming.port", "143", "993")})
@@ -262,7 +280,7 @@ TEST(ThunderbirdProfile, IncomingSecurityPortAndAuthentication) {
   expected = replace_once(expected, "user_pref(\"mail.server.server1.spamActionTargetAccount\"",
                           "user_pref(\"mail.server.server1.socketType\", 3);\n"
                           "user_pref(\"mail.server.server1.spamActionTargetAccount\"");
-  EXPECT_EQ(profile->files()[0].current, expected);
+  EXPECT_EQ(profile->files()[0].current(), expected);
   const std::string after_first = expected;
   EXPECT_EQ(profile->accounts()[0].incoming.port, 993);
   EXPECT_EQ(profile->accounts()[0].incoming.socket_type, SocketType::Ssl);
@@ -279,7 +297,7 @@ TEST(ThunderbirdProfile, IncomingSecurityPortAndAuthentication) {
   expected = replace_once(expected, "user_pref(\"mail.server.server2.spamActionTargetAccount\"",
                           "user_pref(\"mail.server.server2.port\", 11110);\n"
                           "user_pref(\"mail.server.server2.spamActionTargetAccount\"");
-  EXPECT_EQ(profile->files()[0].current, expected);
+  EXPECT_EQ(profile->files()[0].current(), expected);
   EXPECT_EQ(profile->accounts()[1].incoming.authentication, AuthMethod::PasswordEncrypted);
   EXPECT_EQ(profile->accounts()[1].incoming.port, 11110);
 
@@ -289,7 +307,7 @@ TEST(ThunderbirdProfile, IncomingSecurityPortAndAuthentication) {
                                        change("incoming.authentication", "password-encrypted",
                                               "password-cleartext")})
                   .empty());
-  EXPECT_EQ(profile->files()[0].current, after_first);
+  EXPECT_EQ(profile->files()[0].current(), after_first);
 }
 
 TEST(ThunderbirdProfile, LegacyIsSecureIsRemovedWithTheSocketType) {
@@ -313,8 +331,8 @@ TEST(ThunderbirdProfile, LegacyIsSecureIsRemovedWithTheSocketType) {
                   ->apply("account1", {change("incoming.socketType", "SSL", "STARTTLS"),
                                        change("incoming.port", "995", "110")})
                   .empty());
-  EXPECT_EQ(profile->files()[0].current,
-            replace_once(profile->files()[0].original,
+  EXPECT_EQ(profile->files()[0].current(),
+            replace_once(profile->files()[0].original(),
                          "user_pref(\"mail.server.server1.isSecure\", true);\n",
                          "user_pref(\"mail.server.server1.socketType\", 2);\n"));
 }
@@ -369,7 +387,7 @@ TEST(ThunderbirdProfile, SmtpAuthCopiesTheIncomingLogin) {
   EXPECT_EQ(messages(findings), std::vector<std::string>{});
   const ProfileFile& prefs = file_named(*profile, "/prefs.js");
   std::string expected =
-      replace_once(prefs.original, "user_pref(\"mail.smtpserver.smtp2.authMethod\", 1);",
+      replace_once(prefs.original(), "user_pref(\"mail.smtpserver.smtp2.authMethod\", 1);",
                    "user_pref(\"mail.smtpserver.smtp2.authMethod\", 3);");
   expected = replace_once(expected, "user_pref(\"mail.smtpserver.smtp2.port\", 25);",
                           "user_pref(\"mail.smtpserver.smtp2.port\", 587);");
@@ -378,14 +396,14 @@ TEST(ThunderbirdProfile, SmtpAuthCopiesTheIncomingLogin) {
   expected = replace_once(expected, "user_pref(\"mail.smtpserver.smtp2.type\", \"smtp\");\n",
                           "user_pref(\"mail.smtpserver.smtp2.type\", \"smtp\");\n"
                           "user_pref(\"mail.smtpserver.smtp2.username\", \"tanaka\");\n");
-  EXPECT_EQ(prefs.current, expected);
+  EXPECT_EQ(prefs.current(), expected);
   EXPECT_EQ(profile->accounts()[1].outgoing,
             (ServerSettings{Protocol::Smtp, "smtp.club.kyutech.ac.jp", 587, SocketType::StartTls,
                             AuthMethod::PasswordCleartext, "tanaka"}));
 
   const ProfileFile& logins = file_named(*profile, "/logins.json");
-  const auto before = nlohmann::json::parse(logins.original);
-  const auto after = nlohmann::json::parse(logins.current);
+  const auto before = nlohmann::json::parse(logins.original());
+  const auto after = nlohmann::json::parse(logins.current());
   EXPECT_EQ(after["nextId"], 5);
   ASSERT_EQ(after["logins"].size(), 4u);
   auto copy = after["logins"][3];
@@ -397,9 +415,10 @@ TEST(ThunderbirdProfile, SmtpAuthCopiesTheIncomingLogin) {
   source["guid"] = copy["guid"];
   EXPECT_EQ(copy, source);
   // Everything before the new object is unchanged, apart from nextId.
-  const std::size_t inserted = logins.original.find("],\"potentiallyVulnerablePasswords\"");
-  EXPECT_EQ(logins.current.substr(11, inserted - 11), logins.original.substr(11, inserted - 11));
-  EXPECT_EQ(logins.current.substr(0, 11), "{\"nextId\":5");
+  const std::size_t inserted = logins.original().find("],\"potentiallyVulnerablePasswords\"");
+  EXPECT_EQ(logins.current().substr(11, inserted - 11),
+            logins.original().substr(11, inserted - 11));
+  EXPECT_EQ(logins.current().substr(0, 11), "{\"nextId\":5");
 }
 
 TEST(ThunderbirdProfile, SmtpAuthWithoutASavedLoginAsksOnce) {
@@ -438,13 +457,13 @@ TEST(ThunderbirdProfile, SmtpHostRenameCarriesTheLogin) {
                   .empty());
   const ProfileFile& prefs = file_named(*profile, "/prefs.js");
   EXPECT_EQ(
-      prefs.current,
-      replace_once(prefs.original,
+      prefs.current(),
+      replace_once(prefs.original(),
                    "user_pref(\"mail.smtpserver.smtp1.hostname\", \"mail.iis.u-tokyo.ac.jp\");",
                    "user_pref(\"mail.smtpserver.smtp1.hostname\", \"smtp.iis.u-tokyo.ac.jp\");"));
   const ProfileFile& logins = file_named(*profile, "/logins.json");
-  EXPECT_EQ(logins.current, replace_all(logins.original, "smtp://mail.iis.u-tokyo.ac.jp",
-                                        "smtp://smtp.iis.u-tokyo.ac.jp"));
+  EXPECT_EQ(logins.current(), replace_all(logins.original(), "smtp://mail.iis.u-tokyo.ac.jp",
+                                          "smtp://smtp.iis.u-tokyo.ac.jp"));
 }
 
 TEST(ThunderbirdProfile, SharedSmtpServerIsReported) {
@@ -474,8 +493,8 @@ TEST(ThunderbirdProfile, SharedSmtpServerIsReported) {
                                      "to 東大 IMAP."});
   // SMTP servers get explicit values, the port and the security together.
   EXPECT_EQ(
-      profile->files()[0].current,
-      replace_once(profile->files()[0].original,
+      profile->files()[0].current(),
+      replace_once(profile->files()[0].original(),
                    "user_pref(\"mail.smtpserver.smtp1.hostname\", \"mail.iis.u-tokyo.ac.jp\");\n",
                    "user_pref(\"mail.smtpserver.smtp1.hostname\", \"mail.iis.u-tokyo.ac.jp\");\n"
                    "user_pref(\"mail.smtpserver.smtp1.port\", 465);\n"
@@ -495,9 +514,10 @@ TEST(ThunderbirdProfile, WindowsProfileMovesToGmailWithCrlf) {
        change("outgoing.username", "tanaka", "tanaka@kumail.kyoto-u.ac.jp")});
   EXPECT_EQ(findings.size(), 1u);  // the password of the new user name
   const ProfileFile& prefs = file_named(*profile, "/prefs.js");
-  std::string expected = replace_once(
-      prefs.original, "user_pref(\"mail.server.server1.hostname\", \"pop.kumail.kyoto-u.ac.jp\");",
-      "user_pref(\"mail.server.server1.hostname\", \"pop.gmail.com\");");
+  std::string expected =
+      replace_once(prefs.original(),
+                   "user_pref(\"mail.server.server1.hostname\", \"pop.kumail.kyoto-u.ac.jp\");",
+                   "user_pref(\"mail.server.server1.hostname\", \"pop.gmail.com\");");
   expected =
       replace_once(expected, "user_pref(\"mail.server.server1.name\", \"京都大学 KUMail\");\r\n",
                    "user_pref(\"mail.server.server1.name\", \"京都大学 KUMail\");\r\n"
@@ -511,11 +531,11 @@ TEST(ThunderbirdProfile, WindowsProfileMovesToGmailWithCrlf) {
   expected = replace_once(
       expected, "user_pref(\"mail.smtpserver.smtp1.username\", \"tanaka\");",
       "user_pref(\"mail.smtpserver.smtp1.username\", \"tanaka@kumail.kyoto-u.ac.jp\");");
-  EXPECT_EQ(prefs.current, expected);
+  EXPECT_EQ(prefs.current(), expected);
   // Gmail signs in with OAuth2: the old saved passwords stay with the old hosts, never offered
   // to the new provider.
   const ProfileFile& logins = file_named(*profile, "/logins.json");
-  EXPECT_EQ(logins.current, logins.original);
+  EXPECT_EQ(logins.current(), logins.original());
   EXPECT_EQ(profile->accounts()[0].incoming,
             (ServerSettings{Protocol::Pop3, "pop.gmail.com", 995, SocketType::Ssl,
                             AuthMethod::PasswordCleartext, "tanaka@kumail.kyoto-u.ac.jp"}));
@@ -543,12 +563,12 @@ TEST(ThunderbirdProfile, MoveOntoAnOAuth2HostDropsStaleOAuth2PrefsAndCarriesNoPa
                    change("outgoing.authentication", "password-cleartext", "OAuth2")});
   // No password to enter: OAuth2 signs in on the provider's page.
   EXPECT_TRUE(findings.empty()) << messages(findings).front();
-  const std::string& now = file_named(*profile, "/prefs.js").current;
+  const std::string& now = file_named(*profile, "/prefs.js").current();
   EXPECT_EQ(now.find("oauth2."), std::string::npos);
   EXPECT_NE(now.find("user_pref(\"mail.server.server1.authMethod\", 10);"), std::string::npos);
   EXPECT_NE(now.find("user_pref(\"mail.smtpserver.smtp1.authMethod\", 10);"), std::string::npos);
   const ProfileFile& logins = file_named(*profile, "/logins.json");
-  EXPECT_EQ(logins.current, logins.original);
+  EXPECT_EQ(logins.current(), logins.original());
   EXPECT_EQ(profile->account("account1")->outgoing->authentication, AuthMethod::OAuth2);
 }
 
@@ -570,7 +590,8 @@ TEST(ThunderbirdProfile, PeerSampleAccountsAndFilesAsWritten) {
   EXPECT_EQ(accounts[0].outgoing, (ServerSettings{Protocol::Smtp, "smtp.example.ac.jp", 25,
                                                   SocketType::Plain, AuthMethod::None, ""}));
   EXPECT_TRUE(profile->findings().empty());
-  for (const ProfileFile& file : profile->files()) EXPECT_EQ(file.original, read_bytes(file.path));
+  for (const ProfileFile& file : profile->files())
+    EXPECT_EQ(file.original(), read_bytes(file.path));
 }
 
 TEST(ThunderbirdProfile, SmtpAuthFindsAPop3OriginLogin) {
@@ -588,7 +609,7 @@ TEST(ThunderbirdProfile, SmtpAuthFindsAPop3OriginLogin) {
   EXPECT_EQ(messages(findings),
             std::vector<std::string>{"info test-rule: The outgoing server smtp.example.ac.jp is "
                                      "shared: the change also applies to 研究室 IMAP (tanaka)."});
-  const auto logins = nlohmann::json::parse(file_named(*profile, "/logins.json").current);
+  const auto logins = nlohmann::json::parse(file_named(*profile, "/logins.json").current());
   ASSERT_EQ(logins["logins"].size(), 4u);
   EXPECT_EQ(logins["logins"][3]["hostname"], "smtp://smtp.example.ac.jp");
   EXPECT_EQ(logins["logins"][3]["encryptedPassword"], logins["logins"][1]["encryptedPassword"]);
@@ -618,19 +639,19 @@ TEST(ThunderbirdProfile, UserJsWinsAndIsEditedWithPrefsJs) {
                                      " also sets mail.smtpserver.smtp1.port: mailmig changed them "
                                      "there too, because Thunderbird applies user.js at every "
                                      "start."});
-  EXPECT_EQ(file_named(*profile, "/user.js").current,
+  EXPECT_EQ(file_named(*profile, "/user.js").current(),
             replace_once(user_js, "\"mail.smtpserver.smtp1.port\", 25",
                          "\"mail.smtpserver.smtp1.port\", 587"));
-  const std::string& prefs_now = file_named(*profile, "/prefs.js").current;
+  const std::string& prefs_now = file_named(*profile, "/prefs.js").current();
   EXPECT_NE(prefs_now.find("\"mail.smtpserver.smtp1.port\", 587"), std::string::npos);
   EXPECT_NE(prefs_now.find("\"mail.smtpserver.smtp1.try_ssl\", 2"), std::string::npos);
   EXPECT_EQ(profile->account("account1")->outgoing->port, 587);
-  EXPECT_EQ(profile->file_changes().size(), 2u);
-  EXPECT_TRUE(profile->file_changes()[1].changed);
+  EXPECT_EQ(profile->files().size(), 2u);
+  EXPECT_TRUE(profile->files()[1].changed());
   // Read again from the bytes written: the effective value is the migrated one.
   TempProfile again;
   again.write("prefs.js", prefs_now);
-  again.write("user.js", file_named(*profile, "/user.js").current);
+  again.write("user.js", file_named(*profile, "/user.js").current());
   EXPECT_EQ(load(again.path())->account("account1")->outgoing->port, 587);
 }
 
@@ -647,22 +668,22 @@ TEST(ThunderbirdProfile, UserJsWithASyntaxErrorIsLeftForAPerson) {
                                      dir.path() +
                                      ": mailmig could not change it there, and Thunderbird "
                                      "would put the old value back at every start."});
-  EXPECT_EQ(file_named(*profile, "/user.js").current, user_js);
-  EXPECT_FALSE(profile->file_changes()[1].changed);
+  EXPECT_EQ(file_named(*profile, "/user.js").current(), user_js);
+  EXPECT_FALSE(profile->files()[1].changed());
 }
 
 TEST(ThunderbirdProfile, DisplayTextMasksSecrets) {
   const auto profile = load(kLinuxTanaka);
   ASSERT_TRUE(profile);
   const ProfileFile& logins = file_named(*profile, "/logins.json");
-  const std::string shown = profile->display_text(logins, logins.current);
+  const std::string shown = profile->display_text(logins, logins.current());
   EXPECT_EQ(shown.find("MEMEE"), std::string::npos);
   EXPECT_NE(shown.find("\"encryptedUsername\":\"********\",\"encryptedPassword\":\"********\""),
             std::string::npos);
   EXPECT_NE(shown.find("\"hostname\":\"imap://imap.iis.u-tokyo.ac.jp\""), std::string::npos);
 
-  const ProfileFile& prefs = profile->files()[0];
-  EXPECT_EQ(profile->display_text(prefs, prefs.current), prefs.current);
+  const ProfileFile prefs = profile->files()[0];
+  EXPECT_EQ(profile->display_text(prefs, prefs.current()), prefs.current());
   EXPECT_EQ(profile->display_text(prefs,
                                   "user_pref(\"mail.server.server1.password\", 'c2VjcmV0');\n"
                                   "user_pref(\"raw\", \"\\xff\xff\");\n"),
@@ -708,7 +729,7 @@ TEST(ThunderbirdProfile, FixtureRoundTrips) {
     ASSERT_TRUE(profile);
     EXPECT_EQ(profile->accounts().size(), 2u) << dir;
     for (const ProfileFile& file : profile->files()) {
-      EXPECT_EQ(file.current, read_bytes(file.path)) << file.path;
+      EXPECT_EQ(file.current(), read_bytes(file.path)) << file.path;
     }
   }
 }
@@ -788,7 +809,7 @@ TEST(ThunderbirdProfile, IdentityWithoutSmtpServerSendsThroughTheDefaultServer) 
     EXPECT_EQ(account->outgoing->hostname, "smtp.dti.ne.jp");
     EXPECT_EQ(account->outgoing->port, 25);
     EXPECT_TRUE(profile->apply("account1", {change("outgoing.port", "25", "587")}).empty());
-    const std::string& prefs = file_named(*profile, "/prefs.js").current;
+    const std::string& prefs = file_named(*profile, "/prefs.js").current();
     EXPECT_NE(prefs.find("user_pref(\"mail.smtpserver.smtp2.port\", 587);"), std::string::npos);
     EXPECT_EQ(prefs.find("mail.smtpserver.smtp1.port"), std::string::npos);
     EXPECT_EQ(profile->account("account1")->outgoing->port, 587);

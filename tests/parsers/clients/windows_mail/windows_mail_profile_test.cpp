@@ -46,7 +46,7 @@ TEST(WindowsMailProfile, StoreIsSearchedRecursivelyAndReadsEffectiveValues) {
   EXPECT_EQ(profile->client(), kWindowsMail);
   ASSERT_EQ(profile->files().size(), 1u);
   EXPECT_EQ(profile->files()[0].path, (kStore / "Local Folders" / kKeioId).string());
-  EXPECT_EQ(profile->files()[0].current, read_bytes(profile->files()[0].path));
+  EXPECT_EQ(profile->files()[0].current(), read_bytes(profile->files()[0].path));
   EXPECT_FALSE(profile->files()[0].changed());
   const std::vector<Account> expected{
       Account{kKeioId, "慶應 信濃町", "hanako@sc.itc.keio.ac.jp",
@@ -87,7 +87,7 @@ TEST(WindowsMailProfile, SecureSmtpMeansStartTlsExceptOn465) {
 
 TEST(WindowsMailProfile, PopSslAndSubmissionWithSmtpAuthAreWritten) {
   auto profile = load(kStore);
-  const std::string before = profile->files()[0].current;
+  const std::string before = profile->files()[0].current();
   auto findings = profile->apply(
       kKeioId, {{"pop3-ssl", "incoming.port", "110", "995", ""},
                 {"pop3-ssl", "incoming.socketType", "plain", "SSL", ""},
@@ -103,7 +103,7 @@ TEST(WindowsMailProfile, PopSslAndSubmissionWithSmtpAuthAreWritten) {
                     "\t<SMTP_Secure_Connection type=\"DWORD\">00000001</SMTP_Secure_Connection>\r\n"
                     "\t<SMTP_Use_Sicily type=\"DWORD\">00000002</SMTP_Use_Sicily>\r\n"
                     "</MessageAccount>"));
-  EXPECT_EQ(profile->files()[0].current, expected);
+  EXPECT_EQ(profile->files()[0].current(), expected);
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].rule, "smtp-submission");
   EXPECT_EQ(findings[0].severity, Severity::Info);
@@ -121,11 +121,11 @@ TEST(WindowsMailProfile, PopSslAndSubmissionWithSmtpAuthAreWritten) {
                             AuthMethod::PasswordCleartext, "hanako"}));
 
   // With "same as incoming", a new incoming user is the sending user too: one edit.
-  const std::string step = profile->files()[0].current;
+  const std::string step = profile->files()[0].current();
   EXPECT_TRUE(
       profile->apply(kKeioId, {{"user", "incoming.username", "hanako", "hanako@keio.jp", ""}})
           .empty());
-  EXPECT_EQ(profile->files()[0].current,
+  EXPECT_EQ(profile->files()[0].current(),
             replaced(step, wide(">hanako<"), wide(">hanako@keio.jp<")));
   EXPECT_EQ(profile->accounts()[0].outgoing->username, "hanako@keio.jp");
 }
@@ -133,7 +133,7 @@ TEST(WindowsMailProfile, PopSslAndSubmissionWithSmtpAuthAreWritten) {
 TEST(WindowsMailProfile, SpaOffTogetherWithSslIsWritten) {
   auto profile = load(kFixtures / "oeaccount/utf8-bom-spa.oeaccount");
   const std::string id = "utf8-bom-spa.oeaccount";
-  const std::string before = profile->files()[0].current;
+  const std::string before = profile->files()[0].current();
   auto findings = profile->apply(
       id, {{"pop3-ssl", "incoming.port", "110", "995", ""},
            {"pop3-ssl", "incoming.socketType", "plain", "SSL", ""},
@@ -144,7 +144,7 @@ TEST(WindowsMailProfile, SpaOffTogetherWithSslIsWritten) {
                       "  <POP3_Port type=\"DWORD\">000003e3</POP3_Port>\n"
                       "  <POP3_Secure_Connection type=\"DWORD\">00000001</POP3_Secure_Connection>\n"
                       "</MessageAccount>");
-  EXPECT_EQ(profile->files()[0].current, expected);
+  EXPECT_EQ(profile->files()[0].current(), expected);
 }
 
 TEST(WindowsMailProfile, WhatOneFlagCannotSayIsAManualStep) {
@@ -245,7 +245,7 @@ TEST(WindowsMailProfile, CapabilitiesKeepThePlanToWhatWindowsMailCanStore) {
 
 TEST(WindowsMailProfile, SeparateSmtpUserAsksForItsPassword) {
   auto profile = load(kStore);
-  const std::string before = profile->files()[0].current;
+  const std::string before = profile->files()[0].current();
   auto findings = profile->apply(
       kKeioId, {{"smtps", "outgoing.port", "25", "465", ""},
                 {"smtps", "outgoing.socketType", "plain", "SSL", ""},
@@ -264,13 +264,13 @@ TEST(WindowsMailProfile, SeparateSmtpUserAsksForItsPassword) {
                     "\t<SMTP_Use_Sicily type=\"DWORD\">00000003</SMTP_Use_Sicily>\r\n"
                     "\t<SMTP_User_Name type=\"SZ\">smtp-hanako</SMTP_User_Name>\r\n"
                     "</MessageAccount>"));
-  EXPECT_EQ(profile->files()[0].current, expected);
+  EXPECT_EQ(profile->files()[0].current(), expected);
 }
 
 TEST(WindowsMailProfile, DisplayTextMasksPasswordBlobs) {
   auto profile = load(kFixtures / "oeaccount/utf8-bom-spa.oeaccount");
-  const ProfileFile& file = profile->files()[0];
-  const std::string shown = profile->display_text(file, file.current);
+  const ProfileFile file = profile->files()[0];
+  const std::string shown = profile->display_text(file, file.current());
   EXPECT_NE(shown.find("<SMTP_Password2 type=\"BINARY\">********</SMTP_Password2>"),
             std::string::npos);
   EXPECT_EQ(shown.find("0102030405"), std::string::npos);
