@@ -32,7 +32,7 @@ void edit_and_reread(mailmig::RegFile file, const mailmig::RegValue& value) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   mailmig::RegFile file;
-  if (!mailmig::RegFile::parse(bytes, file).ok) return 0;
+  if (!mailmig::RegFile::parse(std::string(bytes), file).ok) return 0;
   check(file.serialize() == bytes);
 
   edit_and_reread(file, mailmig::RegValue::dword_value("SMTP Port", 587));

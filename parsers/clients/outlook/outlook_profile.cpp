@@ -129,7 +129,8 @@ std::string OutlookProfile::render_output(bool undo) const {
 
 std::string OutlookProfile::display_text(const ProfileFile& file, std::string_view bytes) const {
   RegFile parsed;
-  const ParseResult result = RegFile::parse(bytes, parsed, document_.codepage().c_str());
+  const ParseResult result =
+      RegFile::parse(std::string(bytes), parsed, document_.codepage().c_str());
   if (!result) return "(" + result.describe(file.path) + ")\n";
   const std::string& text = parsed.text();
   std::string masked;
@@ -161,7 +162,7 @@ LoadResult load_registry_bytes(const std::string& path, std::string bytes,
                                const char* ansi_codepage) {
   LoadResult loaded;
   RegFile document;
-  const ParseResult result = RegFile::parse(bytes, document, ansi_codepage);
+  const ParseResult result = RegFile::parse(std::move(bytes), document, ansi_codepage);
   if (!result) {
     loaded.error = result.describe(path);
     return loaded;

@@ -961,7 +961,8 @@ class EntryReader {
 
 }  // namespace
 
-ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ansi_codepage) {
+ParseResult RegFile::parse(std::string input, RegFile& out, const char* ansi_codepage) {
+  const std::string_view bytes = input;
   RegFile file;
   file.codepage_ = ansi_codepage;
   const std::optional<bool> ascii_kept = keeps_ascii(ansi_codepage);
@@ -983,7 +984,7 @@ ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ans
                                      "invalid UTF-16 text (an unpaired surrogate)");
     }
     file.text_ = std::move(decoded.text);
-    file.utf16_bytes_ = std::string(bytes);
+    file.utf16_bytes_ = std::move(input);
   } else {
     file.encoding_ = RegEncoding::Ansi;
     file.lead_bytes_ = lead_bytes_of(file.codepage_);
@@ -999,7 +1000,7 @@ ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ans
       }
       return failure_at_offset(bytes, *invalid, message);
     }
-    file.text_ = std::string(bytes);
+    file.text_ = std::move(input);
   }
   // Entries keep 32-bit offsets and line numbers.
   if (file.text_.size() >= std::numeric_limits<std::uint32_t>::max()) {

@@ -99,8 +99,8 @@ class RegFile final : public LosslessDocument {
  public:
   // `ansi_codepage` (an iconv name) decodes files without a UTF-16 BOM; regedit reads them in
   // the system's ANSI code page, CP932 on Japanese Windows.
-  static ParseResult parse(std::string_view bytes, RegFile& out,
-                           const char* ansi_codepage = "CP932");
+  // The document keeps `input` (its text, or a UTF-16 file's bytes) without a copy.
+  static ParseResult parse(std::string input, RegFile& out, const char* ansi_codepage = "CP932");
 
   // The file's bytes with the edits: the input, unchanged, until edited.
   std::string serialize() const override;

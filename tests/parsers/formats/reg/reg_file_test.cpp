@@ -31,7 +31,7 @@ std::string utf16_file(std::string_view utf8) {
 
 RegFile parse_ok(std::string_view bytes, const char* codepage = "CP932") {
   RegFile file;
-  const ParseResult result = RegFile::parse(bytes, file, codepage);
+  const ParseResult result = RegFile::parse(std::string(bytes), file, codepage);
   EXPECT_TRUE(result.ok) << result.describe("input");
   return file;
 }
@@ -517,7 +517,7 @@ TEST(RegMalformed, EmptyFileAndUnknownCodePage) {
 
 std::string parse_error(std::string_view bytes) {
   RegFile file;
-  const ParseResult result = RegFile::parse(bytes, file);
+  const ParseResult result = RegFile::parse(std::string(bytes), file);
   EXPECT_FALSE(result.ok) << "accepted:\n" << bytes;
   return result.describe("x");
 }
