@@ -69,8 +69,10 @@ std::vector<Finding> OutlookProfile::findings() const {
 std::vector<Finding> OutlookProfile::apply(const EditPlan& plan) { return accounts_.apply(plan); }
 
 void OutlookProfile::adopt_earlier_output(const std::string& path, std::string bytes) {
-  for (OutputDocument* output : {&delta_, &undo_}) {
-    if (output->path == path) output->earlier = std::move(bytes);
+  if (path == delta_.path) {
+    delta_.earlier = std::move(bytes);
+  } else if (path == undo_.path) {
+    undo_.earlier = std::move(bytes);
   }
 }
 
