@@ -87,7 +87,8 @@ class Profile {
   }
 
   // Every file read or to be written, as views of the profile's documents: cheap, as no bytes
-  // are copied or built. They stay valid until the profile is edited or destroyed.
+  // are copied or built. A view shows later edits and lives as long as the profile; which files
+  // there are can change with an edit (Outlook's delta and undo files), so ask again after one.
   virtual std::vector<ProfileFile> files() const = 0;
 
   // The bytes of one of this profile's files decoded to UTF-8 for showing to a person, with
