@@ -53,7 +53,8 @@ const ClientDescriptor kOutlookExpressClient{
     .recognise = recognise,
     .file_hint = ".reg",
     .formats = "registry, .reg export",
-    .capabilities = [] { return outlook_capabilities(RegistryAccountKind::InternetAccountManager); },
+    .capabilities =
+        [] { return outlook_capabilities(RegistryAccountKind::InternetAccountManager); },
     .load = load,
     .find_running = find_outlook_express_running,
     .fixture = "fixtures/registry/oe-regedit4-cp932.reg",
