@@ -404,6 +404,36 @@ bool changed(const Request& request, Side side, FieldKind kind) {
   return read_field(request.current, field) != read_field(request.desired, field);
 }
 
+// "Use Sicily" is Secure Password Authentication (NTLM) in Outlook and Outlook Express alike.
+void apply_incoming_authentication(OutlookAccounts::Writer& w, const Request& r,
+                                   const std::string& prefix) {
+  if (!changed(r, Side::Incoming, FieldKind::Authentication)) return;
+  const std::string& rule = *r.rule(Side::Incoming, FieldKind::Authentication);
+  if (r.desired.incoming.authentication == AuthMethod::PasswordCleartext) {
+    w.clear_dword(prefix + " Use Sicily", rule);
+  } else if (r.desired.incoming.authentication == AuthMethod::Ntlm) {
+    w.put_dword(prefix + " Use Sicily", 1, rule);
+  }
+}
+
+// How a client writes a string value: Outlook as UTF-16 REG_BINARY, Outlook Express as REG_SZ.
+using PutString = void (OutlookAccounts::Writer::*)(const std::string& name,
+                                                    const std::string& utf8,
+                                                    const std::string& rule);
+
+// The outgoing server's host and port, named alike by both clients.
+void apply_smtp_server_and_port(OutlookAccounts::Writer& w, const Request& r,
+                                PutString put_string) {
+  const ServerSettings& out = *r.desired.outgoing;
+  if (changed(r, Side::Outgoing, FieldKind::Hostname)) {
+    (w.*put_string)("SMTP Server", out.hostname, *r.rule(Side::Outgoing, FieldKind::Hostname));
+  }
+  if (changed(r, Side::Outgoing, FieldKind::Port)) {
+    w.put_dword("SMTP Port", static_cast<std::uint32_t>(out.port),
+                *r.rule(Side::Outgoing, FieldKind::Port));
+  }
+}
+
 void apply_outlook(OutlookAccounts::Writer& w, const Request& r) {
   const ServerSettings& in = r.desired.incoming;
   const std::string prefix = incoming_prefix(r.current);
@@ -442,24 +472,11 @@ void apply_outlook(OutlookAccounts::Writer& w, const Request& r) {
                  {"socket", ssl ? "SSL/TLS" : "None"}});
     }
   }
-  if (changed(r, Side::Incoming, FieldKind::Authentication)) {
-    const std::string& rule = *r.rule(Side::Incoming, FieldKind::Authentication);
-    if (in.authentication == AuthMethod::PasswordCleartext) {
-      w.clear_dword(prefix + " Use Sicily", rule);
-    } else if (in.authentication == AuthMethod::Ntlm) {
-      w.put_dword(prefix + " Use Sicily", 1, rule);
-    }
-  }
+  apply_incoming_authentication(w, r, prefix);
 
   if (!r.desired.outgoing) return;
   const ServerSettings& out = *r.desired.outgoing;
-  if (changed(r, Side::Outgoing, FieldKind::Hostname)) {
-    w.put_outlook_string("SMTP Server", out.hostname, *r.rule(Side::Outgoing, FieldKind::Hostname));
-  }
-  if (changed(r, Side::Outgoing, FieldKind::Port)) {
-    w.put_dword("SMTP Port", static_cast<std::uint32_t>(out.port),
-                *r.rule(Side::Outgoing, FieldKind::Port));
-  }
+  apply_smtp_server_and_port(w, r, &OutlookAccounts::Writer::put_outlook_string);
   if (changed(r, Side::Outgoing, FieldKind::SocketType)) {
     const std::string& rule = *r.rule(Side::Outgoing, FieldKind::SocketType);
     const std::uint32_t secure = out.socket_type == SocketType::Ssl        ? 1
@@ -530,24 +547,11 @@ void apply_iam(OutlookAccounts::Writer& w, const Request& r) {
       w.clear_dword(prefix + " Secure Connection", rule);
     }
   }
-  if (changed(r, Side::Incoming, FieldKind::Authentication)) {
-    const std::string& rule = *r.rule(Side::Incoming, FieldKind::Authentication);
-    if (in.authentication == AuthMethod::PasswordCleartext) {
-      w.clear_dword(prefix + " Use Sicily", rule);
-    } else if (in.authentication == AuthMethod::Ntlm) {
-      w.put_dword(prefix + " Use Sicily", 1, rule);
-    }
-  }
+  apply_incoming_authentication(w, r, prefix);
 
   if (!r.desired.outgoing) return;
   const ServerSettings& out = *r.desired.outgoing;
-  if (changed(r, Side::Outgoing, FieldKind::Hostname)) {
-    w.put_sz("SMTP Server", out.hostname, *r.rule(Side::Outgoing, FieldKind::Hostname));
-  }
-  if (changed(r, Side::Outgoing, FieldKind::Port)) {
-    w.put_dword("SMTP Port", static_cast<std::uint32_t>(out.port),
-                *r.rule(Side::Outgoing, FieldKind::Port));
-  }
+  apply_smtp_server_and_port(w, r, &OutlookAccounts::Writer::put_sz);
   // The one "requires SSL" box means SSL on 465 and STARTTLS elsewhere, so the port matters.
   if (changed(r, Side::Outgoing, FieldKind::SocketType) ||
       changed(r, Side::Outgoing, FieldKind::Port)) {
