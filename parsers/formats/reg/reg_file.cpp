@@ -1068,26 +1068,14 @@ std::string RegFile::encode_text(std::string_view text) const {
 }
 
 std::string RegFile::serialize() const {
-  if (replacements_.empty() && added_.empty()) return encode_text(text_);
-  std::string text;
-  text.reserve(text_.size() + text_.size() / 16);
-  auto append = [&](const RegEntry& entry) {
-    text += entry_content(entry);
-    text += ending_of(entry);
-  };
-  for (const RegEntry& entry : entries_) {
-    append(entry);
-    for (std::size_t added = entry.next_added; added != RegEntry::npos;
-         added = entry_at(added).next_added) {
-      append(entry_at(added));
-    }
-  }
-  return encode_text(text);
+  std::string text = editor_.apply(text_);
+  return encoding_ == RegEncoding::Ansi ? text : encode_text(text);
 }
 
 std::string_view RegFile::entry_content(const RegEntry& entry) const {
-  if (entry.replacement != RegEntry::npos) return replacements_[entry.replacement].content;
-  return parsed_content(entry);
+  if (entry.added_line != RegEntry::npos) return added_lines_[entry.added_line].content;
+  const std::string* replaced = editor_.replacement(entry.begin, entry.content_end - entry.begin);
+  return replaced ? std::string_view(*replaced) : parsed_content(entry);
 }
 
 std::string_view RegFile::parsed_content(const RegEntry& entry) const {
@@ -1101,13 +1089,7 @@ std::vector<const RegEntry*> RegFile::edited_entries() const {
   return entries;
 }
 
-bool RegFile::changed() const {
-  // An added value is a new line; a parsed one changed when its line did (a deletion too).
-  return std::any_of(edited_.begin(), edited_.end(), [&](std::size_t index) {
-    const RegEntry& entry = entry_at(index);
-    return !was_parsed(entry) || entry_content(entry) != parsed_content(entry);
-  });
-}
+bool RegFile::changed() const { return editor_.changes(text_); }
 
 bool RegFile::was_parsed(const RegEntry& entry) const {
   const std::less<const RegEntry*> before;
@@ -1115,18 +1097,19 @@ bool RegFile::was_parsed(const RegEntry& entry) const {
          before(&entry, entries_.data() + entries_.size());
 }
 
-std::string_view RegFile::ending_of(const RegEntry& entry) const {
-  if (entry.replacement != RegEntry::npos) {
-    switch (replacements_[entry.replacement].ending) {
-      case Ending::AsParsed:
-        break;
-      case Ending::File:
-        return line_ending_;
-      case Ending::None:
-        return {};
-    }
+void RegFile::rebuild_insertion(std::size_t anchor) {
+  const RegEntry& parsed = entries_[anchor];
+  // After the anchor's line ending; after a last line without one, the added lines bring the
+  // ending before each of them, and the last one ends the file without one as the input did.
+  const bool has_ending = parsed.end != parsed.content_end;
+  std::string lines;
+  for (std::size_t added = parsed.next_added; added != RegEntry::npos;
+       added = entry_at(added).next_added) {
+    if (!has_ending) lines += line_ending_;
+    lines += added_lines_[entry_at(added).added_line].content;
+    if (has_ending) lines += line_ending_;
   }
-  return std::string_view(text_).substr(entry.content_end, entry.end - entry.content_end);
+  editor_.replace(has_ending ? parsed.end : parsed.content_end, 0, std::move(lines));
 }
 
 std::vector<std::string> RegFile::key_paths() const {
@@ -1324,21 +1307,23 @@ ParseResult RegFile::set_entry(std::size_t found, const RegValue& value) {
     return ParseResult::failure(0, 0, "the edited value \"" + value.name + "\" does not read back");
   }
   RegEntry& entry = entry_at(found);
-  Replacement replacement{std::move(line), entry.replacement == RegEntry::npos
-                                               ? Ending::AsParsed
-                                               : replacements_[entry.replacement].ending};
-  if (entry.replacement == RegEntry::npos) {
-    entry.replacement = static_cast<std::uint32_t>(replacements_.size());
-    replacements_.push_back(std::move(replacement));
-  } else {
-    replacements_[entry.replacement] = std::move(replacement);
-  }
+  replace_lines(entry, std::move(line));
   entry.value = std::move(parsed);
   if (!entry.edited) {
     entry.edited = true;
     edited_.push_back(found);
   }
   return ParseResult::success();
+}
+
+void RegFile::replace_lines(RegEntry& entry, std::string content) {
+  if (entry.added_line == RegEntry::npos) {
+    editor_.replace(entry.begin, entry.content_end - entry.begin, std::move(content));
+    return;
+  }
+  AddedLine& added = added_lines_[entry.added_line];
+  added.content = std::move(content);
+  rebuild_insertion(added.anchor);
 }
 
 ParseResult RegFile::set_dword(std::string_view key_path, std::string_view name,
@@ -1381,30 +1366,22 @@ ParseResult RegFile::add_value(std::string_view key_path, const RegValue& value)
   if (deleted_later || !reads_back(line, value, parsed)) {
     return ParseResult::failure(0, 0, "the added value \"" + value.name + "\" does not read back");
   }
-  // After a last line without a line ending, the new line becomes the last one, without one.
-  Ending ending = Ending::File;
   RegEntry& anchor = entry_at(after);
-  if (ending_of(anchor).empty()) {
-    Replacement closed{std::string(entry_content(anchor)), Ending::File};
-    if (anchor.replacement == RegEntry::npos) {
-      anchor.replacement = static_cast<std::uint32_t>(replacements_.size());
-      replacements_.push_back(std::move(closed));
-    } else {
-      replacements_[anchor.replacement] = std::move(closed);
-    }
-    ending = Ending::None;
-  }
+  const std::uint32_t parsed_anchor = anchor.added_line == RegEntry::npos
+                                          ? static_cast<std::uint32_t>(after)
+                                          : added_lines_[anchor.added_line].anchor;
   RegEntry& added = added_.emplace_back();
   added.kind = RegLineKind::Value;
   added.first_line = added.last_line = anchor.last_line;
   added.section = static_cast<std::uint32_t>(key);
   added.value = std::move(parsed);
-  added.replacement = static_cast<std::uint32_t>(replacements_.size());
-  replacements_.push_back({std::move(line), ending});
+  added.added_line = static_cast<std::uint32_t>(added_lines_.size());
+  added_lines_.push_back({std::move(line), parsed_anchor});
   added.edited = true;
   added.next_added = anchor.next_added;
   anchor.next_added = static_cast<std::uint32_t>(entries_.size() + added_.size() - 1);
   edited_.push_back(anchor.next_added);
+  rebuild_insertion(parsed_anchor);
   return ParseResult::success();
 }
 
@@ -1426,15 +1403,7 @@ ParseResult RegFile::delete_value(std::string_view key_path, std::string_view na
   if (ParseResult formatted = format_value_deletion(entry.value.name, line); !formatted) {
     return formatted;
   }
-  Replacement replacement{std::move(line), entry.replacement == RegEntry::npos
-                                               ? Ending::AsParsed
-                                               : replacements_[entry.replacement].ending};
-  if (entry.replacement == RegEntry::npos) {
-    entry.replacement = static_cast<std::uint32_t>(replacements_.size());
-    replacements_.push_back(std::move(replacement));
-  } else {
-    replacements_[entry.replacement] = std::move(replacement);
-  }
+  replace_lines(entry, std::move(line));
   entry.kind = RegLineKind::ValueDeletion;
   if (!entry.edited) {
     entry.edited = true;

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "parsers/formats/span_editor.h"
 #include "src/model/parse_result.h"
 
 namespace mailmig {
@@ -75,13 +76,13 @@ struct RegEntry {
   // Every entry after the header: index of the Key entry whose section it is in, or npos.
   std::uint32_t section = npos;
   RegValue value;  // Value (ValueDeletion: the name only)
-  // Edits: the entry's lines as rewritten (index into the file's replacements), and the first of
-  // the entries added after it (each added entry links to the next one).
-  std::uint32_t replacement = npos;
+  // Added entries: index of their line in the file's added lines. Every entry: the first of the
+  // entries added after it (each added entry links to the next one).
+  std::uint32_t added_line = npos;
   std::uint32_t next_added = npos;
 
   // Indexes are 32-bit like the offsets (an entry holds at least one byte of the text, and each
-  // edit adds one entry or replacement), so that they pack between the offsets and the value.
+  // added value one entry and one line), so that they pack between the offsets and the value.
   static constexpr std::uint32_t npos = static_cast<std::uint32_t>(-1);
 };
 
@@ -190,15 +191,17 @@ class RegFile {
   ParseResult encode_text_line(std::string_view utf8, std::string_view name,
                                std::string& out) const;
 
-  // Edits are kept beside the parsed text, so that one costs its own lines and not a copy and a
-  // new parse of the whole file; serialize() puts them in.
-  // A replaced entry's line ending: the one it was parsed with, the file's, or none (the last
-  // line of a file without a final line ending); not a string of its own in every edit.
-  enum class Ending : std::uint8_t { AsParsed, File, None };
-  struct Replacement {
-    std::string content;  // without the final line ending
-    Ending ending = Ending::AsParsed;
+  // Edits are span replacements of the parsed text (an edit costs its own lines, not a copy
+  // and a new parse of the whole file): a parsed entry's lines are replaced, and the values
+  // added after an entry are one insertion after its line ending (before it for a last line
+  // without one), rebuilt when one of them is added or edited.
+  struct AddedLine {
+    std::string content;   // without the final line ending
+    std::uint32_t anchor;  // the parsed entry they follow (RegEntry::next_added)
   };
+  void rebuild_insertion(std::size_t anchor);
+  // Replaces an entry's lines (not its final line ending) by `content`.
+  void replace_lines(RegEntry& entry, std::string content);
   void build_index();
   // Key paths compare without regard to ASCII case, as on Windows; looked up without a copy.
   struct PathHash {
@@ -216,7 +219,6 @@ class RegFile {
   const RegEntry* find_entry(std::string_view key_path, std::string_view name,
                              bool with_edits) const;
   std::size_t find_index(std::string_view key_path, std::string_view name, bool with_edits) const;
-  std::string_view ending_of(const RegEntry& entry) const;
   // Parses a formatted value line as regedit would read it inside a key; false when it does not
   // read back as `value`.
   bool reads_back(std::string_view line, const RegValue& value, RegValue& parsed) const;
@@ -228,12 +230,11 @@ class RegFile {
   RegEntry& entry_at(std::size_t index);
 
   std::string text_;
+  SpanEditor editor_;
   // The values add_value added, apart from the parsed entries so that a large file's entries are
-  // never copied to grow (a deque does not move them).
+  // never copied to grow (a deque does not move them), and their lines (RegEntry::added_line).
   std::deque<RegEntry> added_;
-  // A deque too: a plan of a large export edits hundreds of thousands of values, and a vector
-  // doubling to hold them would copy them and keep up to twice their room.
-  std::deque<Replacement> replacements_;
+  std::deque<AddedLine> added_lines_;
   // Key entries by path.
   std::unordered_map<std::string, std::vector<std::size_t>, PathHash, PathEqual> key_sections_;
   std::vector<std::size_t> key_deletions_;  // KeyDeletion entries
