@@ -94,13 +94,13 @@ std::string OutlookProfile::line_before_edits(const RegEntry& now) const {
       document_.was_parsed(now)
           ? &now
           : document_.find_parsed_entry(document_.key_path(document_.entries()[now.section]),
-                                        now.value.name);
+                                        document_.value_name(now));
   if (before && before->kind == RegLineKind::Value) {
     return std::string(document_.parsed_content(*before));
   }
   // The name was written by this document before, so it can be written again.
   std::string deletion;
-  document_.format_value_deletion(now.value.name, deletion);
+  document_.format_value_deletion(document_.value_name(now), deletion);
   return deletion;
 }
 
@@ -174,7 +174,7 @@ std::string OutlookProfile::display_text(const ProfileFile& file, std::string_vi
   std::size_t copied = 0;
   for (const RegEntry& entry : parsed.entries()) {
     std::size_t data_begin = std::string::npos;
-    if (entry.kind == RegLineKind::Value && contains_password(entry.value.name)) {
+    if (entry.kind == RegLineKind::Value && contains_password(parsed.value_name(entry))) {
       data_begin = entry.data_begin;
     } else if (entry.kind == RegLineKind::Opaque) {
       // A broken password line still holds secret bytes after its '='.

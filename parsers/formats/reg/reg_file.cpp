@@ -81,10 +81,11 @@ std::array<bool, 256> lead_bytes_of(std::string_view codepage) {
   return lead;
 }
 
+// 32-bit like RegEntry's offsets: a large export has a million lines.
 struct Line {
-  std::size_t begin;
-  std::size_t content_end;
-  std::size_t end;
+  std::uint32_t begin;
+  std::uint32_t content_end;
+  std::uint32_t end;
 };
 
 // The position of `c` at or after `pos`, or s.size().
@@ -106,13 +107,14 @@ std::vector<Line> split_lines(std::string_view text) {
     if (next_cr < pos) next_cr = find_byte(text, '\r', pos);
     if (next_lf < pos) next_lf = find_byte(text, '\n', pos);
     const std::size_t brk = std::min(next_cr, next_lf);
+    const auto at = [](std::size_t offset) { return static_cast<std::uint32_t>(offset); };
     if (brk == text.size()) {
-      lines.push_back({pos, text.size(), text.size()});
+      lines.push_back({at(pos), at(text.size()), at(text.size())});
       break;
     }
     const std::size_t length =
         text[brk] == '\r' && brk + 1 < text.size() && text[brk + 1] == '\n' ? 2 : 1;
-    lines.push_back({pos, brk, brk + length});
+    lines.push_back({at(pos), at(brk), at(brk + length)});
     pos = brk + length;
   }
   return lines;
@@ -505,6 +507,8 @@ std::optional<bool> keeps_ascii(const char* codepage) {
 }
 
 // Reads the lines of a document into entries, following regproc.c's import state machine.
+// Reading a whole file, it decodes only the key paths (a value is decoded when it is asked for:
+// RegFile::value); reading one entry's lines (read_value_lines), it decodes the value.
 class EntryReader {
   enum class TextField { KeyPath, ValueName, ValueText };
 
@@ -520,8 +524,9 @@ class EntryReader {
 
  public:
   EntryReader(std::string_view text, const std::array<bool, 256>& lead_bytes, RegEncoding encoding,
-              const std::string& codepage, bool keeps_ascii)
-      : text_(text),
+              const std::string& codepage, bool keeps_ascii, bool decode_values = false)
+      : decode_values_(decode_values),
+        text_(text),
         lead_bytes_(lead_bytes),
         encoding_(encoding),
         codepage_(codepage),
@@ -562,14 +567,28 @@ class EntryReader {
     return ParseResult::success();
   }
 
+  // The value the lines of one entry hold, read as inside a key; false when they are not
+  // exactly one complete value (or deletion: then only the name is set).
+  bool read_value_lines(RegValue& value, RegLineKind& kind) {
+    if (lines_.empty()) return false;
+    section_ = 0;
+    std::size_t index = 0;
+    if (!read_line(index) || !decode_pending() || index != lines_.size()) return false;
+    kind = entries_.back().kind;
+    value = std::move(value_);
+    return true;
+  }
+
  private:
   static std::string expected_header() {
     return "expected the header \"REGEDIT4\" or \"Windows Registry Editor Version 5.00\" on the "
            "first line";
   }
 
+  // (One entry's lines end without their line ending.)
   bool is_unterminated_last(std::size_t index) const {
-    return index + 1 == lines_.size() && lines_[index].end == lines_[index].content_end;
+    return !decode_values_ && index + 1 == lines_.size() &&
+           lines_[index].end == lines_[index].content_end;
   }
 
   // A last line without a line ending that regedit cannot read and that begins like a key or
@@ -616,6 +635,7 @@ class EntryReader {
   // iconv call (iconv_open per text would cost more than all the parsing).
   void decode(std::string_view raw, TextField field, std::size_t line_number, std::size_t column,
               const char* error) {
+    if (field != TextField::KeyPath && !decode_values_) return;
     RegEntry& entry = entries_.back();
     if (encoding_ == RegEncoding::Utf16Le || (keeps_ascii_ && is_ascii(raw))) {
       // A key path that reads as written is its raw path (RegKeyPath).
@@ -633,11 +653,11 @@ class EntryReader {
       case TextField::KeyPath:
         return keys_[entry.key].path;
       case TextField::ValueName:
-        return entry.value.name;
+        return value_.name;
       case TextField::ValueText:
         break;
     }
-    return entry.value.text;
+    return value_.text;
   }
 
   // Decodes the waiting texts into their entries; the first undecodable one is the error.
@@ -735,14 +755,16 @@ class EntryReader {
     } else if (s[pos] == '[') {
       return read_key_line(index, s, pos + 1);
     } else if (s[pos] == '@') {
-      return read_value(index, s, pos + 1, "");
+      return read_value(index, s, pos + 1, "", pos);
     } else if (s[pos] == '"') {
       std::string_view raw_name;
       std::size_t after = 0;
       if (!unescape(s, pos + 1, raw_name_, raw_name, after)) {
         push(RegLineKind::Opaque, index, index);
       } else {
-        return read_value(index, s, after, raw_name);
+        // A name without escapes is a view of the line.
+        const bool as_written = raw_name.data() != raw_name_.data();
+        return read_value(index, s, after, raw_name, as_written ? pos + 1 : std::string_view::npos);
       }
     } else {
       push(RegLineKind::Opaque, index, index);
@@ -802,9 +824,10 @@ class EntryReader {
     decode(raw_path, TextField::KeyPath, line_index + 1, column, "undecodable key name");
   }
 
-  // After the value name: `= data`, a deletion, or something regedit ignores.
+  // After the value name: `= data`, a deletion, or something regedit ignores. `name_at` is
+  // where the name stands in `s` as it is (npos when it is written with escapes).
   ParseResult read_value(std::size_t& index, std::string_view s, std::size_t pos,
-                         std::string_view raw_name) {
+                         std::string_view raw_name, std::size_t name_at) {
     const std::size_t first = index;
     pos = skip_blanks(s, pos);
     if (pos == s.size() || s[pos] != '=') {
@@ -817,7 +840,18 @@ class EntryReader {
     // The entry is filled in place; its kind and last line are known at the end.
     RegEntry& entry = push(RegLineKind::Opaque, first, first);
     entry.data_begin = static_cast<std::uint32_t>(lines_[first].begin + pos);
-    RegValue& value = entry.value;
+    // The name is looked up where it stands in the text when it is its own UTF-8 spelling.
+    if (name_at != std::string_view::npos &&
+        (encoding_ == RegEncoding::Utf16Le || (keeps_ascii_ && is_ascii(raw_name)))) {
+      entry.name_as_written = true;
+      entry.name_begin = static_cast<std::uint32_t>(lines_[first].begin + name_at);
+      entry.name_size = static_cast<std::uint32_t>(raw_name.size());
+    }
+    RegValue& value = value_;
+    value.kind = RegDataKind::String;
+    value.type = kRegSz;
+    value.dword = 0;
+    value.bytes.clear();
     decode(raw_name, TextField::ValueName, first + 1, 1, "undecodable value name");
 
     RegLineKind kind = RegLineKind::Opaque;
@@ -877,7 +911,9 @@ class EntryReader {
     }
     entry.kind = kind;
     end_at(entry, last);
-    if (kind != RegLineKind::Value && kind != RegLineKind::ValueDeletion) entry.value = RegValue();
+    if (kind != RegLineKind::Value && kind != RegLineKind::ValueDeletion) {
+      entry.name_as_written = false;
+    }
     index = last + 1;
     return ParseResult::success();
   }
@@ -941,6 +977,8 @@ class EntryReader {
     return status == HexStatus::Complete ? RegLineKind::Value : RegLineKind::Opaque;
   }
 
+  bool decode_values_;
+  RegValue value_;  // the value being read (decoded only when decode_values_)
   std::string_view text_;
   const std::array<bool, 256>& lead_bytes_;
   RegEncoding encoding_;
@@ -1162,7 +1200,7 @@ std::size_t RegFile::find_index(std::string_view key_path, std::string_view name
         if (!with_edits && i >= entries_.size()) return;
         const RegEntry& entry = entry_at(i);
         if ((entry.kind == RegLineKind::Value || entry.kind == RegLineKind::ValueDeletion) &&
-            reg_names_equal(entry.value.name, name)) {
+            has_name(entry, name)) {
           found = i;
           found_section = key;
         }
@@ -1183,9 +1221,39 @@ std::size_t RegFile::find_index(std::string_view key_path, std::string_view name
   return found;
 }
 
-const RegValue* RegFile::find_value(std::string_view key_path, std::string_view name) const {
+std::optional<RegValue> RegFile::find_value(std::string_view key_path,
+                                            std::string_view name) const {
   const RegEntry* entry = find_entry(key_path, name);
-  return entry && entry->kind == RegLineKind::Value ? &entry->value : nullptr;
+  if (!entry || entry->kind != RegLineKind::Value) return std::nullopt;
+  return value(*entry);
+}
+
+RegValue RegFile::value(const RegEntry& entry) const {
+  RegValue value;
+  if (entry.kind != RegLineKind::Value && entry.kind != RegLineKind::ValueDeletion) return value;
+  RegLineKind kind = RegLineKind::Opaque;
+  EntryReader reader(entry_content(entry), lead_bytes_, encoding_, codepage_, keeps_ascii_, true);
+  if (!reader.read_value_lines(value, kind) ||
+      (kind != RegLineKind::Value && kind != RegLineKind::ValueDeletion)) {
+    return RegValue();
+  }
+  return value;
+}
+
+std::string RegFile::value_name(const RegEntry& entry) const {
+  if (entry.added_line != RegEntry::npos) return added_lines_[entry.added_line].name;
+  if (entry.name_as_written) return std::string(text_, entry.name_begin, entry.name_size);
+  return value(entry).name;
+}
+
+bool RegFile::has_name(const RegEntry& entry, std::string_view name) const {
+  if (entry.added_line != RegEntry::npos) {
+    return reg_names_equal(added_lines_[entry.added_line].name, name);
+  }
+  if (entry.name_as_written) {
+    return reg_names_equal(std::string_view(text_).substr(entry.name_begin, entry.name_size), name);
+  }
+  return reg_names_equal(value(entry).name, name);
 }
 
 ParseResult RegFile::encode_text_line(std::string_view utf8, std::string_view name,
@@ -1272,22 +1340,14 @@ bool same_value(const RegValue& a, const RegValue& b) {
 
 }  // namespace
 
-bool RegFile::reads_back(std::string_view line, const RegValue& value, RegValue& parsed) const {
-  // Inside a key of its own, the line reads as it does in the file: the entry before it is
-  // complete and it is complete itself, so nothing around it changes how either is read.
-  const std::string text = std::string(version_ == 5 ? kHeader5 : kHeader4) + line_ending_ +
-                           "[HKEY_CURRENT_USER\\K]" + line_ending_ + std::string(line) +
-                           line_ending_;
-  std::vector<RegEntry> entries;
-  int version = 0;
-  EntryReader reader(text, lead_bytes_, encoding_, codepage_, keeps_ascii_);
-  std::vector<RegKeyPath> keys;
-  if (!reader.read(entries, keys, version) || entries.size() != 3 ||
-      entries.back().kind != RegLineKind::Value || !same_value(entries.back().value, value)) {
-    return false;
-  }
-  parsed = std::move(entries.back().value);
-  return true;
+bool RegFile::reads_back(std::string_view line, const RegValue& value) const {
+  // Inside a key, the line reads as it does in the file: the entry before it is complete and it
+  // is complete itself, so nothing around it changes how either is read.
+  RegValue parsed;
+  RegLineKind kind = RegLineKind::Opaque;
+  EntryReader reader(line, lead_bytes_, encoding_, codepage_, keeps_ascii_, true);
+  return reader.read_value_lines(parsed, kind) && kind == RegLineKind::Value &&
+         same_value(parsed, value);
 }
 
 ParseResult RegFile::set_value(std::string_view key_path, const RegValue& value) {
@@ -1302,13 +1362,11 @@ ParseResult RegFile::set_value(std::string_view key_path, const RegValue& value)
 ParseResult RegFile::set_entry(std::size_t found, const RegValue& value) {
   std::string line;
   if (ParseResult formatted = format_value_line(value, line); !formatted) return formatted;
-  RegValue parsed;
-  if (!reads_back(line, value, parsed)) {
+  if (!reads_back(line, value)) {
     return ParseResult::failure(0, 0, "the edited value \"" + value.name + "\" does not read back");
   }
   RegEntry& entry = entry_at(found);
   replace_lines(entry, std::move(line));
-  entry.value = std::move(parsed);
   if (!entry.edited) {
     entry.edited = true;
     edited_.push_back(found);
@@ -1355,7 +1413,6 @@ ParseResult RegFile::add_value(std::string_view key_path, const RegValue& value)
   });
   std::string line;
   if (ParseResult formatted = format_value_line(value, line); !formatted) return formatted;
-  RegValue parsed;
   // A deletion of the key (or of a key above it) further down would delete the value again.
   const bool deleted_later =
       std::any_of(key_deletions_.begin(), key_deletions_.end(), [&](std::size_t deletion) {
@@ -1363,7 +1420,7 @@ ParseResult RegFile::add_value(std::string_view key_path, const RegValue& value)
         return deletion > key &&
                (reg_names_equal(deleted, key_path) || is_ancestor_path(deleted, key_path));
       });
-  if (deleted_later || !reads_back(line, value, parsed)) {
+  if (deleted_later || !reads_back(line, value)) {
     return ParseResult::failure(0, 0, "the added value \"" + value.name + "\" does not read back");
   }
   RegEntry& anchor = entry_at(after);
@@ -1374,9 +1431,8 @@ ParseResult RegFile::add_value(std::string_view key_path, const RegValue& value)
   added.kind = RegLineKind::Value;
   added.first_line = added.last_line = anchor.last_line;
   added.section = static_cast<std::uint32_t>(key);
-  added.value = std::move(parsed);
   added.added_line = static_cast<std::uint32_t>(added_lines_.size());
-  added_lines_.push_back({std::move(line), parsed_anchor});
+  added_lines_.push_back({std::move(line), value.name, parsed_anchor});
   added.edited = true;
   added.next_added = anchor.next_added;
   anchor.next_added = static_cast<std::uint32_t>(entries_.size() + added_.size() - 1);
@@ -1400,7 +1456,7 @@ ParseResult RegFile::delete_value(std::string_view key_path, std::string_view na
   }
   RegEntry& entry = entry_at(found);
   std::string line;  // in the value's own spelling of its name
-  if (ParseResult formatted = format_value_deletion(entry.value.name, line); !formatted) {
+  if (ParseResult formatted = format_value_deletion(value_name(entry), line); !formatted) {
     return formatted;
   }
   replace_lines(entry, std::move(line));
@@ -1420,15 +1476,16 @@ std::vector<std::string> RegFile::value_names(std::string_view key_path) const {
     for_each_in_section(key, [&](std::size_t i) {
       const RegEntry& entry = entry_at(i);
       if (entry.kind != RegLineKind::Value && entry.kind != RegLineKind::ValueDeletion) return;
-      const bool seen = std::any_of(names.begin(), names.end(), [&](const std::string& name) {
-        return reg_names_equal(name, entry.value.name);
-      });
-      if (!seen) names.push_back(entry.value.name);
+      const bool seen = std::any_of(names.begin(), names.end(),
+                                    [&](const std::string& name) { return has_name(entry, name); });
+      if (!seen) names.push_back(value_name(entry));
     });
   }
-  names.erase(std::remove_if(
-                  names.begin(), names.end(),
-                  [&](const std::string& name) { return find_value(key_path, name) == nullptr; }),
+  names.erase(std::remove_if(names.begin(), names.end(),
+                             [&](const std::string& name) {
+                               const RegEntry* entry = find_entry(key_path, name);
+                               return !entry || entry->kind != RegLineKind::Value;
+                             }),
               names.end());
   return names;
 }

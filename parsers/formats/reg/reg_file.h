@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,7 +21,7 @@ namespace mailmig {
 
 enum class RegEncoding { Ansi, Utf16Le };
 
-enum class RegLineKind {
+enum class RegLineKind : std::uint8_t {
   Header,
   Blank,
   Comment,        // first non-blank character ';'
@@ -32,7 +33,7 @@ enum class RegLineKind {
 };
 
 // How the data is written: "..." (REG_SZ), dword:, hex: or hex(T):.
-enum class RegDataKind { String, Dword, Hex };
+enum class RegDataKind : std::uint8_t { String, Dword, Hex };
 
 inline constexpr std::uint32_t kRegSz = 1;
 inline constexpr std::uint32_t kRegBinary = 3;
@@ -59,9 +60,16 @@ struct RegKeyPath {
   std::string raw;
 };
 
+// An entry is offsets into the document's text (its value is decoded when asked for:
+// RegFile::value), as a large export has a million of them.
 struct RegEntry {
   RegLineKind kind = RegLineKind::Opaque;
   bool edited = false;  // set_value or add_value wrote it (RegFile::edited_entries)
+  // Value and ValueDeletion entries whose name is written without escapes and is its UTF-8
+  // spelling: its span in the text as parsed, so that look-ups compare it where it stands.
+  bool name_as_written = false;
+  std::uint32_t name_begin = 0;
+  std::uint32_t name_size = 0;
   // 32 bits, as a document's text is below 4 GiB (RegFile::parse refuses more): a large export
   // has a million entries.
   std::uint32_t begin = 0;        // byte span in the document's text, line endings included
@@ -75,14 +83,13 @@ struct RegEntry {
   std::uint32_t key = npos;
   // Every entry after the header: index of the Key entry whose section it is in, or npos.
   std::uint32_t section = npos;
-  RegValue value;  // Value (ValueDeletion: the name only)
   // Added entries: index of their line in the file's added lines. Every entry: the first of the
   // entries added after it (each added entry links to the next one).
   std::uint32_t added_line = npos;
   std::uint32_t next_added = npos;
 
   // Indexes are 32-bit like the offsets (an entry holds at least one byte of the text, and each
-  // added value one entry and one line), so that they pack between the offsets and the value.
+  // added value one entry and one line).
   static constexpr std::uint32_t npos = static_cast<std::uint32_t>(-1);
 };
 
@@ -146,8 +153,12 @@ class RegFile {
   // The entry that decides a value after import (the last setting or deletion of it); nullptr
   // when the value is never written. Paths and names compare case-insensitively like Windows.
   const RegEntry* find_entry(std::string_view key_path, std::string_view name) const;
-  // The value as regedit would import it, or nullptr when it is absent or deleted.
-  const RegValue* find_value(std::string_view key_path, std::string_view name) const;
+  // The value as regedit would import it, or nullopt when it is absent or deleted.
+  std::optional<RegValue> find_value(std::string_view key_path, std::string_view name) const;
+  // A Value entry's value (a ValueDeletion's: the name only), decoded from its lines with edits.
+  RegValue value(const RegEntry& entry) const;
+  // A Value or ValueDeletion entry's name (UTF-8).
+  std::string value_name(const RegEntry& entry) const;
 
   // Replaces an existing value's whole logical line(s) by what regedit exports for it.
   ParseResult set_value(std::string_view key_path, const RegValue& value);
@@ -197,6 +208,7 @@ class RegFile {
   // without one), rebuilt when one of them is added or edited.
   struct AddedLine {
     std::string content;   // without the final line ending
+    std::string name;      // the value's name, as added
     std::uint32_t anchor;  // the parsed entry they follow (RegEntry::next_added)
   };
   void rebuild_insertion(std::size_t anchor);
@@ -219,9 +231,9 @@ class RegFile {
   const RegEntry* find_entry(std::string_view key_path, std::string_view name,
                              bool with_edits) const;
   std::size_t find_index(std::string_view key_path, std::string_view name, bool with_edits) const;
-  // Parses a formatted value line as regedit would read it inside a key; false when it does not
-  // read back as `value`.
-  bool reads_back(std::string_view line, const RegValue& value, RegValue& parsed) const;
+  // Whether a formatted value line reads back as `value`, as regedit would read it inside a key.
+  bool reads_back(std::string_view line, const RegValue& value) const;
+  bool has_name(const RegEntry& entry, std::string_view name) const;
   // set_value for the value's entry, found by index.
   ParseResult set_entry(std::size_t found, const RegValue& value);
 

@@ -191,7 +191,7 @@ std::vector<std::string> RegFileStore::value_names(std::string_view key_path) co
 
 std::optional<RegistryValue> RegFileStore::read(std::string_view key_path,
                                                 std::string_view name) const {
-  const RegValue* value = file_.find_value(key_path, name);
+  const std::optional<RegValue> value = file_.find_value(key_path, name);
   if (!value) return std::nullopt;
   return to_registry_value(*value);
 }
@@ -200,7 +200,8 @@ ParseResult RegFileStore::write(std::string_view key_path, const RegistryValue& 
   if (!file_.has_key(key_path)) {
     return ParseResult::failure(0, 0, "no key [" + std::string(key_path) + "]");
   }
-  return file_.put_value(key_path, to_reg_value(value, file_.find_value(key_path, value.name)));
+  const std::optional<RegValue> existing = file_.find_value(key_path, value.name);
+  return file_.put_value(key_path, to_reg_value(value, existing ? &*existing : nullptr));
 }
 
 ParseResult RegFileStore::remove(std::string_view key_path, std::string_view name) {
