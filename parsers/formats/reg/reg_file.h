@@ -68,6 +68,7 @@ struct RegEntry {
   // Value and ValueDeletion entries whose name is written without escapes and is its UTF-8
   // spelling: its span in the text as parsed, so that look-ups compare it where it stands.
   bool name_as_written = false;
+  RegDataKind data_kind = RegDataKind::String;  // Value: how its data is written
   std::uint32_t name_begin = 0;
   std::uint32_t name_size = 0;
   // 32 bits, as a document's text is below 4 GiB (RegFile::parse refuses more): a large export
@@ -234,6 +235,11 @@ class RegFile {
   // Whether a formatted value line reads back as `value`, as regedit would read it inside a key.
   bool reads_back(std::string_view line, const RegValue& value) const;
   bool has_name(const RegEntry& entry, std::string_view name) const;
+  // The usual value decoded where it stands, without a reader: a parsed, unedited one-line value
+  // whose name is as written, holding a string without escapes (or other than ASCII in an ANSI
+  // file), a dword or hex: bytes. False leaves the rest to the reader.
+  bool read_plain_value(const RegEntry& entry, RegValue& value) const;
+
   // set_value for the value's entry, found by index.
   ParseResult set_entry(std::size_t found, const RegValue& value);
 
