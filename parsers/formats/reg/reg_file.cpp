@@ -1001,6 +1001,15 @@ class EntryReader {
 }  // namespace
 
 ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ansi_codepage) {
+  return parse(bytes, nullptr, out, ansi_codepage);
+}
+
+ParseResult RegFile::parse_owned(std::string bytes, RegFile& out, const char* ansi_codepage) {
+  return parse(bytes, &bytes, out, ansi_codepage);
+}
+
+ParseResult RegFile::parse(std::string_view bytes, std::string* owned, RegFile& out,
+                           const char* ansi_codepage) {
   RegFile file;
   file.codepage_ = ansi_codepage;
   const std::optional<bool> ascii_kept = keeps_ascii(ansi_codepage);
@@ -1037,7 +1046,8 @@ ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ans
       }
       return failure_at_offset(bytes, *invalid, message);
     }
-    file.text_ = std::string(bytes);
+    // `bytes` is not read again: the owned string's buffer becomes the text.
+    file.text_ = owned ? std::move(*owned) : std::string(bytes);
   }
   // Entries keep 32-bit offsets and line numbers.
   if (file.text_.size() >= std::numeric_limits<std::uint32_t>::max()) {

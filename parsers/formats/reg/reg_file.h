@@ -109,6 +109,10 @@ class RegFile {
   // the system's ANSI code page, CP932 on Japanese Windows.
   static ParseResult parse(std::string_view bytes, RegFile& out,
                            const char* ansi_codepage = "CP932");
+  // The same, taking the bytes: an ANSI file's text is its bytes, kept without a copy (a large
+  // export is tens of megabytes), and a UTF-16 file's bytes are freed once decoded.
+  static ParseResult parse_owned(std::string bytes, RegFile& out,
+                                 const char* ansi_codepage = "CP932");
 
   // The file's bytes with the edits: the input, unchanged, until edited.
   std::string serialize() const;
@@ -199,6 +203,9 @@ class RegFile {
   std::string encode_text(std::string_view text) const;
 
  private:
+  // parse(), moving the text out of `owned` (which holds `bytes`) when it is given.
+  static ParseResult parse(std::string_view bytes, std::string* owned, RegFile& out,
+                           const char* ansi_codepage);
   // A formatted UTF-8 line in the document's text encoding; `name` names it in errors.
   ParseResult encode_text_line(std::string_view utf8, std::string_view name,
                                std::string& out) const;

@@ -603,6 +603,18 @@ constexpr const char* kPeerOeKey =
 // when it held the decoded value).
 TEST(RegFileMemory, AnEntryIsOffsetsWithoutADecodedValue) { EXPECT_LE(sizeof(RegEntry), 56u); }
 
+// An ANSI export's text is its bytes: a plan of a 45 MB export holds them once.
+TEST(RegFileMemory, AnAnsiFileTakesItsBytesAsItsTextWithoutACopy) {
+  std::string bytes =
+      "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"" + std::string(100, 'x') + "\"\r\n";
+  const std::string copy = bytes;
+  const char* buffer = bytes.data();
+  RegFile file;
+  ASSERT_TRUE(RegFile::parse_owned(std::move(bytes), file));
+  EXPECT_EQ(file.text().data(), buffer);
+  EXPECT_EQ(file.serialize(), copy);
+}
+
 // Values are decoded from the entry's lines as they are now: edited, added or as parsed.
 TEST(RegFileMemory, ValuesAreDecodedFromTheEntrysLinesWithEdits) {
   RegFile file = parse_ok(
