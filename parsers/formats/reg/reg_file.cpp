@@ -1248,18 +1248,64 @@ std::optional<RegValue> RegFile::find_value(std::string_view key_path,
   return value(*entry);
 }
 
+namespace {
+
+// The type of `hex:` (REG_BINARY) or `hex(T):` with T in plain hex digits, and where the data
+// starts after it.
+bool read_plain_hex_type(std::string_view data, std::uint32_t& type, std::size_t& start) {
+  if (data.starts_with("hex:")) {
+    type = kRegBinary;
+    start = 4;
+    return true;
+  }
+  const std::size_t close = data.find("):");
+  if (!data.starts_with("hex(") || close == std::string_view::npos || close == 4 || close > 12) {
+    return false;
+  }
+  std::uint32_t number = 0;
+  for (std::size_t pos = 4; pos < close; ++pos) {
+    if (hex_digit(data[pos]) < 0) return false;
+    number = number * 16 + static_cast<std::uint32_t>(hex_digit(data[pos]));
+  }
+  type = number;
+  start = close + 2;
+  return true;
+}
+
+// The bytes of a hex value that regedit read (over its continuation lines) when each is two
+// digits, as regedit writes them, and no comment stands among them; false leaves the other
+// forms to the reader.
+bool read_plain_hex(std::string_view data, std::string& bytes) {
+  for (std::size_t pos = 0; pos < data.size();) {
+    const char c = data[pos];
+    if (is_blank(c) || c == ',' || c == '\\' || c == '\r' || c == '\n') {
+      ++pos;
+    } else if (pos + 1 < data.size() && hex_digit(c) >= 0 && hex_digit(data[pos + 1]) >= 0 &&
+               (pos + 2 == data.size() || hex_digit(data[pos + 2]) < 0)) {
+      bytes += static_cast<char>(hex_digit(c) * 16 + hex_digit(data[pos + 1]));
+      pos += 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 bool RegFile::read_plain_value(const RegEntry& entry, RegValue& value) const {
   if (entry.kind != RegLineKind::Value || !entry.name_as_written ||
-      entry.first_line != entry.last_line || entry.added_line != RegEntry::npos ||
+      entry.added_line != RegEntry::npos ||
       editor_.replacement(entry.begin, entry.content_end - entry.begin)) {
     return false;
   }
   const std::string_view data = trim_trailing_blanks(
       std::string_view(text_).substr(entry.data_begin, entry.content_end - entry.data_begin));
+  const bool one_line = entry.first_line == entry.last_line;
   switch (entry.data_kind) {
     case RegDataKind::String: {
       const std::size_t close = data.find('"', 1);
-      if (close == std::string_view::npos) return false;
+      if (!one_line || close == std::string_view::npos) return false;
       const std::string_view raw = data.substr(1, close - 1);
       if (raw.find('\\') != std::string_view::npos ||
           (encoding_ == RegEncoding::Ansi && !(keeps_ascii_ && is_ascii(raw)))) {
@@ -1270,16 +1316,17 @@ bool RegFile::read_plain_value(const RegEntry& entry, RegValue& value) const {
       break;
     }
     case RegDataKind::Dword:
-      if (!data.starts_with("dword:") || !read_dword(data.substr(6), value.dword)) return false;
+      if (!one_line || !data.starts_with("dword:") || !read_dword(data.substr(6), value.dword)) {
+        return false;
+      }
       value.type = kRegDword;
       break;
     case RegDataKind::Hex: {
-      std::size_t rest = 0;
-      if (!data.starts_with("hex:") ||
-          parse_hex_line(data.substr(4), value.bytes, rest) != HexStatus::Complete) {
+      std::size_t start = 0;
+      if (!read_plain_hex_type(data, value.type, start) ||
+          !read_plain_hex(data.substr(start), value.bytes)) {
         return false;
       }
-      value.type = kRegBinary;
       break;
     }
   }

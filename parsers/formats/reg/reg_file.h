@@ -242,9 +242,9 @@ class RegFile {
   // Whether a formatted value line reads back as `value`, as regedit would read it inside a key.
   bool reads_back(std::string_view line, const RegValue& value) const;
   bool has_name(const RegEntry& entry, std::string_view name) const;
-  // The usual value decoded where it stands, without a reader: a parsed, unedited one-line value
-  // whose name is as written, holding a string without escapes (or other than ASCII in an ANSI
-  // file), a dword or hex: bytes. False leaves the rest to the reader.
+  // The usual value decoded where it stands, without a reader: a parsed, unedited value whose
+  // name is as written, holding a string without escapes (or other than ASCII in an ANSI file),
+  // a dword, or hex bytes of two digits each. False leaves the rest to the reader.
   bool read_plain_value(const RegEntry& entry, RegValue& value) const;
 
   // set_value for the value's entry, found by index.

@@ -630,6 +630,13 @@ TEST(RegFileMemory, ValuesAreDecodedFromTheEntrysLinesWithEdits) {
   EXPECT_EQ(file.value_name(entries[3]), "B\"Q");
   EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "C")->dword, 3u);
   EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "b\"q")->text, "y");
+  // Hex over continuation lines, in the forms regedit writes and in others it reads.
+  const RegFile hex = parse_ok(
+      "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"w\"=hex(7):41,00,\\\r\n  42,00\r\n"
+      "\"c\"=hex:1,\\ ; note\r\n\r\n  0002\r\n");
+  EXPECT_EQ(hex.find_value("HKEY_CURRENT_USER\\A", "w")->type, 7u);
+  EXPECT_EQ(hex.find_value("HKEY_CURRENT_USER\\A", "w")->bytes, std::string("A\0B\0", 4));
+  EXPECT_EQ(hex.find_value("HKEY_CURRENT_USER\\A", "c")->bytes, "\x01\x02");
 }
 
 TEST(RegEdits, AnUneditedFileSerializesToItsInput) {
