@@ -1276,6 +1276,7 @@ bool read_plain_hex_type(std::string_view data, std::uint32_t& type, std::size_t
 // digits, as regedit writes them, and no comment stands among them; false leaves the other
 // forms to the reader.
 bool read_plain_hex(std::string_view data, std::string& bytes) {
+  bytes.reserve(data.size() / 3 + 1);  // "xx," a byte
   for (std::size_t pos = 0; pos < data.size();) {
     const char c = data[pos];
     if (is_blank(c) || c == ',' || c == '\\' || c == '\r' || c == '\n') {
