@@ -1352,7 +1352,10 @@ RegValue RegFile::value(const RegEntry& entry) const {
 
 std::string RegFile::value_name(const RegEntry& entry) const {
   if (entry.added_line != RegEntry::npos) return added_lines_[entry.added_line].name;
-  if (entry.name_as_written) return std::string(text_, entry.name_begin, entry.name_size);
+  // An edit may spell the name in another case: then its line tells.
+  if (entry.name_as_written && !editor_.replacement(entry.begin, entry.content_end - entry.begin)) {
+    return std::string(text_, entry.name_begin, entry.name_size);
+  }
   return value(entry).name;
 }
 
@@ -1477,6 +1480,8 @@ ParseResult RegFile::set_entry(std::size_t found, const RegValue& value) {
   }
   RegEntry& entry = entry_at(found);
   replace_lines(entry, std::move(line));
+  // The line spells the name as given, which may differ in case.
+  if (entry.added_line != RegEntry::npos) added_lines_[entry.added_line].name = value.name;
   if (!entry.edited) {
     entry.edited = true;
     edited_.push_back(found);

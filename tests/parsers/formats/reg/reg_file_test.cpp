@@ -629,6 +629,11 @@ TEST(RegFileMemory, ValuesAreDecodedFromTheEntrysLinesWithEdits) {
   EXPECT_EQ(file.value(entries[3]).text, "y");
   EXPECT_EQ(file.value_name(entries[3]), "B\"Q");
   EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "C")->dword, 3u);
+  // A name spelled in another case by an edit is read in its new spelling.
+  ASSERT_TRUE(file.set_binary("HKEY_CURRENT_USER\\A", "A", "\x03"));
+  ASSERT_TRUE(file.set_dword("HKEY_CURRENT_USER\\A", "C", 4));
+  EXPECT_EQ(file.value_name(entries[2]), "A");
+  EXPECT_EQ(file.value_name(*file.find_entry("HKEY_CURRENT_USER\\A", "c")), "C");
   EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "b\"q")->text, "y");
   // Hex over continuation lines, in the forms regedit writes and in others it reads.
   const RegFile hex = parse_ok(
