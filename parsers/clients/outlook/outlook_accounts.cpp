@@ -85,6 +85,18 @@ std::optional<std::string> read_sz(const RegistryStore& store, std::string_view 
   return value->as_string();
 }
 
+// The incoming port (whose default follows the encryption) and Secure Password Authentication
+// ("Use Sicily"), which Outlook and Outlook Express keep alike.
+void read_incoming_port_and_authentication(const RegistryStore& store, std::string_view key,
+                                           const std::string& prefix, ServerSettings& in) {
+  in.port = static_cast<int>(
+      read_dword(store, key, prefix + " Port")
+          .value_or(static_cast<std::uint32_t>(default_port(in.protocol, in.socket_type))));
+  in.authentication = read_dword(store, key, prefix + " Use Sicily").value_or(0) == 1
+                          ? AuthMethod::Ntlm
+                          : AuthMethod::PasswordCleartext;
+}
+
 std::string incoming_prefix(const Account& account) {
   return account.incoming.protocol == Protocol::Imap ? "IMAP" : "POP3";
 }
@@ -147,12 +159,7 @@ Account OutlookAccounts::read_outlook_account(const std::string& key) const {
   // "Use SSL" decides; "Secure Connection" is [open] for POP3/IMAP (see findings()).
   in.socket_type = read_dword(doc, key, prefix + " Use SSL").value_or(0) == 1 ? SocketType::Ssl
                                                                               : SocketType::Plain;
-  in.port = static_cast<int>(
-      read_dword(doc, key, prefix + " Port")
-          .value_or(static_cast<std::uint32_t>(default_port(in.protocol, in.socket_type))));
-  in.authentication = read_dword(doc, key, prefix + " Use Sicily").value_or(0) == 1
-                          ? AuthMethod::Ntlm
-                          : AuthMethod::PasswordCleartext;
+  read_incoming_port_and_authentication(doc, key, prefix, in);
 
   if (!has(doc, key, "SMTP Server")) return account;
   ServerSettings out;
@@ -210,12 +217,7 @@ Account OutlookAccounts::read_iam_account(const std::string& key) const {
   in.socket_type = read_dword(doc, key, prefix + " Secure Connection").value_or(0) == 1
                        ? SocketType::Ssl
                        : SocketType::Plain;
-  in.port = static_cast<int>(
-      read_dword(doc, key, prefix + " Port")
-          .value_or(static_cast<std::uint32_t>(default_port(in.protocol, in.socket_type))));
-  in.authentication = read_dword(doc, key, prefix + " Use Sicily").value_or(0) == 1
-                          ? AuthMethod::Ntlm
-                          : AuthMethod::PasswordCleartext;
+  read_incoming_port_and_authentication(doc, key, prefix, in);
 
   if (!has(doc, key, "SMTP Server")) return account;
   ServerSettings out;
