@@ -1276,19 +1276,23 @@ bool read_plain_hex_type(std::string_view data, std::uint32_t& type, std::size_t
 // digits, as regedit writes them, and no comment stands among them; false leaves the other
 // forms to the reader.
 bool read_plain_hex(std::string_view data, std::string& bytes) {
-  bytes.reserve(data.size() / 3 + 1);  // "xx," a byte
+  // At most a byte for every two characters, written through a pointer: hex data is most of a
+  // UTF-16 export.
+  bytes.resize(data.size() / 2);
+  char* out = bytes.data();
   for (std::size_t pos = 0; pos < data.size();) {
     const char c = data[pos];
     if (is_blank(c) || c == ',' || c == '\\' || c == '\r' || c == '\n') {
       ++pos;
     } else if (pos + 1 < data.size() && hex_digit(c) >= 0 && hex_digit(data[pos + 1]) >= 0 &&
                (pos + 2 == data.size() || hex_digit(data[pos + 2]) < 0)) {
-      bytes += static_cast<char>(hex_digit(c) * 16 + hex_digit(data[pos + 1]));
+      *out++ = static_cast<char>(hex_digit(c) * 16 + hex_digit(data[pos + 1]));
       pos += 2;
     } else {
       return false;
     }
   }
+  bytes.resize(static_cast<std::size_t>(out - bytes.data()));
   return true;
 }
 
