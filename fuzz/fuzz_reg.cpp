@@ -2,6 +2,7 @@
 // fresh parse, and the account view's apply() on whatever accounts the input holds.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,8 +22,8 @@ void edit_and_reread(mailmig::RegFile file, const mailmig::RegValue& value) {
   if (!file.put_value(paths.front(), value)) return;
   mailmig::RegFile reread;
   check(mailmig::RegFile::parse(file.serialize(), reread).ok);
-  const mailmig::RegValue* read = reread.find_value(paths.front(), value.name);
-  check(read != nullptr);
+  const std::optional<mailmig::RegValue> read = reread.find_value(paths.front(), value.name);
+  check(read.has_value());
   check(read->kind == value.kind && read->dword == value.dword && read->bytes == value.bytes &&
         read->text == value.text);
 }

@@ -41,9 +41,9 @@ OutlookProfile::OutlookProfile(std::string path, std::string bytes, RegFile docu
       accounts_(store_, find_account_keys(store_, document_.key_paths())) {
   ProfileFile file;
   file.path = std::move(path);
-  // An ANSI export's parsed text is its bytes: they are kept once, in the document, until
-  // files() is asked for (a plan never is).
-  if (document_.encoding() != RegEncoding::Ansi) file.original = std::move(bytes);
+  // Empty bytes are kept once, in the document (an ANSI export's text is its bytes, a UTF-16
+  // one's are encoded again from its text), until files() is asked for (a plan never is).
+  file.original = std::move(bytes);
   files_.push_back(std::move(file));
   files_stale_ = true;  // current is filled when files() is asked for, not copied now
 }
@@ -94,13 +94,13 @@ std::string OutlookProfile::line_before_edits(const RegEntry& now) const {
       document_.was_parsed(now)
           ? &now
           : document_.find_parsed_entry(document_.key_path(document_.entries()[now.section]),
-                                        now.value.name);
+                                        document_.value_name(now));
   if (before && before->kind == RegLineKind::Value) {
     return std::string(document_.parsed_content(*before));
   }
   // The name was written by this document before, so it can be written again.
   std::string deletion;
-  document_.format_value_deletion(now.value.name, deletion);
+  document_.format_value_deletion(document_.value_name(now), deletion);
   return deletion;
 }
 
@@ -125,9 +125,7 @@ std::vector<FileChange> OutlookProfile::file_changes() const {
 void OutlookProfile::refresh_files() const {
   files_.resize(1);
   ProfileFile& file = files_.front();
-  if (document_.encoding() == RegEncoding::Ansi && file.original.empty()) {
-    file.original = document_.text();
-  }
+  if (file.original.empty()) file.original = document_.original();
   file.current = document_.has_edited_entries() ? document_.serialize() : file.original;
   std::vector<RegFile::Section> delta;
   std::vector<RegFile::Section> undo;
@@ -174,7 +172,7 @@ std::string OutlookProfile::display_text(const ProfileFile& file, std::string_vi
   std::size_t copied = 0;
   for (const RegEntry& entry : parsed.entries()) {
     std::size_t data_begin = std::string::npos;
-    if (entry.kind == RegLineKind::Value && contains_password(entry.value.name)) {
+    if (entry.kind == RegLineKind::Value && contains_password(parsed.value_name(entry))) {
       data_begin = entry.data_begin;
     } else if (entry.kind == RegLineKind::Opaque) {
       // A broken password line still holds secret bytes after its '='.
@@ -199,12 +197,13 @@ LoadResult load_registry_bytes(const std::string& path, std::string bytes,
                                const char* ansi_codepage) {
   LoadResult loaded;
   RegFile document;
-  const ParseResult result = RegFile::parse(bytes, document, ansi_codepage);
+  // The document takes the bytes (an ANSI export's are its text); files() encodes them again.
+  const ParseResult result = RegFile::parse_owned(std::move(bytes), document, ansi_codepage);
   if (!result) {
     loaded.error = result.describe(path);
     return loaded;
   }
-  auto profile = std::make_unique<OutlookProfile>(path, std::move(bytes), std::move(document));
+  auto profile = std::make_unique<OutlookProfile>(path, std::string(), std::move(document));
   if (profile->account_keys().empty()) {
     loaded.error = path + ": no mail account keys in this registry export";
     return loaded;
