@@ -2,6 +2,7 @@
 // fresh parse, and the account view's apply() on whatever accounts the input holds.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,8 +22,8 @@ void edit_and_reread(mailmig::RegFile file, const mailmig::RegValue& value) {
   if (!file.put_value(paths.front(), value)) return;
   mailmig::RegFile reread;
   check(mailmig::RegFile::parse(file.serialize(), reread).ok);
-  const mailmig::RegValue* read = reread.find_value(paths.front(), value.name);
-  check(read != nullptr);
+  const std::optional<mailmig::RegValue> read = reread.find_value(paths.front(), value.name);
+  check(read.has_value());
   check(read->kind == value.kind && read->dword == value.dword && read->bytes == value.bytes &&
         read->text == value.text);
 }
@@ -32,7 +33,7 @@ void edit_and_reread(mailmig::RegFile file, const mailmig::RegValue& value) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   mailmig::RegFile file;
-  if (!mailmig::RegFile::parse(std::string(bytes), file).ok) return 0;
+  if (!mailmig::RegFile::parse(bytes, file).ok) return 0;
   check(file.serialize() == bytes);
 
   edit_and_reread(file, mailmig::RegValue::dword_value("SMTP Port", 587));

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <memory>
+#include <string>
 
 namespace mailmig {
 namespace {
@@ -12,16 +13,39 @@ struct IconvCloser {
   void operator()(void* handle) const { iconv_close(static_cast<iconv_t>(handle)); }
 };
 
+// A descriptor between two encodings, in its initial shift state. iconv_open costs more than
+// converting a short text (a value read from a .reg export, one at a time), so the last one is
+// kept for the next conversion between the same encodings (one a thread, as a descriptor's
+// state is its own). Error: (iconv_t)-1.
+iconv_t open_iconv(const char* from, const char* to) {
+  struct Cached {
+    std::string from;
+    std::string to;
+    std::unique_ptr<void, IconvCloser> handle;
+  };
+  thread_local Cached cached;
+  if (cached.handle && cached.from == from && cached.to == to) {
+    const auto raw = static_cast<iconv_t>(cached.handle.get());
+    iconv(raw, nullptr, nullptr, nullptr, nullptr);  // back to the initial state
+    return raw;
+  }
+  const iconv_t raw = iconv_open(to, from);
+  if (raw == reinterpret_cast<iconv_t>(-1)) return raw;
+  cached.handle.reset(raw);
+  cached.from = from;
+  cached.to = to;
+  return raw;
+}
+
 }  // namespace
 
 Conversion convert_encoding(std::string_view input, const char* from, const char* to) {
   Conversion result;
-  iconv_t raw = iconv_open(to, from);
+  const iconv_t raw = open_iconv(from, to);
   if (raw == reinterpret_cast<iconv_t>(-1)) {
     result.error = std::string("no conversion from ") + from + " to " + to;
     return result;
   }
-  std::unique_ptr<void, IconvCloser> handle(raw);
 
   std::string out;
   out.resize(input.size() * 2 + 16);

@@ -140,7 +140,7 @@ FileTransaction::~FileTransaction() {
 
 IoStatus FileTransaction::stage(const ProfileFile& file) {
   if (!file.changed()) return {};
-  return stage(file.path, std::string(file.original()), file.current(), file.created);
+  return stage(file.path, file.original(), file.current(), file.created);
 }
 
 IoStatus FileTransaction::stage(const std::string& path, std::string expected_original,

@@ -1,9 +1,10 @@
 // UNTESTED: written for Windows, never run here (mailmig is built and tested on Linux).
 #ifdef _WIN32
 
-// windows.h first: tlhelp32.h uses its types.
-#include <tlhelp32.h>
 #include <windows.h>
+// clang-format off: tlhelp32.h needs the types windows.h defines first
+#include <tlhelp32.h>
+// clang-format on
 
 #include <string>
 

@@ -27,7 +27,7 @@ struct ProfileFile {
   bool created = false;                        // a file mailmig adds (a .delta.reg)
 
   // The bytes read from disk (empty when `created`).
-  std::string_view original() const { return document->original(); }
+  std::string original() const { return document->original(); }
   // The bytes after the edits so far: original() until edited. Built when asked for.
   std::string current() const { return document->serialize(); }
   bool changed() const { return created || document->changed(); }

@@ -253,7 +253,7 @@ class EditedBytes final : public LosslessDocument {
  public:
   EditedBytes(std::string original, std::string current)
       : original_(std::move(original)), current_(std::move(current)) {}
-  std::string_view original() const override { return original_; }
+  std::string original() const override { return original_; }
   bool changed() const override { return current_ != original_; }
   std::string serialize() const override { return current_; }
 

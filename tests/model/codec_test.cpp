@@ -29,6 +29,15 @@ TEST(Codec, InvalidInputIsReportedWithOffset) {
   EXPECT_EQ(result.error_offset, 2u);
 }
 
+// Conversions between the same encodings share one descriptor: each starts in the initial
+// shift state, even after one that stopped in another state at an error.
+TEST(Codec, EachConversionStartsInTheInitialShiftState) {
+  EXPECT_FALSE(from_utf8("\xe6\x97\xa5\xf0\x9f\x98\x80", "ISO-2022-JP"));  // 日 then an emoji
+  const Conversion plain = from_utf8("a", "ISO-2022-JP");
+  ASSERT_TRUE(plain) << plain.error;
+  EXPECT_EQ(plain.text, "a");
+}
+
 TEST(Codec, Utf16LeRoundTrip) {
   auto wide = from_utf8("研究室", "UTF-16LE");
   ASSERT_TRUE(wide);
@@ -40,8 +49,8 @@ TEST(Codec, Utf8Validation) {
   EXPECT_TRUE(is_valid_utf8("plain ascii"));
   EXPECT_TRUE(is_valid_utf8("田中 太郎"));
   EXPECT_FALSE(is_valid_utf8("\xc4"));
-  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'
-  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));      // a surrogate
+  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));      // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));  // a surrogate
 }
 
 }  // namespace

@@ -85,6 +85,18 @@ std::optional<std::string> read_sz(const RegistryStore& store, std::string_view 
   return value->as_string();
 }
 
+// The incoming port (whose default follows the encryption) and Secure Password Authentication
+// ("Use Sicily"), which Outlook and Outlook Express keep alike.
+void read_incoming_port_and_authentication(const RegistryStore& store, std::string_view key,
+                                           const std::string& prefix, ServerSettings& in) {
+  in.port = static_cast<int>(
+      read_dword(store, key, prefix + " Port")
+          .value_or(static_cast<std::uint32_t>(default_port(in.protocol, in.socket_type))));
+  in.authentication = read_dword(store, key, prefix + " Use Sicily").value_or(0) == 1
+                          ? AuthMethod::Ntlm
+                          : AuthMethod::PasswordCleartext;
+}
+
 std::string incoming_prefix(const Account& account) {
   return account.incoming.protocol == Protocol::Imap ? "IMAP" : "POP3";
 }
@@ -147,12 +159,7 @@ Account OutlookAccounts::read_outlook_account(const std::string& key) const {
   // "Use SSL" decides; "Secure Connection" is [open] for POP3/IMAP (see findings()).
   in.socket_type = read_dword(doc, key, prefix + " Use SSL").value_or(0) == 1 ? SocketType::Ssl
                                                                               : SocketType::Plain;
-  in.port = static_cast<int>(
-      read_dword(doc, key, prefix + " Port")
-          .value_or(static_cast<std::uint32_t>(default_port(in.protocol, in.socket_type))));
-  in.authentication = read_dword(doc, key, prefix + " Use Sicily").value_or(0) == 1
-                          ? AuthMethod::Ntlm
-                          : AuthMethod::PasswordCleartext;
+  read_incoming_port_and_authentication(doc, key, prefix, in);
 
   if (!has(doc, key, "SMTP Server")) return account;
   ServerSettings out;
@@ -210,12 +217,7 @@ Account OutlookAccounts::read_iam_account(const std::string& key) const {
   in.socket_type = read_dword(doc, key, prefix + " Secure Connection").value_or(0) == 1
                        ? SocketType::Ssl
                        : SocketType::Plain;
-  in.port = static_cast<int>(
-      read_dword(doc, key, prefix + " Port")
-          .value_or(static_cast<std::uint32_t>(default_port(in.protocol, in.socket_type))));
-  in.authentication = read_dword(doc, key, prefix + " Use Sicily").value_or(0) == 1
-                          ? AuthMethod::Ntlm
-                          : AuthMethod::PasswordCleartext;
+  read_incoming_port_and_authentication(doc, key, prefix, in);
 
   if (!has(doc, key, "SMTP Server")) return account;
   ServerSettings out;
@@ -404,6 +406,36 @@ bool changed(const Request& request, Side side, FieldKind kind) {
   return read_field(request.current, field) != read_field(request.desired, field);
 }
 
+// "Use Sicily" is Secure Password Authentication (NTLM) in Outlook and Outlook Express alike.
+void apply_incoming_authentication(OutlookAccounts::Writer& w, const Request& r,
+                                   const std::string& prefix) {
+  if (!changed(r, Side::Incoming, FieldKind::Authentication)) return;
+  const std::string& rule = *r.rule(Side::Incoming, FieldKind::Authentication);
+  if (r.desired.incoming.authentication == AuthMethod::PasswordCleartext) {
+    w.clear_dword(prefix + " Use Sicily", rule);
+  } else if (r.desired.incoming.authentication == AuthMethod::Ntlm) {
+    w.put_dword(prefix + " Use Sicily", 1, rule);
+  }
+}
+
+// How a client writes a string value: Outlook as UTF-16 REG_BINARY, Outlook Express as REG_SZ.
+using PutString = void (OutlookAccounts::Writer::*)(const std::string& name,
+                                                    const std::string& utf8,
+                                                    const std::string& rule);
+
+// The outgoing server's host and port, named alike by both clients.
+void apply_smtp_server_and_port(OutlookAccounts::Writer& w, const Request& r,
+                                PutString put_string) {
+  const ServerSettings& out = *r.desired.outgoing;
+  if (changed(r, Side::Outgoing, FieldKind::Hostname)) {
+    (w.*put_string)("SMTP Server", out.hostname, *r.rule(Side::Outgoing, FieldKind::Hostname));
+  }
+  if (changed(r, Side::Outgoing, FieldKind::Port)) {
+    w.put_dword("SMTP Port", static_cast<std::uint32_t>(out.port),
+                *r.rule(Side::Outgoing, FieldKind::Port));
+  }
+}
+
 void apply_outlook(OutlookAccounts::Writer& w, const Request& r) {
   const ServerSettings& in = r.desired.incoming;
   const std::string prefix = incoming_prefix(r.current);
@@ -442,24 +474,11 @@ void apply_outlook(OutlookAccounts::Writer& w, const Request& r) {
                  {"socket", ssl ? "SSL/TLS" : "None"}});
     }
   }
-  if (changed(r, Side::Incoming, FieldKind::Authentication)) {
-    const std::string& rule = *r.rule(Side::Incoming, FieldKind::Authentication);
-    if (in.authentication == AuthMethod::PasswordCleartext) {
-      w.clear_dword(prefix + " Use Sicily", rule);
-    } else if (in.authentication == AuthMethod::Ntlm) {
-      w.put_dword(prefix + " Use Sicily", 1, rule);
-    }
-  }
+  apply_incoming_authentication(w, r, prefix);
 
   if (!r.desired.outgoing) return;
   const ServerSettings& out = *r.desired.outgoing;
-  if (changed(r, Side::Outgoing, FieldKind::Hostname)) {
-    w.put_outlook_string("SMTP Server", out.hostname, *r.rule(Side::Outgoing, FieldKind::Hostname));
-  }
-  if (changed(r, Side::Outgoing, FieldKind::Port)) {
-    w.put_dword("SMTP Port", static_cast<std::uint32_t>(out.port),
-                *r.rule(Side::Outgoing, FieldKind::Port));
-  }
+  apply_smtp_server_and_port(w, r, &OutlookAccounts::Writer::put_outlook_string);
   if (changed(r, Side::Outgoing, FieldKind::SocketType)) {
     const std::string& rule = *r.rule(Side::Outgoing, FieldKind::SocketType);
     const std::uint32_t secure = out.socket_type == SocketType::Ssl        ? 1
@@ -530,24 +549,11 @@ void apply_iam(OutlookAccounts::Writer& w, const Request& r) {
       w.clear_dword(prefix + " Secure Connection", rule);
     }
   }
-  if (changed(r, Side::Incoming, FieldKind::Authentication)) {
-    const std::string& rule = *r.rule(Side::Incoming, FieldKind::Authentication);
-    if (in.authentication == AuthMethod::PasswordCleartext) {
-      w.clear_dword(prefix + " Use Sicily", rule);
-    } else if (in.authentication == AuthMethod::Ntlm) {
-      w.put_dword(prefix + " Use Sicily", 1, rule);
-    }
-  }
+  apply_incoming_authentication(w, r, prefix);
 
   if (!r.desired.outgoing) return;
   const ServerSettings& out = *r.desired.outgoing;
-  if (changed(r, Side::Outgoing, FieldKind::Hostname)) {
-    w.put_sz("SMTP Server", out.hostname, *r.rule(Side::Outgoing, FieldKind::Hostname));
-  }
-  if (changed(r, Side::Outgoing, FieldKind::Port)) {
-    w.put_dword("SMTP Port", static_cast<std::uint32_t>(out.port),
-                *r.rule(Side::Outgoing, FieldKind::Port));
-  }
+  apply_smtp_server_and_port(w, r, &OutlookAccounts::Writer::put_sz);
   // The one "requires SSL" box means SSL on 465 and STARTTLS elsewhere, so the port matters.
   if (changed(r, Side::Outgoing, FieldKind::SocketType) ||
       changed(r, Side::Outgoing, FieldKind::Port)) {

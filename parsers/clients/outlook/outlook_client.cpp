@@ -40,6 +40,8 @@ const ClientDescriptor kOutlookClient{
     .kind = kOutlook,
     .recognise = recognise,
     .file_hint = ".reg",
+    .formats = "registry, .reg export",
+    .capabilities = [] { return outlook_capabilities(RegistryAccountKind::OutlookMapi); },
     .load = load,
     .find_running = find_outlook_running,
     .fixture = "fixtures/registry/outlook2016-unicode.reg",
@@ -50,6 +52,9 @@ const ClientDescriptor kOutlookExpressClient{
     .kind = kOutlookExpress,
     .recognise = recognise,
     .file_hint = ".reg",
+    .formats = "registry, .reg export",
+    .capabilities =
+        [] { return outlook_capabilities(RegistryAccountKind::InternetAccountManager); },
     .load = load,
     .find_running = find_outlook_express_running,
     .fixture = "fixtures/registry/oe-regedit4-cp932.reg",

@@ -97,13 +97,13 @@ std::string OutlookProfile::line_before_edits(const RegEntry& now) const {
       document_.was_parsed(now)
           ? &now
           : document_.find_parsed_entry(document_.key_path(document_.entries()[now.section]),
-                                        now.value.name);
+                                        document_.value_name(now));
   if (before && before->kind == RegLineKind::Value) {
     return std::string(document_.parsed_content(*before));
   }
   // The name was written by this document before, so it can be written again.
   std::string deletion;
-  document_.format_value_deletion(now.value.name, deletion);
+  document_.format_value_deletion(document_.value_name(now), deletion);
   return deletion;
 }
 
@@ -131,15 +131,14 @@ std::string OutlookProfile::render_output(bool undo) const {
 
 std::string OutlookProfile::display_text(const ProfileFile& file, std::string_view bytes) const {
   RegFile parsed;
-  const ParseResult result =
-      RegFile::parse(std::string(bytes), parsed, document_.codepage().c_str());
+  const ParseResult result = RegFile::parse(bytes, parsed, document_.codepage().c_str());
   if (!result) return "(" + result.describe(file.path) + ")\n";
   const std::string& text = parsed.text();
   std::string masked;
   std::size_t copied = 0;
   for (const RegEntry& entry : parsed.entries()) {
     std::size_t data_begin = std::string::npos;
-    if (entry.kind == RegLineKind::Value && contains_password(entry.value.name)) {
+    if (entry.kind == RegLineKind::Value && contains_password(parsed.value_name(entry))) {
       data_begin = entry.data_begin;
     } else if (entry.kind == RegLineKind::Opaque) {
       // A broken password line still holds secret bytes after its '='.
@@ -164,7 +163,9 @@ LoadResult load_registry_bytes(const std::string& path, std::string bytes,
                                const char* ansi_codepage) {
   LoadResult loaded;
   RegFile document;
-  const ParseResult result = RegFile::parse(std::move(bytes), document, ansi_codepage);
+  // The document takes the bytes (an ANSI export's are its text); a UTF-16 export's original()
+  // encodes them again.
+  const ParseResult result = RegFile::parse_owned(std::move(bytes), document, ansi_codepage);
   if (!result) {
     loaded.error = result.describe(path);
     return loaded;

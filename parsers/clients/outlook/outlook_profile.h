@@ -54,8 +54,11 @@ class OutlookProfile : public Profile {
   class OutputDocument final : public LosslessDocument {
    public:
     OutputDocument(const OutlookProfile& profile, bool undo) : profile_(&profile), undo_(undo) {}
-    std::string_view original() const override { return earlier ? *earlier : std::string_view(); }
-    bool changed() const override { return serialize() != original(); }
+    std::string original() const override { return earlier.value_or(std::string()); }
+    bool changed() const override {
+      const std::string now = serialize();
+      return earlier ? now != *earlier : !now.empty();
+    }
     std::string serialize() const override { return profile_->render_output(undo_); }
 
     std::string path;

@@ -25,7 +25,7 @@ class FilterRules final : public LosslessDocument {
   // host name such as "imap://u@host2/..." does not match). Returns how many changed.
   std::size_t rewrite_folder_uris(std::string_view old_server_uri, std::string_view new_server_uri);
 
-  std::string_view original() const override { return original_; }
+  std::string original() const override { return original_; }
   bool changed() const override { return text_ != original_; }
   std::string serialize() const override { return text_; }
 

@@ -53,7 +53,7 @@ class LoginsJson final : public LosslessDocument {
   std::size_t copy_origin(std::string_view from, std::string_view to,
                           const GuidSource& guid = random_guid);
 
-  std::string_view original() const override { return original_; }
+  std::string original() const override { return original_; }
   bool changed() const override { return text_ != original_; }
   std::string serialize() const override { return text_; }
 

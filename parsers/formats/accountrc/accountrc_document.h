@@ -80,7 +80,7 @@ class AccountrcDocument final : public LosslessDocument {
   static ParseResult parse(std::string_view input, AccountrcDocument& out);
 
   // The bytes given to parse().
-  std::string_view original() const override { return text_->bytes; }
+  std::string original() const override { return text_->bytes; }
   // The file's bytes as they stand: the input, unchanged, until edited.
   std::string serialize() const override { return text_->edits.apply(text_->bytes); }
   // Whether serialize() differs from original(), found without building it.

@@ -28,7 +28,7 @@ class OeAccountDocument final : public LosslessDocument {
   static ParseResult parse(std::string bytes, OeAccountDocument& document);
 
   // The bytes given to parse().
-  std::string_view original() const override { return bytes_; }
+  std::string original() const override { return bytes_; }
   // The file's bytes as they stand: the input, unchanged, until edited.
   std::string serialize() const override { return edits_.apply(bytes_); }
   // Whether serialize() differs from original(), found without building it.

@@ -1215,7 +1215,8 @@ std::string PrefsDocument::serialize() const {
 }
 
 bool PrefsDocument::changed() const {
-  const std::string_view before(original());
+  // The bytes given to parse(), without the copy original() makes.
+  const std::string_view before = reparsed_ ? original_ : text_;
   std::size_t offset = 0;
   const bool same = for_each_piece([&](std::string_view piece) {
     if (before.substr(offset, piece.size()) != piece) return false;

@@ -105,7 +105,7 @@ class PrefsDocument final : public LosslessDocument {
   // until edited.
   std::string serialize() const override;
   // The bytes given to parse().
-  std::string_view original() const override { return reparsed_ ? original_ : text_; }
+  std::string original() const override { return reparsed_ ? original_ : text_; }
   // Whether serialize() differs from original(), found without building the new bytes.
   bool changed() const override;
   // The file's line ending ("\r\n", "\r" or "\n"), from its first line; "\n" without one.

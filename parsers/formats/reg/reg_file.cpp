@@ -81,10 +81,11 @@ std::array<bool, 256> lead_bytes_of(std::string_view codepage) {
   return lead;
 }
 
+// 32-bit like RegEntry's offsets: a large export has a million lines.
 struct Line {
-  std::size_t begin;
-  std::size_t content_end;
-  std::size_t end;
+  std::uint32_t begin;
+  std::uint32_t content_end;
+  std::uint32_t end;
 };
 
 // The position of `c` at or after `pos`, or s.size().
@@ -106,13 +107,14 @@ std::vector<Line> split_lines(std::string_view text) {
     if (next_cr < pos) next_cr = find_byte(text, '\r', pos);
     if (next_lf < pos) next_lf = find_byte(text, '\n', pos);
     const std::size_t brk = std::min(next_cr, next_lf);
+    const auto at = [](std::size_t offset) { return static_cast<std::uint32_t>(offset); };
     if (brk == text.size()) {
-      lines.push_back({pos, text.size(), text.size()});
+      lines.push_back({at(pos), at(text.size()), at(text.size())});
       break;
     }
     const std::size_t length =
         text[brk] == '\r' && brk + 1 < text.size() && text[brk + 1] == '\n' ? 2 : 1;
-    lines.push_back({pos, brk, brk + length});
+    lines.push_back({at(pos), at(brk), at(brk + length)});
     pos = brk + length;
   }
   return lines;
@@ -395,6 +397,23 @@ HexStatus parse_hex_line(std::string_view s, std::string& bytes, std::size_t& re
   return HexStatus::Complete;
 }
 
+// regproc.c convert_hex_to_dword: 1-8 hex digits, then only blanks or a ';' comment.
+bool read_dword(std::string_view s, std::uint32_t& number) {
+  std::size_t pos = skip_blanks(s, 0);
+  if (pos == s.size()) return false;
+  const std::size_t digits = pos;
+  std::uint32_t value = 0;
+  while (pos < s.size() && hex_digit(s[pos]) >= 0) {
+    if (pos - digits == 8) return false;
+    value = value * 16 + static_cast<std::uint32_t>(hex_digit(s[pos]));
+    ++pos;
+  }
+  pos = skip_blanks(s, pos);
+  if (pos < s.size() && s[pos] != ';') return false;
+  number = value;
+  return true;
+}
+
 // What may follow the continuation backslash: blanks and a ';' comment.
 bool continuation_tail_ok(std::string_view s, std::size_t rest) {
   const std::size_t pos = skip_blanks(s, rest);
@@ -505,6 +524,8 @@ std::optional<bool> keeps_ascii(const char* codepage) {
 }
 
 // Reads the lines of a document into entries, following regproc.c's import state machine.
+// Reading a whole file, it decodes only the key paths (a value is decoded when it is asked for:
+// RegFile::value); reading one entry's lines (read_value_lines), it decodes the value.
 class EntryReader {
   enum class TextField { KeyPath, ValueName, ValueText };
 
@@ -520,8 +541,9 @@ class EntryReader {
 
  public:
   EntryReader(std::string_view text, const std::array<bool, 256>& lead_bytes, RegEncoding encoding,
-              const std::string& codepage, bool keeps_ascii)
-      : text_(text),
+              const std::string& codepage, bool keeps_ascii, bool decode_values = false)
+      : decode_values_(decode_values),
+        text_(text),
         lead_bytes_(lead_bytes),
         encoding_(encoding),
         codepage_(codepage),
@@ -562,14 +584,28 @@ class EntryReader {
     return ParseResult::success();
   }
 
+  // The value the lines of one entry hold, read as inside a key; false when they are not
+  // exactly one complete value (or deletion: then only the name is set).
+  bool read_value_lines(RegValue& value, RegLineKind& kind) {
+    if (lines_.empty()) return false;
+    section_ = 0;
+    std::size_t index = 0;
+    if (!read_line(index) || !decode_pending() || index != lines_.size()) return false;
+    kind = entries_.back().kind;
+    value = std::move(value_);
+    return true;
+  }
+
  private:
   static std::string expected_header() {
     return "expected the header \"REGEDIT4\" or \"Windows Registry Editor Version 5.00\" on the "
            "first line";
   }
 
+  // (One entry's lines end without their line ending.)
   bool is_unterminated_last(std::size_t index) const {
-    return index + 1 == lines_.size() && lines_[index].end == lines_[index].content_end;
+    return !decode_values_ && index + 1 == lines_.size() &&
+           lines_[index].end == lines_[index].content_end;
   }
 
   // A last line without a line ending that regedit cannot read and that begins like a key or
@@ -616,6 +652,7 @@ class EntryReader {
   // iconv call (iconv_open per text would cost more than all the parsing).
   void decode(std::string_view raw, TextField field, std::size_t line_number, std::size_t column,
               const char* error) {
+    if (field != TextField::KeyPath && !decode_values_) return;
     RegEntry& entry = entries_.back();
     if (encoding_ == RegEncoding::Utf16Le || (keeps_ascii_ && is_ascii(raw))) {
       // A key path that reads as written is its raw path (RegKeyPath).
@@ -633,11 +670,11 @@ class EntryReader {
       case TextField::KeyPath:
         return keys_[entry.key].path;
       case TextField::ValueName:
-        return entry.value.name;
+        return value_.name;
       case TextField::ValueText:
         break;
     }
-    return entry.value.text;
+    return value_.text;
   }
 
   // Decodes the waiting texts into their entries; the first undecodable one is the error.
@@ -735,14 +772,16 @@ class EntryReader {
     } else if (s[pos] == '[') {
       return read_key_line(index, s, pos + 1);
     } else if (s[pos] == '@') {
-      return read_value(index, s, pos + 1, "");
+      return read_value(index, s, pos + 1, "", pos);
     } else if (s[pos] == '"') {
       std::string_view raw_name;
       std::size_t after = 0;
       if (!unescape(s, pos + 1, raw_name_, raw_name, after)) {
         push(RegLineKind::Opaque, index, index);
       } else {
-        return read_value(index, s, after, raw_name);
+        // A name without escapes is a view of the line.
+        const bool as_written = raw_name.data() != raw_name_.data();
+        return read_value(index, s, after, raw_name, as_written ? pos + 1 : std::string_view::npos);
       }
     } else {
       push(RegLineKind::Opaque, index, index);
@@ -802,9 +841,10 @@ class EntryReader {
     decode(raw_path, TextField::KeyPath, line_index + 1, column, "undecodable key name");
   }
 
-  // After the value name: `= data`, a deletion, or something regedit ignores.
+  // After the value name: `= data`, a deletion, or something regedit ignores. `name_at` is
+  // where the name stands in `s` as it is (npos when it is written with escapes).
   ParseResult read_value(std::size_t& index, std::string_view s, std::size_t pos,
-                         std::string_view raw_name) {
+                         std::string_view raw_name, std::size_t name_at) {
     const std::size_t first = index;
     pos = skip_blanks(s, pos);
     if (pos == s.size() || s[pos] != '=') {
@@ -817,7 +857,18 @@ class EntryReader {
     // The entry is filled in place; its kind and last line are known at the end.
     RegEntry& entry = push(RegLineKind::Opaque, first, first);
     entry.data_begin = static_cast<std::uint32_t>(lines_[first].begin + pos);
-    RegValue& value = entry.value;
+    // The name is looked up where it stands in the text when it is its own UTF-8 spelling.
+    if (name_at != std::string_view::npos &&
+        (encoding_ == RegEncoding::Utf16Le || (keeps_ascii_ && is_ascii(raw_name)))) {
+      entry.name_as_written = true;
+      entry.name_begin = static_cast<std::uint32_t>(lines_[first].begin + name_at);
+      entry.name_size = static_cast<std::uint32_t>(raw_name.size());
+    }
+    RegValue& value = value_;
+    value.kind = RegDataKind::String;
+    value.type = kRegSz;
+    value.dword = 0;
+    value.bytes.clear();
     decode(raw_name, TextField::ValueName, first + 1, 1, "undecodable value name");
 
     RegLineKind kind = RegLineKind::Opaque;
@@ -876,8 +927,11 @@ class EntryReader {
                                        "line ending: the export looks cut short"));
     }
     entry.kind = kind;
+    entry.data_kind = value.kind;
     end_at(entry, last);
-    if (kind != RegLineKind::Value && kind != RegLineKind::ValueDeletion) entry.value = RegValue();
+    if (kind != RegLineKind::Value && kind != RegLineKind::ValueDeletion) {
+      entry.name_as_written = false;
+    }
     index = last + 1;
     return ParseResult::success();
   }
@@ -889,23 +943,6 @@ class EntryReader {
     s = trim_trailing_blanks(s);
     if (s.empty() || s.back() == ',') return true;
     return s.size() >= 2 && hex_digit(s.back()) >= 0 && !(hex_digit(s[s.size() - 2]) >= 0);
-  }
-
-  // regproc.c convert_hex_to_dword: 1-8 hex digits, then only blanks or a ';' comment.
-  static bool read_dword(std::string_view s, std::uint32_t& number) {
-    std::size_t pos = skip_blanks(s, 0);
-    if (pos == s.size()) return false;
-    const std::size_t digits = pos;
-    std::uint32_t value = 0;
-    while (pos < s.size() && hex_digit(s[pos]) >= 0) {
-      if (pos - digits == 8) return false;
-      value = value * 16 + static_cast<std::uint32_t>(hex_digit(s[pos]));
-      ++pos;
-    }
-    pos = skip_blanks(s, pos);
-    if (pos < s.size() && s[pos] != ';') return false;
-    number = value;
-    return true;
   }
 
   // Hex data with its continuation lines. Sets `last` to the last line that belongs to the
@@ -941,6 +978,8 @@ class EntryReader {
     return status == HexStatus::Complete ? RegLineKind::Value : RegLineKind::Opaque;
   }
 
+  bool decode_values_;
+  RegValue value_;  // the value being read (decoded only when decode_values_)
   std::string_view text_;
   const std::array<bool, 256>& lead_bytes_;
   RegEncoding encoding_;
@@ -961,8 +1000,16 @@ class EntryReader {
 
 }  // namespace
 
-ParseResult RegFile::parse(std::string input, RegFile& out, const char* ansi_codepage) {
-  const std::string_view bytes = input;
+ParseResult RegFile::parse(std::string_view bytes, RegFile& out, const char* ansi_codepage) {
+  return parse(bytes, nullptr, out, ansi_codepage);
+}
+
+ParseResult RegFile::parse_owned(std::string bytes, RegFile& out, const char* ansi_codepage) {
+  return parse(bytes, &bytes, out, ansi_codepage);
+}
+
+ParseResult RegFile::parse(std::string_view bytes, std::string* owned, RegFile& out,
+                           const char* ansi_codepage) {
   RegFile file;
   file.codepage_ = ansi_codepage;
   const std::optional<bool> ascii_kept = keeps_ascii(ansi_codepage);
@@ -984,7 +1031,6 @@ ParseResult RegFile::parse(std::string input, RegFile& out, const char* ansi_cod
                                      "invalid UTF-16 text (an unpaired surrogate)");
     }
     file.text_ = std::move(decoded.text);
-    file.utf16_bytes_ = std::move(input);
   } else {
     file.encoding_ = RegEncoding::Ansi;
     file.lead_bytes_ = lead_bytes_of(file.codepage_);
@@ -1000,7 +1046,8 @@ ParseResult RegFile::parse(std::string input, RegFile& out, const char* ansi_cod
       }
       return failure_at_offset(bytes, *invalid, message);
     }
-    file.text_ = std::move(input);
+    // `bytes` is not read again: the owned string's buffer becomes the text.
+    file.text_ = owned ? std::move(*owned) : std::string(bytes);
   }
   // Entries keep 32-bit offsets and line numbers.
   if (file.text_.size() >= std::numeric_limits<std::uint32_t>::max()) {
@@ -1040,6 +1087,14 @@ RegEntry& RegFile::entry_at(std::size_t index) {
   return index < entries_.size() ? entries_[index] : added_[index - entries_.size()];
 }
 
+namespace {
+
+bool is_value_kind(RegLineKind kind) {
+  return kind == RegLineKind::Value || kind == RegLineKind::ValueDeletion;
+}
+
+}  // namespace
+
 void RegFile::build_index() {
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     if (entries_[i].kind == RegLineKind::Key) {
@@ -1070,26 +1125,14 @@ std::string RegFile::encode_text(std::string_view text) const {
 }
 
 std::string RegFile::serialize() const {
-  if (replacements_.empty() && added_.empty()) return encode_text(text_);
-  std::string text;
-  text.reserve(text_.size() + text_.size() / 16);
-  auto append = [&](const RegEntry& entry) {
-    text += entry_content(entry);
-    text += ending_of(entry);
-  };
-  for (const RegEntry& entry : entries_) {
-    append(entry);
-    for (std::size_t added = entry.next_added; added != RegEntry::npos;
-         added = entry_at(added).next_added) {
-      append(entry_at(added));
-    }
-  }
-  return encode_text(text);
+  std::string text = editor_.apply(text_);
+  return encoding_ == RegEncoding::Ansi ? text : encode_text(text);
 }
 
 std::string_view RegFile::entry_content(const RegEntry& entry) const {
-  if (entry.replacement != RegEntry::npos) return replacements_[entry.replacement].content;
-  return parsed_content(entry);
+  if (entry.added_line != RegEntry::npos) return added_lines_[entry.added_line].content;
+  const std::string* replaced = editor_.replacement(entry.begin, entry.content_end - entry.begin);
+  return replaced ? std::string_view(*replaced) : parsed_content(entry);
 }
 
 std::string_view RegFile::parsed_content(const RegEntry& entry) const {
@@ -1103,13 +1146,7 @@ std::vector<const RegEntry*> RegFile::edited_entries() const {
   return entries;
 }
 
-bool RegFile::changed() const {
-  // An added value is a new line; a parsed one changed when its line did (a deletion too).
-  return std::any_of(edited_.begin(), edited_.end(), [&](std::size_t index) {
-    const RegEntry& entry = entry_at(index);
-    return !was_parsed(entry) || entry_content(entry) != parsed_content(entry);
-  });
-}
+bool RegFile::changed() const { return editor_.changes(text_); }
 
 bool RegFile::was_parsed(const RegEntry& entry) const {
   const std::less<const RegEntry*> before;
@@ -1117,18 +1154,19 @@ bool RegFile::was_parsed(const RegEntry& entry) const {
          before(&entry, entries_.data() + entries_.size());
 }
 
-std::string_view RegFile::ending_of(const RegEntry& entry) const {
-  if (entry.replacement != RegEntry::npos) {
-    switch (replacements_[entry.replacement].ending) {
-      case Ending::AsParsed:
-        break;
-      case Ending::File:
-        return line_ending_;
-      case Ending::None:
-        return {};
-    }
+void RegFile::rebuild_insertion(std::size_t anchor) {
+  const RegEntry& parsed = entries_[anchor];
+  // After the anchor's line ending; after a last line without one, the added lines bring the
+  // ending before each of them, and the last one ends the file without one as the input did.
+  const bool has_ending = parsed.end != parsed.content_end;
+  std::string lines;
+  for (std::size_t added = parsed.next_added; added != RegEntry::npos;
+       added = entry_at(added).next_added) {
+    if (!has_ending) lines += line_ending_;
+    lines += added_lines_[entry_at(added).added_line].content;
+    if (has_ending) lines += line_ending_;
   }
-  return std::string_view(text_).substr(entry.content_end, entry.end - entry.content_end);
+  editor_.replace(has_ending ? parsed.end : parsed.content_end, 0, std::move(lines));
 }
 
 std::vector<std::string> RegFile::key_paths() const {
@@ -1176,12 +1214,13 @@ std::size_t RegFile::find_index(std::string_view key_path, std::string_view name
   std::size_t found = RegEntry::npos;
   std::size_t found_section = 0;
   if (const std::vector<std::size_t>* sections = sections_of(key_path)) {
+    // A key's sections are short and their entries lie together: a walk reads a few cache
+    // lines, where a table of every value costs a cache miss a look-up (measured slower).
     for (const std::size_t key : *sections) {
       for_each_in_section(key, [&](std::size_t i) {
         if (!with_edits && i >= entries_.size()) return;
         const RegEntry& entry = entry_at(i);
-        if ((entry.kind == RegLineKind::Value || entry.kind == RegLineKind::ValueDeletion) &&
-            reg_names_equal(entry.value.name, name)) {
+        if (is_value_kind(entry.kind) && has_name(entry, name)) {
           found = i;
           found_section = key;
         }
@@ -1202,9 +1241,136 @@ std::size_t RegFile::find_index(std::string_view key_path, std::string_view name
   return found;
 }
 
-const RegValue* RegFile::find_value(std::string_view key_path, std::string_view name) const {
+std::optional<RegValue> RegFile::find_value(std::string_view key_path,
+                                            std::string_view name) const {
   const RegEntry* entry = find_entry(key_path, name);
-  return entry && entry->kind == RegLineKind::Value ? &entry->value : nullptr;
+  if (!entry || entry->kind != RegLineKind::Value) return std::nullopt;
+  return value(*entry);
+}
+
+namespace {
+
+// The type of `hex:` (REG_BINARY) or `hex(T):` with T in plain hex digits, and where the data
+// starts after it.
+bool read_plain_hex_type(std::string_view data, std::uint32_t& type, std::size_t& start) {
+  if (data.starts_with("hex:")) {
+    type = kRegBinary;
+    start = 4;
+    return true;
+  }
+  const std::size_t close = data.find("):");
+  if (!data.starts_with("hex(") || close == std::string_view::npos || close == 4 || close > 12) {
+    return false;
+  }
+  std::uint32_t number = 0;
+  for (std::size_t pos = 4; pos < close; ++pos) {
+    if (hex_digit(data[pos]) < 0) return false;
+    number = number * 16 + static_cast<std::uint32_t>(hex_digit(data[pos]));
+  }
+  type = number;
+  start = close + 2;
+  return true;
+}
+
+// The bytes of a hex value that regedit read (over its continuation lines) when each is two
+// digits, as regedit writes them, and no comment stands among them; false leaves the other
+// forms to the reader.
+bool read_plain_hex(std::string_view data, std::string& bytes) {
+  // At most a byte for every two characters, written through a pointer: hex data is most of a
+  // UTF-16 export.
+  bytes.resize(data.size() / 2);
+  char* out = bytes.data();
+  for (std::size_t pos = 0; pos < data.size();) {
+    const char c = data[pos];
+    if (is_blank(c) || c == ',' || c == '\\' || c == '\r' || c == '\n') {
+      ++pos;
+    } else if (pos + 1 < data.size() && hex_digit(c) >= 0 && hex_digit(data[pos + 1]) >= 0 &&
+               (pos + 2 == data.size() || hex_digit(data[pos + 2]) < 0)) {
+      *out++ = static_cast<char>(hex_digit(c) * 16 + hex_digit(data[pos + 1]));
+      pos += 2;
+    } else {
+      return false;
+    }
+  }
+  bytes.resize(static_cast<std::size_t>(out - bytes.data()));
+  return true;
+}
+
+}  // namespace
+
+bool RegFile::read_plain_value(const RegEntry& entry, RegValue& value) const {
+  if (entry.kind != RegLineKind::Value || !entry.name_as_written ||
+      entry.added_line != RegEntry::npos ||
+      editor_.replacement(entry.begin, entry.content_end - entry.begin)) {
+    return false;
+  }
+  const std::string_view data = trim_trailing_blanks(
+      std::string_view(text_).substr(entry.data_begin, entry.content_end - entry.data_begin));
+  const bool one_line = entry.first_line == entry.last_line;
+  switch (entry.data_kind) {
+    case RegDataKind::String: {
+      const std::size_t close = data.find('"', 1);
+      if (!one_line || close == std::string_view::npos) return false;
+      const std::string_view raw = data.substr(1, close - 1);
+      if (raw.find('\\') != std::string_view::npos ||
+          (encoding_ == RegEncoding::Ansi && !(keeps_ascii_ && is_ascii(raw)))) {
+        return false;
+      }
+      value.text.assign(raw);
+      value.type = kRegSz;
+      break;
+    }
+    case RegDataKind::Dword:
+      if (!one_line || !data.starts_with("dword:") || !read_dword(data.substr(6), value.dword)) {
+        return false;
+      }
+      value.type = kRegDword;
+      break;
+    case RegDataKind::Hex: {
+      std::size_t start = 0;
+      if (!read_plain_hex_type(data, value.type, start) ||
+          !read_plain_hex(data.substr(start), value.bytes)) {
+        return false;
+      }
+      break;
+    }
+  }
+  value.kind = entry.data_kind;
+  value.name.assign(text_, entry.name_begin, entry.name_size);
+  return true;
+}
+
+RegValue RegFile::value(const RegEntry& entry) const {
+  RegValue value;
+  if (entry.kind != RegLineKind::Value && entry.kind != RegLineKind::ValueDeletion) return value;
+  if (read_plain_value(entry, value)) return value;
+  value = RegValue();
+  RegLineKind kind = RegLineKind::Opaque;
+  EntryReader reader(entry_content(entry), lead_bytes_, encoding_, codepage_, keeps_ascii_, true);
+  if (!reader.read_value_lines(value, kind) ||
+      (kind != RegLineKind::Value && kind != RegLineKind::ValueDeletion)) {
+    return RegValue();
+  }
+  return value;
+}
+
+std::string RegFile::value_name(const RegEntry& entry) const {
+  if (entry.added_line != RegEntry::npos) return added_lines_[entry.added_line].name;
+  // An edit may spell the name in another case: then its line tells.
+  if (entry.name_as_written && !editor_.replacement(entry.begin, entry.content_end - entry.begin)) {
+    return std::string(text_, entry.name_begin, entry.name_size);
+  }
+  return value(entry).name;
+}
+
+bool RegFile::has_name(const RegEntry& entry, std::string_view name) const {
+  if (entry.added_line != RegEntry::npos) {
+    return reg_names_equal(added_lines_[entry.added_line].name, name);
+  }
+  if (entry.name_as_written) {
+    return reg_names_equal(std::string_view(text_).substr(entry.name_begin, entry.name_size), name);
+  }
+  return reg_names_equal(value(entry).name, name);
 }
 
 ParseResult RegFile::encode_text_line(std::string_view utf8, std::string_view name,
@@ -1291,22 +1457,14 @@ bool same_value(const RegValue& a, const RegValue& b) {
 
 }  // namespace
 
-bool RegFile::reads_back(std::string_view line, const RegValue& value, RegValue& parsed) const {
-  // Inside a key of its own, the line reads as it does in the file: the entry before it is
-  // complete and it is complete itself, so nothing around it changes how either is read.
-  const std::string text = std::string(version_ == 5 ? kHeader5 : kHeader4) + line_ending_ +
-                           "[HKEY_CURRENT_USER\\K]" + line_ending_ + std::string(line) +
-                           line_ending_;
-  std::vector<RegEntry> entries;
-  int version = 0;
-  EntryReader reader(text, lead_bytes_, encoding_, codepage_, keeps_ascii_);
-  std::vector<RegKeyPath> keys;
-  if (!reader.read(entries, keys, version) || entries.size() != 3 ||
-      entries.back().kind != RegLineKind::Value || !same_value(entries.back().value, value)) {
-    return false;
-  }
-  parsed = std::move(entries.back().value);
-  return true;
+bool RegFile::reads_back(std::string_view line, const RegValue& value) const {
+  // Inside a key, the line reads as it does in the file: the entry before it is complete and it
+  // is complete itself, so nothing around it changes how either is read.
+  RegValue parsed;
+  RegLineKind kind = RegLineKind::Opaque;
+  EntryReader reader(line, lead_bytes_, encoding_, codepage_, keeps_ascii_, true);
+  return reader.read_value_lines(parsed, kind) && kind == RegLineKind::Value &&
+         same_value(parsed, value);
 }
 
 ParseResult RegFile::set_value(std::string_view key_path, const RegValue& value) {
@@ -1321,26 +1479,28 @@ ParseResult RegFile::set_value(std::string_view key_path, const RegValue& value)
 ParseResult RegFile::set_entry(std::size_t found, const RegValue& value) {
   std::string line;
   if (ParseResult formatted = format_value_line(value, line); !formatted) return formatted;
-  RegValue parsed;
-  if (!reads_back(line, value, parsed)) {
+  if (!reads_back(line, value)) {
     return ParseResult::failure(0, 0, "the edited value \"" + value.name + "\" does not read back");
   }
   RegEntry& entry = entry_at(found);
-  Replacement replacement{std::move(line), entry.replacement == RegEntry::npos
-                                               ? Ending::AsParsed
-                                               : replacements_[entry.replacement].ending};
-  if (entry.replacement == RegEntry::npos) {
-    entry.replacement = static_cast<std::uint32_t>(replacements_.size());
-    replacements_.push_back(std::move(replacement));
-  } else {
-    replacements_[entry.replacement] = std::move(replacement);
-  }
-  entry.value = std::move(parsed);
+  replace_lines(entry, std::move(line));
+  // The line spells the name as given, which may differ in case.
+  if (entry.added_line != RegEntry::npos) added_lines_[entry.added_line].name = value.name;
   if (!entry.edited) {
     entry.edited = true;
     edited_.push_back(found);
   }
   return ParseResult::success();
+}
+
+void RegFile::replace_lines(RegEntry& entry, std::string content) {
+  if (entry.added_line == RegEntry::npos) {
+    editor_.replace(entry.begin, entry.content_end - entry.begin, std::move(content));
+    return;
+  }
+  AddedLine& added = added_lines_[entry.added_line];
+  added.content = std::move(content);
+  rebuild_insertion(added.anchor);
 }
 
 ParseResult RegFile::set_dword(std::string_view key_path, std::string_view name,
@@ -1359,11 +1519,9 @@ ParseResult RegFile::set_string(std::string_view key_path, std::string_view name
 }
 
 ParseResult RegFile::add_value(std::string_view key_path, const RegValue& value) {
-  const auto sections = key_sections_.find(key_path);
-  if (sections == key_sections_.end()) {
-    return ParseResult::failure(0, 0, "no key [" + std::string(key_path) + "]");
-  }
-  const std::size_t key = sections->second.back();
+  const std::vector<std::size_t>* sections = sections_of(key_path);
+  if (!sections) return ParseResult::failure(0, 0, "no key [" + std::string(key_path) + "]");
+  const std::size_t key = sections->back();
   std::size_t after = key;
   for_each_in_section(key, [&](std::size_t i) {
     if (entry_at(i).kind == RegLineKind::Value || entry_at(i).kind == RegLineKind::ValueDeletion) {
@@ -1372,7 +1530,6 @@ ParseResult RegFile::add_value(std::string_view key_path, const RegValue& value)
   });
   std::string line;
   if (ParseResult formatted = format_value_line(value, line); !formatted) return formatted;
-  RegValue parsed;
   // A deletion of the key (or of a key above it) further down would delete the value again.
   const bool deleted_later =
       std::any_of(key_deletions_.begin(), key_deletions_.end(), [&](std::size_t deletion) {
@@ -1380,33 +1537,24 @@ ParseResult RegFile::add_value(std::string_view key_path, const RegValue& value)
         return deletion > key &&
                (reg_names_equal(deleted, key_path) || is_ancestor_path(deleted, key_path));
       });
-  if (deleted_later || !reads_back(line, value, parsed)) {
+  if (deleted_later || !reads_back(line, value)) {
     return ParseResult::failure(0, 0, "the added value \"" + value.name + "\" does not read back");
   }
-  // After a last line without a line ending, the new line becomes the last one, without one.
-  Ending ending = Ending::File;
   RegEntry& anchor = entry_at(after);
-  if (ending_of(anchor).empty()) {
-    Replacement closed{std::string(entry_content(anchor)), Ending::File};
-    if (anchor.replacement == RegEntry::npos) {
-      anchor.replacement = static_cast<std::uint32_t>(replacements_.size());
-      replacements_.push_back(std::move(closed));
-    } else {
-      replacements_[anchor.replacement] = std::move(closed);
-    }
-    ending = Ending::None;
-  }
+  const std::uint32_t parsed_anchor = anchor.added_line == RegEntry::npos
+                                          ? static_cast<std::uint32_t>(after)
+                                          : added_lines_[anchor.added_line].anchor;
   RegEntry& added = added_.emplace_back();
   added.kind = RegLineKind::Value;
   added.first_line = added.last_line = anchor.last_line;
   added.section = static_cast<std::uint32_t>(key);
-  added.value = std::move(parsed);
-  added.replacement = static_cast<std::uint32_t>(replacements_.size());
-  replacements_.push_back({std::move(line), ending});
+  added.added_line = static_cast<std::uint32_t>(added_lines_.size());
+  added_lines_.push_back({std::move(line), value.name, parsed_anchor});
   added.edited = true;
   added.next_added = anchor.next_added;
   anchor.next_added = static_cast<std::uint32_t>(entries_.size() + added_.size() - 1);
   edited_.push_back(anchor.next_added);
+  rebuild_insertion(parsed_anchor);
   return ParseResult::success();
 }
 
@@ -1425,18 +1573,10 @@ ParseResult RegFile::delete_value(std::string_view key_path, std::string_view na
   }
   RegEntry& entry = entry_at(found);
   std::string line;  // in the value's own spelling of its name
-  if (ParseResult formatted = format_value_deletion(entry.value.name, line); !formatted) {
+  if (ParseResult formatted = format_value_deletion(value_name(entry), line); !formatted) {
     return formatted;
   }
-  Replacement replacement{std::move(line), entry.replacement == RegEntry::npos
-                                               ? Ending::AsParsed
-                                               : replacements_[entry.replacement].ending};
-  if (entry.replacement == RegEntry::npos) {
-    entry.replacement = static_cast<std::uint32_t>(replacements_.size());
-    replacements_.push_back(std::move(replacement));
-  } else {
-    replacements_[entry.replacement] = std::move(replacement);
-  }
+  replace_lines(entry, std::move(line));
   entry.kind = RegLineKind::ValueDeletion;
   if (!entry.edited) {
     entry.edited = true;
@@ -1453,15 +1593,16 @@ std::vector<std::string> RegFile::value_names(std::string_view key_path) const {
     for_each_in_section(key, [&](std::size_t i) {
       const RegEntry& entry = entry_at(i);
       if (entry.kind != RegLineKind::Value && entry.kind != RegLineKind::ValueDeletion) return;
-      const bool seen = std::any_of(names.begin(), names.end(), [&](const std::string& name) {
-        return reg_names_equal(name, entry.value.name);
-      });
-      if (!seen) names.push_back(entry.value.name);
+      const bool seen = std::any_of(names.begin(), names.end(),
+                                    [&](const std::string& name) { return has_name(entry, name); });
+      if (!seen) names.push_back(value_name(entry));
     });
   }
-  names.erase(std::remove_if(
-                  names.begin(), names.end(),
-                  [&](const std::string& name) { return find_value(key_path, name) == nullptr; }),
+  names.erase(std::remove_if(names.begin(), names.end(),
+                             [&](const std::string& name) {
+                               const RegEntry* entry = find_entry(key_path, name);
+                               return !entry || entry->kind != RegLineKind::Value;
+                             }),
               names.end());
   return names;
 }
@@ -1469,8 +1610,8 @@ std::vector<std::string> RegFile::value_names(std::string_view key_path) const {
 bool RegFile::has_key(std::string_view key_path) const {
   // The common case, found without a scan (a store writes into every account's key): the key
   // has a section of its own that comes after every deletion in the file.
-  if (const auto own = key_sections_.find(key_path); own != key_sections_.end()) {
-    if (key_deletions_.empty() || key_deletions_.back() < own->second.back()) return true;
+  if (const std::vector<std::size_t>* own = sections_of(key_path)) {
+    if (key_deletions_.empty() || key_deletions_.back() < own->back()) return true;
   }
   // The last key line that opens the key or one below it, and the last deletion of it or of a
   // key above it: the later of the two decides.

@@ -8,11 +8,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "parsers/formats/span_editor.h"
 #include "src/model/lossless_document.h"
 #include "src/model/parse_result.h"
 
@@ -20,7 +22,7 @@ namespace mailmig {
 
 enum class RegEncoding { Ansi, Utf16Le };
 
-enum class RegLineKind {
+enum class RegLineKind : std::uint8_t {
   Header,
   Blank,
   Comment,        // first non-blank character ';'
@@ -32,7 +34,7 @@ enum class RegLineKind {
 };
 
 // How the data is written: "..." (REG_SZ), dword:, hex: or hex(T):.
-enum class RegDataKind { String, Dword, Hex };
+enum class RegDataKind : std::uint8_t { String, Dword, Hex };
 
 inline constexpr std::uint32_t kRegSz = 1;
 inline constexpr std::uint32_t kRegBinary = 3;
@@ -59,9 +61,17 @@ struct RegKeyPath {
   std::string raw;
 };
 
+// An entry is offsets into the document's text (its value is decoded when asked for:
+// RegFile::value), as a large export has a million of them.
 struct RegEntry {
   RegLineKind kind = RegLineKind::Opaque;
   bool edited = false;  // set_value or add_value wrote it (RegFile::edited_entries)
+  // Value and ValueDeletion entries whose name is written without escapes and is its UTF-8
+  // spelling: its span in the text as parsed, so that look-ups compare it where it stands.
+  bool name_as_written = false;
+  RegDataKind data_kind = RegDataKind::String;  // Value: how its data is written
+  std::uint32_t name_begin = 0;
+  std::uint32_t name_size = 0;
   // 32 bits, as a document's text is below 4 GiB (RegFile::parse refuses more): a large export
   // has a million entries.
   std::uint32_t begin = 0;        // byte span in the document's text, line endings included
@@ -75,14 +85,13 @@ struct RegEntry {
   std::uint32_t key = npos;
   // Every entry after the header: index of the Key entry whose section it is in, or npos.
   std::uint32_t section = npos;
-  RegValue value;  // Value (ValueDeletion: the name only)
-  // Edits: the entry's lines as rewritten (index into the file's replacements), and the first of
-  // the entries added after it (each added entry links to the next one).
-  std::uint32_t replacement = npos;
+  // Added entries: index of their line in the file's added lines. Every entry: the first of the
+  // entries added after it (each added entry links to the next one).
+  std::uint32_t added_line = npos;
   std::uint32_t next_added = npos;
 
   // Indexes are 32-bit like the offsets (an entry holds at least one byte of the text, and each
-  // edit adds one entry or replacement), so that they pack between the offsets and the value.
+  // added value one entry and one line).
   static constexpr std::uint32_t npos = static_cast<std::uint32_t>(-1);
 };
 
@@ -99,15 +108,18 @@ class RegFile final : public LosslessDocument {
  public:
   // `ansi_codepage` (an iconv name) decodes files without a UTF-16 BOM; regedit reads them in
   // the system's ANSI code page, CP932 on Japanese Windows.
-  // The document keeps `input` (its text, or a UTF-16 file's bytes) without a copy.
-  static ParseResult parse(std::string input, RegFile& out, const char* ansi_codepage = "CP932");
+  static ParseResult parse(std::string_view bytes, RegFile& out,
+                           const char* ansi_codepage = "CP932");
+  // The same, taking the bytes: an ANSI file's text is its bytes, kept without a copy (a large
+  // export is tens of megabytes), and a UTF-16 file's bytes are freed once decoded.
+  static ParseResult parse_owned(std::string bytes, RegFile& out,
+                                 const char* ansi_codepage = "CP932");
 
   // The file's bytes with the edits: the input, unchanged, until edited.
   std::string serialize() const override;
-  // The bytes given to parse(): for ANSI files the text itself.
-  std::string_view original() const override {
-    return encoding_ == RegEncoding::Ansi ? text_ : utf16_bytes_;
-  }
+  // The bytes given to parse(): for ANSI files the text itself, for UTF-16 files encoded again
+  // from it (exactly the input, as the parse refuses what would not convert back).
+  std::string original() const override { return encode_text(text_); }
   // Whether serialize() differs from original(), found without building either.
   bool changed() const override;
 
@@ -147,8 +159,12 @@ class RegFile final : public LosslessDocument {
   // The entry that decides a value after import (the last setting or deletion of it); nullptr
   // when the value is never written. Paths and names compare case-insensitively like Windows.
   const RegEntry* find_entry(std::string_view key_path, std::string_view name) const;
-  // The value as regedit would import it, or nullptr when it is absent or deleted.
-  const RegValue* find_value(std::string_view key_path, std::string_view name) const;
+  // The value as regedit would import it, or nullopt when it is absent or deleted.
+  std::optional<RegValue> find_value(std::string_view key_path, std::string_view name) const;
+  // A Value entry's value (a ValueDeletion's: the name only), decoded from its lines with edits.
+  RegValue value(const RegEntry& entry) const;
+  // A Value or ValueDeletion entry's name (UTF-8).
+  std::string value_name(const RegEntry& entry) const;
 
   // Replaces an existing value's whole logical line(s) by what regedit exports for it.
   ParseResult set_value(std::string_view key_path, const RegValue& value);
@@ -188,19 +204,25 @@ class RegFile final : public LosslessDocument {
   std::string encode_text(std::string_view text) const;
 
  private:
+  // parse(), moving the text out of `owned` (which holds `bytes`) when it is given.
+  static ParseResult parse(std::string_view bytes, std::string* owned, RegFile& out,
+                           const char* ansi_codepage);
   // A formatted UTF-8 line in the document's text encoding; `name` names it in errors.
   ParseResult encode_text_line(std::string_view utf8, std::string_view name,
                                std::string& out) const;
 
-  // Edits are kept beside the parsed text, so that one costs its own lines and not a copy and a
-  // new parse of the whole file; serialize() puts them in.
-  // A replaced entry's line ending: the one it was parsed with, the file's, or none (the last
-  // line of a file without a final line ending); not a string of its own in every edit.
-  enum class Ending : std::uint8_t { AsParsed, File, None };
-  struct Replacement {
-    std::string content;  // without the final line ending
-    Ending ending = Ending::AsParsed;
+  // Edits are span replacements of the parsed text (an edit costs its own lines, not a copy
+  // and a new parse of the whole file): a parsed entry's lines are replaced, and the values
+  // added after an entry are one insertion after its line ending (before it for a last line
+  // without one), rebuilt when one of them is added or edited.
+  struct AddedLine {
+    std::string content;   // without the final line ending
+    std::string name;      // the value's name, as added
+    std::uint32_t anchor;  // the parsed entry they follow (RegEntry::next_added)
   };
+  void rebuild_insertion(std::size_t anchor);
+  // Replaces an entry's lines (not its final line ending) by `content`.
+  void replace_lines(RegEntry& entry, std::string content);
   void build_index();
   // Key paths compare without regard to ASCII case, as on Windows; looked up without a copy.
   struct PathHash {
@@ -218,10 +240,14 @@ class RegFile final : public LosslessDocument {
   const RegEntry* find_entry(std::string_view key_path, std::string_view name,
                              bool with_edits) const;
   std::size_t find_index(std::string_view key_path, std::string_view name, bool with_edits) const;
-  std::string_view ending_of(const RegEntry& entry) const;
-  // Parses a formatted value line as regedit would read it inside a key; false when it does not
-  // read back as `value`.
-  bool reads_back(std::string_view line, const RegValue& value, RegValue& parsed) const;
+  // Whether a formatted value line reads back as `value`, as regedit would read it inside a key.
+  bool reads_back(std::string_view line, const RegValue& value) const;
+  bool has_name(const RegEntry& entry, std::string_view name) const;
+  // The usual value decoded where it stands, without a reader: a parsed, unedited value whose
+  // name is as written, holding a string without escapes (or other than ASCII in an ANSI file),
+  // a dword, or hex bytes of two digits each. False leaves the rest to the reader.
+  bool read_plain_value(const RegEntry& entry, RegValue& value) const;
+
   // set_value for the value's entry, found by index.
   ParseResult set_entry(std::size_t found, const RegValue& value);
 
@@ -230,13 +256,11 @@ class RegFile final : public LosslessDocument {
   RegEntry& entry_at(std::size_t index);
 
   std::string text_;
-  std::string utf16_bytes_;  // a UTF-16 file's bytes as read (text_ holds them decoded)
+  SpanEditor editor_;
   // The values add_value added, apart from the parsed entries so that a large file's entries are
-  // never copied to grow (a deque does not move them).
+  // never copied to grow (a deque does not move them), and their lines (RegEntry::added_line).
   std::deque<RegEntry> added_;
-  // A deque too: a plan of a large export edits hundreds of thousands of values, and a vector
-  // doubling to hold them would copy them and keep up to twice their room.
-  std::deque<Replacement> replacements_;
+  std::deque<AddedLine> added_lines_;
   // Key entries by path.
   std::unordered_map<std::string, std::vector<std::size_t>, PathHash, PathEqual> key_sections_;
   std::vector<std::size_t> key_deletions_;  // KeyDeletion entries

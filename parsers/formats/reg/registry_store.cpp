@@ -116,15 +116,15 @@ std::optional<std::string> RegistryValue::as_string() const {
 
 namespace {
 
-// A value of the export in the store's terms.
-std::optional<RegistryValue> to_registry_value(const RegValue& value) {
+// A value of the export in the store's terms (decoded for this read: its strings move on).
+std::optional<RegistryValue> to_registry_value(RegValue&& value) {
   switch (value.kind) {
     case RegDataKind::String:
-      return RegistryValue::string(value.name, value.text);
+      return RegistryValue::string(std::move(value.name), value.text);
     case RegDataKind::Dword:
-      return RegistryValue::dword(value.name, value.dword);
+      return RegistryValue::dword(std::move(value.name), value.dword);
     case RegDataKind::Hex:
-      return RegistryValue::binary(value.name, value.bytes, value.type);
+      return RegistryValue::binary(std::move(value.name), std::move(value.bytes), value.type);
   }
   return std::nullopt;
 }
@@ -191,16 +191,17 @@ std::vector<std::string> RegFileStore::value_names(std::string_view key_path) co
 
 std::optional<RegistryValue> RegFileStore::read(std::string_view key_path,
                                                 std::string_view name) const {
-  const RegValue* value = file_.find_value(key_path, name);
+  std::optional<RegValue> value = file_.find_value(key_path, name);
   if (!value) return std::nullopt;
-  return to_registry_value(*value);
+  return to_registry_value(std::move(*value));
 }
 
 ParseResult RegFileStore::write(std::string_view key_path, const RegistryValue& value) {
   if (!file_.has_key(key_path)) {
     return ParseResult::failure(0, 0, "no key [" + std::string(key_path) + "]");
   }
-  return file_.put_value(key_path, to_reg_value(value, file_.find_value(key_path, value.name)));
+  const std::optional<RegValue> existing = file_.find_value(key_path, value.name);
+  return file_.put_value(key_path, to_reg_value(value, existing ? &*existing : nullptr));
 }
 
 ParseResult RegFileStore::remove(std::string_view key_path, std::string_view name) {

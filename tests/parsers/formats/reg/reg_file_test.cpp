@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "src/encoding/codec.h"
@@ -31,7 +32,7 @@ std::string utf16_file(std::string_view utf8) {
 
 RegFile parse_ok(std::string_view bytes, const char* codepage = "CP932") {
   RegFile file;
-  const ParseResult result = RegFile::parse(std::string(bytes), file, codepage);
+  const ParseResult result = RegFile::parse(bytes, file, codepage);
   EXPECT_TRUE(result.ok) << result.describe("input");
   return file;
 }
@@ -74,9 +75,9 @@ TEST(RegFileRoundTrip, Utf16FileIsDecodedToUtf8AndReencodedExactly) {
   EXPECT_EQ(file.version(), 5);
   EXPECT_EQ(file.text(), text);
   EXPECT_EQ(file.serialize(), bytes);
-  const RegValue* value =
+  const std::optional<RegValue> value =
       file.find_value("HKEY_CURRENT_USER\\Software\\\xE7\xA0\x94", "\xF0\x9F\x93\xA7 mail");
-  ASSERT_NE(value, nullptr);
+  ASSERT_TRUE(value.has_value());
   EXPECT_EQ(value->text, "\xE7\x94\xB0\xE4\xB8\xAD");
 }
 
@@ -87,11 +88,11 @@ TEST(RegFileRoundTrip, MixedLineEndingsAndCommentAfterTheLastValue) {
   const RegFile file = parse_ok(bytes);
   EXPECT_EQ(file.serialize(), bytes);
   EXPECT_EQ(file.line_ending(), "\n");
-  const RegValue* b = file.find_value("HKEY_CURRENT_USER\\Software\\Test", "b");
-  ASSERT_NE(b, nullptr);
+  const std::optional<RegValue> b = file.find_value("HKEY_CURRENT_USER\\Software\\Test", "b");
+  ASSERT_TRUE(b.has_value());
   EXPECT_EQ(b->bytes, std::string("\x01\x02\x03", 3));
-  const RegValue* a = file.find_value("HKEY_CURRENT_USER\\Software\\Test", "a");
-  ASSERT_NE(a, nullptr);
+  const std::optional<RegValue> a = file.find_value("HKEY_CURRENT_USER\\Software\\Test", "a");
+  ASSERT_TRUE(a.has_value());
   EXPECT_EQ(a->dword, 1u);
   const auto& entries = file.entries();
   ASSERT_EQ(entries.size(), 7u);
@@ -121,7 +122,7 @@ TEST(RegFileFormat, EveryValueOfRealExportsIsFormattedExactlyAsWritten) {
       if (entry.kind != RegLineKind::Value) continue;
       SCOPED_TRACE(path + ":" + std::to_string(entry.first_line));
       std::string line;
-      ASSERT_TRUE(file.format_value_line(entry.value, line));
+      ASSERT_TRUE(file.format_value_line(file.value(entry), line));
       EXPECT_EQ(line, file.entry_content(entry));
       ++values;
     }
@@ -131,11 +132,11 @@ TEST(RegFileFormat, EveryValueOfRealExportsIsFormattedExactlyAsWritten) {
 
 TEST(RegFileFormat, LongValueNameWrapsAfterTheFirstByte) {
   const RegFile file = parse_ok(bytes_of(peer("reg/wine-orig-excerpt.reg")));
-  const RegValue* value = file.find_value(
+  const std::optional<RegValue> value = file.find_value(
       "HKEY_CURRENT_USER\\Test Regedit\\New Key #1",
       "A- \" Binary Value #1, long name \\ []= long long long long long long long long long long "
       "long long end");
-  ASSERT_NE(value, nullptr);
+  ASSERT_TRUE(value.has_value());
   EXPECT_EQ(value->bytes.size(), 277u);
   std::string line;
   ASSERT_TRUE(file.format_value_line(*value, line));
@@ -147,34 +148,34 @@ TEST(RegFileFormat, LongValueNameWrapsAfterTheFirstByte) {
 class RegImportCases : public ::testing::Test {
  protected:
   void SetUp() override { file_ = parse_ok(bytes_of(fixture("cases-import-rules.reg"))); }
-  const RegValue* value(const char* name) const { return file_.find_value(kWineKey, name); }
+  std::optional<RegValue> value(const char* name) const { return file_.find_value(kWineKey, name); }
   RegFile file_;
 };
 
 TEST_F(RegImportCases, CommentsAndHashRules) {
-  ASSERT_NE(value("Wine1"), nullptr);
+  ASSERT_TRUE(value("Wine1"));
   EXPECT_EQ(value("Wine1")->dword, 0x123u);
-  EXPECT_EQ(value("Comment1"), nullptr);
-  EXPECT_EQ(value("Comment2"), nullptr);
-  EXPECT_EQ(value("Wine10"), nullptr);
-  ASSERT_NE(value("Wine11"), nullptr);
+  EXPECT_FALSE(value("Comment1"));
+  EXPECT_FALSE(value("Comment2"));
+  EXPECT_FALSE(value("Wine10"));
+  ASSERT_TRUE(value("Wine11"));
   EXPECT_EQ(value("Wine11")->text, "Value 2");
-  EXPECT_EQ(value("Wine12"), nullptr);
-  ASSERT_NE(value("Wine13"), nullptr);
+  EXPECT_FALSE(value("Wine12"));
+  ASSERT_TRUE(value("Wine13"));
   EXPECT_EQ(value("Wine13")->dword, 0x02040608u);
   EXPECT_EQ(value("Wine22")->text, "#comment1");
   EXPECT_EQ(value("Wine24")->text, "Value#comment3");
-  EXPECT_EQ(value("Wine37a"), nullptr);
+  EXPECT_FALSE(value("Wine37a"));
   EXPECT_EQ(value("Empty string")->text, "");
   EXPECT_EQ(value("double\"quote")->text, "valid \"or\" not");
 }
 
 TEST_F(RegImportCases, DefaultValueAndWhatSwallowsIt) {
   // The second @= line is swallowed by the broken continuation before it.
-  ASSERT_NE(value(""), nullptr);
+  ASSERT_TRUE(value(""));
   EXPECT_EQ(value("")->text, "Test string");
-  EXPECT_EQ(value("Wine58a"), nullptr);
-  ASSERT_NE(value("Wine58b"), nullptr);
+  EXPECT_FALSE(value("Wine58a"));
+  ASSERT_TRUE(value("Wine58b"));
   EXPECT_EQ(value("Wine58b")->dword, 0x58u);
 }
 
@@ -182,7 +183,7 @@ TEST_F(RegImportCases, DwordForms) {
   EXPECT_EQ(value("Wine24a")->dword, 1u);
   EXPECT_EQ(value("Wine24b")->dword, 0x4444u);
   for (const char* rejected : {"Wine25a", "Wine25b", "Wine25c", "Wine26a", "Wine26b", "Wine27b"}) {
-    EXPECT_EQ(value(rejected), nullptr) << rejected;
+    EXPECT_FALSE(value(rejected)) << rejected;
   }
   EXPECT_EQ(value("Wine27a")->dword, 0x1234u);
 }
@@ -196,29 +197,29 @@ TEST_F(RegImportCases, Deletions) {
 }
 
 TEST_F(RegImportCases, HexContinuation) {
-  const RegValue* joined = value("Wine19");
-  ASSERT_NE(joined, nullptr);
+  const std::optional<RegValue> joined = value("Wine19");
+  ASSERT_TRUE(joined.has_value());
   EXPECT_EQ(joined->type, 7u);
   EXPECT_EQ(joined->bytes, std::string("Line concatenation\0\0", 20));
   const RegEntry* entry = file_.find_entry(kWineKey, "Wine19");
   EXPECT_EQ(entry->first_line, 30u);
   EXPECT_EQ(entry->last_line, 35u);
   // A '#' line breaks the continuation and is swallowed; the next line is read again.
-  EXPECT_EQ(value("Wine20"), nullptr);
-  ASSERT_NE(value("Wine20b"), nullptr);
+  EXPECT_FALSE(value("Wine20"));
+  ASSERT_TRUE(value("Wine20b"));
   EXPECT_EQ(value("Wine20b")->text, "the line after the swallowed one");
   // A backslash without a comma invalidates the value but does not continue.
-  EXPECT_EQ(value("Wine21"), nullptr);
+  EXPECT_FALSE(value("Wine21"));
   EXPECT_EQ(value("Wine21b")->dword, 0x21u);
   EXPECT_EQ(value("Wine44")->type, 0x100u);
-  EXPECT_EQ(value("Wine44b"), nullptr);
+  EXPECT_FALSE(value("Wine44b"));
 }
 
 TEST_F(RegImportCases, KeyLines) {
   // "[ HKEY" is ignored and leaves the key open; a bad root closes it; so does a deletion.
   EXPECT_EQ(value("Wine47")->dword, 0x47u);
-  EXPECT_EQ(value("Wine48"), nullptr);
-  EXPECT_EQ(value("Wine49"), nullptr);
+  EXPECT_FALSE(value("Wine48"));
+  EXPECT_FALSE(value("Wine49"));
   EXPECT_EQ(file_.key_paths(), std::vector<std::string>{kWineKey});
   const auto& entries = file_.entries();
   EXPECT_EQ(entries[entries.size() - 3].kind, RegLineKind::KeyDeletion);
@@ -232,8 +233,8 @@ TEST(RegImport, WhitespaceAroundNamesAndEqualsAndRootCase) {
   const RegFile file = parse_ok(
       "REGEDIT4\r\n  [hkey_current_user\\A]\r\n \t\"x\" \t= \t\"y\" \t\r\n  @ = dword:ff  \r\n"
       "\"h\"=hex( 2):41,00,;c\r\n\"t\"=hex:\r\n");
-  const RegValue* x = file.find_value("HKEY_CURRENT_USER\\a", "X");
-  ASSERT_NE(x, nullptr);
+  const std::optional<RegValue> x = file.find_value("HKEY_CURRENT_USER\\a", "X");
+  ASSERT_TRUE(x.has_value());
   EXPECT_EQ(x->text, "y");
   EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "")->dword, 0xFFu);
   EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "h")->bytes, std::string("A\0", 2));
@@ -250,7 +251,7 @@ TEST(RegImport, ValuesBeforeAnyKeyAreOpaque) {
 TEST(RegImport, LaterKeyDeletionRemovesValue) {
   const RegFile file =
       parse_ok("REGEDIT4\r\n[HKEY_USERS\\S\\T]\r\n\"a\"=dword:1\r\n[-HKEY_USERS\\S]\r\n");
-  EXPECT_EQ(file.find_value("HKEY_USERS\\S\\T", "a"), nullptr);
+  EXPECT_FALSE(file.find_value("HKEY_USERS\\S\\T", "a"));
   EXPECT_EQ(file.find_entry("HKEY_USERS\\S\\T", "a")->kind, RegLineKind::KeyDeletion);
 }
 
@@ -263,11 +264,12 @@ TEST(RegCp932, TrailByte5CIsNotABackslash) {
       "\"b\"=\"\x95\x5C\x8E\xA6 \\\\ \\\"\"\r\n";
   const RegFile file = parse_ok(bytes);
   EXPECT_EQ(file.key_paths(), std::vector<std::string>{"HKEY_CURRENT_USER\\\xE3\x82\xBE"});
-  const RegValue* so = file.find_value("HKEY_CURRENT_USER\\\xE3\x82\xBE", "\xE8\xA1\xA8");
-  ASSERT_NE(so, nullptr);
+  const std::optional<RegValue> so =
+      file.find_value("HKEY_CURRENT_USER\\\xE3\x82\xBE", "\xE8\xA1\xA8");
+  ASSERT_TRUE(so.has_value());
   EXPECT_EQ(so->text, "\xE3\x82\xBD");
-  const RegValue* b = file.find_value("HKEY_CURRENT_USER\\\xE3\x82\xBE", "b");
-  ASSERT_NE(b, nullptr);
+  const std::optional<RegValue> b = file.find_value("HKEY_CURRENT_USER\\\xE3\x82\xBE", "b");
+  ASSERT_TRUE(b.has_value());
   EXPECT_EQ(b->text, "\xE8\xA1\xA8\xE7\xA4\xBA \\ \"");
   EXPECT_EQ(file.serialize(), bytes);
 }
@@ -276,7 +278,7 @@ TEST(RegCp932, SingleByteCodePageReadsTheSameBytesDifferently) {
   // In CP1252 the 0x5C is a backslash that escapes the closing quote.
   const std::string bytes = "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"\x83\x5C\"\r\n";
   const RegFile file = parse_ok(bytes, "CP1252");
-  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "a"), nullptr);
+  EXPECT_FALSE(file.find_value("HKEY_CURRENT_USER\\A", "a"));
   EXPECT_EQ(file.entries()[2].kind, RegLineKind::Opaque);
 }
 
@@ -305,17 +307,17 @@ TEST(RegDecoding, Cp932TextsAmongAsciiOnesDecodeIntoTheirOwnEntries) {
   const auto& entries = file.entries();
   ASSERT_EQ(entries.size(), 8u);
   EXPECT_EQ(entries[1].kind, RegLineKind::Opaque);
-  EXPECT_EQ(entries[1].value.name, "");
+  EXPECT_EQ(file.value(entries[1]).name, "");
   EXPECT_EQ(file.key_path(entries[2]), "HKEY_CURRENT_USER\\\xE8\xA1\xA8");
   EXPECT_EQ(file.raw_key_path(entries[2]), "HKEY_CURRENT_USER\\\x95\x5C");
-  EXPECT_EQ(entries[3].value.name, "plain");
-  EXPECT_EQ(entries[3].value.text, "ascii");
-  EXPECT_EQ(entries[4].value.name, "\xE5\x90\x8D");
-  EXPECT_EQ(entries[4].value.text, "\xE5\x80\xA4 \"\xE8\xA1\xA8\"");
-  EXPECT_EQ(entries[5].value.text, "\xE8\xA1\xA8");
+  EXPECT_EQ(file.value(entries[3]).name, "plain");
+  EXPECT_EQ(file.value(entries[3]).text, "ascii");
+  EXPECT_EQ(file.value(entries[4]).name, "\xE5\x90\x8D");
+  EXPECT_EQ(file.value(entries[4]).text, "\xE5\x80\xA4 \"\xE8\xA1\xA8\"");
+  EXPECT_EQ(file.value(entries[5]).text, "\xE8\xA1\xA8");
   EXPECT_EQ(file.key_path(entries[6]), "HKEY_CURRENT_USER\\B");
-  EXPECT_EQ(entries[7].value.name, "\xE5\x90\x8D");
-  EXPECT_EQ(entries[7].value.dword, 2u);
+  EXPECT_EQ(file.value(entries[7]).name, "\xE5\x90\x8D");
+  EXPECT_EQ(file.value(entries[7]).dword, 2u);
   EXPECT_EQ(file.serialize(), bytes);
 }
 
@@ -348,7 +350,7 @@ TEST(RegDecoding, CodePageThatChangesAsciiDecodesEveryText) {
             "HKEY_CURRENT_USER\xC2\xA5"
             "A");
 #endif
-  EXPECT_EQ(file.entries()[2].value.text, "b");
+  EXPECT_EQ(file.value(file.entries()[2]).text, "b");
   EXPECT_EQ(file.serialize(), bytes);
 }
 
@@ -381,10 +383,10 @@ TEST(RegDecoding, Utf16RunsOfNonAsciiCharactersDecodeInPlace) {
   const auto& entries = file.entries();
   ASSERT_EQ(entries.size(), 6u);
   EXPECT_EQ(file.key_path(entries[2]), "HKEY_CURRENT_USER\\\xE3\x82\xBD\xE3\x83\x95\xE3\x83\x88");
-  EXPECT_EQ(entries[3].value.name, "\xC3\xA9");
-  EXPECT_EQ(entries[3].value.text, "\xF0\x9F\x98\x80 a \xE5\x80\xA4");
-  EXPECT_EQ(entries[4].value.bytes, "\x01\x02");
-  EXPECT_EQ(entries[5].value.text, "\xF0\x9F\x98\x80");
+  EXPECT_EQ(file.value(entries[3]).name, "\xC3\xA9");
+  EXPECT_EQ(file.value(entries[3]).text, "\xF0\x9F\x98\x80 a \xE5\x80\xA4");
+  EXPECT_EQ(file.value(entries[4]).bytes, "\x01\x02");
+  EXPECT_EQ(file.value(entries[5]).text, "\xF0\x9F\x98\x80");
   EXPECT_EQ(file.serialize(), bytes);
 }
 
@@ -517,7 +519,7 @@ TEST(RegMalformed, EmptyFileAndUnknownCodePage) {
 
 std::string parse_error(std::string_view bytes) {
   RegFile file;
-  const ParseResult result = RegFile::parse(std::string(bytes), file);
+  const ParseResult result = RegFile::parse(bytes, file);
   EXPECT_FALSE(result.ok) << "accepted:\n" << bytes;
   return result.describe("x");
 }
@@ -597,9 +599,49 @@ constexpr const char* kPeerOeKey =
     "HKEY_CURRENT_USER\\Software\\Microsoft\\Internet Account Manager\\Accounts\\00000001";
 
 // A large export has a million entries (issue 14): each byte of an entry is a megabyte of a plan's
-// peak memory. The indexes pack between the 32-bit offsets and the value (176 bytes before).
-TEST(RegFileMemory, AnEntryHoldsItsValueAndAtMost48BytesMore) {
-  EXPECT_LE(sizeof(RegEntry), sizeof(RegValue) + 48);
+// peak memory. An entry is offsets into the text, its value decoded when asked for (160 bytes
+// when it held the decoded value).
+TEST(RegFileMemory, AnEntryIsOffsetsWithoutADecodedValue) { EXPECT_LE(sizeof(RegEntry), 56u); }
+
+// An ANSI export's text is its bytes: a plan of a 45 MB export holds them once.
+TEST(RegFileMemory, AnAnsiFileTakesItsBytesAsItsTextWithoutACopy) {
+  std::string bytes =
+      "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"" + std::string(100, 'x') + "\"\r\n";
+  const std::string copy = bytes;
+  const char* buffer = bytes.data();
+  RegFile file;
+  ASSERT_TRUE(RegFile::parse_owned(std::move(bytes), file));
+  EXPECT_EQ(file.text().data(), buffer);
+  EXPECT_EQ(file.serialize(), copy);
+}
+
+// Values are decoded from the entry's lines as they are now: edited, added or as parsed.
+TEST(RegFileMemory, ValuesAreDecodedFromTheEntrysLinesWithEdits) {
+  RegFile file = parse_ok(
+      "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=hex:01,\\\r\n  02\r\n\"b\\\"q\"=\"x\"\r\n");
+  const std::vector<RegEntry>& entries = file.entries();
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(file.value(entries[2]).bytes, "\x01\x02");
+  EXPECT_EQ(file.value_name(entries[3]), "b\"q");
+  EXPECT_EQ(file.value(entries[3]).text, "x");
+  ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\A", "B\"Q", "y"));
+  ASSERT_TRUE(file.put_value("HKEY_CURRENT_USER\\A", RegValue::dword_value("c", 3)));
+  EXPECT_EQ(file.value(entries[3]).text, "y");
+  EXPECT_EQ(file.value_name(entries[3]), "B\"Q");
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "C")->dword, 3u);
+  // A name spelled in another case by an edit is read in its new spelling.
+  ASSERT_TRUE(file.set_binary("HKEY_CURRENT_USER\\A", "A", "\x03"));
+  ASSERT_TRUE(file.set_dword("HKEY_CURRENT_USER\\A", "C", 4));
+  EXPECT_EQ(file.value_name(entries[2]), "A");
+  EXPECT_EQ(file.value_name(*file.find_entry("HKEY_CURRENT_USER\\A", "c")), "C");
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "b\"q")->text, "y");
+  // Hex over continuation lines, in the forms regedit writes and in others it reads.
+  const RegFile hex = parse_ok(
+      "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"w\"=hex(7):41,00,\\\r\n  42,00\r\n"
+      "\"c\"=hex:1,\\ ; note\r\n\r\n  0002\r\n");
+  EXPECT_EQ(hex.find_value("HKEY_CURRENT_USER\\A", "w")->type, 7u);
+  EXPECT_EQ(hex.find_value("HKEY_CURRENT_USER\\A", "w")->bytes, std::string("A\0B\0", 4));
+  EXPECT_EQ(hex.find_value("HKEY_CURRENT_USER\\A", "c")->bytes, "\x01\x02");
 }
 
 TEST(RegEdits, AnUneditedFileSerializesToItsInput) {
