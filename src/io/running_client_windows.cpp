@@ -1,9 +1,11 @@
 // UNTESTED: written for Windows, never run here (mailmig is built and tested on Linux).
 #ifdef _WIN32
 
-// windows.h first: tlhelp32.h uses its types.
-#include <tlhelp32.h>
+// windows.h first: tlhelp32.h uses its types (clang-format would sort them the other way).
+// clang-format off
 #include <windows.h>
+#include <tlhelp32.h>
+// clang-format on
 
 #include <string>
 
