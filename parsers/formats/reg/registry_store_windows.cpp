@@ -136,9 +136,14 @@ class WindowsRegistryStore final : public RegistryStore {
   ParseResult write(std::string_view key_path, const RegistryValue& value) override {
     const OpenKey key(key_path, KEY_SET_VALUE);
     if (!key.ok()) return failure(key_path, value.name, "opening the key", key.status());
+    // For a string type, RegSetValueExW looks one character past the data and, when that is a
+    // NUL and the data's last one is not, stores the NUL too ("NT does this", Wine's reg.c):
+    // a non-NUL character after the data keeps the bytes exactly as given.
+    std::string data = value.data;
+    data.append("\xff\xff", 2);
     const LONG status = RegSetValueExW(
         key.get(), widen(value.name).c_str(), 0, static_cast<DWORD>(value.type),
-        reinterpret_cast<const BYTE*>(value.data.data()), static_cast<DWORD>(value.data.size()));
+        reinterpret_cast<const BYTE*>(data.data()), static_cast<DWORD>(value.data.size()));
     if (status != ERROR_SUCCESS) return failure(key_path, value.name, "RegSetValueExW", status);
     return ParseResult::success();
   }
