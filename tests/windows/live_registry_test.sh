@@ -88,8 +88,11 @@ rollback || fail "rollback of the Outlook Express run exited $?"
 export_all running-undone
 same_exports running-undone || fail "the export after rolling back the Outlook Express run differs"
 
-# Apply: the values documented for Outlook's SMTP, read back with reg query.
+# Apply: the values documented for Outlook's SMTP, read back with reg query. Its duration is
+# the span the kills below are spread over (and a little past it).
+started=$(date +%s%N)
 apply || fail "apply exited $?"
+run_ns=$(($(date +%s%N) - started))
 query_all after.txt
 grep -q 'SMTP Port    REG_DWORD    0x24b' "$work/after.txt" || fail "SMTP Port is not 587: $(cat "$work/after.txt")"
 grep -q 'SMTP Secure Connection    REG_DWORD    0x2' "$work/after.txt" ||
@@ -131,8 +134,9 @@ old_or_new() {
 }
 
 round=1
+killed_old=0 killed_new=0 killed_mixed=0
 while [ "$round" -le 20 ]; do
-  delay=$(awk -v seed="$round$$" 'BEGIN { srand(seed); printf "%.2f", rand() * 1.5 }')
+  delay=$(awk -v seed="$round$$" -v span="$run_ns" 'BEGIN { srand(seed); printf "%.3f", rand() * 1.2 * span / 1e9 }')
   wine "$exe" apply --policy "$policy" --verify off --state-dir "$state" \
     </dev/null >"$work/killed.out" 2>&1 &
   pid=$!
@@ -141,6 +145,13 @@ while [ "$round" -le 20 ]; do
   wait "$pid" 2>/dev/null || true
   query_all killed.txt
   old_or_new killed.txt || fail "round $round (kill after ${delay}s): a value is neither old nor new"
+  if cmp -s "$work/killed.txt" "$work/before.txt"; then
+    killed_old=$((killed_old + 1))
+  elif cmp -s "$work/killed.txt" "$work/after.txt"; then
+    killed_new=$((killed_new + 1))
+  else
+    killed_mixed=$((killed_mixed + 1))  # some values new: the kill came between two writes
+  fi
   apply || fail "round $round: the run after the kill exited $?"
   query_all next.txt
   cmp -s "$work/next.txt" "$work/after.txt" || fail "round $round: the next run did not finish the change"
@@ -154,4 +165,5 @@ while [ "$round" -le 20 ]; do
   fi
   round=$((round + 1))
 done
-echo "live registry: apply, rollback, running Outlook and 20 kills passed"
+echo "live registry: apply, rollback, running Outlook and 20 kills passed" \
+  "(kills leaving all old: $killed_old, all new: $killed_new, some of each: $killed_mixed)"
