@@ -108,7 +108,8 @@ class Journal {
   // recovery and rollback act only on files inside it. In any case they act only on a file
   // inside the profile folder its row records (no "..", no symbolic link), whose backup is in
   // the run's own backup folder; other rows are refused (RecoveryResult::refused, or a refused
-  // rollback) and never touched.
+  // rollback) and never touched. Rows of the live registry (src/io/registry_journal.h) are held
+  // to their bounds by the registry restorer, and refused without one or with `home`.
   static JournalOpenResult open(const std::string& state_dir, const std::string& home = {});
   ~Journal();
   Journal(const Journal&) = delete;
