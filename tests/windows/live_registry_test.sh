@@ -33,8 +33,13 @@ oe="$iam"'\Accounts\00000001'
 state=$(winpath "$work/state")
 policy=$(winpath "$source_dir/fixtures/policies/000-iis-u-tokyo.xml")
 
-w reg delete "$office" /f || true
-w reg delete "$iam" /f || true
+# The keys go again at the end, whatever happens: other tests discover the prefix's profiles.
+remove_keys() {
+  w reg delete "$office" /f || true
+  w reg delete "$iam" /f || true
+}
+remove_keys
+trap remove_keys EXIT
 add() { w reg add "$1" /v "$2" /t "$3" /d "$4" /f || fail "reg add $1 $2"; }
 add "$mapi" "Account Name" REG_BINARY "$(utf16hex '生研 POP')"
 add "$mapi" "POP3 Server" REG_BINARY "$(utf16hex pop.iis.u-tokyo.ac.jp)"
@@ -67,6 +72,16 @@ same_exports() {
 
 export_all before
 query_all before.txt
+
+# plan finds both profiles in the user's own registry (exit 4: changes pending), and none in a
+# folder named with --home (another user's or a copied home: its registry is not this one).
+w "$exe" plan --policy "$policy" --verify off --format json && fail "plan found nothing to change"
+grep -q 'Profiles\\\\Outlook' "$work/out" || fail "plan did not find the Outlook profile"
+grep -q 'Internet Account Manager\\\\Accounts' "$work/out" ||
+  fail "plan did not find the Outlook Express accounts"
+mkdir -p "$work/home"
+w "$exe" plan --policy "$policy" --verify off --format json --home "$(winpath "$work/home")" || true
+grep -q 'HKEY_CURRENT_USER' "$work/out" && fail "plan --home read the live registry"
 
 # A running Outlook: apply leaves Outlook's accounts alone and exits 3 (try again later).
 cp "$(dirname "$(command -v wine)")/../lib/wine/x86_64-windows/ping.exe" "$work/OUTLOOK.EXE" 2>/dev/null ||
