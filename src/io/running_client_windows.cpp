@@ -1,9 +1,8 @@
 // UNTESTED: written for Windows, never run here (mailmig is built and tested on Linux).
 #ifdef _WIN32
 
-// windows.h first: tlhelp32.h uses its types (clang-format would sort them the other way).
-// clang-format off
 #include <windows.h>
+// clang-format off: tlhelp32.h needs the types windows.h defines first
 #include <tlhelp32.h>
 // clang-format on
 
