@@ -54,6 +54,12 @@ struct ClientDescriptor {
   std::vector<ProfileLocation> (*recognise)(const NamedPath& path) = nullptr;
   // The file a person names for this client, in the message for a PATH no client claims.
   const char* file_hint = nullptr;
+  // Where the client keeps its accounts, for --help: "prefs.js, user.js".
+  const char* formats = nullptr;
+  // What the client can store (editable clients). A profile may narrow it for one account where
+  // that account's own settings decide (Profile::capabilities): the engine plans per account, so
+  // the descriptor holds the client's general case and the profile the exceptions.
+  ClientCapabilities (*capabilities)() = nullptr;
   LoadResult (*load)(const std::string& path) = nullptr;
   // What proves the client runs with this profile open ("<profile>/.parentlock is locked by
   // process 4242"), or empty: mailmig then leaves the profile alone.

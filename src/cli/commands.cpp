@@ -442,6 +442,7 @@ std::string clients_help() {
     std::string& names = client->editable() ? edited : found;
     if (!names.empty()) names += ", ";
     names += client_display_name(client->kind);
+    if (client->formats) names += std::string(" (") + client->formats + ")";
   }
   return fill_placeholders(
       tr(N_("Mail programs: {edited}; found, with the steps to take by hand: {found}.")),

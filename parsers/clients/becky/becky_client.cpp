@@ -58,6 +58,8 @@ const ClientDescriptor kBeckyClient{
     .find_in_home = find_in_home,
     .recognise = recognise,
     .file_hint = "Mailbox.ini",
+    .formats = "Mailbox.ini in Shift_JIS",
+    .capabilities = becky_capabilities,
     .load = load_becky_profile,
     .find_running = find_running,
     .fixture = "fixtures/homes/windows/Documents/Becky",

@@ -233,7 +233,7 @@ std::vector<Account> BeckyProfile::accounts() const {
   return result;
 }
 
-ClientCapabilities BeckyProfile::capabilities(const Account& /*account*/) const {
+ClientCapabilities becky_capabilities() {
   ClientCapabilities can;
   can.client_name = client_display_name(kBecky);
   can.switches_protocol_in_place = false;

@@ -12,6 +12,10 @@
 
 namespace mailmig {
 
+// No STARTTLS (its key is [open]), no protocol switch in place, no SMTP user of its own, and only
+// the logins whose keys are known: the same for every mailbox.
+ClientCapabilities becky_capabilities();
+
 class BeckyProfile final : public Profile {
  public:
   ClientKind client() const override { return kBecky; }
@@ -20,9 +24,9 @@ class BeckyProfile final : public Profile {
   std::vector<Account> accounts() const override;
   // Facts the normalized view hides: a port Becky! leaves to its own (undocumented) default.
   std::vector<Finding> findings() const override;
-  // No STARTTLS (its key is [open]), no protocol switch in place, no SMTP user of its own, and
-  // only the logins whose keys are known.
-  ClientCapabilities capabilities(const Account& account) const override;
+  ClientCapabilities capabilities(const Account& /*account*/) const override {
+    return becky_capabilities();
+  }
   using Profile::apply;
   std::vector<Finding> apply(const EditPlan& plan) override;
   const std::vector<ProfileFile>& files() const override { return mailboxes_.files(); }

@@ -70,6 +70,8 @@ const ClientDescriptor kOutlookClient{
     .find_in_home = find_outlook,
     .recognise = recognise,
     .file_hint = ".reg",
+    .formats = "registry, .reg export",
+    .capabilities = [] { return outlook_capabilities(RegistryAccountKind::OutlookMapi); },
     .load = load,
     .find_running = find_outlook_running,
     .fixture = "fixtures/registry/outlook2016-unicode.reg",
@@ -81,6 +83,9 @@ const ClientDescriptor kOutlookExpressClient{
     .find_in_home = find_outlook_express,
     .recognise = recognise,
     .file_hint = ".reg",
+    .formats = "registry, .reg export",
+    .capabilities =
+        [] { return outlook_capabilities(RegistryAccountKind::InternetAccountManager); },
     .load = load,
     .find_running = find_outlook_express_running,
     .fixture = "fixtures/registry/oe-regedit4-cp932.reg",

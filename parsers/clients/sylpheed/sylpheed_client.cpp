@@ -112,6 +112,9 @@ const ClientDescriptor kSylpheedClient{
     .find_in_home = find_sylpheed_in_home,
     .recognise = recognise,
     .file_hint = "accountrc",
+    .formats = "accountrc",
+    // A POP3 account's: an IMAP account cannot send SMTP-after-POP (the profile narrows it).
+    .capabilities = [] { return accountrc_capabilities(kSylpheed, Protocol::Pop3); },
     .load = load_sylpheed_profile,
     .find_running = find_sylpheed_running,
     .fixture = "fixtures/homes/linux/.sylpheed-2.0",
@@ -123,6 +126,8 @@ const ClientDescriptor kClawsMailClient{
     .find_in_home = find_claws_mail_in_home,
     .recognise = recognise,
     .file_hint = "accountrc",
+    .formats = "accountrc",
+    .capabilities = [] { return accountrc_capabilities(kClawsMail, Protocol::Pop3); },
     .load = load_claws_profile,
     .find_running = find_claws_mail_running,
     .fixture = "fixtures/homes/linux/.claws-mail",

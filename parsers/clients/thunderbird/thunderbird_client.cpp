@@ -95,6 +95,8 @@ const ClientDescriptor kThunderbirdClient{
     .find_in_home = find_in_home,
     .recognise = recognise,
     .file_hint = "prefs.js",
+    .formats = "prefs.js, user.js, logins.json",
+    .capabilities = thunderbird_capabilities,
     .load = load_thunderbird_profile,
     .find_running = find_running,
     .fixture = "fixtures/homes/linux/.thunderbird/k3m9x2ab.default-release",

@@ -53,6 +53,8 @@ const ClientDescriptor kWindowsMailClient{
     .find_in_home = find_in_home,
     .recognise = recognise,
     .file_hint = ".oeaccount",
+    .formats = ".oeaccount",
+    .capabilities = windows_mail_capabilities,
     .load = load_windows_mail_store,
     .find_running = find_running,
     .fixture = "fixtures/homes/windows/AppData/Local/Microsoft/Windows Live Mail",

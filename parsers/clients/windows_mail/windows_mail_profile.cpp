@@ -278,7 +278,7 @@ std::vector<Account> WindowsMailProfile::accounts() const {
   return result;
 }
 
-ClientCapabilities WindowsMailProfile::capabilities(const Account& /*account*/) const {
+ClientCapabilities windows_mail_capabilities() {
   ClientCapabilities can;
   can.client_name = client_display_name(kWindowsMail);
   can.switches_protocol_in_place = false;

@@ -13,6 +13,11 @@
 
 namespace mailmig {
 
+// No STARTTLS for receiving, one "secure connection" flag for sending (SSL on 465, STARTTLS
+// elsewhere), no protocol switch in place, and only a password or SPA to log on: the same for
+// every account.
+ClientCapabilities windows_mail_capabilities();
+
 class WindowsMailProfile final : public Profile {
  public:
   ClientKind client() const override { return kWindowsMail; }
@@ -22,9 +27,9 @@ class WindowsMailProfile final : public Profile {
   std::vector<Account> accounts() const override;
   // How "This server requires a secure connection" for sending is most likely used.
   std::vector<Finding> findings() const override;
-  // No STARTTLS for receiving, one "secure connection" flag for sending (SSL on 465, STARTTLS
-  // elsewhere), no protocol switch in place, and only a password or SPA to log on.
-  ClientCapabilities capabilities(const Account& account) const override;
+  ClientCapabilities capabilities(const Account& /*account*/) const override {
+    return windows_mail_capabilities();
+  }
   using Profile::apply;
   std::vector<Finding> apply(const EditPlan& plan) override;
   const std::vector<ProfileFile>& files() const override { return account_files_.files(); }

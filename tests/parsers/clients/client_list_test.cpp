@@ -93,6 +93,55 @@ TEST(ClientList, EveryEditedClientHasAFixtureThatRoundTrips) {
   }
 }
 
+// What `account` can store is within what `client` can: a profile only narrows its client's
+// capabilities for one account.
+bool narrows(const ServerCapabilities& account, const ServerCapabilities& client) {
+  for (const SocketType type : {SocketType::Plain, SocketType::StartTls, SocketType::Ssl}) {
+    if (account.stores(type) && !client.stores(type)) return false;
+  }
+  for (const AuthMethod method :
+       {AuthMethod::None, AuthMethod::PasswordCleartext, AuthMethod::PasswordEncrypted,
+        AuthMethod::Apop, AuthMethod::Ntlm, AuthMethod::Gssapi, AuthMethod::OAuth2,
+        AuthMethod::TlsClientCert, AuthMethod::SmtpAfterPop, AuthMethod::Any}) {
+    if (account.stores(method) && !client.stores(method)) return false;
+  }
+  return true;
+}
+
+// The descriptor says what the client keeps its accounts in and what it can store; every
+// account of its fixture can store no more than that.
+TEST(ClientList, EveryEditedClientDeclaresItsFormatsAndCapabilities) {
+  for (const ClientDescriptor* client : all_clients()) {
+    if (!client->editable()) continue;
+    const std::string id(client_id(client->kind));
+    ASSERT_TRUE(client->formats) << id;
+    EXPECT_STRNE(client->formats, "") << id;
+    ASSERT_TRUE(client->capabilities) << id;
+    const ClientCapabilities declared = client->capabilities();
+    EXPECT_EQ(declared.client_name, client_display_name(client->kind)) << id;
+    const ClassifyResult found = classify_path(kSourceDir + "/" + client->fixture);
+    ASSERT_EQ(found.locations.size(), 1u) << id << ": " << found.error;
+    const LoadResult loaded = load_profile(found.locations.front());
+    ASSERT_TRUE(loaded) << id << ": " << loaded.error;
+    if (loaded.profile->client() != client->kind) continue;  // an export is one client's
+    const std::vector<Account> accounts = loaded.profile->accounts();
+    EXPECT_FALSE(accounts.empty()) << id;
+    for (const Account& account : accounts) {
+      const ClientCapabilities own = loaded.profile->capabilities(account);
+      EXPECT_EQ(own.client_name, declared.client_name) << id << ": " << account.id;
+      for (const Protocol protocol : {Protocol::Pop3, Protocol::Imap, Protocol::Nntp}) {
+        EXPECT_TRUE(narrows(own.incoming(protocol), declared.incoming(protocol)))
+            << id << ": " << account.id;
+      }
+      EXPECT_TRUE(narrows(own.smtp, declared.smtp)) << id << ": " << account.id;
+      EXPECT_FALSE(own.switches_protocol_in_place && !declared.switches_protocol_in_place) << id;
+      EXPECT_FALSE(own.stores_outgoing_username && !declared.stores_outgoing_username) << id;
+      EXPECT_FALSE(own.adds_outgoing_server && !declared.adds_outgoing_server) << id;
+      EXPECT_FALSE(own.renames_incoming_server && !declared.renames_incoming_server) << id;
+    }
+  }
+}
+
 TEST(ClientList, EveryEditedClientHasAFuzzTargetThatIsBuilt) {
   const std::string fuzz_list = slurp(kSourceDir + "/fuzz/CMakeLists.txt");
   for (const ClientDescriptor* client : all_clients()) {
