@@ -26,8 +26,10 @@ std::vector<ProfileLocation> recognise(const NamedPath& named) {
 
 LoadResult load(const std::string& path) { return load_registry_file(path); }
 
+// An export is checked before it is read, while it is still taken for Outlook's: it may be
+// Outlook Express's, so either program running holds it back.
 std::string find_outlook_running(const std::string&) {
-  return windows_process_evidence({"OUTLOOK.EXE"});
+  return windows_process_evidence({"OUTLOOK.EXE", "msimn.exe"});
 }
 
 std::string find_outlook_express_running(const std::string&) {
