@@ -21,7 +21,7 @@ using testing::kMailmig;
 using testing::kSourceDir;
 
 struct RunningClient {
-  const char* name;
+  const char* name;        // the client, for the failure messages
   const char* fixture;     // copied into a fresh folder; the copy is the profile PATH
   const char* executable;  // the dummy's name
   const char* held_file;   // in the profile folder, held open without sharing; or nullptr
@@ -45,58 +45,52 @@ const RunningClient kClients[] = {
     {"Becky", "fixtures/homes/windows/Documents/Becky", "B2.exe", nullptr, nullptr},
 };
 
-// The test's name shows the client, not the bytes of the struct.
-void PrintTo(const RunningClient& client, std::ostream* out) { *out << client.name; }
-
-class RunningClientOnWindows : public ::testing::TestWithParam<RunningClient> {
- protected:
-  void SetUp() override {
-    const std::filesystem::path fixture = widen(kSourceDir + "/" + GetParam().fixture);
-    profile_ = folder_ / narrow(fixture.filename().wstring());
-    std::error_code error;
-    std::filesystem::copy(fixture, widen(profile_), std::filesystem::copy_options::recursive,
-                          error);
-    ASSERT_FALSE(error) << error.message();
-  }
-
-  testing::ProgramRun apply() {
-    return testing::run_program(kMailmig, {"apply", "--verify", "off", "--state-dir",
-                                           folder_ / "state", "--quiet", profile_});
-  }
-
-  testing::TempFolder folder_;
-  std::string profile_;
-};
-
-TEST_P(RunningClientOnWindows, ApplyRefusesWithExit3WhileTheClientRuns) {
-  const RunningClient& client = GetParam();
-  const std::string program = folder_ / client.executable;
-  ASSERT_TRUE(CopyFileW(widen(kDummyClient).c_str(), widen(program).c_str(), TRUE));
-  std::vector<std::string> arguments;
-  if (client.held_file)
-    arguments.insert(arguments.end(), {"--hold", profile_ + "/" + client.held_file});
-  if (client.mutex) arguments.insert(arguments.end(), {"--mutex", client.mutex});
-  const std::string ready = folder_ / "ready";
-  arguments.insert(arguments.end(), {"--ready", ready});
-  {
-    const testing::BackgroundProgram running(program, arguments);
-    ASSERT_TRUE(running.started());
-    ASSERT_TRUE(running.wait_for_file(ready));
-    const testing::ProgramRun refused = apply();
-    ASSERT_TRUE(refused.finished);
-    EXPECT_EQ(refused.exit_code, 3u) << refused.errors;
-    EXPECT_NE(refused.errors.find("running"), std::string::npos) << refused.errors;
-  }
-  // Closed: the same run goes ahead (the check is not simply always true).
-  const testing::ProgramRun applied = apply();
-  ASSERT_TRUE(applied.finished);
-  EXPECT_NE(applied.exit_code, 3u) << applied.errors;
+// A copy of the client's fixture in `folder`: the profile PATH.
+std::string copy_profile(const testing::TempFolder& folder, const RunningClient& client) {
+  const std::filesystem::path fixture = widen(kSourceDir + "/" + client.fixture);
+  const std::string profile = folder / narrow(fixture.filename().wstring());
+  std::error_code error;
+  std::filesystem::copy(fixture, widen(profile), std::filesystem::copy_options::recursive, error);
+  EXPECT_FALSE(error) << error.message();
+  return profile;
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryClient, RunningClientOnWindows, ::testing::ValuesIn(kClients),
-                         [](const ::testing::TestParamInfo<RunningClient>& param_info) {
-                           return std::string(param_info.param.name);
-                         });
+testing::ProgramRun apply(const testing::TempFolder& folder, const std::string& profile) {
+  return testing::run_program(
+      kMailmig, {"apply", "--verify", "off", "--state-dir", folder / "state", "--quiet", profile});
+}
+
+// One client after the other, in one test: the process list and the mutexes are the whole
+// Wine session's, so a dummy OUTLOOK.EXE of a test running beside it would be seen here.
+TEST(RunningClientOnWindows, ApplyRefusesEveryClientsProfileWithExit3WhileTheClientRuns) {
+  for (const RunningClient& client : kClients) {
+    SCOPED_TRACE(client.name);
+    const testing::TempFolder folder;
+    const std::string profile = copy_profile(folder, client);
+    const std::string program = folder / client.executable;
+    ASSERT_TRUE(CopyFileW(widen(kDummyClient).c_str(), widen(program).c_str(), TRUE));
+    std::vector<std::string> arguments;
+    if (client.held_file) {
+      arguments.insert(arguments.end(), {"--hold", profile + "/" + client.held_file});
+    }
+    if (client.mutex) arguments.insert(arguments.end(), {"--mutex", client.mutex});
+    const std::string ready = folder / "ready";
+    arguments.insert(arguments.end(), {"--ready", ready});
+    {
+      const testing::BackgroundProgram running(program, arguments);
+      ASSERT_TRUE(running.started());
+      ASSERT_TRUE(running.wait_for_file(ready));
+      const testing::ProgramRun refused = apply(folder, profile);
+      ASSERT_TRUE(refused.finished);
+      EXPECT_EQ(refused.exit_code, 3u) << refused.errors;
+      EXPECT_NE(refused.errors.find("running"), std::string::npos) << refused.errors;
+    }
+    // Closed: the same run goes ahead (the check is not simply always true).
+    const testing::ProgramRun applied = apply(folder, profile);
+    ASSERT_TRUE(applied.finished);
+    EXPECT_NE(applied.exit_code, 3u) << applied.errors;
+  }
+}
 
 }  // namespace
 }  // namespace mailmig
