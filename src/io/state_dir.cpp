@@ -47,7 +47,7 @@ StateDirResult resolve_state_dir_as_given(const StateDirOptions& options,
                                           const EnvironmentLookup& environment) {
   if (!options.state_dir.empty()) return {options.state_dir, {}};
 #ifdef _WIN32
-  // Untested here (no Windows build): the Windows home of per-user, non-roaming state.
+  // The Windows home of per-user, non-roaming state (under Wine: tests/windows).
   if (!options.home.empty()) return {options.home + "\\AppData\\Local\\mailmig", {}};
   if (auto local = environment("LOCALAPPDATA")) return {*local + "\\mailmig", {}};
   return {{}, "cannot find the state folder: LOCALAPPDATA is not set; use --state-dir"};
