@@ -289,7 +289,8 @@ int run_migration_command(Command command, const RunSettings& settings, KeptRun*
       settings.home,
       {{"--state-dir", settings.state_dir}, {"--backup-dir", settings.backup_dir}},
       {settings.log_path, settings.report_db},
-      command == Command::Apply};
+      command == Command::Apply,
+      settings.paths};
   return run_for_home(home_run, [&](const RunOutputs& outputs) {
     return run_migration_for_home(command, settings, *policy, outputs, kept);
   });
@@ -539,7 +540,7 @@ int run_cli(int argc, char** argv) {
   if (*apply) return run_migration_command(Command::Apply, settings);
   if (*rules) return print_rules(rules_format);
   const HomeRun state_run{
-      state.home, {{"--state-dir", state.state_dir}}, {}, static_cast<bool>(*rollback)};
+      state.home, {{"--state-dir", state.state_dir}}, {}, static_cast<bool>(*rollback), {}};
   if ((*rollback || *history) && !check_home_option(state.home)) return kExitUsage;
   if (*rollback) {
     return run_for_home(state_run, [&](const RunOutputs&) { return run_rollback(state); });

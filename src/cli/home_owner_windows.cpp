@@ -69,11 +69,23 @@ bool refuse_elevated_run(const ElevatedHomeFacts& facts, bool changes_profiles) 
 }
 
 int run_for_home(const HomeRun& run, const std::function<int(const RunOutputs&)>& work) {
+  std::vector<std::string> named = run.profile_paths;
+  if (!run.home.empty()) named.insert(named.begin(), run.home);
   ElevatedHomeFacts facts;
-  facts.home_given = !run.home.empty();
+  facts.home_given = !named.empty();
+  std::string someone_elses;
   if (facts.home_given && run.changes_profiles) {
     facts.elevated = process_is_elevated();
-    facts.home_is_this_users = !facts.elevated || home_belongs_to_this_account(run.home);
+    for (const std::string& path : named) {
+      if (!facts.elevated) break;
+      // A PATH that does not exist is said so by the run itself.
+      if (GetFileAttributesW(widen(path).c_str()) == INVALID_FILE_ATTRIBUTES) continue;
+      if (!home_belongs_to_this_account(path)) {
+        facts.home_is_this_users = false;
+        someone_elses = path;
+        break;
+      }
+    }
   }
   if (refuse_elevated_run(facts, run.changes_profiles)) {
     std::cerr << "mailmig: "
@@ -83,7 +95,7 @@ int run_for_home(const HomeRun& run, const std::function<int(const RunOutputs&)>
                                   "settings this way. Let that user run mailmig (the logon "
                                   "script does it at their next logon); \"mailmig plan\" only "
                                   "looks and is allowed.")),
-                     {{"home", printable(run.home)}})
+                     {{"home", printable(someone_elses)}})
               << "\n";
     return kExitUsage;
   }

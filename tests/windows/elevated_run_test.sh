@@ -1,7 +1,8 @@
 #!/bin/sh
 # mailmig.exe under Wine, which runs it as an elevated administrator, on a home that belongs to
-# another Linux user (Wine shows it with another owner): apply is refused with exit 2 and
-# changes nothing, plan still looks (exit 4); on a copy of its own, apply goes ahead.
+# another Linux user (Wine shows it with another owner): apply, given the home or the profile's
+# PATH, is refused with exit 2 and changes nothing, plan still looks (exit 4); on a copy of its
+# own, apply goes ahead.
 # Needs root (chown). Wine's output goes to files: Wine keeps a pipe open (README "Windows").
 # Usage: elevated_run_test.sh MAILMIG_EXE SOURCE_DIR
 set -u
@@ -39,6 +40,13 @@ code=$?
 grep -q "another user's profile" "$work/err.txt" || fail "apply did not say why it refused"
 cmp -s "$work/before.js" "$work/other/$prefs" || fail "the other user's prefs.js was changed"
 
+# The other user's profile named as a PATH rather than through --home.
+wine "$exe" apply --verify off --policy "$policy" --quiet "Z:$work/other/${prefs%/prefs.js}" \
+  </dev/null >"$work/out.txt" 2>"$work/err.txt"
+code=$?
+[ "$code" -eq 2 ] || fail "apply on another user's profile PATH exited $code, not 2"
+cmp -s "$work/before.js" "$work/other/$prefs" || fail "the other user's prefs.js was changed"
+
 run plan other
 code=$?
 [ "$code" -eq 4 ] || fail "plan over another user's home exited $code, not 4 (changes pending)"
@@ -49,5 +57,5 @@ code=$?
 [ "$code" -eq 0 ] || fail "apply over a home of its own exited $code, not 0"
 grep -q '"pop.gmail.com"' "$work/own/$prefs" || fail "apply over a home of its own changed nothing"
 
-[ "$status" -eq 0 ] && echo "PASS: elevated apply refused over another user's home only"
+[ "$status" -eq 0 ] && echo "PASS: elevated apply refused over another user's home and profile PATH only"
 exit "$status"
