@@ -1,12 +1,10 @@
 #include "src/cli/commands.h"
 
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
-#include <boost/filesystem.hpp>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -15,6 +13,7 @@
 #include "rules/rule_list.h"
 #include "src/app/migration.h"
 #include "src/cli/command_help.h"
+#include "src/cli/console.h"
 #include "src/cli/exit_status.h"
 #include "src/cli/home_owner.h"
 #include "src/cli/policy_search.h"
@@ -22,31 +21,34 @@
 #include "src/cli/state_commands.h"
 #include "src/cli/text_output.h"
 #include "src/cli/version.h"
+#ifdef _WIN32
+#include "src/encoding/wide_text.h"
+#endif
 #include "src/i18n/i18n.h"
+#include "src/io/state_dir.h"
 #include "src/report/csv_report.h"
 #include "src/report/json_report.h"
 #include "src/report/log_lines.h"
 #include "src/report/report_db.h"
 #include "src/report/run_totals.h"
+#include "src/util/identity.h"
 #include "src/util/text_sanitize.h"
 #include "src/util/utc_time.h"
 
 namespace mailmig {
 namespace {
 
-namespace fs = boost::filesystem;
-
 std::string tr(const char* english) { return translate(english); }
 
-std::string executable_path() {
-  boost::system::error_code error;
-  fs::path path = fs::read_symlink("/proc/self/exe", error);
-  return error ? std::string() : path.string();
-}
+std::string executable_path() { return program_path(); }
 
 std::string default_home() {
-  const char* home = std::getenv("HOME");
-  return home ? home : ".";
+#ifdef _WIN32
+  const char* const home_variable = "USERPROFILE";
+#else
+  const char* const home_variable = "HOME";
+#endif
+  return process_environment(home_variable).value_or(".");
 }
 
 constexpr double kMaxTimeoutSeconds = 1e7;  // about 115 days: far beyond any run
@@ -135,7 +137,12 @@ std::string timestamp_now() {
 // One logfmt line a profile and one for the run (format_log_lines), appended.
 bool append_log(const std::string& log_path, const RunResult& result) {
   const std::string lines = format_log_lines(result, timestamp_now());
+#ifdef _WIN32
+  // Wide: a narrow path is read in the ANSI code page there.
+  std::ofstream log(std::filesystem::path(widen(log_path)), std::ios::app | std::ios::binary);
+#else
   std::ofstream log(log_path, std::ios::app | std::ios::binary);
+#endif
   if (!log) return false;
   log << lines;
   log.flush();
@@ -281,7 +288,9 @@ int run_migration_command(Command command, const RunSettings& settings, KeptRun*
   const HomeRun home_run{
       settings.home,
       {{"--state-dir", settings.state_dir}, {"--backup-dir", settings.backup_dir}},
-      {settings.log_path, settings.report_db}};
+      {settings.log_path, settings.report_db},
+      command == Command::Apply,
+      settings.paths};
   return run_for_home(home_run, [&](const RunOutputs& outputs) {
     return run_migration_for_home(command, settings, *policy, outputs, kept);
   });
@@ -337,7 +346,7 @@ int plan_ask_and_apply(const RunSettings& settings) {
       (totals.changes > 0 || totals.files_changed > 0) && totals.client_running == 0;
   const RunResult* ending = &plan.result;
   KeptRun applied;
-  if (to_apply && isatty(STDIN_FILENO)) {
+  if (to_apply && stdin_is_interactive()) {
     Answer answer = ask_to_apply();
     while (answer == Answer::Details) {
       std::cout << format_text(plan.result);
@@ -362,12 +371,12 @@ int plan_ask_and_apply(const RunSettings& settings) {
 
 int run_interactive(const RunSettings& settings) {
   const int status = plan_ask_and_apply(settings);
-#ifdef _WIN32
   // A console window opened by a double click closes with the program: keep it for reading.
-  std::cout << tr(N_("Press Enter to close this window.")) << std::flush;
-  std::string ignored;
-  std::getline(std::cin, ignored);
-#endif
+  if (keep_window_open(current_console())) {
+    std::cout << tr(N_("Press Enter to close this window.")) << std::flush;
+    std::string ignored;
+    std::getline(std::cin, ignored);
+  }
   return status;
 }
 
@@ -531,7 +540,8 @@ int run_cli(int argc, char** argv) {
   if (*plan) return run_migration_command(Command::Plan, settings);
   if (*apply) return run_migration_command(Command::Apply, settings);
   if (*rules) return print_rules(rules_format);
-  const HomeRun state_run{state.home, {{"--state-dir", state.state_dir}}, {}};
+  const HomeRun state_run{
+      state.home, {{"--state-dir", state.state_dir}}, {}, static_cast<bool>(*rollback), {}};
   if ((*rollback || *history) && !check_home_option(state.home)) return kExitUsage;
   if (*rollback) {
     return run_for_home(state_run, [&](const RunOutputs&) { return run_rollback(state); });

@@ -55,8 +55,10 @@ LoadResult load(const std::string& path) {
                                     path);
 }
 
+// An export is checked before it is read, while it is still taken for Outlook's: it may be
+// Outlook Express's, so either program running holds it back.
 std::string find_outlook_running(const std::string&) {
-  return windows_process_evidence({"OUTLOOK.EXE"});
+  return windows_process_evidence({"OUTLOOK.EXE", "msimn.exe"});
 }
 
 std::string find_outlook_express_running(const std::string&) {
