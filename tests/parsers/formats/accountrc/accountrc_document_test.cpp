@@ -139,9 +139,9 @@ TEST(AccountrcDocument, AddsAMissingKeyAfterTheKeyThatPrecedesItInTheClientsOrde
 // numbers and ends it no longer stores follow from the lines' places and bytes.
 TEST(AccountrcDocument, KeepsEightBytesALineAndStillKnowsEachLinesNumberAndEnd) {
   static_assert(sizeof(AccountrcDocument::Line) <= 8);
-  AccountrcDocument document =
-      parse_ok("[Account: 1]\nuser_id=tanaka\r\r\nuse_smtp_auth=0\n\n[Account: 2]\n"
-               "user_id=x\r\nsmtp_port=25");
+  AccountrcDocument document = parse_ok(
+      "[Account: 1]\nuser_id=tanaka\r\r\nuse_smtp_auth=0\n\n[Account: 2]\n"
+      "user_id=x\r\nsmtp_port=25");
   ASSERT_TRUE(document.set_value("Account: 1", "account_name", "DTI", sylpheed_key_order()));
   ASSERT_TRUE(document.set_value("Account: 1", "account_name", "DTI 2", sylpheed_key_order()));
   ASSERT_TRUE(document.set_value("Account: 2", "user_id", "", sylpheed_key_order()));
