@@ -31,9 +31,9 @@ std::size_t AccountrcDocument::Section::number_of(const Line& line) const {
   return number;
 }
 
-ParseResult AccountrcDocument::parse(std::string_view input, AccountrcDocument& out) {
+ParseResult AccountrcDocument::parse(std::string input, AccountrcDocument& out) {
   AccountrcDocument document;
-  document.text_->bytes.assign(input);
+  document.text_->bytes = std::move(input);
   const std::string_view text = document.text_->bytes;
   std::size_t begin = 0;
   std::size_t number = 0;

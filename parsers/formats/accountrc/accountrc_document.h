@@ -86,9 +86,9 @@ class AccountrcDocument {
 
   AccountrcDocument();
 
-  // Parses bytes (copied once into the document); on failure the result says where (line and byte
-  // column) and what was expected, and `out` is left unchanged.
-  static ParseResult parse(std::string_view input, AccountrcDocument& out);
+  // Parses bytes, which the document keeps (moved in, a large file is not copied); on failure the
+  // result says where (line and byte column) and what was expected, and `out` is left unchanged.
+  static ParseResult parse(std::string input, AccountrcDocument& out);
 
   // The bytes given to parse().
   const std::string& original() const { return text_->bytes; }

@@ -161,6 +161,17 @@ TEST(AccountrcDocument, KeepsEightBytesALineAndStillKnowsEachLinesNumberAndEnd) 
             "[Account: 2]\nuser_id=\r\nsmtp_port=25");
 }
 
+// The bytes read are moved into the document, not copied: a large file is held once.
+TEST(AccountrcDocument, KeepsTheBytesMovedIntoItWithoutACopy) {
+  std::string bytes = "[Account: 1]\nsignature_text=" + std::string(4096, 's') + "\n";
+  const std::string expected = bytes;
+  const char* const read = bytes.data();
+  AccountrcDocument document;
+  ASSERT_TRUE(AccountrcDocument::parse(std::move(bytes), document));
+  EXPECT_EQ(document.original().data(), read);
+  EXPECT_EQ(document.original(), expected);
+}
+
 TEST(AccountrcDocument, PlacesClawsKeysInClawsOrder) {
   AccountrcDocument document =
       parse_ok("[Account: 1]\nuser_id=tanaka\nconfig_version=4\nuse_apop_auth=1\n");
