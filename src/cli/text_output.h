@@ -21,7 +21,7 @@ class TextReport : public RunReportSink {
   void account(const ProfileResult& profile, const AccountResult& result) override;
   void profile_done(const ProfileResult& profile) override;
   // The whole report of `result`, whose profiles were handed on to this sink.
-  void write(const RunResult& result, std::ostream& out);
+  void write(const RunResult& result, std::ostream& stream);
 
  private:
   bool applied_ = false;
