@@ -6,7 +6,9 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "parsers/clients/client_list.h"
@@ -175,9 +177,42 @@ void print_errors(const RunResult& result) {
   }
 }
 
-void print_result(const Migration& migration, const RunSettings& settings) {
+// The report printed on standard output, written as the run goes (MigrationOptions::report_sink):
+// a profile of thousands of accounts is not kept whole until the end.
+struct PrintedReport {
+  std::unique_ptr<RunReportSink> sink;
+  std::function<void(const RunResult&, std::ostream&)> write;  // empty: print_result() prints
+};
+
+// --quiet and --format diff print no account: the run keeps only their counts.
+class AccountsNotPrinted : public RunReportSink {
+ public:
+  void run_begun(const RunInfo& /*info*/) override {}
+  void account(const ProfileResult& /*profile*/, const AccountResult& /*result*/) override {}
+  void profile_done(const ProfileResult& /*profile*/) override {}
+};
+
+template <typename Report>
+PrintedReport printed_by() {
+  auto report = std::make_unique<Report>();
+  Report* writer = report.get();
+  return {std::move(report),
+          [writer](const RunResult& result, std::ostream& out) { writer->write(result, out); }};
+}
+
+PrintedReport printed_report(const RunSettings& settings) {
+  if (settings.format == "json") return printed_by<JsonReport>();
+  if (settings.format == "csv") return printed_by<CsvReport>();
+  if (settings.format == "text" && !settings.quiet) return printed_by<TextReport>();
+  return {std::make_unique<AccountsNotPrinted>(), {}};
+}
+
+void print_result(const Migration& migration, const RunSettings& settings,
+                  const PrintedReport& printed) {
   const RunResult& result = migration.result;
-  if (settings.format == "json") {
+  if (printed.write) {
+    printed.write(result, std::cout);
+  } else if (settings.format == "json") {
     std::cout << write_json(result);
   } else if (settings.format == "csv") {
     std::cout << write_csv(result);
@@ -221,13 +256,17 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
   if (const std::string program = executable_path(); !program.empty()) options.program = program;
   options.undo_the_last_run = kept != nullptr;
   options.verification = parse_verification_mode(verification_override(settings));
+  // The report database and the double-click screens take every account at the end.
+  PrintedReport printed;
+  if (!kept && outputs.report_db.empty()) printed = printed_report(settings);
+  options.report_sink = printed.sink.get();
   const Migration migration = run_migration(options, policy);
 
   if (kept) {
     kept->result = migration.result;
     kept->undo_advice = migration.undo_advice;
   } else {
-    print_result(migration, settings);
+    print_result(migration, settings, printed);
     if (command == Command::Apply && !settings.quiet && settings.format == "text") {
       std::cout << migration.undo_advice;
     }

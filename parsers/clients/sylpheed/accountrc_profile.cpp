@@ -413,7 +413,7 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
   profile->section_of_id_.reserve(sections.size());
   for (std::size_t index = 0; index < sections.size(); ++index) {
     const auto& section = sections[index];
-    const std::size_t line = section.lines.front().number;
+    const std::size_t line = section.first_number;
     const auto number = account_number(section.name);
     if (!number) {
       loaded.error = describe(
@@ -426,7 +426,7 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
         !inserted) {
       loaded.error = describe(files.accountrc.path, line,
                               "duplicate section [" + section.name + "] (first on line " +
-                                  std::to_string(sections[first->second].lines.front().number) +
+                                  std::to_string(sections[first->second].first_number) +
                                   "): the client would read the first one twice");
       return loaded;
     }
@@ -515,7 +515,7 @@ Finding AccountrcProfile::repeated_key_finding(const AccountrcDocument::Section&
       N_("{file}:{line}: {key} appears more than once in [{section}]; {client} uses the "
          "last one."),
       {{"file", files_.front().path},
-       {"line", std::to_string(line.number)},
+       {"line", std::to_string(section.number_of(line))},
        {"key", std::string(section.key_of(line))},
        {"section", section.name},
        {"client", std::string(client_display_name(client_))}});
