@@ -98,6 +98,10 @@ start_wine_server() {
   if [ ! -f "$WINEPREFIX/system.reg" ]; then
     wineboot -i </dev/null >"$WINDOWS_BUILD_DIR/wineboot.log" 2>&1
   fi
+  # Wine's own services (services.exe, winedevice.exe) start with the first program and would
+  # inherit CTest's pipe (its test discovery then waits two minutes for an end that never
+  # comes): one program started here, away from any pipe, starts them.
+  wine cmd.exe /c exit </dev/null >"$WINDOWS_BUILD_DIR/wine-warmup.log" 2>&1
 }
 
 build_windows() {
@@ -112,12 +116,13 @@ build_windows() {
     mv "$deps.partial" "$deps"
   fi
   mkdir -p "$WINDOWS_BUILD_DIR"
-  start_wine_server
   cmake -S . -B "$WINDOWS_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-w64-x86_64.cmake -DMAILMIG_WINDOWS_DEPS="$deps" \
     ${MAILMIG_SHARED_DIR:+-DMAILMIG_SHARED_DIR="$MAILMIG_SHARED_DIR"} \
     -DMAILMIG_WERROR="${MAILMIG_WERROR:-OFF}" >/dev/null
   cmake --build "$WINDOWS_BUILD_DIR" -j "$JOBS"
+  # Started after the build, which outlasts the server's minute of lingering.
+  start_wine_server
   ctest --test-dir "$WINDOWS_BUILD_DIR" --output-on-failure -j "$JOBS" </dev/null
   # mailmig-<version>-windows-x64.zip (cmake/MailmigPackagingWindows.cmake), in the build folder.
   (cd "$WINDOWS_BUILD_DIR" && cpack -G ZIP >/dev/null)

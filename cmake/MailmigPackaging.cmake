@@ -57,7 +57,6 @@ install(FILES
   ${MAILMIG_PACKAGING_DIR}/login-scripts/mailmig-login.sh
   ${MAILMIG_PACKAGING_DIR}/login-scripts/mailmig.desktop
   ${MAILMIG_PACKAGING_DIR}/login-scripts/mailmig-logon.cmd
-  ${MAILMIG_PACKAGING_DIR}/login-scripts/mailmig-logon.ps1
   DESTINATION ${MAILMIG_EXAMPLES_DIR}/login-scripts)
 
 # The playbook includes tasks/plan-windows.yml by relative path: keep the tree.

@@ -92,14 +92,47 @@ std::vector<ProfileLocation> locations_to_process(const MigrationOptions& option
   return locations;
 }
 
+// Where each account's result goes: to the sink as soon as it is final, else into the profile's
+// result. An apply's results are final once the profile is written (a failed write takes the
+// changes back), so they wait in the profile's result until then.
+class AccountResults {
+ public:
+  AccountResults(RunReportSink* sink, Command command)
+      : sink_(sink), hand_on_when_planned_(sink != nullptr && command != Command::Apply) {}
+
+  void add(ProfileResult& profile, AccountResult&& result) const {
+    if (hand_on_when_planned_) {
+      sink_->account(profile, result);
+      profile.handed_on.add(result);
+    } else {
+      profile.accounts.push_back(std::move(result));
+    }
+  }
+
+  // The profile is done: what is still kept of it goes to the sink.
+  void profile_done(ProfileResult& profile) const {
+    if (sink_ == nullptr) return;
+    for (const AccountResult& result : profile.accounts) {
+      sink_->account(profile, result);
+      profile.handed_on.add(result);
+    }
+    std::vector<AccountResult>().swap(profile.accounts);
+    sink_->profile_done(profile);
+  }
+
+ private:
+  RunReportSink* sink_;
+  bool hand_on_when_planned_;
+};
+
 // Plans and makes (in memory) every account's changes. The plan's changes are what the writer
 // does. An account whose outgoing server an earlier account's plan edited (one SMTP server for
 // several Thunderbird accounts) is planned with that server as the plan left it.
 void migrate_accounts(Profile& profile, const Policy& policy, EndpointVerification& verification,
-                      ProfileResult& out, std::size_t& left_alone_unverified) {
+                      const AccountResults& results, ProfileResult& out,
+                      std::size_t& left_alone_unverified) {
   std::vector<Account> before = profile.accounts();
   verification.check_ahead(before, policy);  // the profile's new servers, in parallel
-  out.accounts.reserve(out.accounts.size() + before.size());
   std::map<std::string, ServerSettings, std::less<>> edited_shared_servers;
   for (Account& original : before) {
     AccountResult account_result;
@@ -129,7 +162,7 @@ void migrate_accounts(Profile& profile, const Policy& policy, EndpointVerificati
       }
     }
     account_result.account = std::move(original);  // the account as it was before the run
-    out.accounts.push_back(std::move(account_result));
+    results.add(out, std::move(account_result));
   }
   out.findings = profile.findings();
 }
@@ -149,6 +182,7 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
   info.policy_name = policy.name;
   info.policy_hash = policy.hash;
   info.builtin_policy = !policy.scope.has_value();
+  if (options.report_sink) options.report_sink->run_begun(info);
 
   // The deadline counts discovery and recovery too: the whole run must end in time.
   const auto deadline = options.clock() + options.timeout;
@@ -176,6 +210,11 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
   probe_settings.extra_ca_file = policy.verification.ca_file;
   EndpointVerification verification(verification_mode, probe_settings, probe_deadline,
                                     options.probe);
+  const AccountResults account_results(options.report_sink, options.command);
+  auto add_profile = [&](ProfileResult&& done) {
+    account_results.profile_done(done);
+    migration.result.profiles.push_back(std::move(done));
+  };
   // Once the deadline has passed, this profile and the ones after it are not processed.
   auto leave_for_the_next_run = [&](std::size_t first) {
     for (std::size_t i = first; i < locations.size(); ++i) {
@@ -210,7 +249,7 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
       break;
     }
     if (profile_result.status != ProfileStatus::Ok) {
-      migration.result.profiles.push_back(std::move(profile_result));
+      add_profile(std::move(profile_result));
       continue;
     }
 
@@ -218,7 +257,7 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
     if (!loaded) {
       profile_result.status = ProfileStatus::Error;
       profile_result.error = loaded.error;
-      migration.result.profiles.push_back(std::move(profile_result));
+      add_profile(std::move(profile_result));
       continue;
     }
     Profile& profile = *loaded.profile;
@@ -226,22 +265,22 @@ Migration run_migration(const MigrationOptions& options, const Policy& policy) {
     profile_result.path = profile.path();
 
     if (options.command == Command::Scan) {
-      for (const Account& account : profile.accounts()) {
-        profile_result.accounts.push_back(AccountResult{account, {}, {}, true});
+      for (Account& account : profile.accounts()) {
+        account_results.add(profile_result, AccountResult{std::move(account), {}, {}, true});
       }
       profile_result.findings = profile.findings();
     } else {
-      migrate_accounts(profile, policy, verification, profile_result,
+      migrate_accounts(profile, policy, verification, account_results, profile_result,
                        migration.left_alone_unverified);
     }
     for (const ProfileFile& file : profile.files()) {
       profile_result.files.push_back(FileResult{file.path, file.changed(), {}});
     }
     writer.commit(location, profile, profile_result);
-    migration.result.profiles.push_back(std::move(profile_result));
+    add_profile(std::move(profile_result));
     if (options.keep_profiles) migration.profiles.push_back(std::move(loaded.profile));
   }
-  for (ProfileResult& failed : unreadable) migration.result.profiles.push_back(std::move(failed));
+  for (ProfileResult& failed : unreadable) add_profile(std::move(failed));
   migration.result.verification = std::string(to_string(verification_mode));
   migration.result.endpoint_checks = verification.checks();
   writer.finish(migration.result);

@@ -45,6 +45,9 @@ struct MigrationOptions {
   // the policy's mode when given, and the probe (tests give a fake one).
   std::optional<VerificationMode> verification;
   EndpointProbe probe = probe_endpoint;
+  // When given, each account's result goes to it as the account is planned and is not kept in
+  // Migration::result (only its counts are); each profile goes to it once done.
+  RunReportSink* report_sink = nullptr;
 };
 
 inline constexpr std::chrono::seconds kDefaultRunTimeout{120};  // login scripts must finish

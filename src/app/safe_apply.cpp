@@ -7,6 +7,7 @@
 #include "parsers/clients/thunderbird/thunderbird_client.h"
 #include "src/i18n/i18n.h"
 #include "src/io/file_transaction.h"
+#include "src/io/registry_journal.h"
 #include "src/io/state_dir.h"
 #include "src/util/text_sanitize.h"
 
@@ -96,6 +97,7 @@ bool SafeApply::open_journal() {
     return false;
   }
   journal_ = std::move(opened.journal);
+  if (registry_restorer_.available()) journal_->set_registry_restorer(&registry_restorer_);
   return true;
 }
 
@@ -129,7 +131,10 @@ std::unique_ptr<FileLock> SafeApply::enter_profile(const ProfileLocation& locati
     result.error = setup_error_;
     return nullptr;
   }
-  FileLockResult locked = lock_profile(location.path, lock_timeout);
+  // The live registry has no folder to lock: its lock is in the state folder.
+  FileLockResult locked = is_registry_profile(location.path)
+                              ? acquire_file_lock(registry_lock_path(state_dir_), lock_timeout)
+                              : lock_profile(location.path, lock_timeout);
   lock_timed_out = locked.timed_out;
   if (!locked) {
     result.status = ProfileStatus::Error;
@@ -146,6 +151,11 @@ void SafeApply::commit(const ProfileLocation& location, const Profile& profile,
   bool any_change = false;
   for (const FileResult& file : result.files) any_change = any_change || file.changed;
   if (!any_change || !begin_run(result)) return;
+
+  if (const auto* live = dynamic_cast<const LiveOutlookProfile*>(&profile)) {
+    commit_live_registry(*live, result);
+    return;
+  }
 
   TransactionOptions transaction_options;
   transaction_options.profile_root = profile_root(location.path);
@@ -187,6 +197,29 @@ void SafeApply::commit(const ProfileLocation& location, const Profile& profile,
     for (const StagedFile& staged : transaction.files()) {
       if (staged.path == file_result.path) file_result.backup_path = staged.backup_path;
     }
+  }
+}
+
+void SafeApply::commit_live_registry(const LiveOutlookProfile& profile, ProfileResult& result) {
+  LiveRegistryCommit options;
+  options.backup_folder = backup_folder_for_run(state_dir_, info_.run_id, options_.backup_dir);
+  options.journal = journal_.get();
+  options.run_id = info_.run_id;
+  const std::vector<Account> planned = profile.accounts();
+  const auto verify = [&]() -> std::string {
+    LoadResult again = load_live_registry_profile(profile.client(), profile.path());
+    if (!again) return again.error;
+    return compare_accounts(planned, again.profile->accounts());
+  };
+  std::string backup_path;
+  if (IoStatus committed = mailmig::commit_live_registry(profile, options, verify, backup_path);
+      !committed) {
+    report_not_written(result, committed.error);
+    return;
+  }
+  wrote_files_ = true;
+  for (FileResult& file_result : result.files) {
+    if (file_result.path == profile.path()) file_result.backup_path = backup_path;
   }
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "src/app/discovery.h"
+#include "src/app/live_registry_commit.h"
 #include "src/app/migration.h"
 #include "src/io/file_system.h"
 #include "src/io/journal.h"
@@ -45,6 +46,8 @@ class SafeApply {
 
  private:
   bool open_journal();
+  // commit() for a profile in the live registry (src/app/live_registry_commit.h).
+  void commit_live_registry(const LiveOutlookProfile& profile, ProfileResult& result);
   // Records the run in the journal before its first write; false (and the profile reported as
   // not written) when the journal cannot be opened.
   bool begin_run(ProfileResult& result);
@@ -54,6 +57,9 @@ class SafeApply {
   RealFileSystem fs_;
   std::string state_dir_;
   std::string setup_error_;
+  // Rows of the live registry, for the recovery of a run killed earlier; before journal_, which
+  // refers to it.
+  LiveRegistryRestorer registry_restorer_{open_live_registry()};
   std::unique_ptr<Journal> journal_;
   std::vector<std::string> refused_journal_rows_;
   bool active_ = false;  // apply: the other commands write nothing

@@ -1,20 +1,21 @@
 #include "src/cli/commands.h"
 
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
-#include <boost/filesystem.hpp>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "parsers/clients/client_list.h"
 #include "rules/rule_list.h"
 #include "src/app/migration.h"
 #include "src/cli/command_help.h"
+#include "src/cli/console.h"
 #include "src/cli/exit_status.h"
 #include "src/cli/home_owner.h"
 #include "src/cli/policy_search.h"
@@ -22,31 +23,34 @@
 #include "src/cli/state_commands.h"
 #include "src/cli/text_output.h"
 #include "src/cli/version.h"
+#ifdef _WIN32
+#include "src/encoding/wide_text.h"
+#endif
 #include "src/i18n/i18n.h"
+#include "src/io/state_dir.h"
 #include "src/report/csv_report.h"
 #include "src/report/json_report.h"
 #include "src/report/log_lines.h"
 #include "src/report/report_db.h"
 #include "src/report/run_totals.h"
+#include "src/util/identity.h"
 #include "src/util/text_sanitize.h"
 #include "src/util/utc_time.h"
 
 namespace mailmig {
 namespace {
 
-namespace fs = boost::filesystem;
-
 std::string tr(const char* english) { return translate(english); }
 
-std::string executable_path() {
-  boost::system::error_code error;
-  fs::path path = fs::read_symlink("/proc/self/exe", error);
-  return error ? std::string() : path.string();
-}
+std::string executable_path() { return program_path(); }
 
 std::string default_home() {
-  const char* home = std::getenv("HOME");
-  return home ? home : ".";
+#ifdef _WIN32
+  const char* const home_variable = "USERPROFILE";
+#else
+  const char* const home_variable = "HOME";
+#endif
+  return process_environment(home_variable).value_or(".");
 }
 
 constexpr double kMaxTimeoutSeconds = 1e7;  // about 115 days: far beyond any run
@@ -135,7 +139,12 @@ std::string timestamp_now() {
 // One logfmt line a profile and one for the run (format_log_lines), appended.
 bool append_log(const std::string& log_path, const RunResult& result) {
   const std::string lines = format_log_lines(result, timestamp_now());
+#ifdef _WIN32
+  // Wide: a narrow path is read in the ANSI code page there.
+  std::ofstream log(std::filesystem::path(widen(log_path)), std::ios::app | std::ios::binary);
+#else
   std::ofstream log(log_path, std::ios::app | std::ios::binary);
+#endif
   if (!log) return false;
   log << lines;
   log.flush();
@@ -168,9 +177,42 @@ void print_errors(const RunResult& result) {
   }
 }
 
-void print_result(const Migration& migration, const RunSettings& settings) {
+// The report printed on standard output, written as the run goes (MigrationOptions::report_sink):
+// a profile of thousands of accounts is not kept whole until the end.
+struct PrintedReport {
+  std::unique_ptr<RunReportSink> sink;
+  std::function<void(const RunResult&, std::ostream&)> write;  // empty: print_result() prints
+};
+
+// --quiet and --format diff print no account: the run keeps only their counts.
+class AccountsNotPrinted : public RunReportSink {
+ public:
+  void run_begun(const RunInfo& /*info*/) override {}
+  void account(const ProfileResult& /*profile*/, const AccountResult& /*result*/) override {}
+  void profile_done(const ProfileResult& /*profile*/) override {}
+};
+
+template <typename Report>
+PrintedReport printed_by() {
+  auto report = std::make_unique<Report>();
+  Report* writer = report.get();
+  return {std::move(report),
+          [writer](const RunResult& result, std::ostream& out) { writer->write(result, out); }};
+}
+
+PrintedReport printed_report(const RunSettings& settings) {
+  if (settings.format == "json") return printed_by<JsonReport>();
+  if (settings.format == "csv") return printed_by<CsvReport>();
+  if (settings.format == "text" && !settings.quiet) return printed_by<TextReport>();
+  return {std::make_unique<AccountsNotPrinted>(), {}};
+}
+
+void print_result(const Migration& migration, const RunSettings& settings,
+                  const PrintedReport& printed) {
   const RunResult& result = migration.result;
-  if (settings.format == "json") {
+  if (printed.write) {
+    printed.write(result, std::cout);
+  } else if (settings.format == "json") {
     std::cout << write_json(result);
   } else if (settings.format == "csv") {
     std::cout << write_csv(result);
@@ -214,13 +256,17 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
   if (const std::string program = executable_path(); !program.empty()) options.program = program;
   options.undo_the_last_run = kept != nullptr;
   options.verification = parse_verification_mode(verification_override(settings));
+  // The report database and the double-click screens take every account at the end.
+  PrintedReport printed;
+  if (!kept && outputs.report_db.empty()) printed = printed_report(settings);
+  options.report_sink = printed.sink.get();
   const Migration migration = run_migration(options, policy);
 
   if (kept) {
     kept->result = migration.result;
     kept->undo_advice = migration.undo_advice;
   } else {
-    print_result(migration, settings);
+    print_result(migration, settings, printed);
     if (command == Command::Apply && !settings.quiet && settings.format == "text") {
       std::cout << migration.undo_advice;
     }
@@ -281,7 +327,9 @@ int run_migration_command(Command command, const RunSettings& settings, KeptRun*
   const HomeRun home_run{
       settings.home,
       {{"--state-dir", settings.state_dir}, {"--backup-dir", settings.backup_dir}},
-      {settings.log_path, settings.report_db}};
+      {settings.log_path, settings.report_db},
+      command == Command::Apply,
+      settings.paths};
   return run_for_home(home_run, [&](const RunOutputs& outputs) {
     return run_migration_for_home(command, settings, *policy, outputs, kept);
   });
@@ -337,7 +385,7 @@ int plan_ask_and_apply(const RunSettings& settings) {
       (totals.changes > 0 || totals.files_changed > 0) && totals.client_running == 0;
   const RunResult* ending = &plan.result;
   KeptRun applied;
-  if (to_apply && isatty(STDIN_FILENO)) {
+  if (to_apply && stdin_is_interactive()) {
     Answer answer = ask_to_apply();
     while (answer == Answer::Details) {
       std::cout << format_text(plan.result);
@@ -362,12 +410,12 @@ int plan_ask_and_apply(const RunSettings& settings) {
 
 int run_interactive(const RunSettings& settings) {
   const int status = plan_ask_and_apply(settings);
-#ifdef _WIN32
   // A console window opened by a double click closes with the program: keep it for reading.
-  std::cout << tr(N_("Press Enter to close this window.")) << std::flush;
-  std::string ignored;
-  std::getline(std::cin, ignored);
-#endif
+  if (keep_window_open(current_console())) {
+    std::cout << tr(N_("Press Enter to close this window.")) << std::flush;
+    std::string ignored;
+    std::getline(std::cin, ignored);
+  }
   return status;
 }
 
@@ -531,7 +579,8 @@ int run_cli(int argc, char** argv) {
   if (*plan) return run_migration_command(Command::Plan, settings);
   if (*apply) return run_migration_command(Command::Apply, settings);
   if (*rules) return print_rules(rules_format);
-  const HomeRun state_run{state.home, {{"--state-dir", state.state_dir}}, {}};
+  const HomeRun state_run{
+      state.home, {{"--state-dir", state.state_dir}}, {}, static_cast<bool>(*rollback), {}};
   if ((*rollback || *history) && !check_home_option(state.home)) return kExitUsage;
   if (*rollback) {
     return run_for_home(state_run, [&](const RunOutputs&) { return run_rollback(state); });

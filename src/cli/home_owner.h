@@ -22,7 +22,26 @@ struct HomeRun {
   // --state-dir, --backup-dir: they must lie inside the home when the user is switched.
   std::vector<std::pair<std::string, std::string>> folders_in_home;  // (option, path)
   RunOutputs outputs;
+  // apply and rollback: the profiles' files are written (Windows refuses such a run elevated
+  // over another user's profile; a plan only reads).
+  bool changes_profiles = false;
+  std::vector<std::string> profile_paths;  // the PATHs named: on Windows checked as the home is
 };
+
+#ifdef _WIN32
+// Windows, an administrator's elevated run on a --home or a profile PATH that is not this
+// account's (its owner is neither the account nor the account's default owner, as for a copy
+// the administrator made): Windows cannot become that user the way root does on Linux, and an
+// elevated write could be sent by a link the user planted into any file. Until a safe design
+// exists such a run is refused when it changes profiles; a plan or scan, which only reads, goes
+// ahead.
+struct ElevatedHomeFacts {
+  bool elevated = false;
+  bool home_given = false;         // a --home or a profile PATH was named
+  bool home_is_this_users = true;  // and each of them is this account's
+};
+bool refuse_elevated_run(const ElevatedHomeFacts& facts, bool changes_profiles);
+#endif
 
 // Does `work` (which writes its log and report to the paths it is given) for `run.home`:
 // - here, with run.outputs, when the process is not root, when no --home is given, or when

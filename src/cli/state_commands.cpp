@@ -4,6 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "src/app/live_registry_commit.h"
 #include "src/cli/exit_status.h"
 #include "src/i18n/i18n.h"
 #include "src/io/file_system.h"
@@ -90,6 +91,8 @@ int run_rollback(const StateSettings& settings) {
   std::unique_ptr<Journal> journal = open_journal(settings);
   if (!journal) return kExitError;
   RealFileSystem fs;
+  LiveRegistryRestorer registry(open_live_registry());
+  if (registry.available()) journal->set_registry_restorer(&registry);
   const RestoreResult restored =
       journal->rollback(fs, settings.run_id.empty() ? "last" : settings.run_id, settings.force);
   std::size_t refused = 0;

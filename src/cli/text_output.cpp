@@ -29,6 +29,8 @@ struct Shown {
 class TextBuffer {
  public:
   explicit TextBuffer(std::size_t reserve) { text_.reserve(reserve); }
+  // Appends to `reused` emptied, which keeps its room.
+  explicit TextBuffer(std::string&& reused) : text_(std::move(reused)) { text_.clear(); }
   TextBuffer& operator<<(std::string_view piece) {
     text_ += piece;
     return *this;
@@ -46,6 +48,8 @@ class TextBuffer {
     return *this;
   }
   std::string take() && { return std::move(text_); }
+  std::string_view text() const { return text_; }
+  void clear() { text_.clear(); }
 
  private:
   std::string text_;
@@ -218,66 +222,45 @@ void write_findings(TextBuffer& out, const std::vector<Finding>& findings, const
   }
 }
 
-}  // namespace
-
-std::string format_text(const RunResult& result) {
-  // A large profile's report runs to megabytes: one buffer sized from the accounts (about half a
-  // KiB each; pages not written cost nothing) instead of a doubling stream and a copy at the end.
-  std::size_t accounts = 0;
-  for (const ProfileResult& profile : result.profiles) accounts += profile.accounts.size();
-  TextBuffer out(4096 + 1024 * accounts);
-  const bool applied = result.info.command == "apply";
-  for (const ProfileResult& profile : result.profiles) {
-    out << client_display_name(profile.client) << ": " << printable(profile.path) << "\n";
-    if (profile.status == ProfileStatus::Error) {
-      out << "  " << tr(N_("error")) << ": " << printable(profile.error) << "\n\n";
-      continue;
-    }
-    if (profile.status == ProfileStatus::ClientRunning) {
-      out << "  " << printable(shown_error(profile)) << "\n\n";
-      continue;
-    }
-    write_findings(out, profile.findings, "  ");
-    if (profile.accounts.empty()) out << "  " << tr(N_("(no mail accounts)")) << "\n";
-    for (const AccountResult& account : profile.accounts) {
-      out << "  " << Shown{account.account.name};
-      if (!account.account.address.empty()) out << " <" << Shown{account.account.address} << ">";
-      out << "\n    " << tr(N_("receiving:")) << " ";
-      write_server(out, account.account.incoming);
-      out << "\n";
-      if (account.account.outgoing) {
-        out << "    " << tr(N_("sending:")) << " ";
-        write_server(out, *account.account.outgoing);
-        out << "\n";
-      }
-      if (!account.governed) {
-        out << "    " << tr(N_("not governed by this policy: left alone")) << "\n";
-      }
-      if (!account.changes.empty()) {
-        out << "    " << (applied ? tr(N_("changed:")) : tr(N_("will change:"))) << "\n";
-      }
-      // Grouped by rule, in the order the rules ran: why first, then what.
-      std::vector<std::string> rules_seen;
-      for (const Change& change : account.changes) {
-        if (std::find(rules_seen.begin(), rules_seen.end(), change.rule) != rules_seen.end()) {
-          continue;
-        }
-        rules_seen.push_back(change.rule);
-        out << "      - ";
-        write_rule_description(out, change.rule);
-        out << "\n";
-        for (const Change& same_rule : account.changes) {
-          if (same_rule.rule != change.rule) continue;
-          out << "          ";
-          write_change(out, same_rule);
-          out << "\n";
-        }
-      }
-      write_findings(out, account.findings, "    ");
-    }
+void write_account(TextBuffer& out, const AccountResult& account, bool applied) {
+  out << "  " << Shown{account.account.name};
+  if (!account.account.address.empty()) out << " <" << Shown{account.account.address} << ">";
+  out << "\n    " << tr(N_("receiving:")) << " ";
+  write_server(out, account.account.incoming);
+  out << "\n";
+  if (account.account.outgoing) {
+    out << "    " << tr(N_("sending:")) << " ";
+    write_server(out, *account.account.outgoing);
     out << "\n";
   }
+  if (!account.governed) {
+    out << "    " << tr(N_("not governed by this policy: left alone")) << "\n";
+  }
+  if (!account.changes.empty()) {
+    out << "    " << (applied ? tr(N_("changed:")) : tr(N_("will change:"))) << "\n";
+  }
+  // Grouped by rule, in the order the rules ran: why first, then what.
+  std::vector<std::string_view> rules_seen;
+  for (const Change& change : account.changes) {
+    if (std::find(rules_seen.begin(), rules_seen.end(), change.rule) != rules_seen.end()) {
+      continue;
+    }
+    rules_seen.push_back(change.rule);
+    out << "      - ";
+    write_rule_description(out, change.rule);
+    out << "\n";
+    for (const Change& same_rule : account.changes) {
+      if (same_rule.rule != change.rule) continue;
+      out << "          ";
+      write_change(out, same_rule);
+      out << "\n";
+    }
+  }
+  write_findings(out, account.findings, "    ");
+}
 
+// The end of the report: the servers checked, the notices, the totals and what to do next.
+void write_ending(TextBuffer& out, const RunResult& result) {
   out << format_endpoint_checks(result.verification, result.endpoint_checks);
   for (const Finding& notice : result.notices) out << printable(notice.localized_message()) << "\n";
   const RunTotals totals = count_run_totals(result);
@@ -319,7 +302,60 @@ std::string format_text(const RunResult& result) {
                              {{"count", std::to_string(totals.action_required)}})
         << "\n";
   }
-  return std::move(out).take();
+}
+
+}  // namespace
+
+void TextReport::run_begun(const RunInfo& info) { applied_ = info.command == "apply"; }
+
+void TextReport::account(const ProfileResult& /*profile*/, const AccountResult& result) {
+  TextBuffer out(std::move(account_text_));
+  write_account(out, result, applied_);
+  account_text_ = std::move(out).take();
+  spool_.append(account_text_);
+}
+
+void TextReport::profile_done(const ProfileResult& /*profile*/) {
+  accounts_of_profile_.push_back({profile_begin_, spool_.size()});
+  profile_begin_ = spool_.size();
+}
+
+void TextReport::write(const RunResult& result, std::ostream& stream) {
+  TextBuffer out(4096);
+  for (std::size_t index = 0; index < result.profiles.size(); ++index) {
+    const ProfileResult& profile = result.profiles[index];
+    out << client_display_name(profile.client) << ": " << printable(profile.path) << "\n";
+    if (profile.status == ProfileStatus::Error) {
+      out << "  " << tr(N_("error")) << ": " << printable(profile.error) << "\n\n";
+      continue;
+    }
+    if (profile.status == ProfileStatus::ClientRunning) {
+      out << "  " << printable(shown_error(profile)) << "\n\n";
+      continue;
+    }
+    write_findings(out, profile.findings, "  ");
+    if (tally_accounts(profile).accounts == 0) out << "  " << tr(N_("(no mail accounts)")) << "\n";
+    if (index < accounts_of_profile_.size()) {
+      stream << out.text();
+      out.clear();
+      spool_.write(accounts_of_profile_[index], stream);
+    }
+    out << "\n";
+  }
+  write_ending(out, result);
+  stream << out.text();
+}
+
+std::string format_text(const RunResult& result) {
+  TextReport report;
+  report.run_begun(result.info);
+  for (const ProfileResult& profile : result.profiles) {
+    for (const AccountResult& account : profile.accounts) report.account(profile, account);
+    report.profile_done(profile);
+  }
+  std::ostringstream text;
+  report.write(result, text);
+  return text.str();
 }
 
 namespace {

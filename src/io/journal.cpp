@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "src/io/file_transaction.h"
+#include "src/io/registry_journal.h"
 #include "src/io/state_dir.h"
 #include "src/util/digest.h"
 #include "src/util/utc_time.h"
@@ -517,6 +518,19 @@ JournalFilesResult Journal::files(const std::string& run_id) {
 
 std::string Journal::out_of_bounds(FileSystem& fs, const JournalFile& file) const {
   if (!is_safe_run_id(file.run_id)) return "journal row names an invalid run id: refused";
+  if (is_registry_profile(file.profile)) {
+    if (registry_ == nullptr) {
+      return "journal row names a registry value, which this system has no registry for: " +
+             file.profile + ": refused";
+    }
+    // The registry mailmig can reach is the running user's, never the one of a --home.
+    if (!home_.empty()) {
+      return "journal row names a registry value, and the home " + home_ +
+             " holds no registry: " + file.profile + ": refused";
+    }
+    if (std::string why = registry_->out_of_bounds(file); !why.empty()) return why;
+    return backup_out_of_bounds(fs, file);
+  }
   if (!is_plain_absolute(file.path) || !is_plain_absolute(file.profile)) {
     return "journal row names a path that is not absolute or holds \".\" or \"..\": " + file.path +
            ": refused";
@@ -547,6 +561,10 @@ std::string Journal::out_of_bounds(FileSystem& fs, const JournalFile& file) cons
       return "journal row names a file through a symbolic link: " + file.path + ": refused";
     }
   }
+  return backup_out_of_bounds(fs, file);
+}
+
+std::string Journal::backup_out_of_bounds(FileSystem& fs, const JournalFile& file) const {
   if (file.created) return {};
   // The backup: in <state>/backups/<run id>/, or in the <run id> folder of a --backup-dir, which
   // this user made private (0700): not any folder that happens to bear the run's name.
@@ -576,9 +594,23 @@ RestoreResult Journal::restore_files(FileSystem& fs, const std::string& run_id,
   // Each profile is locked so that no other run writes it while its originals come back. A
   // folder is locked once: single-file profiles side by side share their folder's lock.
   std::map<std::string, std::string> profiles;  // locked folder -> a profile in it
-  for (const JournalFile& file : files)
-    profiles.emplace(profile_lock_folder(file.profile), file.profile);
+  bool registry_rows = false;  // the live registry has one lock, in the state folder
+  for (const JournalFile& file : files) {
+    if (is_registry_profile(file.profile)) {
+      registry_rows = true;
+    } else {
+      profiles.emplace(profile_lock_folder(file.profile), file.profile);
+    }
+  }
   std::vector<std::unique_ptr<FileLock>> locks;
+  if (registry_rows) {
+    FileLockResult lock = acquire_file_lock(registry_lock_path(state_dir_), lock_timeout);
+    if (!lock || registry_ == nullptr) {
+      result.error = lock ? "no registry on this system" : lock.error;
+      return result;
+    }
+    locks.push_back(std::move(lock.lock));
+  }
   for (const auto& [folder, profile] : profiles) {
     FileLockResult lock = lock_profile(profile, lock_timeout);
     if (!lock) {
@@ -599,6 +631,15 @@ RestoreResult Journal::restore_files(FileSystem& fs, const std::string& run_id,
   bool refused = false;
   for (const JournalFile& file : files) {
     Plan plan{&file, RestoreAction::AlreadyOriginal, {}, {}};
+    if (is_registry_profile(file.profile)) {
+      RestoredFile outcome = registry_->plan(file, force);
+      plan.action = outcome.action;
+      refused = refused || outcome.action == RestoreAction::Refused ||
+                outcome.action == RestoreAction::Failed;
+      result.files.push_back(std::move(outcome));
+      plans.push_back(std::move(plan));
+      continue;
+    }
     RestoredFile outcome{file.path, RestoreAction::AlreadyOriginal, {}};
     const StatResult now = fs.stat(file.path);
     std::string current_hash;
@@ -669,7 +710,11 @@ RestoreResult Journal::restore_files(FileSystem& fs, const std::string& run_id,
   for (std::size_t i = 0; i < plans.size(); ++i) {
     const Plan& plan = plans[i];
     IoStatus status;
-    if (plan.action == RestoreAction::Restored) {
+    if (is_registry_profile(plan.file->profile)) {
+      if (plan.action == RestoreAction::Restored || plan.action == RestoreAction::Deleted) {
+        status = registry_->act(*plan.file, plan.action);
+      }
+    } else if (plan.action == RestoreAction::Restored) {
       status = replace_file_atomically(fs, plan.file->path, plan.original, plan.keep);
     } else if (plan.action == RestoreAction::Deleted) {
       status = remove_file(fs, plan.file->path);
@@ -680,7 +725,7 @@ RestoreResult Journal::restore_files(FileSystem& fs, const std::string& run_id,
       if (!result.error.empty()) result.error += "; ";
       result.error += status.error;
     }
-    folders.insert(parent_folder(plan.file->path));
+    if (!is_registry_profile(plan.file->profile)) folders.insert(parent_folder(plan.file->path));
   }
   for (const std::string& folder : folders) {
     std::vector<std::string> names;

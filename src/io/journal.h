@@ -87,6 +87,7 @@ struct RecoveryResult {
 };
 
 class Journal;
+class RegistryRestorer;
 struct JournalOpenResult {
   std::unique_ptr<Journal> journal;
   std::string error;
@@ -107,13 +108,18 @@ class Journal {
   // recovery and rollback act only on files inside it. In any case they act only on a file
   // inside the profile folder its row records (no "..", no symbolic link), whose backup is in
   // the run's own backup folder; other rows are refused (RecoveryResult::refused, or a refused
-  // rollback) and never touched.
+  // rollback) and never touched. Rows of the live registry (src/io/registry_journal.h) are held
+  // to their bounds by the registry restorer, and refused without one or with `home`.
   static JournalOpenResult open(const std::string& state_dir, const std::string& home = {});
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
   const std::string& state_dir() const { return state_dir_; }
+
+  // Where rollback and recovery restore rows of the live registry (src/io/registry_journal.h);
+  // without one such rows are refused. The restorer must outlive the journal's use of it.
+  void set_registry_restorer(RegistryRestorer* restorer) { registry_ = restorer; }
 
   // Holds a lock that tells recovery in another process that this run is alive, and records the
   // run as in-progress with its first write (record_files or finish_run), in that write's
@@ -169,6 +175,8 @@ class Journal {
   Journal(std::string state_dir, std::string home, std::unique_ptr<SQLite::Database> database);
   // Why a row may not be acted on ("" when it may): see open().
   std::string out_of_bounds(FileSystem& fs, const JournalFile& file) const;
+  // The part of out_of_bounds that holds a row's backup to the run's backup folder.
+  std::string backup_out_of_bounds(FileSystem& fs, const JournalFile& file) const;
   RestoreResult restore_files(FileSystem& fs, const std::string& run_id,
                               const std::vector<JournalFile>& files, bool force,
                               std::vector<std::string>* removed_temp_files,
@@ -186,6 +194,7 @@ class Journal {
 
   std::string state_dir_;
   std::string home_;
+  RegistryRestorer* registry_ = nullptr;
   std::unique_ptr<SQLite::Database> database_;
   bool schema_ready_ = false;
   std::vector<RunInfo> pending_runs_;                               // begun, not yet written

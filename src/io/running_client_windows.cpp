@@ -1,4 +1,5 @@
-// UNTESTED: written for Windows, never run here (mailmig is built and tested on Linux).
+// Tested under Wine (tests/windows/running_client_windows_test.cpp) with dummy processes, a
+// held parent.lock and the clients' mutexes.
 #ifdef _WIN32
 
 #include <windows.h>
@@ -8,23 +9,13 @@
 
 #include <string>
 
+#include "src/encoding/wide_text.h"
 #include "src/io/running_client_platform.h"
 
 namespace mailmig {
-namespace {
-
-std::wstring to_wide(const std::string& utf8) {
-  const int length =
-      MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), nullptr, 0);
-  std::wstring wide(static_cast<std::size_t>(length), L'\0');
-  MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), wide.data(), length);
-  return wide;
-}
-
-}  // namespace
 
 bool file_held_open(const std::string& path) {
-  HANDLE handle = CreateFileW(to_wide(path).c_str(), GENERIC_READ, 0, nullptr, OPEN_EXISTING,
+  HANDLE handle = CreateFileW(widen(path).c_str(), GENERIC_READ, 0, nullptr, OPEN_EXISTING,
                               FILE_ATTRIBUTE_NORMAL, nullptr);
   if (handle != INVALID_HANDLE_VALUE) {
     CloseHandle(handle);
@@ -49,7 +40,7 @@ std::string windows_process_evidence(std::initializer_list<const char*> executab
   for (BOOL more = Process32FirstW(snapshot, &entry); more && evidence.empty();
        more = Process32NextW(snapshot, &entry)) {
     for (const char* name : executables) {
-      if (_wcsicmp(entry.szExeFile, to_wide(name).c_str()) == 0) {
+      if (_wcsicmp(entry.szExeFile, widen(name).c_str()) == 0) {
         evidence = "process " + std::to_string(entry.th32ProcessID) + " is running";
       }
     }

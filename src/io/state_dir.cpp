@@ -8,14 +8,25 @@
 #include <unistd.h>
 #endif
 
+#ifdef _WIN32
+#include "src/encoding/wide_text.h"
+#endif
 #include "src/io/file_system.h"
 
 namespace mailmig {
 
 std::optional<std::string> process_environment(const std::string& name) {
+#ifdef _WIN32
+  // Wide, then UTF-8: the narrow environment is in the ANSI code page (a Japanese user's
+  // %USERPROFILE% on an English Windows would lose its name).
+  const wchar_t* value = _wgetenv(widen(name).c_str());
+  if (value == nullptr || *value == L'\0') return std::nullopt;
+  return narrow(value);
+#else
   const char* value = std::getenv(name.c_str());
   if (value == nullptr || *value == '\0') return std::nullopt;
   return std::string(value);
+#endif
 }
 
 std::string absolute_path(const std::string& path) {
@@ -36,7 +47,7 @@ StateDirResult resolve_state_dir_as_given(const StateDirOptions& options,
                                           const EnvironmentLookup& environment) {
   if (!options.state_dir.empty()) return {options.state_dir, {}};
 #ifdef _WIN32
-  // Untested here (no Windows build): the Windows home of per-user, non-roaming state.
+  // The Windows home of per-user, non-roaming state (under Wine: tests/windows).
   if (!options.home.empty()) return {options.home + "\\AppData\\Local\\mailmig", {}};
   if (auto local = environment("LOCALAPPDATA")) return {*local + "\\mailmig", {}};
   return {{}, "cannot find the state folder: LOCALAPPDATA is not set; use --state-dir"};

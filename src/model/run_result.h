@@ -2,6 +2,7 @@
 // the SQLite report database are all written from.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,6 +76,24 @@ inline AccountStatus account_status(const AccountResult& result, bool applied) {
   return applied ? AccountStatus::Changed : AccountStatus::Pending;
 }
 
+// What the totals need of accounts whose results were handed on as they were planned
+// (RunReportSink) and are no longer kept.
+struct AccountTally {
+  std::size_t accounts = 0;
+  std::size_t changes = 0;
+  std::size_t findings = 0;
+  std::size_t action_required = 0;
+
+  void add(const AccountResult& result) {
+    ++accounts;
+    changes += result.changes.size();
+    findings += result.findings.size();
+    for (const Finding& finding : result.findings) {
+      action_required += finding.severity == Severity::ActionRequired ? 1 : 0;
+    }
+  }
+};
+
 struct FileResult {
   std::string path;
   bool changed = false;     // planned (plan) or written (apply)
@@ -88,6 +107,8 @@ struct ProfileResult {
   std::string error;  // "file:line: message" when status is Error; the advice when ClientRunning
   std::string error_localized;  // the advice in the user's language, when it has a translation
   std::vector<AccountResult> accounts;
+  // The accounts handed to the run's RunReportSink, which are not in `accounts`.
+  AccountTally handed_on;
   std::vector<FileResult> files;
   std::vector<Finding> findings;  // about the profile as a whole
 };
@@ -117,6 +138,21 @@ struct RunResult {
   // ("required", "advisory", "off").
   std::string verification = "off";
   std::vector<EndpointCheck> endpoint_checks;
+};
+
+// Receives a run's report as it is made, so that a profile of thousands of accounts is written
+// out without keeping every account's result until the end: each account once planned (apply:
+// once its profile was written, as a failed write takes its changes back), then its profile once
+// its status, findings and files are final. Profiles are handed on in the order of
+// RunResult::profiles, but for the last ones, which hold no account (a PATH that is no profile,
+// a refused journal row). The accounts handed on are counted in ProfileResult::handed_on instead
+// of kept in ProfileResult::accounts.
+class RunReportSink {
+ public:
+  virtual ~RunReportSink() = default;
+  virtual void run_begun(const RunInfo& info) = 0;
+  virtual void account(const ProfileResult& profile, const AccountResult& result) = 0;
+  virtual void profile_done(const ProfileResult& profile) = 0;
 };
 
 }  // namespace mailmig

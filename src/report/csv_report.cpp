@@ -1,5 +1,8 @@
 #include "src/report/csv_report.h"
 
+#include <sstream>
+#include <utility>
+
 #include "src/report/csv.h"
 
 namespace mailmig {
@@ -124,39 +127,79 @@ const std::vector<std::string_view>& csv_report_columns() {
   return columns;
 }
 
-std::string write_csv(const RunResult& run) {
-  std::string out;
+void CsvReport::run_begun(const RunInfo& info) { info_ = info; }
+
+void CsvReport::append_rows(std::string& out, const ProfileResult& profile,
+                            const AccountResult& result, bool first_of_profile) const {
+  CsvRow row = profile_row(info_, profile);
+  fill_account(row, result.account);
+  row[kAccountStatus] = to_string(account_status(result, info_.command == "apply"));
+  row[kGoverned] = result.governed ? "true" : "false";
+  append_findings(row[kFindings], result.findings);
+  if (first_of_profile) append_findings(row[kFindings], profile.findings);
+  if (info_.command == "scan" || result.changes.empty()) {
+    append_csv_row(out, row);
+    return;
+  }
+  for (const Change& change : result.changes) {
+    fill_change(row, change);
+    append_csv_row(out, row);
+    row[kFindings].clear();  // counted on the account's first row only
+  }
+}
+
+void CsvReport::account(const ProfileResult& profile, const AccountResult& result) {
+  // The profile's findings go on its first account's row, and are known once it is done.
+  if (!first_of_profile_) {
+    first_of_profile_ = result;
+    return;
+  }
+  rows_.clear();
+  append_rows(rows_, profile, result, false);
+  spool_.append(rows_);
+}
+
+void CsvReport::profile_done(const ProfileResult& profile) {
+  ProfileRows done;
+  if (first_of_profile_) {
+    const AccountResult first = std::move(*first_of_profile_);
+    first_of_profile_.reset();
+    append_rows(done.first_account, profile, first, true);
+  }
+  done.other_accounts = {profile_begin_, spool_.size()};
+  profile_begin_ = spool_.size();
+  profiles_.push_back(std::move(done));
+}
+
+void CsvReport::write(const RunResult& run, std::ostream& out) {
+  std::string text;
   const auto& columns = csv_report_columns();
-  append_csv_row(out, CsvRow(columns.begin(), columns.end()));
-  const bool row_per_change = run.info.command != "scan";
-  for (const ProfileResult& profile : run.profiles) {
-    if (profile.accounts.empty()) {
+  append_csv_row(text, CsvRow(columns.begin(), columns.end()));
+  for (std::size_t index = 0; index < run.profiles.size(); ++index) {
+    const ProfileResult& profile = run.profiles[index];
+    if (index >= profiles_.size() || profiles_[index].first_account.empty()) {
       CsvRow row = profile_row(run.info, profile);
       append_findings(row[kFindings], profile.findings);
-      append_csv_row(out, row);
+      append_csv_row(text, row);
       continue;
     }
-    bool first_of_profile = true;
-    for (const AccountResult& result : profile.accounts) {
-      CsvRow row = profile_row(run.info, profile);
-      fill_account(row, result.account);
-      row[kAccountStatus] = to_string(account_status(result, run.info.command == "apply"));
-      row[kGoverned] = result.governed ? "true" : "false";
-      append_findings(row[kFindings], result.findings);
-      if (first_of_profile) append_findings(row[kFindings], profile.findings);
-      first_of_profile = false;
-      if (!row_per_change || result.changes.empty()) {
-        append_csv_row(out, row);
-        continue;
-      }
-      for (const Change& change : result.changes) {
-        fill_change(row, change);
-        append_csv_row(out, row);
-        row[kFindings].clear();  // counted on the account's first row only
-      }
-    }
+    out << text << profiles_[index].first_account;
+    text.clear();
+    spool_.write(profiles_[index].other_accounts, out);
   }
-  return out;
+  out << text;
+}
+
+std::string write_csv(const RunResult& run) {
+  CsvReport report;
+  report.run_begun(run.info);
+  for (const ProfileResult& profile : run.profiles) {
+    for (const AccountResult& account : profile.accounts) report.account(profile, account);
+    report.profile_done(profile);
+  }
+  std::ostringstream text;
+  report.write(run, text);
+  return text.str();
 }
 
 }  // namespace mailmig

@@ -1,5 +1,7 @@
 #include "src/report/json_report.h"
 
+#include <sstream>
+
 #include "src/report/run_totals.h"
 
 namespace mailmig {
@@ -125,41 +127,64 @@ std::string dump(const Json& json) {
 
 Json run_to_json(const RunResult& run) { return run_to_json(run, true); }
 
-std::string write_json(const RunResult& run) {
-  // The dump of run_to_json(run), but each account is dumped on its own into the text: the tree
-  // of a run of thousands of accounts, several times the size of the text, is never built whole.
+// Each account is dumped on its own into the spool as it comes, and the dump of
+// run_to_json(run), which would hold them all, is built at the end with empty "accounts": the tree
+// of a run of thousands of accounts, several times the size of the text, is never built whole.
+void JsonReport::run_begun(const RunInfo& info) { applied_ = info.command == "apply"; }
+
+void JsonReport::account(const ProfileResult& /*profile*/, const AccountResult& result) {
+  constexpr std::string_view kAccountIndent = "        ";
+  account_text_.assign(spool_.size() > profile_begin_ ? ",\n" : "\n");
+  const std::string account = dump(account_to_json(result, applied_));
+  std::size_t line = 0;
+  for (std::size_t end = account.find('\n'); end != std::string::npos;
+       line = end + 1, end = account.find('\n', line)) {
+    account_text_ += kAccountIndent;
+    account_text_.append(account, line, end + 1 - line);
+  }
+  account_text_ += kAccountIndent;
+  account_text_.append(account, line);
+  spool_.append(account_text_);
+}
+
+void JsonReport::profile_done(const ProfileResult& /*profile*/) {
+  accounts_of_profile_.push_back({profile_begin_, spool_.size()});
+  profile_begin_ = spool_.size();
+}
+
+void JsonReport::write(const RunResult& run, std::ostream& out) {
   // Each profile's empty "accounts" is found by its key at the start of a line at its depth (a
   // string value holds no raw line break) and filled in, in order.
   const std::string skeleton = dump(run_to_json(run, false));
   constexpr std::string_view kEmptyAccounts = "\n      \"accounts\": []";
-  constexpr std::string_view kAccountIndent = "        ";
-  std::string text;
-  text.reserve(skeleton.size() + 2);
   std::size_t copied = 0;
-  for (const ProfileResult& profile : run.profiles) {
+  for (const SpoolRange& accounts : accounts_of_profile_) {
     const std::size_t at = skeleton.find(kEmptyAccounts, copied);
-    text.append(skeleton, copied, at + kEmptyAccounts.size() - 1 - copied);  // up to the ']'
-    copied = at + kEmptyAccounts.size() - 1;
-    if (profile.accounts.empty()) continue;
-    text += '\n';
-    for (std::size_t i = 0; i < profile.accounts.size(); ++i) {
-      if (i > 0) text += ",\n";
-      const std::string account =
-          dump(account_to_json(profile.accounts[i], run.info.command == "apply"));
-      std::size_t line = 0;
-      for (std::size_t end = account.find('\n'); end != std::string::npos;
-           line = end + 1, end = account.find('\n', line)) {
-        text += kAccountIndent;
-        text.append(account, line, end + 1 - line);
-      }
-      text += kAccountIndent;
-      text.append(account, line);
+    const std::size_t bracket = at + kEmptyAccounts.size() - 1;
+    if (accounts.empty()) {
+      out.write(skeleton.data() + copied, static_cast<std::streamsize>(bracket - copied));
+      copied = bracket;
+      continue;
     }
-    text += "\n      ";
+    out.write(skeleton.data() + copied, static_cast<std::streamsize>(bracket - copied));
+    spool_.write(accounts, out);
+    out << "\n      ";
+    copied = bracket;
   }
-  text.append(skeleton, copied);
-  text += '\n';
-  return text;
+  out.write(skeleton.data() + copied, static_cast<std::streamsize>(skeleton.size() - copied));
+  out << '\n';
+}
+
+std::string write_json(const RunResult& run) {
+  JsonReport report;
+  report.run_begun(run.info);
+  for (const ProfileResult& profile : run.profiles) {
+    for (const AccountResult& account : profile.accounts) report.account(profile, account);
+    report.profile_done(profile);
+  }
+  std::ostringstream text;
+  report.write(run, text);
+  return text.str();
 }
 
 }  // namespace mailmig

@@ -45,8 +45,7 @@ std::string line_start(const RunInfo& info, std::string_view timestamp, std::str
 std::string format_log_lines(const RunResult& run, std::string_view timestamp) {
   std::string out;
   for (const ProfileResult& profile : run.profiles) {
-    std::size_t changes = 0;
-    for (const AccountResult& account : profile.accounts) changes += account.changes.size();
+    const std::size_t changes = tally_accounts(profile).changes;
     const std::size_t action_required = count_action_required(profile);
     std::string line = line_start(run.info, timestamp, "profile");
     append_field(line, "client", client_id(profile.client));

@@ -11,12 +11,14 @@ std::size_t action_required_in(const std::vector<Finding>& findings) {
 
 }  // namespace
 
+AccountTally tally_accounts(const ProfileResult& profile) {
+  AccountTally tally = profile.handed_on;
+  for (const AccountResult& account : profile.accounts) tally.add(account);
+  return tally;
+}
+
 std::size_t count_action_required(const ProfileResult& profile) {
-  std::size_t count = action_required_in(profile.findings);
-  for (const AccountResult& account : profile.accounts) {
-    count += action_required_in(account.findings);
-  }
-  return count;
+  return action_required_in(profile.findings) + tally_accounts(profile).action_required;
 }
 
 RunTotals count_run_totals(const RunResult& run) {
@@ -26,13 +28,12 @@ RunTotals count_run_totals(const RunResult& run) {
     totals.findings += profile.findings.size();
     if (profile.status == ProfileStatus::Error) ++totals.errors;
     if (profile.status == ProfileStatus::ClientRunning) ++totals.client_running;
-    totals.action_required += count_action_required(profile);
     for (const FileResult& file : profile.files) totals.files_changed += file.changed ? 1 : 0;
-    for (const AccountResult& account : profile.accounts) {
-      ++totals.accounts;
-      totals.changes += account.changes.size();
-      totals.findings += account.findings.size();
-    }
+    const AccountTally accounts = tally_accounts(profile);
+    totals.action_required += action_required_in(profile.findings) + accounts.action_required;
+    totals.accounts += accounts.accounts;
+    totals.changes += accounts.changes;
+    totals.findings += accounts.findings;
   }
   return totals;
 }

@@ -20,6 +20,9 @@ struct RunTotals {
   std::size_t action_required = 0;
 };
 
+// The accounts of one profile: those handed on as they were planned and those kept.
+AccountTally tally_accounts(const ProfileResult& profile);
+
 // The action-required findings of one profile: its own and its accounts'.
 std::size_t count_action_required(const ProfileResult& profile);
 

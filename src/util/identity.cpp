@@ -14,6 +14,12 @@ std::string machine_name() {
   return buffer.data();
 }
 
+std::string program_path() {
+  std::array<char, 4096> buffer{};
+  const ssize_t length = readlink("/proc/self/exe", buffer.data(), buffer.size() - 1);
+  return length > 0 ? std::string(buffer.data(), static_cast<std::size_t>(length)) : std::string();
+}
+
 std::string user_name() {
   if (const passwd* entry = getpwuid(getuid()); entry && entry->pw_name) return entry->pw_name;
   if (const char* user = std::getenv("USER")) return user;

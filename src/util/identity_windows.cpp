@@ -24,4 +24,18 @@ std::string user_name() {
   return narrow(name);
 }
 
+// From Windows: argv[0] may be a bare name.
+std::string program_path() {
+  std::wstring path(MAX_PATH, L'\0');
+  for (;;) {
+    const DWORD length = GetModuleFileNameW(nullptr, path.data(), static_cast<DWORD>(path.size()));
+    if (length == 0) return {};
+    if (length < path.size()) {
+      path.resize(length);
+      return narrow(path);
+    }
+    path.resize(path.size() * 2);
+  }
+}
+
 }  // namespace mailmig

@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <boost/filesystem.hpp>
 #include <set>
+#include <sstream>
 
 #include "parsers/clients/sylpheed/sylpheed_client.h"
 #include "rules/rule_list.h"
 #include "src/app/migration.h"
+#include "src/cli/text_output.h"
 #include "src/policy/policy.h"
 #include "tests/cli/cli_test_support.h"
 #include "tests/cli/file_edits.h"
@@ -495,6 +497,96 @@ TEST(RunMigration, KeepsTheProfilesInMemoryOnlyWhenAsked) {
   EXPECT_EQ(kept.result.profiles.size(), 1u);
 }
 
+// What a report sink was handed, and what the profile it was handed with said at that moment.
+class RecordingSink : public RunReportSink {
+ public:
+  struct Handed {
+    std::string account_id;
+    std::size_t accounts_handed_before = 0;  // the profile's handed_on.accounts at that moment
+    bool files_known = false;   // the profile's files were listed: its planning was over
+    bool backups_made = false;  // every changed file of the profile has its backup
+  };
+  void run_begun(const RunInfo& info) override { command = info.command; }
+  void account(const ProfileResult& profile, const AccountResult& result) override {
+    bool backups_made = !profile.files.empty();
+    for (const FileResult& file : profile.files) {
+      backups_made = backups_made && (!file.changed || !file.backup_path.empty());
+    }
+    accounts.push_back(
+        {result.account.id, profile.handed_on.accounts, !profile.files.empty(), backups_made});
+    text.account(profile, result);
+  }
+  void profile_done(const ProfileResult& profile) override {
+    profiles_done.push_back(profile.handed_on.accounts);
+    text.profile_done(profile);
+  }
+
+  std::string command;
+  std::vector<Handed> accounts;
+  std::vector<std::size_t> profiles_done;  // each profile's accounts handed on, when done
+  TextReport text;
+};
+
+// A plan hands each account on as it is planned, one at a time, and keeps only its counts: the
+// report written from what was handed on is the report of the run that kept every account.
+TEST(RunMigration, HandsEachAccountToTheReportSinkAsItIsPlannedAndKeepsOnlyItsCounts) {
+  MigrationOptions options;
+  options.command = Command::Plan;
+  options.paths = {fixture_path("homes/linux/.sylpheed-2.0")};
+  options.verification = VerificationMode::Off;  // the fixtures' servers do not exist
+  const PolicyLoadResult policy =
+      load_policy_file(fixture_path("policies/001-keio.xml"), known_rules());
+  ASSERT_TRUE(policy.policy) << policy.error;
+  const Migration kept = run_migration(options, *policy.policy);
+  ASSERT_EQ(kept.result.profiles.size(), 1u);
+  const std::vector<AccountResult>& kept_accounts = kept.result.profiles[0].accounts;
+  ASSERT_EQ(kept_accounts.size(), 2u);
+
+  RecordingSink sink;
+  options.report_sink = &sink;
+  const Migration streamed = run_migration(options, *policy.policy);
+  EXPECT_EQ(sink.command, "plan");
+  ASSERT_EQ(sink.accounts.size(), kept_accounts.size());
+  for (std::size_t i = 0; i < sink.accounts.size(); ++i) {
+    EXPECT_EQ(sink.accounts[i].account_id, kept_accounts[i].account.id);
+    EXPECT_EQ(sink.accounts[i].accounts_handed_before, i);
+    EXPECT_FALSE(sink.accounts[i].files_known) << "handed on after the profile was planned";
+  }
+  EXPECT_EQ(sink.profiles_done, std::vector<std::size_t>{2});
+  ASSERT_EQ(streamed.result.profiles.size(), 1u);
+  EXPECT_TRUE(streamed.result.profiles[0].accounts.empty());
+  EXPECT_EQ(streamed.result.profiles[0].handed_on.accounts, 2u);
+  EXPECT_GT(streamed.result.profiles[0].handed_on.changes, 0u);
+
+  std::ostringstream streamed_text;
+  sink.text.write(streamed.result, streamed_text);
+  EXPECT_EQ(streamed_text.str(), format_text(kept.result));
+}
+
+// An apply's accounts are handed on once their profile is written (a failed write takes their
+// changes back), never before.
+TEST(RunMigration, HandsAnApplysAccountsOnOnceTheirProfileIsWritten) {
+  Sandbox sandbox;
+  sandbox.copy_fixture("homes/linux/.sylpheed-2.0", "home/.sylpheed-2.0");
+  MigrationOptions options;
+  options.command = Command::Apply;
+  options.paths = {sandbox.path("home/.sylpheed-2.0")};
+  options.state_dir = sandbox.state();
+  options.verification = VerificationMode::Off;
+  RecordingSink sink;
+  options.report_sink = &sink;
+  const PolicyLoadResult policy =
+      load_policy_file(fixture_path("policies/001-keio.xml"), known_rules());
+  ASSERT_TRUE(policy.policy) << policy.error;
+  const Migration applied = run_migration(options, *policy.policy);
+  ASSERT_EQ(applied.result.profiles.size(), 1u);
+  ASSERT_EQ(applied.result.profiles[0].status, ProfileStatus::Ok)
+      << applied.result.profiles[0].error;
+  EXPECT_GT(applied.result.profiles[0].handed_on.changes, 0u);
+  ASSERT_EQ(sink.accounts.size(), 2u);
+  for (const RecordingSink::Handed& handed : sink.accounts) EXPECT_TRUE(handed.backups_made);
+}
+
 // Two Thunderbird accounts send through one SMTP server: the first account's plan edits it, and
 // the second is planned with the server as that plan left it, so it asks for nothing more and
 // the edit is told once.
@@ -503,20 +595,20 @@ TEST(RunMigration, PlansAnAccountWithTheSharedServerAsAnEarlierPlanLeftIt) {
   const fs::path dir = fs::temp_directory_path() / fs::unique_path("mailmig-shared-%%%%%%%%");
   fs::create_directories(dir);
   write_file_bytes((dir / "prefs.js").string(),
-             "user_pref(\"mail.account.account1.identities\", \"id1\");\n"
-             "user_pref(\"mail.account.account1.server\", \"server1\");\n"
-             "user_pref(\"mail.account.account2.identities\", \"id2\");\n"
-             "user_pref(\"mail.account.account2.server\", \"server2\");\n"
-             "user_pref(\"mail.accountmanager.accounts\", \"account1,account2\");\n"
-             "user_pref(\"mail.identity.id1.smtpServer\", \"smtp1\");\n"
-             "user_pref(\"mail.server.server1.hostname\", \"pop.iis.u-tokyo.ac.jp\");\n"
-             "user_pref(\"mail.server.server1.name\", \"研究室\");\n"
-             "user_pref(\"mail.server.server1.type\", \"pop3\");\n"
-             "user_pref(\"mail.server.server2.hostname\", \"imap.iis.u-tokyo.ac.jp\");\n"
-             "user_pref(\"mail.server.server2.name\", \"東大 IMAP\");\n"
-             "user_pref(\"mail.server.server2.type\", \"imap\");\n"
-             "user_pref(\"mail.smtp.defaultserver\", \"smtp1\");\n"
-             "user_pref(\"mail.smtpserver.smtp1.hostname\", \"mail.iis.u-tokyo.ac.jp\");\n");
+                   "user_pref(\"mail.account.account1.identities\", \"id1\");\n"
+                   "user_pref(\"mail.account.account1.server\", \"server1\");\n"
+                   "user_pref(\"mail.account.account2.identities\", \"id2\");\n"
+                   "user_pref(\"mail.account.account2.server\", \"server2\");\n"
+                   "user_pref(\"mail.accountmanager.accounts\", \"account1,account2\");\n"
+                   "user_pref(\"mail.identity.id1.smtpServer\", \"smtp1\");\n"
+                   "user_pref(\"mail.server.server1.hostname\", \"pop.iis.u-tokyo.ac.jp\");\n"
+                   "user_pref(\"mail.server.server1.name\", \"研究室\");\n"
+                   "user_pref(\"mail.server.server1.type\", \"pop3\");\n"
+                   "user_pref(\"mail.server.server2.hostname\", \"imap.iis.u-tokyo.ac.jp\");\n"
+                   "user_pref(\"mail.server.server2.name\", \"東大 IMAP\");\n"
+                   "user_pref(\"mail.server.server2.type\", \"imap\");\n"
+                   "user_pref(\"mail.smtp.defaultserver\", \"smtp1\");\n"
+                   "user_pref(\"mail.smtpserver.smtp1.hostname\", \"mail.iis.u-tokyo.ac.jp\");\n");
   MigrationOptions options;
   options.command = Command::Plan;
   options.paths = {dir.string()};

@@ -9,31 +9,72 @@
 #include <fstream>
 #include <sstream>
 
-namespace mailmig::testing {
+#ifdef _WIN32
+#include <random>
 
+#include "src/encoding/wide_text.h"
+#endif
+
+namespace mailmig::testing {
+namespace {
+
+// A UTF-8 path as the standard library takes it: wide on Windows, where a narrow path would be
+// read in the ANSI code page.
+std::filesystem::path native(const std::string& path) {
+#ifdef _WIN32
+  return widen(path);
+#else
+  return path;
+#endif
+}
+
+}  // namespace
+
+#ifdef _WIN32
+// Windows has no mkdtemp: a random name in %TEMP%, created only when it is new.
+TempFolder::TempFolder() {
+  std::error_code error;
+  const std::filesystem::path temp = std::filesystem::temp_directory_path(error);
+  EXPECT_FALSE(error) << error.message();
+  std::random_device random;
+  for (int attempt = 0; attempt < 100 && path_.empty(); ++attempt) {
+    const std::filesystem::path candidate = temp / ("mmio-" + std::to_string(random()));
+    if (std::filesystem::create_directory(candidate, error)) {
+      path_ = narrow(candidate.generic_wstring());
+    }
+  }
+  EXPECT_FALSE(path_.empty());
+}
+#else
 TempFolder::TempFolder() {
   char name[] = "/tmp/mmio-XXXXXX";
   const char* made = ::mkdtemp(name);
   EXPECT_NE(made, nullptr);
   path_ = made != nullptr ? made : "";
 }
+#endif
 
 TempFolder::~TempFolder() {
+  if (path_.empty()) return;
   std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
+  std::filesystem::remove_all(native(path_), ignored);
 }
 
 void write_whole_file(const std::string& path, const std::string& bytes, unsigned mode) {
   {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    std::ofstream out(native(path), std::ios::binary | std::ios::trunc);
     out << bytes;
     ASSERT_TRUE(out.good()) << path;
   }
+#ifdef _WIN32
+  (void)mode;  // Windows files have no POSIX mode
+#else
   ASSERT_EQ(::chmod(path.c_str(), mode), 0) << path;
+#endif
 }
 
 std::string read_whole_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(native(path), std::ios::binary);
   EXPECT_TRUE(in.good()) << path;
   std::ostringstream bytes;
   bytes << in.rdbuf();
@@ -41,20 +82,34 @@ std::string read_whole_file(const std::string& path) {
 }
 
 unsigned file_mode(const std::string& path) {
+#ifdef _WIN32
+  struct _stat64 info {};
+  EXPECT_EQ(::_wstat64(widen(path).c_str(), &info), 0) << path;
+#else
   struct stat info {};
   EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+#endif
   return info.st_mode & 07777;
 }
 
 bool path_exists(const std::string& path) {
+#ifdef _WIN32
+  std::error_code error;
+  return std::filesystem::exists(std::filesystem::symlink_status(native(path), error));
+#else
   struct stat info {};
   return ::lstat(path.c_str(), &info) == 0;
+#endif
 }
 
 std::vector<std::string> temp_files_in(const std::string& folder) {
   std::vector<std::string> found;
-  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+  for (const auto& entry : std::filesystem::directory_iterator(native(folder))) {
+#ifdef _WIN32
+    const std::string name = narrow(entry.path().filename().wstring());
+#else
     const std::string name = entry.path().filename().string();
+#endif
     if (name.find(kTempFileMarker) != std::string::npos) found.push_back(name);
   }
   return found;

@@ -52,7 +52,7 @@ for policy in "$source_dir"/fixtures/policies/*.xml; do
   count=$((count + 1))
 done
 [ "$count" -gt 0 ] || fail "no example policies in fixtures/policies"
-for script in README.md mailmig-login.sh mailmig.desktop mailmig-logon.cmd mailmig-logon.ps1; do
+for script in README.md mailmig-login.sh mailmig.desktop mailmig-logon.cmd; do
   expect_file "$examples/login-scripts/$script"
 done
 for file in README.md mailmig-census.yml inventory.example.ini tasks/plan-windows.yml; do

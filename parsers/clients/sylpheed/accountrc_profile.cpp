@@ -401,9 +401,8 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
   std::unique_ptr<AccountrcProfile> profile(new AccountrcProfile(client, std::move(folder)));
 
   AccountrcDocument document;
-  const ParseResult parsed = AccountrcDocument::parse(files.accountrc.bytes, document);
-  // The document holds the bytes from here on.
-  std::string().swap(files.accountrc.bytes);
+  // The document takes the bytes: they are held once, there.
+  const ParseResult parsed = AccountrcDocument::parse(std::move(files.accountrc.bytes), document);
   if (!parsed) {
     loaded.error = parsed.describe(files.accountrc.path);
     return loaded;
@@ -412,7 +411,7 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
   profile->section_of_id_.reserve(sections.size());
   for (std::size_t index = 0; index < sections.size(); ++index) {
     const auto& section = sections[index];
-    const std::size_t line = section.lines.front().number;
+    const std::size_t line = section.first_number;
     const auto number = account_number(section.name);
     if (!number) {
       loaded.error = describe(
@@ -425,7 +424,7 @@ LoadResult AccountrcProfile::make(ClientKind client, std::string folder, Account
         !inserted) {
       loaded.error = describe(files.accountrc.path, line,
                               "duplicate section [" + section.name + "] (first on line " +
-                                  std::to_string(sections[first->second].lines.front().number) +
+                                  std::to_string(sections[first->second].first_number) +
                                   "): the client would read the first one twice");
       return loaded;
     }
@@ -509,7 +508,7 @@ Finding AccountrcProfile::repeated_key_finding(const AccountrcDocument::Section&
       N_("{file}:{line}: {key} appears more than once in [{section}]; {client} uses the "
          "last one."),
       {{"file", accountrc_path_},
-       {"line", std::to_string(line.number)},
+       {"line", std::to_string(section.number_of(line))},
        {"key", std::string(section.key_of(line))},
        {"section", section.name},
        {"client", std::string(client_display_name(client_))}});

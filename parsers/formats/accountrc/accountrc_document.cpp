@@ -18,14 +18,22 @@ AccountrcDocument::AccountrcDocument() : text_(std::make_unique<Text>()) {}
 
 std::string_view AccountrcDocument::Section::edited_value(const Line& line) const {
   // The edit replaces the '=' too, so that an empty value is a span, not an insertion.
-  const std::string* text =
-      edits->replacement(offset + line.value_begin - 1, line.content_end - line.value_begin + 1);
+  const std::size_t equals = line.begin + line.key_size;
+  const std::string* text = edits->replacement(offset + equals, content_end(line) - equals);
   return std::string_view(*text).substr(1);
 }
 
-ParseResult AccountrcDocument::parse(std::string_view input, AccountrcDocument& out) {
+std::size_t AccountrcDocument::Section::number_of(const Line& line) const {
+  if (line.added) return 0;
+  std::size_t number = first_number;
+  for (const Line* before = lines.data(); before != &line; ++before)
+    number += before->added ? 0 : 1;
+  return number;
+}
+
+ParseResult AccountrcDocument::parse(std::string input, AccountrcDocument& out) {
   AccountrcDocument document;
-  document.text_->bytes.assign(input);
+  document.text_->bytes = std::move(input);
   const std::string_view text = document.text_->bytes;
   std::size_t begin = 0;
   std::size_t number = 0;
@@ -79,14 +87,18 @@ ParseResult AccountrcDocument::parse(std::string_view input, AccountrcDocument& 
       const std::size_t lines_before =
           document.sections_.empty() ? 0 : document.sections_.back().lines.size();
       Section& section = document.sections_.emplace_back();
+      section.first_number = number;
       section.lines.reserve(lines_before);
       section.name = std::string(content.substr(1, content.size() - 2));
     } else if (document.sections_.empty()) {
       return ParseResult::failure(
           number, 1, "expected a section header such as [Account: 1] before the first setting");
     } else if (const std::size_t equals = content.find('='); equals != std::string_view::npos) {
+      if (equals > kMaxKeySize) {
+        return ParseResult::failure(number, equals + 1, "key too long (over 256 MiB)");
+      }
       line.kind = LineKind::KeyValue;
-      line.value_begin = static_cast<std::uint32_t>(begin - section_begin + equals + 1);
+      line.key_size = static_cast<std::uint32_t>(equals) & kMaxKeySize;  // checked above
     } else if (newline == std::string_view::npos) {
       // The client ignores a line without '=', but writes every line with its newline: a last
       // one without either is a copy cut short.
@@ -97,12 +109,10 @@ ParseResult AccountrcDocument::parse(std::string_view input, AccountrcDocument& 
       line.kind = LineKind::Other;
     }
     if (!document.sections_.empty()) {
-      if (end - section_begin > UINT32_MAX || number > kMaxLineNumber) {
+      if (end - section_begin > UINT32_MAX) {
         return ParseResult::failure(number, 0, "section too large (over 4 GiB)");
       }
-      line.number = static_cast<std::uint32_t>(number & kMaxLineNumber);  // checked above
       line.begin = static_cast<std::uint32_t>(begin - section_begin);
-      line.content_end = static_cast<std::uint32_t>(content_end - section_begin);
       document.sections_.back().lines.push_back(line);
     }
     begin = end;
@@ -153,14 +163,14 @@ void AccountrcDocument::write_insertion(const Section& section, std::uint32_t at
       added_lines_[static_cast<std::size_t>(&section - sections_.data())];
   std::string text;
   for (const Line& line : section.lines) {
-    if (line.number != 0) continue;
+    if (!line.added) continue;
     const auto found = std::find_if(added.begin(), added.end(), [&line](const AddedLine& entry) {
       return entry.added_begin == line.begin;
     });
     if (found->at != at) continue;
     const std::string_view ending = found->crlf ? "\r\n" : "\n";
     const std::string_view content =
-        std::string_view(section.added).substr(line.begin, line.content_end - line.begin);
+        std::string_view(section.added).substr(line.begin, section.content_end(line) - line.begin);
     if (found->ending_first) text += ending;
     text += content;
     if (!found->ending_first) text += ending;
@@ -172,12 +182,13 @@ void AccountrcDocument::write_insertion(const Section& section, std::uint32_t at
 void AccountrcDocument::replace_line_value(Section& section, std::size_t line_index,
                                            std::string_view value) {
   Line& line = section.lines[line_index];
-  if (line.number != 0) {
+  if (!line.added) {
+    const std::size_t equals = line.begin + line.key_size;
+    const std::size_t replaced = section.content_end(line) - equals;
     line.edited = 1;
     std::string text = "=";
     text += value;
-    text_->edits.replace(section.offset + line.value_begin - 1,
-                         line.content_end - line.value_begin + 1, std::move(text));
+    text_->edits.replace(section.offset + equals, replaced, std::move(text));
     return;
   }
   // An added line: its new text goes after the others (the old stays, unused), then its
@@ -189,9 +200,8 @@ void AccountrcDocument::replace_line_value(Section& section, std::size_t line_in
   section.added += key;
   section.added += '=';
   section.added += value;
+  section.added += '\n';
   line.begin = begin;
-  line.value_begin = static_cast<std::uint32_t>(begin + key.size() + 1);
-  line.content_end = static_cast<std::uint32_t>(section.added.size());
   added.added_begin = begin;
   write_insertion(section, added.at);
 }
@@ -201,7 +211,7 @@ bool AccountrcDocument::replace_value(std::size_t section_index, std::size_t lin
   if (holds_line_break_or_nul(value) || section_index >= sections_.size()) return false;
   Section& section = sections_[section_index];
   if (line_index >= section.lines.size() || section.lines[line_index].kind != LineKind::KeyValue ||
-      section.added.size() + section.key_of(section.lines[line_index]).size() + value.size() + 1 >
+      section.added.size() + section.key_of(section.lines[line_index]).size() + value.size() + 2 >
           UINT32_MAX) {
     return false;
   }
@@ -226,7 +236,8 @@ bool AccountrcDocument::set_value(std::size_t section_index, std::string_view ke
     return false;
   }
   Section& section = sections_[section_index];
-  if (section.added.size() + key.size() + value.size() + 1 > UINT32_MAX) return false;
+  if (key.size() > kMaxKeySize || section.added.size() + key.size() + value.size() + 2 > UINT32_MAX)
+    return false;
 
   if (auto existing = effective_line(section, key)) {
     replace_line_value(section, *existing, value);
@@ -256,10 +267,11 @@ bool AccountrcDocument::set_value(std::size_t section_index, std::string_view ke
   // the lines added there before it. It takes the anchor's line ending (else the file's first).
   AddedLine entry;
   const Line& after = section.lines[anchor];
-  if (after.number == 0) {
+  if (after.added) {
     entry = added_line(section_index, after.begin);
   } else {
-    const std::size_t newline = section.original.find('\n', after.content_end);
+    const std::size_t after_end = section.content_end(after);
+    const std::size_t newline = section.original.find('\n', after_end);
     if (newline == std::string_view::npos) {
       // After a last line without a newline, the new line becomes the last one, still without one.
       entry.at = static_cast<std::uint32_t>(section.original.size());
@@ -267,17 +279,18 @@ bool AccountrcDocument::set_value(std::size_t section_index, std::string_view ke
       entry.crlf = first_line_ending_ == "\r\n";
     } else {
       entry.at = static_cast<std::uint32_t>(newline + 1);
-      entry.crlf = newline > after.content_end && section.original[newline - 1] == '\r';
+      entry.crlf = newline > after_end && section.original[newline - 1] == '\r';
     }
   }
   Line added;
   added.kind = LineKind::KeyValue;
+  added.added = 1;
   added.begin = static_cast<std::uint32_t>(section.added.size());
+  added.key_size = static_cast<std::uint32_t>(key.size()) & kMaxKeySize;  // checked above
   section.added += key;
   section.added += '=';
   section.added += value;
-  added.value_begin = static_cast<std::uint32_t>(added.begin + key.size() + 1);
-  added.content_end = static_cast<std::uint32_t>(section.added.size());
+  section.added += '\n';
   entry.added_begin = added.begin;
   added_lines_[section_index].push_back(entry);
   section.lines.insert(section.lines.begin() + static_cast<std::ptrdiff_t>(anchor + 1), added);

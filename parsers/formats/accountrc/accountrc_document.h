@@ -29,55 +29,67 @@ class AccountrcDocument final : public LosslessDocument {
     Other,     // text without '=' inside a section (the client warns and ignores it)
   };
 
-  // Offsets into its section's bytes as parsed (`Section::original`), or, for a line added since
-  // (number 0), into the section's `added` text. `content_end` excludes the line ending (the
-  // client strips every trailing CR and LF). 16 bytes a line keep the index of a large file
-  // small; parse() refuses a section or a line number that does not fit.
+  // Where a line is in its section's bytes as parsed (`Section::original`), or, for a line added
+  // since, in the section's `added` text. Its content ends before the first LF from `begin` and
+  // the CRs before it (the client strips every trailing CR and LF), and its number follows from
+  // its place: 8 bytes a line keep the index of a large file small (parse() refuses a line whose
+  // key does not fit).
   struct Line {
-    std::uint32_t number : 29 = 0;  // 1-based, in the file as read (0 for a line added since)
-    std::uint32_t edited : 1 = 0;   // its value is an edit of the span editor's (parsed lines)
-    LineKind kind : 2 = LineKind::Blank;
     std::uint32_t begin = 0;
-    std::uint32_t content_end = 0;
-    std::uint32_t value_begin = 0;  // KeyValue: just after the first '=' (the key ends before it)
+    std::uint32_t key_size : 28 = 0;  // KeyValue: the bytes before the first '='
+    std::uint32_t added : 1 = 0;      // added since parse(): its text is in Section::added
+    std::uint32_t edited : 1 = 0;     // its value is an edit of the span editor's (parsed lines)
+    LineKind kind : 2 = LineKind::Blank;
   };
-  static constexpr std::size_t kMaxLineNumber = (std::size_t{1} << 29) - 1;
+  static constexpr std::size_t kMaxKeySize = (std::size_t{1} << 28) - 1;
 
   // A section: its lines from the header to the line before the next header, as views of the
   // document's bytes. Edits go to the document's span editor; a section only keeps the text of
   // the lines added to it, so that reading an edited account costs no serialize().
   struct Section {
-    std::string name;           // the header without its brackets: "Account: 1", "Common"
-    std::vector<Line> lines;    // lines[0] is the header
-    std::string_view original;  // the section's bytes as parsed, line endings included
-    std::size_t offset = 0;     // where `original` begins in the document
-    std::string added;          // "key=value" of each line added since (lines with number 0)
+    std::string name;                   // the header without its brackets: "Account: 1", "Common"
+    std::vector<Line> lines;            // lines[0] is the header
+    std::string_view original;          // the section's bytes as parsed, line endings included
+    std::size_t offset = 0;             // where `original` begins in the document
+    std::size_t first_number = 0;       // the header's line number in the file as read
+    std::string added;                  // "key=value\n" of each line added since
     const SpanEditor* edits = nullptr;  // the document's
 
     std::string_view key_of(const Line& line) const {
       if (line.kind != LineKind::KeyValue) return {};
-      return text_of(line).substr(line.begin, line.value_begin - 1 - line.begin);
+      return text_of(line).substr(line.begin, line.key_size);
     }
     // Inline: an account's read looks up values of many lines of its section.
     std::string_view value_of(const Line& line) const {
       if (line.kind != LineKind::KeyValue) return {};
       if (line.edited) return edited_value(line);
-      return text_of(line).substr(line.value_begin, line.content_end - line.value_begin);
+      const std::size_t value_begin = line.begin + line.key_size + 1;
+      return text_of(line).substr(value_begin, content_end(line) - value_begin);
     }
+    // The 1-based number of a parsed line in the file as read; 0 for a line added since.
+    std::size_t number_of(const Line& line) const;
 
    private:
     friend class AccountrcDocument;
     std::string_view text_of(const Line& line) const {
-      return line.number == 0 ? std::string_view(added) : original;
+      return line.added ? std::string_view(added) : original;
+    }
+    // Where the line's content ends in text_of(line).
+    std::size_t content_end(const Line& line) const {
+      const std::string_view text = text_of(line);
+      std::size_t end = text.find('\n', line.begin);
+      if (end == std::string_view::npos) end = text.size();
+      while (end > line.begin && text[end - 1] == '\r') --end;
+      return end;
     }
     std::string_view edited_value(const Line& line) const;
   };
 
   AccountrcDocument();
 
-  // Parses bytes (copied once into the document); on failure the result says where (line and byte
-  // column) and what was expected, and `out` is left unchanged.
-  static ParseResult parse(std::string_view input, AccountrcDocument& out);
+  // Parses bytes, which the document keeps (moved in, a large file is not copied); on failure the
+  // result says where (line and byte column) and what was expected, and `out` is left unchanged.
+  static ParseResult parse(std::string input, AccountrcDocument& out);
 
   // The bytes given to parse().
   std::string original() const override { return text_->bytes; }

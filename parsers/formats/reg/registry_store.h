@@ -1,8 +1,8 @@
 // The registry as the Outlook / Outlook Express mappings read and write it: keys by full path
 // ("HKEY_CURRENT_USER\Software\..."), values by name with their REG_* type and their raw data
 // bytes, exactly as the Win32 registry API exchanges them. Two back ends: RegFileStore, a regedit
-// export (.reg) edited in place, and (later) the live Windows registry, which implements each
-// call with one API call:
+// export (.reg) edited in place, and the live Windows registry (open_live_registry() in
+// live_registry.h, registry_store_windows.cpp), which implements each call with one API call:
 //   subkeys      RegOpenKeyExW + RegEnumKeyExW
 //   value_names  RegOpenKeyExW + RegEnumValueW
 //   read         RegQueryValueExW (type and bytes)

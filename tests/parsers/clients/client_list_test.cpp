@@ -16,7 +16,12 @@
 namespace mailmig {
 namespace {
 
+#ifdef _WIN32
+// Under Wine the Linux path CMake gives is on drive Z:, which Wine maps to the Linux root.
+const std::string kSourceDir = "Z:" MAILMIG_SOURCE_DIR;
+#else
 const std::string kSourceDir = MAILMIG_SOURCE_DIR;
+#endif
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -135,6 +135,43 @@ TEST(AccountrcDocument, AddsAMissingKeyAfterTheKeyThatPrecedesItInTheClientsOrde
             "[Account: 2]\nuser_id=x\n");
 }
 
+// A 20,000-account file has some 1.8 million lines: the index holds 8 bytes a line, and the
+// numbers and ends it no longer stores follow from the lines' places and bytes.
+TEST(AccountrcDocument, KeepsEightBytesALineAndStillKnowsEachLinesNumberAndEnd) {
+  static_assert(sizeof(AccountrcDocument::Line) <= 8);
+  AccountrcDocument document = parse_ok(
+      "[Account: 1]\nuser_id=tanaka\r\r\nuse_smtp_auth=0\n\n[Account: 2]\n"
+      "user_id=x\r\nsmtp_port=25");
+  ASSERT_TRUE(document.set_value("Account: 1", "account_name", "DTI", sylpheed_key_order()));
+  ASSERT_TRUE(document.set_value("Account: 1", "account_name", "DTI 2", sylpheed_key_order()));
+  ASSERT_TRUE(document.set_value("Account: 2", "user_id", "", sylpheed_key_order()));
+  const auto& first = document.sections()[0];
+  const auto& second = document.sections()[1];
+  std::vector<std::size_t> numbers;
+  for (const auto& line : first.lines) numbers.push_back(first.number_of(line));
+  for (const auto& line : second.lines) numbers.push_back(second.number_of(line));
+  // The added account_name line has no number; the others keep theirs in the file as read.
+  EXPECT_EQ(numbers, (std::vector<std::size_t>{1, 0, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(document.value(first, "account_name"), "DTI 2");
+  EXPECT_EQ(document.value(first, "user_id"), "tanaka");
+  EXPECT_EQ(document.value(second, "user_id"), "");
+  EXPECT_EQ(document.value(second, "smtp_port"), "25");
+  EXPECT_EQ(document.serialize(),
+            "[Account: 1]\naccount_name=DTI 2\nuser_id=tanaka\r\r\nuse_smtp_auth=0\n\n"
+            "[Account: 2]\nuser_id=\r\nsmtp_port=25");
+}
+
+// The bytes read are moved into the document, not copied: a large file is held once.
+TEST(AccountrcDocument, KeepsTheBytesMovedIntoItWithoutACopy) {
+  std::string bytes = "[Account: 1]\nsignature_text=" + std::string(4096, 's') + "\n";
+  const std::string expected = bytes;
+  const char* const read = bytes.data();
+  AccountrcDocument document;
+  ASSERT_TRUE(AccountrcDocument::parse(std::move(bytes), document));
+  EXPECT_EQ(document.sections().front().original.data(), read);  // original() is a copy
+  EXPECT_EQ(document.original(), expected);
+}
+
 TEST(AccountrcDocument, PlacesClawsKeysInClawsOrder) {
   AccountrcDocument document =
       parse_ok("[Account: 1]\nuser_id=tanaka\nconfig_version=4\nuse_apop_auth=1\n");

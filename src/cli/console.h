@@ -1,0 +1,44 @@
+// The console mailmig talks to. On Windows a double-clicked mailmig.exe gets a console window
+// of its own that closes with the program, cmd.exe shows text in the console's code page
+// (not UTF-8 unless told), and "is stdin a terminal" must ask the console itself: the C
+// runtime's isatty() is also true for NUL, which logon scripts give as stdin.
+#pragma once
+
+namespace mailmig {
+
+struct ConsoleFacts {
+  bool stdin_is_console = false;
+  bool stdout_is_console = false;
+  // Processes attached to the console (GetConsoleProcessList): 1 when this program opened the
+  // window itself (double-clicked), more when it was started from cmd.exe or a script.
+  unsigned attached_processes = 0;
+};
+
+// The facts of this process's console; all false and 0 on Linux.
+ConsoleFacts current_console();
+
+// Whether to ask for Enter before exiting: only a window mailmig owns, read and typed in by a
+// person; never in a logon script, a cmd.exe window or with input or output redirected.
+bool keep_window_open(const ConsoleFacts& facts);
+
+// Whether standard input is a person at a terminal or console.
+bool stdin_is_interactive();
+
+#ifdef _WIN32
+// For the program's lifetime, the console shows and reads UTF-8: its code pages are set to
+// UTF-8 and given back at the end, since cmd.exe keeps them. (A Linux terminal takes the
+// locale's encoding, UTF-8 in practice.)
+class Utf8Console {
+ public:
+  Utf8Console();
+  ~Utf8Console();
+  Utf8Console(const Utf8Console&) = delete;
+  Utf8Console& operator=(const Utf8Console&) = delete;
+
+ private:
+  unsigned previous_output_code_page_ = 0;
+  unsigned previous_input_code_page_ = 0;
+};
+#endif
+
+}  // namespace mailmig

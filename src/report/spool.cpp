@@ -1,0 +1,69 @@
+#include "src/report/spool.h"
+
+#include <algorithm>
+#include <array>
+
+namespace mailmig {
+namespace {
+
+// Bytes gathered before one write to the file.
+constexpr std::size_t kFileWriteSize = std::size_t{1} << 16;
+
+}  // namespace
+
+// The file is unbuffered: memory_ is its buffer, so that a failed write is known to the byte.
+Spool::Spool() : file_(std::tmpfile()) {
+  if (file_ && std::setvbuf(file_.get(), nullptr, _IONBF, 0) != 0) file_.reset();
+}
+
+void Spool::append(std::string_view bytes) {
+  memory_.append(bytes);
+  size_ += bytes.size();
+  if (file_ && memory_.size() >= kFileWriteSize) flush();
+}
+
+void Spool::flush() {
+  if (!file_ || memory_.empty()) return;
+  if (std::fseek(file_.get(), 0, SEEK_END) == 0 &&
+      std::fwrite(memory_.data(), 1, memory_.size(), file_.get()) == memory_.size()) {
+    in_file_ += memory_.size();
+    memory_.clear();
+    return;
+  }
+  // A full disk: the bytes written so far come back into memory, and the rest stays there.
+  std::string all(in_file_, '\0');
+  if (in_file_ > 0 && (std::fseek(file_.get(), 0, SEEK_SET) != 0 ||
+                       std::fread(all.data(), 1, all.size(), file_.get()) != all.size())) {
+    return;  // kept as it is: write() reports the bytes it cannot read back
+  }
+  all += memory_;
+  memory_ = std::move(all);
+  in_file_ = 0;
+  file_.reset();
+}
+
+void Spool::write(SpoolRange range, std::ostream& out) {
+  flush();
+  if (!file_) {
+    out.write(memory_.data() + range.begin, static_cast<std::streamsize>(range.end - range.begin));
+    return;
+  }
+  if (range.end > in_file_ ||
+      std::fseek(file_.get(), static_cast<long>(range.begin), SEEK_SET) != 0) {
+    out.setstate(std::ios::badbit);
+    return;
+  }
+  std::array<char, kFileWriteSize> buffer{};
+  for (std::size_t left = range.end - range.begin; left > 0;) {
+    const std::size_t read =
+        std::fread(buffer.data(), 1, std::min(left, buffer.size()), file_.get());
+    if (read == 0) {
+      out.setstate(std::ios::badbit);
+      return;
+    }
+    out.write(buffer.data(), static_cast<std::streamsize>(read));
+    left -= read;
+  }
+}
+
+}  // namespace mailmig
