@@ -712,6 +712,7 @@ void PrefsDocument::parse_text(PrefsFileKind kind) {
   names_.clear();
   added_.clear();
   splices_.clear();
+  value_indexes_.clear();  // entry numbers change
   // Every statement ends with a ';': an upper bound, with room for lines that edits add.
   // Counted with find (memchr), many times faster than std::count over the bytes.
   const std::string_view text(text_);
@@ -918,6 +919,40 @@ std::vector<std::string_view> PrefsDocument::names_with_prefix(std::string_view 
   return names;
 }
 
+std::vector<std::string> PrefsDocument::names_with_value_prefix(
+    std::string_view name_prefix, std::string_view value_prefix) const {
+  auto [index, created] = value_indexes_.try_emplace(std::string(name_prefix));
+  if (created) {
+    for (std::uint32_t number = 0; number < entries_.size(); ++number) {
+      const PrefEntry& entry = entries_[number];
+      if (entry.type == PrefType::String && !entry.removed() &&
+          name(entry).starts_with(name_prefix)) {
+        index->second.emplace(string_value(entry), number);
+      }
+    }
+  }
+  std::vector<std::string> names;
+  for (auto it = index->second.lower_bound(value_prefix);
+       it != index->second.end() && it->first.starts_with(value_prefix); ++it) {
+    const PrefEntry& entry = entries_[it->second];
+    const std::string_view entry_name = name(entry);
+    if (find(entry_name) == &entry && entry.type == PrefType::String &&
+        string_value(entry).starts_with(value_prefix)) {
+      names.emplace_back(entry_name);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+void PrefsDocument::index_value(std::uint32_t number) {
+  const PrefEntry& entry = entries_[number];
+  for (auto& [name_prefix, index] : value_indexes_) {
+    if (name(entry).starts_with(name_prefix)) index.emplace(string_value(entry), number);
+  }
+}
+
 bool PrefsDocument::set_string(std::string_view name, std::string_view value) {
   if (value.find('\0') != std::string_view::npos) return false;
   return set_literal(name, PrefType::String, escape_pref_string(value), 0, false);
@@ -935,14 +970,18 @@ bool PrefsDocument::set_literal(std::string_view name, PrefType type, const std:
                                 std::int32_t int_value, bool bool_value) {
   if (name.find('\0') != std::string_view::npos) return false;
   const std::string key(name);  // `name` may view bytes that an edit moves
+  std::uint32_t number = 0;
   if (PrefEntry* entry = find_live(key)) {
     if (entry->type != type) return false;
-    replace_value(to_offset(entry - entries_.data()), literal);
+    number = to_offset(entry - entries_.data());
+    replace_value(number, literal);
     entry->int_value = int_value;
     entry->bool_value = bool_value;
-    return true;
+  } else {
+    insert_line(key, type, literal, int_value, bool_value);
+    number = to_offset(entries_.size() - 1);
   }
-  insert_line(key, type, literal, int_value, bool_value);
+  if (type == PrefType::String) index_value(number);
   return true;
 }
 

@@ -87,6 +87,11 @@ class PrefsDocument {
   // Every pref name that starts with `prefix` and is set, once each, in byte order; the views
   // are valid until the next edit.
   std::vector<std::string_view> names_with_prefix(std::string_view prefix) const;
+  // Every String pref whose name starts with `name_prefix` and whose value starts with
+  // `value_prefix`, once each, in byte order. The first query of a name prefix indexes the values
+  // of its prefs, so that a query costs the prefs found, not the file; edits keep that index.
+  std::vector<std::string> names_with_value_prefix(std::string_view name_prefix,
+                                                   std::string_view value_prefix) const;
 
   // Replace the value token of the last statement of `name`, or insert a new
   // `user_pref("name", value);` line where Thunderbird's byte-sorted order puts it (at the end
@@ -136,6 +141,8 @@ class PrefsDocument {
   std::optional<std::uint32_t> number_in(std::uint32_t slot_value, std::uint32_t tag,
                                          std::string_view name) const;
   void find_order();
+  // Adds a String entry's current value to the value indexes of the name prefixes it has.
+  void index_value(std::uint32_t number);
   // Applies the edits to the bytes and parses them again: the rare edits whose effect on their
   // neighbours the splices do not model are made on freshly parsed bytes instead.
   void reparse_current();
@@ -169,6 +176,11 @@ class PrefsDocument {
   std::vector<PrefEntry, LargeArrayAllocator<PrefEntry>> entries_;
   std::uint32_t parsed_count_ = 0;  // entries_[0, parsed_count_) were parsed from text_
   std::vector<ParseResult> errors_;
+  // For names_with_value_prefix(), by name prefix: the values of its String prefs, each with its
+  // entry number. An edit of a String pref adds the entry under its new value, and a query skips
+  // items that no longer hold (a value changed since, a statement removed or shadowed).
+  mutable std::map<std::string, std::multimap<std::string, std::uint32_t, std::less<>>, std::less<>>
+      value_indexes_;
   std::uint32_t parsed_end_ = 0;  // where parsing stopped: the text's end or a NUL byte
   std::string names_;             // decoded names: those holding escapes, and inserted ones
   std::string added_;             // the inserted lines

@@ -521,6 +521,30 @@ TEST(PrefsEdit, EditSequencesGiveTheBytesOfStepByStepEdits) {
             "# header\nuser_pref(\"a\", 1);\nuser_pref(\"c\", \"x\");\nuser_pref(\"e\", true);\n");
 }
 
+TEST(PrefsEdit, NamesWithAValuePrefixFollowEveryEdit) {
+  using Names = std::vector<std::string>;
+  PrefsDocument document = parse(
+      "user_pref(\"f.a.uri\", \"imap://u@h/Sent\");\nuser_pref(\"f.b.uri\", \"imap://u@h2\");\n"
+      "user_pref(\"f.c.uri\", \"imap://u@h/x\");\nuser_pref(\"f.c.uri\", \"pop://u@h\");\n"
+      "user_pref(\"f.n\", 1);\nuser_pref(\"g.uri\", \"imap:\\x2f\\x2fu@h/y\");\n");
+  // The last statement of f.c.uri wins; g.uri has another name prefix and escapes (decoded).
+  EXPECT_EQ(document.names_with_value_prefix("f.", "imap://u@h"), (Names{"f.a.uri", "f.b.uri"}));
+  EXPECT_EQ(document.names_with_value_prefix("g.", "imap://u@h/"), Names{"g.uri"});
+  EXPECT_EQ(document.names_with_value_prefix("f.", "none"), Names{});
+
+  // Values changed into and out of the prefix, a new pref and a removed one.
+  ASSERT_TRUE(document.set_string("f.a.uri", "imap://u@other/Sent"));
+  ASSERT_TRUE(document.set_string("f.c.uri", "imap://u@h/Drafts"));
+  ASSERT_TRUE(document.set_string("f.d.uri", "imap://u@h/Archive"));
+  ASSERT_TRUE(document.remove("f.b.uri"));
+  EXPECT_EQ(document.names_with_value_prefix("f.", "imap://u@h"), (Names{"f.c.uri", "f.d.uri"}));
+  EXPECT_EQ(document.names_with_value_prefix("f.", "imap://u@other"), Names{"f.a.uri"});
+  ASSERT_TRUE(document.set_string("f.d.uri", "imap://u@h/Archive2"));  // indexed twice: once
+  EXPECT_EQ(document.names_with_value_prefix("f.d", "imap://u@h/A"), Names{"f.d.uri"});
+  ASSERT_TRUE(document.remove("f.c.uri"));  // both statements
+  EXPECT_EQ(document.names_with_value_prefix("f.", "imap://u@h"), Names{"f.d.uri"});
+}
+
 TEST(PrefsEdit, RemovingTheLastLineAfterAnAppendToAFileWithoutFinalNewline) {
   PrefsDocument document = parse("user_pref(\"a\", 1);\nuser_pref(\"m\", 1);");
   ASSERT_TRUE(document.set_int("z", 2));
