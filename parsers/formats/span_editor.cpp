@@ -47,6 +47,39 @@ bool SpanEditor::replace(std::size_t offset, std::size_t length, std::string tex
   return true;
 }
 
+bool SpanEditor::edit_text(std::size_t offset, std::size_t length, std::size_t at,
+                           std::size_t erase, std::string_view text) {
+  const std::pair<std::size_t, std::size_t> key{offset, length};
+  const auto found = find_at_or_after(key);
+  if (found == edits_.end() || found->span != key || at + erase > found->text.size()) return false;
+  edits_[static_cast<std::size_t>(found - edits_.begin())].text.replace(at, erase, text);
+  growth_ += static_cast<std::ptrdiff_t>(text.size()) - static_cast<std::ptrdiff_t>(erase);
+  return true;
+}
+
+bool SpanEditor::erase(std::size_t offset, std::size_t length) {
+  const std::pair<std::size_t, std::size_t> key{offset, length};
+  const auto found = find_at_or_after(key);
+  if (found == edits_.end() || found->span != key) return false;
+  growth_ -= static_cast<std::ptrdiff_t>(found->text.size()) - static_cast<std::ptrdiff_t>(length);
+  edits_.erase(found);
+  return true;
+}
+
+std::span<const SpanEditor::Edit> SpanEditor::starting_in(std::size_t first,
+                                                          std::size_t last) const {
+  const auto begin = find_at_or_after({first, 0});
+  const auto end = std::upper_bound(
+      begin, edits_.end(), last,
+      [](std::size_t offset, const Edit& edit) { return offset < edit.span.first; });
+  return {begin, end};
+}
+
+const SpanEditor::Edit* SpanEditor::last_starting_before(std::size_t offset) const {
+  const auto found = find_at_or_after({offset, 0});
+  return found == edits_.begin() ? nullptr : &*std::prev(found);
+}
+
 const std::string* SpanEditor::replacement(std::size_t offset, std::size_t length) const {
   const std::pair<std::size_t, std::size_t> key{offset, length};
   const auto found = find_at_or_after(key);

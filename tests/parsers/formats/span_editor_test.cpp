@@ -74,5 +74,48 @@ TEST(SpanEditor, AnEditThatRewritesTheSameBytesIsNoChange) {
   EXPECT_TRUE(editor.changes("a=1"));
 }
 
+TEST(SpanEditor, EditsTheTextOfOneEdit) {
+  SpanEditor editor;
+  ASSERT_TRUE(editor.replace(3, 0, "x=1\nz=3\n"));
+  ASSERT_TRUE(editor.edit_text(3, 0, 4, 0, "y=2\n"));  // a line between the two
+  ASSERT_TRUE(editor.edit_text(3, 0, 2, 1, "10"));     // x's value
+  EXPECT_FALSE(editor.edit_text(3, 0, 13, 2, "?"));    // past the text's end
+  EXPECT_FALSE(editor.edit_text(2, 0, 0, 0, "?"));     // no edit there
+  EXPECT_EQ(*editor.replacement(3, 0), "x=10\ny=2\nz=3\n");
+  EXPECT_EQ(editor.apply("[s]"), "[s]x=10\ny=2\nz=3\n");
+  EXPECT_EQ(editor.applied_size(3), editor.apply("[s]").size());
+}
+
+TEST(SpanEditor, ErasesAnEdit) {
+  SpanEditor editor;
+  ASSERT_TRUE(editor.replace(2, 1, "77"));
+  ASSERT_TRUE(editor.replace(0, 0, "+"));
+  EXPECT_FALSE(editor.erase(2, 2));
+  ASSERT_TRUE(editor.erase(2, 1));
+  EXPECT_EQ(editor.replacement(2, 1), nullptr);
+  EXPECT_EQ(editor.apply("a=1;"), "+a=1;");
+  EXPECT_EQ(editor.applied_size(4), 5u);
+  ASSERT_TRUE(editor.replace(0, 4, ""));  // the span is free again
+  EXPECT_EQ(editor.apply("a=1;"), "+");
+}
+
+TEST(SpanEditor, FindsEditsByWhereTheyStart) {
+  SpanEditor editor;
+  ASSERT_TRUE(editor.replace(2, 2, "b"));
+  ASSERT_TRUE(editor.replace(2, 0, "a"));
+  ASSERT_TRUE(editor.replace(6, 1, "c"));
+  const auto edits = editor.starting_in(2, 6);
+  ASSERT_EQ(edits.size(), 3u);
+  EXPECT_EQ(edits[0].text, "a");  // the insertion first, as it applies
+  EXPECT_EQ(edits[1].text, "b");
+  EXPECT_EQ(edits[2].text, "c");
+  EXPECT_EQ(editor.starting_in(3, 5).size(), 0u);
+  EXPECT_EQ(editor.starting_in(0, 2).size(), 2u);
+  EXPECT_EQ(editor.last_starting_before(2), nullptr);
+  ASSERT_NE(editor.last_starting_before(3), nullptr);
+  EXPECT_EQ(editor.last_starting_before(3)->text, "b");
+  EXPECT_EQ(editor.last_starting_before(7)->text, "c");
+}
+
 }  // namespace
 }  // namespace mailmig

@@ -580,6 +580,24 @@ TEST(PrefsEdit, StatementsSharingALineAndEscapedNames) {
   EXPECT_EQ(escaped.serialize(), "user_pref(\"q\\\"1\", 1);\nuser_pref(\"\\u00c4\", \"B\\\"\");\n");
 }
 
+TEST(PrefsEdit, NewLinesNeverGoInsideAStatementThatSpansLines) {
+  // "c" starts on the second line of "a", whose string holds a line ending: the new line goes
+  // before the line where "a" starts, not into its string.
+  PrefsDocument document = parse("user_pref(\"a\", \"x\ny\"); user_pref(\"c\", 1);\n");
+  ASSERT_TRUE(document.set_int("b", 2));
+  EXPECT_EQ(document.serialize(),
+            "user_pref(\"b\", 2);\nuser_pref(\"a\", \"x\ny\"); user_pref(\"c\", 1);\n");
+  ASSERT_TRUE(document.set_string("a", "z"));
+  EXPECT_EQ(document.serialize(),
+            "user_pref(\"b\", 2);\nuser_pref(\"a\", \"z\"); user_pref(\"c\", 1);\n");
+  EXPECT_EQ(parse(document.serialize()).get_int("b"), 2);
+
+  PrefsDocument spread = parse("user_pref(\"a\",\n 1); user_pref(\"c\", 1);\n");
+  ASSERT_TRUE(spread.set_int("b", 2));
+  EXPECT_EQ(spread.serialize(),
+            "user_pref(\"b\", 2);\nuser_pref(\"a\",\n 1); user_pref(\"c\", 1);\n");
+}
+
 TEST(PrefsEdit, ChangedComparesTheBytes) {
   PrefsDocument document = parse("user_pref(\"a\", 1);\nuser_pref(\"b\", 2);\n");
   EXPECT_FALSE(document.changed());
