@@ -1169,16 +1169,14 @@ bool PrefsDocument::insert_at_end(std::string_view line, std::size_t literal_siz
   // At the end of what Mozilla reads: before a NUL byte that ends the file early. The line
   // ending goes first when the bytes before do not end a line.
   const SpanEditor::Edit* before = edits_.last_starting_before(parsed_end_);
-  if (before && before->span.first + before->span.second >= parsed_end_) return false;
+  if (before && before->offset + before->length >= parsed_end_) return false;
   bool eol_first = !(parsed_end_ == body_begin(text_) || is_line_end(text_[parsed_end_ - 1]));
   std::size_t position = 0;
-  if (!edits_.starting_in(parsed_end_, parsed_end_).empty()) {
+  const std::vector<SpanEditor::Edit> there = edits_.starting_in(parsed_end_, parsed_end_);
+  if (!there.empty()) {
     // Only lines inserted there before, which the new one follows.
     const auto group = inserted_lines_.find(parsed_end_);
-    if (group == inserted_lines_.end() ||
-        edits_.starting_in(parsed_end_, parsed_end_).size() != 1) {
-      return false;
-    }
+    if (group == inserted_lines_.end() || there.size() != 1) return false;
     eol_first = (entries_[group->second.front()].flags & PrefEntry::kEolFirst) != 0;
     position = group->second.size();
   }
@@ -1243,15 +1241,15 @@ bool PrefsDocument::remove_statement(std::uint32_t number) {
 bool PrefsDocument::clear_around(std::uint32_t first, std::uint32_t line_end,
                                  const PrefEntry& own) const {
   const SpanEditor::Edit* before = edits_.last_starting_before(first);
-  if (before && before->span.first + before->span.second > first) return false;
-  const std::span<const SpanEditor::Edit> edits = edits_.starting_in(first, line_end);
+  if (before && before->offset + before->length > first) return false;
+  const std::vector<SpanEditor::Edit> edits = edits_.starting_in(first, line_end);
   for (std::size_t index = 0; index < edits.size();) {
     // The edits at one offset: the lines inserted there, a replacement, or both.
-    const std::size_t at = edits[index].span.first;
+    const std::size_t at = edits[index].offset;
     bool has_lines = false;
     bool has_replacement = false;
-    for (; index < edits.size() && edits[index].span.first == at; ++index) {
-      (edits[index].span.second == 0 ? has_lines : has_replacement) = true;
+    for (; index < edits.size() && edits[index].offset == at; ++index) {
+      (edits[index].length == 0 ? has_lines : has_replacement) = true;
     }
     // Whole lines inserted before this line or the next one leave this line as it is.
     const bool lines_only =
@@ -1272,32 +1270,21 @@ std::string PrefsDocument::serialize() const { return edits_.apply(text_); }
 bool PrefsDocument::changed() const { return !edits_.gives(text_, original()); }
 
 std::string_view PrefsDocument::line_ending() const {
-  // The first line ending of the current bytes: the parsed bytes between the edits, and the
-  // edits' own texts, in order.
   char first = 0;
   char second = 0;
-  auto found_in = [&](std::string_view piece) {  // true once both bytes are known
+  edits_.for_each_piece(text_, [&](std::string_view piece) {  // false once both are known
     if (first != 0) {
-      if (piece.empty()) return false;
+      if (piece.empty()) return true;
       second = piece.front();
-      return true;
+      return false;
     }
     const std::size_t at = piece.find_first_of("\r\n");
-    if (at == std::string_view::npos) return false;
+    if (at == std::string_view::npos) return true;
     first = piece[at];
-    if (at + 1 == piece.size()) return false;
+    if (at + 1 == piece.size()) return true;
     second = piece[at + 1];
-    return true;
-  };
-  const std::string_view text(text_);
-  std::size_t copied = 0;
-  bool found = false;
-  for (const SpanEditor::Edit& edit : edits_.starting_in(0, text.size())) {
-    found = found_in(text.substr(copied, edit.span.first - copied)) || found_in(edit.text);
-    if (found) break;
-    copied = edit.span.first + edit.span.second;
-  }
-  if (!found) found_in(text.substr(copied));
+    return false;
+  });
   if (first != '\r') return "\n";
   return second == '\n' ? "\r\n" : "\r";
 }
