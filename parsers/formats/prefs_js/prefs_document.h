@@ -175,11 +175,15 @@ class PrefsDocument {
   std::vector<PrefEntry, LargeArrayAllocator<PrefEntry>> entries_;
   std::uint32_t parsed_count_ = 0;  // entries_[0, parsed_count_) were parsed from text_
   std::vector<ParseResult> errors_;
-  // For names_with_value_prefix(), by name prefix: the values of its String prefs, each with its
-  // entry number. An edit of a String pref adds the entry under its new value, and a query skips
-  // items that no longer hold (a value changed since, a statement removed or shadowed).
-  mutable std::map<std::string, std::multimap<std::string, std::uint32_t, std::less<>>, std::less<>>
-      value_indexes_;
+  // For names_with_value_prefix(), the values of one name prefix's String prefs, each with its
+  // entry number. The values of parsed literals without escapes view text_ and are sorted once;
+  // the others, and every value an edit sets since, are copies. A query skips items that no
+  // longer hold (a value changed since, a statement removed or shadowed).
+  struct ValueIndex {
+    std::vector<std::pair<std::string_view, std::uint32_t>> parsed;
+    std::multimap<std::string, std::uint32_t, std::less<>> copied;
+  };
+  mutable std::map<std::string, ValueIndex, std::less<>> value_indexes_;
   std::uint32_t parsed_end_ = 0;  // where parsing stopped: the text's end or a NUL byte
   std::string names_;             // decoded names: those holding escapes, and inserted ones
   // Open addressing by name hash: 1 + the number of the last statement of a name in the low
