@@ -110,6 +110,12 @@ bool SpanEditor::erase(std::size_t offset, std::size_t length) {
   return true;
 }
 
+void SpanEditor::clear() {
+  blocks_.clear();
+  texts_.clear();
+  growth_ = 0;
+}
+
 std::vector<SpanEditor::Edit> SpanEditor::starting_in(std::size_t first, std::size_t last) const {
   std::vector<Edit> edits;
   for (Position position = find_at_or_after({first, 0}); const Edit* edit = at(position);

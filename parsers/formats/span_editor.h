@@ -34,6 +34,8 @@ class SpanEditor {
                  std::string_view text);
   // Drops the edit of exactly [offset, offset + length); false when there is none.
   bool erase(std::size_t offset, std::size_t length);
+  // Drops every edit.
+  void clear();
 
   // The text that replaces exactly [offset, offset + length), or nullptr when there is none.
   const std::string* replacement(std::size_t offset, std::size_t length) const;

@@ -710,7 +710,7 @@ void PrefsDocument::parse_text(PrefsFileKind kind) {
   entries_.clear();
   errors_.clear();
   names_.clear();
-  edits_ = SpanEditor();
+  edits_.clear();
   inserted_lines_.clear();
   inserted_at_.clear();
   value_indexes_.clear();  // entry numbers change
@@ -934,7 +934,7 @@ std::vector<std::string> PrefsDocument::names_with_value_prefix(
       if ((entry.flags & kNotInText) == 0 && body.find('\\') == std::string_view::npos) {
         index.parsed.emplace_back(body, number);
       } else {
-        index.copied.emplace(decode_literal(value), number);
+        index.copied.emplace(string_value(entry), number);
       }
     }
     std::sort(index.parsed.begin(), index.parsed.end());

@@ -97,6 +97,10 @@ TEST(SpanEditor, ErasesAnEdit) {
   EXPECT_EQ(editor.applied_size(4), 5u);
   ASSERT_TRUE(editor.replace(0, 4, ""));  // the span is free again
   EXPECT_EQ(editor.apply("a=1;"), "+");
+  editor.clear();
+  EXPECT_TRUE(editor.empty());
+  EXPECT_EQ(editor.apply("a=1;"), "a=1;");
+  EXPECT_EQ(editor.applied_size(4), 4u);
 }
 
 TEST(SpanEditor, FindsEditsByWhereTheyStart) {
