@@ -14,16 +14,39 @@ namespace mailmig {
 
 class SpanEditor {
  public:
+  // One edit: the span it replaces, and where text() finds the bytes that replace it.
+  struct Edit {
+    std::size_t offset;
+    std::size_t length;
+    std::size_t text_index;
+  };
+
   // Replaces the input's bytes [offset, offset + length) by `text`; length 0 inserts `text`
   // before the byte at `offset` (an insertion goes before a replacement that starts there).
   // The same span may be replaced again: the last text wins. Returns false, changing nothing,
   // when the span overlaps another edit's span, or an insertion falls inside one.
   bool replace(std::size_t offset, std::size_t length, std::string text);
 
+  // Replaces `erase` bytes at `at` of the text of the edit of exactly [offset, offset + length)
+  // by `text`: a change inside one edit, such as one of several lines inserted at one offset.
+  // Returns false, changing nothing, when there is no such edit or its text is too short.
+  bool edit_text(std::size_t offset, std::size_t length, std::size_t at, std::size_t erase,
+                 std::string_view text);
+  // Drops the edit of exactly [offset, offset + length); false when there is none.
+  bool erase(std::size_t offset, std::size_t length);
+  // Drops every edit.
+  void clear();
+
   // The text that replaces exactly [offset, offset + length), or nullptr when there is none.
   const std::string* replacement(std::size_t offset, std::size_t length) const;
+  // The edits whose spans start at offsets in [first, last], in the order they apply.
+  std::vector<Edit> starting_in(std::size_t first, std::size_t last) const;
+  // The last edit that starts before `offset`, or nullptr; valid until the next change.
+  const Edit* last_starting_before(std::size_t offset) const;
+  // The bytes that replace the span of `edit`.
+  const std::string& text(const Edit& edit) const { return texts_[edit.text_index]; }
 
-  bool empty() const { return edits_.empty(); }
+  bool empty() const { return blocks_.empty(); }
   // Whether the edits give other bytes than `input`, found without building them.
   bool changes(std::string_view input) const;
   // Whether apply(input) == other, found without building it.
@@ -32,20 +55,45 @@ class SpanEditor {
   std::string apply(std::string_view input) const;
   // The size apply(input) would have.
   std::size_t applied_size(std::size_t input_size) const;
+  // Calls visit(piece) with the bytes of apply(input) in order, piece by piece (an edit's text,
+  // or the input between two edits), until it returns false; returns whether it never did.
+  template <typename Visit>
+  bool for_each_piece(std::string_view input, Visit visit) const {
+    std::size_t copied = 0;
+    for (const std::vector<Edit>& block : blocks_) {
+      for (const Edit& edit : block) {
+        if (!visit(input.substr(copied, edit.offset - copied)) ||
+            !visit(std::string_view(text(edit)))) {
+          return false;
+        }
+        copied = edit.offset + edit.length;
+      }
+    }
+    return visit(input.substr(copied));
+  }
 
  private:
-  struct Edit {
-    std::pair<std::size_t, std::size_t> span;  // (offset, length)
-    std::string text;
+  using Key = std::pair<std::size_t, std::size_t>;  // (offset, length): the order of the edits
+  struct Position {
+    std::size_t block;
+    std::size_t index;
   };
-  // Sorted by span: an insertion sorts before the replacement of a span at its offset. A vector,
-  // not a map: a document's edits mostly come in file order and land at or near the end, and a
-  // large plan makes one edit for every few keys (no node allocation each).
-  std::vector<Edit> edits_;
 
-  std::vector<Edit>::const_iterator find_at_or_after(
-      std::pair<std::size_t, std::size_t> span) const;
-  std::ptrdiff_t growth_ = 0;  // applied size minus input size
+  // The edits, sorted by span (an insertion sorts before the replacement of a span at its
+  // offset), in blocks of a bounded size: an edit that lands among the others (prefs.js edits
+  // come in account order, not file order) moves only the rest of its block, and a large plan's
+  // edits (one for every few keys) need no node allocation each. Items are small and trivially
+  // copyable; the texts are kept apart.
+  std::vector<std::vector<Edit>> blocks_;
+  std::vector<std::string> texts_;  // by Edit::text_index; an erased edit's is left empty
+  std::ptrdiff_t growth_ = 0;       // applied size minus input size
+
+  // The first edit whose span is not before `key`; {blocks_.size(), 0} when there is none.
+  Position find_at_or_after(Key key) const;
+  const Edit* at(Position position) const;
+  Position next(Position position) const;
+  const Edit* before(Position position) const;
+  void insert(Position position, Edit edit);
 };
 
 }  // namespace mailmig

@@ -29,9 +29,13 @@ TEST(Codec, InvalidInputIsReportedWithOffset) {
   EXPECT_EQ(result.error_offset, 2u);
 }
 
-// Conversions between the same encodings share one descriptor: each starts in the initial
-// shift state, even after one that stopped in another state at an error.
+// Conversions between the same encodings share one iconv descriptor: each starts in the initial
+// shift state, even after one that stopped in another state at an error. Windows' code-page
+// codec keeps no state between calls and knows only the encodings the clients write.
 TEST(Codec, EachConversionStartsInTheInitialShiftState) {
+#ifdef _WIN32
+  GTEST_SKIP() << "iconv only: the Windows codec has no shift state to carry over";
+#endif
   EXPECT_FALSE(from_utf8("\xe6\x97\xa5\xf0\x9f\x98\x80", "ISO-2022-JP"));  // 日 then an emoji
   const Conversion plain = from_utf8("a", "ISO-2022-JP");
   ASSERT_TRUE(plain) << plain.error;

@@ -218,14 +218,6 @@ const FolderUriPrefs& folder_uri_prefs() {
   return prefs;
 }
 
-// "imap://user@host" of a folder URI "imap://user@host/INBOX": what uri_is_below() compares, as
-// server URIs hold no '/' after the scheme (encodeURIComponent escapes it).
-std::string server_uri_of(std::string_view uri) {
-  const std::size_t scheme_end = uri.find("://");
-  if (scheme_end == std::string_view::npos) return {};
-  return std::string(uri.substr(0, uri.find('/', scheme_end + 3)));
-}
-
 // Thunderbird's default outgoing server: mail.smtp.defaultserver, or when that is unset the
 // first key of mail.smtpservers (OutgoingServerService.sys.mjs, `get defaultServer`, in
 // mozilla/releases-comm-central mailnews/compose/src).
@@ -427,23 +419,12 @@ class ThunderbirdProfile::Editor {
   void rewrite_uri_prefs(std::string_view prefix, const std::set<std::string_view>& attributes,
                          const std::string& old_uri, const std::string& new_uri,
                          const std::string& rule) {
-    if (!profile_.folder_uri_prefs_) profile_.index_folder_uris();
-    auto& by_server = *profile_.folder_uri_prefs_;
-    const auto [begin, end] = by_server.equal_range(old_uri);
-    std::vector<std::string> names;
-    for (auto it = begin; it != end; ++it) {
-      const auto parts = split_keyed_pref(it->second, prefix);
-      if (parts && attributes.contains(parts->second)) names.push_back(it->second);
-    }
-    for (const std::string& name : names) {
+    for (const std::string& name : prefs_.names_with_value_prefix(prefix, old_uri)) {
+      const auto parts = split_keyed_pref(name, prefix);
+      if (!parts || !attributes.contains(parts->second)) continue;
       const std::string value = prefs_.get_string(name).value_or("");
       if (!uri_is_below(value, old_uri)) continue;
-      const std::string rewritten = new_uri + value.substr(old_uri.size());
-      if (!set_string(name, rewritten, rule)) continue;
-      auto [first, last] = by_server.equal_range(old_uri);
-      by_server.erase(
-          std::find_if(first, last, [&](const auto& item) { return item.second == name; }));
-      by_server.emplace(server_uri_of(rewritten), name);
+      set_string(name, new_uri + value.substr(old_uri.size()), rule);
     }
   }
 
@@ -503,19 +484,6 @@ const ThunderbirdProfile::AccountKeys* ThunderbirdProfile::keys_of(
     std::string_view account_id) const {
   const auto found = account_numbers_.find(account_id);
   return found == account_numbers_.end() ? nullptr : &account_keys_[found->second];
-}
-
-void ThunderbirdProfile::index_folder_uris() {
-  folder_uri_prefs_.emplace();
-  for (const auto& [prefix, attributes] : folder_uri_prefs()) {
-    for (const std::string_view name : prefs_.names_with_prefix(prefix)) {
-      const auto parts = split_keyed_pref(name, prefix);
-      if (!parts || !attributes.contains(parts->second)) continue;
-      if (const auto value = prefs_.get_string(name)) {
-        folder_uri_prefs_->emplace(server_uri_of(*value), std::string(name));
-      }
-    }
-  }
 }
 
 std::vector<Account> ThunderbirdProfile::accounts() const {

@@ -70,7 +70,6 @@ class ThunderbirdProfile final : public Profile {
   EffectivePrefs effective_prefs() const;
   void read_account_keys();
   const AccountKeys* keys_of(std::string_view account_id) const;
-  void index_folder_uris();
 
   std::string dir_;
   std::string prefs_path_;
@@ -80,9 +79,6 @@ class ThunderbirdProfile final : public Profile {
   std::vector<AccountKeys> account_keys_;
   std::map<std::string, std::size_t, std::less<>> account_numbers_;
   std::map<std::string, std::vector<std::size_t>, std::less<>> accounts_by_smtp_;
-  // Identity and server prefs that hold folder URIs, by the server URI they are below
-  // ("imap://user@host"); read when a server is first renamed, then kept up to date.
-  std::optional<std::multimap<std::string, std::string>> folder_uri_prefs_;
   // user.js: its prefs win over prefs.js, so the account view reads them first and every edit
   // of a pref it sets is made there too.
   std::optional<PrefsDocument> user_js_;

@@ -710,8 +710,10 @@ void PrefsDocument::parse_text(PrefsFileKind kind) {
   entries_.clear();
   errors_.clear();
   names_.clear();
-  added_.clear();
-  splices_.clear();
+  edits_.clear();
+  inserted_lines_.clear();
+  inserted_at_.clear();
+  value_indexes_.clear();  // entry numbers change
   // Every statement ends with a ';': an upper bound, with room for lines that edits add.
   // Counted with find (memchr), many times faster than std::count over the bytes.
   const std::string_view text(text_);
@@ -831,16 +833,23 @@ std::string_view PrefsDocument::name(const PrefEntry& entry) const {
   return std::string_view(bytes).substr(entry.name_begin, entry.name_end - entry.name_begin);
 }
 
+std::string_view PrefsDocument::inserted_text(const PrefEntry& entry) const {
+  const auto number = static_cast<std::size_t>(&entry - entries_.data());
+  return *edits_.replacement(inserted_at_[number - parsed_count_], 0);
+}
+
 std::string_view PrefsDocument::literal(const PrefEntry& entry) const {
-  if (entry.flags & PrefEntry::kValueEdited) return splices_.at(entry.value_begin).replacement;
-  const std::string& bytes = (entry.flags & PrefEntry::kInserted) ? added_ : text_;
-  return std::string_view(bytes).substr(entry.value_begin, entry.value_end - entry.value_begin);
+  const std::size_t size = entry.value_end - entry.value_begin;
+  if (entry.flags & PrefEntry::kInserted)
+    return inserted_text(entry).substr(entry.value_begin, size);
+  if (entry.flags & PrefEntry::kValueEdited) return *edits_.replacement(entry.value_begin, size);
+  return std::string_view(text_).substr(entry.value_begin, size);
 }
 
 std::string_view PrefsDocument::statement(const PrefEntry& entry, std::string& scratch) const {
   if (entry.flags & PrefEntry::kInserted) {
-    return std::string_view(added_).substr(entry.statement_begin,
-                                           entry.statement_end - entry.statement_begin);
+    return inserted_text(entry).substr(entry.statement_begin,
+                                       entry.statement_end - entry.statement_begin);
   }
   const std::string_view text(text_);
   if (!(entry.flags & PrefEntry::kValueEdited)) {
@@ -850,16 +859,6 @@ std::string_view PrefsDocument::statement(const PrefEntry& entry, std::string& s
   scratch += literal(entry);
   scratch += text.substr(entry.value_end, entry.statement_end - entry.value_end);
   return scratch;
-}
-
-std::string_view PrefsDocument::line_text(const PrefEntry& entry) const {
-  const std::size_t eol = line_ending_of(entry).size();
-  const std::string_view bytes(added_);
-  if (entry.flags & PrefEntry::kEolFirst) {
-    return bytes.substr(entry.statement_begin - eol,
-                        entry.statement_end - entry.statement_begin + eol);
-  }
-  return bytes.substr(entry.statement_begin, entry.statement_end - entry.statement_begin + eol);
 }
 
 std::string PrefsDocument::string_value(const PrefEntry& entry) const {
@@ -935,28 +934,42 @@ bool PrefsDocument::set_literal(std::string_view name, PrefType type, const std:
                                 std::int32_t int_value, bool bool_value) {
   if (name.find('\0') != std::string_view::npos) return false;
   const std::string key(name);  // `name` may view bytes that an edit moves
+  std::uint32_t number = 0;
   if (PrefEntry* entry = find_live(key)) {
     if (entry->type != type) return false;
-    replace_value(to_offset(entry - entries_.data()), literal);
+    number = to_offset(entry - entries_.data());
+    if (!replace_value(number, literal)) {
+      // The value shares bytes with an edit around it: made on fresh bytes, which have none.
+      reparse_current();
+      return set_literal(key, type, literal, int_value, bool_value);
+    }
     entry->int_value = int_value;
     entry->bool_value = bool_value;
-    return true;
+  } else {
+    insert_line(key, type, literal, int_value, bool_value);
+    number = to_offset(entries_.size() - 1);
   }
-  insert_line(key, type, literal, int_value, bool_value);
+  if (type == PrefType::String) index_value(number);
   return true;
 }
 
-void PrefsDocument::replace_value(std::uint32_t number, const std::string& literal) {
+bool PrefsDocument::replace_value(std::uint32_t number, const std::string& literal) {
   PrefEntry& entry = entries_[number];
+  const std::size_t old_size = entry.value_end - entry.value_begin;
   if (entry.flags & PrefEntry::kInserted) {
-    // A line of our own: written again at the end of the store of new lines.
-    write_line(entry, "user_pref(" + escape_pref_string(name(entry)) + ", " + literal + ");",
-               literal.size());
-    return;
+    // A line of our own: its value is replaced inside the text inserted with it.
+    const std::uint32_t at = inserted_at_[number - parsed_count_];
+    edits_.edit_text(at, 0, entry.value_begin, old_size, literal);
+    const auto delta =
+        static_cast<std::ptrdiff_t>(literal.size()) - static_cast<std::ptrdiff_t>(old_size);
+    entry.value_end = to_offset(static_cast<std::size_t>(entry.value_end + delta));
+    entry.statement_end = to_offset(static_cast<std::size_t>(entry.statement_end + delta));
+    const std::vector<std::uint32_t>& lines = inserted_lines_.at(at);
+    const auto position = std::find(lines.begin(), lines.end(), number) - lines.begin();
+    shift_lines(at, static_cast<std::size_t>(position) + 1, delta);
+    return true;
   }
-  Splice& splice = splices_[entry.value_begin];
-  splice.erase_end = entry.value_end;
-  splice.replacement = literal;
+  if (!edits_.replace(entry.value_begin, old_size, literal)) return false;
   entry.flags |= PrefEntry::kValueEdited;
   // Only the value differs, so the order changes only against statements of the same name.
   const bool sorted_with_duplicates =
@@ -965,6 +978,7 @@ void PrefsDocument::replace_value(std::uint32_t number, const std::string& liter
                               (number == descent_ || number + 1 == descent_) &&
                               name(entries_[descent_]) == name(entries_[descent_ - 1]);
   if (sorted_with_duplicates || at_the_descent) order_ = Order::Unknown;
+  return true;
 }
 
 void PrefsDocument::insert_line(std::string_view name, PrefType type, const std::string& literal,
@@ -999,31 +1013,56 @@ void PrefsDocument::insert_line(std::string_view name, PrefType type, const std:
   }
 }
 
-void PrefsDocument::write_line(PrefEntry& entry, std::string_view line, std::size_t literal_size) {
-  const std::string_view eol = line_ending_of(entry);
-  const bool eol_first = (entry.flags & PrefEntry::kEolFirst) != 0;
-  if (eol_first) added_ += eol;
-  entry.statement_begin = to_offset(added_.size());
-  entry.value_begin = to_offset(added_.size() + line.size() - literal_size - 2);
-  entry.value_end = to_offset(entry.value_begin + literal_size);
-  added_ += line;
-  entry.statement_end = to_offset(added_.size());
-  if (!eol_first) added_ += eol;
-}
-
-void PrefsDocument::place_line(std::uint32_t at, std::size_t position, std::string_view line,
+bool PrefsDocument::place_line(std::uint32_t at, std::size_t position, std::string_view line,
                                std::size_t literal_size, bool eol_first) {
+  const std::string_view eol = line_ending();
+  std::string text;  // the line and its line ending, in the order they go
+  if (eol_first) text += eol;
+  text += line;
+  if (!eol_first) text += eol;
+  auto [group, created] = inserted_lines_.try_emplace(at);
+  std::vector<std::uint32_t>& lines = group->second;
+  std::size_t line_begin = 0;  // in the text inserted at `at`
+  if (created) {
+    if (!edits_.replace(at, 0, text)) {
+      inserted_lines_.erase(group);
+      return false;
+    }
+  } else {
+    if (position < lines.size()) {
+      const PrefEntry& next = entries_[lines[position]];
+      line_begin = next.statement_begin -
+                   ((next.flags & PrefEntry::kEolFirst) ? line_ending_of(next).size() : 0);
+    } else {
+      line_begin = edits_.replacement(at, 0)->size();
+    }
+    edits_.edit_text(at, 0, line_begin, 0, text);
+    shift_lines(at, position, static_cast<std::ptrdiff_t>(text.size()));
+  }
   PrefEntry entry;
   entry.flags =
       static_cast<std::uint8_t>(PrefEntry::kInserted | (eol_first ? PrefEntry::kEolFirst : 0) |
-                                (line_ending_code(line_ending()) << PrefEntry::kEolShift));
-  write_line(entry, line, literal_size);
+                                (line_ending_code(eol) << PrefEntry::kEolShift));
+  entry.statement_begin = to_offset(line_begin + (eol_first ? eol.size() : 0));
+  entry.statement_end = to_offset(entry.statement_begin + line.size());
+  entry.value_end = entry.statement_end - 2;  // before ");"
+  entry.value_begin = to_offset(entry.value_end - literal_size);
   entries_.push_back(entry);
-  auto [splice, created] = splices_.try_emplace(at);
-  if (created) splice->second.erase_end = at;
-  std::vector<std::uint32_t>& lines = splice->second.lines;
+  inserted_at_.push_back(at);
   lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(position),
                to_offset(entries_.size() - 1));
+  return true;
+}
+
+void PrefsDocument::shift_lines(std::uint32_t at, std::size_t position, std::ptrdiff_t delta) {
+  const std::vector<std::uint32_t>& lines = inserted_lines_.at(at);
+  for (std::size_t index = position; index < lines.size(); ++index) {
+    PrefEntry& entry = entries_[lines[index]];
+    for (std::uint32_t* offset :
+         {&entry.statement_begin, &entry.statement_end, &entry.value_begin, &entry.value_end}) {
+      *offset = to_offset(static_cast<std::size_t>(*offset + delta));
+    }
+  }
 }
 
 bool PrefsDocument::insert_sorted(std::string_view line, std::size_t literal_size) {
@@ -1043,30 +1082,30 @@ bool PrefsDocument::insert_sorted(std::string_view line, std::size_t literal_siz
   }
   // Lines inserted before one of them come before it and are in order too.
   auto first_greater_line = [&](std::uint32_t at) -> std::optional<std::size_t> {
-    const auto found = splices_.find(at);
-    if (found == splices_.end()) return std::nullopt;
-    const std::vector<std::uint32_t>& lines = found->second.lines;
+    const auto found = inserted_lines_.find(at);
+    if (found == inserted_lines_.end()) return std::nullopt;
+    const std::vector<std::uint32_t>& lines = found->second;
     const auto before = std::find_if(lines.begin(), lines.end(), greater);
     if (before == lines.end()) return std::nullopt;
     return static_cast<std::size_t>(before - lines.begin());
   };
   for (std::uint32_t number = low; number < parsed_count_; ++number) {
-    const auto at = to_offset(line_begin(text_, entries_[number].statement_begin));
+    auto at = to_offset(line_begin(text_, entries_[number].statement_begin));
     if (const auto position = first_greater_line(at)) {
-      place_line(at, *position, line, literal_size, false);
-      return true;
+      return place_line(at, *position, line, literal_size, false);
     }
     if (entries_[number].removed()) continue;
-    // Before that statement's line, which puts it before any statement sharing the line.
+    // Before that statement's line, which puts it before any statement sharing the line, and
+    // before the first line of one that ends on it (never inside a statement).
     for (std::uint32_t earlier = number; earlier > 0; --earlier) {
       const PrefEntry& entry = entries_[earlier - 1];
       if (entry.statement_end <= at) break;
       if (!entry.removed()) order_ = Order::Unknown;
+      at = std::min(at, to_offset(line_begin(text_, entry.statement_begin)));
     }
-    const auto found = splices_.find(at);
-    place_line(at, found == splices_.end() ? 0 : found->second.lines.size(), line, literal_size,
-               false);
-    return true;
+    const auto found = inserted_lines_.find(at);
+    const std::size_t group = found == inserted_lines_.end() ? 0 : found->second.size();
+    return place_line(at, first_greater_line(at).value_or(group), line, literal_size, false);
   }
 
   // Greater than every statement: after the last one, on its own line.
@@ -1078,38 +1117,36 @@ bool PrefsDocument::insert_sorted(std::string_view line, std::size_t literal_siz
       line_content_end(text_, final_statement.statement_end, parsed_end_);
   const bool eol_first = content_end >= parsed_end_;
   const auto at = to_offset(eol_first ? content_end : skip_line_ending(text_, content_end));
-  for (auto it = splices_.upper_bound(final_statement.statement_begin); it != splices_.end();
-       ++it) {
-    if (!it->second.lines.empty() && it->first != at) return false;
+  for (auto it = inserted_lines_.upper_bound(final_statement.statement_begin);
+       it != inserted_lines_.end(); ++it) {
+    if (it->first != at) return false;
   }
   // A lone CR with a removal after it may meet an LF in the current bytes.
-  if (!eol_first && text_[at - 1] == '\r' && splices_.contains(at)) return false;
-  const auto found = splices_.find(at);
-  const std::size_t group = found == splices_.end() ? 0 : found->second.lines.size();
+  if (!eol_first && text_[at - 1] == '\r' && !edits_.starting_in(at, at).empty()) return false;
+  const auto found = inserted_lines_.find(at);
+  const std::size_t group = found == inserted_lines_.end() ? 0 : found->second.size();
   const std::size_t position = first_greater_line(at).value_or(group);
   // Before a line written as line ending + statement, the new line would be the other way round.
   if (eol_first && position < group) return false;
-  place_line(at, position, line, literal_size, eol_first);
-  return true;
+  return place_line(at, position, line, literal_size, eol_first);
 }
 
 bool PrefsDocument::insert_at_end(std::string_view line, std::size_t literal_size) {
   // At the end of what Mozilla reads: before a NUL byte that ends the file early. The line
   // ending goes first when the bytes before do not end a line.
-  auto after = splices_.lower_bound(parsed_end_);
-  if (after != splices_.begin() && std::prev(after)->second.erase_end >= parsed_end_) return false;
+  const SpanEditor::Edit* before = edits_.last_starting_before(parsed_end_);
+  if (before && before->offset + before->length >= parsed_end_) return false;
   bool eol_first = !(parsed_end_ == body_begin(text_) || is_line_end(text_[parsed_end_ - 1]));
   std::size_t position = 0;
-  if (after != splices_.end() && after->first == parsed_end_) {
-    const Splice& group = after->second;
-    if (group.lines.empty() || group.erase_end != parsed_end_ || !group.replacement.empty()) {
-      return false;
-    }
-    eol_first = (entries_[group.lines.front()].flags & PrefEntry::kEolFirst) != 0;
-    position = group.lines.size();
+  const std::vector<SpanEditor::Edit> there = edits_.starting_in(parsed_end_, parsed_end_);
+  if (!there.empty()) {
+    // Only lines inserted there before, which the new one follows.
+    const auto group = inserted_lines_.find(parsed_end_);
+    if (group == inserted_lines_.end() || there.size() != 1) return false;
+    eol_first = (entries_[group->second.front()].flags & PrefEntry::kEolFirst) != 0;
+    position = group->second.size();
   }
-  place_line(parsed_end_, position, line, literal_size, eol_first);
-  return true;
+  return place_line(parsed_end_, position, line, literal_size, eol_first);
 }
 
 bool PrefsDocument::remove(std::string_view name) {
@@ -1152,12 +1189,13 @@ bool PrefsDocument::remove_statement(std::uint32_t number) {
       only_blanks(text.substr(first, entry.statement_begin - first)) &&
       only_blanks(text.substr(entry.statement_end, content_end - entry.statement_end));
   if (entry.flags & PrefEntry::kValueEdited) {
-    splices_.erase(entry.value_begin);
+    edits_.erase(entry.value_begin, entry.value_end - entry.value_begin);
     entry.flags &= static_cast<std::uint8_t>(~PrefEntry::kValueEdited);
   }
-  const auto begin = whole_line ? to_offset(first) : entry.statement_begin;
-  auto [splice, created] = splices_.try_emplace(begin);
-  splice->second.erase_end = whole_line ? to_offset(line_end) : entry.statement_end;
+  // clear_around() found the span free (lines inserted at its start go before it).
+  const std::size_t begin = whole_line ? first : entry.statement_begin;
+  const std::size_t end = whole_line ? line_end : entry.statement_end;
+  if (!edits_.replace(begin, end - begin, "")) return false;
   entry.flags |= PrefEntry::kRemoved;
   --live_;
   if (order_ == Order::Unsorted && (number == descent_ || number + 1 == descent_)) {
@@ -1168,68 +1206,42 @@ bool PrefsDocument::remove_statement(std::uint32_t number) {
 
 bool PrefsDocument::clear_around(std::uint32_t first, std::uint32_t line_end,
                                  const PrefEntry& own) const {
-  auto it = splices_.lower_bound(first);
-  if (it != splices_.begin() && std::prev(it)->second.erase_end > first) return false;
-  for (; it != splices_.end() && it->first <= line_end; ++it) {
-    const Splice& splice = it->second;
+  const SpanEditor::Edit* before = edits_.last_starting_before(first);
+  if (before && before->offset + before->length > first) return false;
+  const std::vector<SpanEditor::Edit> edits = edits_.starting_in(first, line_end);
+  for (std::size_t index = 0; index < edits.size();) {
+    // The edits at one offset: the lines inserted there, a replacement, or both.
+    const std::size_t at = edits[index].offset;
+    bool has_lines = false;
+    bool has_replacement = false;
+    for (; index < edits.size() && edits[index].offset == at; ++index) {
+      (edits[index].length == 0 ? has_lines : has_replacement) = true;
+    }
     // Whole lines inserted before this line or the next one leave this line as it is.
-    const bool lines_only = !splice.lines.empty() && splice.erase_end == it->first &&
-                            splice.replacement.empty() &&
-                            !(entries_[splice.lines.front()].flags & PrefEntry::kEolFirst);
-    if (it->first == first && lines_only) continue;
+    const bool lines_only =
+        has_lines && !has_replacement &&
+        !(entries_[inserted_lines_.at(to_offset(at)).front()].flags & PrefEntry::kEolFirst);
+    if (at == first && lines_only) continue;
     // The next line's own edits, unless this line ends in a lone CR that a removal after it
     // could join with an LF into one line ending.
-    if (it->first == line_end && text_[line_end - 1] == '\n' &&
-        (lines_only || splice.lines.empty())) {
-      continue;
-    }
-    if ((own.flags & PrefEntry::kValueEdited) && it->first == own.value_begin) continue;
+    if (at == line_end && text_[line_end - 1] == '\n' && (lines_only || !has_lines)) continue;
+    if ((own.flags & PrefEntry::kValueEdited) && at == own.value_begin) continue;
     return false;
   }
   return true;
 }
 
-template <typename Visit>
-bool PrefsDocument::for_each_piece(Visit visit) const {
-  const std::string_view text(text_);
-  std::uint32_t pos = 0;
-  for (const auto& [at, splice] : splices_) {
-    if (at > pos && !visit(text.substr(pos, at - pos))) return false;
-    for (const std::uint32_t number : splice.lines) {
-      if (!visit(line_text(entries_[number]))) return false;
-    }
-    if (!splice.replacement.empty() && !visit(std::string_view(splice.replacement))) return false;
-    pos = std::max({pos, at, splice.erase_end});
-  }
-  return visit(text.substr(pos));
-}
-
-std::string PrefsDocument::serialize() const {
-  std::string out;
-  out.reserve(text_.size() + added_.size());
-  for_each_piece([&](std::string_view piece) {
-    out += piece;
-    return true;
-  });
-  return out;
-}
+std::string PrefsDocument::serialize() const { return edits_.apply(text_); }
 
 bool PrefsDocument::changed() const {
   // The bytes given to parse(), without the copy original() makes.
-  const std::string_view before = reparsed_ ? original_ : text_;
-  std::size_t offset = 0;
-  const bool same = for_each_piece([&](std::string_view piece) {
-    if (before.substr(offset, piece.size()) != piece) return false;
-    offset += piece.size();
-    return true;
-  });
-  return !same || offset != before.size();
+  return !edits_.gives(text_, reparsed_ ? original_ : text_);
 }
 
 std::string_view PrefsDocument::line_ending() const {
   char first = 0;
   char second = 0;
-  for_each_piece([&](std::string_view piece) {
+  edits_.for_each_piece(text_, [&](std::string_view piece) {  // false once both are known
     if (first != 0) {
       if (piece.empty()) return true;
       second = piece.front();

@@ -3,8 +3,9 @@
 //
 // A profile's prefs.js can hold hundreds of thousands of prefs, so the document keeps the bytes
 // once, a small fixed-size entry per statement (offsets, no copies) and a hash index by name.
-// Edits are recorded as splices over the bytes (a new value literal, a removed line, inserted
-// lines) instead of re-parsing; reads see them, and serialize() builds the new bytes in one pass.
+// Edits are span replacements through the shared SpanEditor (a new value literal, a removed line,
+// the lines inserted at one offset) instead of re-parsing; reads see them, and serialize() builds
+// the new bytes in one pass.
 #pragma once
 
 #include <cstddef>
@@ -16,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/formats/span_editor.h"
 #include "src/model/lossless_document.h"
 #include "src/model/parse_result.h"
 #include "src/util/huge_pages.h"
@@ -30,7 +32,8 @@ enum class PrefType : std::uint8_t { String, Int, Bool };
 enum class PrefSpecifier : std::uint8_t { Pref, StickyPref, UserPref };
 
 // One pref statement. Offsets index the bytes given to parse() (for a statement inserted since,
-// the document's own store of new lines); PrefsDocument::name() and string_value() decode them.
+// the text of the lines inserted with it at one offset); PrefsDocument::name() and
+// string_value() decode them.
 struct PrefEntry {
   std::uint32_t line = 0;             // line of the specifier keyword; 0 for an inserted line
   std::uint32_t statement_begin = 0;  // the specifier keyword
@@ -88,6 +91,11 @@ class PrefsDocument final : public LosslessDocument {
   // Every pref name that starts with `prefix` and is set, once each, in byte order; the views
   // are valid until the next edit.
   std::vector<std::string_view> names_with_prefix(std::string_view prefix) const;
+  // Every String pref whose name starts with `name_prefix` and whose value starts with
+  // `value_prefix`, once each, in byte order. The first query of a name prefix indexes the values
+  // of its prefs, so that a query costs the prefs found, not the file; edits keep that index.
+  std::vector<std::string> names_with_value_prefix(std::string_view name_prefix,
+                                                   std::string_view value_prefix) const;
 
   // Replace the value token of the last statement of `name`, or insert a new
   // `user_pref("name", value);` line where Thunderbird's byte-sorted order puts it (at the end
@@ -112,12 +120,6 @@ class PrefsDocument final : public LosslessDocument {
   std::string_view line_ending() const;
 
  private:
-  // Bytes of the current text that replace, or go before, the parsed bytes at one offset.
-  struct Splice {
-    std::vector<std::uint32_t> lines;  // inserted entries whose lines go here, in order
-    std::uint32_t erase_end = 0;       // the parsed bytes [offset, erase_end) are left out
-    std::string replacement;           // and these bytes written in their place
-  };
   // Whether the live statements are in byte order, as Thunderbird writes them: Unchecked until
   // the first insertion needs it; Unknown after an edit that may have changed it (the next
   // insertion parses the current bytes again).
@@ -137,30 +139,34 @@ class PrefsDocument final : public LosslessDocument {
   std::optional<std::uint32_t> number_in(std::uint32_t slot_value, std::uint32_t tag,
                                          std::string_view name) const;
   void find_order();
+  // Adds a String entry's current value to the value indexes of the name prefixes it has.
+  void index_value(std::uint32_t number);
   // Applies the edits to the bytes and parses them again: the rare edits whose effect on their
-  // neighbours the splices do not model are made on freshly parsed bytes instead.
+  // neighbours the span edits do not model are made on freshly parsed bytes instead.
   void reparse_current();
 
   PrefEntry* find_live(std::string_view name);
   std::string_view literal(const PrefEntry& entry) const;
   std::string_view statement(const PrefEntry& entry, std::string& scratch) const;
-  std::string_view line_text(const PrefEntry& entry) const;
+  // The text of the lines inserted with an inserted entry, which its offsets index.
+  std::string_view inserted_text(const PrefEntry& entry) const;
   bool set_literal(std::string_view name, PrefType type, const std::string& literal,
                    std::int32_t int_value, bool bool_value);
-  void replace_value(std::uint32_t number, const std::string& literal);
+  // False, changing nothing, when the value's bytes overlap another edit.
+  bool replace_value(std::uint32_t number, const std::string& literal);
   void insert_line(std::string_view name, PrefType type, const std::string& literal,
                    std::int32_t int_value, bool bool_value);
   bool insert_sorted(std::string_view line, std::size_t literal_size);
   bool insert_at_end(std::string_view line, std::size_t literal_size);
-  // Adds an inserted entry for `line` to the lines that go at `at`, as the position-th.
-  void place_line(std::uint32_t at, std::size_t position, std::string_view line,
+  // Adds an inserted entry for `line` to the lines that go at `at`, as the position-th; false,
+  // changing nothing, when `at` lies inside an edited span.
+  bool place_line(std::uint32_t at, std::size_t position, std::string_view line,
                   std::size_t literal_size, bool eol_first);
-  void write_line(PrefEntry& entry, std::string_view line, std::size_t literal_size);
+  // Moves the inserted lines of the group at `at` from `position` on by `delta` bytes.
+  void shift_lines(std::uint32_t at, std::size_t position, std::ptrdiff_t delta);
   bool remove_statement(std::uint32_t number);
   // Whether no edit but the statement's own value touches the line(s) [first, line_end].
   bool clear_around(std::uint32_t first, std::uint32_t line_end, const PrefEntry& own) const;
-  template <typename Visit>
-  bool for_each_piece(Visit visit) const;
 
   std::string text_;      // the bytes as last parsed
   std::string original_;  // the bytes given to parse(), once the text was parsed again
@@ -170,16 +176,29 @@ class PrefsDocument final : public LosslessDocument {
   std::vector<PrefEntry, LargeArrayAllocator<PrefEntry>> entries_;
   std::uint32_t parsed_count_ = 0;  // entries_[0, parsed_count_) were parsed from text_
   std::vector<ParseResult> errors_;
+  // For names_with_value_prefix(), the values of one name prefix's String prefs, each with its
+  // entry number. The values of parsed literals without escapes view text_ and are sorted once;
+  // the others, and every value an edit sets since, are copies. A query skips items that no
+  // longer hold (a value changed since, a statement removed or shadowed).
+  struct ValueIndex {
+    std::vector<std::pair<std::string_view, std::uint32_t>> parsed;
+    std::multimap<std::string, std::uint32_t, std::less<>> copied;
+  };
+  mutable std::map<std::string, ValueIndex, std::less<>> value_indexes_;
   std::uint32_t parsed_end_ = 0;  // where parsing stopped: the text's end or a NUL byte
   std::string names_;             // decoded names: those holding escapes, and inserted ones
-  std::string added_;             // the inserted lines
   // Open addressing by name hash: 1 + the number of the last statement of a name in the low
   // slot_bits_ bits, and above them the same bits of the name's hash, so that most probes that
   // meet another name are settled without reading it; 0 = free.
   std::vector<std::uint32_t, LargeArrayAllocator<std::uint32_t>> slots_;
   std::uint32_t slot_bits_ = 0;
-  std::uint32_t indexed_ = 0;                // names in slots_
-  std::map<std::uint32_t, Splice> splices_;  // by offset in text_
+  std::uint32_t indexed_ = 0;  // names in slots_
+  SpanEditor edits_;           // every edit of text_
+  // The inserted entries by the offset of text_ their lines are inserted at (one insertion of
+  // edits_ holds them all), in the order of those lines; and each one's offset, by its number
+  // minus parsed_count_.
+  std::map<std::uint32_t, std::vector<std::uint32_t>> inserted_lines_;
+  std::vector<std::uint32_t> inserted_at_;
   Order order_ = Order::Unchecked;
   std::uint32_t descent_ = 0;  // when Unsorted: entries descent_ - 1 and descent_ are out of order
   std::uint32_t live_ = 0;     // statements not removed

@@ -74,5 +74,91 @@ TEST(SpanEditor, AnEditThatRewritesTheSameBytesIsNoChange) {
   EXPECT_TRUE(editor.changes("a=1"));
 }
 
+TEST(SpanEditor, EditsTheTextOfOneEdit) {
+  SpanEditor editor;
+  ASSERT_TRUE(editor.replace(3, 0, "x=1\nz=3\n"));
+  ASSERT_TRUE(editor.edit_text(3, 0, 4, 0, "y=2\n"));  // a line between the two
+  ASSERT_TRUE(editor.edit_text(3, 0, 2, 1, "10"));     // x's value
+  EXPECT_FALSE(editor.edit_text(3, 0, 13, 2, "?"));    // past the text's end
+  EXPECT_FALSE(editor.edit_text(2, 0, 0, 0, "?"));     // no edit there
+  EXPECT_EQ(*editor.replacement(3, 0), "x=10\ny=2\nz=3\n");
+  EXPECT_EQ(editor.apply("[s]"), "[s]x=10\ny=2\nz=3\n");
+  EXPECT_EQ(editor.applied_size(3), editor.apply("[s]").size());
+}
+
+TEST(SpanEditor, ErasesAnEdit) {
+  SpanEditor editor;
+  ASSERT_TRUE(editor.replace(2, 1, "77"));
+  ASSERT_TRUE(editor.replace(0, 0, "+"));
+  EXPECT_FALSE(editor.erase(2, 2));
+  ASSERT_TRUE(editor.erase(2, 1));
+  EXPECT_EQ(editor.replacement(2, 1), nullptr);
+  EXPECT_EQ(editor.apply("a=1;"), "+a=1;");
+  EXPECT_EQ(editor.applied_size(4), 5u);
+  ASSERT_TRUE(editor.replace(0, 4, ""));  // the span is free again
+  EXPECT_EQ(editor.apply("a=1;"), "+");
+  editor.clear();
+  EXPECT_TRUE(editor.empty());
+  EXPECT_EQ(editor.apply("a=1;"), "a=1;");
+  EXPECT_EQ(editor.applied_size(4), 4u);
+}
+
+TEST(SpanEditor, FindsEditsByWhereTheyStart) {
+  SpanEditor editor;
+  ASSERT_TRUE(editor.replace(2, 2, "b"));
+  ASSERT_TRUE(editor.replace(2, 0, "a"));
+  ASSERT_TRUE(editor.replace(6, 1, "c"));
+  const auto edits = editor.starting_in(2, 6);
+  ASSERT_EQ(edits.size(), 3u);
+  EXPECT_EQ(editor.text(edits[0]), "a");  // the insertion first, as it applies
+  EXPECT_EQ(editor.text(edits[1]), "b");
+  EXPECT_EQ(editor.text(edits[2]), "c");
+  EXPECT_EQ(editor.starting_in(3, 5).size(), 0u);
+  std::string pieces;
+  EXPECT_TRUE(editor.for_each_piece("0123456789", [&](std::string_view piece) {
+    pieces += "[" + std::string(piece) + "]";
+    return true;
+  }));
+  EXPECT_EQ(pieces, "[01][a][][b][45][c][789]");
+  EXPECT_FALSE(
+      editor.for_each_piece("0123456789", [](std::string_view piece) { return piece != "b"; }));
+  EXPECT_EQ(editor.starting_in(0, 2).size(), 2u);
+  EXPECT_EQ(editor.last_starting_before(2), nullptr);
+  ASSERT_NE(editor.last_starting_before(3), nullptr);
+  EXPECT_EQ(editor.text(*editor.last_starting_before(3)), "b");
+  EXPECT_EQ(editor.text(*editor.last_starting_before(7)), "c");
+}
+
+TEST(SpanEditor, ManyEditsInAnyOrder) {
+  // Enough edits for many blocks, made in a scrambled order: every other byte replaced, an
+  // insertion before every fourth, then every eighth replacement dropped again.
+  constexpr std::size_t kSize = 4000;
+  const std::string input(kSize, '.');
+  SpanEditor editor;
+  for (std::size_t step = 0; step < kSize / 2; ++step) {
+    const std::size_t offset = 2 * (step * 997 % (kSize / 2));
+    ASSERT_TRUE(editor.replace(offset, 1, "R"));
+    if (offset % 4 == 0) {
+      ASSERT_TRUE(editor.replace(offset, 0, "+"));
+    }
+    EXPECT_FALSE(editor.replace(offset, 2, "x"));  // overlaps its replacement
+    if (offset > 0) {
+      EXPECT_FALSE(editor.replace(offset - 1, 2, "x"));
+    }
+  }
+  for (std::size_t offset = 0; offset < kSize; offset += 16) {
+    ASSERT_TRUE(editor.erase(offset, 1));
+  }
+  std::string expected;
+  for (std::size_t offset = 0; offset < kSize; ++offset) {
+    if (offset % 4 == 0) expected += '+';
+    expected += offset % 2 == 1 || offset % 16 == 0 ? '.' : 'R';
+  }
+  EXPECT_EQ(editor.apply(input), expected);
+  EXPECT_TRUE(editor.gives(input, expected));
+  EXPECT_EQ(editor.applied_size(kSize), expected.size());
+  EXPECT_EQ(editor.starting_in(8, 12).size(), 5u);  // + and R at 8, R at 10, + and R at 12
+}
+
 }  // namespace
 }  // namespace mailmig

@@ -521,6 +521,30 @@ TEST(PrefsEdit, EditSequencesGiveTheBytesOfStepByStepEdits) {
             "# header\nuser_pref(\"a\", 1);\nuser_pref(\"c\", \"x\");\nuser_pref(\"e\", true);\n");
 }
 
+TEST(PrefsEdit, NamesWithAValuePrefixFollowEveryEdit) {
+  using Names = std::vector<std::string>;
+  PrefsDocument document = parse(
+      "user_pref(\"f.a.uri\", \"imap://u@h/Sent\");\nuser_pref(\"f.b.uri\", \"imap://u@h2\");\n"
+      "user_pref(\"f.c.uri\", \"imap://u@h/x\");\nuser_pref(\"f.c.uri\", \"pop://u@h\");\n"
+      "user_pref(\"f.n\", 1);\nuser_pref(\"g.uri\", \"imap:\\x2f\\x2fu@h/y\");\n");
+  // The last statement of f.c.uri wins; g.uri has another name prefix and escapes (decoded).
+  EXPECT_EQ(document.names_with_value_prefix("f.", "imap://u@h"), (Names{"f.a.uri", "f.b.uri"}));
+  EXPECT_EQ(document.names_with_value_prefix("g.", "imap://u@h/"), Names{"g.uri"});
+  EXPECT_EQ(document.names_with_value_prefix("f.", "none"), Names{});
+
+  // Values changed into and out of the prefix, a new pref and a removed one.
+  ASSERT_TRUE(document.set_string("f.a.uri", "imap://u@other/Sent"));
+  ASSERT_TRUE(document.set_string("f.c.uri", "imap://u@h/Drafts"));
+  ASSERT_TRUE(document.set_string("f.d.uri", "imap://u@h/Archive"));
+  ASSERT_TRUE(document.remove("f.b.uri"));
+  EXPECT_EQ(document.names_with_value_prefix("f.", "imap://u@h"), (Names{"f.c.uri", "f.d.uri"}));
+  EXPECT_EQ(document.names_with_value_prefix("f.", "imap://u@other"), Names{"f.a.uri"});
+  ASSERT_TRUE(document.set_string("f.d.uri", "imap://u@h/Archive2"));  // indexed twice: once
+  EXPECT_EQ(document.names_with_value_prefix("f.d", "imap://u@h/A"), Names{"f.d.uri"});
+  ASSERT_TRUE(document.remove("f.c.uri"));  // both statements
+  EXPECT_EQ(document.names_with_value_prefix("f.", "imap://u@h"), Names{"f.d.uri"});
+}
+
 TEST(PrefsEdit, RemovingTheLastLineAfterAnAppendToAFileWithoutFinalNewline) {
   PrefsDocument document = parse("user_pref(\"a\", 1);\nuser_pref(\"m\", 1);");
   ASSERT_TRUE(document.set_int("z", 2));
@@ -554,6 +578,24 @@ TEST(PrefsEdit, StatementsSharingALineAndEscapedNames) {
   ASSERT_TRUE(escaped.set_string("\xC3\x84", "B\""));
   EXPECT_EQ(escaped.get_string("\xC3\x84"), "B\"");
   EXPECT_EQ(escaped.serialize(), "user_pref(\"q\\\"1\", 1);\nuser_pref(\"\\u00c4\", \"B\\\"\");\n");
+}
+
+TEST(PrefsEdit, NewLinesNeverGoInsideAStatementThatSpansLines) {
+  // "c" starts on the second line of "a", whose string holds a line ending: the new line goes
+  // before the line where "a" starts, not into its string.
+  PrefsDocument document = parse("user_pref(\"a\", \"x\ny\"); user_pref(\"c\", 1);\n");
+  ASSERT_TRUE(document.set_int("b", 2));
+  EXPECT_EQ(document.serialize(),
+            "user_pref(\"b\", 2);\nuser_pref(\"a\", \"x\ny\"); user_pref(\"c\", 1);\n");
+  ASSERT_TRUE(document.set_string("a", "z"));
+  EXPECT_EQ(document.serialize(),
+            "user_pref(\"b\", 2);\nuser_pref(\"a\", \"z\"); user_pref(\"c\", 1);\n");
+  EXPECT_EQ(parse(document.serialize()).get_int("b"), 2);
+
+  PrefsDocument spread = parse("user_pref(\"a\",\n 1); user_pref(\"c\", 1);\n");
+  ASSERT_TRUE(spread.set_int("b", 2));
+  EXPECT_EQ(spread.serialize(),
+            "user_pref(\"b\", 2);\nuser_pref(\"a\",\n 1); user_pref(\"c\", 1);\n");
 }
 
 TEST(PrefsEdit, ChangedComparesTheBytes) {
