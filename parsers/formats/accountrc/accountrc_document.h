@@ -22,7 +22,9 @@ namespace mailmig {
 
 class AccountrcDocument final : public LosslessDocument {
  public:
-  enum class LineKind : std::uint8_t {
+  // std::uint32_t like Line's other bit-fields: the Windows ABI packs only bit-fields of one type
+  // together, and Line must stay 8 bytes there too.
+  enum class LineKind : std::uint32_t {
     Blank,     // empty after the line ending is removed (the client skips it)
     Header,    // "[...]"
     KeyValue,  // "key=value"
