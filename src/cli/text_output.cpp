@@ -10,6 +10,7 @@
 #include "rules/rule_list.h"
 #include "src/app/endpoint_verification.h"
 #include "src/i18n/i18n.h"
+#include "src/report/kept_run.h"
 #include "src/report/run_totals.h"
 #include "src/util/text_sanitize.h"
 
@@ -346,17 +347,7 @@ void TextReport::write(const RunResult& result, std::ostream& stream) {
   stream << out.text();
 }
 
-std::string format_text(const RunResult& result) {
-  TextReport report;
-  report.run_begun(result.info);
-  for (const ProfileResult& profile : result.profiles) {
-    for (const AccountResult& account : profile.accounts) report.account(profile, account);
-    report.profile_done(profile);
-  }
-  std::ostringstream text;
-  report.write(result, text);
-  return text.str();
-}
+std::string format_text(const RunResult& result) { return report_of_kept_run<TextReport>(result); }
 
 namespace {
 

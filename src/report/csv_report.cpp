@@ -1,9 +1,9 @@
 #include "src/report/csv_report.h"
 
-#include <sstream>
 #include <utility>
 
 #include "src/report/csv.h"
+#include "src/report/kept_run.h"
 
 namespace mailmig {
 namespace {
@@ -190,16 +190,6 @@ void CsvReport::write(const RunResult& run, std::ostream& out) {
   out << text;
 }
 
-std::string write_csv(const RunResult& run) {
-  CsvReport report;
-  report.run_begun(run.info);
-  for (const ProfileResult& profile : run.profiles) {
-    for (const AccountResult& account : profile.accounts) report.account(profile, account);
-    report.profile_done(profile);
-  }
-  std::ostringstream text;
-  report.write(run, text);
-  return text.str();
-}
+std::string write_csv(const RunResult& run) { return report_of_kept_run<CsvReport>(run); }
 
 }  // namespace mailmig

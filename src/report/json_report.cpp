@@ -1,7 +1,6 @@
 #include "src/report/json_report.h"
 
-#include <sstream>
-
+#include "src/report/kept_run.h"
 #include "src/report/run_totals.h"
 
 namespace mailmig {
@@ -175,16 +174,6 @@ void JsonReport::write(const RunResult& run, std::ostream& out) {
   out << '\n';
 }
 
-std::string write_json(const RunResult& run) {
-  JsonReport report;
-  report.run_begun(run.info);
-  for (const ProfileResult& profile : run.profiles) {
-    for (const AccountResult& account : profile.accounts) report.account(profile, account);
-    report.profile_done(profile);
-  }
-  std::ostringstream text;
-  report.write(run, text);
-  return text.str();
-}
+std::string write_json(const RunResult& run) { return report_of_kept_run<JsonReport>(run); }
 
 }  // namespace mailmig
