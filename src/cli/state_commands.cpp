@@ -51,6 +51,24 @@ std::string describe(RestoreAction action) {
   return tr(N_("failed"));
 }
 
+// Says what an undone run gave back: files, values of the live registry, or both.
+std::string undone_message(const std::vector<RestoredFile>& restored) {
+  bool files = false;
+  bool registry_values = false;
+  for (const RestoredFile& item : restored) (item.registry_value ? registry_values : files) = true;
+  if (registry_values && files) {
+    return tr(
+        N_("Run {run} was undone: every file has its original bytes again, and every "
+           "registry value its original type and data."));
+  }
+  if (registry_values) {
+    return tr(
+        N_("Run {run} was undone: every registry value has its original type and data "
+           "again."));
+  }
+  return tr(N_("Run {run} was undone: every file has its original bytes again."));
+}
+
 void add_state_options(CLI::App& command, StateSettings& settings) {
   command.add_option("--home", settings.home, translate(N_("the home folder whose state to use")));
   command.add_option("--state-dir", settings.state_dir, translate(N_("journal and backup folder")));
@@ -123,8 +141,7 @@ int run_rollback(const StateSettings& settings) {
     std::cerr << "mailmig: " << printable(restored.error) << "\n";
     return kExitError;
   }
-  std::cout << fill_placeholders(tr(N_("Run {run} was undone: every file has its original "
-                                       "bytes again.")),
+  std::cout << fill_placeholders(undone_message(restored.files),
                                  {{"run", printable(restored.run_id)}})
             << "\n";
   return kExitOk;

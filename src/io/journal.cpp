@@ -633,6 +633,7 @@ RestoreResult Journal::restore_files(FileSystem& fs, const std::string& run_id,
     Plan plan{&file, RestoreAction::AlreadyOriginal, {}, {}};
     if (is_registry_profile(file.profile)) {
       RestoredFile outcome = registry_->plan(file, force);
+      outcome.registry_value = true;
       plan.action = outcome.action;
       refused = refused || outcome.action == RestoreAction::Refused ||
                 outcome.action == RestoreAction::Failed;

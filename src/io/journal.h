@@ -64,7 +64,8 @@ std::string_view to_string(RestoreAction action);
 struct RestoredFile {
   std::string path;
   RestoreAction action = RestoreAction::Failed;
-  std::string message;  // why refused or failed
+  std::string message;          // why refused or failed
+  bool registry_value = false;  // a value of the live registry rather than a file
 };
 
 struct RestoreResult {

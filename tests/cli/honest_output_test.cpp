@@ -87,8 +87,7 @@ TEST_F(HonestOutputTest, DanglingLinksNamedLikeProfileFilesAreErrors) {
   const RunOutput output = migrate("plan", {"--home", sandbox_.home()});
   EXPECT_EQ(output.exit_code, 1) << output.out << output.err;
   for (const std::string& file : {accountrc, mailbox}) {
-    EXPECT_NE(output.out.find("error: " + file + ": No such file or directory"),
-              std::string::npos)
+    EXPECT_NE(output.out.find("error: " + file + ": No such file or directory"), std::string::npos)
         << output.out;
   }
 }
@@ -160,9 +159,7 @@ std::size_t count_of(const std::string& text, const std::string& part) {
 }
 
 // The values a .reg export sets (every line "name"=... under a key), ignoring the header.
-std::size_t value_lines(const std::string& reg_utf8) {
-  return count_of(reg_utf8, "\"=");
-}
+std::size_t value_lines(const std::string& reg_utf8) { return count_of(reg_utf8, "\"="); }
 
 TEST_F(HonestOutputTest, StaleDeltaRegIsEmptiedThenReplaced) {
   sandbox_.copy_fixture("registry/outlook2016-unicode.reg", "exports/o.reg");
@@ -199,6 +196,10 @@ TEST_F(HonestOutputTest, StaleDeltaRegIsEmptiedThenReplaced) {
   const RunOutput rollback = mailmig({"rollback", second_run});
   EXPECT_EQ(rollback.exit_code, 0) << rollback.out << rollback.err;
   EXPECT_EQ(read_file_bytes(delta), first_delta);
+  // Files were given back, no registry value: the closing line says that and nothing more.
+  EXPECT_NE(rollback.out.find("every file has its original bytes again."), std::string::npos)
+      << rollback.out;
+  EXPECT_EQ(rollback.out.find("registry value"), std::string::npos) << rollback.out;
 
   // A new export with changes to make: the old delta is replaced, not refused.
   sandbox_.copy_fixture("registry/outlook2016-unicode.reg", "exports/o.reg");
@@ -210,8 +211,8 @@ TEST_F(HonestOutputTest, StaleDeltaRegIsEmptiedThenReplaced) {
 
 TEST_F(HonestOutputTest, RefusedRollbackSaysOnceThatNothingWasRestored) {
   sandbox_.copy_fixture("homes/linux", "home");
-  const RunOutput apply = migrate(
-      "apply", {sandbox_.home() + "/.sylpheed-2.0", sandbox_.home() + "/.claws-mail"});
+  const RunOutput apply =
+      migrate("apply", {sandbox_.home() + "/.sylpheed-2.0", sandbox_.home() + "/.claws-mail"});
   ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
   const std::string accountrc = sandbox_.home() + "/.sylpheed-2.0/accountrc";
   write_file_bytes(accountrc, read_file_bytes(accountrc) + "[Account: 3]\nname=added later\n");

@@ -100,6 +100,8 @@ cmp -s "$work/before-outlook.reg" "$work/running-outlook.reg" ||
 # Outlook Express (msimn.exe) was not running: its account was migrated, and that run is undone.
 cmp -s "$work/before-oe.reg" "$work/running-oe.reg" && fail "the Outlook Express account was left alone"
 rollback || fail "rollback of the Outlook Express run exited $?"
+grep -q 'every registry value has its original type and data again' "$work/out" ||
+  fail "rollback of registry values did not say what it gave back"
 export_all running-undone
 same_exports running-undone || fail "the export after rolling back the Outlook Express run differs"
 
