@@ -501,7 +501,8 @@ std::string exit_codes_help() {
   return tr(
       N_("Exit codes: 0 done or nothing to do; 1 some profile could not be read or "
          "written (it is untouched, the others were processed); 2 usage error, invalid "
-         "policy, or a --home that is not a folder; 3 a mail client is running on some "
+         "policy, a --home that is not a folder, or a run refused for safety (such as an "
+         "elevated run over another user's files); 3 a mail client is running on some "
          "profile, the --timeout passed, or a new server did not pass its check (those "
          "profiles or accounts were left alone, run again later); "
          "4 not done yet (plan): changes are pending, or a step must be done by hand."));
