@@ -56,11 +56,14 @@ Conversion convert_encoding(std::string_view input, const char* from, const char
   while (true) {
     char* out_ptr = out.data() + out_used;
     std::size_t out_left = out.size() - out_used;
-    const std::size_t rc = in_left == 0 ? iconv(raw, nullptr, nullptr, &out_ptr, &out_left)
-                                        : iconv(raw, &in_ptr, &in_left, &out_ptr, &out_left);
+    // Once every byte is in, one more call without input writes what returns a stateful
+    // encoding (ISO-2022-JP) to its initial shift state, as a whole text must end.
+    const bool flushing = in_left == 0;
+    const std::size_t rc = flushing ? iconv(raw, nullptr, nullptr, &out_ptr, &out_left)
+                                    : iconv(raw, &in_ptr, &in_left, &out_ptr, &out_left);
     out_used = out.size() - out_left;
     if (rc != static_cast<std::size_t>(-1)) {
-      if (in_left == 0) break;
+      if (flushing) break;
       continue;
     }
     if (errno == E2BIG) {

@@ -42,6 +42,13 @@ TEST(Codec, EachConversionStartsInTheInitialShiftState) {
   EXPECT_EQ(plain.text, "a");
 }
 
+TEST(Codec, StatefulTextEndsInTheInitialShiftState) {
+  // 日 is JIS X 0208 0x467C: shifted in, then back to ASCII at the end of the text.
+  const Conversion japanese = from_utf8("\xe6\x97\xa5", "ISO-2022-JP");
+  ASSERT_TRUE(japanese) << japanese.error;
+  EXPECT_EQ(japanese.text, "\x1b$BF|\x1b(B");
+}
+
 TEST(Codec, Utf16LeRoundTrip) {
   auto wide = from_utf8("研究室", "UTF-16LE");
   ASSERT_TRUE(wide);
