@@ -99,8 +99,6 @@ class AccountrcDocument final : public LosslessDocument {
   std::string serialize() const override { return text_->edits.apply(text_->bytes); }
   // Whether serialize() differs from original(), found without building it.
   bool changed() const override { return text_->edits.changes(text_->bytes); }
-  // serialize() == other, without building serialize().
-  bool has_bytes(std::string_view other) const { return text_->edits.gives(text_->bytes, other); }
   const std::vector<Section>& sections() const { return sections_; }
 
   // The first section with this name.
