@@ -70,11 +70,20 @@ configure_and_build() {
   cmake --build "$dir" -j "$JOBS"
 }
 
-# apt-get source needs the deb-src lines Debian's images leave out.
+# apt-get source needs the deb-src lines Debian's images leave out: a deb-src twin of every
+# source, in the deb822 form (/etc/apt/sources.list.d/*.sources, Debian 12's images) and in
+# the one-line form (/etc/apt/sources.list, debootstrap and older installs).
 enable_source_packages() {
   if ! apt-cache showsrc pugixml 2>/dev/null | grep -q '^Version'; then
-    sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources |
-      as_root tee /etc/apt/sources.list.d/debian-src.sources >/dev/null
+    local sources
+    for sources in /etc/apt/sources.list.d/*.sources; do
+      [ -f "$sources" ] && [ "${sources%-src.sources}" = "$sources" ] || continue
+      sed 's/^Types: deb$/Types: deb-src/' "$sources" |
+        as_root tee "${sources%.sources}-src.sources" >/dev/null
+    done
+    { cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true; } |
+      sed -n 's/^[[:space:]]*deb[[:space:]]/deb-src /p' |
+      as_root tee /etc/apt/sources.list.d/mailmig-deb-src.list >/dev/null
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   fi
 }
