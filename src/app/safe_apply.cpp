@@ -131,7 +131,7 @@ std::unique_ptr<FileLock> SafeApply::enter_profile(const ProfileLocation& locati
     result.error = setup_error_;
     return nullptr;
   }
-  // The live registry has no folder to lock: its lock is in the state folder.
+  // The live registry has no folder to lock: it has one lock per user (registry_lock_path).
   FileLockResult locked = is_registry_profile(location.path)
                               ? acquire_file_lock(registry_lock_path(state_dir_), lock_timeout)
                               : lock_profile(location.path, lock_timeout);

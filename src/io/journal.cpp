@@ -594,7 +594,7 @@ RestoreResult Journal::restore_files(FileSystem& fs, const std::string& run_id,
   // Each profile is locked so that no other run writes it while its originals come back. A
   // folder is locked once: single-file profiles side by side share their folder's lock.
   std::map<std::string, std::string> profiles;  // locked folder -> a profile in it
-  bool registry_rows = false;  // the live registry has one lock, in the state folder
+  bool registry_rows = false;  // the live registry has one lock (registry_lock_path)
   for (const JournalFile& file : files) {
     if (is_registry_profile(file.profile)) {
       registry_rows = true;
@@ -604,9 +604,13 @@ RestoreResult Journal::restore_files(FileSystem& fs, const std::string& run_id,
   }
   std::vector<std::unique_ptr<FileLock>> locks;
   if (registry_rows) {
+    if (registry_ == nullptr) {
+      result.error = "no registry on this system";
+      return result;
+    }
     FileLockResult lock = acquire_file_lock(registry_lock_path(state_dir_), lock_timeout);
-    if (!lock || registry_ == nullptr) {
-      result.error = lock ? "no registry on this system" : lock.error;
+    if (!lock) {
+      result.error = lock.error;
       return result;
     }
     locks.push_back(std::move(lock.lock));

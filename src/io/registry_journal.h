@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "src/io/journal.h"
+#include "src/io/state_dir.h"
 
 namespace mailmig {
 
@@ -30,8 +31,12 @@ std::optional<RegistryRowPath> parse_registry_row_path(std::string_view path);
 // The hash recorded for a value: sha256 of its type and bytes.
 std::string registry_value_digest(std::uint32_t type, std::string_view data);
 
-// The lock every run holds while it edits the live registry, and rollback while it restores it.
-std::string registry_lock_path(const std::string& state_dir);
+// The lock every run holds while it edits the live registry, and rollback while it restores it:
+// one per user, in the user's default state folder whatever --state-dir names, so that runs
+// with different state folders still take turns on the one registry. `state_dir` serves only
+// when there is no default (no %LOCALAPPDATA%).
+std::string registry_lock_path(const std::string& state_dir,
+                               const EnvironmentLookup& environment = process_environment);
 
 // What the journal needs to restore registry rows: rollback and recovery decide for every row
 // first (plan) and touch nothing while any row is refused, then act on each.

@@ -282,5 +282,20 @@ TEST(LiveRegistryRollback, WithoutARestorerRegistryRowsAreRefused) {
   EXPECT_TRUE(same(f.now(), written));
 }
 
+// Two runs with different state folders edit the same registry: they share one lock, in the
+// user's own default state folder.
+TEST(LiveRegistryLock, IsTheUsersOwnWhateverTheStateFolder) {
+  const EnvironmentLookup environment = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "XDG_STATE_HOME") return std::string("/users/tanaka/state");
+    if (name == "LOCALAPPDATA") return std::string("C:\\Users\\tanaka\\AppData\\Local");
+    return std::nullopt;
+  };
+  const std::string lock = registry_lock_path("/srv/state-a", environment);
+  EXPECT_EQ(lock, registry_lock_path("/srv/state-b", environment));
+  EXPECT_EQ(lock.find("state-a"), std::string::npos) << lock;
+  EXPECT_THAT(lock, ::testing::EndsWith("live-registry.lock"));
+  EXPECT_THAT(lock, ::testing::HasSubstr("mailmig"));
+}
+
 }  // namespace
 }  // namespace mailmig
