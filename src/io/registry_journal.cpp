@@ -27,8 +27,7 @@ std::string registry_value_digest(std::uint32_t type, std::string_view data) {
   return sha256_hex(typed);
 }
 
-std::string registry_lock_path(const std::string& state_dir,
-                               const EnvironmentLookup& environment) {
+std::string registry_lock_path(const std::string& state_dir, const EnvironmentLookup& environment) {
   const StateDirResult own = resolve_state_dir({}, environment);
   return join_path(join_path(own ? own.path : state_dir, "locks"), "live-registry.lock");
 }
