@@ -291,8 +291,8 @@ void clear_stage(SQLite::Database& db) {
   for (const char* table : kReportTables) db.exec(std::string("DELETE FROM temp.stage_") + table);
 }
 
-// A private temporary database of the report's schema (SQLite keeps a few pages of it in memory,
-// the rest in a temporary file deleted when it closes), with the statements that write a run.
+// A private temporary database with the report's tables (SQLite keeps a few pages of it in
+// memory, the rest in a temporary file deleted when it closes), where a run's rows wait.
 SQLite::Database open_stage(int busy_timeout_ms) {
   SQLite::Database stage("", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI,
                          busy_timeout_ms);
