@@ -9,6 +9,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "parsers/clients/client_list.h"
@@ -192,6 +193,29 @@ class AccountsNotPrinted : public RunReportSink {
   void profile_done(const ProfileResult& /*profile*/) override {}
 };
 
+// The printed report and the report database (--report), each handed every account.
+class PrintedAndDatabaseReports : public RunReportSink {
+ public:
+  PrintedAndDatabaseReports(RunReportSink& printed, ReportDbWriter& database)
+      : printed_(printed), database_(database) {}
+  void run_begun(const RunInfo& info) override {
+    printed_.run_begun(info);
+    database_.run_begun(info);
+  }
+  void account(const ProfileResult& profile, const AccountResult& result) override {
+    printed_.account(profile, result);
+    database_.account(profile, result);
+  }
+  void profile_done(const ProfileResult& profile) override {
+    printed_.profile_done(profile);
+    database_.profile_done(profile);
+  }
+
+ private:
+  RunReportSink& printed_;
+  ReportDbWriter& database_;
+};
+
 template <typename Report>
 PrintedReport printed_by() {
   auto report = std::make_unique<Report>();
@@ -256,10 +280,18 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
   if (const std::string program = executable_path(); !program.empty()) options.program = program;
   options.undo_the_last_run = kept != nullptr;
   options.verification = parse_verification_mode(verification_override(settings));
-  // The report database and the double-click screens take every account at the end.
+  // The double-click screens take every account at the end.
   PrintedReport printed;
-  if (!kept && outputs.report_db.empty()) printed = printed_report(settings);
-  options.report_sink = printed.sink.get();
+  std::optional<ReportDbWriter> report_db;
+  std::optional<PrintedAndDatabaseReports> both_reports;
+  if (!kept) {
+    printed = printed_report(settings);
+    options.report_sink = printed.sink.get();
+    if (!outputs.report_db.empty()) {
+      report_db.emplace(outputs.report_db);
+      options.report_sink = &both_reports.emplace(*printed.sink, *report_db);
+    }
+  }
   const Migration migration = run_migration(options, policy);
 
   if (kept) {
@@ -297,7 +329,9 @@ int run_migration_for_home(Command command, const RunSettings& settings, const P
     status = std::max(status, static_cast<int>(kExitError));
   }
   if (!outputs.report_db.empty()) {
-    if (const ReportStatus written = append_run_to_report(outputs.report_db, migration.result);
+    if (const ReportStatus written =
+            report_db ? report_db->finish(migration.result)
+                      : append_run_to_report(outputs.report_db, migration.result);
         !written) {
       std::cerr << "mailmig: " << printable(written.error) << "\n";
       return kExitError;

@@ -8,6 +8,8 @@
 #include <array>
 #include <boost/filesystem.hpp>
 #include <cstdint>
+#include <memory>
+#include <optional>
 
 #include "src/report/report_db_schema.h"
 #include "src/util/text_sanitize.h"
@@ -162,157 +164,6 @@ std::string bounded_utf8(std::string_view text, std::size_t max_bytes) {
   return valid.append(kEllipsis);
 }
 
-class RunWriter {
- public:
-  explicit RunWriter(SQLite::Database& db)
-      : db_(db),
-        insert_run_(db, "INSERT INTO runs VALUES(?,?,?,?,?,?,?,?,?,?)"),
-        insert_profile_(db,
-                        "INSERT INTO profiles(run_id, client, path, status, error) "
-                        "VALUES(?,?,?,?,?)"),
-        insert_account_(db,
-                        "INSERT INTO accounts(profile_id, account_id, name, address, "
-                        "in_protocol, in_hostname, in_port, in_socket_type, in_authentication, "
-                        "in_username, out_hostname, out_port, out_socket_type, "
-                        "out_authentication, out_username, status) "
-                        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-        insert_change_(db,
-                       "INSERT INTO changes(account_id, rule, field, from_value, to_value, "
-                       "reason) VALUES(?,?,?,?,?,?)"),
-        insert_finding_(db,
-                        "INSERT INTO findings(account_id, profile_id, rule, severity, message) "
-                        "VALUES(?,?,?,?,?)"),
-        insert_file_(db, "INSERT INTO files(profile_id, path, changed, backup) VALUES(?,?,?,?)"),
-        insert_check_(db,
-                      "INSERT INTO endpoint_checks(run_id, protocol, host, port, security, "
-                      "authentication, result, detail) VALUES(?,?,?,?,?,?,?,?)") {}
-
-  void write(const RunResult& run) {
-    const RunInfo& info = run.info;
-    run_statement(insert_run_, [&](SQLite::Statement& s) {
-      bind_texts(s, 1,
-                 {info.run_id, info.machine, info.user, info.time, info.mailmig_version,
-                  info.command, info.policy_name, info.policy_hash, info.group, run.verification});
-    });
-    const bool applied = info.command == "apply";
-    for (const ProfileResult& profile : run.profiles) write_profile(info.run_id, profile, applied);
-    for (const EndpointCheck& check : run.endpoint_checks) {
-      const Endpoint& endpoint = check.endpoint;
-      run_statement(insert_check_, [&](SQLite::Statement& s) {
-        bind_texts(s, 1, {info.run_id, std::string(to_string(endpoint.protocol)), endpoint.host});
-        s.bind(4, endpoint.port);
-        bind_texts(
-            s, 5,
-            {std::string(to_string(endpoint.socket_type)),
-             std::string(to_string(endpoint.authentication)), std::string(to_string(check.outcome)),
-             bounded_utf8(check.detail, kEndpointDetailMaxBytes)});
-      });
-    }
-  }
-
- private:
-  void write_profile(const std::string& run_id, const ProfileResult& profile, bool applied) {
-    run_statement(insert_profile_, [&](SQLite::Statement& s) {
-      bind_texts(s, 1,
-                 {run_id, std::string(client_id(profile.client)), profile.path,
-                  std::string(to_string(profile.status))});
-      if (profile.status == ProfileStatus::Ok) {
-        s.bind(5);
-      } else {
-        s.bind(5, valid_utf8(profile.error));
-      }
-    });
-    const std::int64_t profile_id = db_.getLastInsertRowid();
-    for (const AccountResult& account : profile.accounts)
-      write_account(profile_id, account, applied);
-    for (const Finding& finding : profile.findings)
-      write_finding(std::nullopt, profile_id, finding);
-    for (const FileResult& file : profile.files) {
-      run_statement(insert_file_, [&](SQLite::Statement& s) {
-        s.bind(1, profile_id);
-        s.bind(2, valid_utf8(file.path));
-        s.bind(3, file.changed ? 1 : 0);
-        if (file.backup_path.empty()) {
-          s.bind(4);
-        } else {
-          s.bind(4, valid_utf8(file.backup_path));
-        }
-      });
-    }
-  }
-
-  void write_account(std::int64_t profile_id, const AccountResult& result, bool applied) {
-    const Account& account = result.account;
-    run_statement(insert_account_, [&](SQLite::Statement& s) {
-      s.bind(1, profile_id);
-      bind_texts(s, 2,
-                 {account.id, account.name, account.address,
-                  std::string(to_string(account.incoming.protocol)), account.incoming.hostname});
-      s.bind(7, account.incoming.port);
-      bind_texts(
-          s, 8,
-          {std::string(to_string(account.incoming.socket_type)),
-           std::string(to_string(account.incoming.authentication)), account.incoming.username});
-      if (account.outgoing) {
-        const ServerSettings& smtp = *account.outgoing;
-        s.bind(11, valid_utf8(smtp.hostname));
-        s.bind(12, smtp.port);
-        bind_texts(s, 13,
-                   {std::string(to_string(smtp.socket_type)),
-                    std::string(to_string(smtp.authentication)), smtp.username});
-      } else {
-        for (int index = 11; index <= 15; ++index) s.bind(index);
-      }
-      s.bind(16, std::string(to_string(account_status(result, applied))));
-    });
-    const std::int64_t account_row = db_.getLastInsertRowid();
-    for (const Change& change : result.changes) {
-      run_statement(insert_change_, [&](SQLite::Statement& s) {
-        s.bind(1, account_row);
-        bind_texts(s, 2, {change.rule, change.field, change.from, change.to, change.reason});
-      });
-    }
-    for (const Finding& finding : result.findings) write_finding(account_row, profile_id, finding);
-  }
-
-  void write_finding(std::optional<std::int64_t> account_row, std::int64_t profile_id,
-                     const Finding& finding) {
-    run_statement(insert_finding_, [&](SQLite::Statement& s) {
-      if (account_row) {
-        s.bind(1, *account_row);
-      } else {
-        s.bind(1);
-      }
-      s.bind(2, profile_id);
-      bind_texts(s, 3, {finding.rule, std::string(to_string(finding.severity)), finding.message()});
-    });
-  }
-
-  // Text columns hold valid UTF-8 only: what a profile held, with U+FFFD for invalid sequences.
-  static void bind_texts(SQLite::Statement& statement, int first_index,
-                         std::initializer_list<std::string> values) {
-    int index = first_index;
-    for (const std::string& value : values) statement.bind(index++, valid_utf8(value));
-  }
-
-  template <typename Bind>
-  static void run_statement(SQLite::Statement& statement, Bind bind) {
-    statement.reset();
-    statement.clearBindings();
-    bind(statement);
-    statement.exec();
-  }
-
-  SQLite::Database& db_;
-  SQLite::Statement insert_run_;
-  SQLite::Statement insert_profile_;
-  SQLite::Statement insert_account_;
-  SQLite::Statement insert_change_;
-  SQLite::Statement insert_finding_;
-  SQLite::Statement insert_file_;
-  SQLite::Statement insert_check_;
-};
-
 bool same_file(const std::string& a, const std::string& b) {
   boost::system::error_code error;
   return boost::filesystem::equivalent(a, b, error) && !error;
@@ -440,7 +291,274 @@ void clear_stage(SQLite::Database& db) {
   for (const char* table : kReportTables) db.exec(std::string("DELETE FROM temp.stage_") + table);
 }
 
+// A private temporary database with the report's tables (SQLite keeps a few pages of it in
+// memory, the rest in a temporary file deleted when it closes), where a run's rows wait.
+SQLite::Database open_stage(int busy_timeout_ms) {
+  SQLite::Database stage("", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI,
+                         busy_timeout_ms);
+  stage.exec(kSchemaSql);
+  // The copy to the report reads the stage in id order and by id: its indexes would only slow
+  // each insert.
+  std::vector<std::string> indexes;
+  {
+    SQLite::Statement named(
+        stage, "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL");
+    while (named.executeStep()) indexes.push_back(named.getColumn(0).getString());
+  }
+  for (const std::string& index : indexes) stage.exec("DROP INDEX " + index);
+  stage.exec("CREATE TEMP TABLE merge_runs(run_id TEXT PRIMARY KEY)");
+  return stage;
+}
+
+// The CREATE statements and the version of kSchemaSql for the schema `schema_name` (SQLite keeps
+// the SQL of a table or an index without its schema's name, as in a database created alone).
+std::string schema_sql_in(const std::string& schema_name) {
+  std::string sql = kSchemaSql;
+  for (const std::string_view statement : {"CREATE TABLE ", "CREATE INDEX ", "PRAGMA "}) {
+    const std::string qualified = std::string(statement) + schema_name + ".";
+    for (std::size_t at = sql.find(statement); at != std::string::npos;
+         at = sql.find(statement, at + qualified.size())) {
+      sql.replace(at, statement.size(), qualified);
+    }
+  }
+  return sql;
+}
+
 }  // namespace
+
+// One run's rows, written to a stage as the run hands them on, then copied to the report in one
+// transaction: the report's lock is held only for the copy, and a run that ends before its copy
+// (killed, or an error) leaves nothing in the report.
+class ReportDbWriter::Stage {
+ public:
+  explicit Stage(int busy_timeout_ms)
+      : db_(open_stage(busy_timeout_ms)),
+        insert_run_(db_, "INSERT INTO runs VALUES(?,?,?,?,?,?,?,?,?,?)"),
+        set_verification_(db_, "UPDATE runs SET verification = ? WHERE run_id = ?"),
+        insert_profile_(db_,
+                        "INSERT INTO profiles(run_id, client, path, status, error) "
+                        "VALUES(?,?,?,?,?)"),
+        update_profile_(db_,
+                        "UPDATE profiles SET run_id = ?, client = ?, path = ?, status = ?, "
+                        "error = ? WHERE id = ?"),
+        insert_account_(db_,
+                        "INSERT INTO accounts(profile_id, account_id, name, address, "
+                        "in_protocol, in_hostname, in_port, in_socket_type, in_authentication, "
+                        "in_username, out_hostname, out_port, out_socket_type, "
+                        "out_authentication, out_username, status) "
+                        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        insert_change_(db_,
+                       "INSERT INTO changes(account_id, rule, field, from_value, to_value, "
+                       "reason) VALUES(?,?,?,?,?,?)"),
+        insert_finding_(db_,
+                        "INSERT INTO findings(account_id, profile_id, rule, severity, message) "
+                        "VALUES(?,?,?,?,?)"),
+        insert_file_(db_, "INSERT INTO files(profile_id, path, changed, backup) VALUES(?,?,?,?)"),
+        insert_check_(db_,
+                      "INSERT INTO endpoint_checks(run_id, protocol, host, port, security, "
+                      "authentication, result, detail) VALUES(?,?,?,?,?,?,?,?)") {
+    db_.exec("BEGIN");
+  }
+
+  // The run's row, whose verification is known at its end.
+  void begin_run(const RunInfo& info) {
+    run_id_ = info.run_id;
+    applied_ = info.command == "apply";
+    run_statement(insert_run_, [&](SQLite::Statement& s) {
+      bind_texts(s, 1,
+                 {info.run_id, info.machine, info.user, info.time, info.mailmig_version,
+                  info.command, info.policy_name, info.policy_hash, info.group, ""});
+    });
+  }
+
+  void account(const ProfileResult& profile, const AccountResult& result) {
+    write_account(profile_row(profile), result);
+  }
+
+  // The profile's row as it ends, then its own findings and its files.
+  void profile_done(const ProfileResult& profile) {
+    const bool has_row = current_profile_.has_value();
+    const std::int64_t profile_id = profile_row(profile);
+    if (has_row) {
+      run_statement(update_profile_, [&](SQLite::Statement& s) {
+        bind_profile(s, profile);
+        s.bind(6, profile_id);
+      });
+    }
+    for (const Finding& finding : profile.findings)
+      write_finding(std::nullopt, profile_id, finding);
+    for (const FileResult& file : profile.files) {
+      run_statement(insert_file_, [&](SQLite::Statement& s) {
+        s.bind(1, profile_id);
+        s.bind(2, valid_utf8(file.path));
+        s.bind(3, file.changed ? 1 : 0);
+        if (file.backup_path.empty()) {
+          s.bind(4);
+        } else {
+          s.bind(4, valid_utf8(file.backup_path));
+        }
+      });
+    }
+    current_profile_.reset();
+    ++profiles_done_;
+  }
+
+  // What was not handed on: the profiles after the last one done, with the accounts they kept,
+  // the run's verification and its endpoint checks.
+  void end_run(const RunResult& run) {
+    for (std::size_t index = profiles_done_; index < run.profiles.size(); ++index) {
+      const ProfileResult& profile = run.profiles[index];
+      for (const AccountResult& account_result : profile.accounts) account(profile, account_result);
+      profile_done(profile);
+    }
+    run_statement(set_verification_, [&](SQLite::Statement& s) {
+      bind_texts(s, 1, {run.verification, run_id_});
+    });
+    for (const EndpointCheck& check : run.endpoint_checks) {
+      const Endpoint& endpoint = check.endpoint;
+      run_statement(insert_check_, [&](SQLite::Statement& s) {
+        bind_texts(s, 1, {run_id_, std::string(to_string(endpoint.protocol)), endpoint.host});
+        s.bind(4, endpoint.port);
+        bind_texts(
+            s, 5,
+            {std::string(to_string(endpoint.socket_type)),
+             std::string(to_string(endpoint.authentication)), std::string(to_string(check.outcome)),
+             bounded_utf8(check.detail, kEndpointDetailMaxBytes)});
+      });
+    }
+    db_.exec("COMMIT");
+  }
+
+  // Appends the staged run to the report at db_path (created when new) in one transaction;
+  // nothing is written when it fails.
+  std::optional<std::string> copy_to(const std::string& db_path) {
+    db_.exec("PRAGMA foreign_keys = ON");
+    try {
+      SQLite::Statement attach(db_, "ATTACH DATABASE ? AS report");
+      attach.bind(1, sqlite_file_uri(db_path, "rwc"));
+      attach.exec();
+    } catch (const SQLite::Exception& error) {
+      // SQLite's message would name the URI: say it the way opening the file does.
+      if ((error.getErrorCode() & 0xFF) == SQLITE_CANTOPEN) {
+        return with_path(db_path, "unable to open database file");
+      }
+      throw;
+    }
+    // IMMEDIATE takes the write lock before the schema check, so two runs creating the same
+    // new database cannot both create the schema.
+    SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    if (auto error = ensure_report_schema(db_, "report", db_path)) return error;
+    SQLite::Statement known_run(db_, "SELECT 1 FROM report.runs WHERE run_id = ?");
+    known_run.bind(1, run_id_);
+    if (known_run.executeStep()) {
+      return with_path(db_path, "run " + run_id_ + " is already recorded");
+    }
+    known_run.reset();
+    ReportCopier(db_, "main.", "report.").copy({"report.runs"});
+    transaction.commit();
+    return std::nullopt;
+  }
+
+ private:
+  // The profile's row, inserted with what the profile says now when it has none yet.
+  std::int64_t profile_row(const ProfileResult& profile) {
+    if (!current_profile_) {
+      run_statement(insert_profile_, [&](SQLite::Statement& s) { bind_profile(s, profile); });
+      current_profile_ = db_.getLastInsertRowid();
+    }
+    return *current_profile_;
+  }
+
+  void bind_profile(SQLite::Statement& s, const ProfileResult& profile) const {
+    bind_texts(s, 1,
+               {run_id_, std::string(client_id(profile.client)), profile.path,
+                std::string(to_string(profile.status))});
+    if (profile.status == ProfileStatus::Ok) {
+      s.bind(5);
+    } else {
+      s.bind(5, valid_utf8(profile.error));
+    }
+  }
+
+  void write_account(std::int64_t profile_id, const AccountResult& result) {
+    const Account& account = result.account;
+    run_statement(insert_account_, [&](SQLite::Statement& s) {
+      s.bind(1, profile_id);
+      bind_texts(s, 2,
+                 {account.id, account.name, account.address,
+                  std::string(to_string(account.incoming.protocol)), account.incoming.hostname});
+      s.bind(7, account.incoming.port);
+      bind_texts(
+          s, 8,
+          {std::string(to_string(account.incoming.socket_type)),
+           std::string(to_string(account.incoming.authentication)), account.incoming.username});
+      if (account.outgoing) {
+        const ServerSettings& smtp = *account.outgoing;
+        s.bind(11, valid_utf8(smtp.hostname));
+        s.bind(12, smtp.port);
+        bind_texts(s, 13,
+                   {std::string(to_string(smtp.socket_type)),
+                    std::string(to_string(smtp.authentication)), smtp.username});
+      } else {
+        for (int index = 11; index <= 15; ++index) s.bind(index);
+      }
+      s.bind(16, std::string(to_string(account_status(result, applied_))));
+    });
+    const std::int64_t account_row = db_.getLastInsertRowid();
+    for (const Change& change : result.changes) {
+      run_statement(insert_change_, [&](SQLite::Statement& s) {
+        s.bind(1, account_row);
+        bind_texts(s, 2, {change.rule, change.field, change.from, change.to, change.reason});
+      });
+    }
+    for (const Finding& finding : result.findings) write_finding(account_row, profile_id, finding);
+  }
+
+  void write_finding(std::optional<std::int64_t> account_row, std::int64_t profile_id,
+                     const Finding& finding) {
+    run_statement(insert_finding_, [&](SQLite::Statement& s) {
+      if (account_row) {
+        s.bind(1, *account_row);
+      } else {
+        s.bind(1);
+      }
+      s.bind(2, profile_id);
+      bind_texts(s, 3, {finding.rule, std::string(to_string(finding.severity)), finding.message()});
+    });
+  }
+
+  // Text columns hold valid UTF-8 only: what a profile held, with U+FFFD for invalid sequences.
+  static void bind_texts(SQLite::Statement& statement, int first_index,
+                         std::initializer_list<std::string> values) {
+    int index = first_index;
+    for (const std::string& value : values) statement.bind(index++, valid_utf8(value));
+  }
+
+  template <typename Bind>
+  static void run_statement(SQLite::Statement& statement, Bind bind) {
+    statement.reset();
+    statement.clearBindings();
+    bind(statement);
+    statement.exec();
+  }
+
+  SQLite::Database db_;
+  SQLite::Statement insert_run_;
+  SQLite::Statement set_verification_;
+  SQLite::Statement insert_profile_;
+  SQLite::Statement update_profile_;
+  SQLite::Statement insert_account_;
+  SQLite::Statement insert_change_;
+  SQLite::Statement insert_finding_;
+  SQLite::Statement insert_file_;
+  SQLite::Statement insert_check_;
+  std::string run_id_;
+  bool applied_ = false;
+  std::optional<std::int64_t> current_profile_;  // the row of the profile being handed on
+  std::size_t profiles_done_ = 0;
+};
+
+namespace {}  // namespace
 
 SQLite::Database open_report_for_writing(const std::string& path, int busy_timeout_ms) {
   SQLite::Database db(sqlite_file_uri(path, "rwc"),
@@ -450,15 +568,17 @@ SQLite::Database open_report_for_writing(const std::string& path, int busy_timeo
   return db;
 }
 
-std::optional<std::string> ensure_report_schema(SQLite::Database& db, const std::string& path) {
-  const int version = db.execAndGet("PRAGMA main.user_version").getInt();
-  if (version == 0 && table_count(db, "main") == 0) {
-    db.exec(kSchemaSql);
+std::optional<std::string> ensure_report_schema(SQLite::Database& db,
+                                                const std::string& schema_name,
+                                                const std::string& path) {
+  const int version = db.execAndGet("PRAGMA " + schema_name + ".user_version").getInt();
+  if (version == 0 && table_count(db, schema_name) == 0) {
+    db.exec(schema_sql_in(schema_name));
     return std::nullopt;
   }
-  if (auto error = check_readable_report(db, "main", path)) return error;
+  if (auto error = check_readable_report(db, schema_name, path)) return error;
   // A trigger planted in a shared report would run with every run appended or merged.
-  return check_report_objects(db, "main", path);
+  return check_report_objects(db, schema_name, path);
 }
 
 std::optional<std::string> check_readable_report(SQLite::Database& db,
@@ -584,25 +704,53 @@ std::string sqlite_file_uri(const std::string& path, std::string_view mode) {
   return uri;
 }
 
+ReportDbWriter::ReportDbWriter(std::string db_path, int busy_timeout_ms)
+    : db_path_(std::move(db_path)) {
+  try {
+    stage_ = std::make_unique<Stage>(busy_timeout_ms);
+  } catch (const std::exception& error) {
+    error_ = with_path(db_path_, error.what());
+  }
+}
+
+ReportDbWriter::~ReportDbWriter() = default;
+
+void ReportDbWriter::staged(const std::function<void(Stage&)>& step) {
+  if (!stage_) return;
+  try {
+    step(*stage_);
+  } catch (const std::exception& error) {
+    error_ = with_path(db_path_, error.what());
+    stage_.reset();
+  }
+}
+
+void ReportDbWriter::run_begun(const RunInfo& info) {
+  staged([&](Stage& stage) { stage.begin_run(info); });
+}
+
+void ReportDbWriter::account(const ProfileResult& profile, const AccountResult& result) {
+  staged([&](Stage& stage) { stage.account(profile, result); });
+}
+
+void ReportDbWriter::profile_done(const ProfileResult& profile) {
+  staged([&](Stage& stage) { stage.profile_done(profile); });
+}
+
+ReportStatus ReportDbWriter::finish(const RunResult& run) {
+  staged([&](Stage& stage) {
+    stage.end_run(run);
+    if (auto error = stage.copy_to(db_path_)) error_ = *error;
+  });
+  stage_.reset();
+  return {error_};
+}
+
 ReportStatus append_run_to_report(const std::string& db_path, const RunResult& run,
                                   int busy_timeout_ms) {
-  try {
-    SQLite::Database db = open_report_for_writing(db_path, busy_timeout_ms);
-    // IMMEDIATE takes the write lock before the schema check, so two runs creating the same
-    // new database cannot both create the schema.
-    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-    if (auto error = ensure_report_schema(db, db_path)) return {*error};
-    SQLite::Statement known_run(db, "SELECT 1 FROM runs WHERE run_id = ?");
-    known_run.bind(1, run.info.run_id);
-    if (known_run.executeStep()) {
-      return {with_path(db_path, "run " + run.info.run_id + " is already recorded")};
-    }
-    RunWriter(db).write(run);
-    transaction.commit();
-    return {};
-  } catch (const std::exception& error) {
-    return {with_path(db_path, error.what())};
-  }
+  ReportDbWriter writer(db_path, busy_timeout_ms);
+  writer.run_begun(run.info);
+  return writer.finish(run);
 }
 
 namespace {
@@ -681,7 +829,7 @@ MergeResult merge_reports(const std::string& out_db, const std::vector<std::stri
     db.emplace(open_report_for_writing(out_db, busy_timeout_ms));
     harden_report_connection(*db);
     SQLite::Transaction transaction(*db, SQLite::TransactionBehavior::IMMEDIATE);
-    if (auto error = ensure_report_schema(*db, out_db)) {
+    if (auto error = ensure_report_schema(*db, "main", out_db)) {
       result.error = *error;
       return result;
     }

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,34 @@ struct ReportStatus {
 
   bool ok() const { return error.empty(); }
   explicit operator bool() const { return ok(); }
+};
+
+// Writes one run to the report database at db_path as the run hands it on (RunReportSink): each
+// account's rows go to a temporary database as the account is planned, so the memory used does
+// not grow with the accounts, and finish() appends the whole run to the report in one
+// transaction, as append_run_to_report does. Nothing reaches the report before finish().
+class ReportDbWriter : public RunReportSink {
+ public:
+  explicit ReportDbWriter(std::string db_path, int busy_timeout_ms = kReportBusyTimeoutMs);
+  ~ReportDbWriter() override;
+  ReportDbWriter(const ReportDbWriter&) = delete;
+  ReportDbWriter& operator=(const ReportDbWriter&) = delete;
+
+  void run_begun(const RunInfo& info) override;
+  void account(const ProfileResult& profile, const AccountResult& result) override;
+  void profile_done(const ProfileResult& profile) override;
+  // Writes what the run did not hand on (the profiles after the last one done, the endpoint
+  // checks) and appends the run; the first error met since the run began, if any.
+  ReportStatus finish(const RunResult& run);
+
+ private:
+  class Stage;
+  // Runs a step of the stage; after an error, the stage is gone and the error kept for finish().
+  void staged(const std::function<void(Stage&)>& step);
+
+  std::string db_path_;
+  std::unique_ptr<Stage> stage_;
+  std::string error_;
 };
 
 // Appends the run to the database at db_path, creating the file and schema when new, in one

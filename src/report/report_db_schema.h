@@ -14,10 +14,12 @@ namespace mailmig {
 // Opens (creating when missing) a report database for writing, with foreign keys on.
 SQLite::Database open_report_for_writing(const std::string& path, int busy_timeout_ms);
 
-// Within a write transaction: creates the schema in an empty database, or returns an error
-// when the database has a newer schema version, is not a report database or holds objects a
-// report does not (check_report_objects).
-std::optional<std::string> ensure_report_schema(SQLite::Database& db, const std::string& path);
+// Within a write transaction: creates the schema in an empty database (or attached schema
+// `schema_name`), or returns an error when it has a newer schema version, is not a report
+// database or holds objects a report does not (check_report_objects).
+std::optional<std::string> ensure_report_schema(SQLite::Database& db,
+                                                const std::string& schema_name,
+                                                const std::string& path);
 
 // The error for a database (or attached schema `schema_name`) that cannot be read as a report
 // of this version; nullopt when it can.

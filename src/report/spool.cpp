@@ -1,5 +1,14 @@
 #include "src/report/spool.h"
 
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#include <windows.h>
+
+#include <atomic>
+#include <random>
+#endif
+
 #include <algorithm>
 #include <array>
 
@@ -9,10 +18,48 @@ namespace {
 // Bytes gathered before one write to the file.
 constexpr std::size_t kFileWriteSize = std::size_t{1} << 16;
 
+#ifdef _WIN32
+// msvcrt's tmpfile() creates its file in the root of the current drive, where a user may not
+// write: the spool's file is made in the user's temporary folder (%TMP%, %TEMP%, GetTempPathW),
+// under a name no other file has, and Windows deletes it once closed, even when mailmig is killed.
+std::FILE* open_temporary_file() {
+  std::array<wchar_t, MAX_PATH + 1> folder{};
+  const DWORD length = GetTempPathW(static_cast<DWORD>(folder.size()), folder.data());
+  if (length == 0 || length >= folder.size()) return nullptr;
+  static std::atomic<unsigned> spools_made{0};
+  const unsigned long long random = std::random_device{}();
+  constexpr int kNamesTried = 16;
+  for (int attempt = 0; attempt < kNamesTried; ++attempt) {
+    const std::wstring path = std::wstring(folder.data(), length) + L"mailmig-spool-" +
+                              std::to_wstring(GetCurrentProcessId()) + L"-" +
+                              std::to_wstring(random) + L"-" + std::to_wstring(++spools_made) +
+                              L".tmp";
+    const HANDLE handle =
+        CreateFileW(path.c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr, CREATE_NEW,
+                    FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, nullptr);
+    if (handle == INVALID_HANDLE_VALUE) {
+      if (GetLastError() == ERROR_FILE_EXISTS) continue;
+      return nullptr;
+    }
+    const int fd = _open_osfhandle(reinterpret_cast<intptr_t>(handle), _O_BINARY | _O_RDWR);
+    if (fd < 0) {
+      CloseHandle(handle);
+      return nullptr;
+    }
+    std::FILE* file = _fdopen(fd, "w+b");
+    if (file == nullptr) _close(fd);
+    return file;
+  }
+  return nullptr;
+}
+#else
+std::FILE* open_temporary_file() { return std::tmpfile(); }
+#endif
+
 }  // namespace
 
 // The file is unbuffered: memory_ is its buffer, so that a failed write is known to the byte.
-Spool::Spool() : file_(std::tmpfile()) {
+Spool::Spool() : file_(open_temporary_file()) {
   if (file_ && std::setvbuf(file_.get(), nullptr, _IONBF, 0) != 0) file_.reset();
 }
 

@@ -1,6 +1,7 @@
 // Report text written while a run goes on and read back once at its end, in pieces: a report of
 // thousands of accounts is kept in a temporary file instead of memory (in memory when no
-// temporary file can be made or written).
+// temporary file can be made or written). The file is the C library's tmpfile() on Linux and one
+// in the user's temporary folder on Windows; either is deleted when the spool is.
 #pragma once
 
 #include <cstddef>
@@ -29,6 +30,8 @@ class Spool {
   void append(std::string_view bytes);
   // How many bytes were appended: where the next append begins.
   std::size_t size() const { return size_; }
+  // How many of the bytes are held in memory (all of them when there is no file).
+  std::size_t bytes_in_memory() const { return memory_.size(); }
   // Writes the bytes of `range` to `out`; sets its badbit when they cannot be read back.
   void write(SpoolRange range, std::ostream& out);
 

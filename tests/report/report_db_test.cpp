@@ -8,6 +8,7 @@
 #include <array>
 #include <chrono>
 #include <fstream>
+#include <memory>
 #include <thread>
 
 #include "parsers/clients/becky/becky_client.h"
@@ -282,6 +283,78 @@ TEST(ReportDb, BusyDatabaseIsWaitedFor) {
   const ReportStatus status = append_run_to_report(db, run, 60'000);
   release.join();
   EXPECT_TRUE(status.ok()) << status.error;
+  EXPECT_EQ(rows_of(db, "SELECT count(*) FROM runs"), std::vector<std::string>{"2"});
+}
+
+// Every row of every table, in rowid order.
+std::vector<std::string> every_row(const std::string& db_path) {
+  std::vector<std::string> rows;
+  for (const char* table :
+       {"runs", "profiles", "accounts", "changes", "findings", "files", "endpoint_checks"}) {
+    for (const std::string& row :
+         rows_of(db_path, std::string("SELECT * FROM ") + table + " ORDER BY rowid")) {
+      rows.push_back(std::string(table) + ": " + row);
+    }
+  }
+  return rows;
+}
+
+// The run handed on as a run with a sink hands it: each account, then its profile with its
+// accounts counted instead of kept.
+RunResult hand_on(const RunResult& run, ReportDbWriter& writer) {
+  writer.run_begun(run.info);
+  RunResult kept_counts = run;
+  for (ProfileResult& profile : kept_counts.profiles) {
+    for (const AccountResult& result : profile.accounts) {
+      writer.account(profile, result);
+      profile.handed_on.add(result);
+    }
+    profile.accounts.clear();
+    writer.profile_done(profile);
+  }
+  return kept_counts;
+}
+
+TEST(ReportDbWriter, WritesTheRunHandedOnAsAppendingTheWholeRunDoes) {
+  TempDir dir;
+  RunResult run = testing::sample_plan_run();
+  run.info.run_id = "second";
+  run.verification = "advisory";
+  run.endpoint_checks = testing::sample_endpoint_checks();
+  const std::string whole = dir.path("whole.db");
+  ASSERT_TRUE(append_run_to_report(whole, testing::sample_plan_run()).ok());
+  ASSERT_TRUE(append_run_to_report(whole, run).ok());
+
+  const std::string streamed = dir.path("streamed.db");
+  ASSERT_TRUE(append_run_to_report(streamed, testing::sample_plan_run()).ok());
+  ReportDbWriter writer(streamed);
+  const RunResult counted = hand_on(run, writer);
+  ASSERT_TRUE(writer.finish(counted).ok());
+  EXPECT_EQ(every_row(streamed), every_row(whole));
+}
+
+// Until the run ends, the report is neither written nor locked: a run killed before its end
+// leaves the report as it was, and another run can append meanwhile.
+TEST(ReportDbWriter, TheReportIsWrittenOnlyAtTheEndOfTheRun) {
+  TempDir dir;
+  const std::string db = dir.path("report.db");
+  RunResult run = testing::sample_plan_run();
+  run.info.run_id = "streamed";
+  auto writer = std::make_unique<ReportDbWriter>(db, 20);
+  const RunResult counted = hand_on(run, *writer);
+  EXPECT_FALSE(std::ifstream(db).good()) << "the report was created before the run's end";
+
+  ASSERT_TRUE(append_run_to_report(db, testing::sample_plan_run(), 20).ok());
+  EXPECT_TRUE(writer->finish(counted).ok());
+  EXPECT_EQ(rows_of(db, "SELECT run_id FROM runs ORDER BY rowid"),
+            (std::vector<std::string>{testing::sample_plan_run().info.run_id, "streamed"}));
+
+  // A run that never finishes (killed) writes nothing.
+  RunResult unfinished = testing::sample_plan_run();
+  unfinished.info.run_id = "unfinished";
+  writer = std::make_unique<ReportDbWriter>(db, 20);
+  hand_on(unfinished, *writer);
+  writer.reset();
   EXPECT_EQ(rows_of(db, "SELECT count(*) FROM runs"), std::vector<std::string>{"2"});
 }
 

@@ -2,6 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#ifdef _WIN32
+#include <windows.h>
+
+#include <boost/filesystem.hpp>
+#endif
+
+#include <array>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -39,6 +46,42 @@ TEST(Spool, GivesBackEachRangeAsItWasAppended) {
   spool.write({7, 7}, nothing);
   EXPECT_EQ(nothing.str(), "");
 }
+
+// A report of a megabyte is in the spool's file: what stays in memory is less than one write.
+TEST(Spool, KeepsItsBytesInAFileNotInMemory) {
+  Spool spool;
+  const std::string line(1000, 'x');
+  for (int i = 0; i < 1000; ++i) spool.append(line);
+  EXPECT_LT(spool.bytes_in_memory(), std::size_t{1} << 16);
+  std::ostringstream out;
+  spool.write({spool.size() - line.size(), spool.size()}, out);
+  EXPECT_EQ(out.str(), line);
+}
+
+#ifdef _WIN32
+// The spool's file is in the user's temporary folder (msvcrt's tmpfile() writes to the root of
+// the drive, where a user may not write), and is gone once the spool is.
+TEST(Spool, ItsWindowsFileIsInTheUsersTemporaryFolderAndDeletedAfter) {
+  namespace fs = boost::filesystem;
+  const fs::path folder = fs::temp_directory_path() / fs::unique_path("mailmig-spool-%%%%%%%%");
+  fs::create_directories(folder);
+  std::array<wchar_t, 32768> saved{};
+  const DWORD saved_length = GetEnvironmentVariableW(L"TMP", saved.data(), saved.size());
+  ASSERT_TRUE(SetEnvironmentVariableW(L"TMP", folder.wstring().c_str()));
+  auto files_in_folder = [&] {
+    return std::distance(fs::directory_iterator(folder), fs::directory_iterator());
+  };
+  {
+    Spool spool;
+    SetEnvironmentVariableW(L"TMP", saved_length > 0 ? saved.data() : nullptr);
+    spool.append(std::string(std::size_t{1} << 17, 'x'));
+    EXPECT_LT(spool.bytes_in_memory(), std::size_t{1} << 16);
+    EXPECT_EQ(files_in_folder(), 1);
+  }
+  EXPECT_EQ(files_in_folder(), 0);
+  fs::remove_all(folder);
+}
+#endif
 
 }  // namespace
 }  // namespace mailmig
