@@ -7,16 +7,28 @@
 
 #include <atomic>
 #include <random>
+#else
+#include <sys/types.h>
 #endif
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 namespace mailmig {
 namespace {
 
 // Bytes gathered before one write to the file.
 constexpr std::size_t kFileWriteSize = std::size_t{1} << 16;
+
+// fseek takes a long, which is 32 bits on Windows: a spool past 2 GiB needs the 64-bit call.
+bool seek_to(std::FILE* file, std::uint64_t offset) {
+#ifdef _WIN32
+  return _fseeki64(file, static_cast<__int64>(offset), SEEK_SET) == 0;
+#else
+  return fseeko(file, static_cast<off_t>(offset), SEEK_SET) == 0;
+#endif
+}
 
 #ifdef _WIN32
 // msvcrt's tmpfile() creates its file in the root of the current drive, where a user may not
@@ -79,7 +91,7 @@ void Spool::flush() {
   }
   // A full disk: the bytes written so far come back into memory, and the rest stays there.
   std::string all(in_file_, '\0');
-  if (in_file_ > 0 && (std::fseek(file_.get(), 0, SEEK_SET) != 0 ||
+  if (in_file_ > 0 && (!seek_to(file_.get(), 0) ||
                        std::fread(all.data(), 1, all.size(), file_.get()) != all.size())) {
     return;  // kept as it is: write() reports the bytes it cannot read back
   }
@@ -95,8 +107,7 @@ void Spool::write(SpoolRange range, std::ostream& out) {
     out.write(memory_.data() + range.begin, static_cast<std::streamsize>(range.end - range.begin));
     return;
   }
-  if (range.end > in_file_ ||
-      std::fseek(file_.get(), static_cast<long>(range.begin), SEEK_SET) != 0) {
+  if (range.end > in_file_ || !seek_to(file_.get(), range.begin)) {
     out.setstate(std::ios::badbit);
     return;
   }
