@@ -43,6 +43,9 @@ TEST(Codec, EachConversionStartsInTheInitialShiftState) {
 }
 
 TEST(Codec, StatefulTextEndsInTheInitialShiftState) {
+#ifdef _WIN32
+  GTEST_SKIP() << "iconv only: the Windows codec has no stateful encoding";
+#endif
   // 日 is JIS X 0208 0x467C: shifted in, then back to ASCII at the end of the text.
   const Conversion japanese = from_utf8("\xe6\x97\xa5", "ISO-2022-JP");
   ASSERT_TRUE(japanese) << japanese.error;
