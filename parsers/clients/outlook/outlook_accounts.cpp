@@ -130,6 +130,7 @@ OutlookAccounts::OutlookAccounts(RegistryStore& store, std::vector<RegistryAccou
 
 std::vector<Account> OutlookAccounts::accounts() const {
   std::vector<Account> result;
+  result.reserve(account_keys_.size());
   for (const RegistryAccountKey& key : account_keys_) result.push_back(read_account(key));
   return result;
 }

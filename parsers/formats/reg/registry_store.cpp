@@ -149,8 +149,7 @@ std::optional<std::string> quotable_text(const RegistryValue& value) {
 
 // How the export writes `value`: in the form the value it replaces has, where that form can
 // hold it (a hex value stays hex), else the plainest form regedit reads back the same.
-RegValue to_reg_value(const RegistryValue& value, const RegValue* existing) {
-  const bool keep_hex = existing && existing->kind == RegDataKind::Hex;
+RegValue to_reg_value(const RegistryValue& value, bool keep_hex) {
   if (!keep_hex) {
     if (value.type == kRegDword && value.data.size() == 4) {
       return RegValue::dword_value(value.name, *value.as_dword());
@@ -200,8 +199,15 @@ ParseResult RegFileStore::write(std::string_view key_path, const RegistryValue& 
   if (!file_.has_key(key_path)) {
     return ParseResult::failure(0, 0, "no key [" + std::string(key_path) + "]");
   }
-  const std::optional<RegValue> existing = file_.find_value(key_path, value.name);
-  return file_.put_value(key_path, to_reg_value(value, existing ? &*existing : nullptr));
+  // Only the existing value's form matters: a parsed entry knows it without decoding its data
+  // (an edit may have changed it, so an edited one is decoded).
+  const RegEntry* existing = file_.find_entry(key_path, value.name);
+  bool keep_hex = false;
+  if (existing && existing->kind == RegLineKind::Value) {
+    keep_hex = (existing->edited ? file_.value(*existing).kind : existing->data_kind) ==
+               RegDataKind::Hex;
+  }
+  return file_.put_value(key_path, to_reg_value(value, keep_hex));
 }
 
 ParseResult RegFileStore::remove(std::string_view key_path, std::string_view name) {
