@@ -80,9 +80,7 @@ std::optional<std::string> read_outlook_string(const RegistryStore& store, std::
 
 std::optional<std::string> read_sz(const RegistryStore& store, std::string_view key,
                                    std::string_view name) {
-  std::optional<RegistryValue> value = store.read(key, name);
-  if (!value) return std::nullopt;
-  return value->as_string();
+  return store.read_string(key, name);
 }
 
 // The incoming port (whose default follows the encryption) and Secure Password Authentication
