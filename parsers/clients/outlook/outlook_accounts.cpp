@@ -80,9 +80,7 @@ std::optional<std::string> read_outlook_string(const RegistryStore& store, std::
 
 std::optional<std::string> read_sz(const RegistryStore& store, std::string_view key,
                                    std::string_view name) {
-  std::optional<RegistryValue> value = store.read(key, name);
-  if (!value) return std::nullopt;
-  return value->as_string();
+  return store.read_string(key, name);
 }
 
 // The incoming port (whose default follows the encryption) and Secure Password Authentication
@@ -130,6 +128,7 @@ OutlookAccounts::OutlookAccounts(RegistryStore& store, std::vector<RegistryAccou
 
 std::vector<Account> OutlookAccounts::accounts() const {
   std::vector<Account> result;
+  result.reserve(account_keys_.size());
   for (const RegistryAccountKey& key : account_keys_) result.push_back(read_account(key));
   return result;
 }

@@ -36,6 +36,8 @@ class OutlookAccounts {
  public:
   // The store must outlive the mapping.
   OutlookAccounts(RegistryStore& store, std::vector<RegistryAccountKey> account_keys);
+  OutlookAccounts(const OutlookAccounts&) = delete;
+  OutlookAccounts& operator=(const OutlookAccounts&) = delete;
 
   // Outlook when any account is a MAPI one, else Outlook Express.
   ClientKind client() const { return client_; }
@@ -59,7 +61,9 @@ class OutlookAccounts {
   RegistryStore& store_;
   ClientKind client_ = kOutlookExpress;
   std::vector<RegistryAccountKey> account_keys_;
-  std::unordered_map<std::string, std::size_t> account_index_;  // id -> index in account_keys_
+  // id -> index in account_keys_, viewing their paths (a large export has tens of thousands of
+  // long ones): a copy would view the original's, so the mapping is not copied.
+  std::unordered_map<std::string_view, std::size_t> account_index_;
 };
 
 }  // namespace mailmig

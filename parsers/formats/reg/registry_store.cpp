@@ -114,6 +114,13 @@ std::optional<std::string> RegistryValue::as_string() const {
   return std::move(text.text);
 }
 
+std::optional<std::string> RegistryStore::read_string(std::string_view key_path,
+                                                      std::string_view name) const {
+  std::optional<RegistryValue> value = read(key_path, name);
+  if (!value) return std::nullopt;
+  return value->as_string();
+}
+
 namespace {
 
 // A value of the export in the store's terms (decoded for this read: its strings move on).
@@ -149,8 +156,7 @@ std::optional<std::string> quotable_text(const RegistryValue& value) {
 
 // How the export writes `value`: in the form the value it replaces has, where that form can
 // hold it (a hex value stays hex), else the plainest form regedit reads back the same.
-RegValue to_reg_value(const RegistryValue& value, const RegValue* existing) {
-  const bool keep_hex = existing && existing->kind == RegDataKind::Hex;
+RegValue to_reg_value(const RegistryValue& value, bool keep_hex) {
   if (!keep_hex) {
     if (value.type == kRegDword && value.data.size() == 4) {
       return RegValue::dword_value(value.name, *value.as_dword());
@@ -196,12 +202,31 @@ std::optional<RegistryValue> RegFileStore::read(std::string_view key_path,
   return to_registry_value(std::move(*value));
 }
 
+std::optional<std::string> RegFileStore::read_string(std::string_view key_path,
+                                                     std::string_view name) const {
+  std::optional<RegValue> value = file_.find_value(key_path, name);
+  if (!value) return std::nullopt;
+  if (value->kind != RegDataKind::String) return to_registry_value(std::move(*value))->as_string();
+  // What read() and as_string() give a "..." string: nothing for text that is not UTF-8 (it
+  // has no UTF-16 form), else the text up to its first NUL.
+  if (!is_valid_utf8(value->text)) return std::nullopt;
+  value->text.resize(std::min(value->text.size(), value->text.find('\0')));
+  return std::move(value->text);
+}
+
 ParseResult RegFileStore::write(std::string_view key_path, const RegistryValue& value) {
   if (!file_.has_key(key_path)) {
     return ParseResult::failure(0, 0, "no key [" + std::string(key_path) + "]");
   }
-  const std::optional<RegValue> existing = file_.find_value(key_path, value.name);
-  return file_.put_value(key_path, to_reg_value(value, existing ? &*existing : nullptr));
+  // Only the existing value's form matters: a parsed entry knows it without decoding its data
+  // (an edit may have changed it, so an edited one is decoded).
+  const RegEntry* existing = file_.find_entry(key_path, value.name);
+  bool keep_hex = false;
+  if (existing && existing->kind == RegLineKind::Value) {
+    keep_hex =
+        (existing->edited ? file_.value(*existing).kind : existing->data_kind) == RegDataKind::Hex;
+  }
+  return file_.put_value(key_path, to_reg_value(value, keep_hex));
 }
 
 ParseResult RegFileStore::remove(std::string_view key_path, std::string_view name) {

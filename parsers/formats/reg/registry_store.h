@@ -58,6 +58,10 @@ class RegistryStore {
   // ASCII case, as on Windows.
   virtual std::optional<RegistryValue> read(std::string_view key_path,
                                             std::string_view name) const = 0;
+  // read()'s value as_string(): nullopt when it is missing or not REG_SZ / REG_EXPAND_SZ text.
+  // A store that holds the text as UTF-8 gives it without the UTF-16 round trip.
+  virtual std::optional<std::string> read_string(std::string_view key_path,
+                                                 std::string_view name) const;
   // Sets the value (creating it in the key), its type and bytes exactly as given. The key must
   // exist: an error says why the store was left as it was.
   virtual ParseResult write(std::string_view key_path, const RegistryValue& value) = 0;
@@ -78,6 +82,8 @@ class RegFileStore final : public RegistryStore {
   std::vector<std::string> value_names(std::string_view key_path) const override;
   std::optional<RegistryValue> read(std::string_view key_path,
                                     std::string_view name) const override;
+  std::optional<std::string> read_string(std::string_view key_path,
+                                         std::string_view name) const override;
   ParseResult write(std::string_view key_path, const RegistryValue& value) override;
   ParseResult remove(std::string_view key_path, std::string_view name) override;
 

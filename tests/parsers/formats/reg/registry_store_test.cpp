@@ -54,6 +54,26 @@ TEST(RegistryValue, BuildsAndReadsWindowsData) {
   EXPECT_FALSE(RegistryValue::string("bad", "\xFF"));
 }
 
+TEST(RegFileStore, ReadsStringsAsReadAndAsStringDo) {
+  RegFile file = parse_export();
+  RegFileStore store(file);
+  const std::string deleted =
+      "HKEY_CURRENT_USER\\Software\\Microsoft\\Internet Account Manager\\Accounts\\00000002";
+  EXPECT_EQ(store.read_string(kAccount, "account name"), "Work");
+  EXPECT_EQ(store.read_string(kAccount, "Path"), "%A");  // hex(2): REG_EXPAND_SZ
+  EXPECT_FALSE(store.read_string(kAccount, "POP3 Port"));
+  EXPECT_FALSE(store.read_string(kAccount, "Blob"));
+  EXPECT_FALSE(store.read_string(kAccount, "Missing"));
+  EXPECT_FALSE(store.read_string(deleted, "Account Name"));
+  const std::string tanaka = "\xE7\x94\xB0\xE4\xB8\xAD";  // in CP932
+  ASSERT_TRUE(store.write(kAccount, *RegistryValue::string("Account Name", tanaka)).ok);
+  EXPECT_EQ(store.read_string(kAccount, "Account Name"), tanaka);
+  for (const char* name : {"Account Name", "POP3 Port", "SMTP Flags", "Blob", "Path"}) {
+    const std::optional<RegistryValue> value = store.read(kAccount, name);
+    EXPECT_EQ(store.read_string(kAccount, name), value->as_string()) << name;
+  }
+}
+
 TEST(RegFileStore, ReadsEveryTypeWithItsRawBytes) {
   RegFile file = parse_export();
   const RegFileStore store(file);
