@@ -112,20 +112,30 @@ class Console:
         # A wide window keeps most lines whole.
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
         self.status = None
+        self.closed = False
 
     def read_for(self, seconds):
         """Reads what comes for up to `seconds`; False once the program has gone."""
+        if self.closed:
+            return False
         ready, _, _ = select.select([self.fd], [], [], seconds)
         if not ready:
             return True
         try:
             chunk = os.read(self.fd, 65536)
         except OSError:  # EIO: the terminal's last writer has gone
-            return False
+            chunk = b""
+        self.closed = not chunk
         self.raw += chunk
         with open(os.path.join(WORK, "console.raw"), "wb") as saved:
             saved.write(self.raw)
-        return bool(chunk)
+        return not self.closed
+
+    def watch(self, seconds):
+        """Reads whatever comes for `seconds` (less if the program ends)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and self.read_for(max(0.0, deadline - time.monotonic())):
+            pass
 
     def text(self):
         return screen_text(self.raw)
@@ -137,6 +147,8 @@ class Console:
                 raise Failure(f"no {what} ({expected!r}) on the console; it shows:\n{self.text()}")
 
     def still_running(self):
+        if self.status is not None:
+            return False
         pid, status = os.waitpid(self.pid, os.WNOHANG)
         if pid == 0:
             return True
@@ -155,9 +167,8 @@ class Console:
                 os.kill(self.pid, 9)
                 raise Failure(f"mailmig.exe did not end after Enter; the console shows:\n"
                               f"{self.text()}")
-            self.read_for(0.5)
-        while self.read_for(0.2):  # the rest of its output
-            pass
+            if not self.read_for(0.5):
+                time.sleep(0.2)  # the terminal is closed: Wine is ending the process
         return os.waitstatus_to_exitcode(self.status)
 
 
@@ -225,6 +236,9 @@ def set_up():
     add_value("SMTP Port", "REG_DWORD", "25")
     add_value("clsid", "REG_SZ", "{ED475411-B0D6-11D2-8C3B-00104B2A6676}")
 
+    roaming = os.path.dirname(THUNDERBIRD)
+    if not os.path.isdir(roaming):
+        raise Failure(f"no %APPDATA% of the Wine user at {roaming}")
     shutil.rmtree(THUNDERBIRD, ignore_errors=True)
     shutil.copytree(os.path.join(SOURCE_DIR, "fixtures", "homes", "windows", "AppData", "Roaming",
                                  "Thunderbird"), THUNDERBIRD)
@@ -264,8 +278,9 @@ def run_demo():
     console.send(b"y\r")
     console.wait_for(japanese(po, "Press Enter to close this window."), "Press Enter")
     screen = console.text()
-    # It waits for Enter: still there after a moment with nothing typed.
-    console.read_for(2.0)
+    # It waits for Enter: still there a moment later with nothing typed (a program that did not
+    # wait would have ended as soon as it printed the line).
+    console.watch(2.0)
     check(console.still_running(), "mailmig.exe did not wait at \"Press Enter\"")
 
     done = japanese(po, "Done: the settings of {accounts} mail accounts were changed "
