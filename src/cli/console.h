@@ -1,7 +1,8 @@
 // The console mailmig talks to. On Windows a double-clicked mailmig.exe gets a console window
-// of its own that closes with the program, cmd.exe shows text in the console's code page
-// (not UTF-8 unless told), and "is stdin a terminal" must ask the console itself: the C
-// runtime's isatty() is also true for NUL, which logon scripts give as stdin.
+// of its own that closes with the program, a console shows bytes in its code page (and garbles
+// UTF-8 even under 65001 in Wine and older Windows: mailmig writes it UTF-16), and "is stdin a
+// terminal" must ask the console itself: the C runtime's isatty() is also true for NUL, which
+// logon scripts give as stdin.
 #pragma once
 
 #ifdef _WIN32
