@@ -245,12 +245,14 @@ std::string SafeApply::undo_advice() const {
   return fill_placeholders(
       translate(N_("Backups of the original files are in {folder}.\nTo undo this run: {program} "
                    "rollback{run}{state}\n")),
-      {{"folder", printable(backup_folder_for_run(state_dir_, info_.run_id, options_.backup_dir))},
+      {{"folder", printable(path_for_people(
+                      backup_folder_for_run(state_dir_, info_.run_id, options_.backup_dir)))},
        {"program", shell_word(options_.program)},
        {"run", options_.undo_the_last_run ? std::string() : " " + printable(info_.run_id)},
-       {"state", !options_.state_dir.empty() ? " --state-dir " + printable(state_dir_)
-                 : options_.home_given       ? " --home " + printable(options_.home)
-                                             : std::string()}});
+       {"state", !options_.state_dir.empty()
+                     ? " --state-dir " + printable(path_for_people(state_dir_))
+                 : options_.home_given ? " --home " + printable(path_for_people(options_.home))
+                                       : std::string()}});
 }
 
 }  // namespace mailmig

@@ -1,8 +1,14 @@
 // The console mailmig talks to. On Windows a double-clicked mailmig.exe gets a console window
-// of its own that closes with the program, cmd.exe shows text in the console's code page
-// (not UTF-8 unless told), and "is stdin a terminal" must ask the console itself: the C
-// runtime's isatty() is also true for NUL, which logon scripts give as stdin.
+// of its own that closes with the program, a console shows bytes in its code page (and garbles
+// UTF-8 even under 65001 in Wine and older Windows: mailmig writes it UTF-16), and "is stdin a
+// terminal" must ask the console itself: the C runtime's isatty() is also true for NUL, which
+// logon scripts give as stdin.
 #pragma once
+
+#ifdef _WIN32
+#include <memory>
+#include <streambuf>
+#endif
 
 namespace mailmig {
 
@@ -25,9 +31,11 @@ bool keep_window_open(const ConsoleFacts& facts);
 bool stdin_is_interactive();
 
 #ifdef _WIN32
-// For the program's lifetime, the console shows and reads UTF-8: its code pages are set to
-// UTF-8 and given back at the end, since cmd.exe keeps them. (A Linux terminal takes the
-// locale's encoding, UTF-8 in practice.)
+// For the program's lifetime, whatever std::cout, std::cerr and std::clog write to a console is
+// shown as the UTF-8 it is: converted to UTF-16 and written with WriteConsoleW, since consoles
+// (Wine's, and Windows' before 10 1903) garble UTF-8 bytes even under code page 65001. Output
+// redirected to a file or a pipe stays the same bytes. The input code page is UTF-8 for the
+// time, given back at the end since cmd.exe keeps it.
 class Utf8Console {
  public:
   Utf8Console();
@@ -36,7 +44,11 @@ class Utf8Console {
   Utf8Console& operator=(const Utf8Console&) = delete;
 
  private:
-  unsigned previous_output_code_page_ = 0;
+  std::unique_ptr<std::streambuf> output_;
+  std::unique_ptr<std::streambuf> errors_;
+  std::streambuf* previous_output_ = nullptr;
+  std::streambuf* previous_errors_ = nullptr;
+  std::streambuf* previous_log_ = nullptr;
   unsigned previous_input_code_page_ = 0;
 };
 #endif

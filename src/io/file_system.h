@@ -203,6 +203,10 @@ std::string file_name(const std::string& path);
 std::size_t absolute_root_length(const std::string& path);
 // Joins with exactly one '/'.
 std::string join_path(const std::string& folder, const std::string& name);
+// A path as people on this system write it: with '\\' on Windows (mailmig joins with '/'),
+// unchanged elsewhere. Only for text people read; JSON, logs and the journal keep the path as
+// mailmig uses it.
+std::string path_for_people(std::string path);
 
 // The user running mailmig as FileStatus::uid names owners (geteuid). Windows' stat reports 0
 // for every owner and this is 0 there too: ownership is an ACL on Windows, not checked yet.

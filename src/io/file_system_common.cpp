@@ -1,5 +1,6 @@
 // The parts of the file-system seam that are the same on every platform: messages, the durable
 // new file, and path strings (file_system.cpp is POSIX, file_system_windows.cpp Windows).
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -70,6 +71,13 @@ std::string join_path(const std::string& folder, const std::string& name) {
   if (folder.empty()) return name;
   if (is_separator(folder.back())) return folder + name;
   return folder + "/" + name;
+}
+
+std::string path_for_people(std::string path) {
+#ifdef _WIN32
+  std::replace(path.begin(), path.end(), '/', '\\');
+#endif
+  return path;
 }
 
 }  // namespace mailmig
