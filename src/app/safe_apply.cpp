@@ -250,8 +250,8 @@ std::string SafeApply::undo_advice() const {
        {"program", shell_word(options_.program)},
        {"run", options_.undo_the_last_run ? std::string() : " " + printable(info_.run_id)},
        {"state", !options_.state_dir.empty()
-                     ? " --state-dir " + printable(path_for_people(state_dir_))
-                 : options_.home_given ? " --home " + printable(path_for_people(options_.home))
+                     ? " --state-dir " + shell_word(path_for_people(state_dir_))
+                 : options_.home_given ? " --home " + shell_word(path_for_people(options_.home))
                                        : std::string()}});
 }
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <boost/filesystem.hpp>
+#include <cstdlib>
 
 #include "tests/cli/cli_test_support.h"
 
@@ -227,6 +228,33 @@ TEST_F(HonestOutputTest, RefusedRollbackSaysOnceThatNothingWasRestored) {
   EXPECT_EQ(count_of(all, "refused: " + accountrc), 1u) << all;
   EXPECT_EQ(count_of(all, accountrc), 1u) << "the refused file is named once:\n" << all;
   EXPECT_EQ(count_of(all, "nothing was restored"), 1u) << all;
+}
+
+// The undo command is printed for a person to paste: a home with a space in it must come out
+// as one word, and the command, run by a shell, must undo the run.
+TEST_F(HonestOutputTest, TheUndoCommandWorksForAHomeWithASpace) {
+  sandbox_.copy_fixture("homes/linux", "my home");
+  const std::string home = sandbox_.path("my home");
+  const Snapshot before = snapshot(home);
+  const RunOutput apply =
+      run_mailmig({"apply", "--home", home, "--policy",
+                   fixture_path("policies/tests/002-kyutech-every-seed-host.xml")},
+                  options_);
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  ASSERT_NE(snapshot(home), before);
+  const std::string marker = "To undo this run: ";
+  const std::size_t start = apply.out.find(marker);
+  ASSERT_NE(start, std::string::npos) << apply.out;
+  const std::size_t end = apply.out.find('\n', start);
+  const std::string command = apply.out.substr(start + marker.size(), end - start - marker.size());
+  EXPECT_NE(command.find(" --home '" + home + "'"), std::string::npos) << command;
+
+  const std::string script = sandbox_.path("undo.sh");
+  write_file_bytes(script, command + "\n");
+  EXPECT_EQ(std::system(("sh '" + script + "' >/dev/null").c_str()), 0) << command;
+  Snapshot after = snapshot(home);
+  std::erase_if(after, [](const auto& entry) { return entry.first.rfind(".local", 0) == 0; });
+  EXPECT_EQ(after, before);
 }
 
 TEST_F(HonestOutputTest, HistoryCountsTheFilesWritten) {
