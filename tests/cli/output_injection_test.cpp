@@ -145,7 +145,8 @@ TEST_F(OutputInjectionTest, PolicyErrorsAndUndoAdviceShowControlCharactersEscape
        fixture_path("policies/tests/002-kyutech-every-seed-host.xml"), folder_ + "/accountrc"},
       options_);
   EXPECT_EQ(apply.exit_code, 0) << apply.err;
-  EXPECT_NE(apply.out.find("--state-dir " + sandbox_.root() + "/state\\x1b[2J\\nFORGED\n"),
+  // Escaped, and quoted as one word of the undo command.
+  EXPECT_NE(apply.out.find("--state-dir '" + sandbox_.root() + "/state\\x1b[2J\\nFORGED'\n"),
             std::string::npos)
       << apply.out;
   expect_inert(apply.out, "apply stdout");
