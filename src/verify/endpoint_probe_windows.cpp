@@ -399,7 +399,8 @@ class Connection : public ProbeTransport {
           &credentials_, has_context_ ? &context_ : nullptr, target, wanted, 0, 0,
           has_context_ ? &input_description : nullptr, 0, has_context_ ? nullptr : &context_,
           &output_description, &attributes, &expiry);
-      has_context_ = true;
+      // A first call that failed made no context to delete.
+      if (!FAILED(status)) has_context_ = true;
       bool sent = true;
       if (output[0].pvBuffer) {
         if (output[0].cbBuffer > 0) {
