@@ -47,15 +47,24 @@ bool is_ip_literal(const std::string& host) {
 // Winsock's codes in the words the Linux probe gets from strerror(), so a report reads the same.
 std::string socket_error_text(int error) {
   switch (error) {
-    case WSAECONNREFUSED: return "Connection refused";
-    case WSAETIMEDOUT: return "Connection timed out";
-    case WSAENETUNREACH: return "Network is unreachable";
-    case WSAEHOSTUNREACH: return "No route to host";
-    case WSAECONNRESET: return "Connection reset by peer";
-    case WSAEADDRNOTAVAIL: return "Cannot assign requested address";
-    case WSAHOST_NOT_FOUND: return "Name or service not known";
-    case WSATRY_AGAIN: return "Temporary failure in name resolution";
-    default: return "Winsock error " + std::to_string(error);
+    case WSAECONNREFUSED:
+      return "Connection refused";
+    case WSAETIMEDOUT:
+      return "Connection timed out";
+    case WSAENETUNREACH:
+      return "Network is unreachable";
+    case WSAEHOSTUNREACH:
+      return "No route to host";
+    case WSAECONNRESET:
+      return "Connection reset by peer";
+    case WSAEADDRNOTAVAIL:
+      return "Cannot assign requested address";
+    case WSAHOST_NOT_FOUND:
+      return "Name or service not known";
+    case WSATRY_AGAIN:
+      return "Temporary failure in name resolution";
+    default:
+      return "Winsock error " + std::to_string(error);
   }
 }
 
@@ -127,16 +136,15 @@ Verdict policy_verdict(HRESULT error) {
                   "The certificate is NOT trusted. The certificate issuer is unknown.");
     default:
       return fail(EndpointOutcome::CertificateUntrusted,
-                  "The certificate is NOT trusted (" + status_text(error) +
-                      ").");
+                  "The certificate is NOT trusted (" + status_text(error) + ").");
   }
 }
 
 // Whether the certificate `top` is one of the PEM file's authorities.
 bool is_extra_authority(HCERTSTORE extra, PCCERT_CONTEXT top) {
   if (!extra || !top) return false;
-  PCCERT_CONTEXT found = CertFindCertificateInStore(extra, X509_ASN_ENCODING, 0,
-                                                    CERT_FIND_EXISTING, top, nullptr);
+  PCCERT_CONTEXT found =
+      CertFindCertificateInStore(extra, X509_ASN_ENCODING, 0, CERT_FIND_EXISTING, top, nullptr);
   if (!found) return false;
   CertFreeCertificateContext(found);
   return true;
@@ -158,10 +166,9 @@ bool names_ip_address(PCCERT_CONTEXT certificate, const std::string& host) {
                         certificate->pCertInfo->rgExtension);
   CERT_ALT_NAME_INFO* names = nullptr;
   DWORD size = 0;
-  if (!extension ||
-      !CryptDecodeObjectEx(X509_ASN_ENCODING, X509_ALTERNATE_NAME, extension->Value.pbData,
-                           extension->Value.cbData, CRYPT_DECODE_ALLOC_FLAG, nullptr, &names,
-                           &size)) {
+  if (!extension || !CryptDecodeObjectEx(X509_ASN_ENCODING, X509_ALTERNATE_NAME,
+                                         extension->Value.pbData, extension->Value.cbData,
+                                         CRYPT_DECODE_ALLOC_FLAG, nullptr, &names, &size)) {
     return false;
   }
   bool found = false;
@@ -190,8 +197,8 @@ std::optional<Verdict> verify_certificate(PCCERT_CONTEXT server, const std::stri
   CERT_CHAIN_PARA chain_para{};
   chain_para.cbSize = sizeof chain_para;
   PCCERT_CHAIN_CONTEXT chain = nullptr;
-  if (!CertGetCertificateChain(nullptr, server, nullptr, candidates.get(), &chain_para, 0,
-                               nullptr, &chain)) {
+  if (!CertGetCertificateChain(nullptr, server, nullptr, candidates.get(), &chain_para, 0, nullptr,
+                               &chain)) {
     return fail(EndpointOutcome::CertificateUntrusted, "cannot build the certificate chain");
   }
   const std::unique_ptr<const CERT_CHAIN_CONTEXT, decltype(&CertFreeCertificateChain)> owned(
@@ -201,9 +208,9 @@ std::optional<Verdict> verify_certificate(PCCERT_CONTEXT server, const std::stri
   const DWORD untrusted = CERT_TRUST_IS_UNTRUSTED_ROOT | CERT_TRUST_IS_PARTIAL_CHAIN;
   if (chain->TrustStatus.dwErrorStatus & untrusted) {
     const CERT_SIMPLE_CHAIN* simple = chain->cChain > 0 ? chain->rgpChain[0] : nullptr;
-    const PCCERT_CONTEXT top =
-        simple && simple->cElement > 0 ? simple->rgpElement[simple->cElement - 1]->pCertContext
-                                       : nullptr;
+    const PCCERT_CONTEXT top = simple && simple->cElement > 0
+                                   ? simple->rgpElement[simple->cElement - 1]->pCertContext
+                                   : nullptr;
     if (!is_extra_authority(extra, top)) return policy_verdict(CERT_E_UNTRUSTEDROOT);
     policy_flags = CERT_CHAIN_POLICY_ALLOW_UNKNOWN_CA_FLAG;
   }
@@ -261,8 +268,8 @@ class Connection : public ProbeTransport {
     std::string last_error = "no address";
     for (const addrinfo* address = found; address && socket_ == INVALID_SOCKET;
          address = address->ai_next) {
-      const SOCKET candidate = ::socket(address->ai_family, address->ai_socktype,
-                                        address->ai_protocol);
+      const SOCKET candidate =
+          ::socket(address->ai_family, address->ai_socktype, address->ai_protocol);
       if (candidate == INVALID_SOCKET) continue;
       if (connect_within_deadline(candidate, *address, last_error)) {
         socket_ = candidate;
@@ -323,8 +330,7 @@ class Connection : public ProbeTransport {
       SecBuffer buffers[4] = {
           {sizes_.cbHeader, SECBUFFER_STREAM_HEADER, record.data()},
           {static_cast<unsigned long>(length), SECBUFFER_DATA, record.data() + sizes_.cbHeader},
-          {sizes_.cbTrailer, SECBUFFER_STREAM_TRAILER,
-           record.data() + sizes_.cbHeader + length},
+          {sizes_.cbTrailer, SECBUFFER_STREAM_TRAILER, record.data() + sizes_.cbHeader + length},
           {0, SECBUFFER_EMPTY, nullptr}};
       SecBufferDesc description{SECBUFFER_VERSION, 4, buffers};
       if (EncryptMessage(&context_, 0, &description, 0) != SEC_E_OK) return false;
@@ -375,9 +381,9 @@ class Connection : public ProbeTransport {
   // InitializeSecurityContextW until the handshake is done, its tokens sent and the server's
   // read into incoming_; what the server sent after its last handshake record stays there.
   std::optional<Verdict> handshake() {
-    const DWORD wanted = ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT |
-                         ISC_REQ_CONFIDENTIALITY | ISC_REQ_ALLOCATE_MEMORY | ISC_REQ_STREAM |
-                         ISC_REQ_EXTENDED_ERROR | ISC_REQ_MANUAL_CRED_VALIDATION;
+    const DWORD wanted = ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT | ISC_REQ_CONFIDENTIALITY |
+                         ISC_REQ_ALLOCATE_MEMORY | ISC_REQ_STREAM | ISC_REQ_EXTENDED_ERROR |
+                         ISC_REQ_MANUAL_CRED_VALIDATION;
     wchar_t* target = target_name_.empty() ? nullptr : target_name_.data();
     bool need_input = has_context_ && incoming_.empty();
     while (true) {
