@@ -41,8 +41,9 @@ E2E_PACKAGES=(
 )
 
 # The Windows cross build (./build.sh windows): the compiler, Wine to run the tests, and what
-# scripts/windows-deps.sh needs to build the dependencies from Debian's source packages.
-WINDOWS_PACKAGES=(g++-mingw-w64-x86-64-posix wine wine64 m4 tcl xz-utils)
+# scripts/windows-deps.sh needs to build the dependencies from Debian's source packages; openssl
+# makes the endpoint probe test's certificates.
+WINDOWS_PACKAGES=(g++-mingw-w64-x86-64-posix wine wine64 m4 tcl xz-utils openssl)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
