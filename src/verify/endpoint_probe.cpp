@@ -37,7 +37,7 @@ bool is_ip_literal(const std::string& host) {
 
 // One connection: plain until start_tls(), then through GnuTLS. Every wait ends at the
 // probe's deadline.
-class Connection : public ProbeTransport {
+class Connection : public ConnectingTransport {
  public:
   explicit Connection(Clock::time_point deadline) : deadline_(deadline) {}
   ~Connection() override {
@@ -48,7 +48,7 @@ class Connection : public ProbeTransport {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  std::optional<Verdict> connect(const std::string& host, int port) {
+  std::optional<Verdict> connect(const std::string& host, int port) override {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
@@ -204,23 +204,8 @@ class Connection : public ProbeTransport {
 }  // namespace
 
 EndpointCheck probe_endpoint(const Endpoint& endpoint, const ProbeSettings& settings) {
-  EndpointCheck check;
-  check.endpoint = endpoint;
-  const Dialogue dialogue = dialogue_for(endpoint.protocol);
-  if (!dialogue) {
-    check.outcome = EndpointOutcome::NoAnswer;
-    check.detail = "mailmig checks only pop3, imap and smtp servers";
-    return check;
-  }
   Connection connection(Clock::now() + settings.timeout);
-  std::optional<Verdict> verdict = connection.connect(endpoint.host, endpoint.port);
-  if (!verdict && endpoint.socket_type == SocketType::Ssl) {
-    verdict = connection.start_tls(endpoint.host, settings.extra_ca_file);
-  }
-  if (!verdict) verdict = dialogue(connection, endpoint, settings);
-  check.outcome = verdict->outcome;
-  check.detail = std::move(verdict->detail);
-  return check;
+  return probe_over(connection, endpoint, settings);
 }
 
 }  // namespace mailmig

@@ -241,7 +241,7 @@ std::optional<Verdict> verify_certificate(PCCERT_CONTEXT server, const std::stri
 
 // One connection: plain until start_tls(), then through Schannel. Every wait ends at the
 // probe's deadline.
-class Connection : public ProbeTransport {
+class Connection : public ConnectingTransport {
  public:
   explicit Connection(Clock::time_point deadline) : deadline_(deadline) {}
   ~Connection() override {
@@ -252,7 +252,7 @@ class Connection : public ProbeTransport {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  std::optional<Verdict> connect(const std::string& host, int port) {
+  std::optional<Verdict> connect(const std::string& host, int port) override {
     if (!winsock_started()) return fail(EndpointOutcome::NoAnswer, "cannot start Winsock");
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -519,23 +519,8 @@ class Connection : public ProbeTransport {
 }  // namespace
 
 EndpointCheck probe_endpoint(const Endpoint& endpoint, const ProbeSettings& settings) {
-  EndpointCheck check;
-  check.endpoint = endpoint;
-  const Dialogue dialogue = dialogue_for(endpoint.protocol);
-  if (!dialogue) {
-    check.outcome = EndpointOutcome::NoAnswer;
-    check.detail = "mailmig checks only pop3, imap and smtp servers";
-    return check;
-  }
   Connection connection(Clock::now() + settings.timeout);
-  std::optional<Verdict> verdict = connection.connect(endpoint.host, endpoint.port);
-  if (!verdict && endpoint.socket_type == SocketType::Ssl) {
-    verdict = connection.start_tls(endpoint.host, settings.extra_ca_file);
-  }
-  if (!verdict) verdict = dialogue(connection, endpoint, settings);
-  check.outcome = verdict->outcome;
-  check.detail = std::move(verdict->detail);
-  return check;
+  return probe_over(connection, endpoint, settings);
 }
 
 }  // namespace mailmig

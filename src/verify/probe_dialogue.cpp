@@ -349,6 +349,26 @@ Verdict fail(EndpointOutcome outcome, std::string_view detail) {
   return {outcome, detail_of(detail)};
 }
 
+EndpointCheck probe_over(ConnectingTransport& connection, const Endpoint& endpoint,
+                         const ProbeSettings& settings) {
+  EndpointCheck check;
+  check.endpoint = endpoint;
+  const Dialogue dialogue = dialogue_for(endpoint.protocol);
+  if (!dialogue) {
+    check.outcome = EndpointOutcome::NoAnswer;
+    check.detail = "mailmig checks only pop3, imap and smtp servers";
+    return check;
+  }
+  std::optional<Verdict> verdict = connection.connect(endpoint.host, endpoint.port);
+  if (!verdict && endpoint.socket_type == SocketType::Ssl) {
+    verdict = connection.start_tls(endpoint.host, settings.extra_ca_file);
+  }
+  if (!verdict) verdict = dialogue(connection, endpoint, settings);
+  check.outcome = verdict->outcome;
+  check.detail = std::move(verdict->detail);
+  return check;
+}
+
 Dialogue dialogue_for(Protocol protocol) {
   switch (protocol) {
     case Protocol::Smtp:

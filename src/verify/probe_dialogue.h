@@ -47,4 +47,16 @@ using Dialogue = Verdict (*)(ProbeTransport&, const Endpoint&, const ProbeSettin
 // The dialogue for pop3, imap or smtp; nullptr for any other protocol.
 Dialogue dialogue_for(Protocol protocol);
 
+// A transport that opens its own connection: each platform's socket and TLS.
+class ConnectingTransport : public ProbeTransport {
+ public:
+  // A verdict when no connection could be made.
+  virtual std::optional<Verdict> connect(const std::string& host, int port) = 0;
+};
+
+// One endpoint's whole probe over a fresh connection: connect, TLS first for implicit TLS, then
+// the protocol's dialogue. pop3, imap and smtp only; anything else is reported NoAnswer.
+EndpointCheck probe_over(ConnectingTransport& connection, const Endpoint& endpoint,
+                         const ProbeSettings& settings);
+
 }  // namespace mailmig
