@@ -145,7 +145,6 @@ class RegFile final : public LosslessDocument {
   // The entries set_value and add_value wrote, each once, in the order of their first edit: a
   // value's entry does not change once it is edited (later edits rewrite the same entry).
   std::vector<const RegEntry*> edited_entries() const;
-  bool has_edited_entries() const { return !edited_.empty(); }
 
   // A Key or KeyDeletion entry's path (UTF-8), and as written in the document's text.
   const std::string& key_path(const RegEntry& entry) const {

@@ -403,7 +403,7 @@ TEST(RegDecoding, EditedUtf16FileIsEncodedRunByRun) {
 
 TEST(RegEdits, EditedEntriesAreListedOnceInTheOrderOfTheirFirstEdit) {
   RegFile file = parse_ok("REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=\"1\"\r\n\"b\"=\"2\"\r\n");
-  EXPECT_FALSE(file.has_edited_entries());
+  EXPECT_TRUE(file.edited_entries().empty());
   ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\A", "b", "3"));
   ASSERT_TRUE(file.put_value("HKEY_CURRENT_USER\\A", RegValue::dword_value("c", 4)));
   ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\A", "a", "5"));
