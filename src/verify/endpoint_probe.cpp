@@ -21,14 +21,6 @@
 namespace mailmig {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-int milliseconds_left(Clock::time_point deadline) {
-  const auto left =
-      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  return left <= 0 ? 0 : static_cast<int>(std::min<long long>(left, INT_MAX));
-}
-
 bool is_ip_literal(const std::string& host) {
   unsigned char address[sizeof(in6_addr)];
   return inet_pton(AF_INET, host.c_str(), address) == 1 ||
@@ -39,7 +31,7 @@ bool is_ip_literal(const std::string& host) {
 // probe's deadline.
 class Connection : public ConnectingTransport {
  public:
-  explicit Connection(Clock::time_point deadline) : deadline_(deadline) {}
+  explicit Connection(ProbeClock::time_point deadline) : deadline_(deadline) {}
   ~Connection() override {
     if (session_) gnutls_deinit(session_);
     if (credentials_) gnutls_certificate_free_credentials(credentials_);
@@ -195,7 +187,7 @@ class Connection : public ConnectingTransport {
     return fail(EndpointOutcome::CertificateUntrusted, detail);
   }
 
-  Clock::time_point deadline_;
+  ProbeClock::time_point deadline_;
   int fd_ = -1;
   gnutls_certificate_credentials_t credentials_ = nullptr;
   gnutls_session_t session_ = nullptr;
@@ -204,7 +196,7 @@ class Connection : public ConnectingTransport {
 }  // namespace
 
 EndpointCheck probe_endpoint(const Endpoint& endpoint, const ProbeSettings& settings) {
-  Connection connection(Clock::now() + settings.timeout);
+  Connection connection(ProbeClock::now() + settings.timeout);
   return probe_over(connection, endpoint, settings);
 }
 

@@ -30,14 +30,6 @@
 namespace mailmig {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-int milliseconds_left(Clock::time_point deadline) {
-  const auto left =
-      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  return left <= 0 ? 0 : static_cast<int>(std::min<long long>(left, INT_MAX));
-}
-
 bool is_ip_literal(const std::string& host) {
   unsigned char address[sizeof(in6_addr)];
   return inet_pton(AF_INET, host.c_str(), address) == 1 ||
@@ -243,7 +235,7 @@ std::optional<Verdict> verify_certificate(PCCERT_CONTEXT server, const std::stri
 // probe's deadline.
 class Connection : public ConnectingTransport {
  public:
-  explicit Connection(Clock::time_point deadline) : deadline_(deadline) {}
+  explicit Connection(ProbeClock::time_point deadline) : deadline_(deadline) {}
   ~Connection() override {
     if (has_context_) DeleteSecurityContext(&context_);
     if (has_credentials_) FreeCredentialsHandle(&credentials_);
@@ -503,7 +495,7 @@ class Connection : public ConnectingTransport {
     return status == 0;
   }
 
-  Clock::time_point deadline_;
+  ProbeClock::time_point deadline_;
   SOCKET socket_ = INVALID_SOCKET;
   CredHandle credentials_{};
   bool has_credentials_ = false;
@@ -519,7 +511,7 @@ class Connection : public ConnectingTransport {
 }  // namespace
 
 EndpointCheck probe_endpoint(const Endpoint& endpoint, const ProbeSettings& settings) {
-  Connection connection(Clock::now() + settings.timeout);
+  Connection connection(ProbeClock::now() + settings.timeout);
   return probe_over(connection, endpoint, settings);
 }
 

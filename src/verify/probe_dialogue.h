@@ -3,6 +3,9 @@
 // the server from bytes in memory (tests/verify/scripted_transport.h).
 #pragma once
 
+#include <algorithm>
+#include <chrono>
+#include <climits>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -46,6 +49,15 @@ using Dialogue = Verdict (*)(ProbeTransport&, const Endpoint&, const ProbeSettin
 
 // The dialogue for pop3, imap or smtp; nullptr for any other protocol.
 Dialogue dialogue_for(Protocol protocol);
+
+using ProbeClock = std::chrono::steady_clock;
+
+// What is left of a probe's time, in milliseconds for the platform's waits (0 when none).
+inline int milliseconds_left(ProbeClock::time_point deadline) {
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - ProbeClock::now()).count();
+  return left <= 0 ? 0 : static_cast<int>(std::min<long long>(left, INT_MAX));
+}
 
 // A transport that opens its own connection: each platform's socket and TLS.
 class ConnectingTransport : public ProbeTransport {
