@@ -345,36 +345,74 @@ std::string outlook_reg_utf16(std::size_t accounts) {
   return convert(text, "UTF-16LE");
 }
 
+namespace {
+
+constexpr std::string_view kInternetAccountManager =
+    "[HKEY_CURRENT_USER\\Identities\\{8A3D4E5F-1B2C-4D6E-9F01-23456789ABCD}\\Software\\"
+    "Microsoft\\Internet Account Manager";
+
+// The Internet Account Manager key and its Accounts key, as Outlook Express keeps them.
+std::string internet_account_manager_keys(std::size_t accounts) {
+  const std::string manager(kInternetAccountManager);
+  return manager + "]\r\n" + sz_line("Default Mail Account", "00000001") +
+         dword_line("Server ID", static_cast<std::uint32_t>(accounts + 1)) + "\r\n" + manager +
+         "\\Accounts]\r\n" + dword_line("Last ID", static_cast<std::uint32_t>(accounts));
+}
+
+// Outlook Express account `n`: its key and 15 values, after a blank line.
+std::string outlook_express_account(std::size_t n, Sequence& random) {
+  const Organisation& org = organisation(n);
+  char key[16];
+  std::snprintf(key, sizeof key, "%08zu", n);
+  std::string text = "\r\n" + std::string(kInternetAccountManager) + "\\Accounts\\" + key + "]\r\n";
+  text += sz_line("Account Name", std::string(org.name) + "（" + std::to_string(n) + "）");
+  text += dword_line("Connection Type", 3);
+  text += sz_line("POP3 Server", org.incoming_host);
+  text += sz_line("POP3 User Name", user_name(n));
+  text += hex_line("POP3 Password2", "hex:", opaque_bytes(random, 40));
+  text += dword_line("POP3 Prompt for Password", 0);
+  text += sz_line("SMTP Server", org.smtp_host);
+  text += sz_line("SMTP Display Name", "田中 表示");
+  text += sz_line("SMTP Email Address", user_name(n) + "@" + org.domain);
+  text += dword_line("SMTP Use Sicily", 0);
+  text += dword_line("SMTP Port", 25);
+  text += dword_line("POP3 Port", 110);
+  text += dword_line("POP3 Secure Connection", 0);
+  text += dword_line("SMTP Secure Connection", 0);
+  text += dword_line("Leave Mail On Server", 1);
+  return text;
+}
+
+}  // namespace
+
 std::string outlook_express_reg_regedit4(std::size_t accounts) {
-  const std::string manager =
-      "[HKEY_CURRENT_USER\\Identities\\{8A3D4E5F-1B2C-4D6E-9F01-23456789ABCD}\\Software\\"
-      "Microsoft\\Internet Account Manager";
   Sequence random;
-  std::string text = "REGEDIT4\r\n\r\n" + manager + "]\r\n";
-  text += sz_line("Default Mail Account", "00000001");
-  text += dword_line("Server ID", static_cast<std::uint32_t>(accounts + 1));
-  text += "\r\n" + manager + "\\Accounts]\r\n" +
-          dword_line("Last ID", static_cast<std::uint32_t>(accounts));
-  for (std::size_t n = 1; n <= accounts; ++n) {
-    const Organisation& org = organisation(n);
-    char key[16];
-    std::snprintf(key, sizeof key, "%08zu", n);
-    text += "\r\n" + manager + "\\Accounts\\" + key + "]\r\n";
-    text += sz_line("Account Name", std::string(org.name) + "（" + std::to_string(n) + "）");
-    text += dword_line("Connection Type", 3);
-    text += sz_line("POP3 Server", org.incoming_host);
-    text += sz_line("POP3 User Name", user_name(n));
-    text += hex_line("POP3 Password2", "hex:", opaque_bytes(random, 40));
-    text += dword_line("POP3 Prompt for Password", 0);
-    text += sz_line("SMTP Server", org.smtp_host);
-    text += sz_line("SMTP Display Name", "田中 表示");
-    text += sz_line("SMTP Email Address", user_name(n) + "@" + org.domain);
-    text += dword_line("SMTP Use Sicily", 0);
-    text += dword_line("SMTP Port", 25);
-    text += dword_line("POP3 Port", 110);
-    text += dword_line("POP3 Secure Connection", 0);
-    text += dword_line("SMTP Secure Connection", 0);
-    text += dword_line("Leave Mail On Server", 1);
+  std::string text = "REGEDIT4\r\n\r\n" + internet_account_manager_keys(accounts);
+  for (std::size_t n = 1; n <= accounts; ++n) text += outlook_express_account(n, random);
+  return convert(text, "CP932");
+}
+
+std::string hkcu_export_regedit4(std::size_t keys, std::size_t accounts) {
+  Sequence random;
+  std::string text = "REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\Identities]\r\n" +
+                     sz_line("Default User ID", "{8A3D4E5F-1B2C-4D6E-9F01-23456789ABCD}") + "\r\n" +
+                     internet_account_manager_keys(accounts);
+  for (std::size_t n = 1; n <= accounts; ++n) text += outlook_express_account(n, random);
+  // The rest of the keys, two for each COM class as regedit exports Software\Classes\CLSID:
+  // the class with its name, and its InprocServer32 with the DLL and threading model.
+  text +=
+      "\r\n[HKEY_CURRENT_USER\\Software]\r\n\r\n[HKEY_CURRENT_USER\\Software\\Classes]"
+      "\r\n\r\n[HKEY_CURRENT_USER\\Software\\Classes\\CLSID]\r\n";
+  const std::size_t written = 6 + accounts;  // the keys above
+  for (std::size_t n = 0; written + 2 * n < keys; ++n) {
+    char clsid[40];
+    std::snprintf(clsid, sizeof clsid, "{%08X-%04X-%04X-%04X-%08X%04X}", random.next(),
+                  random.next() & 0xFFFF, random.next() & 0xFFFF, random.next() & 0xFFFF,
+                  random.next(), random.next() & 0xFFFF);
+    const std::string key = "[HKEY_CURRENT_USER\\Software\\Classes\\CLSID\\" + std::string(clsid);
+    text += "\r\n" + key + "]\r\n@=\"部品 " + std::to_string(n) + " Class\"\r\n";
+    text += "\r\n" + key + "\\InprocServer32]\r\n@=\"C:\\\\Program Files\\\\Vendor\\\\component" +
+            std::to_string(n) + ".dll\"\r\n" + sz_line("ThreadingModel", "Apartment");
   }
   return convert(text, "CP932");
 }

@@ -20,6 +20,11 @@ std::string outlook_reg_utf16(std::size_t accounts);
 // An Outlook Express export of the Internet Account Manager keys (REGEDIT4, CP932, CRLF).
 std::string outlook_express_reg_regedit4(std::size_t accounts);
 
+// A REGEDIT4 export of a whole HKEY_CURRENT_USER branch, the way a user or a fleet tool exports
+// more than the mail keys: `accounts` Outlook Express accounts among `keys` keys in all, the rest
+// COM classes under Software\Classes\CLSID (two keys each, one or two values a key).
+std::string hkcu_export_regedit4(std::size_t keys, std::size_t accounts);
+
 // A Becky! 2 Mailbox.ini (CP932, CRLF): the [Account] section, then `extra_sections` sections
 // of ordinary keys (0 gives a typical file).
 std::string becky_mailbox_ini(std::size_t extra_sections);

@@ -8,7 +8,8 @@
 #   (d) each parser's throughput from the Google Benchmark run (goal >= 300 MB/s, MB = 10^6 B)
 #   (e) peak memory of the 15 MB plan (goal <= 3x the input)
 #   (f) apply with nothing to do on a home holding every client vs cat of its files (goal <= 3x)
-#   (g) plan of a 20,000-account accountrc, a 60 MB UTF-16 .reg and a 1 M-line REGEDIT4 .reg
+#   (g) plan of a 20,000-account accountrc, a 60 MB UTF-16 .reg, a 1 M-line REGEDIT4 .reg of
+#       55,556 accounts and a 300,000-key REGEDIT4 export of a whole HKCU branch
 #       (goals >= 100 MB/s end to end, peak memory <= 3x the input, with --report FILE.db too)
 # Usage: bench/compare.sh BUILD_DIR   (a build with -DCMAKE_BUILD_TYPE=Release -DMAILMIG_BENCH=ON)
 # Uses hyperfine when installed, else repeated runs of /usr/bin/time; needs GNU time
@@ -259,7 +260,7 @@ row "(f) apply nothing to do, every client / cat" \
 
 # (g) issue 14: plan, end to end, of the large files that were superlinear (each alone, so its
 # MB/s compares with (a)'s), and their peak memory.
-for input in sylpheed-large/accountrc outlook-large.reg outlook-express-large.reg; do
+for input in sylpheed-large/accountrc outlook-large.reg outlook-express-large.reg hkcu-export.reg; do
   large_path=$WORK/in/$input
   large_bytes=$(stat -c %s "$large_path")
   large_command="'$MAILMIG' plan --format text --state-dir '$WORK/state-large' '$large_path' >/dev/null"

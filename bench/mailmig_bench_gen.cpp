@@ -7,9 +7,12 @@
 //                                   14 values: 252,000 values (about 60 MB, under the 64 MiB limit)
 //   OUT/outlook-express-large.reg   an Outlook Express export (REGEDIT4) with 55,556 accounts:
 //                                   1 M lines (about 45 MB)
+//   OUT/hkcu-export.reg             a REGEDIT4 export of a whole HKEY_CURRENT_USER branch:
+//                                   300,000 keys, 100 of them Outlook Express accounts (about 40
+//                                   MB)
 // Each large one is planned next to the small one, so their MB/s show whether a parser or a
-// plan stays linear in the input. The same bytes on every run and every machine. `mailmig_bench_gen OUT_DIR SERVERS OTHER_PREFS`
-// writes a prefs.js of another size (for profiling).
+// plan stays linear in the input. The same bytes on every run and every machine. `mailmig_bench_gen
+// OUT_DIR SERVERS OTHER_PREFS` writes a prefs.js of another size (for profiling).
 #include <boost/filesystem.hpp>
 #include <cstdio>
 #include <fstream>
@@ -42,13 +45,14 @@ int main(int argc, char** argv) {
   const boost::filesystem::path out(argv[1]);
   const std::size_t servers = argc == 4 ? std::stoul(argv[2]) : 2000;
   const std::size_t other_prefs = argc == 4 ? std::stoul(argv[3]) : 200000;
-  const bool written = write(out / "thunderbird-large" / "prefs.js",
-                             mailmig::bench::thunderbird_prefs(servers, other_prefs)) &&
-                       write(out / "sylpheed" / "accountrc", mailmig::bench::sylpheed_accountrc(2)) &&
-                       write(out / "sylpheed-large" / "accountrc",
-                             mailmig::bench::sylpheed_accountrc(20000)) &&
-                       write(out / "outlook-large.reg", mailmig::bench::outlook_reg_utf16(18000)) &&
-                       write(out / "outlook-express-large.reg",
-                             mailmig::bench::outlook_express_reg_regedit4(55556));
+  const bool written =
+      write(out / "thunderbird-large" / "prefs.js",
+            mailmig::bench::thunderbird_prefs(servers, other_prefs)) &&
+      write(out / "sylpheed" / "accountrc", mailmig::bench::sylpheed_accountrc(2)) &&
+      write(out / "sylpheed-large" / "accountrc", mailmig::bench::sylpheed_accountrc(20000)) &&
+      write(out / "outlook-large.reg", mailmig::bench::outlook_reg_utf16(18000)) &&
+      write(out / "outlook-express-large.reg",
+            mailmig::bench::outlook_express_reg_regedit4(55556)) &&
+      write(out / "hkcu-export.reg", mailmig::bench::hkcu_export_regedit4(300000, 100));
   return written ? 0 : 1;
 }

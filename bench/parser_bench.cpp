@@ -11,8 +11,8 @@
 #include "parsers/formats/accountrc/accountrc_document.h"
 #include "parsers/formats/ini/becky_ini_document.h"
 #include "parsers/formats/oeaccount/oeaccount_document.h"
-#include "parsers/formats/reg/reg_file.h"
 #include "parsers/formats/prefs_js/prefs_document.h"
+#include "parsers/formats/reg/reg_file.h"
 
 namespace {
 
@@ -90,6 +90,16 @@ void BM_Regedit4Parse(benchmark::State& state) {
       state,
       input(mailmig::bench::outlook_express_reg_regedit4, static_cast<std::size_t>(state.range(0))),
       [](const std::string& bytes) { return parse_reg(bytes, false); });
+}
+
+// A whole HKEY_CURRENT_USER branch: `keys` keys, 100 of them mail accounts.
+std::string hkcu_export(std::size_t keys) {
+  return mailmig::bench::hkcu_export_regedit4(keys, 100);
+}
+
+void BM_HkcuExportParse(benchmark::State& state) {
+  measure(state, input(hkcu_export, static_cast<std::size_t>(state.range(0))),
+          [](const std::string& bytes) { return parse_reg(bytes, false); });
 }
 
 void BM_Regedit4RoundTrip(benchmark::State& state) {
@@ -171,6 +181,7 @@ BENCHMARK(BM_RegUtf16Parse)->Arg(2)->Arg(2000)->Arg(18000)->Unit(benchmark::kMil
 BENCHMARK(BM_RegUtf16RoundTrip)->Arg(2000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Regedit4Parse)->Arg(2)->Arg(2000)->Arg(55556)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Regedit4RoundTrip)->Arg(2000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HkcuExportParse)->Arg(300000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BeckyParse)->Arg(0)->Arg(5000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BeckyRoundTrip)->Arg(5000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_AccountrcParse)->Arg(2)->Arg(1000)->Arg(20000)->Unit(benchmark::kMillisecond);

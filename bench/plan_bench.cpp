@@ -153,11 +153,19 @@ void BM_PlanRegedit4(benchmark::State& state) {
   plan_file(state, file, [](const std::string& path) { return mailmig::load_registry_file(path); });
 }
 
+void BM_PlanHkcuExport(benchmark::State& state) {
+  const InputFile file("hkcu.reg", mailmig::bench::hkcu_export_regedit4(
+                                       static_cast<std::size_t>(state.range(0)), 100));
+  plan_file(state, file, [](const std::string& path) { return mailmig::load_registry_file(path); });
+}
+
 }  // namespace
 
 BENCHMARK(BM_PlanLargeThunderbirdProfile)->Arg(200)->Arg(2000)->Unit(benchmark::kMillisecond);
 // Issue 14: a typical file and the large ones that took minutes (20,000 accounts; a 60 MB
-// UTF-16 export of 252,000 values; a 1 M-line REGEDIT4 export).
+// UTF-16 export of 252,000 values; a 1 M-line REGEDIT4 export; a 300,000-key export of a whole
+// HKEY_CURRENT_USER branch holding 100 accounts).
 BENCHMARK(BM_PlanAccountrc)->Arg(2)->Arg(20000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PlanRegUtf16)->Arg(2)->Arg(18000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PlanRegedit4)->Arg(2)->Arg(55556)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PlanHkcuExport)->Arg(300000)->Unit(benchmark::kMillisecond);
