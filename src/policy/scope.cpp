@@ -31,6 +31,9 @@ std::optional<unsigned long> decimal(std::string_view text) {
 
 // A dotted-decimal IPv4 address in any of the forms inet_aton accepts ("127.1", one number).
 std::optional<unsigned long> ipv4_first_octet(std::string_view host) {
+  // Every part is decimal digits, so a host name is told apart by its first character without
+  // splitting it (every account's hosts are asked about).
+  if (host.empty() || host.front() < '0' || host.front() > '9') return std::nullopt;
   const std::vector<std::string_view> parts = split(host, '.');
   if (parts.size() > 4) return std::nullopt;
   std::vector<unsigned long> values;

@@ -1,5 +1,6 @@
 #include "parsers/clients/outlook/outlook_accounts.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -12,16 +13,25 @@ namespace {
 
 constexpr std::string_view kOutlookAccountsKey = "9375CFF0413111d3B88A00104B2A6676";
 constexpr std::string_view kFormatRule = "registry-format";
-std::vector<std::string_view> split_key_path(std::string_view path) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t slash = path.find('\\', start);
-    parts.push_back(path.substr(start, slash - start));
-    if (slash == std::string_view::npos) break;
-    start = slash + 1;
+// The last (at most) seven components of a key path, the last one first: what tells an account
+// key, found without splitting the whole path (an export of a whole branch has 300,000 keys).
+struct LastComponents {
+  std::array<std::string_view, 7> parts;
+  std::size_t count = 0;
+};
+
+LastComponents last_components(std::string_view path) {
+  LastComponents last;
+  while (last.count < last.parts.size()) {
+    const std::size_t slash = path.rfind('\\');
+    if (slash == std::string_view::npos) {
+      last.parts[last.count++] = path;
+      break;
+    }
+    last.parts[last.count++] = path.substr(slash + 1);
+    path = path.substr(0, slash);
   }
-  return parts;
+  return last;
 }
 
 bool is_account_number(std::string_view part) {
@@ -34,11 +44,10 @@ bool is_account_number(std::string_view part) {
 }
 
 std::optional<RegistryAccountKind> account_kind_of(std::string_view path) {
-  const std::vector<std::string_view> parts = split_key_path(path);
-  const std::size_t n = parts.size();
-  if (n < 4 || !is_account_number(parts[n - 1])) return std::nullopt;
+  const LastComponents last = last_components(path);
+  if (last.count < 4 || !is_account_number(last.parts[0])) return std::nullopt;
   auto part_is = [&](std::size_t from_end, std::string_view name) {
-    return from_end <= n && reg_names_equal(parts[n - from_end], name);
+    return from_end <= last.count && reg_names_equal(last.parts[from_end - 1], name);
   };
   // ...\Windows Messaging Subsystem\Profiles\<P>\9375...\0000000N (Outlook 2003-2010) or
   // ...\Office\<ver>\Outlook\Profiles\<P>\9375...\0000000N (Outlook 2013+).
@@ -104,6 +113,8 @@ std::string display_name(const Account& account) {
 }
 
 }  // namespace
+
+bool is_account_key_path(std::string_view path) { return account_kind_of(path).has_value(); }
 
 std::vector<RegistryAccountKey> find_account_keys(const RegistryStore& store,
                                                   const std::vector<std::string>& key_paths) {

@@ -27,6 +27,10 @@ struct RegistryAccountKey {
 // What an Outlook or an Outlook Express account can store.
 ClientCapabilities outlook_capabilities(RegistryAccountKind kind);
 
+// Whether a key at `path` is where Outlook or Outlook Express keeps an account (whether it holds
+// one is find_account_keys' question).
+bool is_account_key_path(std::string_view path);
+
 // The mail account keys among `key_paths` (keys of the store at an account's place holding
 // "POP3 Server" or "IMAP Server"), in the order given.
 std::vector<RegistryAccountKey> find_account_keys(const RegistryStore& store,
