@@ -150,6 +150,27 @@ TEST(RegistryAccounts, OutlookExpressCp932Export) {
   EXPECT_EQ(accounts[0], expected);
 }
 
+// regedit opens a key however its path is spelt, so a key written twice in another case is one
+// account (named as first written); a key of eight hex digits elsewhere holds none.
+TEST(RegistryAccounts, AKeyWrittenTwiceInAnotherCaseIsOneAccount) {
+  std::string lower_case = kOeAccount;
+  for (char& c : lower_case) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  auto profile = load_text("REGEDIT4\r\n\r\n[" + kOeAccount +
+                           "]\r\n\"POP3 Server\"=\"pop.example.ac.jp\"\r\n"
+                           "\r\n[HKEY_CURRENT_USER\\Software\\Vendor\\Accounts\\00000001]\r\n"
+                           "\"POP3 Server\"=\"pop.vendor.example\"\r\n"
+                           "\r\n[" +
+                           lower_case + "]\r\n\"POP3 User Name\"=\"tanaka\"\r\n");
+  ASSERT_TRUE(profile);
+  const std::vector<Account> accounts = profile->accounts();
+  ASSERT_EQ(accounts.size(), 1u);
+  EXPECT_EQ(accounts[0].id, kOeAccount);
+  EXPECT_EQ(accounts[0].incoming.hostname, "pop.example.ac.jp");
+  EXPECT_EQ(accounts[0].incoming.username, "tanaka");
+}
+
 TEST(RegistryAccounts, Version5HeaderInAnAnsiFileWithDefaults) {
   auto profile = load(fixture("cases-v5-ansi-oe.reg"));
   ASSERT_TRUE(profile);
