@@ -22,6 +22,33 @@ struct LastWriter {
   std::string reason;
 };
 
+// Whether the field reads the same in both accounts, found without building its text (the plan
+// asks for every field of every account).
+bool same_field(const Account& a, const Account& b, FieldRef field) {
+  const ServerSettings* server_a = field.side == Side::Incoming ? &a.incoming
+                                   : a.outgoing                 ? &*a.outgoing
+                                                                : nullptr;
+  const ServerSettings* server_b = field.side == Side::Incoming ? &b.incoming
+                                   : b.outgoing                 ? &*b.outgoing
+                                                                : nullptr;
+  if (!server_a || !server_b) return server_a == server_b;
+  switch (field.kind) {
+    case FieldKind::Protocol:
+      return server_a->protocol == server_b->protocol;
+    case FieldKind::Hostname:
+      return server_a->hostname == server_b->hostname;
+    case FieldKind::Port:
+      return server_a->port == server_b->port;
+    case FieldKind::SocketType:
+      return server_a->socket_type == server_b->socket_type;
+    case FieldKind::Authentication:
+      return server_a->authentication == server_b->authentication;
+    case FieldKind::Username:
+      return server_a->username == server_b->username;
+  }
+  return false;
+}
+
 }  // namespace
 
 // At most this many passes of the rules: a policy whose moves chase each other (a -> b, b -> a)
@@ -37,6 +64,7 @@ EditPlan plan_account(const Account& before, const Policy& policy,
     return plan;
   }
   std::vector<LastWriter> writers;
+  writers.reserve(2 * kFieldKinds.size());  // at most one a field
   auto add_finding = [&plan](Finding finding) {
     if (std::find(plan.findings.begin(), plan.findings.end(), finding) == plan.findings.end()) {
       plan.findings.push_back(std::move(finding));
@@ -92,6 +120,7 @@ EditPlan plan_account(const Account& before, const Policy& policy,
   for (const Side side : {Side::Incoming, Side::Outgoing}) {
     for (const FieldKind kind : kFieldKinds) {
       const FieldRef field{side, kind};
+      if (same_field(before, plan.after, field)) continue;
       const std::string from = read_field(before, field).value_or("");
       const std::string to = read_field(plan.after, field).value_or("");
       if (from == to) continue;
@@ -108,8 +137,11 @@ EditPlan plan_account(const Account& before, const Policy& policy,
 
 EditPlan plan_account(const Account& before, const Policy& policy,
                       const ClientCapabilities& capabilities) {
-  std::vector<const Rule*> rules;
-  for (const auto& rule : builtin_rules()) rules.push_back(rule.get());
+  static const std::vector<const Rule*> rules = [] {
+    std::vector<const Rule*> list;
+    for (const auto& rule : builtin_rules()) list.push_back(rule.get());
+    return list;
+  }();
   return plan_account(before, policy, rules, capabilities);
 }
 

@@ -49,6 +49,10 @@ Decoded decode_at(std::string_view text, std::size_t pos) {
   return {length, 0, code_point};
 }
 
+bool is_ascii(char c) { return static_cast<unsigned char>(c) < 0x80; }
+
+bool is_printable_ascii(char c) { return c >= 0x20 && c < 0x7F; }
+
 bool needs_escape(char32_t c) {
   return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) ||
          (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029;
@@ -79,12 +83,19 @@ void append_escape(std::string& out, char32_t c) {
   for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(c >> shift) & 0xF];
 }
 
-template <typename OnCharacter>
-std::string rewrite(std::string_view text, OnCharacter on_character) {
+// `text` with each character given to on_character, and invalid UTF-8 replaced by U+FFFD. A
+// run of ASCII bytes that kept(byte) keeps as they are is copied at once: most text is such.
+template <typename Kept, typename OnCharacter>
+std::string rewrite(std::string_view text, Kept kept, OnCharacter on_character) {
   std::string out;
   out.reserve(text.size());
   std::size_t pos = 0;
   while (pos < text.size()) {
+    std::size_t run_end = pos;
+    while (run_end < text.size() && kept(text[run_end])) ++run_end;
+    out.append(text.substr(pos, run_end - pos));
+    pos = run_end;
+    if (pos == text.size()) break;
     const Decoded decoded = decode_at(text, pos);
     if (decoded.length == 0) {
       out += kReplacement;
@@ -108,30 +119,35 @@ std::string valid_utf8(std::string_view text) {
     pos += decoded.length;
   }
   if (pos == text.size()) return std::string(text);
-  return rewrite(text, [](std::string& out, std::string_view bytes, char32_t) { out += bytes; });
+  return rewrite(
+      text, [](char c) { return is_ascii(c); },
+      [](std::string& out, std::string_view bytes, char32_t) { out += bytes; });
 }
 
 std::string printable(std::string_view text) {
-  return rewrite(text, [](std::string& out, std::string_view bytes, char32_t c) {
-    if (needs_escape(c)) {
-      append_escape(out, c);
-    } else {
-      out += bytes;
-    }
-  });
+  return rewrite(text, is_printable_ascii,
+                 [](std::string& out, std::string_view bytes, char32_t c) {
+                   if (needs_escape(c)) {
+                     append_escape(out, c);
+                   } else {
+                     out += bytes;
+                   }
+                 });
 }
 
 std::string quoted(std::string_view text) {
-  const std::string body = rewrite(text, [](std::string& out, std::string_view bytes, char32_t c) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (needs_escape(c)) {
-      append_escape(out, c);
-    } else {
-      out += bytes;
-    }
-  });
+  const auto kept = [](char c) { return is_printable_ascii(c) && c != '"' && c != '\\'; };
+  const std::string body =
+      rewrite(text, kept, [](std::string& out, std::string_view bytes, char32_t c) {
+        if (c == '"' || c == '\\') {
+          out += '\\';
+          out += static_cast<char>(c);
+        } else if (needs_escape(c)) {
+          append_escape(out, c);
+        } else {
+          out += bytes;
+        }
+      });
   return '"' + body + '"';
 }
 
