@@ -120,9 +120,9 @@ std::string OutlookProfile::render_output(bool undo) const {
     const std::string_view now_line = document_.entry_content(*now);
     std::string old_line = line_before_edits(*now);
     if (now_line == old_line) continue;
-    const std::string& raw_key = document_.raw_key_path(document_.entries()[now->section]);
+    const std::string_view raw_key = document_.raw_key_path(document_.entries()[now->section]);
     if (sections.empty() || !reg_names_equal(sections.back().raw_key_path, raw_key)) {
-      sections.push_back({raw_key, {}});
+      sections.push_back({std::string(raw_key), {}});
     }
     sections.back().lines.push_back(undo ? std::move(old_line) : std::string(now_line));
   }

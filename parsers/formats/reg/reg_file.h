@@ -53,47 +53,38 @@ struct RegValue {
   static RegValue binary(std::string name, std::string data, std::uint32_t type = kRegBinary);
 };
 
-// A Key or KeyDeletion line's path: UTF-8, and as written in the document's text.
-// `path` is empty when it is `raw` as it is (UTF-16 files, ASCII paths): most are, and a large
-// export has tens of thousands of long paths.
-struct RegKeyPath {
-  std::string path;
-  std::string raw;
-};
-
 // An entry is offsets into the document's text (its value is decoded when asked for:
-// RegFile::value), as a large export has a million of them.
+// RegFile::value), as a large export has a million of them: 32 bytes, the lines' end and last
+// line number are found from the text when asked for (RegFile::entry_end, RegFile::last_line).
 struct RegEntry {
   RegLineKind kind = RegLineKind::Opaque;
   bool edited = false;  // set_value or add_value wrote it (RegFile::edited_entries)
   // Value and ValueDeletion entries whose name is written without escapes and is its UTF-8
-  // spelling: its span in the text as parsed, so that look-ups compare it where it stands.
+  // spelling, and Key and KeyDeletion entries whose path is: its span in the text as parsed
+  // (name_begin, name_size), so that look-ups compare it where it stands.
   bool name_as_written = false;
   RegDataKind data_kind = RegDataKind::String;  // Value: how its data is written
-  std::uint32_t name_begin = 0;
-  std::uint32_t name_size = 0;
-  // 32 bits, as a document's text is below 4 GiB (RegFile::parse refuses more): a large export
-  // has a million entries.
+  // 32 bits, as a document's text is below 4 GiB (RegFile::parse refuses more).
   std::uint32_t begin = 0;        // byte span in the document's text, line endings included
   std::uint32_t content_end = 0;  // where the last line's ending starts
-  std::uint32_t end = 0;
-  std::uint32_t data_begin = 0;  // "name"=... lines: where the data after '=' starts
-  std::uint32_t first_line = 0;  // 1-based
-  std::uint32_t last_line = 0;
-  // Key / KeyDeletion: the path between the brackets, in the file's key paths (RegFile::key_path
-  // and raw_key_path): few lines are keys, so the other entries do not carry two strings.
-  std::uint32_t key = npos;
+  std::uint32_t data_begin = 0;   // "name"=... lines: where the data after '=' starts
+  std::uint32_t first_line = 0;   // 1-based
   // Every entry after the header: index of the Key entry whose section it is in, or npos.
   std::uint32_t section = npos;
-  // Added entries: index of their line in the file's added lines. Every entry: the first of the
-  // entries added after it (each added entry links to the next one).
-  std::uint32_t added_line = npos;
-  std::uint32_t next_added = npos;
+  // Value and ValueDeletion: the name as written (see name_as_written); Key and KeyDeletion: the
+  // path between the brackets (after the '-' of a deletion), which RegFile::raw_key_path gives.
+  // A value add_value added has no span: its slot holds the value's index among the added ones.
+  union {
+    std::uint32_t name_begin = 0;
+    std::uint32_t added_index;
+  };
+  std::uint32_t name_size = 0;
 
   // Indexes are 32-bit like the offsets (an entry holds at least one byte of the text, and each
-  // added value one entry and one line).
+  // added value one entry).
   static constexpr std::uint32_t npos = static_cast<std::uint32_t>(-1);
 };
+static_assert(sizeof(RegEntry) <= 32, "a large export has a million entries");
 
 // Case-insensitive (ASCII) comparison of key paths and value names.
 bool reg_names_equal_ignoring_case(std::string_view a, std::string_view b);
@@ -130,6 +121,12 @@ class RegFile final : public LosslessDocument {
   const std::string& line_ending() const { return line_ending_; }
   // The entries as parsed (values added since are not among them).
   const std::vector<RegEntry>& entries() const { return entries_; }
+  // Where a parsed entry's final line ending ends: the next entry's begin, as the entries cover
+  // the text line by line.
+  std::uint32_t entry_end(const RegEntry& entry) const;
+  // A parsed entry's last line (1-based), counted in its lines as parsed; an added value's is
+  // its first_line, the line it follows.
+  std::uint32_t last_line(const RegEntry& entry) const;
 
   // The document's text as parsed (edits are not in it): the file's bytes for ANSI files, UTF-8
   // (after the BOM) for UTF-16.
@@ -147,11 +144,10 @@ class RegFile final : public LosslessDocument {
   std::vector<const RegEntry*> edited_entries() const;
 
   // A Key or KeyDeletion entry's path (UTF-8), and as written in the document's text.
-  const std::string& key_path(const RegEntry& entry) const {
-    const RegKeyPath& key = keys_[entry.key];
-    return key.path.empty() ? key.raw : key.path;
+  std::string_view key_path(const RegEntry& entry) const;
+  std::string_view raw_key_path(const RegEntry& entry) const {
+    return std::string_view(text_).substr(entry.name_begin, entry.name_size);
   }
-  const std::string& raw_key_path(const RegEntry& entry) const { return keys_[entry.key].raw; }
 
   // The paths of the keys regedit opens, each once (first spelling), in file order.
   std::vector<std::string> key_paths() const;
@@ -217,21 +213,22 @@ class RegFile final : public LosslessDocument {
   struct AddedLine {
     std::string content;   // without the final line ending
     std::string name;      // the value's name, as added
-    std::uint32_t anchor;  // the parsed entry they follow (RegEntry::next_added)
+    std::uint32_t anchor;  // the parsed entry they follow
+    std::uint32_t next_added = RegEntry::npos;  // the entry added after this one, or npos
   };
   void rebuild_insertion(std::size_t anchor);
   // Replaces an entry's lines (not its final line ending) by `content`.
   void replace_lines(RegEntry& entry, std::string content);
   void build_index();
-  // Key paths compare without regard to ASCII case, as on Windows; looked up without a copy.
-  struct PathHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view path) const;
-  };
-  struct PathEqual {
-    using is_transparent = void;
-    bool operator()(std::string_view a, std::string_view b) const { return reg_names_equal(a, b); }
-  };
+  // The added line of a value add_value added; nullptr for a parsed entry.
+  const AddedLine* added_line(const RegEntry& entry) const;
+  // The first entry added after entry `index` (parsed or added), or npos.
+  std::size_t next_added(std::size_t index) const;
+  void set_next_added(std::size_t index, std::size_t added);
+  // Key paths compare without regard to ASCII case, as on Windows: the hash of a path is the
+  // same for every spelling.
+  static std::uint64_t path_hash(std::string_view path);
+  const std::vector<std::size_t>* find_sections(std::string_view key_path) const;
   // Calls visit(index) for the entries of the section that starts at Key entry `key`, in file
   // order, added entries included.
   template <typename Visit>
@@ -257,11 +254,15 @@ class RegFile final : public LosslessDocument {
   std::string text_;
   SpanEditor editor_;
   // The values add_value added, apart from the parsed entries so that a large file's entries are
-  // never copied to grow (a deque does not move them), and their lines (RegEntry::added_line).
+  // never copied to grow (a deque does not move them), and their lines (RegEntry::added_index).
   std::deque<RegEntry> added_;
   std::deque<AddedLine> added_lines_;
-  // Key entries by path.
-  std::unordered_map<std::string, std::vector<std::size_t>, PathHash, PathEqual> key_sections_;
+  // Parsed entry -> the first value added after it (AddedLine::next_added links the others).
+  std::unordered_map<std::uint32_t, std::uint32_t> first_added_after_;
+  // Key entries by the hash of their path (path_hash), each path's sections apart (two paths
+  // whose hashes collide are two elements): entry indexes, not copies of the paths or views of
+  // the text, so that a copied file's index holds as it is.
+  std::unordered_multimap<std::uint64_t, std::vector<std::size_t>> key_sections_;
   std::vector<std::size_t> key_deletions_;  // KeyDeletion entries
   // The last path looked up and its sections: reading or writing an account asks for one key's
   // values dozens of times in a row, and hashing a long path costs more than comparing it.
@@ -277,7 +278,9 @@ class RegFile final : public LosslessDocument {
   std::string line_ending_ = "\r\n";
   std::array<bool, 256> lead_bytes_{};
   std::vector<RegEntry> entries_;
-  std::vector<RegKeyPath> keys_;     // RegEntry::key
+  // Key and KeyDeletion entries whose path is not as written (not name_as_written): by index,
+  // the path decoded to UTF-8. Only ANSI files with paths other than ASCII have them.
+  std::unordered_map<std::uint32_t, std::string> decoded_key_paths_;
   std::vector<std::size_t> edited_;  // edited_entries(), by index
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "src/encoding/codec.h"
 #include "src/io/read_file.h"
@@ -98,7 +99,7 @@ TEST(RegFileRoundTrip, MixedLineEndingsAndCommentAfterTheLastValue) {
   ASSERT_EQ(entries.size(), 7u);
   EXPECT_EQ(entries[4].kind, RegLineKind::Value);
   EXPECT_EQ(entries[4].first_line, 5u);
-  EXPECT_EQ(entries[4].last_line, 6u);
+  EXPECT_EQ(file.last_line(entries[4]), 6u);
   EXPECT_EQ(entries[5].kind, RegLineKind::Blank);
   EXPECT_EQ(entries[6].kind, RegLineKind::Comment);
   EXPECT_EQ(file.entry_content(entries[6]), "; trailing comment");
@@ -203,7 +204,7 @@ TEST_F(RegImportCases, HexContinuation) {
   EXPECT_EQ(joined->bytes, std::string("Line concatenation\0\0", 20));
   const RegEntry* entry = file_.find_entry(kWineKey, "Wine19");
   EXPECT_EQ(entry->first_line, 30u);
-  EXPECT_EQ(entry->last_line, 35u);
+  EXPECT_EQ(file_.last_line(*entry), 35u);
   // A '#' line breaks the continuation and is swallowed; the next line is read again.
   EXPECT_FALSE(value("Wine20"));
   ASSERT_TRUE(value("Wine20b"));
@@ -437,7 +438,7 @@ TEST(RegDecoding, LoneCrAtTheEndIsOneLineEnding) {
   const RegEntry& last = file.entries().back();
   EXPECT_EQ(last.kind, RegLineKind::Value);
   EXPECT_EQ(last.content_end, bytes.size() - 1);
-  EXPECT_EQ(last.end, bytes.size());
+  EXPECT_EQ(file.entry_end(last), bytes.size());
   EXPECT_EQ(file.line_ending(), "\r\n");
   EXPECT_EQ(file.serialize(), bytes);
 }
@@ -808,6 +809,98 @@ TEST(RegEdits, AnAddThatWouldNotReadBackIsRolledBack) {
   EXPECT_FALSE(edit.ok);
   EXPECT_EQ(edit.message, "the added value \"b\" does not read back");
   EXPECT_EQ(file.serialize(), bytes);
+}
+
+// Values added after several anchors, and after values added before: each goes after the
+// key's last value, in its own key, and is found, edited and listed in the order of the edits.
+TEST(RegEdits, AddsAfterSeveralAnchorsKeepTheirOrder) {
+  RegFile file = parse_ok(
+      "REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=dword:00000001\r\n\r\n"
+      "[HKEY_CURRENT_USER\\B]\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\"c\"=\"3\"\r\n; end\r\n");
+  ASSERT_TRUE(file.add_value("HKEY_CURRENT_USER\\B", RegValue::string("b1", "x")));
+  ASSERT_TRUE(file.add_value("HKEY_CURRENT_USER\\A", RegValue::string("a1", "y")));
+  ASSERT_TRUE(file.add_value("HKEY_CURRENT_USER\\B", RegValue::string("b2", "z")));
+  ASSERT_TRUE(file.add_value("HKEY_CURRENT_USER\\A", RegValue::dword_value("a2", 2)));
+  ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\B", "B1", "w"));
+  EXPECT_EQ(file.serialize(),
+            "REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=dword:00000001\r\n\r\n"
+            "[HKEY_CURRENT_USER\\B]\r\n\"B1\"=\"w\"\r\n\"b2\"=\"z\"\r\n\r\n"
+            "[HKEY_CURRENT_USER\\A]\r\n\"c\"=\"3\"\r\n\"a1\"=\"y\"\r\n\"a2\"=dword:00000002\r\n"
+            "; end\r\n");
+  EXPECT_EQ(file.value_names("HKEY_CURRENT_USER\\A"),
+            (std::vector<std::string>{"a", "c", "a1", "a2"}));
+  EXPECT_EQ(file.value_names("HKEY_CURRENT_USER\\B"), (std::vector<std::string>{"B1", "b2"}));
+  const RegEntry* a2 = file.find_entry("HKEY_CURRENT_USER\\A", "A2");
+  ASSERT_NE(a2, nullptr);
+  EXPECT_FALSE(file.was_parsed(*a2));
+  // An added value stands after the line it follows: the key's last value line.
+  EXPECT_EQ(a2->first_line, 9u);
+  EXPECT_EQ(file.last_line(*a2), 9u);
+  std::vector<std::string> edited;
+  for (const RegEntry* entry : file.edited_entries()) edited.push_back(file.value_name(*entry));
+  EXPECT_EQ(edited, (std::vector<std::string>{"B1", "a1", "b2", "a2"}));
+  ASSERT_TRUE(file.delete_value("HKEY_CURRENT_USER\\A", "a1"));
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "a1"), std::nullopt);
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "a2")->dword, 2u);
+}
+
+// --- Entries and the key index -----------------------------------------------------------------
+
+// An entry keeps its first line and span only: its last line and end are found from the text,
+// over every kind of line ending, and blank or comment lines inside a continued value.
+TEST(RegEntries, ContinuedValueLinesAndEndAreFoundFromTheText) {
+  const std::string bytes =
+      "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=hex:01,\\\n  02,\\\r\r\n; c\r\n  03\r\n"
+      "\"b\"=dword:00000001\r\n";
+  const RegFile file = parse_ok(bytes);
+  const auto& entries = file.entries();
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[2].first_line, 3u);
+  // Lines 3 ("a"=hex:01,\), 4 (02,\ ending in a lone CR), 5 (blank), 6 (; c) and 7 (03).
+  EXPECT_EQ(file.last_line(entries[2]), 7u);
+  EXPECT_EQ(file.entry_end(entries[2]), entries[3].begin);
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "a")->bytes, "\x01\x02\x03");
+  EXPECT_EQ(entries[3].first_line, 8u);
+  EXPECT_EQ(file.last_line(entries[3]), 8u);
+  EXPECT_EQ(file.entry_end(entries[3]), bytes.size());
+  EXPECT_EQ(file.last_line(entries[0]), 1u);
+}
+
+// The key index holds entry indexes, not views of the text: a copy (whose text is elsewhere),
+// a move of a text short enough to live inside the string, and a CP932 path that is decoded
+// all find their keys.
+TEST(RegEntries, CopiedAndMovedFilesStillFindTheirKeys) {
+  const std::string bytes =
+      "REGEDIT4\r\n[HKEY_CURRENT_USER\\\x83\x5D]\r\n\"a\"=\"1\"\r\n"
+      "[HKEY_CURRENT_USER\\B]\r\n\"b\"=dword:00000002\r\n";
+  RegFile original = parse_ok(bytes);
+  ASSERT_TRUE(original.find_value("HKEY_CURRENT_USER\\B", "b"));  // fills the look-up cache
+  const RegFile copy = original;
+  original = RegFile();
+  EXPECT_EQ(copy.find_value("HKEY_CURRENT_USER\\b", "B")->dword, 2u);
+  EXPECT_EQ(copy.find_value("HKEY_CURRENT_USER\\\xE3\x82\xBE", "a")->text, "1");
+  EXPECT_EQ(copy.key_paths(),
+            (std::vector<std::string>{"HKEY_CURRENT_USER\\\xE3\x82\xBE", "HKEY_CURRENT_USER\\B"}));
+  EXPECT_EQ(copy.raw_key_path(copy.entries()[1]), "HKEY_CURRENT_USER\\\x83\x5D");
+
+  RegFile tiny = parse_ok("REGEDIT4\n[HKEY_USERS\\A]");
+  const RegFile moved = std::move(tiny);
+  EXPECT_TRUE(moved.has_key("HKEY_USERS\\a"));
+  EXPECT_EQ(moved.key_paths(), std::vector<std::string>{"HKEY_USERS\\A"});
+}
+
+// Paths that differ only in a bit that case folding ignores for letters ('@' and '`') hash
+// alike but are two keys.
+TEST(RegEntries, PathsWhoseHashesCollideAreTwoKeys) {
+  const RegFile file = parse_ok(
+      "REGEDIT4\r\n[HKEY_CURRENT_USER\\@]\r\n\"a\"=\"at\"\r\n"
+      "[HKEY_CURRENT_USER\\`]\r\n\"a\"=\"grave\"\r\n[HKEY_CURRENT_USER\\@]\r\n\"b\"=\"2\"\r\n");
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\@", "a")->text, "at");
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\`", "a")->text, "grave");
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\@", "b")->text, "2");
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\`", "b"), std::nullopt);
+  EXPECT_EQ(file.key_paths(),
+            (std::vector<std::string>{"HKEY_CURRENT_USER\\@", "HKEY_CURRENT_USER\\`"}));
 }
 
 TEST(RegEdits, ExportFragmentInTheFilesEncoding) {
