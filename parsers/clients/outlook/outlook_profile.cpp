@@ -139,7 +139,7 @@ std::string OutlookProfile::display_text(const ProfileFile& file, std::string_vi
   for (const RegEntry& entry : parsed.entries()) {
     std::size_t data_begin = std::string::npos;
     if (entry.kind == RegLineKind::Value && contains_password(parsed.value_name(entry))) {
-      data_begin = entry.data_begin;
+      data_begin = parsed.data_begin(entry);
     } else if (entry.kind == RegLineKind::Opaque) {
       // A broken password line still holds secret bytes after its '='.
       const std::string_view content = parsed.entry_content(entry);

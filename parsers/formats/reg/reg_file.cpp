@@ -474,14 +474,6 @@ std::size_t utf16_length(std::string_view utf8) {
 
 }  // namespace
 
-bool reg_names_equal_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
 RegValue RegValue::string(std::string name, std::string utf8) {
   RegValue value;
   value.name = std::move(name);
@@ -556,7 +548,7 @@ class EntryReader {
 
   ParseResult read(std::vector<RegEntry>& entries,
                    std::unordered_map<std::uint32_t, std::string>& decoded_key_paths,
-                   int& version) {
+                   std::vector<std::uint32_t>& line_checkpoints, int& version) {
     if (lines_.empty()) return ParseResult::failure(1, 1, "empty file: " + expected_header());
     std::string_view header = line(0);
     header.remove_prefix(skip_blanks(header, 0));
@@ -583,6 +575,7 @@ class EntryReader {
     if (ParseResult decoded = decode_pending(); !decoded) return decoded;
     entries = std::move(entries_);
     decoded_key_paths = std::move(decoded_key_paths_);
+    line_checkpoints = std::move(line_checkpoints_);
     return ParseResult::success();
   }
 
@@ -633,10 +626,12 @@ class EntryReader {
   }
 
   RegEntry& push(RegLineKind kind, std::size_t first, std::size_t last) {
+    if (entries_.size() % RegFile::kLineCheckpointStride == 0) {
+      line_checkpoints_.push_back(static_cast<std::uint32_t>(first + 1));
+    }
     RegEntry& entry = entries_.emplace_back();
     entry.kind = kind;
     entry.begin = static_cast<std::uint32_t>(lines_[first].begin);
-    entry.first_line = static_cast<std::uint32_t>(first + 1);
     entry.section = static_cast<std::uint32_t>(section_);
     end_at(entry, last);
     return entry;
@@ -858,7 +853,6 @@ class EntryReader {
     const std::string_view data = trim_trailing_blanks(s.substr(pos));
     // The entry is filled in place; its kind and last line are known at the end.
     RegEntry& entry = push(RegLineKind::Opaque, first, first);
-    entry.data_begin = static_cast<std::uint32_t>(lines_[first].begin + pos);
     // The name is looked up where it stands in the text when it is its own UTF-8 spelling.
     if (name_at != std::string_view::npos &&
         (encoding_ == RegEncoding::Utf16Le || (keeps_ascii_ && is_ascii(raw_name)))) {
@@ -991,6 +985,7 @@ class EntryReader {
   std::array<bool, 256> unescape_stops_;  // lead bytes, the quote and the backslash
   std::vector<RegEntry> entries_;
   std::unordered_map<std::uint32_t, std::string> decoded_key_paths_;  // RegFile's
+  std::vector<std::uint32_t> line_checkpoints_;                       // RegFile's
   std::size_t section_ = RegEntry::npos;
   bool continued_past_end_ = false;  // a hex value's continuation found the end of the file
   // Texts with escapes are unescaped into these, reused for every line.
@@ -1066,7 +1061,8 @@ ParseResult RegFile::parse(std::string_view bytes, std::string* owned, RegFile& 
   }
   EntryReader reader(file.text_, file.lead_bytes_, file.encoding_, file.codepage_,
                      file.keeps_ascii_);
-  ParseResult result = reader.read(file.entries_, file.decoded_key_paths_, file.version_);
+  ParseResult result =
+      reader.read(file.entries_, file.decoded_key_paths_, file.line_checkpoints_, file.version_);
   if (!result) return result;
   file.build_index();
   out = std::move(file);
@@ -1141,15 +1137,55 @@ std::uint32_t RegFile::entry_end(const RegEntry& entry) const {
                                      : static_cast<std::uint32_t>(text_.size());
 }
 
-std::uint32_t RegFile::last_line(const RegEntry& entry) const {
-  if (!was_parsed(entry)) return entry.first_line;
-  // Line endings are CRLF, LF or a lone CR (split_lines): each CR and each LF not after a CR.
-  const std::string_view content = parsed_content(entry);
-  std::uint32_t line = entry.first_line;
-  for (std::size_t i = 0; i < content.size(); ++i) {
-    if (content[i] == '\r' || (content[i] == '\n' && (i == 0 || content[i - 1] != '\r'))) ++line;
+namespace {
+
+// The line endings in `s`, which starts a line: CRLF, LF or a lone CR (split_lines), so each CR
+// and each LF not after a CR.
+std::uint32_t count_line_endings(std::string_view s) {
+  std::uint32_t count = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\r' || (s[i] == '\n' && (i == 0 || s[i - 1] != '\r'))) ++count;
   }
-  return line;
+  return count;
+}
+
+}  // namespace
+
+std::uint32_t RegFile::first_line(const RegEntry& entry) const {
+  if (const AddedLine* added = added_line(entry)) return last_line(entries_[added->anchor]);
+  // Counted from the nearest checkpoint before the entry: a few kilobytes of text at most.
+  const auto index = static_cast<std::size_t>(&entry - entries_.data());
+  const std::size_t checkpoint = index / kLineCheckpointStride;
+  const std::uint32_t from = entries_[checkpoint * kLineCheckpointStride].begin;
+  return line_checkpoints_[checkpoint] +
+         count_line_endings(std::string_view(text_).substr(from, entry.begin - from));
+}
+
+std::uint32_t RegFile::last_line(const RegEntry& entry) const {
+  if (!was_parsed(entry)) return first_line(entry);
+  return first_line(entry) + count_line_endings(parsed_content(entry));
+}
+
+std::uint32_t RegFile::data_begin(const RegEntry& entry) const {
+  const std::string_view line = parsed_content(entry);
+  std::size_t pos = 0;
+  if (entry.name_as_written) {
+    // After the closing quote (after the '@' of the default value, whose name is empty).
+    pos = entry.name_begin - entry.begin + entry.name_size + 1;
+  } else if (pos = skip_blanks(line, 0) + 1; line[pos - 1] == '"') {
+    // A name with escapes or bytes to decode: to its closing quote, stepping over escapes and
+    // double-byte characters as the reader does.
+    while (pos < line.size() && line[pos] != '"') {
+      if (line[pos] == '\\') ++pos;
+      if (pos < line.size()) {
+        const bool lead = lead_bytes_[static_cast<unsigned char>(line[pos])];
+        pos += lead && pos + 1 < line.size() ? 2 : 1;
+      }
+    }
+    ++pos;
+  }
+  pos = skip_blanks(line, pos) + 1;  // the '='
+  return entry.begin + static_cast<std::uint32_t>(skip_blanks(line, pos));
 }
 
 const RegFile::AddedLine* RegFile::added_line(const RegEntry& entry) const {
@@ -1196,7 +1232,7 @@ std::string RegFile::serialize() const {
 
 std::string_view RegFile::entry_content(const RegEntry& entry) const {
   if (const AddedLine* added = added_line(entry)) return added->content;
-  const std::string* replaced = editor_.replacement(entry.begin, entry.content_end - entry.begin);
+  const std::string* replaced = replacement(entry);
   return replaced ? std::string_view(*replaced) : parsed_content(entry);
 }
 
@@ -1226,8 +1262,7 @@ void RegFile::rebuild_insertion(std::size_t anchor) {
   const std::uint32_t end = entry_end(parsed);
   const bool has_ending = end != parsed.content_end;
   std::string lines;
-  for (std::size_t added = next_added(anchor); added != RegEntry::npos;
-       added = next_added(added)) {
+  for (std::size_t added = next_added(anchor); added != RegEntry::npos; added = next_added(added)) {
     if (!has_ending) lines += line_ending_;
     lines += added_lines_[added - entries_.size()].content;
     if (has_ending) lines += line_ending_;
@@ -1284,6 +1319,27 @@ const std::vector<std::size_t>* RegFile::sections_of(std::string_view key_path) 
   return last_sections_;
 }
 
+const std::string* RegFile::replacement(const RegEntry& entry) const {
+  // Only set_value and delete_value replace a parsed entry's lines, and they mark it edited.
+  if (!entry.edited) return nullptr;
+  return editor_.replacement(entry.begin, entry.content_end - entry.begin);
+}
+
+bool RegFile::is_value_named(std::size_t index, std::string_view name) const {
+  if (index >= entries_.size()) {
+    return reg_names_equal(added_lines_[index - entries_.size()].name, name);
+  }
+  const RegEntry& entry = entries_[index];
+  if (!is_value_kind(entry.kind)) return false;
+  // The usual case, without a call: the name as written, compared where it stands (an edit
+  // keeps it, but for its case, which the comparison ignores).
+  if (entry.name_as_written) {
+    return entry.name_size == name.size() &&
+           reg_names_equal(std::string_view(text_).substr(entry.name_begin, entry.name_size), name);
+  }
+  return reg_names_equal(value(entry).name, name);
+}
+
 std::size_t RegFile::find_index(std::string_view key_path, std::string_view name,
                                 bool with_edits) const {
   std::size_t found = RegEntry::npos;
@@ -1294,8 +1350,7 @@ std::size_t RegFile::find_index(std::string_view key_path, std::string_view name
     for (const std::size_t key : *sections) {
       for_each_in_section(key, [&](std::size_t i) {
         if (!with_edits && i >= entries_.size()) return;
-        const RegEntry& entry = entry_at(i);
-        if (is_value_kind(entry.kind) && has_name(entry, name)) {
+        if (is_value_named(i, name)) {
           found = i;
           found_section = key;
         }
@@ -1375,12 +1430,12 @@ bool read_plain_hex(std::string_view data, std::string& bytes) {
 
 bool RegFile::read_plain_value(const RegEntry& entry, RegValue& value) const {
   // (An added value's name is not as written.)
-  if (entry.kind != RegLineKind::Value || !entry.name_as_written ||
-      editor_.replacement(entry.begin, entry.content_end - entry.begin)) {
+  if (entry.kind != RegLineKind::Value || !entry.name_as_written || replacement(entry)) {
     return false;
   }
-  const std::string_view data = trim_trailing_blanks(
-      std::string_view(text_).substr(entry.data_begin, entry.content_end - entry.data_begin));
+  const std::uint32_t data_at = data_begin(entry);
+  const std::string_view data =
+      trim_trailing_blanks(std::string_view(text_).substr(data_at, entry.content_end - data_at));
   // Only hex data continues over lines: a string or dword value is one line.
   switch (entry.data_kind) {
     case RegDataKind::String: {
@@ -1432,18 +1487,10 @@ RegValue RegFile::value(const RegEntry& entry) const {
 std::string RegFile::value_name(const RegEntry& entry) const {
   if (const AddedLine* added = added_line(entry)) return added->name;
   // An edit may spell the name in another case: then its line tells.
-  if (entry.name_as_written && !editor_.replacement(entry.begin, entry.content_end - entry.begin)) {
+  if (entry.name_as_written && !replacement(entry)) {
     return std::string(text_, entry.name_begin, entry.name_size);
   }
   return value(entry).name;
-}
-
-bool RegFile::has_name(const RegEntry& entry, std::string_view name) const {
-  if (const AddedLine* added = added_line(entry)) return reg_names_equal(added->name, name);
-  if (entry.name_as_written) {
-    return reg_names_equal(std::string_view(text_).substr(entry.name_begin, entry.name_size), name);
-  }
-  return reg_names_equal(value(entry).name, name);
 }
 
 ParseResult RegFile::encode_text_line(std::string_view utf8, std::string_view name,
@@ -1530,7 +1577,25 @@ bool same_value(const RegValue& a, const RegValue& b) {
 
 }  // namespace
 
+namespace {
+
+// Printable ASCII that regedit writes without an escape.
+bool is_plain_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return c >= ' ' && c <= '~' && c != '"' && c != '\\'; });
+}
+
+}  // namespace
+
 bool RegFile::reads_back(std::string_view line, const RegValue& value) const {
+  // A dword or a string of plain ASCII with a plain ASCII name is written as it is (in a code
+  // page that keeps ASCII) and reads back so: most edits need no reader.
+  const bool plain_data = value.kind == RegDataKind::Dword ||
+                          (value.kind == RegDataKind::String && is_plain_ascii(value.text));
+  if ((encoding_ == RegEncoding::Utf16Le || keeps_ascii_) && plain_data &&
+      is_plain_ascii(value.name)) {
+    return true;
+  }
   // Inside a key, the line reads as it does in the file: the entry before it is complete and it
   // is complete itself, so nothing around it changes how either is read.
   RegValue parsed;
@@ -1613,14 +1678,12 @@ ParseResult RegFile::add_value(std::string_view key_path, const RegValue& value)
   if (deleted_later || !reads_back(line, value)) {
     return ParseResult::failure(0, 0, "the added value \"" + value.name + "\" does not read back");
   }
-  const RegEntry& anchor = entry_at(after);
-  const AddedLine* added_anchor = added_line(anchor);
+  const AddedLine* added_anchor = added_line(entry_at(after));
   const std::uint32_t parsed_anchor =
       added_anchor ? added_anchor->anchor : static_cast<std::uint32_t>(after);
   const std::size_t index = entries_.size() + added_.size();
   RegEntry& added = added_.emplace_back();
   added.kind = RegLineKind::Value;
-  added.first_line = last_line(anchor);
   added.section = static_cast<std::uint32_t>(key);
   added.added_index = static_cast<std::uint32_t>(added_lines_.size());
   added.edited = true;
@@ -1667,8 +1730,9 @@ std::vector<std::string> RegFile::value_names(std::string_view key_path) const {
     for_each_in_section(key, [&](std::size_t i) {
       const RegEntry& entry = entry_at(i);
       if (entry.kind != RegLineKind::Value && entry.kind != RegLineKind::ValueDeletion) return;
-      const bool seen = std::any_of(names.begin(), names.end(),
-                                    [&](const std::string& name) { return has_name(entry, name); });
+      const bool seen = std::any_of(names.begin(), names.end(), [&](const std::string& name) {
+        return is_value_named(i, name);
+      });
       if (!seen) names.push_back(value_name(entry));
     });
   }

@@ -54,8 +54,9 @@ struct RegValue {
 };
 
 // An entry is offsets into the document's text (its value is decoded when asked for:
-// RegFile::value), as a large export has a million of them: 32 bytes, the lines' end and last
-// line number are found from the text when asked for (RegFile::entry_end, RegFile::last_line).
+// RegFile::value), as a large export has a million of them: 24 bytes. What the text tells
+// is found there when asked for: line numbers, where the lines end and where the data starts
+// (RegFile::first_line, last_line, entry_end, data_begin).
 struct RegEntry {
   RegLineKind kind = RegLineKind::Opaque;
   bool edited = false;  // set_value or add_value wrote it (RegFile::edited_entries)
@@ -67,8 +68,6 @@ struct RegEntry {
   // 32 bits, as a document's text is below 4 GiB (RegFile::parse refuses more).
   std::uint32_t begin = 0;        // byte span in the document's text, line endings included
   std::uint32_t content_end = 0;  // where the last line's ending starts
-  std::uint32_t data_begin = 0;   // "name"=... lines: where the data after '=' starts
-  std::uint32_t first_line = 0;   // 1-based
   // Every entry after the header: index of the Key entry whose section it is in, or npos.
   std::uint32_t section = npos;
   // Value and ValueDeletion: the name as written (see name_as_written); Key and KeyDeletion: the
@@ -84,14 +83,20 @@ struct RegEntry {
   // added value one entry).
   static constexpr std::uint32_t npos = static_cast<std::uint32_t>(-1);
 };
-static_assert(sizeof(RegEntry) <= 32, "a large export has a million entries");
+static_assert(sizeof(RegEntry) <= 24, "a large export has a million entries");
 
-// Case-insensitive (ASCII) comparison of key paths and value names.
-bool reg_names_equal_ignoring_case(std::string_view a, std::string_view b);
-// Inline, since look-ups compare many names: most differ in length, and equal ones are usually
-// spelled alike.
+// Case-insensitive (ASCII) comparison of key paths and value names. Inline, since look-ups compare
+// many names: most differ in length, and names are short, so a loop that folds case only where
+// bytes differ beats a memcmp call and a second pass.
 inline bool reg_names_equal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && (a == b || reg_names_equal_ignoring_case(a, b));
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] == b[i]) continue;
+    // Equal but for ASCII case: they differ in the 0x20 bit only, and are letters.
+    const char lower = static_cast<char>(a[i] | 0x20);
+    if ((a[i] ^ b[i]) != 0x20 || lower < 'a' || lower > 'z') return false;
+  }
+  return true;
 }
 
 // Edits return a ParseResult: ok, or why the document was left as it was (no line: 0).
@@ -124,9 +129,15 @@ class RegFile final : public LosslessDocument {
   // Where a parsed entry's final line ending ends: the next entry's begin, as the entries cover
   // the text line by line.
   std::uint32_t entry_end(const RegEntry& entry) const;
-  // A parsed entry's last line (1-based), counted in its lines as parsed; an added value's is
-  // its first_line, the line it follows.
+  // An entry's first and last line (1-based) in the file as parsed; both are the line an added
+  // value follows. Counted in the text: for messages, not for loops over the entries.
+  std::uint32_t first_line(const RegEntry& entry) const;
   std::uint32_t last_line(const RegEntry& entry) const;
+  // A parsed Value entry's data: where it starts after the '=', in the text as parsed.
+  std::uint32_t data_begin(const RegEntry& entry) const;
+
+  // first_line counts from the first line of every so many entries, which the file keeps.
+  static constexpr std::size_t kLineCheckpointStride = 256;
 
   // The document's text as parsed (edits are not in it): the file's bytes for ANSI files, UTF-8
   // (after the BOM) for UTF-16.
@@ -211,9 +222,9 @@ class RegFile final : public LosslessDocument {
   // added after an entry are one insertion after its line ending (before it for a last line
   // without one), rebuilt when one of them is added or edited.
   struct AddedLine {
-    std::string content;   // without the final line ending
-    std::string name;      // the value's name, as added
-    std::uint32_t anchor;  // the parsed entry they follow
+    std::string content;                        // without the final line ending
+    std::string name;                           // the value's name, as added
+    std::uint32_t anchor;                       // the parsed entry they follow
     std::uint32_t next_added = RegEntry::npos;  // the entry added after this one, or npos
   };
   void rebuild_insertion(std::size_t anchor);
@@ -238,7 +249,10 @@ class RegFile final : public LosslessDocument {
   std::size_t find_index(std::string_view key_path, std::string_view name, bool with_edits) const;
   // Whether a formatted value line reads back as `value`, as regedit would read it inside a key.
   bool reads_back(std::string_view line, const RegValue& value) const;
-  bool has_name(const RegEntry& entry, std::string_view name) const;
+  // Whether entry `index` (parsed or added) is a Value or ValueDeletion of that name.
+  bool is_value_named(std::size_t index, std::string_view name) const;
+  // A parsed entry's lines as set_value or delete_value replaced them, or nullptr.
+  const std::string* replacement(const RegEntry& entry) const;
   // The usual value decoded where it stands, without a reader: a parsed, unedited value whose
   // name is as written, holding a string without escapes (or other than ASCII in an ANSI file),
   // a dword, or hex bytes of two digits each. False leaves the rest to the reader.
@@ -281,7 +295,8 @@ class RegFile final : public LosslessDocument {
   // Key and KeyDeletion entries whose path is not as written (not name_as_written): by index,
   // the path decoded to UTF-8. Only ANSI files with paths other than ASCII have them.
   std::unordered_map<std::uint32_t, std::string> decoded_key_paths_;
-  std::vector<std::size_t> edited_;  // edited_entries(), by index
+  std::vector<std::size_t> edited_;              // edited_entries(), by index
+  std::vector<std::uint32_t> line_checkpoints_;  // first_line of entry k * kLineCheckpointStride
 };
 
 }  // namespace mailmig

@@ -98,7 +98,7 @@ TEST(RegFileRoundTrip, MixedLineEndingsAndCommentAfterTheLastValue) {
   const auto& entries = file.entries();
   ASSERT_EQ(entries.size(), 7u);
   EXPECT_EQ(entries[4].kind, RegLineKind::Value);
-  EXPECT_EQ(entries[4].first_line, 5u);
+  EXPECT_EQ(file.first_line(entries[4]), 5u);
   EXPECT_EQ(file.last_line(entries[4]), 6u);
   EXPECT_EQ(entries[5].kind, RegLineKind::Blank);
   EXPECT_EQ(entries[6].kind, RegLineKind::Comment);
@@ -121,7 +121,7 @@ TEST(RegFileFormat, EveryValueOfRealExportsIsFormattedExactlyAsWritten) {
     int values = 0;
     for (const RegEntry& entry : file.entries()) {
       if (entry.kind != RegLineKind::Value) continue;
-      SCOPED_TRACE(path + ":" + std::to_string(entry.first_line));
+      SCOPED_TRACE(path + ":" + std::to_string(file.first_line(entry)));
       std::string line;
       ASSERT_TRUE(file.format_value_line(file.value(entry), line));
       EXPECT_EQ(line, file.entry_content(entry));
@@ -203,7 +203,7 @@ TEST_F(RegImportCases, HexContinuation) {
   EXPECT_EQ(joined->type, 7u);
   EXPECT_EQ(joined->bytes, std::string("Line concatenation\0\0", 20));
   const RegEntry* entry = file_.find_entry(kWineKey, "Wine19");
-  EXPECT_EQ(entry->first_line, 30u);
+  EXPECT_EQ(file_.first_line(*entry), 30u);
   EXPECT_EQ(file_.last_line(*entry), 35u);
   // A '#' line breaks the continuation and is swallowed; the next line is read again.
   EXPECT_FALSE(value("Wine20"));
@@ -834,7 +834,7 @@ TEST(RegEdits, AddsAfterSeveralAnchorsKeepTheirOrder) {
   ASSERT_NE(a2, nullptr);
   EXPECT_FALSE(file.was_parsed(*a2));
   // An added value stands after the line it follows: the key's last value line.
-  EXPECT_EQ(a2->first_line, 9u);
+  EXPECT_EQ(file.first_line(*a2), 9u);
   EXPECT_EQ(file.last_line(*a2), 9u);
   std::vector<std::string> edited;
   for (const RegEntry* entry : file.edited_entries()) edited.push_back(file.value_name(*entry));
@@ -855,15 +855,49 @@ TEST(RegEntries, ContinuedValueLinesAndEndAreFoundFromTheText) {
   const RegFile file = parse_ok(bytes);
   const auto& entries = file.entries();
   ASSERT_EQ(entries.size(), 4u);
-  EXPECT_EQ(entries[2].first_line, 3u);
+  EXPECT_EQ(file.first_line(entries[2]), 3u);
   // Lines 3 ("a"=hex:01,\), 4 (02,\ ending in a lone CR), 5 (blank), 6 (; c) and 7 (03).
   EXPECT_EQ(file.last_line(entries[2]), 7u);
   EXPECT_EQ(file.entry_end(entries[2]), entries[3].begin);
   EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "a")->bytes, "\x01\x02\x03");
-  EXPECT_EQ(entries[3].first_line, 8u);
+  EXPECT_EQ(file.first_line(entries[3]), 8u);
   EXPECT_EQ(file.last_line(entries[3]), 8u);
   EXPECT_EQ(file.entry_end(entries[3]), bytes.size());
   EXPECT_EQ(file.last_line(entries[0]), 1u);
+}
+
+// Line numbers are counted from a checkpoint every so many entries: right on either side of one.
+TEST(RegEntries, FirstLinesPastSeveralCheckpoints) {
+  std::string bytes = "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n";
+  const char* const endings[] = {"\r\n", "\n", "\r"};
+  for (int i = 0; i < 3 * static_cast<int>(RegFile::kLineCheckpointStride); ++i) {
+    bytes += "\"v" + std::to_string(i) + "\"=dword:00000001" + endings[i % 3];
+  }
+  const RegFile file = parse_ok(bytes);
+  const auto& entries = file.entries();
+  ASSERT_EQ(entries.size(), 2 + 3 * RegFile::kLineCheckpointStride);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    ASSERT_EQ(file.first_line(entries[i]), i + 1);
+    ASSERT_EQ(file.last_line(entries[i]), i + 1);
+  }
+}
+
+// Where a value's data starts is found from its line, whatever its name is written like.
+TEST(RegEntries, DataBeginIsFoundAfterEveryKindOfName) {
+  const std::string bytes =
+      "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"plain\" = \"1\"\r\n@=\"2\"\r\n"
+      "\"esc\\\"aped\\\\\"=dword:00000003\r\n\"\x95\x5C\"  =  \"4\"\r\n";
+  const RegFile file = parse_ok(bytes);
+  const auto& entries = file.entries();
+  ASSERT_EQ(entries.size(), 6u);
+  for (std::size_t i = 2; i < entries.size(); ++i) {
+    ASSERT_EQ(entries[i].kind, RegLineKind::Value);
+    const std::string_view content = file.parsed_content(entries[i]);
+    const std::size_t data = file.data_begin(entries[i]) - entries[i].begin;
+    EXPECT_EQ(content.substr(data - 1, 1), i == 5 ? " " : (i == 2 ? " " : "="));
+    EXPECT_TRUE(content.substr(data).starts_with(i == 4 ? "dword:" : "\"")) << content;
+  }
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "esc\"aped\\")->dword, 3u);
 }
 
 // The key index holds entry indexes, not views of the text: a copy (whose text is elsewhere),
