@@ -1325,7 +1325,8 @@ const std::string* RegFile::replacement(const RegEntry& entry) const {
   return editor_.replacement(entry.begin, entry.content_end - entry.begin);
 }
 
-bool RegFile::is_value_named(std::size_t index, std::string_view name) const {
+// Inline: a look-up asks it of every entry of the key, and only this file calls it.
+inline bool RegFile::is_value_named(std::size_t index, std::string_view name) const {
   if (index >= entries_.size()) {
     return reg_names_equal(added_lines_[index - entries_.size()].name, name);
   }
@@ -1337,6 +1338,10 @@ bool RegFile::is_value_named(std::size_t index, std::string_view name) const {
     return entry.name_size == name.size() &&
            reg_names_equal(std::string_view(text_).substr(entry.name_begin, entry.name_size), name);
   }
+  return has_decoded_name(entry, name);
+}
+
+bool RegFile::has_decoded_name(const RegEntry& entry, std::string_view name) const {
   return reg_names_equal(value(entry).name, name);
 }
 

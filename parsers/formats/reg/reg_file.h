@@ -251,6 +251,8 @@ class RegFile final : public LosslessDocument {
   bool reads_back(std::string_view line, const RegValue& value) const;
   // Whether entry `index` (parsed or added) is a Value or ValueDeletion of that name.
   bool is_value_named(std::size_t index, std::string_view name) const;
+  // The rest of is_value_named, apart so that its usual case inlines: the name decoded.
+  bool has_decoded_name(const RegEntry& entry, std::string_view name) const;
   // A parsed entry's lines as set_value or delete_value replaced them, or nullptr.
   const std::string* replacement(const RegEntry& entry) const;
   // The usual value decoded where it stands, without a reader: a parsed, unedited value whose
