@@ -626,7 +626,8 @@ class EntryReader {
   }
 
   RegEntry& push(RegLineKind kind, std::size_t first, std::size_t last) {
-    if (entries_.size() % RegFile::kLineCheckpointStride == 0) {
+    // (One entry's lines need no line numbers.)
+    if (!decode_values_ && entries_.size() % RegFile::kLineCheckpointStride == 0) {
       line_checkpoints_.push_back(static_cast<std::uint32_t>(first + 1));
     }
     RegEntry& entry = entries_.emplace_back();
