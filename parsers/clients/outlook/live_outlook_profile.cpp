@@ -277,7 +277,7 @@ std::string LiveOutlookProfile::display_text(const ProfileFile& file,
   std::size_t copied = 0;
   for (const RegEntry& entry : parsed.entries()) {
     if (entry.kind != RegLineKind::Value || !contains_password(parsed.value_name(entry))) continue;
-    masked.append(text, copied, entry.data_begin - copied);
+    masked.append(text, copied, parsed.data_begin(entry) - copied);
     masked += kMask;
     copied = entry.content_end;
   }

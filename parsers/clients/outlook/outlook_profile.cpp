@@ -140,9 +140,9 @@ std::string OutlookProfile::render_output(bool undo) const {
     const std::string_view now_line = document_.entry_content(*now);
     std::string old_line = line_before_edits(*now);
     if (now_line == old_line) continue;
-    const std::string& raw_key = document_.raw_key_path(document_.entries()[now->section]);
+    const std::string_view raw_key = document_.raw_key_path(document_.entries()[now->section]);
     if (sections.empty() || !reg_names_equal(sections.back().raw_key_path, raw_key)) {
-      sections.push_back({raw_key, {}});
+      sections.push_back({std::string(raw_key), {}});
     }
     sections.back().lines.push_back(undo ? std::move(old_line) : std::string(now_line));
   }
@@ -165,7 +165,7 @@ std::string OutlookProfile::display_text(const ProfileFile& file, std::string_vi
   for (const RegEntry& entry : parsed.entries()) {
     std::size_t data_begin = std::string::npos;
     if (entry.kind == RegLineKind::Value && contains_password(parsed.value_name(entry))) {
-      data_begin = entry.data_begin;
+      data_begin = parsed.data_begin(entry);
     } else if (entry.kind == RegLineKind::Opaque) {
       // A broken password line still holds secret bytes after its '='.
       const std::string_view content = parsed.entry_content(entry);

@@ -474,14 +474,6 @@ std::size_t utf16_length(std::string_view utf8) {
 
 }  // namespace
 
-bool reg_names_equal_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
 RegValue RegValue::string(std::string name, std::string utf8) {
   RegValue value;
   value.name = std::move(name);
@@ -554,7 +546,9 @@ class EntryReader {
     unescape_stops_[static_cast<unsigned char>('\\')] = true;
   }
 
-  ParseResult read(std::vector<RegEntry>& entries, std::vector<RegKeyPath>& keys, int& version) {
+  ParseResult read(std::vector<RegEntry>& entries,
+                   std::unordered_map<std::uint32_t, std::string>& decoded_key_paths,
+                   std::vector<std::uint32_t>& line_checkpoints, int& version) {
     if (lines_.empty()) return ParseResult::failure(1, 1, "empty file: " + expected_header());
     std::string_view header = line(0);
     header.remove_prefix(skip_blanks(header, 0));
@@ -580,7 +574,8 @@ class EntryReader {
     }
     if (ParseResult decoded = decode_pending(); !decoded) return decoded;
     entries = std::move(entries_);
-    keys = std::move(keys_);
+    decoded_key_paths = std::move(decoded_key_paths_);
+    line_checkpoints = std::move(line_checkpoints_);
     return ParseResult::success();
   }
 
@@ -611,12 +606,11 @@ class EntryReader {
   // A last line without a line ending that regedit cannot read and that begins like a key or
   // value (an unclosed quote or bracket, a name without data): a copy cut short in mid-line.
   // Any complete line may lack the final line ending.
+  // (The entries cover every line, so the last one ends on the last line.)
   bool ends_in_cut_line() const {
-    const RegEntry& entry = entries_.back();
-    if (entry.kind != RegLineKind::Opaque || !is_unterminated_last(entry.last_line - 1)) {
-      return false;
-    }
-    const std::string_view s = line(entry.last_line - 1);
+    const std::size_t last = lines_.size() - 1;
+    if (entries_.back().kind != RegLineKind::Opaque || !is_unterminated_last(last)) return false;
+    const std::string_view s = line(last);
     const std::size_t pos = skip_blanks(s, 0);
     if (pos == s.size()) return false;
     if (s[pos] == '"' || s[pos] == '@') return true;
@@ -632,10 +626,13 @@ class EntryReader {
   }
 
   RegEntry& push(RegLineKind kind, std::size_t first, std::size_t last) {
+    // (One entry's lines need no line numbers.)
+    if (!decode_values_ && entries_.size() % RegFile::kLineCheckpointStride == 0) {
+      line_checkpoints_.push_back(static_cast<std::uint32_t>(first + 1));
+    }
     RegEntry& entry = entries_.emplace_back();
     entry.kind = kind;
     entry.begin = static_cast<std::uint32_t>(lines_[first].begin);
-    entry.first_line = static_cast<std::uint32_t>(first + 1);
     entry.section = static_cast<std::uint32_t>(section_);
     end_at(entry, last);
     return entry;
@@ -643,8 +640,6 @@ class EntryReader {
 
   void end_at(RegEntry& entry, std::size_t last) const {
     entry.content_end = static_cast<std::uint32_t>(lines_[last].content_end);
-    entry.end = static_cast<std::uint32_t>(lines_[last].end);
-    entry.last_line = static_cast<std::uint32_t>(last + 1);
   }
 
   // Sets a text field of the newest entry to `raw` in UTF-8. A UTF-16 file's text and ASCII
@@ -653,10 +648,13 @@ class EntryReader {
   void decode(std::string_view raw, TextField field, std::size_t line_number, std::size_t column,
               const char* error) {
     if (field != TextField::KeyPath && !decode_values_) return;
-    RegEntry& entry = entries_.back();
     if (encoding_ == RegEncoding::Utf16Le || (keeps_ascii_ && is_ascii(raw))) {
-      // A key path that reads as written is its raw path (RegKeyPath).
-      if (field != TextField::KeyPath) text_field(entry, field).assign(raw);
+      // A key path that reads as written is looked up where it stands.
+      if (field == TextField::KeyPath) {
+        entries_.back().name_as_written = true;
+      } else {
+        text_field(entries_.size() - 1, field).assign(raw);
+      }
       return;
     }
     pending_.push_back(
@@ -665,10 +663,10 @@ class EntryReader {
     pending_bytes_ += '\0';
   }
 
-  std::string& text_field(RegEntry& entry, TextField field) {
+  std::string& text_field(std::size_t entry, TextField field) {
     switch (field) {
       case TextField::KeyPath:
-        return keys_[entry.key].path;
+        return decoded_key_paths_[static_cast<std::uint32_t>(entry)];
       case TextField::ValueName:
         return value_.name;
       case TextField::ValueText:
@@ -694,7 +692,7 @@ class EntryReader {
       // A value line that became opaque keeps no value.
       const bool kept = text.field == TextField::KeyPath || entry.kind == RegLineKind::Value ||
                         entry.kind == RegLineKind::ValueDeletion;
-      if (kept) text_field(entry, text.field).assign(decoded.text, pos, end - pos);
+      if (kept) text_field(text.entry, text.field).assign(decoded.text, pos, end - pos);
       pos = end + 1;
     }
     pending_.clear();
@@ -836,8 +834,8 @@ class EntryReader {
   void push_key(RegLineKind kind, std::size_t line_index, std::string_view raw_path,
                 std::size_t column) {
     RegEntry& entry = push(kind, line_index, line_index);
-    entry.key = static_cast<std::uint32_t>(keys_.size());
-    keys_.push_back({{}, std::string(raw_path)});
+    entry.name_begin = static_cast<std::uint32_t>(raw_path.data() - text_.data());
+    entry.name_size = static_cast<std::uint32_t>(raw_path.size());
     decode(raw_path, TextField::KeyPath, line_index + 1, column, "undecodable key name");
   }
 
@@ -856,7 +854,6 @@ class EntryReader {
     const std::string_view data = trim_trailing_blanks(s.substr(pos));
     // The entry is filled in place; its kind and last line are known at the end.
     RegEntry& entry = push(RegLineKind::Opaque, first, first);
-    entry.data_begin = static_cast<std::uint32_t>(lines_[first].begin + pos);
     // The name is looked up where it stands in the text when it is its own UTF-8 spelling.
     if (name_at != std::string_view::npos &&
         (encoding_ == RegEncoding::Utf16Le || (keeps_ascii_ && is_ascii(raw_name)))) {
@@ -988,7 +985,8 @@ class EntryReader {
   std::vector<Line> lines_;
   std::array<bool, 256> unescape_stops_;  // lead bytes, the quote and the backslash
   std::vector<RegEntry> entries_;
-  std::vector<RegKeyPath> keys_;
+  std::unordered_map<std::uint32_t, std::string> decoded_key_paths_;  // RegFile's
+  std::vector<std::uint32_t> line_checkpoints_;                       // RegFile's
   std::size_t section_ = RegEntry::npos;
   bool continued_past_end_ = false;  // a hex value's continuation found the end of the file
   // Texts with escapes are unescaped into these, reused for every line.
@@ -1064,19 +1062,33 @@ ParseResult RegFile::parse(std::string_view bytes, std::string* owned, RegFile& 
   }
   EntryReader reader(file.text_, file.lead_bytes_, file.encoding_, file.codepage_,
                      file.keeps_ascii_);
-  ParseResult result = reader.read(file.entries_, file.keys_, file.version_);
+  ParseResult result =
+      reader.read(file.entries_, file.decoded_key_paths_, file.line_checkpoints_, file.version_);
   if (!result) return result;
   file.build_index();
   out = std::move(file);
   return result;
 }
 
-std::size_t RegFile::PathHash::operator()(std::string_view path) const {
-  std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a of the lower-case path
-  for (const char c : path) {
-    hash = (hash ^ static_cast<unsigned char>(ascii_lower(c))) * 1099511628211ULL;
+std::uint64_t RegFile::path_hash(std::string_view path) {
+  // Eight bytes at a time, each with its 0x20 bit set: two spellings of a path that differ in
+  // ASCII case then give the same words (other bytes that differ only in that bit collide,
+  // which the look-up's comparison sorts out).
+  constexpr std::uint64_t kCaseBits = 0x2020202020202020u;
+  constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15u;
+  std::uint64_t hash = path.size();
+  std::size_t pos = 0;
+  for (std::uint64_t word = 0; pos + sizeof word <= path.size(); pos += sizeof word) {
+    std::memcpy(&word, path.data() + pos, sizeof word);
+    hash = (hash ^ (word | kCaseBits)) * kMultiplier;
+    hash ^= hash >> 29;
   }
-  return static_cast<std::size_t>(hash);
+  std::uint64_t tail = 0;
+  for (std::size_t shift = 0; pos < path.size(); ++pos, shift += 8) {
+    tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(path[pos]) | 0x20u) << shift;
+  }
+  hash = (hash ^ tail) * kMultiplier;
+  return hash ^ (hash >> 32);
 }
 
 const RegEntry& RegFile::entry_at(std::size_t index) const {
@@ -1098,10 +1110,100 @@ bool is_value_kind(RegLineKind kind) {
 void RegFile::build_index() {
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     if (entries_[i].kind == RegLineKind::Key) {
-      key_sections_[key_path(entries_[i])].push_back(i);
+      const std::string_view path = key_path(entries_[i]);
+      const auto [first, last] = key_sections_.equal_range(path_hash(path));
+      const auto same_path = std::find_if(first, last, [&](const auto& element) {
+        return reg_names_equal(key_path(entries_[element.second.front()]), path);
+      });
+      if (same_path != last) {
+        same_path->second.push_back(i);
+      } else {
+        key_sections_.emplace(path_hash(path), std::vector<std::size_t>{i});
+      }
     } else if (entries_[i].kind == RegLineKind::KeyDeletion) {
       key_deletions_.push_back(i);
     }
+  }
+}
+
+std::string_view RegFile::key_path(const RegEntry& entry) const {
+  if (entry.name_as_written) return raw_key_path(entry);
+  const auto index = static_cast<std::uint32_t>(&entry - entries_.data());
+  return decoded_key_paths_.at(index);
+}
+
+std::uint32_t RegFile::entry_end(const RegEntry& entry) const {
+  const auto index = static_cast<std::size_t>(&entry - entries_.data());
+  return index + 1 < entries_.size() ? entries_[index + 1].begin
+                                     : static_cast<std::uint32_t>(text_.size());
+}
+
+namespace {
+
+// The line endings in `s`, which starts a line: CRLF, LF or a lone CR (split_lines), so each CR
+// and each LF not after a CR.
+std::uint32_t count_line_endings(std::string_view s) {
+  std::uint32_t count = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\r' || (s[i] == '\n' && (i == 0 || s[i - 1] != '\r'))) ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+std::uint32_t RegFile::first_line(const RegEntry& entry) const {
+  if (const AddedLine* added = added_line(entry)) return last_line(entries_[added->anchor]);
+  // Counted from the nearest checkpoint before the entry: a few kilobytes of text at most.
+  const auto index = static_cast<std::size_t>(&entry - entries_.data());
+  const std::size_t checkpoint = index / kLineCheckpointStride;
+  const std::uint32_t from = entries_[checkpoint * kLineCheckpointStride].begin;
+  return line_checkpoints_[checkpoint] +
+         count_line_endings(std::string_view(text_).substr(from, entry.begin - from));
+}
+
+std::uint32_t RegFile::last_line(const RegEntry& entry) const {
+  if (!was_parsed(entry)) return first_line(entry);
+  return first_line(entry) + count_line_endings(parsed_content(entry));
+}
+
+std::uint32_t RegFile::data_begin(const RegEntry& entry) const {
+  const std::string_view line = parsed_content(entry);
+  std::size_t pos = 0;
+  if (entry.name_as_written) {
+    // After the closing quote (after the '@' of the default value, whose name is empty).
+    pos = entry.name_begin - entry.begin + entry.name_size + 1;
+  } else if (pos = skip_blanks(line, 0) + 1; line[pos - 1] == '"') {
+    // A name with escapes or bytes to decode: to its closing quote, stepping over escapes and
+    // double-byte characters as the reader does.
+    while (pos < line.size() && line[pos] != '"') {
+      if (line[pos] == '\\') ++pos;
+      if (pos < line.size()) {
+        const bool lead = lead_bytes_[static_cast<unsigned char>(line[pos])];
+        pos += lead && pos + 1 < line.size() ? 2 : 1;
+      }
+    }
+    ++pos;
+  }
+  pos = skip_blanks(line, pos) + 1;  // the '='
+  return entry.begin + static_cast<std::uint32_t>(skip_blanks(line, pos));
+}
+
+const RegFile::AddedLine* RegFile::added_line(const RegEntry& entry) const {
+  return was_parsed(entry) ? nullptr : &added_lines_[entry.added_index];
+}
+
+std::size_t RegFile::next_added(std::size_t index) const {
+  if (index >= entries_.size()) return added_lines_[index - entries_.size()].next_added;
+  const auto found = first_added_after_.find(static_cast<std::uint32_t>(index));
+  return found == first_added_after_.end() ? RegEntry::npos : found->second;
+}
+
+void RegFile::set_next_added(std::size_t index, std::size_t added) {
+  if (index >= entries_.size()) {
+    added_lines_[index - entries_.size()].next_added = static_cast<std::uint32_t>(added);
+  } else {
+    first_added_after_[static_cast<std::uint32_t>(index)] = static_cast<std::uint32_t>(added);
   }
 }
 
@@ -1109,8 +1211,8 @@ template <typename Visit>
 void RegFile::for_each_in_section(std::size_t key, Visit visit) const {
   for (std::size_t i = key; i < entries_.size() && (i == key || entries_[i].section == key); ++i) {
     if (i != key) visit(i);
-    for (std::size_t added = entries_[i].next_added; added != RegEntry::npos;
-         added = entry_at(added).next_added) {
+    if (first_added_after_.empty()) continue;  // no lookup per entry until a value is added
+    for (std::size_t added = next_added(i); added != RegEntry::npos; added = next_added(added)) {
       visit(added);
     }
   }
@@ -1130,8 +1232,8 @@ std::string RegFile::serialize() const {
 }
 
 std::string_view RegFile::entry_content(const RegEntry& entry) const {
-  if (entry.added_line != RegEntry::npos) return added_lines_[entry.added_line].content;
-  const std::string* replaced = editor_.replacement(entry.begin, entry.content_end - entry.begin);
+  if (const AddedLine* added = added_line(entry)) return added->content;
+  const std::string* replaced = replacement(entry);
   return replaced ? std::string_view(*replaced) : parsed_content(entry);
 }
 
@@ -1158,15 +1260,15 @@ void RegFile::rebuild_insertion(std::size_t anchor) {
   const RegEntry& parsed = entries_[anchor];
   // After the anchor's line ending; after a last line without one, the added lines bring the
   // ending before each of them, and the last one ends the file without one as the input did.
-  const bool has_ending = parsed.end != parsed.content_end;
+  const std::uint32_t end = entry_end(parsed);
+  const bool has_ending = end != parsed.content_end;
   std::string lines;
-  for (std::size_t added = parsed.next_added; added != RegEntry::npos;
-       added = entry_at(added).next_added) {
+  for (std::size_t added = next_added(anchor); added != RegEntry::npos; added = next_added(added)) {
     if (!has_ending) lines += line_ending_;
-    lines += added_lines_[entry_at(added).added_line].content;
+    lines += added_lines_[added - entries_.size()].content;
     if (has_ending) lines += line_ending_;
   }
-  editor_.replace(has_ending ? parsed.end : parsed.content_end, 0, std::move(lines));
+  editor_.replace(has_ending ? end : parsed.content_end, 0, std::move(lines));
 }
 
 std::vector<std::string> RegFile::key_paths() const {
@@ -1174,9 +1276,8 @@ std::vector<std::string> RegFile::key_paths() const {
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     const RegEntry& entry = entries_[i];
     // The first spelling: the path's first Key entry.
-    if (entry.kind == RegLineKind::Key &&
-        key_sections_.find(std::string_view(key_path(entry)))->second.front() == i) {
-      paths.push_back(key_path(entry));
+    if (entry.kind == RegLineKind::Key && find_sections(key_path(entry))->front() == i) {
+      paths.emplace_back(key_path(entry));
     }
   }
   return paths;
@@ -1198,15 +1299,51 @@ const RegEntry* RegFile::find_entry(std::string_view key_path, std::string_view 
   return index == RegEntry::npos ? nullptr : &entry_at(index);
 }
 
+const std::vector<std::size_t>* RegFile::find_sections(std::string_view key_path) const {
+  const auto [first, last] = key_sections_.equal_range(path_hash(key_path));
+  for (auto element = first; element != last; ++element) {
+    if (reg_names_equal(this->key_path(entries_[element->second.front()]), key_path)) {
+      return &element->second;
+    }
+  }
+  return nullptr;
+}
+
 const std::vector<std::size_t>* RegFile::sections_of(std::string_view key_path) const {
   if (last_index_ != &key_sections_ || last_path_ != key_path) {
-    const auto found = key_sections_.find(key_path);
-    if (found == key_sections_.end()) return nullptr;
+    const std::vector<std::size_t>* found = find_sections(key_path);
+    if (!found) return nullptr;
     last_index_ = &key_sections_;
     last_path_.assign(key_path);
-    last_sections_ = &found->second;
+    last_sections_ = found;
   }
   return last_sections_;
+}
+
+const std::string* RegFile::replacement(const RegEntry& entry) const {
+  // Only set_value and delete_value replace a parsed entry's lines, and they mark it edited.
+  if (!entry.edited) return nullptr;
+  return editor_.replacement(entry.begin, entry.content_end - entry.begin);
+}
+
+// Inline: a look-up asks it of every entry of the key, and only this file calls it.
+inline bool RegFile::is_value_named(std::size_t index, std::string_view name) const {
+  if (index >= entries_.size()) {
+    return reg_names_equal(added_lines_[index - entries_.size()].name, name);
+  }
+  const RegEntry& entry = entries_[index];
+  if (!is_value_kind(entry.kind)) return false;
+  // The usual case, without a call: the name as written, compared where it stands (an edit
+  // keeps it, but for its case, which the comparison ignores).
+  if (entry.name_as_written) {
+    return entry.name_size == name.size() &&
+           reg_names_equal(std::string_view(text_).substr(entry.name_begin, entry.name_size), name);
+  }
+  return has_decoded_name(entry, name);
+}
+
+bool RegFile::has_decoded_name(const RegEntry& entry, std::string_view name) const {
+  return reg_names_equal(value(entry).name, name);
 }
 
 std::size_t RegFile::find_index(std::string_view key_path, std::string_view name,
@@ -1219,8 +1356,7 @@ std::size_t RegFile::find_index(std::string_view key_path, std::string_view name
     for (const std::size_t key : *sections) {
       for_each_in_section(key, [&](std::size_t i) {
         if (!with_edits && i >= entries_.size()) return;
-        const RegEntry& entry = entry_at(i);
-        if (is_value_kind(entry.kind) && has_name(entry, name)) {
+        if (is_value_named(i, name)) {
           found = i;
           found_section = key;
         }
@@ -1233,7 +1369,7 @@ std::size_t RegFile::find_index(std::string_view key_path, std::string_view name
   for (auto deletion = key_deletions_.rbegin(); deletion != key_deletions_.rend(); ++deletion) {
     const RegEntry& entry = entries_[*deletion];
     if (found != RegEntry::npos && *deletion < found_section) break;
-    const std::string& deleted = this->key_path(entry);
+    const std::string_view deleted = this->key_path(entry);
     if (reg_names_equal(deleted, key_path) || is_ancestor_path(deleted, key_path)) {
       return *deletion;
     }
@@ -1299,18 +1435,18 @@ bool read_plain_hex(std::string_view data, std::string& bytes) {
 }  // namespace
 
 bool RegFile::read_plain_value(const RegEntry& entry, RegValue& value) const {
-  if (entry.kind != RegLineKind::Value || !entry.name_as_written ||
-      entry.added_line != RegEntry::npos ||
-      editor_.replacement(entry.begin, entry.content_end - entry.begin)) {
+  // (An added value's name is not as written.)
+  if (entry.kind != RegLineKind::Value || !entry.name_as_written || replacement(entry)) {
     return false;
   }
-  const std::string_view data = trim_trailing_blanks(
-      std::string_view(text_).substr(entry.data_begin, entry.content_end - entry.data_begin));
-  const bool one_line = entry.first_line == entry.last_line;
+  const std::uint32_t data_at = data_begin(entry);
+  const std::string_view data =
+      trim_trailing_blanks(std::string_view(text_).substr(data_at, entry.content_end - data_at));
+  // Only hex data continues over lines: a string or dword value is one line.
   switch (entry.data_kind) {
     case RegDataKind::String: {
       const std::size_t close = data.find('"', 1);
-      if (!one_line || close == std::string_view::npos) return false;
+      if (close == std::string_view::npos) return false;
       const std::string_view raw = data.substr(1, close - 1);
       if (raw.find('\\') != std::string_view::npos ||
           (encoding_ == RegEncoding::Ansi && !(keeps_ascii_ && is_ascii(raw)))) {
@@ -1321,7 +1457,7 @@ bool RegFile::read_plain_value(const RegEntry& entry, RegValue& value) const {
       break;
     }
     case RegDataKind::Dword:
-      if (!one_line || !data.starts_with("dword:") || !read_dword(data.substr(6), value.dword)) {
+      if (!data.starts_with("dword:") || !read_dword(data.substr(6), value.dword)) {
         return false;
       }
       value.type = kRegDword;
@@ -1355,22 +1491,12 @@ RegValue RegFile::value(const RegEntry& entry) const {
 }
 
 std::string RegFile::value_name(const RegEntry& entry) const {
-  if (entry.added_line != RegEntry::npos) return added_lines_[entry.added_line].name;
+  if (const AddedLine* added = added_line(entry)) return added->name;
   // An edit may spell the name in another case: then its line tells.
-  if (entry.name_as_written && !editor_.replacement(entry.begin, entry.content_end - entry.begin)) {
+  if (entry.name_as_written && !replacement(entry)) {
     return std::string(text_, entry.name_begin, entry.name_size);
   }
   return value(entry).name;
-}
-
-bool RegFile::has_name(const RegEntry& entry, std::string_view name) const {
-  if (entry.added_line != RegEntry::npos) {
-    return reg_names_equal(added_lines_[entry.added_line].name, name);
-  }
-  if (entry.name_as_written) {
-    return reg_names_equal(std::string_view(text_).substr(entry.name_begin, entry.name_size), name);
-  }
-  return reg_names_equal(value(entry).name, name);
 }
 
 ParseResult RegFile::encode_text_line(std::string_view utf8, std::string_view name,
@@ -1457,7 +1583,25 @@ bool same_value(const RegValue& a, const RegValue& b) {
 
 }  // namespace
 
+namespace {
+
+// Printable ASCII that regedit writes without an escape.
+bool is_plain_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return c >= ' ' && c <= '~' && c != '"' && c != '\\'; });
+}
+
+}  // namespace
+
 bool RegFile::reads_back(std::string_view line, const RegValue& value) const {
+  // A dword or a string of plain ASCII with a plain ASCII name is written as it is (in a code
+  // page that keeps ASCII) and reads back so: most edits need no reader.
+  const bool plain_data = value.kind == RegDataKind::Dword ||
+                          (value.kind == RegDataKind::String && is_plain_ascii(value.text));
+  if ((encoding_ == RegEncoding::Utf16Le || keeps_ascii_) && plain_data &&
+      is_plain_ascii(value.name)) {
+    return true;
+  }
   // Inside a key, the line reads as it does in the file: the entry before it is complete and it
   // is complete itself, so nothing around it changes how either is read.
   RegValue parsed;
@@ -1485,7 +1629,7 @@ ParseResult RegFile::set_entry(std::size_t found, const RegValue& value) {
   RegEntry& entry = entry_at(found);
   replace_lines(entry, std::move(line));
   // The line spells the name as given, which may differ in case.
-  if (entry.added_line != RegEntry::npos) added_lines_[entry.added_line].name = value.name;
+  if (!was_parsed(entry)) added_lines_[entry.added_index].name = value.name;
   if (!entry.edited) {
     entry.edited = true;
     edited_.push_back(found);
@@ -1494,11 +1638,11 @@ ParseResult RegFile::set_entry(std::size_t found, const RegValue& value) {
 }
 
 void RegFile::replace_lines(RegEntry& entry, std::string content) {
-  if (entry.added_line == RegEntry::npos) {
+  if (was_parsed(entry)) {
     editor_.replace(entry.begin, entry.content_end - entry.begin, std::move(content));
     return;
   }
-  AddedLine& added = added_lines_[entry.added_line];
+  AddedLine& added = added_lines_[entry.added_index];
   added.content = std::move(content);
   rebuild_insertion(added.anchor);
 }
@@ -1533,27 +1677,26 @@ ParseResult RegFile::add_value(std::string_view key_path, const RegValue& value)
   // A deletion of the key (or of a key above it) further down would delete the value again.
   const bool deleted_later =
       std::any_of(key_deletions_.begin(), key_deletions_.end(), [&](std::size_t deletion) {
-        const std::string& deleted = this->key_path(entries_[deletion]);
+        const std::string_view deleted = this->key_path(entries_[deletion]);
         return deletion > key &&
                (reg_names_equal(deleted, key_path) || is_ancestor_path(deleted, key_path));
       });
   if (deleted_later || !reads_back(line, value)) {
     return ParseResult::failure(0, 0, "the added value \"" + value.name + "\" does not read back");
   }
-  RegEntry& anchor = entry_at(after);
-  const std::uint32_t parsed_anchor = anchor.added_line == RegEntry::npos
-                                          ? static_cast<std::uint32_t>(after)
-                                          : added_lines_[anchor.added_line].anchor;
+  const AddedLine* added_anchor = added_line(entry_at(after));
+  const std::uint32_t parsed_anchor =
+      added_anchor ? added_anchor->anchor : static_cast<std::uint32_t>(after);
+  const std::size_t index = entries_.size() + added_.size();
   RegEntry& added = added_.emplace_back();
   added.kind = RegLineKind::Value;
-  added.first_line = added.last_line = anchor.last_line;
   added.section = static_cast<std::uint32_t>(key);
-  added.added_line = static_cast<std::uint32_t>(added_lines_.size());
-  added_lines_.push_back({std::move(line), value.name, parsed_anchor});
+  added.added_index = static_cast<std::uint32_t>(added_lines_.size());
   added.edited = true;
-  added.next_added = anchor.next_added;
-  anchor.next_added = static_cast<std::uint32_t>(entries_.size() + added_.size() - 1);
-  edited_.push_back(anchor.next_added);
+  added_lines_.push_back({std::move(line), value.name, parsed_anchor, RegEntry::npos});
+  added_lines_.back().next_added = static_cast<std::uint32_t>(next_added(after));
+  set_next_added(after, index);
+  edited_.push_back(index);
   rebuild_insertion(parsed_anchor);
   return ParseResult::success();
 }
@@ -1593,8 +1736,9 @@ std::vector<std::string> RegFile::value_names(std::string_view key_path) const {
     for_each_in_section(key, [&](std::size_t i) {
       const RegEntry& entry = entry_at(i);
       if (entry.kind != RegLineKind::Value && entry.kind != RegLineKind::ValueDeletion) return;
-      const bool seen = std::any_of(names.begin(), names.end(),
-                                    [&](const std::string& name) { return has_name(entry, name); });
+      const bool seen = std::any_of(names.begin(), names.end(), [&](const std::string& name) {
+        return is_value_named(i, name);
+      });
       if (!seen) names.push_back(value_name(entry));
     });
   }
@@ -1616,7 +1760,8 @@ bool RegFile::has_key(std::string_view key_path) const {
   // The last key line that opens the key or one below it, and the last deletion of it or of a
   // key above it: the later of the two decides.
   std::size_t opened = RegEntry::npos;
-  for (const auto& [path, sections] : key_sections_) {
+  for (const auto& [hash, sections] : key_sections_) {
+    const std::string_view path = this->key_path(entries_[sections.front()]);
     if (reg_names_equal(path, key_path) || is_ancestor_path(key_path, path)) {
       if (opened == RegEntry::npos || sections.back() > opened) opened = sections.back();
     }
@@ -1626,7 +1771,7 @@ bool RegFile::has_key(std::string_view key_path) const {
   // NOLINTNEXTLINE(modernize-loop-convert)
   for (auto deletion = key_deletions_.rbegin(); deletion != key_deletions_.rend(); ++deletion) {
     if (*deletion < opened) break;
-    const std::string& deleted = this->key_path(entries_[*deletion]);
+    const std::string_view deleted = this->key_path(entries_[*deletion]);
     if (reg_names_equal(deleted, key_path) || is_ancestor_path(deleted, key_path)) return false;
   }
   return true;

@@ -53,54 +53,50 @@ struct RegValue {
   static RegValue binary(std::string name, std::string data, std::uint32_t type = kRegBinary);
 };
 
-// A Key or KeyDeletion line's path: UTF-8, and as written in the document's text.
-// `path` is empty when it is `raw` as it is (UTF-16 files, ASCII paths): most are, and a large
-// export has tens of thousands of long paths.
-struct RegKeyPath {
-  std::string path;
-  std::string raw;
-};
-
 // An entry is offsets into the document's text (its value is decoded when asked for:
-// RegFile::value), as a large export has a million of them.
+// RegFile::value), as a large export has a million of them: 24 bytes. What the text tells
+// is found there when asked for: line numbers, where the lines end and where the data starts
+// (RegFile::first_line, last_line, entry_end, data_begin).
 struct RegEntry {
   RegLineKind kind = RegLineKind::Opaque;
   bool edited = false;  // set_value or add_value wrote it (RegFile::edited_entries)
   // Value and ValueDeletion entries whose name is written without escapes and is its UTF-8
-  // spelling: its span in the text as parsed, so that look-ups compare it where it stands.
+  // spelling, and Key and KeyDeletion entries whose path is: its span in the text as parsed
+  // (name_begin, name_size), so that look-ups compare it where it stands.
   bool name_as_written = false;
   RegDataKind data_kind = RegDataKind::String;  // Value: how its data is written
-  std::uint32_t name_begin = 0;
-  std::uint32_t name_size = 0;
-  // 32 bits, as a document's text is below 4 GiB (RegFile::parse refuses more): a large export
-  // has a million entries.
+  // 32 bits, as a document's text is below 4 GiB (RegFile::parse refuses more).
   std::uint32_t begin = 0;        // byte span in the document's text, line endings included
   std::uint32_t content_end = 0;  // where the last line's ending starts
-  std::uint32_t end = 0;
-  std::uint32_t data_begin = 0;  // "name"=... lines: where the data after '=' starts
-  std::uint32_t first_line = 0;  // 1-based
-  std::uint32_t last_line = 0;
-  // Key / KeyDeletion: the path between the brackets, in the file's key paths (RegFile::key_path
-  // and raw_key_path): few lines are keys, so the other entries do not carry two strings.
-  std::uint32_t key = npos;
   // Every entry after the header: index of the Key entry whose section it is in, or npos.
   std::uint32_t section = npos;
-  // Added entries: index of their line in the file's added lines. Every entry: the first of the
-  // entries added after it (each added entry links to the next one).
-  std::uint32_t added_line = npos;
-  std::uint32_t next_added = npos;
+  // Value and ValueDeletion: the name as written (see name_as_written); Key and KeyDeletion: the
+  // path between the brackets (after the '-' of a deletion), which RegFile::raw_key_path gives.
+  // A value add_value added has no span: its slot holds the value's index among the added ones.
+  union {
+    std::uint32_t name_begin = 0;
+    std::uint32_t added_index;
+  };
+  std::uint32_t name_size = 0;
 
   // Indexes are 32-bit like the offsets (an entry holds at least one byte of the text, and each
-  // added value one entry and one line).
+  // added value one entry).
   static constexpr std::uint32_t npos = static_cast<std::uint32_t>(-1);
 };
+static_assert(sizeof(RegEntry) <= 24, "a large export has a million entries");
 
-// Case-insensitive (ASCII) comparison of key paths and value names.
-bool reg_names_equal_ignoring_case(std::string_view a, std::string_view b);
-// Inline, since look-ups compare many names: most differ in length, and equal ones are usually
-// spelled alike.
+// Case-insensitive (ASCII) comparison of key paths and value names. Inline, since look-ups compare
+// many names: most differ in length, and names are short, so a loop that folds case only where
+// bytes differ beats a memcmp call and a second pass.
 inline bool reg_names_equal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && (a == b || reg_names_equal_ignoring_case(a, b));
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] == b[i]) continue;
+    // Equal but for ASCII case: they differ in the 0x20 bit only, and are letters.
+    const char lower = static_cast<char>(a[i] | 0x20);
+    if ((a[i] ^ b[i]) != 0x20 || lower < 'a' || lower > 'z') return false;
+  }
+  return true;
 }
 
 // Edits return a ParseResult: ok, or why the document was left as it was (no line: 0).
@@ -130,6 +126,18 @@ class RegFile final : public LosslessDocument {
   const std::string& line_ending() const { return line_ending_; }
   // The entries as parsed (values added since are not among them).
   const std::vector<RegEntry>& entries() const { return entries_; }
+  // Where a parsed entry's final line ending ends: the next entry's begin, as the entries cover
+  // the text line by line.
+  std::uint32_t entry_end(const RegEntry& entry) const;
+  // An entry's first and last line (1-based) in the file as parsed; both are the line an added
+  // value follows. Counted in the text: for messages, not for loops over the entries.
+  std::uint32_t first_line(const RegEntry& entry) const;
+  std::uint32_t last_line(const RegEntry& entry) const;
+  // A parsed Value entry's data: where it starts after the '=', in the text as parsed.
+  std::uint32_t data_begin(const RegEntry& entry) const;
+
+  // first_line counts from the first line of every so many entries, which the file keeps.
+  static constexpr std::size_t kLineCheckpointStride = 256;
 
   // The document's text as parsed (edits are not in it): the file's bytes for ANSI files, UTF-8
   // (after the BOM) for UTF-16.
@@ -147,11 +155,10 @@ class RegFile final : public LosslessDocument {
   std::vector<const RegEntry*> edited_entries() const;
 
   // A Key or KeyDeletion entry's path (UTF-8), and as written in the document's text.
-  const std::string& key_path(const RegEntry& entry) const {
-    const RegKeyPath& key = keys_[entry.key];
-    return key.path.empty() ? key.raw : key.path;
+  std::string_view key_path(const RegEntry& entry) const;
+  std::string_view raw_key_path(const RegEntry& entry) const {
+    return std::string_view(text_).substr(entry.name_begin, entry.name_size);
   }
-  const std::string& raw_key_path(const RegEntry& entry) const { return keys_[entry.key].raw; }
 
   // The paths of the keys regedit opens, each once (first spelling), in file order.
   std::vector<std::string> key_paths() const;
@@ -215,23 +222,24 @@ class RegFile final : public LosslessDocument {
   // added after an entry are one insertion after its line ending (before it for a last line
   // without one), rebuilt when one of them is added or edited.
   struct AddedLine {
-    std::string content;   // without the final line ending
-    std::string name;      // the value's name, as added
-    std::uint32_t anchor;  // the parsed entry they follow (RegEntry::next_added)
+    std::string content;                        // without the final line ending
+    std::string name;                           // the value's name, as added
+    std::uint32_t anchor;                       // the parsed entry they follow
+    std::uint32_t next_added = RegEntry::npos;  // the entry added after this one, or npos
   };
   void rebuild_insertion(std::size_t anchor);
   // Replaces an entry's lines (not its final line ending) by `content`.
   void replace_lines(RegEntry& entry, std::string content);
   void build_index();
-  // Key paths compare without regard to ASCII case, as on Windows; looked up without a copy.
-  struct PathHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view path) const;
-  };
-  struct PathEqual {
-    using is_transparent = void;
-    bool operator()(std::string_view a, std::string_view b) const { return reg_names_equal(a, b); }
-  };
+  // The added line of a value add_value added; nullptr for a parsed entry.
+  const AddedLine* added_line(const RegEntry& entry) const;
+  // The first entry added after entry `index` (parsed or added), or npos.
+  std::size_t next_added(std::size_t index) const;
+  void set_next_added(std::size_t index, std::size_t added);
+  // Key paths compare without regard to ASCII case, as on Windows: the hash of a path is the
+  // same for every spelling.
+  static std::uint64_t path_hash(std::string_view path);
+  const std::vector<std::size_t>* find_sections(std::string_view key_path) const;
   // Calls visit(index) for the entries of the section that starts at Key entry `key`, in file
   // order, added entries included.
   template <typename Visit>
@@ -241,7 +249,12 @@ class RegFile final : public LosslessDocument {
   std::size_t find_index(std::string_view key_path, std::string_view name, bool with_edits) const;
   // Whether a formatted value line reads back as `value`, as regedit would read it inside a key.
   bool reads_back(std::string_view line, const RegValue& value) const;
-  bool has_name(const RegEntry& entry, std::string_view name) const;
+  // Whether entry `index` (parsed or added) is a Value or ValueDeletion of that name.
+  bool is_value_named(std::size_t index, std::string_view name) const;
+  // The rest of is_value_named, apart so that its usual case inlines: the name decoded.
+  bool has_decoded_name(const RegEntry& entry, std::string_view name) const;
+  // A parsed entry's lines as set_value or delete_value replaced them, or nullptr.
+  const std::string* replacement(const RegEntry& entry) const;
   // The usual value decoded where it stands, without a reader: a parsed, unedited value whose
   // name is as written, holding a string without escapes (or other than ASCII in an ANSI file),
   // a dword, or hex bytes of two digits each. False leaves the rest to the reader.
@@ -257,11 +270,15 @@ class RegFile final : public LosslessDocument {
   std::string text_;
   SpanEditor editor_;
   // The values add_value added, apart from the parsed entries so that a large file's entries are
-  // never copied to grow (a deque does not move them), and their lines (RegEntry::added_line).
+  // never copied to grow (a deque does not move them), and their lines (RegEntry::added_index).
   std::deque<RegEntry> added_;
   std::deque<AddedLine> added_lines_;
-  // Key entries by path.
-  std::unordered_map<std::string, std::vector<std::size_t>, PathHash, PathEqual> key_sections_;
+  // Parsed entry -> the first value added after it (AddedLine::next_added links the others).
+  std::unordered_map<std::uint32_t, std::uint32_t> first_added_after_;
+  // Key entries by the hash of their path (path_hash), each path's sections apart (two paths
+  // whose hashes collide are two elements): entry indexes, not copies of the paths or views of
+  // the text, so that a copied file's index holds as it is.
+  std::unordered_multimap<std::uint64_t, std::vector<std::size_t>> key_sections_;
   std::vector<std::size_t> key_deletions_;  // KeyDeletion entries
   // The last path looked up and its sections: reading or writing an account asks for one key's
   // values dozens of times in a row, and hashing a long path costs more than comparing it.
@@ -277,8 +294,11 @@ class RegFile final : public LosslessDocument {
   std::string line_ending_ = "\r\n";
   std::array<bool, 256> lead_bytes_{};
   std::vector<RegEntry> entries_;
-  std::vector<RegKeyPath> keys_;     // RegEntry::key
-  std::vector<std::size_t> edited_;  // edited_entries(), by index
+  // Key and KeyDeletion entries whose path is not as written (not name_as_written): by index,
+  // the path decoded to UTF-8. Only ANSI files with paths other than ASCII have them.
+  std::unordered_map<std::uint32_t, std::string> decoded_key_paths_;
+  std::vector<std::size_t> edited_;              // edited_entries(), by index
+  std::vector<std::uint32_t> line_checkpoints_;  // first_line of entry k * kLineCheckpointStride
 };
 
 }  // namespace mailmig

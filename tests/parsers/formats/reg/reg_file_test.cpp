@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "src/encoding/codec.h"
 #include "src/io/read_file.h"
@@ -97,8 +98,8 @@ TEST(RegFileRoundTrip, MixedLineEndingsAndCommentAfterTheLastValue) {
   const auto& entries = file.entries();
   ASSERT_EQ(entries.size(), 7u);
   EXPECT_EQ(entries[4].kind, RegLineKind::Value);
-  EXPECT_EQ(entries[4].first_line, 5u);
-  EXPECT_EQ(entries[4].last_line, 6u);
+  EXPECT_EQ(file.first_line(entries[4]), 5u);
+  EXPECT_EQ(file.last_line(entries[4]), 6u);
   EXPECT_EQ(entries[5].kind, RegLineKind::Blank);
   EXPECT_EQ(entries[6].kind, RegLineKind::Comment);
   EXPECT_EQ(file.entry_content(entries[6]), "; trailing comment");
@@ -120,7 +121,7 @@ TEST(RegFileFormat, EveryValueOfRealExportsIsFormattedExactlyAsWritten) {
     int values = 0;
     for (const RegEntry& entry : file.entries()) {
       if (entry.kind != RegLineKind::Value) continue;
-      SCOPED_TRACE(path + ":" + std::to_string(entry.first_line));
+      SCOPED_TRACE(path + ":" + std::to_string(file.first_line(entry)));
       std::string line;
       ASSERT_TRUE(file.format_value_line(file.value(entry), line));
       EXPECT_EQ(line, file.entry_content(entry));
@@ -202,8 +203,8 @@ TEST_F(RegImportCases, HexContinuation) {
   EXPECT_EQ(joined->type, 7u);
   EXPECT_EQ(joined->bytes, std::string("Line concatenation\0\0", 20));
   const RegEntry* entry = file_.find_entry(kWineKey, "Wine19");
-  EXPECT_EQ(entry->first_line, 30u);
-  EXPECT_EQ(entry->last_line, 35u);
+  EXPECT_EQ(file_.first_line(*entry), 30u);
+  EXPECT_EQ(file_.last_line(*entry), 35u);
   // A '#' line breaks the continuation and is swallowed; the next line is read again.
   EXPECT_FALSE(value("Wine20"));
   ASSERT_TRUE(value("Wine20b"));
@@ -437,7 +438,7 @@ TEST(RegDecoding, LoneCrAtTheEndIsOneLineEnding) {
   const RegEntry& last = file.entries().back();
   EXPECT_EQ(last.kind, RegLineKind::Value);
   EXPECT_EQ(last.content_end, bytes.size() - 1);
-  EXPECT_EQ(last.end, bytes.size());
+  EXPECT_EQ(file.entry_end(last), bytes.size());
   EXPECT_EQ(file.line_ending(), "\r\n");
   EXPECT_EQ(file.serialize(), bytes);
 }
@@ -808,6 +809,132 @@ TEST(RegEdits, AnAddThatWouldNotReadBackIsRolledBack) {
   EXPECT_FALSE(edit.ok);
   EXPECT_EQ(edit.message, "the added value \"b\" does not read back");
   EXPECT_EQ(file.serialize(), bytes);
+}
+
+// Values added after several anchors, and after values added before: each goes after the
+// key's last value, in its own key, and is found, edited and listed in the order of the edits.
+TEST(RegEdits, AddsAfterSeveralAnchorsKeepTheirOrder) {
+  RegFile file = parse_ok(
+      "REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=dword:00000001\r\n\r\n"
+      "[HKEY_CURRENT_USER\\B]\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\"c\"=\"3\"\r\n; end\r\n");
+  ASSERT_TRUE(file.add_value("HKEY_CURRENT_USER\\B", RegValue::string("b1", "x")));
+  ASSERT_TRUE(file.add_value("HKEY_CURRENT_USER\\A", RegValue::string("a1", "y")));
+  ASSERT_TRUE(file.add_value("HKEY_CURRENT_USER\\B", RegValue::string("b2", "z")));
+  ASSERT_TRUE(file.add_value("HKEY_CURRENT_USER\\A", RegValue::dword_value("a2", 2)));
+  ASSERT_TRUE(file.set_string("HKEY_CURRENT_USER\\B", "B1", "w"));
+  EXPECT_EQ(file.serialize(),
+            "REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=dword:00000001\r\n\r\n"
+            "[HKEY_CURRENT_USER\\B]\r\n\"B1\"=\"w\"\r\n\"b2\"=\"z\"\r\n\r\n"
+            "[HKEY_CURRENT_USER\\A]\r\n\"c\"=\"3\"\r\n\"a1\"=\"y\"\r\n\"a2\"=dword:00000002\r\n"
+            "; end\r\n");
+  EXPECT_EQ(file.value_names("HKEY_CURRENT_USER\\A"),
+            (std::vector<std::string>{"a", "c", "a1", "a2"}));
+  EXPECT_EQ(file.value_names("HKEY_CURRENT_USER\\B"), (std::vector<std::string>{"B1", "b2"}));
+  const RegEntry* a2 = file.find_entry("HKEY_CURRENT_USER\\A", "A2");
+  ASSERT_NE(a2, nullptr);
+  EXPECT_FALSE(file.was_parsed(*a2));
+  // An added value stands after the line it follows: the key's last value line.
+  EXPECT_EQ(file.first_line(*a2), 9u);
+  EXPECT_EQ(file.last_line(*a2), 9u);
+  std::vector<std::string> edited;
+  for (const RegEntry* entry : file.edited_entries()) edited.push_back(file.value_name(*entry));
+  EXPECT_EQ(edited, (std::vector<std::string>{"B1", "a1", "b2", "a2"}));
+  ASSERT_TRUE(file.delete_value("HKEY_CURRENT_USER\\A", "a1"));
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "a1"), std::nullopt);
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "a2")->dword, 2u);
+}
+
+// --- Entries and the key index -----------------------------------------------------------------
+
+// An entry keeps its first line and span only: its last line and end are found from the text,
+// over every kind of line ending, and blank or comment lines inside a continued value.
+TEST(RegEntries, ContinuedValueLinesAndEndAreFoundFromTheText) {
+  const std::string bytes =
+      "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=hex:01,\\\n  02,\\\r\r\n; c\r\n  03\r\n"
+      "\"b\"=dword:00000001\r\n";
+  const RegFile file = parse_ok(bytes);
+  const auto& entries = file.entries();
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(file.first_line(entries[2]), 3u);
+  // Lines 3 ("a"=hex:01,\), 4 (02,\ ending in a lone CR), 5 (blank), 6 (; c) and 7 (03).
+  EXPECT_EQ(file.last_line(entries[2]), 7u);
+  EXPECT_EQ(file.entry_end(entries[2]), entries[3].begin);
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "a")->bytes, "\x01\x02\x03");
+  EXPECT_EQ(file.first_line(entries[3]), 8u);
+  EXPECT_EQ(file.last_line(entries[3]), 8u);
+  EXPECT_EQ(file.entry_end(entries[3]), bytes.size());
+  EXPECT_EQ(file.last_line(entries[0]), 1u);
+}
+
+// Line numbers are counted from a checkpoint every so many entries: right on either side of one.
+TEST(RegEntries, FirstLinesPastSeveralCheckpoints) {
+  std::string bytes = "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n";
+  const char* const endings[] = {"\r\n", "\n", "\r"};
+  for (int i = 0; i < 3 * static_cast<int>(RegFile::kLineCheckpointStride); ++i) {
+    bytes += "\"v" + std::to_string(i) + "\"=dword:00000001" + endings[i % 3];
+  }
+  const RegFile file = parse_ok(bytes);
+  const auto& entries = file.entries();
+  ASSERT_EQ(entries.size(), 2 + 3 * RegFile::kLineCheckpointStride);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    ASSERT_EQ(file.first_line(entries[i]), i + 1);
+    ASSERT_EQ(file.last_line(entries[i]), i + 1);
+  }
+}
+
+// Where a value's data starts is found from its line, whatever its name is written like.
+TEST(RegEntries, DataBeginIsFoundAfterEveryKindOfName) {
+  const std::string bytes =
+      "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"plain\" = \"1\"\r\n@=\"2\"\r\n"
+      "\"esc\\\"aped\\\\\"=dword:00000003\r\n\"\x95\x5C\"  =  \"4\"\r\n";
+  const RegFile file = parse_ok(bytes);
+  const auto& entries = file.entries();
+  ASSERT_EQ(entries.size(), 6u);
+  for (std::size_t i = 2; i < entries.size(); ++i) {
+    ASSERT_EQ(entries[i].kind, RegLineKind::Value);
+    const std::string_view content = file.parsed_content(entries[i]);
+    const std::size_t data = file.data_begin(entries[i]) - entries[i].begin;
+    EXPECT_EQ(content.substr(data - 1, 1), i == 5 ? " " : (i == 2 ? " " : "="));
+    EXPECT_TRUE(content.substr(data).starts_with(i == 4 ? "dword:" : "\"")) << content;
+  }
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "esc\"aped\\")->dword, 3u);
+}
+
+// The key index holds entry indexes, not views of the text: a copy (whose text is elsewhere),
+// a move of a text short enough to live inside the string, and a CP932 path that is decoded
+// all find their keys.
+TEST(RegEntries, CopiedAndMovedFilesStillFindTheirKeys) {
+  const std::string bytes =
+      "REGEDIT4\r\n[HKEY_CURRENT_USER\\\x83\x5D]\r\n\"a\"=\"1\"\r\n"
+      "[HKEY_CURRENT_USER\\B]\r\n\"b\"=dword:00000002\r\n";
+  RegFile original = parse_ok(bytes);
+  ASSERT_TRUE(original.find_value("HKEY_CURRENT_USER\\B", "b"));  // fills the look-up cache
+  const RegFile copy = original;
+  original = RegFile();
+  EXPECT_EQ(copy.find_value("HKEY_CURRENT_USER\\b", "B")->dword, 2u);
+  EXPECT_EQ(copy.find_value("HKEY_CURRENT_USER\\\xE3\x82\xBE", "a")->text, "1");
+  EXPECT_EQ(copy.key_paths(),
+            (std::vector<std::string>{"HKEY_CURRENT_USER\\\xE3\x82\xBE", "HKEY_CURRENT_USER\\B"}));
+  EXPECT_EQ(copy.raw_key_path(copy.entries()[1]), "HKEY_CURRENT_USER\\\x83\x5D");
+
+  RegFile tiny = parse_ok("REGEDIT4\n[HKEY_USERS\\A]");
+  const RegFile moved = std::move(tiny);
+  EXPECT_TRUE(moved.has_key("HKEY_USERS\\a"));
+  EXPECT_EQ(moved.key_paths(), std::vector<std::string>{"HKEY_USERS\\A"});
+}
+
+// Paths that differ only in a bit that case folding ignores for letters ('@' and '`') hash
+// alike but are two keys.
+TEST(RegEntries, PathsWhoseHashesCollideAreTwoKeys) {
+  const RegFile file = parse_ok(
+      "REGEDIT4\r\n[HKEY_CURRENT_USER\\@]\r\n\"a\"=\"at\"\r\n"
+      "[HKEY_CURRENT_USER\\`]\r\n\"a\"=\"grave\"\r\n[HKEY_CURRENT_USER\\@]\r\n\"b\"=\"2\"\r\n");
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\@", "a")->text, "at");
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\`", "a")->text, "grave");
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\@", "b")->text, "2");
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\`", "b"), std::nullopt);
+  EXPECT_EQ(file.key_paths(),
+            (std::vector<std::string>{"HKEY_CURRENT_USER\\@", "HKEY_CURRENT_USER\\`"}));
 }
 
 TEST(RegEdits, ExportFragmentInTheFilesEncoding) {
