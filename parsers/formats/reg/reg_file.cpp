@@ -1060,10 +1060,14 @@ ParseResult RegFile::parse(std::string_view bytes, std::string* owned, RegFile& 
         file.text_[brk] == '\r' && brk + 1 < file.text_.size() && file.text_[brk + 1] == '\n';
     file.line_ending_ = crlf ? "\r\n" : std::string(1, file.text_[brk]);
   }
-  EntryReader reader(file.text_, file.lead_bytes_, file.encoding_, file.codepage_,
-                     file.keeps_ascii_);
-  ParseResult result =
-      reader.read(file.entries_, file.decoded_key_paths_, file.line_checkpoints_, file.version_);
+  ParseResult result;
+  {
+    // The reader's lines are let go before the index is built: a large file's peak is lower.
+    EntryReader reader(file.text_, file.lead_bytes_, file.encoding_, file.codepage_,
+                       file.keeps_ascii_);
+    result =
+        reader.read(file.entries_, file.decoded_key_paths_, file.line_checkpoints_, file.version_);
+  }
   if (!result) return result;
   file.build_index();
   out = std::move(file);
@@ -1108,18 +1112,15 @@ bool is_value_kind(RegLineKind kind) {
 }  // namespace
 
 void RegFile::build_index() {
+  key_sections_.reserve(static_cast<std::size_t>(
+      std::count_if(entries_.begin(), entries_.end(),
+                    [](const RegEntry& entry) { return entry.kind == RegLineKind::Key; })));
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     if (entries_[i].kind == RegLineKind::Key) {
       const std::string_view path = key_path(entries_[i]);
-      const auto [first, last] = key_sections_.equal_range(path_hash(path));
-      const auto same_path = std::find_if(first, last, [&](const auto& element) {
-        return reg_names_equal(key_path(entries_[element.second.front()]), path);
+      key_sections_.add(path_hash(path), static_cast<std::uint32_t>(i), [&](std::uint32_t first) {
+        return reg_names_equal(key_path(entries_[first]), path);
       });
-      if (same_path != last) {
-        same_path->second.push_back(i);
-      } else {
-        key_sections_.emplace(path_hash(path), std::vector<std::size_t>{i});
-      }
     } else if (entries_[i].kind == RegLineKind::KeyDeletion) {
       key_deletions_.push_back(i);
     }
@@ -1276,7 +1277,7 @@ std::vector<std::string> RegFile::key_paths() const {
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     const RegEntry& entry = entries_[i];
     // The first spelling: the path's first Key entry.
-    if (entry.kind == RegLineKind::Key && find_sections(key_path(entry))->front() == i) {
+    if (entry.kind == RegLineKind::Key && find_sections(key_path(entry)).front() == i) {
       paths.emplace_back(key_path(entry));
     }
   }
@@ -1299,20 +1300,16 @@ const RegEntry* RegFile::find_entry(std::string_view key_path, std::string_view 
   return index == RegEntry::npos ? nullptr : &entry_at(index);
 }
 
-const std::vector<std::size_t>* RegFile::find_sections(std::string_view key_path) const {
-  const auto [first, last] = key_sections_.equal_range(path_hash(key_path));
-  for (auto element = first; element != last; ++element) {
-    if (reg_names_equal(this->key_path(entries_[element->second.front()]), key_path)) {
-      return &element->second;
-    }
-  }
-  return nullptr;
+RegKeyIndex::Sections RegFile::find_sections(std::string_view key_path) const {
+  return key_sections_.find(path_hash(key_path), [&](std::uint32_t first) {
+    return reg_names_equal(this->key_path(entries_[first]), key_path);
+  });
 }
 
-const std::vector<std::size_t>* RegFile::sections_of(std::string_view key_path) const {
+RegKeyIndex::Sections RegFile::sections_of(std::string_view key_path) const {
   if (last_index_ != &key_sections_ || last_path_ != key_path) {
-    const std::vector<std::size_t>* found = find_sections(key_path);
-    if (!found) return nullptr;
+    const RegKeyIndex::Sections found = find_sections(key_path);
+    if (found.empty()) return {};
     last_index_ = &key_sections_;
     last_path_.assign(key_path);
     last_sections_ = found;
@@ -1350,18 +1347,16 @@ std::size_t RegFile::find_index(std::string_view key_path, std::string_view name
                                 bool with_edits) const {
   std::size_t found = RegEntry::npos;
   std::size_t found_section = 0;
-  if (const std::vector<std::size_t>* sections = sections_of(key_path)) {
-    // A key's sections are short and their entries lie together: a walk reads a few cache
-    // lines, where a table of every value costs a cache miss a look-up (measured slower).
-    for (const std::size_t key : *sections) {
-      for_each_in_section(key, [&](std::size_t i) {
-        if (!with_edits && i >= entries_.size()) return;
-        if (is_value_named(i, name)) {
-          found = i;
-          found_section = key;
-        }
-      });
-    }
+  // A key's sections are short and their entries lie together: a walk reads a few cache
+  // lines, where a table of every value costs a cache miss a look-up (measured slower).
+  for (const std::size_t key : sections_of(key_path)) {
+    for_each_in_section(key, [&](std::size_t i) {
+      if (!with_edits && i >= entries_.size()) return;
+      if (is_value_named(i, name)) {
+        found = i;
+        found_section = key;
+      }
+    });
   }
   // A section ends before any key line, so a deletion after the section's key is after it.
   // Newest first (not std::views::reverse: clang-tidy 14 cannot compile it with libstdc++ 12).
@@ -1663,9 +1658,9 @@ ParseResult RegFile::set_string(std::string_view key_path, std::string_view name
 }
 
 ParseResult RegFile::add_value(std::string_view key_path, const RegValue& value) {
-  const std::vector<std::size_t>* sections = sections_of(key_path);
-  if (!sections) return ParseResult::failure(0, 0, "no key [" + std::string(key_path) + "]");
-  const std::size_t key = sections->back();
+  const RegKeyIndex::Sections sections = sections_of(key_path);
+  if (sections.empty()) return ParseResult::failure(0, 0, "no key [" + std::string(key_path) + "]");
+  const std::size_t key = sections.back();
   std::size_t after = key;
   for_each_in_section(key, [&](std::size_t i) {
     if (entry_at(i).kind == RegLineKind::Value || entry_at(i).kind == RegLineKind::ValueDeletion) {
@@ -1730,9 +1725,7 @@ ParseResult RegFile::delete_value(std::string_view key_path, std::string_view na
 
 std::vector<std::string> RegFile::value_names(std::string_view key_path) const {
   std::vector<std::string> names;
-  const std::vector<std::size_t>* sections = sections_of(key_path);
-  if (!sections) return names;
-  for (const std::size_t key : *sections) {
+  for (const std::size_t key : sections_of(key_path)) {
     for_each_in_section(key, [&](std::size_t i) {
       const RegEntry& entry = entry_at(i);
       if (entry.kind != RegLineKind::Value && entry.kind != RegLineKind::ValueDeletion) return;
@@ -1754,18 +1747,18 @@ std::vector<std::string> RegFile::value_names(std::string_view key_path) const {
 bool RegFile::has_key(std::string_view key_path) const {
   // The common case, found without a scan (a store writes into every account's key): the key
   // has a section of its own that comes after every deletion in the file.
-  if (const std::vector<std::size_t>* own = sections_of(key_path)) {
-    if (key_deletions_.empty() || key_deletions_.back() < own->back()) return true;
+  if (const RegKeyIndex::Sections own = sections_of(key_path); !own.empty()) {
+    if (key_deletions_.empty() || key_deletions_.back() < own.back()) return true;
   }
   // The last key line that opens the key or one below it, and the last deletion of it or of a
   // key above it: the later of the two decides.
   std::size_t opened = RegEntry::npos;
-  for (const auto& [hash, sections] : key_sections_) {
+  key_sections_.for_each([&](RegKeyIndex::Sections sections) {
     const std::string_view path = this->key_path(entries_[sections.front()]);
     if (reg_names_equal(path, key_path) || is_ancestor_path(key_path, path)) {
       if (opened == RegEntry::npos || sections.back() > opened) opened = sections.back();
     }
-  }
+  });
   if (opened == RegEntry::npos) return false;
   // Newest first (not std::views::reverse: clang-tidy 14 cannot compile it with libstdc++ 12).
   // NOLINTNEXTLINE(modernize-loop-convert)

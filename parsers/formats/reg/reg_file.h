@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "parsers/formats/reg/reg_key_index.h"
 #include "parsers/formats/span_editor.h"
 #include "src/model/lossless_document.h"
 #include "src/model/parse_result.h"
@@ -239,7 +240,7 @@ class RegFile final : public LosslessDocument {
   // Key paths compare without regard to ASCII case, as on Windows: the hash of a path is the
   // same for every spelling.
   static std::uint64_t path_hash(std::string_view path);
-  const std::vector<std::size_t>* find_sections(std::string_view key_path) const;
+  RegKeyIndex::Sections find_sections(std::string_view key_path) const;
   // Calls visit(index) for the entries of the section that starts at Key entry `key`, in file
   // order, added entries included.
   template <typename Visit>
@@ -278,15 +279,15 @@ class RegFile final : public LosslessDocument {
   // Key entries by the hash of their path (path_hash), each path's sections apart (two paths
   // whose hashes collide are two elements): entry indexes, not copies of the paths or views of
   // the text, so that a copied file's index holds as it is.
-  std::unordered_multimap<std::uint64_t, std::vector<std::size_t>> key_sections_;
+  RegKeyIndex key_sections_;
   std::vector<std::size_t> key_deletions_;  // KeyDeletion entries
   // The last path looked up and its sections: reading or writing an account asks for one key's
   // values dozens of times in a row, and hashing a long path costs more than comparing it.
-  const std::vector<std::size_t>* sections_of(std::string_view key_path) const;
+  RegKeyIndex::Sections sections_of(std::string_view key_path) const;
   // The index the cache was filled from: a copied or moved file does not use it.
   mutable const void* last_index_ = nullptr;
   mutable std::string last_path_;
-  mutable const std::vector<std::size_t>* last_sections_ = nullptr;
+  mutable RegKeyIndex::Sections last_sections_;
   RegEncoding encoding_ = RegEncoding::Ansi;
   int version_ = 4;
   std::string codepage_ = "CP932";
