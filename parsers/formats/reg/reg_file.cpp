@@ -1131,7 +1131,7 @@ std::string RegFile::serialize() const {
 
 std::string_view RegFile::entry_content(const RegEntry& entry) const {
   if (entry.added_line != RegEntry::npos) return added_lines_[entry.added_line].content;
-  const std::string* replaced = editor_.replacement(entry.begin, entry.content_end - entry.begin);
+  const auto replaced = editor_.replacement(entry.begin, entry.content_end - entry.begin);
   return replaced ? std::string_view(*replaced) : parsed_content(entry);
 }
 
