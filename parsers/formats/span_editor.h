@@ -21,7 +21,7 @@ class SpanEditor {
   struct Edit {
     std::uint32_t offset;
     std::uint32_t length;
-    std::uint32_t text_begin;  // in the editor's one store of texts
+    std::uint32_t text_begin;  // its place in the editor's store of texts (chunks_)
     std::uint32_t text_size;
   };
 
@@ -52,12 +52,10 @@ class SpanEditor {
   // The last edit that starts before `offset`, or nullptr.
   const Edit* last_starting_before(std::size_t offset) const;
   // The bytes that replace the span of `edit`.
-  std::string_view text(const Edit& edit) const {
-    return std::string_view(texts_).substr(edit.text_begin, edit.text_size);
-  }
+  std::string_view text(const Edit& edit) const { return text_in(chunks_, edit); }
   // The bytes the texts take, those that replaced or erased texts left behind included: what
   // the edits cost in memory besides 16 bytes each. At most about twice the live texts.
-  std::size_t stored_bytes() const { return texts_.size(); }
+  std::size_t stored_bytes() const { return stored_; }
 
   bool empty() const { return blocks_.empty(); }
   // Whether the edits give other bytes than `input`, found without building them.
@@ -97,13 +95,20 @@ class SpanEditor {
   // edits (one for every few keys) need no node allocation each. Items are small and trivially
   // copyable; the texts are kept apart.
   std::vector<std::vector<Edit>> blocks_;
-  std::size_t edit_count_ = 0;
-  // Every edit's text, one after another: no allocation per edit. A text that is replaced by a
-  // longer one moves to the end; the bytes it leaves, and those of erased texts, are garbage
-  // until compact() once they outweigh the rest, so that re-writing one text again and again
-  // (lines inserted one by one at one place) keeps the store within about twice its live bytes.
-  std::string texts_;
-  std::size_t garbage_ = 0;    // bytes of texts_ that no edit's text covers
+  std::size_t edit_count_ = 0;  // the items of blocks_
+  // Every edit's text, one after another, in chunks that are never reallocated: no allocation
+  // per edit, and no copy of the texts (nor an old and a new copy at once) as they grow. A text
+  // is at text_begin = chunk << kOffsetBits | offset; one longer than a chunk gets a chunk of its
+  // own. A text replaced by a longer one moves to the end unless it ends the last chunk and fits
+  // there; the bytes it leaves, and those of erased texts, are garbage until compact() once they
+  // outweigh the rest, so that re-writing one text again and again (lines inserted one by one at
+  // one place) keeps the store within about twice its live bytes.
+  using Chunks = std::vector<std::vector<char>>;
+  static constexpr unsigned kOffsetBits = 20;
+  static constexpr std::size_t kChunkSize = std::size_t{1} << kOffsetBits;
+  Chunks chunks_;              // each filled up to its capacity at most
+  std::size_t stored_ = 0;     // bytes in use in chunks_
+  std::size_t garbage_ = 0;    // bytes in use in chunks_ that no edit's text covers
   std::ptrdiff_t growth_ = 0;  // applied size minus input size
 
   // The first edit whose span is not before `key`; {blocks_.size(), 0} when there is none.
@@ -114,16 +119,23 @@ class SpanEditor {
   const Edit* before(Position position) const;
   void insert(Position position, Edit edit);
 
-  // Whether `text` points into texts_, which a change may move.
-  bool stored_here(std::string_view text) const;
-  // Whether `bytes` more can be stored with 32-bit positions, compacting first if that helps.
-  bool room_for(std::size_t bytes);
-  // Makes `text` the text of `edit`: in place when it fits there or the text ends texts_, else
-  // at the end. texts_ shrinks only in compact(), so that every text_begin stays inside it.
-  void store(Edit& edit, std::string_view text);
-  bool ends_texts(const Edit& edit) const {
-    return std::size_t{edit.text_begin} + edit.text_size == texts_.size();
+  static std::string_view text_in(const Chunks& chunks, const Edit& edit) {
+    if (edit.text_size == 0) return {};  // an empty text has no place
+    const std::vector<char>& chunk = chunks[edit.text_begin >> kOffsetBits];
+    return {chunk.data() + (edit.text_begin & (kChunkSize - 1)), edit.text_size};
   }
+  // Whether `text` points into chunks_, whose bytes a change may overwrite.
+  bool stored_here(std::string_view text) const;
+  // Whether `bytes` more can be stored with 32-bit places.
+  bool room_for(std::size_t bytes) const;
+  bool last_chunk_takes(std::size_t bytes) const;
+  // The place of `bytes` new bytes at the end of the store.
+  std::uint32_t allocate(std::size_t bytes);
+  char* bytes_at(std::uint32_t place);
+  // Replaces `erase` bytes at `at` of the text of `edit` by `text`: in place when the text gets
+  // no longer or ends the last chunk with room to grow, else in a new place at the end.
+  void splice(Edit& edit, std::size_t at, std::size_t erase, std::string_view text);
+  bool ends_last_chunk(const Edit& edit) const;
   void compact_if_wasteful();
   // Stores the live texts again, one after another in the order of the edits.
   void compact();

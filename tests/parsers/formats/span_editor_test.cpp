@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -183,6 +184,60 @@ TEST(SpanEditor, RefusesSpansBeyond32Bits) {
   EXPECT_TRUE(editor.replace(kLast, 0, ""));  // an insertion at the last offset that fits
   EXPECT_FALSE(editor.replace(1, kLast, "x"));
   EXPECT_EQ(editor.starting_in(0, kLast).size(), 1u);
+}
+
+TEST(SpanEditor, AgreesWithAMapOfTextsUnderRandomChanges) {
+  // Every change the editor accepts, made to a plain map of spans to texts too; texts of up to
+  // 600 bytes, so that some outgrow a chunk and many move, shrink, grow at the end, or are
+  // compacted away.
+  const std::string input(300, '.');
+  std::map<std::pair<std::size_t, std::size_t>, std::string> texts;
+  SpanEditor editor;
+  std::uint32_t seed = 12345;
+  auto random = [&](std::uint32_t below) {
+    seed = seed * 1664525u + 1013904223u;
+    return (seed >> 8) % below;
+  };
+  auto random_text = [&] {
+    return std::string(random(8) == 0 ? random(600) : random(30),
+                       static_cast<char>('a' + random(26)));
+  };
+  for (int step = 0; step < 20000; ++step) {
+    const std::uint32_t action = random(10);
+    if (action < 5 || texts.empty()) {
+      const std::size_t offset = random(300);
+      const std::size_t length = std::min<std::size_t>(random(4), 300 - offset);
+      std::string text = random_text();
+      if (editor.replace(offset, length, text)) texts[{offset, length}] = std::move(text);
+    } else {
+      auto chosen = std::next(texts.begin(), random(static_cast<std::uint32_t>(texts.size())));
+      const auto [offset, length] = chosen->first;
+      std::string& text = chosen->second;
+      if (action < 9) {
+        const std::size_t at = random(static_cast<std::uint32_t>(text.size()) + 1);
+        const std::size_t erase = random(static_cast<std::uint32_t>(text.size() - at) + 1);
+        const std::string inserted = random_text();
+        ASSERT_TRUE(editor.edit_text(offset, length, at, erase, inserted));
+        text.replace(at, erase, inserted);
+      } else {
+        ASSERT_TRUE(editor.erase(offset, length));
+        texts.erase(chosen);
+      }
+    }
+    if (step % 100 != 0) continue;
+    std::string expected;
+    std::size_t copied = 0;
+    std::size_t live = 0;
+    for (const auto& [span, text] : texts) {
+      expected += input.substr(copied, span.first - copied) + text;
+      copied = span.first + span.second;
+      live += text.size();
+    }
+    expected += input.substr(copied);
+    ASSERT_EQ(editor.apply(input), expected) << "step " << step;
+    ASSERT_EQ(editor.applied_size(input.size()), expected.size());
+    ASSERT_LE(editor.stored_bytes(), 2 * live + texts.size() + 4096);
+  }
 }
 
 TEST(SpanEditor, FindsEditsByWhereTheyStart) {
