@@ -19,8 +19,7 @@ AccountrcDocument::AccountrcDocument() : text_(std::make_unique<Text>()) {}
 std::string_view AccountrcDocument::Section::edited_value(const Line& line) const {
   // The edit replaces the '=' too, so that an empty value is a span, not an insertion.
   const std::size_t equals = line.begin + line.key_size;
-  const std::string* text = edits->replacement(offset + equals, content_end(line) - equals);
-  return std::string_view(*text).substr(1);
+  return edits->replacement(offset + equals, content_end(line) - equals)->substr(1);
 }
 
 std::size_t AccountrcDocument::Section::number_of(const Line& line) const {
@@ -176,7 +175,7 @@ void AccountrcDocument::write_insertion(const Section& section, std::uint32_t at
     if (!found->ending_first) text += ending;
   }
   // No edit spans a line's end: values end before it, and insertions elsewhere are at other ends.
-  text_->edits.replace(section.offset + at, 0, std::move(text));
+  text_->edits.replace(section.offset + at, 0, text);
 }
 
 void AccountrcDocument::replace_line_value(Section& section, std::size_t line_index,
@@ -188,7 +187,7 @@ void AccountrcDocument::replace_line_value(Section& section, std::size_t line_in
     line.edited = 1;
     std::string text = "=";
     text += value;
-    text_->edits.replace(section.offset + equals, replaced, std::move(text));
+    text_->edits.replace(section.offset + equals, replaced, text);
     return;
   }
   // An added line: its new text goes after the others (the old stays, unused), then its

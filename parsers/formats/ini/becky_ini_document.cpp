@@ -230,9 +230,10 @@ std::optional<std::size_t> BeckyIniDocument::find_section(std::string_view cp932
 std::string_view BeckyIniDocument::current_value(const Line& line) const {
   // An edit replaces the bytes from the '=' to the value's end, so that it has a span even when
   // the value is empty at the end of the file, where added lines are inserted.
-  const std::string* edited = edits_.replacement(line.equals, line.value_end - line.equals);
+  const std::optional<std::string_view> edited =
+      edits_.replacement(line.equals, line.value_end - line.equals);
   if (!edited) return slice(line.value_begin, line.value_end);
-  return std::string_view(*edited).substr(line.value_begin - line.equals);
+  return edited->substr(line.value_begin - line.equals);
 }
 
 std::optional<std::size_t> BeckyIniDocument::find_entry(std::size_t section,
@@ -339,7 +340,7 @@ void BeckyIniDocument::write_added(const Section& section) {
     lines += added.key + "=" + added.value;
     if (last_has_eol) lines += eol;
   }
-  edits_.replace(last.end, 0, std::move(lines));
+  edits_.replace(last.end, 0, lines);
 }
 
 std::string BeckyIniDocument::display_text() const {

@@ -274,7 +274,7 @@ ParseResult OeAccountDocument::replace_text(Property& property, std::string text
   auto encoded = encode(replacement);
   if (!encoded) return ParseResult::failure(0, 0, "the value is not valid UTF-8 text");
   const std::size_t from = original_offset(begin);
-  edits_.replace(from, original_offset(end) - from, std::move(*encoded));
+  edits_.replace(from, original_offset(end) - from, *encoded);
   property.text = std::move(text);
   return ParseResult::success();
 }
@@ -333,7 +333,7 @@ ParseResult OeAccountDocument::write_added() {
   }
   auto encoded = encode(inserted);
   if (!encoded) return ParseResult::failure(0, 0, "the value is not valid UTF-8 text");
-  edits_.replace(original_offset(own_line ? close_line : root_close_), 0, std::move(*encoded));
+  edits_.replace(original_offset(own_line ? close_line : root_close_), 0, *encoded);
   return ParseResult::success();
 }
 

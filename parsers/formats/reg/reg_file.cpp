@@ -1234,8 +1234,8 @@ std::string RegFile::serialize() const {
 
 std::string_view RegFile::entry_content(const RegEntry& entry) const {
   if (const AddedLine* added = added_line(entry)) return added->content;
-  const std::string* replaced = replacement(entry);
-  return replaced ? std::string_view(*replaced) : parsed_content(entry);
+  const std::optional<std::string_view> replaced = replacement(entry);
+  return replaced ? *replaced : parsed_content(entry);
 }
 
 std::string_view RegFile::parsed_content(const RegEntry& entry) const {
@@ -1269,7 +1269,7 @@ void RegFile::rebuild_insertion(std::size_t anchor) {
     lines += added_lines_[added - entries_.size()].content;
     if (has_ending) lines += line_ending_;
   }
-  editor_.replace(has_ending ? end : parsed.content_end, 0, std::move(lines));
+  editor_.replace(has_ending ? end : parsed.content_end, 0, lines);
 }
 
 std::vector<std::string> RegFile::key_paths() const {
@@ -1317,9 +1317,9 @@ RegKeyIndex::Sections RegFile::sections_of(std::string_view key_path) const {
   return last_sections_;
 }
 
-const std::string* RegFile::replacement(const RegEntry& entry) const {
+std::optional<std::string_view> RegFile::replacement(const RegEntry& entry) const {
   // Only set_value and delete_value replace a parsed entry's lines, and they mark it edited.
-  if (!entry.edited) return nullptr;
+  if (!entry.edited) return std::nullopt;
   return editor_.replacement(entry.begin, entry.content_end - entry.begin);
 }
 
@@ -1634,7 +1634,7 @@ ParseResult RegFile::set_entry(std::size_t found, const RegValue& value) {
 
 void RegFile::replace_lines(RegEntry& entry, std::string content) {
   if (was_parsed(entry)) {
-    editor_.replace(entry.begin, entry.content_end - entry.begin, std::move(content));
+    editor_.replace(entry.begin, entry.content_end - entry.begin, content);
     return;
   }
   AddedLine& added = added_lines_[entry.added_index];

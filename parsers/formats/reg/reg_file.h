@@ -255,7 +255,7 @@ class RegFile final : public LosslessDocument {
   // The rest of is_value_named, apart so that its usual case inlines: the name decoded.
   bool has_decoded_name(const RegEntry& entry, std::string_view name) const;
   // A parsed entry's lines as set_value or delete_value replaced them, or nullptr.
-  const std::string* replacement(const RegEntry& entry) const;
+  std::optional<std::string_view> replacement(const RegEntry& entry) const;
   // The usual value decoded where it stands, without a reader: a parsed, unedited value whose
   // name is as written, holding a string without escapes (or other than ASCII in an ANSI file),
   // a dword, or hex bytes of two digits each. False leaves the rest to the reader.
