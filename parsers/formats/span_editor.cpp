@@ -69,6 +69,16 @@ void SpanEditor::insert(Position position, Edit edit) {
   }
   if (position.block == blocks_.size()) position = {blocks_.size() - 1, blocks_.back().size()};
   std::vector<Edit>& block = blocks_[position.block];
+  // Edits made in file order (most plans) land at the end: a full last block is then followed
+  // by a new one, not split in two halves that would stay half empty.
+  if (position.block + 1 == blocks_.size() && position.index == block.size() &&
+      block.size() + 1 >= kBlockLimit) {
+    std::vector<Edit> next;
+    next.reserve(kBlockLimit);
+    next.push_back(edit);
+    blocks_.push_back(std::move(next));
+    return;
+  }
   block.insert(block.begin() + static_cast<std::ptrdiff_t>(position.index), edit);
   if (block.size() < kBlockLimit) return;
   const auto half = static_cast<std::ptrdiff_t>(block.size() / 2);

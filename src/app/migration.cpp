@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <deque>
-#include <iterator>
 #include <map>
 #include <optional>
 
@@ -133,16 +131,10 @@ class AccountResults {
 void migrate_accounts(Profile& profile, const Policy& policy, EndpointVerification& verification,
                       const AccountResults& results, ProfileResult& out,
                       std::size_t& left_alone_unverified) {
-  std::vector<Account> read = profile.accounts();
-  verification.check_ahead(read, policy);  // the profile's new servers, in parallel
-  // Each account is let go once it is planned: a profile of many accounts is not held in memory
-  // until the end, beside the edits its plan makes.
-  std::deque<Account> before(std::make_move_iterator(read.begin()),
-                             std::make_move_iterator(read.end()));
-  std::vector<Account>().swap(read);
+  std::vector<Account> before = profile.accounts();
+  verification.check_ahead(before, policy);  // the profile's new servers, in parallel
   std::map<std::string, ServerSettings, std::less<>> edited_shared_servers;
-  for (; !before.empty(); before.pop_front()) {
-    Account& original = before.front();
+  for (Account& original : before) {
     AccountResult account_result;
     const std::string shared = profile.shared_outgoing_server(original.id);
     std::optional<Account> with_edited_server;

@@ -1,5 +1,6 @@
 #include "parsers/clients/outlook/outlook_accounts.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -131,10 +132,14 @@ std::vector<RegistryAccountKey> find_account_keys(const RegistryStore& store,
 
 OutlookAccounts::OutlookAccounts(RegistryStore& store, std::vector<RegistryAccountKey> account_keys)
     : store_(store), account_keys_(std::move(account_keys)) {
+  by_path_.reserve(account_keys_.size());
   for (std::size_t i = 0; i < account_keys_.size(); ++i) {
-    account_index_.emplace(account_keys_[i].key_path, i);
+    by_path_.push_back(static_cast<std::uint32_t>(i));
     if (account_keys_[i].kind == RegistryAccountKind::OutlookMapi) client_ = kOutlook;
   }
+  std::sort(by_path_.begin(), by_path_.end(), [this](std::uint32_t a, std::uint32_t b) {
+    return account_keys_[a].key_path < account_keys_[b].key_path;
+  });
 }
 
 std::vector<Account> OutlookAccounts::accounts() const {
@@ -145,8 +150,12 @@ std::vector<Account> OutlookAccounts::accounts() const {
 }
 
 const RegistryAccountKey* OutlookAccounts::account_key(const std::string& account_id) const {
-  const auto found = account_index_.find(account_id);
-  return found == account_index_.end() ? nullptr : &account_keys_[found->second];
+  const auto found = std::lower_bound(by_path_.begin(), by_path_.end(), account_id,
+                                      [this](std::uint32_t index, const std::string& id) {
+                                        return account_keys_[index].key_path < id;
+                                      });
+  if (found == by_path_.end() || account_keys_[*found].key_path != account_id) return nullptr;
+  return &account_keys_[*found];
 }
 
 Account OutlookAccounts::read_account(const RegistryAccountKey& key) const {

@@ -5,10 +5,10 @@
 // accounts keep REG_SZ strings.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "parsers/clients/outlook/outlook_client.h"
@@ -65,9 +65,9 @@ class OutlookAccounts {
   RegistryStore& store_;
   ClientKind client_ = kOutlookExpress;
   std::vector<RegistryAccountKey> account_keys_;
-  // id -> index in account_keys_, viewing their paths (a large export has tens of thousands of
-  // long ones): a copy would view the original's, so the mapping is not copied.
-  std::unordered_map<std::string_view, std::size_t> account_index_;
+  // Indexes in account_keys_ in the order of their paths, to find an account by id: four bytes
+  // an account (a large export has tens of thousands).
+  std::vector<std::uint32_t> by_path_;
 };
 
 }  // namespace mailmig

@@ -817,8 +817,7 @@ class EntryReader {
                                          "regedit stops importing at this key deletion: it needs "
                                          "a key below HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE, ..."));
       }
-      push_key(RegLineKind::KeyDeletion, current, target, start + 2);
-      return ParseResult::success();
+      return push_key(RegLineKind::KeyDeletion, current, target, start + 2);
     }
     if (!root_matches(raw_path, root_length)) {
       // regedit closes the open key and cannot open this one: values after it are dropped.
@@ -827,16 +826,20 @@ class EntryReader {
       return ParseResult::success();
     }
     section_ = entries_.size();
-    push_key(RegLineKind::Key, current, raw_path, start + 1);
-    return ParseResult::success();
+    return push_key(RegLineKind::Key, current, raw_path, start + 1);
   }
 
-  void push_key(RegLineKind kind, std::size_t line_index, std::string_view raw_path,
-                std::size_t column) {
+  ParseResult push_key(RegLineKind kind, std::size_t line_index, std::string_view raw_path,
+                       std::size_t column) {
     RegEntry& entry = push(kind, line_index, line_index);
-    entry.name_begin = static_cast<std::uint32_t>(raw_path.data() - text_.data());
-    entry.name_size = static_cast<std::uint32_t>(raw_path.size());
+    if (!entry.set_name_span(static_cast<std::size_t>(raw_path.data() - text_.data()),
+                             raw_path.size())) {
+      return stop(ParseResult::failure(line_index + 1, column,
+                                       "a key line longer than mailmig reads (65,535 bytes to "
+                                       "the end of the key's path; Windows allows far less)"));
+    }
     decode(raw_path, TextField::KeyPath, line_index + 1, column, "undecodable key name");
+    return ParseResult::success();
   }
 
   // After the value name: `= data`, a deletion, or something regedit ignores. `name_at` is
@@ -857,9 +860,7 @@ class EntryReader {
     // The name is looked up where it stands in the text when it is its own UTF-8 spelling.
     if (name_at != std::string_view::npos &&
         (encoding_ == RegEncoding::Utf16Le || (keeps_ascii_ && is_ascii(raw_name)))) {
-      entry.name_as_written = true;
-      entry.name_begin = static_cast<std::uint32_t>(lines_[first].begin + name_at);
-      entry.name_size = static_cast<std::uint32_t>(raw_name.size());
+      entry.name_as_written = entry.set_name_span(lines_[first].begin + name_at, raw_name.size());
     }
     RegValue& value = value_;
     value.kind = RegDataKind::String;
@@ -1173,7 +1174,7 @@ std::uint32_t RegFile::data_begin(const RegEntry& entry) const {
   std::size_t pos = 0;
   if (entry.name_as_written) {
     // After the closing quote (after the '@' of the default value, whose name is empty).
-    pos = entry.name_begin - entry.begin + entry.name_size + 1;
+    pos = entry.name_span.offset + entry.name_span.size + 1;
   } else if (pos = skip_blanks(line, 0) + 1; line[pos - 1] == '"') {
     // A name with escapes or bytes to decode: to its closing quote, stepping over escapes and
     // double-byte characters as the reader does.
@@ -1245,7 +1246,7 @@ std::string_view RegFile::parsed_content(const RegEntry& entry) const {
 std::vector<const RegEntry*> RegFile::edited_entries() const {
   std::vector<const RegEntry*> entries;
   entries.reserve(edited_.size());
-  for (const std::size_t index : edited_) entries.push_back(&entry_at(index));
+  for (const std::uint32_t index : edited_) entries.push_back(&entry_at(index));
   return entries;
 }
 
@@ -1333,8 +1334,8 @@ inline bool RegFile::is_value_named(std::size_t index, std::string_view name) co
   // The usual case, without a call: the name as written, compared where it stands (an edit
   // keeps it, but for its case, which the comparison ignores).
   if (entry.name_as_written) {
-    return entry.name_size == name.size() &&
-           reg_names_equal(std::string_view(text_).substr(entry.name_begin, entry.name_size), name);
+    return entry.name_size() == name.size() &&
+           reg_names_equal(std::string_view(text_).substr(entry.name_begin(), name.size()), name);
   }
   return has_decoded_name(entry, name);
 }
@@ -1467,7 +1468,7 @@ bool RegFile::read_plain_value(const RegEntry& entry, RegValue& value) const {
     }
   }
   value.kind = entry.data_kind;
-  value.name.assign(text_, entry.name_begin, entry.name_size);
+  value.name.assign(text_, entry.name_begin(), entry.name_size());
   return true;
 }
 
@@ -1489,7 +1490,7 @@ std::string RegFile::value_name(const RegEntry& entry) const {
   if (const AddedLine* added = added_line(entry)) return added->name;
   // An edit may spell the name in another case: then its line tells.
   if (entry.name_as_written && !replacement(entry)) {
-    return std::string(text_, entry.name_begin, entry.name_size);
+    return std::string(text_, entry.name_begin(), entry.name_size());
   }
   return value(entry).name;
 }
@@ -1627,7 +1628,7 @@ ParseResult RegFile::set_entry(std::size_t found, const RegValue& value) {
   if (!was_parsed(entry)) added_lines_[entry.added_index].name = value.name;
   if (!entry.edited) {
     entry.edited = true;
-    edited_.push_back(found);
+    edited_.push_back(static_cast<std::uint32_t>(found));
   }
   return ParseResult::success();
 }
@@ -1691,7 +1692,7 @@ ParseResult RegFile::add_value(std::string_view key_path, const RegValue& value)
   added_lines_.push_back({std::move(line), value.name, parsed_anchor, RegEntry::npos});
   added_lines_.back().next_added = static_cast<std::uint32_t>(next_added(after));
   set_next_added(after, index);
-  edited_.push_back(index);
+  edited_.push_back(static_cast<std::uint32_t>(index));
   rebuild_insertion(parsed_anchor);
   return ParseResult::success();
 }
@@ -1718,7 +1719,7 @@ ParseResult RegFile::delete_value(std::string_view key_path, std::string_view na
   entry.kind = RegLineKind::ValueDeletion;
   if (!entry.edited) {
     entry.edited = true;
-    edited_.push_back(found);
+    edited_.push_back(static_cast<std::uint32_t>(found));
   }
   return ParseResult::success();
 }

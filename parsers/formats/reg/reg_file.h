@@ -58,6 +58,14 @@ struct RegValue {
 // RegFile::value), as a large export has a million of them: 24 bytes. What the text tells
 // is found there when asked for: line numbers, where the lines end and where the data starts
 // (RegFile::first_line, last_line, entry_end, data_begin).
+// Where a name stands in its entry's first line: bytes after the entry's start, and its size.
+// 16 bits each, as a large export has a million entries: a value name longer than that (regedit
+// writes up to 16,383 characters) is read by decoding it, and a key path longer is refused.
+struct RegNameSpan {
+  std::uint16_t offset = 0;
+  std::uint16_t size = 0;
+};
+
 struct RegEntry {
   RegLineKind kind = RegLineKind::Opaque;
   bool edited = false;  // set_value or add_value wrote it (RegFile::edited_entries)
@@ -75,16 +83,25 @@ struct RegEntry {
   // path between the brackets (after the '-' of a deletion), which RegFile::raw_key_path gives.
   // A value add_value added has no span: its slot holds the value's index among the added ones.
   union {
-    std::uint32_t name_begin = 0;
+    RegNameSpan name_span{};
     std::uint32_t added_index;
   };
-  std::uint32_t name_size = 0;
+
+  std::uint32_t name_begin() const { return begin + name_span.offset; }
+  std::uint32_t name_size() const { return name_span.size; }
+  // Sets name_span to [name_begin, name_begin + size); false when it does not fit in 16 bits.
+  bool set_name_span(std::size_t name_begin, std::size_t size) {
+    const std::size_t offset = name_begin - begin;
+    if (offset > UINT16_MAX || size > UINT16_MAX) return false;
+    name_span = {static_cast<std::uint16_t>(offset), static_cast<std::uint16_t>(size)};
+    return true;
+  }
 
   // Indexes are 32-bit like the offsets (an entry holds at least one byte of the text, and each
   // added value one entry).
   static constexpr std::uint32_t npos = static_cast<std::uint32_t>(-1);
 };
-static_assert(sizeof(RegEntry) <= 24, "a large export has a million entries");
+static_assert(sizeof(RegEntry) <= 20, "a large export has a million entries");
 
 // Case-insensitive (ASCII) comparison of key paths and value names. Inline, since look-ups compare
 // many names: most differ in length, and names are short, so a loop that folds case only where
@@ -158,7 +175,7 @@ class RegFile final : public LosslessDocument {
   // A Key or KeyDeletion entry's path (UTF-8), and as written in the document's text.
   std::string_view key_path(const RegEntry& entry) const;
   std::string_view raw_key_path(const RegEntry& entry) const {
-    return std::string_view(text_).substr(entry.name_begin, entry.name_size);
+    return std::string_view(text_).substr(entry.name_begin(), entry.name_size());
   }
 
   // The paths of the keys regedit opens, each once (first spelling), in file order.
@@ -298,7 +315,7 @@ class RegFile final : public LosslessDocument {
   // Key and KeyDeletion entries whose path is not as written (not name_as_written): by index,
   // the path decoded to UTF-8. Only ANSI files with paths other than ASCII have them.
   std::unordered_map<std::uint32_t, std::string> decoded_key_paths_;
-  std::vector<std::size_t> edited_;              // edited_entries(), by index
+  std::vector<std::uint32_t> edited_;            // edited_entries(), by index
   std::vector<std::uint32_t> line_checkpoints_;  // first_line of entry k * kLineCheckpointStride
 };
 

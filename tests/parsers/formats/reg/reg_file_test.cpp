@@ -602,7 +602,28 @@ constexpr const char* kPeerOeKey =
 // A large export has a million entries (issue 14): each byte of an entry is a megabyte of a plan's
 // peak memory. An entry is offsets into the text, its value decoded when asked for (160 bytes
 // when it held the decoded value).
-TEST(RegFileMemory, AnEntryIsOffsetsWithoutADecodedValue) { EXPECT_LE(sizeof(RegEntry), 56u); }
+TEST(RegFileMemory, AnEntryIsOffsetsWithoutADecodedValue) { EXPECT_LE(sizeof(RegEntry), 20u); }
+
+// An entry keeps where its name stands in 16 bits: a longer value name (regedit allows 16,383
+// characters, so only a hand-made file has one) is read by decoding its line, and a longer key
+// path, which Windows cannot hold, is refused with its line.
+TEST(RegFileMemory, NamesPastSixteenBitsAreDecodedOrRefused) {
+  const std::string long_name(70000, 'n');
+  RegFile file = parse_ok("REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\K]\r\n\"" + long_name +
+                          "\"=dword:00000001\r\n\"Short\"=\"x\"\r\n");
+  ASSERT_TRUE(file.find_value("HKEY_CURRENT_USER\\K", long_name));
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\K", long_name)->dword, 1u);
+  EXPECT_EQ(file.value_names("HKEY_CURRENT_USER\\K"),
+            (std::vector<std::string>{long_name, "Short"}));
+  ASSERT_TRUE(file.set_dword("HKEY_CURRENT_USER\\K", long_name, 2).ok);
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\K", long_name)->dword, 2u);
+
+  const std::string long_path = "HKEY_CURRENT_USER\\" + std::string(70000, 'k');
+  EXPECT_EQ(
+      parse_error("REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\r\n[" + long_path + "]\r\n"),
+      "x:5: a key line longer than mailmig reads (65,535 bytes to the end of the key's path; "
+      "Windows allows far less)");
+}
 
 // An ANSI export's text is its bytes: a plan of a 45 MB export holds them once.
 TEST(RegFileMemory, AnAnsiFileTakesItsBytesAsItsTextWithoutACopy) {
