@@ -619,10 +619,9 @@ TEST(RegFileMemory, NamesPastSixteenBitsAreDecodedOrRefused) {
   EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\K", long_name)->dword, 2u);
 
   const std::string long_path = "HKEY_CURRENT_USER\\" + std::string(70000, 'k');
-  EXPECT_EQ(
-      parse_error("REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\r\n[" + long_path + "]\r\n"),
-      "x:5: a key line longer than mailmig reads (65,535 bytes to the end of the key's path; "
-      "Windows allows far less)");
+  EXPECT_EQ(parse_error("REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\r\n[" + long_path + "]\r\n"),
+            "x:5: a key line longer than mailmig reads (65,535 bytes to the end of the key's path; "
+            "Windows allows far less)");
 }
 
 // An ANSI export's text is its bytes: a plan of a 45 MB export holds them once.
