@@ -25,12 +25,12 @@ struct LastWriter {
 // Whether the field reads the same in both accounts, found without building its text (the plan
 // asks for every field of every account).
 bool same_field(const Account& a, const Account& b, FieldRef field) {
-  const ServerSettings* server_a = field.side == Side::Incoming ? &a.incoming
-                                   : a.outgoing                 ? &*a.outgoing
-                                                                : nullptr;
-  const ServerSettings* server_b = field.side == Side::Incoming ? &b.incoming
-                                   : b.outgoing                 ? &*b.outgoing
-                                                                : nullptr;
+  const auto server_of = [side = field.side](const Account& account) -> const ServerSettings* {
+    if (side == Side::Incoming) return &account.incoming;
+    return account.outgoing ? &*account.outgoing : nullptr;
+  };
+  const ServerSettings* server_a = server_of(a);
+  const ServerSettings* server_b = server_of(b);
   if (!server_a || !server_b) return server_a == server_b;
   switch (field.kind) {
     case FieldKind::Protocol:
