@@ -1,11 +1,14 @@
 #include "parsers/formats/reg/reg_file.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <functional>
 #include <limits>
 #include <optional>
+#include <random>
 #include <utility>
 
 #include "src/encoding/codec.h"
@@ -1075,24 +1078,52 @@ ParseResult RegFile::parse(std::string_view bytes, std::string* owned, RegFile& 
   return result;
 }
 
+namespace {
+
+// Eight bytes with their ASCII capitals made small (Windows compares paths so), each byte
+// apart without a branch: a byte is a capital when it is below 0x80 and in 'A'..'Z'.
+std::uint64_t fold_ascii_capitals(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101u;
+  constexpr std::uint64_t kHighBits = 0x8080808080808080u;
+  const std::uint64_t low_bits = word & ~kHighBits;
+  const std::uint64_t from_a = low_bits + (0x80 - 'A') * kOnes;      // high bit: >= 'A'
+  const std::uint64_t past_z = low_bits + (0x80 - 'Z' - 1) * kOnes;  // high bit: > 'Z'
+  const std::uint64_t capitals = from_a & ~past_z & ~word & kHighBits;
+  return word | (capitals >> 2);  // 0x80 >> 2 is the 0x20 that makes a capital small
+}
+
+// A seed of this process: a file cannot be made whose key paths all share one hash, which would
+// make every look-up in the key index walk all of them, without knowing it.
+std::uint64_t process_seed() {
+  static const std::uint64_t seed = [] {
+    std::uint64_t value =
+        static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    try {
+      value ^= static_cast<std::uint64_t>(std::random_device{}()) << 32;
+    } catch (const std::exception&) {
+      // No source of randomness: the clock alone still differs from run to run.
+    }
+    return value * 0x9E3779B97F4A7C15u;
+  }();
+  return seed;
+}
+
+}  // namespace
+
 std::uint64_t RegFile::path_hash(std::string_view path) {
-  // Eight bytes at a time, each with its 0x20 bit set: two spellings of a path that differ in
-  // ASCII case then give the same words (other bytes that differ only in that bit collide,
-  // which the look-up's comparison sorts out).
-  constexpr std::uint64_t kCaseBits = 0x2020202020202020u;
+  // Eight bytes at a time, capitals folded, so that two spellings of a path that differ in ASCII
+  // case give the same hash, and paths that differ otherwise almost never do.
   constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15u;
-  std::uint64_t hash = path.size();
+  std::uint64_t hash = process_seed() ^ path.size();
   std::size_t pos = 0;
   for (std::uint64_t word = 0; pos + sizeof word <= path.size(); pos += sizeof word) {
     std::memcpy(&word, path.data() + pos, sizeof word);
-    hash = (hash ^ (word | kCaseBits)) * kMultiplier;
+    hash = (hash ^ fold_ascii_capitals(word)) * kMultiplier;
     hash ^= hash >> 29;
   }
   std::uint64_t tail = 0;
-  for (std::size_t shift = 0; pos < path.size(); ++pos, shift += 8) {
-    tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(path[pos]) | 0x20u) << shift;
-  }
-  hash = (hash ^ tail) * kMultiplier;
+  std::memcpy(&tail, path.data() + pos, path.size() - pos);
+  hash = (hash ^ fold_ascii_capitals(tail)) * kMultiplier;
   return hash ^ (hash >> 32);
 }
 

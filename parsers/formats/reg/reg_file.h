@@ -224,6 +224,11 @@ class RegFile final : public LosslessDocument {
   };
   std::string render_export(const std::vector<Section>& sections) const;
 
+  // The hash the key index files a path under: the same for every spelling of the path in ASCII
+  // case, as Windows compares them, and seeded per process, so that a file cannot hold many
+  // paths of one hash (each look-up would walk them all).
+  static std::uint64_t path_hash(std::string_view path);
+
   // Text in the document's encoding to bytes of the file (BOM added for UTF-16).
   std::string encode_text(std::string_view text) const;
 
@@ -254,9 +259,6 @@ class RegFile final : public LosslessDocument {
   // The first entry added after entry `index` (parsed or added), or npos.
   std::size_t next_added(std::size_t index) const;
   void set_next_added(std::size_t index, std::size_t added);
-  // Key paths compare without regard to ASCII case, as on Windows: the hash of a path is the
-  // same for every spelling.
-  static std::uint64_t path_hash(std::string_view path);
   RegKeyIndex::Sections find_sections(std::string_view key_path) const;
   // Calls visit(index) for the entries of the section that starts at Key entry `key`, in file
   // order, added entries included.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
@@ -943,9 +944,9 @@ TEST(RegEntries, CopiedAndMovedFilesStillFindTheirKeys) {
   EXPECT_EQ(moved.key_paths(), std::vector<std::string>{"HKEY_USERS\\A"});
 }
 
-// Paths that differ only in a bit that case folding ignores for letters ('@' and '`') hash
-// alike but are two keys.
-TEST(RegEntries, PathsWhoseHashesCollideAreTwoKeys) {
+// Paths that differ only in the bit that makes a letter small, in bytes that are no letters
+// ('@' and '`'), are two keys.
+TEST(RegEntries, PathsThatDifferInTheCaseBitOfOtherBytesAreTwoKeys) {
   const RegFile file = parse_ok(
       "REGEDIT4\r\n[HKEY_CURRENT_USER\\@]\r\n\"a\"=\"at\"\r\n"
       "[HKEY_CURRENT_USER\\`]\r\n\"a\"=\"grave\"\r\n[HKEY_CURRENT_USER\\@]\r\n\"b\"=\"2\"\r\n");
@@ -955,6 +956,37 @@ TEST(RegEntries, PathsWhoseHashesCollideAreTwoKeys) {
   EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\`", "b"), std::nullopt);
   EXPECT_EQ(file.key_paths(),
             (std::vector<std::string>{"HKEY_CURRENT_USER\\@", "HKEY_CURRENT_USER\\`"}));
+}
+
+// Thousands of paths that differ only in such bytes: each its own key, each found (a hash that
+// folded those bytes too gave them all one hash, and every look-up walked all of them).
+TEST(RegEntries, ManyPathsThatDifferOnlyInTheCaseBitOfOtherBytes) {
+  constexpr int kBits = 12;
+  std::string bytes = "REGEDIT4\r\n";
+  auto path_of = [](int n) {
+    std::string path = "HKEY_CURRENT_USER\\";
+    for (int bit = 0; bit < kBits; ++bit) path += (n >> bit & 1) != 0 ? '`' : '@';
+    return path;
+  };
+  for (int n = 0; n < 1 << kBits; ++n) {
+    char number[16];
+    std::snprintf(number, sizeof number, "%08x", n);
+    bytes += "[" + path_of(n) + "]\r\n\"n\"=dword:" + number + "\r\n";
+  }
+  const RegFile file = parse_ok(bytes);
+  EXPECT_EQ(file.key_paths().size(), std::size_t{1} << kBits);
+  for (int n = 0; n < 1 << kBits; n += 97) {
+    const auto value = file.find_value(path_of(n), "n");
+    ASSERT_TRUE(value) << n;
+    EXPECT_EQ(value->dword, static_cast<std::uint32_t>(n)) << n;
+  }
+  // Paths that differ in the case of letters are one key.
+  EXPECT_TRUE(file.find_value("hkey_current_user\\@@@@@@@@@@@@", "N"));
+  EXPECT_EQ(RegFile::path_hash("HKEY_CURRENT_USER\\Software\\Mail"),
+            RegFile::path_hash("hkey_current_user\\software\\MAIL"));
+  EXPECT_NE(RegFile::path_hash(path_of(0)), RegFile::path_hash(path_of(1)));
+  EXPECT_NE(RegFile::path_hash("HKEY_CURRENT_USER\\[x]"),
+            RegFile::path_hash("HKEY_CURRENT_USER\\{x}"));
 }
 
 TEST(RegEdits, ExportFragmentInTheFilesEncoding) {
