@@ -1,7 +1,6 @@
 #include "parsers/clients/outlook/outlook_profile.h"
 
 #include <algorithm>
-#include <unordered_set>
 #include <utility>
 
 #include "src/encoding/codec.h"
@@ -34,32 +33,13 @@ std::string file_stem(const std::string& path) {
   return path;
 }
 
-// The paths of the export's keys where an account may be, each once (its first spelling), in
-// file order: RegFile::key_paths() filtered, without copying the paths of the other keys (an
-// export of a whole branch has hundreds of thousands).
-std::vector<std::string> account_key_candidates(const RegFile& document) {
-  std::vector<std::string> paths;
-  std::unordered_set<std::string> seen;  // in ASCII upper case: Windows ignores the case
-  for (const RegEntry& entry : document.entries()) {
-    if (entry.kind != RegLineKind::Key) continue;
-    const std::string_view path = document.key_path(entry);
-    if (!is_account_key_path(path)) continue;
-    std::string folded(path);
-    for (char& c : folded) {
-      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    }
-    if (seen.insert(std::move(folded)).second) paths.emplace_back(path);
-  }
-  return paths;
-}
-
 }  // namespace
 
 OutlookProfile::OutlookProfile(std::string path, RegFile document)
     : path_(std::move(path)),
       document_(std::move(document)),
       store_(document_),
-      accounts_(store_, find_account_keys(store_, account_key_candidates(document_))),
+      accounts_(store_, find_account_keys(store_, document_.key_paths(is_account_key_path))),
       delta_(*this, false),
       undo_(*this, true) {
   const std::string stem = file_stem(path_);

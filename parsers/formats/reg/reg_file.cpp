@@ -1305,15 +1305,7 @@ void RegFile::rebuild_insertion(std::size_t anchor) {
 }
 
 std::vector<std::string> RegFile::key_paths() const {
-  std::vector<std::string> paths;
-  for (std::size_t i = 0; i < entries_.size(); ++i) {
-    const RegEntry& entry = entries_[i];
-    // The first spelling: the path's first Key entry.
-    if (entry.kind == RegLineKind::Key && find_sections(key_path(entry)).front() == i) {
-      paths.emplace_back(key_path(entry));
-    }
-  }
-  return paths;
+  return key_paths([](std::string_view) { return true; });
 }
 
 const RegEntry* RegFile::find_entry(std::string_view key_path, std::string_view name) const {

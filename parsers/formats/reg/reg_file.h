@@ -178,8 +178,20 @@ class RegFile final : public LosslessDocument {
     return std::string_view(text_).substr(entry.name_begin(), entry.name_size());
   }
 
-  // The paths of the keys regedit opens, each once (first spelling), in file order.
+  // The paths of the keys regedit opens, each once (first spelling), in file order; only those
+  // keep(path) accepts, asked first, so that the others are neither looked up nor copied.
   std::vector<std::string> key_paths() const;
+  template <typename Keep>
+  std::vector<std::string> key_paths(Keep keep) const {
+    std::vector<std::string> paths;
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      if (entries_[i].kind != RegLineKind::Key) continue;
+      const std::string_view path = key_path(entries_[i]);
+      // The first spelling: the path's first Key entry.
+      if (keep(path) && find_sections(path).front() == i) paths.emplace_back(path);
+    }
+    return paths;
+  }
   // The entry that decides a value after import (the last setting or deletion of it); nullptr
   // when the value is never written. Paths and names compare case-insensitively like Windows.
   const RegEntry* find_entry(std::string_view key_path, std::string_view name) const;
