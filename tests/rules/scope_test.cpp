@@ -13,6 +13,7 @@ namespace {
 TEST(Scope, LocalHostsInEverySpellingAResolverAccepts) {
   for (const char* host :
        {"localhost", "LOCALHOST", "localhost.", "imap.localhost", "localhost.localdomain",
+        "LocalHost.LocalDomain.", "IMAP.LocalHost", "[localhost]",
         "127.0.0.1", "127.1", "127.255.255.254", "2130706433", "0.0.0.0", "::1", "[::1]",
         "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1", "::1%lo", "::"}) {
     EXPECT_TRUE(is_local_host(host)) << host;
@@ -20,7 +21,8 @@ TEST(Scope, LocalHostsInEverySpellingAResolverAccepts) {
   }
   for (const char* host :
        {"pop.tanaka.dti.ne.jp", "localhost.example.jp", "mylocalhost", "128.0.0.1", "10.0.0.1",
-        "192.0.2.10", "127.0.0.1.example.jp", "2001:db8::1", "::2", "[2001:db8::25]", "256.1"}) {
+        "192.0.2.10", "127.0.0.1.example.jp", "2001:db8::1", "::2", "[2001:db8::25]", "256.1",
+        "localdomain", "mail.localdomain", "xlocalhost", ".localhost", "localhost.localdomainx"}) {
     EXPECT_FALSE(is_local_host(host)) << host;
   }
   EXPECT_TRUE(is_organisation_host("192.0.2.10"));

@@ -176,7 +176,9 @@ class AccountKeys {
     if (line == 0) return std::nullopt;
     return line - 1;
   }
-  std::string text(std::string_view key) const { return std::string(raw(key).value_or("")); }
+  // The value, empty when the key is missing; a view into the document, valid until an edit.
+  std::string_view view(std::string_view key) const { return raw(key).value_or(""); }
+  std::string text(std::string_view key) const { return std::string(view(key)); }
   int integer(std::string_view key, int fallback) const {
     auto value = raw(key);
     return value ? static_cast<int>(c_atoi(*value)) : fallback;
@@ -315,24 +317,36 @@ struct AccountReading {
   ProtocolValue protocol;
 };
 
-AccountReading read_account(const AccountKeys& keys, bool sylpheed_numbering, std::string id) {
-  AccountReading reading;
+// Empties a server's settings; its strings keep their storage.
+void clear_keeping_storage(ServerSettings& server) {
+  std::string hostname = std::move(server.hostname);
+  std::string username = std::move(server.username);
+  server = ServerSettings{};
+  hostname.clear();
+  username.clear();
+  server.hostname = std::move(hostname);
+  server.username = std::move(username);
+}
+
+// Reads the account into `reading`, whose strings keep their storage: the writer reads its
+// account again after each edit, and such a read then allocates nothing.
+void read_account(const AccountKeys& keys, bool sylpheed_numbering, AccountReading& reading) {
   Account& account = reading.account;
-  account.id = std::move(id);
-  account.name = keys.text("account_name");
-  account.address = keys.text("address");
+  account.name.assign(keys.view("account_name"));
+  account.address.assign(keys.view("address"));
 
   reading.protocol = decode_protocol(keys.integer("protocol", 0), sylpheed_numbering);
   ServerSettings& in = account.incoming;
+  clear_keeping_storage(in);
   in.protocol = reading.protocol.protocol;
   if (auto receive = receive_keys(in.protocol)) {
-    in.hostname = keys.text(receive->server);
+    in.hostname.assign(keys.view(receive->server));
     in.socket_type = socket_of(keys.ssl(receive->ssl));
     const int default_port =
         in.socket_type == SocketType::Ssl ? receive->ssl_port : receive->plain_port;
     in.port = keys.boolean(receive->set_port, false) ? keys.port(receive->port, receive->plain_port)
                                                      : default_port;
-    in.username = keys.text("user_id");
+    in.username.assign(keys.view("user_id"));
     if (in.protocol == Protocol::Pop3) {
       const bool claws = keys.claws();
       const bool use_pop_auth = claws && keys.boolean("use_pop_auth", false);
@@ -364,14 +378,18 @@ AccountReading read_account(const AccountKeys& keys, bool sylpheed_numbering, st
     in.authentication = AuthMethod::None;
   }
 
-  std::string smtp_server = keys.text("smtp_server");
+  const std::string_view smtp_server = keys.view("smtp_server");
   const bool uses_mail_command = keys.claws() && keys.boolean("use_mail_command", false) &&
                                  !keys.raw("mail_command").value_or("sendmail").empty();
-  if (smtp_server.empty() || uses_mail_command) return reading;
+  if (smtp_server.empty() || uses_mail_command) {
+    account.outgoing.reset();
+    return;
+  }
 
-  ServerSettings out;
+  ServerSettings& out = account.outgoing ? *account.outgoing : account.outgoing.emplace();
+  clear_keeping_storage(out);
   out.protocol = Protocol::Smtp;
-  out.hostname = std::move(smtp_server);
+  out.hostname.assign(smtp_server);
   out.socket_type = socket_of(keys.ssl("ssl_smtp"));
   out.port = keys.boolean("set_smtpport", false) ? keys.port("smtp_port", 25)
                                                  : default_port(Protocol::Smtp, out.socket_type);
@@ -384,9 +402,14 @@ AccountReading read_account(const AccountKeys& keys, bool sylpheed_numbering, st
     out.authentication = smtp_auth_of(keys.integer("smtp_auth_method", 0), keys.claws());
   }
   // An empty smtp_user_id makes the client log in with the receive user and password.
-  const std::string smtp_user = keys.text("smtp_user_id");
-  out.username = smtp_user.empty() ? keys.text("user_id") : smtp_user;
-  account.outgoing = std::move(out);
+  const std::string_view smtp_user = keys.view("smtp_user_id");
+  out.username.assign(smtp_user.empty() ? keys.view("user_id") : smtp_user);
+}
+
+AccountReading read_account(const AccountKeys& keys, bool sylpheed_numbering, std::string id) {
+  AccountReading reading;
+  reading.account.id = std::move(id);
+  read_account(keys, sylpheed_numbering, reading);
   return reading;
 }
 
@@ -493,11 +516,19 @@ bool AccountrcProfile::has_saved_password(const std::string& account_id,
 std::vector<Account> AccountrcProfile::accounts() const {
   std::vector<Account> result;
   result.reserve(document_.sections().size());
+  // The key tables built here find the repeated keys too, for findings().
+  std::vector<Finding> repeated_keys;
+  std::vector<std::size_t> repeats;
   for (const auto& section : document_.sections()) {
     const std::string id = std::to_string(*account_number(section.name));
-    const AccountKeys keys(section, client_);
+    repeats.clear();
+    const AccountKeys keys(section, client_, &repeats);
+    for (const std::size_t line : repeats) {
+      repeated_keys.push_back(repeated_key_finding(section, section.lines[line]));
+    }
     result.push_back(read_account(keys, uses_sylpheed_numbering(id), id).account);
   }
+  repeated_key_findings_ = std::move(repeated_keys);
   return result;
 }
 
@@ -515,7 +546,9 @@ Finding AccountrcProfile::repeated_key_finding(const AccountrcDocument::Section&
 }
 
 std::vector<Finding> AccountrcProfile::findings() const {
-  // An edit never adds or removes a repeated key, nor moves an original line's number.
+  // An edit never adds or removes a repeated key, nor moves an original line's number: what
+  // accounts() found still holds.
+  if (repeated_key_findings_) return *repeated_key_findings_;
   std::vector<Finding> found;
   std::vector<std::size_t> repeats;
   for (const auto& section : document_.sections()) {
@@ -574,13 +607,14 @@ class AccountWriter {
     return *keys_;
   }
   const AccountReading& read() const {
-    if (!reading_) reading_ = read_account(keys(), sylpheed_numbering_, "");
-    return *reading_;
+    if (!reading_current_) read_account(keys(), sylpheed_numbering_, reading_);
+    reading_current_ = true;
+    return reading_;
   }
   bool claws() const { return client_ == kClawsMail; }
 
   void set(std::string_view key, std::string_view value) {
-    reading_.reset();
+    reading_current_ = false;
     // A key the table knows is replaced where it is, without looking for its line again.
     if (const auto line = keys_ ? keys_->effective_line(key) : std::nullopt) {
       document_.replace_value(section_index_, *line, value);
@@ -593,7 +627,7 @@ class AccountWriter {
     if (section().lines.size() != lines_before) keys_.reset();
   }
   void ensure_text(std::string_view key, std::string_view value) {
-    if (keys().text(key) != value) set(key, value);
+    if (keys().view(key) != value) set(key, value);
   }
   void ensure_integer(std::string_view key, int value, int fallback) {
     if (keys().integer(key, fallback) != value) set(key, std::to_string(value));
@@ -608,7 +642,8 @@ class AccountWriter {
   AccountrcDocument& document_;
   std::size_t section_index_;
   mutable std::optional<AccountKeys> keys_;
-  mutable std::optional<AccountReading> reading_;
+  mutable AccountReading reading_;  // read again, into the same strings, after an edit
+  mutable bool reading_current_ = false;
   ClientKind client_;
   bool sylpheed_numbering_;
 };
@@ -755,7 +790,7 @@ std::vector<Finding> AccountrcProfile::apply(const EditPlan& plan) {
           {{"account", account_name}, {"username", in.username}, {"client", client_name}}));
       // The outgoing server logs in with the receive user unless it has its own.
       if (wanted.outgoing && !is_changed(Side::Outgoing, FieldKind::Username) &&
-          wanted.outgoing->username == old_user && writer.keys().text("smtp_user_id").empty()) {
+          wanted.outgoing->username == old_user && writer.keys().view("smtp_user_id").empty()) {
         wanted.outgoing->username = in.username;
       }
     }
@@ -795,7 +830,7 @@ std::vector<Finding> AccountrcProfile::apply(const EditPlan& plan) {
     }
 
     if (out.username != writer.read().account.outgoing->username) {
-      if (out.username == writer.keys().text("user_id")) {
+      if (out.username == writer.keys().view("user_id")) {
         writer.ensure_text("smtp_user_id", "");  // use the receive user and password
       } else {
         writer.ensure_text("smtp_user_id", out.username);
@@ -813,7 +848,7 @@ std::vector<Finding> AccountrcProfile::apply(const EditPlan& plan) {
   }
 
   // Every change must read back from the new bytes; report any that does not.
-  Account after = writer.read().account;
+  const Account& after = writer.read().account;
   for (const FieldRef field : changed) {
     const auto value = read_field(after, field);
     const auto target = read_field(wanted, field);

@@ -79,6 +79,9 @@ class AccountrcProfile final : public Profile {
   std::unordered_map<std::string, std::size_t> section_of_id_;  // "1" -> index in sections()
   int clawsrc_config_version_ = 0;  // Claws assumes 0 when clawsrc has none
   std::map<std::string, std::set<std::string>> saved_passwords_;  // account id -> {recv, send}
+  // The repeated keys' findings, kept by accounts(), which reads every key table findings() would
+  // build again.
+  mutable std::optional<std::vector<Finding>> repeated_key_findings_;
 };
 
 // Loads `dir`/accountrc (or `dir` itself when it names a file).
