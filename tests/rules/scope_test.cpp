@@ -13,9 +13,9 @@ namespace {
 TEST(Scope, LocalHostsInEverySpellingAResolverAccepts) {
   for (const char* host :
        {"localhost", "LOCALHOST", "localhost.", "imap.localhost", "localhost.localdomain",
-        "LocalHost.LocalDomain.", "IMAP.LocalHost", "[localhost]",
-        "127.0.0.1", "127.1", "127.255.255.254", "2130706433", "0.0.0.0", "::1", "[::1]",
-        "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1", "::1%lo", "::"}) {
+        "LocalHost.LocalDomain.", "IMAP.LocalHost", "[localhost]", "127.0.0.1", "127.1",
+        "127.255.255.254", "2130706433", "0.0.0.0", "::1", "[::1]", "0:0:0:0:0:0:0:1",
+        "::ffff:127.0.0.1", "::1%lo", "::"}) {
     EXPECT_TRUE(is_local_host(host)) << host;
     EXPECT_FALSE(is_organisation_host(host)) << host;
   }
