@@ -699,6 +699,21 @@ TEST(RegEdits, SetDwordReplacesOnlyThatLine) {
   EXPECT_EQ(file.find_value(kPeerOeKey, "SMTP Port")->dword, 587u);
 }
 
+// A type is written in lower-case hex without leading zeros, a dword in eight digits, as regedit
+// writes them.
+TEST(RegEdits, TypesAndNumbersAreWrittenAsRegeditWritesThem) {
+  RegFile file = parse_ok("REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"d\"=dword:00000001\r\n");
+  ASSERT_TRUE(file.set_dword("HKEY_CURRENT_USER\\A", "d", 0xABCDEF09));
+  ASSERT_TRUE(file.put_value("HKEY_CURRENT_USER\\A",
+                             RegValue::binary("q", std::string("\x01\0\0\0\0\0\0\xFF", 8), 11)));
+  ASSERT_TRUE(file.put_value("HKEY_CURRENT_USER\\A",
+                             RegValue::binary("t", std::string("\x7F", 1), 0x1234)));
+  EXPECT_EQ(file.serialize(),
+            "REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"d\"=dword:abcdef09\r\n"
+            "\"q\"=hex(b):01,00,00,00,00,00,00,ff\r\n\"t\"=hex(1234):7f\r\n");
+  EXPECT_EQ(file.find_value("HKEY_CURRENT_USER\\A", "t")->type, 0x1234u);
+}
+
 TEST(RegEdits, SetBinaryRewrapsAContinuedValue) {
   const std::string bytes = bytes_of(peer("real-clients/wine-regedit-8.0/oe-account-unicode.reg"));
   RegFile file = parse_ok(bytes);
