@@ -666,6 +666,43 @@ TEST(RegFileMemory, ValuesAreDecodedFromTheEntrysLinesWithEdits) {
   EXPECT_EQ(hex.find_value("HKEY_CURRENT_USER\\A", "c")->bytes, "\x01\x02");
 }
 
+// An edited value reads back as the file written with the edit reads: each kind of value, names
+// in another case and with escapes, text other than ASCII, in both encodings.
+TEST(RegFileMemory, AnEditedValueReadsAsTheWrittenFileReadsIt) {
+  const std::string text =
+      "[HKEY_CURRENT_USER\\A]\r\n\"d\"=dword:00000001\r\n\"s\"=\"x\"\r\n\"q\\\"\"=\"x\"\r\n"
+      "\"h\"=hex:01\r\n\"e\"=hex(2):41,00,00,00\r\n";
+  for (const std::string& bytes :
+       {"REGEDIT4\r\n" + text, utf16_file("Windows Registry Editor Version 5.00\r\n" + text)}) {
+    RegFile file = parse_ok(bytes);
+    const std::string key = "HKEY_CURRENT_USER\\A";
+    ASSERT_TRUE(file.set_dword(key, "D", 0x24b));
+    ASSERT_TRUE(file.set_string(key, "S", "y z"));
+    ASSERT_TRUE(file.set_string(key, "Q\"", "w"));
+    ASSERT_TRUE(file.set_binary(key, "h", std::string(40, '\x5A')));  // over three lines
+    ASSERT_TRUE(file.put_value(key, RegValue::binary("e", std::string("B\0\0\0", 4), 2)));
+    const RegFile written = parse_ok(file.serialize());
+    for (const char* name : {"d", "s", "q\"", "h", "e"}) {
+      const auto edited = file.find_value(key, name);
+      const auto read = written.find_value(key, name);
+      ASSERT_TRUE(edited && read) << name;
+      EXPECT_EQ(edited->name, read->name) << name;
+      EXPECT_EQ(edited->kind, read->kind) << name;
+      EXPECT_EQ(edited->type, read->type) << name;
+      EXPECT_EQ(edited->text, read->text) << name;
+      EXPECT_EQ(edited->dword, read->dword) << name;
+      EXPECT_EQ(edited->bytes, read->bytes) << name;
+    }
+    EXPECT_EQ(file.find_value(key, "d")->name, "D");
+    EXPECT_EQ(file.find_value(key, "d")->dword, 0x24bu);
+    EXPECT_EQ(file.find_value(key, "h")->bytes, std::string(40, '\x5A'));
+  }
+  // Text other than ASCII, which an ANSI file holds in its code page.
+  RegFile ansi = parse_ok("REGEDIT4\r\n[HKEY_CURRENT_USER\\A]\r\n\"n\"=\"x\"\r\n");
+  ASSERT_TRUE(ansi.set_string("HKEY_CURRENT_USER\\A", "n", "\xE6\x97\xA5"));
+  EXPECT_EQ(ansi.find_value("HKEY_CURRENT_USER\\A", "n")->text, "\xE6\x97\xA5");
+}
+
 TEST(RegEdits, AnUneditedFileSerializesToItsInput) {
   const std::string ansi = "REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\A]\r\n\"a\"=dword:00000001\r\n";
   const std::string utf16 = utf16_file(
@@ -986,7 +1023,7 @@ TEST(RegEntries, ManyPathsThatDifferOnlyInTheCaseBitOfOtherBytes) {
   for (int n = 0; n < 1 << kBits; ++n) {
     char number[16];
     std::snprintf(number, sizeof number, "%08x", n);
-    bytes += "[" + path_of(n) + "]\r\n\"n\"=dword:" + number + "\r\n";
+    bytes.append("[").append(path_of(n)).append("]\r\n\"n\"=dword:").append(number).append("\r\n");
   }
   const RegFile file = parse_ok(bytes);
   EXPECT_EQ(file.key_paths().size(), std::size_t{1} << kBits);
