@@ -1552,8 +1552,8 @@ ParseResult RegFile::format_value_line(const RegValue& value, std::string& line)
     case RegDataKind::String:
       utf8 += "\"" + escape_reg_string(value.text) + "\"";
       break;
-    // Digits by hand, not snprintf: an account's edit formats several values, and snprintf
-    // costs about a microsecond a call.
+    // Digits by hand, not snprintf: an account's edit formats several values, and each
+    // snprintf call cost several hundred instructions (callgrind).
     case RegDataKind::Dword: {
       utf8 += "dword:";
       for (int shift = 28; shift >= 0; shift -= 4)
