@@ -17,7 +17,7 @@ constexpr std::array<FieldKind, 6> kFieldKinds{FieldKind::Protocol,       FieldK
 
 // Which rule last set a field, and why.
 struct LastWriter {
-  std::string field;
+  FieldRef field;
   std::string rule;
   std::string reason;
 };
@@ -100,9 +100,8 @@ EditPlan plan_account(const Account& before, const Policy& policy,
           continue;
         }
         if (!first_to_change) first_to_change = rule;
-        std::erase_if(writers,
-                      [&](const LastWriter& writer) { return writer.field == change.field; });
-        writers.push_back({change.field, std::move(change.rule), std::move(change.reason)});
+        std::erase_if(writers, [&](const LastWriter& writer) { return writer.field == *field; });
+        writers.push_back({*field, std::move(change.rule), std::move(change.reason)});
       }
       for (Finding& finding : output.findings) add_finding(std::move(finding));
     }
@@ -121,13 +120,16 @@ EditPlan plan_account(const Account& before, const Policy& policy,
     for (const FieldKind kind : kFieldKinds) {
       const FieldRef field{side, kind};
       if (same_field(before, plan.after, field)) continue;
-      const std::string from = read_field(before, field).value_or("");
-      const std::string to = read_field(plan.after, field).value_or("");
+      std::string from = read_field(before, field).value_or("");
+      std::string to = read_field(plan.after, field).value_or("");
       if (from == to) continue;
-      const std::string name = field_name(field);
-      for (const LastWriter& writer : writers) {
-        if (writer.field == name)
-          plan.changes.push_back({writer.rule, name, from, to, writer.reason});
+      // At most one writer a field: each new one replaced the one before.
+      for (LastWriter& writer : writers) {
+        if (writer.field == field) {
+          plan.changes.push_back({std::move(writer.rule), field_name(field), std::move(from),
+                                  std::move(to), std::move(writer.reason)});
+          break;
+        }
       }
     }
   }
