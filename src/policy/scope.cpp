@@ -115,18 +115,8 @@ bool is_local_host(std::string_view hostname) {
   }
   host = host.substr(0, host.find('%'));  // an IPv6 zone: "::1%lo"
   while (!host.empty() && host.back() == '.') host.remove_suffix(1);
-  // Every local name below ends so: the hosts of every account are asked about, and nearly all
-  // of them are told apart by their last letters.
-  const auto ends_with = [host](std::string_view lower_case_letters) {
-    if (host.size() < lower_case_letters.size()) return false;
-    const std::string_view end = host.substr(host.size() - lower_case_letters.size());
-    return std::equal(end.begin(), end.end(), lower_case_letters.begin(),
-                      [](char c, char letter) { return (c | 0x20) == letter; });
-  };
-  if (ends_with("localhost") || ends_with("localdomain")) {
-    for (const std::string_view local : {"localhost", "*.localhost", "localhost.localdomain"}) {
-      if (host_matches(local, host)) return true;
-    }
+  for (const std::string_view local : {"localhost", "*.localhost", "localhost.localdomain"}) {
+    if (host_matches(local, host)) return true;
   }
   if (const auto first_octet = ipv4_first_octet(host)) {
     return *first_octet == 127 || *first_octet == 0;

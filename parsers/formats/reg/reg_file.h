@@ -178,8 +178,9 @@ class RegFile final : public LosslessDocument {
     return std::string_view(text_).substr(entry.name_begin(), entry.name_size());
   }
 
-  // The paths of the keys regedit opens, each once (first spelling), in file order; only those
-  // keep(path) accepts, asked first, so that the others are neither looked up nor copied.
+  // The paths of the keys regedit opens, each once (first spelling), in file order. The overload
+  // lists only the keys whose first spelling keep(path) accepts; it asks keep before looking the
+  // path up, so that the other keys are neither looked up nor copied.
   std::vector<std::string> key_paths() const;
   template <typename Keep>
   std::vector<std::string> key_paths(Keep keep) const {

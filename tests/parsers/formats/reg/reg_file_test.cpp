@@ -1010,6 +1010,26 @@ TEST(RegEntries, PathsThatDifferInTheCaseBitOfOtherBytesAreTwoKeys) {
             (std::vector<std::string>{"HKEY_CURRENT_USER\\@", "HKEY_CURRENT_USER\\`"}));
 }
 
+// The filtered list keeps the file order and each key's first spelling, and asks the filter of
+// that spelling: a key written again in another case is listed once, as first written.
+TEST(RegEntries, KeyPathsFilteredKeepTheFirstSpellingOfEachKeptKey) {
+  const RegFile file = parse_ok(
+      "REGEDIT4\r\n[HKEY_CURRENT_USER\\Mail\\B]\r\n[HKEY_CURRENT_USER\\Other]\r\n"
+      "[HKEY_CURRENT_USER\\Mail\\A]\r\n[hkey_current_user\\mail\\b]\r\n"
+      "[HKEY_CURRENT_USER\\mail\\C]\r\n");
+  std::vector<std::string> asked;
+  const auto in_mail = [&asked](std::string_view path) {
+    asked.emplace_back(path);
+    return path.starts_with("HKEY_CURRENT_USER\\Mail\\");
+  };
+  EXPECT_EQ(file.key_paths(in_mail),
+            (std::vector<std::string>{"HKEY_CURRENT_USER\\Mail\\B", "HKEY_CURRENT_USER\\Mail\\A"}));
+  // Every key line is asked about; the lower-case line of B is refused here and not listed
+  // again, and C, first written in another case, is refused by this case-sensitive filter.
+  EXPECT_EQ(asked.size(), 5u);
+  EXPECT_EQ(file.key_paths([](std::string_view) { return true; }), file.key_paths());
+}
+
 // Thousands of paths that differ only in such bytes: each its own key, each found (a hash that
 // folded those bytes too gave them all one hash, and every look-up walked all of them).
 TEST(RegEntries, ManyPathsThatDifferOnlyInTheCaseBitOfOtherBytes) {
