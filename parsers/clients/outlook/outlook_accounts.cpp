@@ -67,15 +67,13 @@ std::optional<RegistryAccountKind> account_kind_of(std::string_view path) {
 }
 
 bool has(const RegistryStore& store, std::string_view key, std::string_view name) {
-  return store.read(key, name).has_value();
+  return store.has_value(key, name);
 }
 
 // A REG_DWORD (in any form the store holds it).
 std::optional<std::uint32_t> read_dword(const RegistryStore& store, std::string_view key,
                                         std::string_view name) {
-  std::optional<RegistryValue> value = store.read(key, name);
-  if (!value || value->type != kRegDword) return std::nullopt;
-  return value->as_dword();
+  return store.read_dword(key, name);
 }
 
 // Outlook keeps strings as REG_BINARY UTF-16LE, usually with a terminating NUL; REG_SZ is read
@@ -316,7 +314,7 @@ class OutlookAccounts::Writer {
   std::optional<std::uint32_t> dword(std::string_view name) const {
     return read_dword(accounts_.store_, key_, name);
   }
-  bool has(std::string_view name) const { return accounts_.store_.read(key_, name).has_value(); }
+  bool has(std::string_view name) const { return accounts_.store_.has_value(key_, name); }
 
   void put(const RegistryValue& value, const std::string& rule) {
     ParseResult edit = accounts_.store_.write(key_, value);

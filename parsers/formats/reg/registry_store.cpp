@@ -121,6 +121,17 @@ std::optional<std::string> RegistryStore::read_string(std::string_view key_path,
   return value->as_string();
 }
 
+bool RegistryStore::has_value(std::string_view key_path, std::string_view name) const {
+  return read(key_path, name).has_value();
+}
+
+std::optional<std::uint32_t> RegistryStore::read_dword(std::string_view key_path,
+                                                       std::string_view name) const {
+  std::optional<RegistryValue> value = read(key_path, name);
+  if (!value || value->type != kRegDword) return std::nullopt;
+  return value->as_dword();
+}
+
 namespace {
 
 // A value of the export in the store's terms (decoded for this read: its strings move on).
@@ -212,6 +223,28 @@ std::optional<std::string> RegFileStore::read_string(std::string_view key_path,
   if (!is_valid_utf8(value->text)) return std::nullopt;
   value->text.resize(std::min(value->text.size(), value->text.find('\0')));
   return std::move(value->text);
+}
+
+bool RegFileStore::has_value(std::string_view key_path, std::string_view name) const {
+  const std::optional<RegValue> value = file_.find_value(key_path, name);
+  // read() gives every value but a "..." string that is not UTF-8 (it has no UTF-16 form).
+  return value && (value->kind != RegDataKind::String || is_valid_utf8(value->text));
+}
+
+std::optional<std::uint32_t> RegFileStore::read_dword(std::string_view key_path,
+                                                      std::string_view name) const {
+  const std::optional<RegValue> value = file_.find_value(key_path, name);
+  if (!value) return std::nullopt;
+  if (value->kind == RegDataKind::Dword) return value->dword;
+  // hex(4): holds the same four bytes, least significant first.
+  if (value->kind != RegDataKind::Hex || value->type != kRegDword || value->bytes.size() != 4) {
+    return std::nullopt;
+  }
+  std::uint32_t number = 0;
+  for (std::size_t i = 4; i-- > 0;) {
+    number = (number << 8) | static_cast<unsigned char>(value->bytes[i]);
+  }
+  return number;
 }
 
 ParseResult RegFileStore::write(std::string_view key_path, const RegistryValue& value) {

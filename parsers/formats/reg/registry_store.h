@@ -62,6 +62,13 @@ class RegistryStore {
   // A store that holds the text as UTF-8 gives it without the UTF-16 round trip.
   virtual std::optional<std::string> read_string(std::string_view key_path,
                                                  std::string_view name) const;
+  // Whether read() gives the value. A store that can tell without building it says so sooner:
+  // an account's reader asks this of values it does not read.
+  virtual bool has_value(std::string_view key_path, std::string_view name) const;
+  // read()'s value as a number when it is a REG_DWORD of four bytes, else nullopt. A store that
+  // holds the number gives it without building the value's bytes.
+  virtual std::optional<std::uint32_t> read_dword(std::string_view key_path,
+                                                  std::string_view name) const;
   // Sets the value (creating it in the key), its type and bytes exactly as given. The key must
   // exist: an error says why the store was left as it was.
   virtual ParseResult write(std::string_view key_path, const RegistryValue& value) = 0;
@@ -84,6 +91,9 @@ class RegFileStore final : public RegistryStore {
                                     std::string_view name) const override;
   std::optional<std::string> read_string(std::string_view key_path,
                                          std::string_view name) const override;
+  bool has_value(std::string_view key_path, std::string_view name) const override;
+  std::optional<std::uint32_t> read_dword(std::string_view key_path,
+                                          std::string_view name) const override;
   ParseResult write(std::string_view key_path, const RegistryValue& value) override;
   ParseResult remove(std::string_view key_path, std::string_view name) override;
 
