@@ -233,18 +233,12 @@ bool RegFileStore::has_value(std::string_view key_path, std::string_view name) c
 
 std::optional<std::uint32_t> RegFileStore::read_dword(std::string_view key_path,
                                                       std::string_view name) const {
-  const std::optional<RegValue> value = file_.find_value(key_path, name);
+  std::optional<RegValue> value = file_.find_value(key_path, name);
   if (!value) return std::nullopt;
   if (value->kind == RegDataKind::Dword) return value->dword;
-  // hex(4): holds the same four bytes, least significant first.
-  if (value->kind != RegDataKind::Hex || value->type != kRegDword || value->bytes.size() != 4) {
-    return std::nullopt;
-  }
-  std::uint32_t number = 0;
-  for (std::size_t i = 4; i-- > 0;) {
-    number = (number << 8) | static_cast<unsigned char>(value->bytes[i]);
-  }
-  return number;
+  // hex(4): holds the bytes as read() gives them (its strings move, nothing is converted).
+  if (value->kind != RegDataKind::Hex || value->type != kRegDword) return std::nullopt;
+  return to_registry_value(std::move(*value))->as_dword();
 }
 
 ParseResult RegFileStore::write(std::string_view key_path, const RegistryValue& value) {
